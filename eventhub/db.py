@@ -1,0 +1,78 @@
+"""Engine, the per-request database session (`db`) and migrations."""
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import Depends, Request
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from eventhub import ROOT
+from eventhub.config import Settings
+
+
+def make_engine(settings: Settings) -> Engine:
+    url = settings.database_url
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        settings.ensure_data_dir()
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+    dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" listener issue BEGIN
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:  # noqa: ANN001
+    # pysqlite's own BEGIN comes late (before the first write), which breaks read
+    # isolation; the documented SQLAlchemy recipe is to emit it here. Writers that must
+    # not race (capacity checks) take the write lock first with lock_for_update().
+    conn.exec_driver_sql("BEGIN")
+
+
+@lru_cache
+def _alembic_config(url: str):  # noqa: ANN202
+    from alembic.config import Config  # imported here: only migrations need Alembic
+
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "alembic"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(settings: Settings, revision: str = "head") -> None:
+    """Apply Alembic migrations up to `revision`."""
+    from alembic import command  # imported here: only migrations need Alembic
+
+    settings.ensure_data_dir()
+    command.upgrade(_alembic_config(settings.database_url), revision)
+
+
+def lock_for_update(db: Session, table: sa.Table, row_id: int) -> None:
+    """Serialise writers on one row: FOR UPDATE on PostgreSQL, the write lock on SQLite."""
+    if db.get_bind().dialect.name == "sqlite":
+        db.execute(sa.update(table).where(table.c.id == row_id).values(id=table.c.id))
+    else:
+        db.execute(sa.select(table.c.id).where(table.c.id == row_id).with_for_update())
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request; the route commits its unit of work once."""
+    with Session(request.app.state.engine) as db:
+        yield db
+
+
+DbDep = Annotated[Session, Depends(get_db)]

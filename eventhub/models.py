@@ -1,0 +1,697 @@
+"""Every table of eventhub, its enums and the constraint naming convention.
+
+Timestamps are stored in UTC (``UTCDateTime``); an event keeps its IANA time zone beside
+them so pages and feeds show local times. Reader-facing texts keep the original in
+their columns, ``original_language`` says which language that is, and ``translations``
+holds the other versions: ``{"en": {"title": "...", "goals": [...]}, "ky": {...}}``.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import validates
+from sqlmodel import Field, Relationship, SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+class JSONType(sa.types.TypeDecorator):
+    """JSON on SQLite, JSONB on PostgreSQL."""
+
+    impl = sa.JSON()
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else sa.JSON())
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an aware one is needed")
+        value = value.astimezone(UTC)
+        # SQLite stores text; keep it naive UTC so comparisons sort correctly.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kw)
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+def _json(default: Any) -> Any:
+    return Field(default_factory=default, sa_type=JSONType, nullable=False)
+
+
+def check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone: {value!r}") from exc
+    return value
+
+
+# --- enums (stored as short strings: portable, and new members need no migration) ---
+
+
+class Language(enum.StrEnum):
+    ru = "ru"
+    ky = "ky"
+    en = "en"
+
+
+class Region(enum.StrEnum):
+    bishkek = "bishkek"
+    osh_city = "osh_city"
+    chuy = "chuy"
+    talas = "talas"
+    issyk_kul = "issyk_kul"
+    naryn = "naryn"
+    jalal_abad = "jalal_abad"
+    osh = "osh"
+    batken = "batken"
+    national = "national"
+
+
+class OrganisationKind(enum.StrEnum):
+    ministry = "ministry"
+    state_agency = "state_agency"
+    government_office = "government_office"
+    parliament = "parliament"
+    local_government = "local_government"
+    donor = "donor"
+    international_org = "international_org"
+    cso = "cso"
+    business = "business"
+    media = "media"
+    academia = "academia"
+    consortium = "consortium"
+    other = "other"
+
+
+class EventKind(enum.StrEnum):
+    round_table = "round_table"
+    focus_group = "focus_group"
+    forum = "forum"
+    dialogue = "dialogue"
+    seminar = "seminar"
+    conference = "conference"
+    press_conference = "press_conference"
+    village_assembly = "village_assembly"
+    community_meeting = "community_meeting"
+    focus_group_discussion = "focus_group_discussion"
+    mini_meeting = "mini_meeting"
+    meeting = "meeting"
+    training = "training"
+    other = "other"
+
+
+class EventStatus(enum.StrEnum):
+    draft = "draft"
+    published = "published"
+    postponed = "postponed"
+    cancelled = "cancelled"
+
+
+PUBLIC_EVENT_STATUSES = (EventStatus.published, EventStatus.postponed, EventStatus.cancelled)
+
+
+class RegistrationMode(enum.StrEnum):
+    open = "open"
+    approval = "approval"
+    invitation = "invitation"
+    closed = "closed"
+
+
+class EventRole(enum.StrEnum):
+    organiser = "organiser"
+    co_organiser = "co_organiser"
+    funder = "funder"
+    implementing_partner = "implementing_partner"
+    partner = "partner"
+    participant = "participant"
+    invited = "invited"
+    presenter = "presenter"
+
+
+class ProjectRole(enum.StrEnum):
+    funder = "funder"
+    implementer = "implementer"
+    partner = "partner"
+
+
+class SessionKind(enum.StrEnum):
+    opening = "opening"
+    presentation = "presentation"
+    panel = "panel"
+    discussion = "discussion"
+    working_group = "working_group"
+    break_ = "break"
+    closing = "closing"
+    other = "other"
+
+
+class SpeakerRole(enum.StrEnum):
+    speaker = "speaker"
+    moderator = "moderator"
+    panellist = "panellist"
+
+
+class RegistrationCategory(enum.StrEnum):
+    participant = "participant"
+    speaker = "speaker"
+    press = "press"
+    observer = "observer"
+
+
+class Gender(enum.StrEnum):
+    female = "female"
+    male = "male"
+    undisclosed = "undisclosed"
+
+
+class RegistrationStatus(enum.StrEnum):
+    pending = "pending"
+    confirmed = "confirmed"
+    waitlisted = "waitlisted"
+    declined = "declined"
+    cancelled = "cancelled"
+    attended = "attended"
+
+
+class PressReleaseType(enum.StrEnum):
+    announcement = "announcement"
+    press_release = "press_release"
+    report = "report"
+
+
+class PressReleaseStatus(enum.StrEnum):
+    draft = "draft"
+    scheduled = "scheduled"
+    published = "published"
+
+
+class StaffRole(enum.StrEnum):
+    admin = "admin"
+    organiser = "organiser"
+    press_officer = "press_officer"
+    checkin = "checkin"
+
+
+class OutboxStatus(enum.StrEnum):
+    pending = "pending"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"
+
+
+def _enum(cls: type[enum.StrEnum], default: Any = ..., **kw: Any) -> Any:
+    length = max(len(m.value) for m in cls)
+    return Field(default=default, max_length=length, sa_type=sa.String(length), **kw)
+
+
+class Translatable(SQLModel):
+    """Mixin: the original language and the versions in the other languages."""
+
+    original_language: str = _enum(Language, default=Language.ru)
+    translations: dict[str, dict[str, Any]] = _json(dict)
+
+
+class Timestamped(SQLModel):
+    created_at: datetime = _created()
+    updated_at: datetime = Field(
+        default_factory=utcnow,
+        sa_type=UTCDateTime,
+        nullable=False,
+        sa_column_kwargs={"onupdate": utcnow},
+    )
+
+
+# --- directory ---
+
+
+class Organisation(Translatable, Timestamped, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    short_name: str | None = Field(default=None, max_length=60)
+    name: str = Field(max_length=300)
+    kind: str = _enum(OrganisationKind, default=OrganisationKind.other, index=True)
+    website: str | None = Field(default=None, max_length=500)
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    parent_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    # Lower-cased, ё→е, plus a Latin transliteration: what search matches against.
+    search_text: str = Field(default="", sa_type=sa.Text)
+
+
+class Project(Translatable, Timestamped, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    short_name: str | None = Field(default=None, max_length=80)
+    name: str = Field(max_length=400)
+    summary: str | None = Field(default=None, sa_type=sa.Text)
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    # [{"value": "77", "label": "сёл в коридоре ЛЭП"}], in the seed's words.
+    figures: list[dict[str, str]] = _json(list)
+    website: str | None = Field(default=None, max_length=500)
+    start_year: int | None = None
+    end_year: int | None = None
+
+    organisations: list["ProjectOrganisation"] = Relationship(
+        back_populates="project", sa_relationship_kwargs={"order_by": "ProjectOrganisation.position"}
+    )
+    regions: list["ProjectRegion"] = Relationship(back_populates="project")
+
+
+class ProjectOrganisation(SQLModel, table=True):
+    __tablename__ = "project_organisation"
+    __table_args__ = (sa.UniqueConstraint("project_id", "organisation_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    role: str = _enum(ProjectRole)
+    position: int = 0
+
+    project: Project = Relationship(back_populates="organisations")
+    organisation: Organisation = Relationship()
+
+
+class ProjectRegion(SQLModel, table=True):
+    __tablename__ = "project_region"
+
+    project_id: int = Field(foreign_key="project.id", primary_key=True, ondelete="CASCADE")
+    region: str = Field(primary_key=True, max_length=20, index=True)
+
+    project: Project = Relationship(back_populates="regions")
+
+
+class EventSeries(Translatable, Timestamped, table=True):
+    __tablename__ = "event_series"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    title: str = Field(max_length=300)
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    first_year: int | None = None
+    last_year: int | None = None
+    project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
+
+
+# --- events ---
+
+
+class Event(Translatable, Timestamped, table=True):
+    __table_args__ = (
+        sa.CheckConstraint("end_at >= start_at", name="end_after_start"),
+        sa.Index("ix_event_status_start_at", "status", "start_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=160, unique=True)
+    kind: str = _enum(EventKind, index=True)
+    status: str = _enum(EventStatus, default=EventStatus.draft)
+    title: str = Field(max_length=400)
+    summary: str | None = Field(default=None, sa_type=sa.Text)
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    goals: list[str] = _json(list)
+
+    start_at: datetime = _ts(nullable=False)
+    end_at: datetime = _ts(nullable=False)
+    timezone: str = Field(default="Asia/Bishkek", max_length=64)
+    # All-day: only the dates are known; start_at/end_at are local midnights.
+    all_day: bool = False
+    # An honest word where the source leaves a fact open (time, year).
+    date_note: str | None = Field(default=None, sa_type=sa.Text)
+
+    venue_name: str | None = Field(default=None, max_length=300)
+    venue_address: str | None = Field(default=None, max_length=400)
+    city: str | None = Field(default=None, max_length=120)
+    venue_region: str | None = Field(default=None, max_length=20)
+    latitude: float | None = None
+    longitude: float | None = None
+    online_url: str | None = Field(default=None, max_length=500)
+    languages: list[str] = _json(lambda: ["ru"])
+
+    project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
+    series_id: int | None = Field(default=None, foreign_key="event_series.id", index=True)
+    series_edition: str | None = Field(default=None, max_length=40)
+
+    participants_count: int | None = None
+    participants_note: str | None = Field(default=None, sa_type=sa.Text)
+
+    registration_mode: str = _enum(RegistrationMode, default=RegistrationMode.closed)
+    capacity: int | None = Field(default=None, ge=0)
+    registration_opens_at: datetime | None = _ts(default=None)
+    registration_deadline_at: datetime | None = _ts(default=None)
+
+    # iCalendar SEQUENCE: grows when time, place or status changes.
+    sequence: int = 0
+    published_at: datetime | None = _ts(default=None)
+    cancelled_at: datetime | None = _ts(default=None)
+    status_note: str | None = Field(default=None, sa_type=sa.Text)
+    search_text: str = Field(default="", sa_type=sa.Text)
+    created_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+
+    project: Project | None = Relationship()
+    series: EventSeries | None = Relationship()
+    regions: list["EventRegion"] = Relationship(back_populates="event", cascade_delete=True)
+    organisations: list["EventOrganisation"] = Relationship(
+        back_populates="event",
+        cascade_delete=True,
+        sa_relationship_kwargs={"order_by": "EventOrganisation.position"},
+    )
+    sessions: list["AgendaSession"] = Relationship(
+        back_populates="event",
+        cascade_delete=True,
+        sa_relationship_kwargs={"order_by": "AgendaSession.position"},
+    )
+    press_contacts: list["EventPressContact"] = Relationship(
+        back_populates="event",
+        cascade_delete=True,
+        sa_relationship_kwargs={"order_by": "EventPressContact.position"},
+    )
+
+    @validates("timezone")
+    def _validate_timezone(self, _key: str, value: str) -> str:
+        return check_timezone(value)
+
+
+class EventRegion(SQLModel, table=True):
+    __tablename__ = "event_region"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    region: str = Field(primary_key=True, max_length=20, index=True)
+
+    event: Event = Relationship(back_populates="regions")
+
+
+class EventOrganisation(SQLModel, table=True):
+    __tablename__ = "event_organisation"
+    __table_args__ = (sa.UniqueConstraint("event_id", "organisation_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    role: str = _enum(EventRole)
+    note: str | None = Field(default=None, max_length=500)
+    position: int = 0
+
+    event: Event = Relationship(back_populates="organisations")
+    organisation: Organisation = Relationship()
+
+
+class Person(Translatable, Timestamped, table=True):
+    """A public figure of an agenda: speaker, moderator, panellist."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    name: str = Field(max_length=200)
+    position: str | None = Field(default=None, max_length=400)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    organisation_name: str | None = Field(default=None, max_length=300)
+    bio: str | None = Field(default=None, sa_type=sa.Text)
+    # Staff-only contact details.
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=20)
+
+    organisation: Organisation | None = Relationship()
+
+
+class AgendaSession(Translatable, table=True):
+    __tablename__ = "agenda_session"
+    __table_args__ = (sa.CheckConstraint("end_at IS NULL OR start_at IS NULL OR end_at >= start_at", name="end_after_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    kind: str = _enum(SessionKind, default=SessionKind.other)
+    title: str = Field(max_length=400)
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    # Null when the source gives no time for the session.
+    start_at: datetime | None = _ts(default=None)
+    end_at: datetime | None = _ts(default=None)
+    room: str | None = Field(default=None, max_length=120)
+    track: str | None = Field(default=None, max_length=120)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, nullable=False, sa_column_kwargs={"onupdate": utcnow}
+    )
+
+    event: Event = Relationship(back_populates="sessions")
+    speakers: list["SessionSpeaker"] = Relationship(
+        back_populates="session",
+        cascade_delete=True,
+        sa_relationship_kwargs={"order_by": "SessionSpeaker.position"},
+    )
+    panel: "Panel | None" = Relationship(
+        back_populates="session", cascade_delete=True, sa_relationship_kwargs={"uselist": False}
+    )
+
+
+class SessionSpeaker(SQLModel, table=True):
+    __tablename__ = "session_speaker"
+    __table_args__ = (sa.UniqueConstraint("session_id", "person_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="agenda_session.id", index=True, ondelete="CASCADE")
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str = _enum(SpeakerRole, default=SpeakerRole.speaker)
+    position: int = 0
+
+    session: AgendaSession = Relationship(back_populates="speakers")
+    person: Person = Relationship()
+
+
+class Panel(Translatable, table=True):
+    """The panel-discussion part of a session: questions and the result it should reach.
+
+    Moderators and panellists are the session's speakers with those roles."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="agenda_session.id", unique=True, ondelete="CASCADE")
+    guiding_questions: list[str] = _json(list)
+    expected_result: str | None = Field(default=None, sa_type=sa.Text)
+
+    session: AgendaSession = Relationship(back_populates="panel")
+
+
+# --- press ---
+
+
+class PressContact(Timestamped, table=True):
+    __tablename__ = "press_contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    name: str = Field(max_length=200)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    organisation_name: str | None = Field(default=None, max_length=300)
+    role: str | None = Field(default=None, max_length=300)
+    # E.164 strings, e.g. "+996702174107".
+    phones: list[str] = _json(list)
+    email: str | None = Field(default=None, max_length=254)
+
+    organisation: Organisation | None = Relationship()
+
+
+class EventPressContact(SQLModel, table=True):
+    __tablename__ = "event_press_contact"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    contact_id: int = Field(foreign_key="press_contact.id", primary_key=True, ondelete="CASCADE")
+    position: int = 0
+
+    event: Event = Relationship(back_populates="press_contacts")
+    contact: PressContact = Relationship()
+
+
+class PressRelease(Translatable, Timestamped, table=True):
+    __tablename__ = "press_release"
+    __table_args__ = (sa.Index("ix_press_release_status_published_at", "status", "published_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=160, unique=True)
+    type: str = _enum(PressReleaseType)
+    status: str = _enum(PressReleaseStatus, default=PressReleaseStatus.draft)
+    title: str = Field(max_length=400)
+    lead: str | None = Field(default=None, sa_type=sa.Text)
+    body: str = Field(default="", sa_type=sa.Text)  # Markdown
+    event_id: int | None = Field(default=None, foreign_key="event.id", index=True)
+    # Scheduled releases become visible at embargo_until; published_at is when they did.
+    embargo_until: datetime | None = _ts(default=None)
+    published_at: datetime | None = _ts(default=None)
+    source_note: str | None = Field(default=None, sa_type=sa.Text)
+    search_text: str = Field(default="", sa_type=sa.Text)
+    created_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+
+    event: Event | None = Relationship()
+    contacts: list["PressReleaseContact"] = Relationship(
+        back_populates="release",
+        cascade_delete=True,
+        sa_relationship_kwargs={"order_by": "PressReleaseContact.position"},
+    )
+
+
+class PressReleaseContact(SQLModel, table=True):
+    __tablename__ = "press_release_contact"
+
+    release_id: int = Field(foreign_key="press_release.id", primary_key=True, ondelete="CASCADE")
+    contact_id: int = Field(foreign_key="press_contact.id", primary_key=True, ondelete="CASCADE")
+    position: int = 0
+
+    release: PressRelease = Relationship(back_populates="contacts")
+    contact: PressContact = Relationship()
+
+
+# --- registration ---
+
+
+class Invitation(Timestamped, table=True):
+    __table_args__ = (sa.UniqueConstraint("event_id", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    seat_quota: int = Field(default=1, ge=0)
+    token_hash: str = Field(max_length=64, unique=True)
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    revoked_at: datetime | None = _ts(default=None)
+
+
+class Registration(Timestamped, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "email_normalised"),
+        sa.Index("ix_registration_event_id_status", "event_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", ondelete="CASCADE")
+    invitation_id: int | None = Field(default=None, foreign_key="invitation.id", index=True)
+    # Hashes only: the private link and the personal calendar token are shown once.
+    token_hash: str = Field(max_length=64, unique=True)
+    calendar_token_hash: str | None = Field(default=None, max_length=64, unique=True)
+
+    full_name: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+    email_normalised: str = Field(max_length=254, index=True)
+    phone: str | None = Field(default=None, max_length=20)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    organisation_name: str | None = Field(default=None, max_length=300)
+    position: str | None = Field(default=None, max_length=300)
+    category: str = _enum(RegistrationCategory, default=RegistrationCategory.participant)
+    outlet: str | None = Field(default=None, max_length=200)  # press accreditation
+    region: str | None = Field(default=None, max_length=20)
+    gender: str | None = _enum(Gender, default=None, nullable=True)
+    accessibility_needs: str | None = Field(default=None, sa_type=sa.Text)
+    language: str = _enum(Language, default=Language.ru)
+    consent_at: datetime = _ts(nullable=False)
+    consent_text: str = Field(sa_type=sa.Text)
+    status: str = _enum(RegistrationStatus, default=RegistrationStatus.pending)
+    waitlist_position: int | None = None
+    status_changed_at: datetime = _created()
+    checked_in_at: datetime | None = _ts(default=None)
+    reminder_sent_at: datetime | None = _ts(default=None)
+
+
+# --- staff ---
+
+
+class StaffUser(Timestamped, table=True):
+    __tablename__ = "staff_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    full_name: str | None = Field(default=None, max_length=200)
+    password_hash: str = Field(max_length=255)
+    role: str = _enum(StaffRole)
+    is_active: bool = True
+    last_login_at: datetime | None = _ts(default=None)
+
+
+class StaffUserOrganisation(SQLModel, table=True):
+    """The organisations whose events an organiser may manage."""
+
+    __tablename__ = "staff_user_organisation"
+
+    user_id: int = Field(foreign_key="staff_user.id", primary_key=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, ondelete="CASCADE")
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="staff_user.id", index=True, ondelete="CASCADE")
+    name: str | None = Field(default=None, max_length=120)
+    prefix: str = Field(max_length=12)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _created()
+    last_used_at: datetime | None = _ts(default=None)
+    revoked_at: datetime | None = _ts(default=None)
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
+    user_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
+    action: str = Field(max_length=40)
+    entity_type: str = Field(max_length=40)
+    entity_id: int | None = None
+    event_id: int | None = Field(default=None, index=True)
+    # {"field": [before, after]}
+    changes: dict[str, Any] = _json(dict)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An e-mail written in the same transaction as what caused it, sent after commit."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (sa.Index("ix_outbox_message_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=400)
+    body_text: str = Field(sa_type=sa.Text)
+    body_html: str | None = Field(default=None, sa_type=sa.Text)
+    # [{"filename": "invite.ics", "content_type": "text/calendar; method=REQUEST", "content": "..."}]
+    attachments: list[dict[str, str]] = _json(list)
+    registration_id: int | None = Field(default=None, foreign_key="registration.id", index=True)
+    kind: str = Field(default="other", max_length=40)
+    status: str = _enum(OutboxStatus, default=OutboxStatus.pending)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = _created()
+    next_attempt_at: datetime = _created()
+    locked_until: datetime | None = _ts(default=None)
+    sent_at: datetime | None = _ts(default=None)
