@@ -6,11 +6,10 @@ their columns, ``original_language`` says which language that is, and ``translat
 holds the other versions: ``{"en": {"title": "...", "goals": [...]}, "ky": {...}}``.
 """
 
-from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -472,7 +471,7 @@ class AgendaSession(Translatable, table=True):
         cascade_delete=True,
         sa_relationship_kwargs={"order_by": "SessionSpeaker.position"},
     )
-    panel: "Panel | None" = Relationship(
+    panel: Optional["Panel"] = Relationship(
         back_populates="session", cascade_delete=True, sa_relationship_kwargs={"uselist": False}
     )
 

@@ -1,0 +1,34 @@
+"""Dependencies every domain shares: settings, the clock, pagination."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from eventhub.config import Settings
+from eventhub.models import utcnow
+
+
+def get_app_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_now(request: Request) -> datetime:
+    """The request's notion of now; tests may set app.state.clock to travel in time."""
+    clock = getattr(request.app.state, "clock", None)
+    return clock() if clock else utcnow()
+
+
+class Pagination:
+    def __init__(
+        self,
+        offset: Annotated[int, Query(ge=0, le=1_000_000, description="items to skip")] = 0,
+        limit: Annotated[int, Query(ge=1, le=100, description="items per page")] = 20,
+    ) -> None:
+        self.offset = offset
+        self.limit = limit
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+NowDep = Annotated[datetime, Depends(get_now)]
+PaginationDep = Annotated[Pagination, Depends()]

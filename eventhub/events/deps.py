@@ -1,0 +1,40 @@
+"""Loading an event for a route: shared by the API and the pages."""
+
+from typing import Annotated
+
+from fastapi import Depends, Path
+
+from eventhub.db import DbDep
+from eventhub.events.service import EventFilters, get_public_event
+from eventhub.models import Event
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,159}$"
+
+
+def get_event_or_404(db: DbDep, slug: Annotated[str, Path(max_length=160)]) -> Event:
+    return get_public_event(db, slug)
+
+
+def get_event_filters(
+    kind: str | None = None,
+    region: str | None = None,
+    organisation: str | None = None,
+    project: str | None = None,
+    series: str | None = None,
+    q: str | None = None,
+    when: str = "all",
+) -> EventFilters:
+    """The filters of /events, /calendar.ics and the API list, validated once."""
+    return EventFilters(
+        kind=kind or None,
+        region=region or None,
+        organisation=organisation or None,
+        project=project or None,
+        series=series or None,
+        q=q or None,
+        when=when or "all",
+    ).validate()
+
+
+EventDep = Annotated[Event, Depends(get_event_or_404)]
+EventFiltersDep = Annotated[EventFilters, Depends(get_event_filters)]

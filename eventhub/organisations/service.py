@@ -1,0 +1,33 @@
+"""The organisations directory."""
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from eventhub.errors import Invalid, NotFound
+from eventhub.models import OrganisationKind, Organisation
+from eventhub.text import normalise_query
+
+
+def list_organisations(
+    db: Session, *, q: str | None = None, kind: str | None = None, offset: int = 0, limit: int = 50
+) -> tuple[list[Organisation], int]:
+    """Organisations by name, optionally searched and filtered by kind."""
+    if kind and kind not in OrganisationKind.__members__.values():
+        raise Invalid("Неверные параметры фильтра", fields={"kind": f"неизвестный вид организации: {kind}"})
+    if q is not None and len(q) > 200:
+        raise Invalid("Неверные параметры фильтра", fields={"q": "запрос длиннее 200 символов"})
+    query = select(Organisation)
+    if kind:
+        query = query.where(Organisation.kind == kind)
+    for word in normalise_query(q or ""):
+        query = query.where(Organisation.search_text.contains(word, autoescape=True))
+    total = db.exec(select(sa.func.count()).select_from(query.subquery())).one()
+    rows = db.exec(query.order_by(Organisation.name, Organisation.id).offset(offset).limit(limit)).all()
+    return list(rows), total
+
+
+def get_organisation(db: Session, slug: str) -> Organisation:
+    org = db.exec(select(Organisation).where(Organisation.slug == slug)).first()
+    if org is None:
+        raise NotFound(f"Организация «{slug}» не найдена")
+    return org

@@ -1,0 +1,26 @@
+"""Public pages: projects and programmes with their events."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from eventhub.db import DbDep
+from eventhub.deps import NowDep
+from eventhub.events.service import EventFilters, list_events
+from eventhub.projects.service import get_project, list_projects
+from eventhub.templating import templates
+
+router = APIRouter(default_response_class=HTMLResponse)
+
+
+@router.get("/projects", include_in_schema=False)
+def projects_page(request: Request, db: DbDep) -> HTMLResponse:
+    return templates.TemplateResponse(request, "projects/list.html", {"projects": list_projects(db)})
+
+
+@router.get("/projects/{slug}", include_in_schema=False)
+def project_page(request: Request, db: DbDep, slug: str, now: NowDep) -> HTMLResponse:
+    project = get_project(db, slug)
+    events, total = list_events(db, EventFilters(project=project.slug), now=now, limit=100)
+    return templates.TemplateResponse(
+        request, "projects/detail.html", {"project": project, "events": events, "total": total, "now": now}
+    )

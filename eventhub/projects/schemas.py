@@ -1,0 +1,49 @@
+"""API shapes of projects."""
+
+from pydantic import BaseModel
+
+from eventhub.models import Project
+from eventhub.schemas import OrganisationRef
+
+
+class Figure(BaseModel):
+    value: str
+    label: str
+
+
+class ProjectOrganisationPublic(BaseModel):
+    organisation: OrganisationRef
+    role: str
+
+
+class ProjectPublic(BaseModel):
+    slug: str
+    short_name: str | None
+    name: str
+    summary: str | None
+    description: str | None
+    figures: list[Figure]
+    regions: list[str]
+    website: str | None
+    start_year: int | None
+    end_year: int | None
+    organisations: list[ProjectOrganisationPublic]
+
+    @classmethod
+    def from_project(cls, p: Project) -> "ProjectPublic":
+        return cls(
+            slug=p.slug,
+            short_name=p.short_name,
+            name=p.name,
+            summary=p.summary,
+            description=p.description,
+            figures=[Figure(**f) for f in p.figures],
+            regions=sorted(r.region for r in p.regions),
+            website=p.website,
+            start_year=p.start_year,
+            end_year=p.end_year,
+            organisations=[
+                ProjectOrganisationPublic(organisation=OrganisationRef.model_validate(po.organisation), role=po.role)
+                for po in p.organisations
+            ],
+        )

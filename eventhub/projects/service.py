@@ -1,0 +1,39 @@
+"""Projects and programmes that events belong to."""
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from eventhub.errors import NotFound
+from eventhub.models import Organisation, Project, ProjectOrganisation
+
+
+def _options():  # noqa: ANN202
+    return (
+        selectinload(Project.organisations).selectinload(ProjectOrganisation.organisation),
+        selectinload(Project.regions),
+    )
+
+
+def list_projects(db: Session) -> list[Project]:
+    """Every project with its funders, implementers and regions."""
+    return list(db.exec(select(Project).options(*_options()).order_by(Project.name, Project.id)).all())
+
+
+def get_project(db: Session, slug: str) -> Project:
+    project = db.exec(select(Project).where(Project.slug == slug).options(*_options())).first()
+    if project is None:
+        raise NotFound(f"Проект «{slug}» не найден")
+    return project
+
+
+def projects_of_organisation(db: Session, org: Organisation) -> list[Project]:
+    return list(
+        db.exec(
+            select(Project)
+            .join(ProjectOrganisation, ProjectOrganisation.project_id == Project.id)
+            .where(ProjectOrganisation.organisation_id == org.id)
+            .options(*_options())
+            .distinct()
+            .order_by(Project.name)
+        ).all()
+    )

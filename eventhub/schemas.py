@@ -1,0 +1,54 @@
+"""Response shapes shared by several domains: pages of results, errors, small references."""
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int = Field(description="matching items in all pages")
+    offset: int
+    limit: int
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(examples=["not_found"])
+    message: str
+    fields: dict[str, str] = Field(default_factory=dict, description="field name -> what is wrong with it")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+ERROR_RESPONSES = {
+    404: {"model": ErrorResponse, "description": "Not found"},
+    422: {"model": ErrorResponse, "description": "Invalid parameters, with a message per field"},
+}
+
+
+class OrganisationRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    slug: str
+    short_name: str | None
+    name: str
+    kind: str
+
+
+class ProjectRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    slug: str
+    short_name: str | None
+    name: str
+
+
+class SeriesRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    slug: str
+    title: str

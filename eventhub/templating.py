@@ -1,0 +1,113 @@
+"""The one Jinja2 environment: date, time, phone and Markdown filters, labels, URLs."""
+
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from eventhub import ROOT, labels
+from eventhub.models import Event
+from eventhub.text import format_phone, markdown_to_html
+
+LOCALE = "ru"
+
+
+def local(dt: datetime | None, tz: str) -> datetime | None:
+    return dt.astimezone(ZoneInfo(tz)) if dt else None
+
+
+def event_date_range(event: Event) -> str:
+    """'18 октября 2022 г.', '8–9 сентября 2023 г.', '10 июня 2016 г., 10:00–13:00' in the event's zone."""
+    start = local(event.start_at, event.timezone)
+    end = local(event.end_at, event.timezone)
+    if event.all_day:
+        end = end - timedelta(days=1)
+        if start.date() == end.date():
+            return format_date(start, "long", locale=LOCALE)
+        return _date_span(start, end)
+    if start.date() == end.date():
+        return (
+            f"{format_date(start, 'long', locale=LOCALE)}, "
+            f"{format_time(start, 'HH:mm', locale=LOCALE)}–{format_time(end, 'HH:mm', locale=LOCALE)}"
+        )
+    return (
+        f"{format_datetime(start, 'd MMMM y, HH:mm', locale=LOCALE)} – "
+        f"{format_datetime(end, 'd MMMM y, HH:mm', locale=LOCALE)}"
+    )
+
+
+def _date_span(start: datetime, end: datetime) -> str:
+    last = format_date(end, "long", locale=LOCALE)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{last}"
+    if start.year == end.year:
+        return f"{format_date(start, 'd MMMM', locale=LOCALE)} – {last}"
+    return f"{format_date(start, 'long', locale=LOCALE)} – {last}"
+
+
+def date_filter(dt: datetime | None, tz: str = "Asia/Bishkek", fmt: str = "long") -> str:
+    if dt is None:
+        return ""
+    return format_date(local(dt, tz), fmt, locale=LOCALE)
+
+
+def time_filter(dt: datetime | None, tz: str = "Asia/Bishkek") -> str:
+    if dt is None:
+        return ""
+    return format_time(local(dt, tz), "HH:mm", locale=LOCALE)
+
+
+def datetime_filter(dt: datetime | None, tz: str = "Asia/Bishkek") -> str:
+    """Date, and the time when it is not a bare midnight (a date given without a time)."""
+    if dt is None:
+        return ""
+    loc = local(dt, tz)
+    if (loc.hour, loc.minute) == (0, 0):
+        return format_date(loc, "long", locale=LOCALE)
+    return f"{format_date(loc, 'long', locale=LOCALE)}, {format_time(loc, 'HH:mm', locale=LOCALE)}"
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """Russian plural by CLDR rules: 1 участник, 2 участника, 5 участников."""
+    form = Locale.parse(LOCALE).plural_form(n)
+    return f"{n} " + {"one": one, "few": few}.get(form, many)
+
+
+def markdown_filter(text: str | None) -> Markup:
+    return Markup(markdown_to_html(text))
+
+
+def _query(request: Request, **changes: Any) -> str:
+    """The current query string with some parameters changed (None removes one)."""
+    params = dict(request.query_params)
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(params) if params else "?"
+
+
+templates = Jinja2Templates(directory=str(ROOT / "templates"))
+env = templates.env
+env.trim_blocks = True
+env.lstrip_blocks = True
+env.filters.update(
+    date=date_filter,
+    time=time_filter,
+    datetime=datetime_filter,
+    phone=format_phone,
+    markdown=markdown_filter,
+)
+env.globals.update(
+    labels=labels,
+    event_date_range=event_date_range,
+    plural=plural,
+    query=_query,
+)
