@@ -68,7 +68,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"status": "ok", "database": "ok"})
 
     _install_error_handlers(app)
+    app.add_middleware(RejectNulBytes)
     return app
+
+
+class RejectNulBytes:
+    """A NUL byte in the address is never meaningful, and PostgreSQL text cannot hold one."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] == "http" and (
+            "\x00" in scope["path"] or b"%00" in scope.get("query_string", b"") or b"\x00" in scope.get("query_string", b"")
+        ):
+            response = JSONResponse(
+                {"error": {"code": "bad_request", "message": "NUL byte in the request address", "fields": {}}},
+                status_code=400,
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def _wants_json(request: Request) -> bool:

@@ -1,0 +1,120 @@
+"""Test database built once with `alembic upgrade head`; each test runs in a transaction
+rolled back at the end. EVENTHUB_TEST_DATABASE_URL picks PostgreSQL (see .ci/run)."""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from eventhub.config import Settings
+from eventhub.db import get_db, make_engine, upgrade
+from eventhub.main import create_app
+
+PG_URL = os.environ.get("EVENTHUB_TEST_DATABASE_URL", "")
+
+
+def pytest_report_header(config) -> str:  # noqa: ANN001
+    return f"eventhub test database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (set EVENTHUB_TEST_DATABASE_URL for PostgreSQL)'}"
+
+
+def reset_postgres(url: str) -> None:
+    engine = make_engine(Settings(database_url=url))
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    data_dir = tmp_path_factory.mktemp("data")
+    url = PG_URL or f"sqlite:///{data_dir / 'test.sqlite3'}"
+    if PG_URL:
+        reset_postgres(url)
+    s = Settings(data_dir=data_dir, database_url=url, base_url="http://testserver", secret_key="test-secret")
+    upgrade(s)
+    return s
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[sa.Engine]:
+    engine = make_engine(settings)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture()
+def db(engine: sa.Engine) -> Iterator[Session]:
+    """A session whose commits become savepoints of one outer transaction, rolled back."""
+    with engine.connect() as conn:
+        outer = conn.begin()
+        with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
+            yield session
+        outer.rollback()
+
+
+@pytest.fixture()
+def app(settings: Settings, db: Session):  # noqa: ANN201
+    app = create_app(settings)
+    app.dependency_overrides[get_db] = lambda: db
+    yield app
+    app.state.engine.dispose()
+
+
+@pytest.fixture()
+def client(app) -> Iterator[TestClient]:  # noqa: ANN001
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def demo_data() -> dict:
+    from eventhub.demo.loader import read_seed
+
+    return read_seed()
+
+
+@pytest.fixture()
+def demo(db: Session, demo_data: dict) -> Session:
+    """The seed events loaded into the test transaction."""
+    from eventhub.demo.loader import load_demo
+
+    load_demo(db, demo_data)
+    db.commit()
+    return db
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture()
+def count_queries(engine: sa.Engine):  # noqa: ANN201
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        sa.event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", counter)
+
+    return counting
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
