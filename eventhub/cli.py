@@ -1,8 +1,14 @@
 """The `eventhub` command line."""
 
+import sys
+
 import typer
 import uvicorn
-from sqlmodel import Session
+from sqlmodel import Session, select
+
+from eventhub.accounts.service import create_token, create_user
+from eventhub.errors import DomainError
+from eventhub.models import StaffUser
 
 from eventhub.config import get_settings
 from eventhub.db import make_engine, upgrade
@@ -17,6 +23,58 @@ def db_upgrade(revision: str = typer.Argument("head", help="Alembic revision")) 
     """Apply Alembic migrations."""
     upgrade(get_settings(), revision)
     typer.echo(f"database at {revision}")
+
+
+user_app = typer.Typer(help="Staff users.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+
+def _session() -> Session:
+    settings = get_settings()
+    upgrade(settings)
+    return Session(make_engine(settings))
+
+
+def _fail(exc: DomainError) -> None:
+    details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+    typer.echo(f"error: {exc.message}{' (' + details + ')' if details else ''}", err=True)
+    raise typer.Exit(1)
+
+
+@user_app.command("add")
+def user_add(
+    email: str,
+    role: str = typer.Option(..., help="admin | organiser | press_officer | checkin"),
+    organisation: list[str] = typer.Option([], help="slug of an organisation the organiser runs events for"),
+    name: str = typer.Option(None, help="full name"),
+) -> None:
+    """Add a staff user; the password comes from a prompt, or stdin when piped."""
+    if sys.stdin.isatty():
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    with _session() as db:
+        try:
+            user = create_user(db, email=email, password=password, role=role, full_name=name, organisations=organisation)
+        except DomainError as exc:
+            _fail(exc)
+        db.commit()
+        typer.echo(f"user {user.email} ({user.role}) added")
+
+
+@token_app.command("create")
+def token_create(email: str, name: str = typer.Option(None, help="what the token is for")) -> None:
+    """Create an API token for a user and print it once."""
+    with _session() as db:
+        user = db.exec(select(StaffUser).where(StaffUser.email == email.strip().lower())).first()
+        if user is None:
+            typer.echo(f"error: no user {email}", err=True)
+            raise typer.Exit(1)
+        _, plain = create_token(db, user, name)
+        db.commit()
+    typer.echo(plain)
 
 
 @app.command()

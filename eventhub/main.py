@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 from eventhub import ROOT, __version__
 from eventhub.config import Settings, get_settings
@@ -68,6 +69,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"status": "ok", "database": "ok"})
 
     _install_error_handlers(app)
+    # Signed cookie sessions for /admin: stateless, so correct across worker processes.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.get_secret_key(),
+        session_cookie="eventhub_session",
+        max_age=12 * 3600,
+        same_site="lax",
+        https_only=settings.base_url.startswith("https://"),
+    )
     app.add_middleware(RejectNulBytes)
     return app
 

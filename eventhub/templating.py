@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from eventhub import ROOT, labels
+from eventhub.accounts.csrf import csrf_input
 from eventhub.models import Event
 from eventhub.text import format_phone, markdown_to_html
 
@@ -110,4 +111,5 @@ env.globals.update(
     event_date_range=event_date_range,
     plural=plural,
     query=_query,
+    csrf_input=csrf_input,
 )

@@ -116,5 +116,29 @@ def count_queries(engine: sa.Engine):  # noqa: ANN201
     return counting
 
 
+@pytest.fixture()
+def login_as(client, db, settings):  # noqa: ANN001, ANN201
+    """Log the test client in as a new staff user of `role` by setting the signed session
+    cookie directly; returns (user, csrf_token) for form posts."""
+    import base64
+    import json
+
+    import itsdangerous
+
+    from eventhub.accounts.service import create_user
+
+    def login(role: str = "admin", organisations: tuple[str, ...] = (), email: str | None = None):  # noqa: ANN202
+        email = email or f"{role}-{len(db.new)}-{id(object())}@example.org"
+        user = create_user(db, email=email, password="test password 123", role=role, organisations=list(organisations))
+        db.commit()
+        csrf = f"csrf-{user.id}"
+        payload = base64.b64encode(json.dumps({"user_id": user.id, "csrf": csrf}).encode())
+        cookie = itsdangerous.TimestampSigner(settings.get_secret_key()).sign(payload).decode()
+        client.cookies.set("eventhub_session", cookie)
+        return user, csrf
+
+    return login
+
+
 def at(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)

@@ -1,0 +1,53 @@
+"""Who is asking: a Bearer API token, or the admin session cookie. One place for both."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from eventhub.accounts.service import user_for_token
+from eventhub.db import DbDep
+from eventhub.errors import Forbidden, Unauthorized
+from eventhub.models import StaffRole, StaffUser
+
+bearer = HTTPBearer(auto_error=False, description="API token from `eventhub token create EMAIL`")
+SESSION_USER_KEY = "user_id"
+
+
+def get_optional_user(
+    request: Request,
+    db: DbDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> StaffUser | None:
+    if credentials is not None:
+        user = user_for_token(db, credentials.credentials)
+        if user is None:
+            raise Unauthorized("Недействительный или отозванный токен")
+        return user
+    user_id = request.session.get(SESSION_USER_KEY) if "session" in request.scope else None
+    if user_id is None:
+        return None
+    user = db.get(StaffUser, user_id)
+    return user if user and user.is_active else None
+
+
+def get_current_user(user: Annotated[StaffUser | None, Depends(get_optional_user)]) -> StaffUser:
+    if user is None:
+        raise Unauthorized("Нужна авторизация")
+    return user
+
+
+def require_roles(*roles: StaffRole):  # noqa: ANN201
+    """Dependency factory: the current user, if their role is one of `roles` (admins always)."""
+
+    def check(user: Annotated[StaffUser, Depends(get_current_user)]) -> StaffUser:
+        if user.role != StaffRole.admin and user.role not in roles:
+            raise Forbidden("Недостаточно прав")
+        return user
+
+    return check
+
+
+OptionalUser = Annotated[StaffUser | None, Depends(get_optional_user)]
+CurrentUser = Annotated[StaffUser, Depends(get_current_user)]
+

@@ -1,0 +1,74 @@
+"""Staff users and API tokens."""
+
+from sqlmodel import Session, select
+
+from eventhub.accounts.security import hash_password, hash_token, new_token, verify_password
+from eventhub.errors import Conflict, Invalid, NotFound
+from eventhub.models import ApiToken, Organisation, StaffRole, StaffUser, StaffUserOrganisation, utcnow
+
+TOKEN_PREFIX = "eh_"
+
+
+def create_user(
+    db: Session, *, email: str, password: str, role: str, full_name: str | None = None, organisations: list[str] = ()
+) -> StaffUser:
+    """A staff user; organisers are tied to the organisations (slugs) whose events they run."""
+    email = email.strip().lower()
+    if role not in StaffRole.__members__.values():
+        raise Invalid("Неизвестная роль", fields={"role": f"допустимые роли: {', '.join(StaffRole)}"})
+    if len(password) < 10:
+        raise Invalid("Пароль слишком короткий", fields={"password": "не менее 10 символов"})
+    if db.exec(select(StaffUser).where(StaffUser.email == email)).first():
+        raise Conflict(f"Пользователь {email} уже есть", fields={"email": "уже зарегистрирован"})
+    user = StaffUser(email=email, password_hash=hash_password(password), role=role, full_name=full_name)
+    db.add(user)
+    db.flush()
+    for slug in organisations:
+        org = db.exec(select(Organisation).where(Organisation.slug == slug)).first()
+        if org is None:
+            raise NotFound(f"Организация «{slug}» не найдена", fields={"organisation": "нет такой организации"})
+        db.add(StaffUserOrganisation(user_id=user.id, organisation_id=org.id))
+    db.flush()
+    return user
+
+
+def authenticate(db: Session, email: str, password: str) -> StaffUser | None:
+    user = db.exec(select(StaffUser).where(StaffUser.email == email.strip().lower())).first()
+    if user is None or not user.is_active:
+        verify_password(_DUMMY_HASH, password)  # same work whether or not the user exists
+        return None
+    return user if verify_password(user.password_hash, password) else None
+
+
+def create_token(db: Session, user: StaffUser, name: str | None = None) -> tuple[ApiToken, str]:
+    """A new API token; the plain value is returned once and never stored."""
+    plain = new_token(TOKEN_PREFIX)
+    token = ApiToken(user_id=user.id, name=name, prefix=plain[:10], token_hash=hash_token(plain))
+    db.add(token)
+    db.flush()
+    return token, plain
+
+
+def user_for_token(db: Session, plain: str) -> StaffUser | None:
+    """The active user owning a live token (lookup by hash: constant work per request)."""
+    token = db.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(plain))).first()
+    if token is None or token.revoked_at is not None:
+        return None
+    user = db.get(StaffUser, token.user_id)
+    return user if user and user.is_active else None
+
+
+def revoke_token(db: Session, token_id: int, user: StaffUser | None = None) -> ApiToken:
+    token = db.get(ApiToken, token_id)
+    if token is None or (user is not None and token.user_id != user.id):
+        raise NotFound("Токен не найден")
+    token.revoked_at = token.revoked_at or utcnow()
+    db.flush()
+    return token
+
+
+def organisation_ids(db: Session, user: StaffUser) -> set[int]:
+    return set(db.exec(select(StaffUserOrganisation.organisation_id).where(StaffUserOrganisation.user_id == user.id)))
+
+
+_DUMMY_HASH = hash_password("timing-equaliser")

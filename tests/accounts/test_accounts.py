@@ -1,0 +1,93 @@
+"""Staff users, Argon2 passwords and hashed API tokens."""
+
+import pytest
+from fastapi import APIRouter, Depends
+
+from eventhub.accounts.deps import CurrentUser, require_roles
+from eventhub.accounts.service import authenticate, create_token, create_user, revoke_token
+from eventhub.errors import Conflict, Invalid
+from eventhub.models import ApiToken, StaffRole
+
+
+def test_password_is_stored_hashed_with_argon2_and_checked(db) -> None:  # noqa: ANN001
+    user = create_user(db, email="Org@Example.org", password="correct horse battery", role="organiser")
+    assert user.email == "org@example.org"
+    assert user.password_hash.startswith("$argon2")
+    assert authenticate(db, "ORG@example.org", "correct horse battery") == user
+    assert authenticate(db, "org@example.org", "wrong password!") is None
+    assert authenticate(db, "nobody@example.org", "correct horse battery") is None
+
+
+def test_duplicate_email_short_password_and_unknown_role_are_refused(db) -> None:  # noqa: ANN001
+    create_user(db, email="a@example.org", password="0123456789", role="admin")
+    with pytest.raises(Conflict):
+        create_user(db, email="A@example.org", password="0123456789", role="admin")
+    with pytest.raises(Invalid):
+        create_user(db, email="b@example.org", password="short", role="admin")
+    with pytest.raises(Invalid):
+        create_user(db, email="c@example.org", password="0123456789", role="boss")
+
+
+@pytest.fixture()
+def protected(app):  # noqa: ANN001, ANN201
+    router = APIRouter()
+
+    @router.get("/api/v1/_whoami")
+    def whoami(user: CurrentUser) -> dict:
+        return {"email": user.email}
+
+    @router.get("/api/v1/_press_only")
+    def press_only(user=Depends(require_roles(StaffRole.press_officer))) -> dict:  # noqa: ANN001, B008
+        return {"ok": True}
+
+    app.include_router(router)
+    return app
+
+
+def test_bearer_token_authenticates_until_revoked(client, db, protected) -> None:  # noqa: ANN001
+    user = create_user(db, email="t@example.org", password="0123456789", role="organiser")
+    token, plain = create_token(db, user, "integration")
+    db.commit()
+    assert token.token_hash != plain and plain not in token.token_hash
+    headers = {"Authorization": f"Bearer {plain}"}
+    assert client.get("/api/v1/_whoami", headers=headers).json() == {"email": "t@example.org"}
+    assert client.get("/api/v1/_press_only", headers=headers).status_code == 403
+    revoke_token(db, token.id)
+    db.commit()
+    response = client.get("/api/v1/_whoami", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthorized"
+
+
+def test_anonymous_and_bad_tokens_get_401(client, protected) -> None:  # noqa: ANN001
+    assert client.get("/api/v1/_whoami").status_code == 401
+    assert client.get("/api/v1/_whoami", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_only_the_hash_of_a_token_is_stored(db) -> None:  # noqa: ANN001
+    user = create_user(db, email="h@example.org", password="0123456789", role="admin")
+    _, plain = create_token(db, user)
+    stored = db.query(ApiToken).all()
+    assert all(plain not in (t.token_hash + t.prefix) or t.prefix == plain[:10] for t in stored)
+    assert len(stored[0].token_hash) == 64
+
+
+@pytest.fixture()
+def form_route(app):  # noqa: ANN001, ANN201
+    from eventhub.accounts.csrf import CsrfDep
+
+    router = APIRouter()
+
+    @router.post("/admin/_form")
+    def post_form(user: CurrentUser, _: CsrfDep) -> dict:
+        return {"user": user.email}
+
+    app.include_router(router)
+    return app
+
+
+def test_session_login_and_csrf_token_protect_form_posts(client, login_as, form_route) -> None:  # noqa: ANN001
+    user, csrf = login_as("organiser")
+    assert client.post("/admin/_form", data={"csrf_token": csrf}).json() == {"user": user.email}
+    assert client.post("/admin/_form", data={"csrf_token": "forged"}).status_code == 403
+    assert client.post("/admin/_form", data={}).status_code == 403
