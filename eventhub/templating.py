@@ -11,12 +11,11 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from eventhub import ROOT, labels
+from eventhub import ROOT, i18n, labels
+from eventhub.i18n import current_language
 from eventhub.accounts.csrf import csrf_input
 from eventhub.models import Event
 from eventhub.text import format_phone, markdown_to_html
-
-LOCALE = "ru"
 
 
 def local(dt: datetime | None, tz: str) -> datetime | None:
@@ -24,44 +23,41 @@ def local(dt: datetime | None, tz: str) -> datetime | None:
 
 
 def event_date_range(event: Event) -> str:
-    """'18 октября 2022 г.', '8–9 сентября 2023 г.', '10 июня 2016 г., 10:00–13:00' in the event's zone."""
+    """'18 октября 2022 г.', '8–9 сентября 2023 г.', '10 июня 2016 г., 10:00–13:00' in the event's zone,
+    written by CLDR for the reader's language."""
+    lang = current_language()
     start = local(event.start_at, event.timezone)
     end = local(event.end_at, event.timezone)
     if event.all_day:
         end = end - timedelta(days=1)
         if start.date() == end.date():
-            return format_date(start, "long", locale=LOCALE)
-        return _date_span(start, end)
+            return format_date(start, "long", locale=lang)
+        return _date_span(start, end, lang)
+    times = f"{format_time(start, 'short', locale=lang)}–{format_time(end, 'short', locale=lang)}"
     if start.date() == end.date():
-        return (
-            f"{format_date(start, 'long', locale=LOCALE)}, "
-            f"{format_time(start, 'HH:mm', locale=LOCALE)}–{format_time(end, 'HH:mm', locale=LOCALE)}"
-        )
+        return f"{format_date(start, 'long', locale=lang)}, {times}"
     return (
-        f"{format_datetime(start, 'd MMMM y, HH:mm', locale=LOCALE)} – "
-        f"{format_datetime(end, 'd MMMM y, HH:mm', locale=LOCALE)}"
+        f"{format_date(start, 'long', locale=lang)}, {format_time(start, 'short', locale=lang)} – "
+        f"{format_date(end, 'long', locale=lang)}, {format_time(end, 'short', locale=lang)}"
     )
 
 
-def _date_span(start: datetime, end: datetime) -> str:
-    last = format_date(end, "long", locale=LOCALE)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{last}"
-    if start.year == end.year:
-        return f"{format_date(start, 'd MMMM', locale=LOCALE)} – {last}"
-    return f"{format_date(start, 'long', locale=LOCALE)} – {last}"
+def _date_span(start: datetime, end: datetime, lang: str) -> str:
+    if lang == "ru" and (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{format_date(end, 'long', locale=lang)}"
+    return f"{format_date(start, 'long', locale=lang)} – {format_date(end, 'long', locale=lang)}"
 
 
 def date_filter(dt: datetime | None, tz: str = "Asia/Bishkek", fmt: str = "long") -> str:
     if dt is None:
         return ""
-    return format_date(local(dt, tz), fmt, locale=LOCALE)
+    return format_date(local(dt, tz), fmt, locale=current_language())
 
 
 def time_filter(dt: datetime | None, tz: str = "Asia/Bishkek") -> str:
     if dt is None:
         return ""
-    return format_time(local(dt, tz), "HH:mm", locale=LOCALE)
+    return format_time(local(dt, tz), "short", locale=current_language())
 
 
 def datetime_filter(dt: datetime | None, tz: str = "Asia/Bishkek") -> str:
@@ -70,13 +66,13 @@ def datetime_filter(dt: datetime | None, tz: str = "Asia/Bishkek") -> str:
         return ""
     loc = local(dt, tz)
     if (loc.hour, loc.minute) == (0, 0):
-        return format_date(loc, "long", locale=LOCALE)
-    return f"{format_date(loc, 'long', locale=LOCALE)}, {format_time(loc, 'HH:mm', locale=LOCALE)}"
+        return format_date(loc, "long", locale=current_language())
+    return f"{format_date(loc, 'long', locale=current_language())}, {format_time(loc, 'short', locale=current_language())}"
 
 
 def plural(n: int, one: str, few: str, many: str) -> str:
     """Russian plural by CLDR rules: 1 участник, 2 участника, 5 участников."""
-    form = Locale.parse(LOCALE).plural_form(n)
+    form = Locale.parse("ru").plural_form(n)
     return f"{n} " + {"one": one, "few": few}.get(form, many)
 
 
@@ -97,6 +93,10 @@ def _query(request: Request, **changes: Any) -> str:
 
 templates = Jinja2Templates(directory=str(ROOT / "templates"))
 env = templates.env
+env.add_extension("jinja2.ext.i18n")
+env.install_gettext_callables(  # type: ignore[attr-defined]
+    i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext
+)
 env.trim_blocks = True
 env.lstrip_blocks = True
 env.filters.update(
@@ -112,4 +112,9 @@ env.globals.update(
     plural=plural,
     query=_query,
     csrf_input=csrf_input,
+    current_language=current_language,
+    languages=i18n.LANGUAGES,
+    language_names=i18n.LANGUAGE_NAMES,
+    t=i18n.content,
+    is_fallback=i18n.is_fallback,
 )
