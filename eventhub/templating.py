@@ -14,6 +14,7 @@ from markupsafe import Markup
 from eventhub import ROOT, labels
 from eventhub.accounts.csrf import csrf_input
 from eventhub.models import Event
+from eventhub.public.jinja import GLOBALS as PUBLIC_GLOBALS
 from eventhub.text import format_phone, markdown_to_html
 
 LOCALE = "ru"
@@ -113,3 +114,4 @@ env.globals.update(
     query=_query,
     csrf_input=csrf_input,
 )
+env.globals.update(PUBLIC_GLOBALS)
