@@ -76,3 +76,17 @@ def test_draft_has_no_programme(client, db) -> None:  # noqa: ANN001
     db.commit()
     assert client.get(f"/events/{event.slug}/programme").status_code == 404
     assert client.get("/events/no-such-event/programme").status_code == 404
+
+
+def test_panels_are_numbered_among_panels_on_the_event_page_and_the_programme(client, db) -> None:  # noqa: ANN001
+    event = make_event(db)
+    make_session(db, event, kind="opening", title="Открытие", position=1)
+    make_session(db, event, kind="panel", title="Вода", position=2)
+    make_session(db, event, kind="break", title="Кофе", position=3)
+    make_session(db, event, kind="panel", title="Дороги", position=4)
+    db.commit()
+
+    page = text_of(client.get(f"/events/{event.slug}").text)
+    assert "Панельная дискуссия 1 Вода" in page and "Панельная дискуссия 2 Дороги" in page
+    programme = text_of(client.get(f"/events/{event.slug}/programme").text)
+    assert "Панельная дискуссия 1. Вода" in programme and "Панельная дискуссия 2. Дороги" in programme
