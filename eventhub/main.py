@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -22,6 +21,9 @@ from eventhub.organisations import pages as organisations_pages
 from eventhub.press import pages as press_pages
 from eventhub.projects import api as projects_api
 from eventhub.projects import pages as projects_pages
+from eventhub.public import pages as public_pages
+from eventhub.public.assets import HashedStaticFiles
+from eventhub.public.compression import CompressionMiddleware
 from eventhub.templating import templates
 
 log = logging.getLogger("eventhub")
@@ -56,7 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(organisations_pages.router)
     app.include_router(projects_pages.router)
     app.include_router(press_pages.router)
-    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    app.include_router(public_pages.router)
+    app.mount("/static", HashedStaticFiles(directory=ROOT / "static"), name="static")
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> JSONResponse:
@@ -85,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         LimitBodySize, max_bytes=settings.max_body_bytes, upload_max_bytes=settings.max_upload_bytes, upload_paths=("/import",)
     )
     app.add_middleware(RejectNulBytes)
+    app.add_middleware(CompressionMiddleware)  # outermost: compresses every answer, errors too
     return app
 
 

@@ -15,6 +15,7 @@ from eventhub import ROOT, i18n, labels
 from eventhub.i18n import current_language
 from eventhub.accounts.csrf import csrf_input
 from eventhub.models import Event
+from eventhub.public.jinja import GLOBALS as PUBLIC_GLOBALS
 from eventhub.text import format_phone, markdown_to_html
 
 
@@ -118,3 +119,4 @@ env.globals.update(
     t=i18n.content,
     is_fallback=i18n.is_fallback,
 )
+env.globals.update(PUBLIC_GLOBALS)

@@ -1,0 +1,39 @@
+"""Public routes of this domain: the printable programme, sitemap.xml and robots.txt."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+
+from eventhub.db import DbDep
+from eventhub.deps import NowDep, SettingsDep
+from eventhub.events.deps import EventDep
+from eventhub.public.seo import render_robots, render_sitemap
+from eventhub.public.service import sitemap_entries
+from eventhub.templating import templates
+
+router = APIRouter(default_response_class=HTMLResponse)
+
+LEADING_ROLES = ("organiser", "co_organiser", "funder", "implementing_partner", "partner")
+
+
+@router.get("/events/{slug}/programme", include_in_schema=False)
+def programme_page(request: Request, event: EventDep) -> HTMLResponse:
+    """The programme as organisers hand it out: one or two A4 pages when printed."""
+    by_role: dict[str, list] = {}
+    for eo in event.organisations:
+        if eo.role in LEADING_ROLES:
+            by_role.setdefault(eo.role, []).append(eo)
+    return templates.TemplateResponse(
+        request, "public/programme.html", {"event": event, "by_role": by_role, "leading_roles": LEADING_ROLES}
+    )
+
+
+@router.get("/sitemap.xml", include_in_schema=False)
+def sitemap(db: DbDep, now: NowDep, settings: SettingsDep) -> Response:
+    """Public pages only: no drafts, no releases under embargo."""
+    body = render_sitemap(sitemap_entries(db, now=now, base_url=settings.base_url))
+    return Response(body, media_type="application/xml", headers={"Cache-Control": "public, max-age=600"})
+
+
+@router.get("/robots.txt", include_in_schema=False)
+def robots(settings: SettingsDep) -> PlainTextResponse:
+    return PlainTextResponse(render_robots(settings.base_url), headers={"Cache-Control": "public, max-age=86400"})

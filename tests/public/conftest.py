@@ -1,0 +1,114 @@
+"""A real server for the browser tests: uvicorn on 127.0.0.1 over a temporary SQLite file,
+migrated and loaded with the demo data; and headless Chromium driven by playwright."""
+
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.request import urlopen
+from xml.etree import ElementTree
+
+import pytest
+import uvicorn
+from sqlmodel import Session, select
+
+from eventhub.config import Settings
+from eventhub.db import make_engine, upgrade
+from eventhub.demo.loader import load_demo, read_seed
+from eventhub.main import create_app
+from eventhub.models import Organisation
+from tests.factories import add_organisation_role, add_speaker, make_event, make_panel, make_person, make_session
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
+AXE = Path(__file__).resolve().parent.parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base address of uvicorn serving the demo data from a fresh, migrated SQLite file."""
+    data_dir = tmp_path_factory.mktemp("live")
+    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'live.sqlite3'}", secret_key="live-test")
+    upgrade(settings)
+    engine = make_engine(settings)
+    with Session(engine) as db:
+        load_demo(db, read_seed())
+        add_states_the_demo_lacks(db)
+        db.commit()
+    engine.dispose()
+
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the live server did not start within 15 s")
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    settings.base_url = base  # absolute links (canonical, sitemap) point at this server
+    yield base
+    server.should_exit = True
+    thread.join(timeout=10)
+    app.state.engine.dispose()
+
+
+def add_states_the_demo_lacks(db: Session) -> None:
+    """An upcoming, postponed, mixed online/in-person event with a timed agenda, and a
+    cancelled one, so the page checks also see badges, notices, times and rooms."""
+    start = datetime(2031, 4, 15, 3, tzinfo=UTC)
+    postponed = make_event(
+        db, slug="selskiy-skhod-ak-talaa-2031", kind="village_assembly", status="postponed",
+        title="Сельский сход: бюджет айыл окмоту на 2032 год", summary="Обсуждение проекта местного бюджета с жителями.",
+        status_note="Сход перенесён на неделю из-за посевной.", start_at=start, end_at=start + timedelta(hours=5),
+        venue_name="Дом культуры", venue_address="ул. Ленина, 1", city="Баетов", venue_region="naryn",
+        online_url="https://meet.example.org/ak-talaa", registration_mode="open", capacity=120,
+        goals=["Представить проект бюджета", "Собрать предложения жителей"],
+    )
+    add_organisation_role(db, postponed, db.exec(select(Organisation).where(Organisation.slug == "ipr")).one(), "organiser")
+    add_organisation_role(db, postponed, db.exec(select(Organisation).where(Organisation.slug == "usaid")).one(), "funder")
+    opening = make_session(db, postponed, kind="opening", title="Открытие схода", start_at=start, end_at=start + timedelta(minutes=20), position=1)
+    add_speaker(db, opening, make_person(db, name="Глава айыл окмоту", position="глава"), "speaker")
+    panel = make_session(db, postponed, kind="panel", title="Куда идут деньги аймака", start_at=start + timedelta(minutes=20),
+                         end_at=start + timedelta(hours=2), room="Большой зал", position=2)
+    add_speaker(db, panel, make_person(db, name="Модератор Схода"), "moderator")
+    add_speaker(db, panel, make_person(db, name="Депутат Кенеша", position="депутат"), "panellist")
+    make_panel(db, panel, guiding_questions=["Что важнее: вода или дороги?"], expected_result="список приоритетов жителей")
+    make_session(db, postponed, kind="break", title="Перерыв", start_at=start + timedelta(hours=2), end_at=start + timedelta(hours=2, minutes=30), position=3)
+    make_event(db, slug="seminar-otmenen-2031", kind="seminar", status="cancelled", title="Семинар для бухгалтеров аймаков",
+               status_note="Семинар отменён организатором.", start_at=start + timedelta(days=30), end_at=start + timedelta(days=30, hours=3))
+
+
+@pytest.fixture(scope="session")
+def public_paths(live_server: str) -> list[str]:
+    """Every public page of the demo data, as the sitemap lists them."""
+    with urlopen(live_server + "/sitemap.xml", timeout=10) as response:
+        tree = ElementTree.fromstring(response.read())
+    return [loc.text.removeprefix(live_server) for loc in tree.findall("sm:url/sm:loc", SITEMAP_NS)]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium, or `make test` does it)")
+    try:
+        from playwright.sync_api import sync_playwright  # imported here: only browser tests need it
+    except ImportError:
+        pytest.skip("the playwright package is missing: pip install -e '.[test]'")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.exists():
+        if not shutil.which("npm"):
+            pytest.skip("node/npm are missing, so axe-core cannot be installed: apt-get install nodejs npm, then `python -m tools.install_test_deps`")
+        pytest.skip("axe-core is not installed: run `python -m tools.install_test_deps` (`make test` does it)")
+    return AXE.read_text()
