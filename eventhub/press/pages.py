@@ -15,6 +15,7 @@ from eventhub.errors import NotFound
 from eventhub.models import PUBLIC_EVENT_STATUSES, Language, PressRelease
 from eventhub.press.atom import EPOCH, AtomEntry, feed_updated, render_atom
 from eventhub.press.deps import ReleaseFiltersDep
+from eventhub.press.pdf import PdfRelease, render_pdf
 from eventhub.press.service import (
     entry_updated,
     filter_choices,
@@ -24,7 +25,7 @@ from eventhub.press.service import (
     public_date,
 )
 from eventhub.press.vcard import render_vcard
-from eventhub.templating import templates
+from eventhub.templating import datetime_filter, event_date_range, templates
 from eventhub.text import markdown_to_html
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -125,6 +126,37 @@ def release_vcard(request: Request, db: DbDep, slug: SlugPath, now: NowDep, sett
     changed = max([entry_updated(release), *(c.updated_at for c in contacts)])
     response = _conditional(request, body, "text/vcard; charset=utf-8", changed)
     response.headers["Content-Disposition"] = f'attachment; filename="press-contacts-{release.slug}.vcf"'
+    return response
+
+
+@router.get("/press/{slug}/release.pdf", include_in_schema=False)
+def release_pdf(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settings: SettingsDep) -> Response:
+    """The release as an A4 PDF with its press contacts, to send to editors."""
+    release = get_public_release(db, slug, now=now)
+    event = release.event if release.event and release.event.status in PUBLIC_EVENT_STATUSES else None
+    event_lines = []
+    if event is not None:
+        place = ", ".join(p for p in (event.venue_name, event.venue_address, event.city) if p)
+        event_lines = [f"{labels.EVENT_KIND.get(event.kind, '')}: {event.title}", f"Когда: {event_date_range(event)}"]
+        if place:
+            event_lines.append(f"Где: {place}")
+    body = render_pdf(
+        PdfRelease(
+            kind=labels.PRESS_TYPE.get(release.type, ""),
+            title=release.title,
+            lead=release.lead,
+            body_html=markdown_to_html(release.body),
+            published=datetime_filter(public_date(release)),
+            url=f"{settings.base_url}/press/{release.slug}",
+            event_lines=event_lines,
+            contacts=[link.contact for link in release.contacts],
+            source_note=release.source_note,
+            created_at=entry_updated(release),
+        )
+    )
+    changed = max([entry_updated(release), *(link.contact.updated_at for link in release.contacts)])
+    response = _conditional(request, body, "application/pdf", changed)
+    response.headers["Content-Disposition"] = f'inline; filename="{release.slug}.pdf"'
     return response
 
 

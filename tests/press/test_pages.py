@@ -174,3 +174,36 @@ def test_seed_003_links_the_project_page_it_names(client, demo) -> None:  # noqa
 
 def test_event_page_links_its_press_feed(client, demo) -> None:  # noqa: ANN001
     assert 'href="/events/forum-aymakov-2023/press.atom"' in client.get("/events/forum-aymakov-2023").text
+
+
+def test_release_pdf_carries_the_text_panels_and_contacts(client, demo) -> None:  # noqa: ANN001
+    import io
+
+    from pypdf import PdfReader
+
+    response = client.get(f"/press/{SEED_004}/release.pdf")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == f'inline; filename="{SEED_004}.pdf"'
+    reader = PdfReader(io.BytesIO(response.content))
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    assert "Диалог «Вклад организаций гражданского общества в развитие регионов Кыргызской Республики»" in text
+    for panel in ("Планирование развития регионов с участием граждан и ОГО", "Вклад региональных ОГО в решение местных проблем"):
+        assert panel in text
+    for phone in ("+996 702 174 107", "+996 555 077 764", "+996 777 777 990", "+996 555 808 692", "+996 555 935 193"):
+        assert phone in text
+    assert reader.metadata.title.startswith("Диалог «Вклад")
+    again = client.get(f"/press/{SEED_004}/release.pdf", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304  # same release, same bytes: the renderer is deterministic
+
+
+def test_release_pdf_writes_kyrgyz_letters(client, db) -> None:  # noqa: ANN001
+    import io
+
+    from pypdf import PdfReader
+
+    release = make_release(db, title="Аймактардын өнүгүүсү: ң, ө, ү", original_language="ky", body="- Жаңы *долбоор*")
+    db.commit()
+    reader = PdfReader(io.BytesIO(client.get(f"/press/{release.slug}/release.pdf").content))
+    text = reader.pages[0].extract_text()
+    assert "Аймактардын өнүгүүсү: ң, ө, ү" in text and "Жаңы" in text
