@@ -24,6 +24,16 @@ class PressContactInput(BaseModel):
     email: str | None = None
 
 
+class PressReleaseTranslation(BaseModel):
+    """The release in another language; empty fields fall back to the original."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    lead: str | None = None
+    body: str | None = Field(default=None, description="Markdown")
+
+
 class PressReleaseWrite(BaseModel):
     """Fields of a release; on PATCH only the fields sent are changed."""
 
@@ -40,6 +50,9 @@ class PressReleaseWrite(BaseModel):
         default=None, description="press contacts to create and attach after `contacts`"
     )
     source_note: str | None = None
+    translations: dict[str, PressReleaseTranslation] | None = Field(
+        default=None, description='other language versions: {"ky": {"title": ..., "lead": ..., "body": ...}, "en": ...}'
+    )
     slug: str | None = Field(default=None, description="made from the title when not given")
     status: str | None = Field(
         default=None,

@@ -376,6 +376,25 @@ def check_release(
         if language not in Language.__members__.values():
             fields["language"] = "выберите язык: ru, ky или en"
         values["original_language"] = language
+    if "translations" in sent and data.translations is not None:
+        original = values.get("original_language") or (release.original_language if release else Language.ru.value)
+        translations: dict[str, dict[str, str]] = {}
+        for lang, version in data.translations.items():
+            key = f"translations.{lang[:8]}"
+            if lang not in Language.__members__.values():
+                fields[key] = "язык перевода: ru, ky или en"
+                continue
+            if lang == original:
+                fields[key] = "это язык оригинала: его текст — в основных полях"
+                continue
+            for name, limit in (("title", 400), ("lead", MAX_LEAD), ("body", MAX_BODY)):
+                value = _clean(getattr(version, name))
+                err = _text_error(value, max_length=limit) or (_check_markdown(value) if name == "body" and value else None)
+                if err:
+                    fields[f"{key}.{name}"] = err
+                elif value:
+                    translations.setdefault(lang, {})[name] = value
+        values["translations"] = translations
     if "event" in sent:
         values["event_id"] = None
         if data.event and data.event.strip():
@@ -483,7 +502,7 @@ def _audit(db: Session, user: StaffUser | None, action: str, release: PressRelea
     def plain(v: Any) -> Any:
         return v.isoformat() if isinstance(v, datetime) else v
 
-    record = {k: [plain(a), plain(b)] if k != "body" else ["…", "…"] for k, (a, b) in changes.items()}
+    record = {k: [plain(a), plain(b)] if k not in ("body", "translations") else ["…", "…"] for k, (a, b) in changes.items()}
     db.add(
         AuditLog(
             user_id=user.id if user else None,

@@ -237,3 +237,35 @@ def test_public_api_shows_press_contacts_but_no_participant_data(client, demo) -
     assert [c["phones_display"] for c in data["contacts"]][0] == ["+996 702 174 107"]
     assert data["vcard_url"].endswith("/contacts.vcf")
     assert data["published_at"] == "2019-02-28T18:00:00Z"
+
+
+def test_translations_are_written_checked_and_shown_in_the_readers_language(client, db, clock, writer) -> None:  # noqa: ANN001
+    headers = writer()
+    created = client.post(
+        "/api/v1/press-releases",
+        headers=headers,
+        json={
+            "type": "announcement",
+            "title": "Форум аймаков",
+            "body": "Текст",
+            "status": "published",
+            "translations": {"ky": {"title": "Аймактар форуму", "body": "*Текст* кыргызча"}, "en": {"title": "Forum of Aimaks"}},
+        },
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["translations"] == {
+        "ky": {"title": "Аймактар форуму", "body": "*Текст* кыргызча"},
+        "en": {"title": "Forum of Aimaks"},
+    }
+    slug = created.json()["slug"]
+    assert '<h1 id="release-title">Аймактар форуму</h1>' in client.get(f"/press/{slug}?lang=ky").text
+    assert "<em>Текст</em> кыргызча" in client.get(f"/press/{slug}?lang=ky").text
+    assert client.get("/api/v1/press-releases", params={"language": "en"}).json()["items"][0]["slug"] == slug
+
+    bad = client.patch(
+        f"/api/v1/press-releases/{slug}",
+        headers=headers,
+        json={"translations": {"ru": {"title": "x"}, "en": {"body": "<b>x</b>"}, "de": {"title": "y"}}},
+    )
+    assert bad.status_code == 422
+    assert set(bad.json()["error"]["fields"]) == {"translations.ru", "translations.en.body", "translations.de"}
