@@ -1,6 +1,7 @@
 """The `eventhub` command line."""
 
 import sys
+from pathlib import Path
 
 import typer
 import uvicorn
@@ -75,6 +76,31 @@ def token_create(email: str, name: str = typer.Option(None, help="what the token
         _, plain = create_token(db, user, name)
         db.commit()
     typer.echo(plain)
+
+
+@app.command("export")
+def export_cmd(file: Path = typer.Argument(..., help="backup file (.jsonl, or .jsonl.gz to compress)")) -> None:
+    """Write every table to a versioned JSON Lines backup."""
+    from eventhub.backup import export_database  # imported here: only backups need it
+
+    settings = get_settings()
+    upgrade(settings)
+    counts = export_database(make_engine(settings), file)
+    typer.echo(f"exported {sum(counts.values())} rows from {len(counts)} tables to {file}")
+
+
+@app.command("import")
+def import_cmd(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="backup file")) -> None:
+    """Restore a backup into an empty database (migrated first)."""
+    from eventhub.backup import import_database  # imported here: only backups need it
+
+    settings = get_settings()
+    upgrade(settings)
+    try:
+        counts = import_database(make_engine(settings), file)
+    except DomainError as exc:
+        _fail(exc)
+    typer.echo(f"imported {sum(counts.values())} rows into {len(counts)} tables")
 
 
 @app.command()

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     default_language: str = "ru"
     site_name: str = "eventhub"
     page_size: int = 20
+    max_body_bytes: int = 256 * 1024
+    max_upload_bytes: int = 5 * 1024 * 1024  # participant lists (XLSX/CSV) posted to .../import
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25

@@ -1,5 +1,9 @@
-"""Russian names of the enum values shown to readers (one place for pages, API and feeds)."""
+"""Names of enum values shown to readers, translated when looked up (pages, feeds, e-mails).
 
+Values are Russian source strings marked with N_() for extraction; `LABELS[key]` returns
+them in the language of the current request."""
+
+from eventhub.i18n import N_, gettext
 from eventhub.models import (
     EventKind,
     EventRole,
@@ -13,115 +17,125 @@ from eventhub.models import (
     SpeakerRole,
 )
 
-REGION = {
-    Region.bishkek: "г. Бишкек",
-    Region.osh_city: "г. Ош",
-    Region.chuy: "Чуйская область",
-    Region.talas: "Таласская область",
-    Region.issyk_kul: "Иссык-Кульская область",
-    Region.naryn: "Нарынская область",
-    Region.jalal_abad: "Джалал-Абадская область",
-    Region.osh: "Ошская область",
-    Region.batken: "Баткенская область",
-    Region.national: "вся страна",
-}
 
-EVENT_KIND = {
-    EventKind.round_table: "Круглый стол",
-    EventKind.focus_group: "Фокус-группа",
-    EventKind.forum: "Форум",
-    EventKind.dialogue: "Диалог",
-    EventKind.seminar: "Семинар",
-    EventKind.conference: "Конференция",
-    EventKind.press_conference: "Пресс-конференция",
-    EventKind.village_assembly: "Сельский сход",
-    EventKind.community_meeting: "Собрание",
-    EventKind.focus_group_discussion: "Фокус-групповая дискуссия",
-    EventKind.mini_meeting: "Мини-собрание по целевой группе",
-    EventKind.meeting: "Встреча",
-    EventKind.training: "Тренинг",
-    EventKind.other: "Мероприятие",
-}
+class _Labels(dict):
+    def __getitem__(self, key: object) -> str:
+        value = super().__getitem__(key)
+        return gettext(value) if value else value  # gettext("") would be the catalogue header
 
-EVENT_STATUS = {
-    EventStatus.draft: "Черновик",
-    EventStatus.published: "Опубликовано",
-    EventStatus.postponed: "Перенесено",
-    EventStatus.cancelled: "Отменено",
-}
+    def get(self, key: object, default: str | None = None) -> str | None:  # type: ignore[override]
+        return self[key] if key in self else default
 
-EVENT_ROLE = {
-    EventRole.organiser: "Организатор",
-    EventRole.co_organiser: "Соорганизатор",
-    EventRole.funder: "Финансирование",
-    EventRole.implementing_partner: "Партнёр-исполнитель",
-    EventRole.partner: "Партнёр",
-    EventRole.participant: "Участник",
-    EventRole.invited: "Приглашены",
-    EventRole.presenter: "Представили опыт",
-}
 
-EVENT_ROLE_PLURAL = {
-    EventRole.organiser: "Организаторы",
-    EventRole.co_organiser: "Соорганизаторы",
-    EventRole.funder: "При финансовой поддержке",
-    EventRole.implementing_partner: "Партнёры-исполнители",
-    EventRole.partner: "Партнёры",
-    EventRole.participant: "Участвующие организации",
-    EventRole.invited: "Приглашённые организации",
-    EventRole.presenter: "Представили опыт",
-}
+REGION = _Labels({
+    Region.bishkek: N_("г. Бишкек"),
+    Region.osh_city: N_("г. Ош"),
+    Region.chuy: N_("Чуйская область"),
+    Region.talas: N_("Таласская область"),
+    Region.issyk_kul: N_("Иссык-Кульская область"),
+    Region.naryn: N_("Нарынская область"),
+    Region.jalal_abad: N_("Джалал-Абадская область"),
+    Region.osh: N_("Ошская область"),
+    Region.batken: N_("Баткенская область"),
+    Region.national: N_("вся страна"),
+})
 
-PROJECT_ROLE = {
-    ProjectRole.funder: "Финансирование",
-    ProjectRole.implementer: "Реализация",
-    ProjectRole.partner: "Партнёр",
-}
+EVENT_KIND = _Labels({
+    EventKind.round_table: N_("Круглый стол"),
+    EventKind.focus_group: N_("Фокус-группа"),
+    EventKind.forum: N_("Форум"),
+    EventKind.dialogue: N_("Диалог"),
+    EventKind.seminar: N_("Семинар"),
+    EventKind.conference: N_("Конференция"),
+    EventKind.press_conference: N_("Пресс-конференция"),
+    EventKind.village_assembly: N_("Сельский сход"),
+    EventKind.community_meeting: N_("Собрание"),
+    EventKind.focus_group_discussion: N_("Фокус-групповая дискуссия"),
+    EventKind.mini_meeting: N_("Мини-собрание по целевой группе"),
+    EventKind.meeting: N_("Встреча"),
+    EventKind.training: N_("Тренинг"),
+    EventKind.other: N_("Мероприятие"),
+})
 
-ORGANISATION_KIND = {
-    OrganisationKind.ministry: "Министерство",
-    OrganisationKind.state_agency: "Государственное агентство",
-    OrganisationKind.government_office: "Аппарат Правительства / Кабинета Министров",
-    OrganisationKind.parliament: "Парламент",
-    OrganisationKind.local_government: "Орган местного самоуправления",
-    OrganisationKind.donor: "Донор / партнёр по развитию",
-    OrganisationKind.international_org: "Международная организация",
-    OrganisationKind.cso: "Организация гражданского общества",
-    OrganisationKind.business: "Бизнес",
-    OrganisationKind.media: "СМИ",
-    OrganisationKind.academia: "Научное и экспертное сообщество",
-    OrganisationKind.consortium: "Консорциум",
-    OrganisationKind.other: "Другое",
-}
+EVENT_STATUS = _Labels({
+    EventStatus.draft: N_("Черновик"),
+    EventStatus.published: N_("Опубликовано"),
+    EventStatus.postponed: N_("Перенесено"),
+    EventStatus.cancelled: N_("Отменено"),
+})
 
-SESSION_KIND = {
-    SessionKind.opening: "Открытие",
-    SessionKind.presentation: "Презентация",
-    SessionKind.panel: "Панельная дискуссия",
-    SessionKind.discussion: "Обсуждение",
-    SessionKind.working_group: "Рабочая группа",
-    SessionKind.break_: "Перерыв",
-    SessionKind.closing: "Закрытие",
+EVENT_ROLE = _Labels({
+    EventRole.organiser: N_("Организатор"),
+    EventRole.co_organiser: N_("Соорганизатор"),
+    EventRole.funder: N_("Финансирование"),
+    EventRole.implementing_partner: N_("Партнёр-исполнитель"),
+    EventRole.partner: N_("Партнёр"),
+    EventRole.participant: N_("Участник"),
+    EventRole.invited: N_("Приглашены"),
+    EventRole.presenter: N_("Представили опыт"),
+})
+
+EVENT_ROLE_PLURAL = _Labels({
+    EventRole.organiser: N_("Организаторы"),
+    EventRole.co_organiser: N_("Соорганизаторы"),
+    EventRole.funder: N_("При финансовой поддержке"),
+    EventRole.implementing_partner: N_("Партнёры-исполнители"),
+    EventRole.partner: N_("Партнёры"),
+    EventRole.participant: N_("Участвующие организации"),
+    EventRole.invited: N_("Приглашённые организации"),
+    EventRole.presenter: N_("Представили опыт"),
+})
+
+PROJECT_ROLE = _Labels({
+    ProjectRole.funder: N_("Финансирование"),
+    ProjectRole.implementer: N_("Реализация"),
+    ProjectRole.partner: N_("Партнёр"),
+})
+
+ORGANISATION_KIND = _Labels({
+    OrganisationKind.ministry: N_("Министерство"),
+    OrganisationKind.state_agency: N_("Государственное агентство"),
+    OrganisationKind.government_office: N_("Аппарат Правительства / Кабинета Министров"),
+    OrganisationKind.parliament: N_("Парламент"),
+    OrganisationKind.local_government: N_("Орган местного самоуправления"),
+    OrganisationKind.donor: N_("Донор / партнёр по развитию"),
+    OrganisationKind.international_org: N_("Международная организация"),
+    OrganisationKind.cso: N_("Организация гражданского общества"),
+    OrganisationKind.business: N_("Бизнес"),
+    OrganisationKind.media: N_("СМИ"),
+    OrganisationKind.academia: N_("Научное и экспертное сообщество"),
+    OrganisationKind.consortium: N_("Консорциум"),
+    OrganisationKind.other: N_("Другое"),
+})
+
+SESSION_KIND = _Labels({
+    SessionKind.opening: N_("Открытие"),
+    SessionKind.presentation: N_("Презентация"),
+    SessionKind.panel: N_("Панельная дискуссия"),
+    SessionKind.discussion: N_("Обсуждение"),
+    SessionKind.working_group: N_("Рабочая группа"),
+    SessionKind.break_: N_("Перерыв"),
+    SessionKind.closing: N_("Закрытие"),
     SessionKind.other: "",
-}
+})
 
-SPEAKER_ROLE = {
-    SpeakerRole.speaker: "Выступающий",
-    SpeakerRole.moderator: "Модератор",
-    SpeakerRole.panellist: "Панелист",
-}
+SPEAKER_ROLE = _Labels({
+    SpeakerRole.speaker: N_("Выступающий"),
+    SpeakerRole.moderator: N_("Модератор"),
+    SpeakerRole.panellist: N_("Панелист"),
+})
 
-PRESS_TYPE = {
-    PressReleaseType.announcement: "Анонс",
-    PressReleaseType.press_release: "Пресс-релиз",
-    PressReleaseType.report: "Новость / отчёт о мероприятии",
-}
+PRESS_TYPE = _Labels({
+    PressReleaseType.announcement: N_("Анонс"),
+    PressReleaseType.press_release: N_("Пресс-релиз"),
+    PressReleaseType.report: N_("Новость / отчёт о мероприятии"),
+})
 
-REGISTRATION_MODE = {
-    RegistrationMode.open: "Открытая регистрация",
-    RegistrationMode.approval: "Регистрация с подтверждением организатором",
-    RegistrationMode.invitation: "Только по приглашениям",
-    RegistrationMode.closed: "Регистрация закрыта",
-}
+REGISTRATION_MODE = _Labels({
+    RegistrationMode.open: N_("Открытая регистрация"),
+    RegistrationMode.approval: N_("Регистрация с подтверждением организатором"),
+    RegistrationMode.invitation: N_("Только по приглашениям"),
+    RegistrationMode.closed: N_("Регистрация закрыта"),
+})
 
-LANGUAGE = {"ru": "русский", "ky": "кыргызский", "en": "английский"}
+LANGUAGE = _Labels({"ru": N_("русский"), "ky": N_("кыргызский"), "en": N_("английский")})

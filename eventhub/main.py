@@ -10,10 +10,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from eventhub import ROOT, __version__, i18n
+from eventhub import ROOT, __version__
 from eventhub.config import Settings, get_settings
 from eventhub.db import make_engine
 from eventhub.errors import DomainError
+from eventhub.middleware import LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
 from eventhub.events import api as events_api
 from eventhub.events import pages as events_pages
 from eventhub.organisations import api as organisations_api
@@ -83,62 +84,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.base_url.startswith("https://"),
     )
     app.add_middleware(LanguageMiddleware, default=settings.default_language)
+    app.add_middleware(SecurityHeaders, hsts=settings.base_url.startswith("https://"))
+    app.add_middleware(
+        LimitBodySize, max_bytes=settings.max_body_bytes, upload_max_bytes=settings.max_upload_bytes, upload_paths=("/import",)
+    )
     app.add_middleware(RejectNulBytes)
     return app
-
-
-class LanguageMiddleware:
-    """Pick the reader's language once per request: ?lang=, the cookie, Accept-Language.
-
-    An explicit ?lang= is remembered in a cookie; unknown values fall back quietly."""
-
-    def __init__(self, app, default: str) -> None:  # noqa: ANN001
-        self.app = app
-        self.default = default
-
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope)
-        asked = i18n.valid_language(request.query_params.get("lang"))
-        lang = i18n.negotiate(
-            asked, request.cookies.get(i18n.COOKIE), request.headers.get("accept-language"), self.default
-        )
-        scope.setdefault("state", {})["lang"] = lang
-        token = i18n.set_language(lang)
-
-        async def send_with_cookie(message) -> None:  # noqa: ANN001
-            if message["type"] == "http.response.start" and asked and asked != request.cookies.get(i18n.COOKIE):
-                headers = list(message.get("headers", []))
-                cookie = f"{i18n.COOKIE}={asked}; Path=/; Max-Age=31536000; SameSite=Lax"
-                headers.append((b"set-cookie", cookie.encode()))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_cookie)
-        finally:
-            i18n.reset_language(token)
-
-
-class RejectNulBytes:
-    """A NUL byte in the address is never meaningful, and PostgreSQL text cannot hold one."""
-
-    def __init__(self, app) -> None:  # noqa: ANN001
-        self.app = app
-
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
-        if scope["type"] == "http" and (
-            "\x00" in scope["path"] or b"%00" in scope.get("query_string", b"") or b"\x00" in scope.get("query_string", b"")
-        ):
-            response = JSONResponse(
-                {"error": {"code": "bad_request", "message": "NUL byte in the request address", "fields": {}}},
-                status_code=400,
-            )
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
 
 
 def _wants_json(request: Request) -> bool:

@@ -19,17 +19,32 @@ def slugify(text: str, max_length: int = 100) -> str:
     return _slugify(text, max_length=max_length, word_boundary=True) or "item"
 
 
+# Folding shared by stored text and queries: case, ё/е, Kyrgyz letters typed on a Russian
+# keyboard (ө/о, ү/у, ң/н), and the usual spellings of a Latin transliteration (y/i, kh/h...).
+_CYRILLIC_FOLD = str.maketrans({"ё": "е", "ө": "о", "ү": "у", "ң": "н", "һ": "х"})
+_LATIN_FOLD = (("kh", "h"), ("ts", "c"), ("ya", "ia"), ("yu", "iu"), ("y", "i"), ("j", "zh"), ("w", "v"), ("x", "ks"))
+_WORD_SPLIT = re.compile(r"[\s,.;:«»\"'()!?/\\\[\]{}<>|*&^%$#@~`+=]+")
+
+
+def _fold_word(word: str) -> str:
+    word = word.lower().translate(_CYRILLIC_FOLD)
+    if word.isascii():
+        for a, b in _LATIN_FOLD:
+            word = word.replace(a, b)
+    return word
+
+
 def search_key(*parts: str | None) -> str:
-    """What search matches against: lower case, ё→е, plus a Latin transliteration."""
+    """What search matches against: folded words, plus their Latin transliteration."""
     text = " ".join(p for p in parts if p)
-    folded = text.lower().replace("ё", "е")
-    return f"{folded} {slugify(text, max_length=0).replace('-', ' ')}"
+    words = [_fold_word(w) for w in _WORD_SPLIT.split(text) if w]
+    latin = [_fold_word(w) for w in slugify(text, max_length=0).split("-") if w]
+    return " ".join(words + latin)
 
 
 def normalise_query(q: str) -> list[str]:
     """Words of a search query, folded the way search_key folds stored text."""
-    folded = q.lower().replace("ё", "е")
-    return [w for w in re.split(r"[\s,.;:«»\"'()!?]+", folded) if w]
+    return [_fold_word(w) for w in _WORD_SPLIT.split(q) if w][:10]
 
 
 def markdown_to_html(source: str | None) -> str:

@@ -61,3 +61,19 @@ def test_content_falls_back_to_the_original(db) -> None:  # noqa: ANN001
     assert i18n.is_fallback(event, "title", "ky") is True
     assert i18n.is_fallback(event, "title", "en") is False
     assert i18n.is_fallback(event, "title", "ru") is False
+
+
+def test_api_returns_the_asked_language_and_all_versions_on_request(client, db) -> None:  # noqa: ANN001
+    event = make_event(
+        db, title="Форум аймаков", goals=["Обмен опытом"],
+        translations={"en": {"title": "Forum of Aimaks", "goals": ["Sharing experience"]}},
+    )
+    db.commit()
+    en = client.get(f"/api/v1/events/{event.slug}", headers={"accept-language": "en"}).json()
+    assert (en["language"], en["title"], en["goals"]) == ("en", "Forum of Aimaks", ["Sharing experience"])
+    ky = client.get(f"/api/v1/events/{event.slug}", params={"lang": "ky"}).json()
+    assert (ky["title"], ky["original_language"]) == ("Форум аймаков", "ru")
+    full = client.get(f"/api/v1/events/{event.slug}", params={"include": "translations"}).json()
+    assert full["translations"]["en"]["title"] == "Forum of Aimaks"
+    assert full["translations"]["ru"]["goals"] == ["Обмен опытом"]
+    assert client.get(f"/api/v1/events/{event.slug}", params={"include": "all"}).status_code == 422

@@ -1,6 +1,8 @@
 """JSON API: events."""
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
 
 from eventhub.db import DbDep
 from eventhub.deps import NowDep, PaginationDep, SettingsDep
@@ -27,6 +29,10 @@ def api_list_events(
 
 
 @router.get("/{slug}", response_model=EventDetail)
-def api_get_event(event: EventDep, settings: SettingsDep) -> EventDetail:
-    """One event with its agenda, panels, organisations and press contacts."""
-    return EventDetail.from_event(event, settings.base_url)
+def api_get_event(
+    event: EventDep,
+    settings: SettingsDep,
+    include: Annotated[Literal["translations"] | None, Query(description="add every language version")] = None,
+) -> EventDetail:
+    """One event with its agenda, panels, organisations and press contacts, in the asked language."""
+    return EventDetail.from_event(event, settings.base_url, with_translations=include == "translations")

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from eventhub.i18n import all_versions, content, current_language
 from eventhub.models import Event
 from eventhub.schemas import OrganisationRef, ProjectRef, SeriesRef
 
@@ -23,9 +24,14 @@ class EventOrganisationPublic(BaseModel):
     note: str | None
 
 
+TRANSLATABLE = ("title", "summary", "description", "goals")
+
+
 class EventPublic(BaseModel):
     slug: str
     url: str
+    language: str = Field(description="language of the texts below (from ?lang= or Accept-Language)")
+    original_language: str
     title: str
     kind: str
     status: str
@@ -90,6 +96,9 @@ class Registration(BaseModel):
 
 
 class EventDetail(EventPublic):
+    translations: dict[str, dict] | None = Field(
+        default=None, description="every language version of the texts, with ?include=translations"
+    )
     goals: list[str]
     description: str | None
     participants_count: int | None
@@ -99,11 +108,12 @@ class EventDetail(EventPublic):
     press_contacts: list[PressContactPublic]
 
     @classmethod
-    def from_event(cls, event: Event, base_url: str) -> "EventDetail":
+    def from_event(cls, event: Event, base_url: str, with_translations: bool = False) -> "EventDetail":
         return cls(
             **_common(event, base_url),
-            goals=event.goals,
-            description=event.description,
+            translations=all_versions(event, TRANSLATABLE) if with_translations else None,
+            goals=content(event, "goals"),
+            description=content(event, "description"),
             participants_count=event.participants_count,
             participants_note=event.participants_note,
             registration=Registration(
@@ -116,8 +126,8 @@ class EventDetail(EventPublic):
                 SessionPublic(
                     position=s.position,
                     kind=s.kind,
-                    title=s.title,
-                    description=s.description,
+                    title=content(s, "title"),
+                    description=content(s, "description"),
                     start_at=s.start_at,
                     end_at=s.end_at,
                     room=s.room,
@@ -132,7 +142,8 @@ class EventDetail(EventPublic):
                         for sp in s.speakers
                     ],
                     panel=PanelPublic(
-                        guiding_questions=s.panel.guiding_questions, expected_result=s.panel.expected_result
+                        guiding_questions=content(s.panel, "guiding_questions"),
+                        expected_result=content(s.panel, "expected_result"),
                     )
                     if s.panel
                     else None,
@@ -162,10 +173,12 @@ def _common(event: Event, base_url: str) -> dict:
     return dict(
         slug=event.slug,
         url=f"{base_url}/events/{event.slug}",
-        title=event.title,
+        language=current_language(),
+        original_language=event.original_language,
+        title=content(event, "title"),
         kind=event.kind,
         status=event.status,
-        summary=event.summary,
+        summary=content(event, "summary"),
         start_at=event.start_at,
         end_at=event.end_at,
         timezone=event.timezone,

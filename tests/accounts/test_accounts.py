@@ -7,6 +7,7 @@ from eventhub.accounts.deps import CurrentUser, require_roles
 from eventhub.accounts.service import authenticate, create_token, create_user, revoke_token
 from eventhub.errors import Conflict, Invalid
 from eventhub.models import ApiToken, StaffRole
+from sqlmodel import select
 
 
 def test_password_is_stored_hashed_with_argon2_and_checked(db) -> None:  # noqa: ANN001
@@ -67,7 +68,7 @@ def test_anonymous_and_bad_tokens_get_401(client, protected) -> None:  # noqa: A
 def test_only_the_hash_of_a_token_is_stored(db) -> None:  # noqa: ANN001
     user = create_user(db, email="h@example.org", password="0123456789", role="admin")
     _, plain = create_token(db, user)
-    stored = db.query(ApiToken).all()
+    stored = db.exec(select(ApiToken)).all()
     assert all(plain not in (t.token_hash + t.prefix) or t.prefix == plain[:10] for t in stored)
     assert len(stored[0].token_hash) == 64
 

@@ -1,0 +1,141 @@
+"""ASGI middleware shared by every route: NUL bytes, body size, security headers, language."""
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from eventhub import i18n
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, "fields": {}}}, status_code=status)
+
+
+class RejectNulBytes:
+    """A NUL byte in the address is never meaningful, and PostgreSQL text cannot hold one."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            query = scope.get("query_string", b"")
+            if "\x00" in scope["path"] or b"%00" in query or b"\x00" in query:
+                await _error(400, "bad_request", "NUL byte in the request address")(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class LimitBodySize:
+    """413 for bodies over the limit, whether announced by Content-Length or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_max_bytes: int, upload_paths: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.upload_max_bytes = upload_max_bytes
+        self.upload_paths = upload_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.upload_max_bytes if scope["path"].endswith(self.upload_paths or ("\0",)) else self.max_bytes
+        too_big = _error(413, "payload_too_large", f"Тело запроса больше {limit // 1024} КБ")
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await too_big(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _TooBig
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _TooBig:
+            await too_big(scope, receive, send)
+
+
+class _TooBig(Exception):
+    pass
+
+
+class SecurityHeaders:
+    """CSP without inline script, no framing, nosniff, a strict referrer policy."""
+
+    def __init__(self, app: ASGIApp, hsts: bool) -> None:
+        self.app = app
+        self.hsts = hsts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        docs = scope["path"] in ("/docs", "/docs/oauth2-redirect")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                extra = [h for h in SECURITY_HEADERS if h[0] not in present]
+                if not docs and b"content-security-policy" not in present:
+                    extra.append((b"content-security-policy", CSP.encode()))
+                if self.hsts:
+                    extra.append((b"strict-transport-security", b"max-age=31536000"))
+                message = {**message, "headers": headers + extra}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class LanguageMiddleware:
+    """Pick the reader's language once per request: ?lang=, the cookie, Accept-Language.
+
+    An explicit ?lang= is remembered in a cookie; unknown values fall back quietly."""
+
+    def __init__(self, app: ASGIApp, default: str) -> None:
+        self.app = app
+        self.default = default
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        asked = i18n.valid_language(request.query_params.get("lang"))
+        lang = i18n.negotiate(asked, request.cookies.get(i18n.COOKIE), request.headers.get("accept-language"), self.default)
+        scope.setdefault("state", {})["lang"] = lang
+        token = i18n.set_language(lang)
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"content-language", lang.encode()))
+                if asked and asked != request.cookies.get(i18n.COOKIE):
+                    cookie = f"{i18n.COOKIE}={asked}; Path=/; Max-Age=31536000; SameSite=Lax"
+                    headers.append((b"set-cookie", cookie.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_cookie)
+        finally:
+            i18n.reset_language(token)

@@ -1,0 +1,30 @@
+"""Security headers, body limits and errors that never leak internals."""
+
+import pytest
+
+
+def test_pages_carry_security_headers(client) -> None:  # noqa: ANN001
+    response = client.get("/events")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["content-language"] == "ru"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/events", "/events"])
+def test_oversized_bodies_are_refused_with_413(client, path) -> None:  # noqa: ANN001
+    response = client.post(path, content=b"x" * (300 * 1024), headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+
+
+def test_unknown_method_is_a_json_405_under_the_api(client) -> None:  # noqa: ANN001
+    response = client.delete("/api/v1/projects")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_nul_bytes_in_the_address_are_a_400(client) -> None:  # noqa: ANN001
+    assert client.get("/api/v1/events", params={"q": "a\x00b"}).status_code == 400
