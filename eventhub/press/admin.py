@@ -278,7 +278,7 @@ def _editor(
             "events": list_events_for_form(db),
             "all_contacts": list_contacts(db),
             "organisations": db.exec(select(Organisation).order_by(Organisation.name)).all(),
-            "types": list(labels.PRESS_TYPE.items()),
+            "types": [(key, labels.PRESS_TYPE[key]) for key in labels.PRESS_TYPE],
             "languages": list(Language),
             "timezone": settings.timezone,
         },

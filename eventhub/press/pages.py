@@ -50,7 +50,7 @@ def press_page(request: Request, db: DbDep, now: NowDep, filters: ReleaseFilters
             "pages": max(1, -(-total // PER_PAGE)),
             "filters": filters,
             "languages": list(Language),
-            "types": list(labels.PRESS_TYPE.items()),
+            "types": [(key, labels.PRESS_TYPE[key]) for key in labels.PRESS_TYPE],
             **filter_choices(db, now=now),
         },
     )
