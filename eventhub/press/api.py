@@ -1,9 +1,9 @@
 """JSON API: press releases. Reading is public (embargo honoured); writing needs a
 Bearer token of a press officer or an organiser."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from eventhub.accounts.deps import OptionalUser, require_roles
 from eventhub.db import DbDep
@@ -52,12 +52,19 @@ def api_list_releases(
 
 @router.get("/{slug}", response_model=PressReleaseStaff | PressReleaseDetail)
 def api_get_release(
-    db: DbDep, slug: SlugPath, now: NowDep, settings: SettingsDep, user: OptionalUser
+    db: DbDep,
+    slug: SlugPath,
+    now: NowDep,
+    settings: SettingsDep,
+    user: OptionalUser,
+    include: Annotated[Literal["translations"] | None, Query(description="add every language version")] = None,
 ) -> PressReleaseDetail:
-    """One public release with its body and press contacts (staff with a token also see drafts)."""
+    """One public release in the asked language, with its press contacts (staff with a token:
+    any release, drafts too, as written, with its status and embargo)."""
     if _may_write(user):
         return PressReleaseStaff.from_release(get_release(db, slug=slug), settings.base_url)
-    return PressReleaseDetail.from_release(get_public_release(db, slug, now=now), settings.base_url)
+    release = get_public_release(db, slug, now=now)
+    return PressReleaseDetail.from_release(release, settings.base_url, with_translations=include == "translations")
 
 
 @router.post("", response_model=PressReleaseStaff, status_code=201, responses=WRITE_ERRORS)

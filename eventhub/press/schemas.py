@@ -7,6 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from eventhub.i18n import content, current_language
 from eventhub.models import PUBLIC_EVENT_STATUSES, PressContact, PressRelease
 from eventhub.text import format_phone, markdown_to_html
 
@@ -103,7 +104,8 @@ class PressReleasePublic(BaseModel):
     type: str
     title: str
     lead: str | None
-    language: str
+    language: str = Field(description="language asked for (?lang= or Accept-Language); texts fall back to the original")
+    original_language: str
     published_at: datetime | None = Field(
         description="when the release became (or, scheduled, becomes) public, UTC; null for drafts"
     )
@@ -112,7 +114,7 @@ class PressReleasePublic(BaseModel):
 
     @classmethod
     def from_release(cls, r: PressRelease, base_url: str) -> "PressReleasePublic":
-        return cls(**_common(r, base_url))
+        return cls(**_common(r, base_url, localise=True))
 
 
 class PressReleaseDetail(PressReleasePublic):
@@ -121,11 +123,14 @@ class PressReleaseDetail(PressReleasePublic):
     source_note: str | None
     contacts: list[PressContactPublic]
     vcard_url: str
-    translations: dict[str, dict]
+    pdf_url: str
+    translations: dict[str, dict] | None = Field(
+        default=None, description="the other language versions, with ?include=translations"
+    )
 
     @classmethod
-    def from_release(cls, r: PressRelease, base_url: str) -> "PressReleaseDetail":
-        return cls(**_detail(r, base_url))
+    def from_release(cls, r: PressRelease, base_url: str, with_translations: bool = False) -> "PressReleaseDetail":
+        return cls(**_detail(r, base_url, localise=True), translations=r.translations if with_translations else None)
 
 
 class PressReleaseStaff(PressReleaseDetail):
@@ -139,17 +144,24 @@ class PressReleaseStaff(PressReleaseDetail):
     @classmethod
     def from_release(cls, r: PressRelease, base_url: str) -> "PressReleaseStaff":
         return cls(
-            **_detail(r, base_url), id=r.id, status=r.status, embargo_until=r.embargo_until, created_at=r.created_at
+            **_detail(r, base_url, localise=False),
+            translations=r.translations,
+            id=r.id,
+            status=r.status,
+            embargo_until=r.embargo_until,
+            created_at=r.created_at,
         )
 
 
-def _common(r: PressRelease, base_url: str) -> dict:
+def _common(r: PressRelease, base_url: str, *, localise: bool) -> dict:
+    """Texts in the reader's language for the public; as written for staff, who edit them."""
+    text = (lambda obj, field: content(obj, field)) if localise else getattr
     event = None
     if r.event is not None and r.event.status in PUBLIC_EVENT_STATUSES:
         e = r.event
         event = EventBrief(
             slug=e.slug,
-            title=e.title,
+            title=text(e, "title"),
             url=f"{base_url}/events/{e.slug}",
             start_at=e.start_at,
             end_at=e.end_at,
@@ -163,22 +175,24 @@ def _common(r: PressRelease, base_url: str) -> dict:
         slug=r.slug,
         url=f"{base_url}/press/{r.slug}",
         type=r.type,
-        title=r.title,
-        lead=r.lead,
-        language=r.original_language,
+        title=text(r, "title"),
+        lead=text(r, "lead"),
+        language=current_language() if localise else r.original_language,
+        original_language=r.original_language,
         published_at=r.published_at or r.embargo_until if r.status != "draft" else None,
         updated_at=r.updated_at,
         event=event,
     )
 
 
-def _detail(r: PressRelease, base_url: str) -> dict:
+def _detail(r: PressRelease, base_url: str, *, localise: bool) -> dict:
+    body = content(r, "body") if localise else r.body
     return dict(
-        **_common(r, base_url),
-        body=r.body,
-        body_html=markdown_to_html(r.body),
+        **_common(r, base_url, localise=localise),
+        body=body,
+        body_html=markdown_to_html(body),
         source_note=r.source_note,
         contacts=[PressContactPublic.from_contact(link.contact) for link in r.contacts],
         vcard_url=f"{base_url}/press/{r.slug}/contacts.vcf",
-        translations=r.translations,
+        pdf_url=f"{base_url}/press/{r.slug}/release.pdf",
     )

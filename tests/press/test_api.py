@@ -261,6 +261,12 @@ def test_translations_are_written_checked_and_shown_in_the_readers_language(clie
     assert '<h1 id="release-title">Аймактар форуму</h1>' in client.get(f"/press/{slug}?lang=ky").text
     assert "<em>Текст</em> кыргызча" in client.get(f"/press/{slug}?lang=ky").text
     assert client.get("/api/v1/press-releases", params={"language": "en"}).json()["items"][0]["slug"] == slug
+    public_ky = client.get(f"/api/v1/press-releases/{slug}", params={"lang": "ky"}).json()
+    assert (public_ky["title"], public_ky["language"], public_ky["original_language"]) == ("Аймактар форуму", "ky", "ru")
+    assert public_ky["body_html"] == "<p><em>Текст</em> кыргызча</p>\n" and public_ky["translations"] is None
+    public_en = client.get(f"/api/v1/press-releases/{slug}", params={"lang": "en", "include": "translations"}).json()
+    assert public_en["body"] == "Текст"  # no English body: the original
+    assert set(public_en["translations"]) == {"ky", "en"}
 
     bad = client.patch(
         f"/api/v1/press-releases/{slug}",
