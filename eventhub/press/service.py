@@ -309,10 +309,12 @@ def _check_contact(db: Session, c: PressContactInput, prefix: str, fields: dict[
             fields[f"{prefix}.{name}"] = err
         out[name] = _clean(value)
     out["organisation_id"] = None
-    if c.organisation:
-        org = db.exec(select(Organisation).where(Organisation.slug == c.organisation.strip())).first()
+    if c.organisation and _CONTROL.search(c.organisation):
+        fields[f"{prefix}.organisation"] = "недопустимые символы в адресе организации"
+    elif c.organisation:
+        org = db.exec(select(Organisation).where(Organisation.slug == c.organisation.strip()[:160])).first()
         if org is None:
-            fields[f"{prefix}.organisation"] = f"нет организации «{c.organisation}» в справочнике"
+            fields[f"{prefix}.organisation"] = f"нет организации «{c.organisation.strip()[:60]}» в справочнике"
         else:
             out["organisation_id"] = org.id
     phones = []
@@ -320,6 +322,8 @@ def _check_contact(db: Session, c: PressContactInput, prefix: str, fields: dict[
         if not raw or not raw.strip():
             continue
         try:
+            if _CONTROL.search(raw):
+                raise InvalidPhone(raw)
             phone = normalise_phone(raw.strip()[:40])
         except InvalidPhone:
             fields[f"{prefix}.phones"] = (
@@ -397,7 +401,9 @@ def check_release(
         values["translations"] = translations
     if "event" in sent:
         values["event_id"] = None
-        if data.event and data.event.strip():
+        if data.event and _CONTROL.search(data.event):
+            fields["event"] = "недопустимые символы в адресе мероприятия"
+        elif data.event and data.event.strip():
             event = db.exec(select(Event).where(Event.slug == data.event.strip()[:160])).first()
             if event is None:
                 fields["event"] = f"мероприятие «{data.event.strip()[:160]}» не найдено"
@@ -414,10 +420,12 @@ def check_release(
 
     contact_ids = None
     if "contacts" in sent and data.contacts is not None:
-        slugs = [s.strip() for s in data.contacts if s and s.strip()]
+        slugs = [s.strip()[:160] for s in data.contacts if s and s.strip() and not _CONTROL.search(s)]
+        if len(slugs) != len([s for s in data.contacts if s and s.strip()]):
+            fields["contacts"] = "недопустимые символы в адресе контакта"
         found = {c.slug: c.id for c in db.exec(select(PressContact).where(PressContact.slug.in_(slugs))).all()} if slugs else {}
         missing = [s for s in slugs if s not in found]
-        if missing:
+        if missing and "contacts" not in fields:
             fields["contacts"] = "нет таких контактов: " + ", ".join(m[:60] for m in missing[:5])
         contact_ids = list(dict.fromkeys(found[s] for s in slugs if s in found))
     new_contacts = []
@@ -435,6 +443,8 @@ def check_release(
             fields["embargo_until"] = "укажите время со смещением от UTC, например 2030-03-01T10:00:00+06:00"
         elif embargo <= now:
             fields["embargo_until"] = "время эмбарго уже прошло — укажите будущее время или опубликуйте сейчас"
+        elif embargo.year >= 2100:
+            fields["embargo_until"] = "слишком далёкое время: укажите дату до 2100 года"
     target = status or (release.status if release is not None else PressReleaseStatus.draft)
     if target == PressReleaseStatus.scheduled and "embargo_until" not in fields:
         kept = release.embargo_until if release is not None and "embargo_until" not in data.model_fields_set else None

@@ -114,6 +114,7 @@ BAD_INPUT = [
     ({"status": "scheduled", "embargo_until": "2030-03-01T08:59:59+06:00"}, "embargo_until", "время эмбарго уже прошло"),
     ({"status": "scheduled"}, "embargo_until", "укажите время окончания эмбарго"),
     ({"status": "scheduled", "embargo_until": "2030-03-01T12:00:00"}, "embargo_until", "смещением от UTC"),
+    ({"status": "scheduled", "embargo_until": "9999-12-31T23:59:59-05:00"}, "embargo_until", "до 2100 года"),
     ({"event": "no-such-event"}, "event", "мероприятие «no-such-event» не найдено"),
     ({"contacts": ["nobody"]}, "contacts", "нет таких контактов: nobody"),
     ({"type": "tweet"}, "type", "выберите вид"),
@@ -123,6 +124,10 @@ BAD_INPUT = [
     ({"slug": "Плохой адрес"}, "slug", "строчные латинские буквы"),
     ({"status": "archived"}, "status", "draft, scheduled, published"),
     ({"body": "нулевой \x00 байт"}, "body", "управляющие символы"),
+    ({"event": "ev\x00ent"}, "event", "недопустимые символы"),
+    ({"contacts": ["kno\x00wn"]}, "contacts", "недопустимые символы"),
+    ({"new_contacts": [{"name": "Г", "phones": ["0702174107"], "organisation": "o\x00rg"}]}, "new_contacts.0.organisation", "недопустимые"),
+    ({"new_contacts": [{"name": "Г", "phones": ["0702\x00174107"]}]}, "new_contacts.0.phones", "не распознан"),
 ]
 
 
