@@ -18,6 +18,8 @@ from eventhub.events import api as events_api
 from eventhub.events import pages as events_pages
 from eventhub.organisations import api as organisations_api
 from eventhub.organisations import pages as organisations_pages
+from eventhub.press import admin as press_admin
+from eventhub.press import api as press_api
 from eventhub.press import pages as press_pages
 from eventhub.projects import api as projects_api
 from eventhub.projects import pages as projects_pages
@@ -52,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(events_api.router)
     api.include_router(organisations_api.router)
     api.include_router(projects_api.router)
+    api.include_router(press_api.router)
     app.include_router(api)
 
     app.include_router(events_pages.router)
@@ -59,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(projects_pages.router)
     app.include_router(press_pages.router)
     app.include_router(public_pages.router)
+    app.include_router(press_admin.router)
     app.mount("/static", HashedStaticFiles(directory=ROOT / "static"), name="static")
 
     @app.get("/healthz", tags=["health"])

@@ -253,6 +253,9 @@ class _Loader:
                 "source_note": it.get("source_note"),
             }
             values["search_text"] = search_key(values["title"], values["lead"])
+            # A seed text has not changed since it was published: say so in pages and feeds.
+            if values["published_at"] is not None:
+                values["created_at"] = values["updated_at"] = values["published_at"]
             release = self.upsert(PressRelease, it["slug"], values)
             self.replace_children(
                 release.contacts,

@@ -1,29 +1,209 @@
-"""Public pages: the press room and one release."""
+"""Public pages of the press room: the list, one release, its contacts as a vCard, Atom feeds."""
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+import hashlib
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Annotated
 
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, Response
+
+from eventhub import __version__, labels
 from eventhub.db import DbDep
-from eventhub.deps import NowDep
-from eventhub.press.service import get_public_release, list_public_releases
-from eventhub.templating import templates
+from eventhub.deps import NowDep, SettingsDep
+from eventhub.errors import NotFound
+from eventhub.models import PUBLIC_EVENT_STATUSES, Language, PressRelease
+from eventhub.press.atom import EPOCH, AtomEntry, feed_updated, render_atom
+from eventhub.press.deps import ReleaseFiltersDep
+from eventhub.press.pdf import PdfRelease, render_pdf
+from eventhub.press.service import (
+    entry_updated,
+    filter_choices,
+    get_public_event_brief,
+    get_public_release,
+    list_public_releases,
+    public_date,
+)
+from eventhub.press.vcard import render_vcard
+from eventhub.templating import datetime_filter, event_date_range, templates
+from eventhub.text import markdown_to_html
 
 router = APIRouter(default_response_class=HTMLResponse)
 PER_PAGE = 20
+FEED_SIZE = 50
+ATOM = "application/atom+xml; charset=utf-8"
+SlugPath = Annotated[str, Path(max_length=160)]
 
 
 @router.get("/press", include_in_schema=False)
-def press_page(request: Request, db: DbDep, now: NowDep, page: int = 1) -> HTMLResponse:
+def press_page(request: Request, db: DbDep, now: NowDep, filters: ReleaseFiltersDep, page: int = 1) -> HTMLResponse:
+    """The press room: public releases, newest first, filtered by event, organisation, language."""
     page = max(1, min(page, 10_000))
-    releases, total = list_public_releases(db, now=now, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+    releases, total = list_public_releases(db, now=now, filters=filters, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     return templates.TemplateResponse(
         request,
         "press/list.html",
-        {"releases": releases, "total": total, "page": page, "pages": max(1, -(-total // PER_PAGE))},
+        {
+            "releases": releases,
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // PER_PAGE)),
+            "filters": filters,
+            "languages": list(Language),
+            "types": [(key, labels.PRESS_TYPE[key]) for key in labels.PRESS_TYPE],
+            **filter_choices(db, now=now),
+        },
     )
 
 
+@router.get("/press/feed.atom", include_in_schema=False)
+def press_feed(request: Request, db: DbDep, now: NowDep, settings: SettingsDep) -> Response:
+    """Atom feed of the press room (the newest 50 public releases)."""
+    releases, _ = list_public_releases(db, now=now, limit=FEED_SIZE)
+    base = settings.base_url
+    entries = [_entry(r, base) for r in releases]
+    body = render_atom(
+        feed_id=f"{base}/press/feed.atom",
+        title="Пресс-центр eventhub",
+        subtitle="Анонсы, пресс-релизы и новости о мероприятиях государства, МСУ, партнёров по развитию и ОГО Кыргызстана",
+        self_url=f"{base}/press/feed.atom",
+        alternate_url=f"{base}/press",
+        entries=entries,
+        author="eventhub — пресс-центр",
+        generator_version=__version__,
+    )
+    return _conditional(request, body, ATOM, feed_updated(entries))
+
+
+@router.get("/events/{slug}/press.atom", include_in_schema=False)
+def event_press_feed(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settings: SettingsDep) -> Response:
+    """Atom feed of the public releases about one event."""
+    event = get_public_event_brief(db, slug)
+    releases, _ = list_public_releases(db, now=now, event_id=event.id, limit=FEED_SIZE)
+    base = settings.base_url
+    entries = [_entry(r, base) for r in releases]
+    body = render_atom(
+        feed_id=f"{base}/events/{event.slug}/press.atom",
+        title=f"Публикации: {event.title}",
+        self_url=f"{base}/events/{event.slug}/press.atom",
+        alternate_url=f"{base}/events/{event.slug}",
+        entries=entries,
+        author="eventhub — пресс-центр",
+        updated=feed_updated(entries, fallback=event.published_at or EPOCH),
+        generator_version=__version__,
+    )
+    return _conditional(request, body, ATOM, feed_updated(entries, fallback=event.published_at or EPOCH))
+
+
 @router.get("/press/{slug}", include_in_schema=False)
-def release_page(request: Request, db: DbDep, slug: str, now: NowDep) -> HTMLResponse:
+def release_page(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settings: SettingsDep) -> HTMLResponse:
+    """One release: its text, the event card with add-to-calendar, the press contacts."""
     release = get_public_release(db, slug, now=now)
-    return templates.TemplateResponse(request, "press/detail.html", {"release": release})
+    event = release.event if release.event and release.event.status in PUBLIC_EVENT_STATUSES else None
+    return templates.TemplateResponse(
+        request,
+        "press/detail.html",
+        {
+            "release": release,
+            "event": event,
+            "contacts": [link.contact for link in release.contacts],
+            "public_date": public_date(release),
+            "updated": entry_updated(release),
+            "canonical": f"{settings.base_url}/press/{release.slug}",
+            "base_url": settings.base_url,
+        },
+    )
+
+
+@router.get("/press/{slug}/contacts.vcf", include_in_schema=False)
+def release_vcard(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settings: SettingsDep) -> Response:
+    """Every press contact of a release in one vCard file, to add them to a phone in one tap."""
+    release = get_public_release(db, slug, now=now)
+    contacts = [link.contact for link in release.contacts]
+    if not contacts:
+        raise NotFound("У этой публикации нет контактов для прессы")
+    body = render_vcard(contacts, note=f"Контакт для прессы: {release.title}", source_url=f"{settings.base_url}/press/{slug}")
+    changed = max([entry_updated(release), *(c.updated_at for c in contacts)])
+    response = _conditional(request, body, "text/vcard; charset=utf-8", changed)
+    response.headers["Content-Disposition"] = f'attachment; filename="press-contacts-{release.slug}.vcf"'
+    return response
+
+
+@router.get("/press/{slug}/release.pdf", include_in_schema=False)
+def release_pdf(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settings: SettingsDep) -> Response:
+    """The release as an A4 PDF with its press contacts, to send to editors."""
+    release = get_public_release(db, slug, now=now)
+    event = release.event if release.event and release.event.status in PUBLIC_EVENT_STATUSES else None
+    event_lines = []
+    if event is not None:
+        place = ", ".join(p for p in (event.venue_name, event.venue_address, event.city) if p)
+        event_lines = [f"{labels.EVENT_KIND.get(event.kind, '')}: {event.title}", f"Когда: {event_date_range(event)}"]
+        if place:
+            event_lines.append(f"Где: {place}")
+    body = render_pdf(
+        PdfRelease(
+            kind=labels.PRESS_TYPE.get(release.type, ""),
+            title=release.title,
+            lead=release.lead,
+            body_html=markdown_to_html(release.body),
+            published=datetime_filter(public_date(release)),
+            url=f"{settings.base_url}/press/{release.slug}",
+            event_lines=event_lines,
+            contacts=[link.contact for link in release.contacts],
+            source_note=release.source_note,
+            created_at=entry_updated(release),
+        )
+    )
+    changed = max([entry_updated(release), *(link.contact.updated_at for link in release.contacts)])
+    response = _conditional(request, body, "application/pdf", changed)
+    response.headers["Content-Disposition"] = f'inline; filename="{release.slug}.pdf"'
+    return response
+
+
+def _entry(r: PressRelease, base: str) -> AtomEntry:
+    lead = f"<p>{_html_escape(r.lead)}</p>\n" if r.lead else ""
+    event = r.event if r.event is not None and r.event.status in PUBLIC_EVENT_STATUSES else None
+    return AtomEntry(
+        url=f"{base}/press/{r.slug}",
+        title=r.title,
+        summary=r.lead,
+        content_html=lead + markdown_to_html(r.body),
+        published=public_date(r),
+        updated=entry_updated(r),
+        language=r.original_language,
+        category=r.type,
+        category_label=labels.PRESS_TYPE.get(r.type, r.type),
+        event_url=f"{base}/events/{event.slug}" if event else None,
+        event_title=event.title if event else None,
+    )
+
+
+def _html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _conditional(request: Request, body: bytes, media_type: str, last_modified: datetime) -> Response:
+    """The body with ETag and Last-Modified, or 304 when the reader already has it.
+
+    The ETag is the hash of the bytes, so it changes exactly when what a reader gets
+    changes — including the second an embargo ends."""
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    last_modified = last_modified.astimezone(UTC).replace(microsecond=0)
+    headers = {
+        "ETag": etag,
+        "Last-Modified": format_datetime(last_modified, usegmt=True),
+        "Cache-Control": "no-cache",
+    }
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        if etag in tags or "*" in tags:
+            return Response(status_code=304, headers=headers)
+    elif since := request.headers.get("if-modified-since"):
+        try:
+            since_dt = parsedate_to_datetime(since)
+        except (TypeError, ValueError, IndexError):
+            since_dt = None
+        if since_dt is not None and since_dt.tzinfo is not None and last_modified <= since_dt:
+            return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)

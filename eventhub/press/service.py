@@ -1,18 +1,43 @@
-"""Press releases as the public sees them: published, or scheduled with the embargo passed."""
+"""Press releases: what the public sees (published, or scheduled with the embargo passed),
+and writing them (checked whole before anything is stored)."""
 
+import re
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from markdown_it import MarkdownIt
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from eventhub.errors import NotFound
+from eventhub.errors import Conflict, Invalid, NotFound
 from eventhub.models import (
+    PUBLIC_EVENT_STATUSES,
+    AuditLog,
+    Event,
+    EventOrganisation,
+    Language,
+    Organisation,
     PressContact,
     PressRelease,
     PressReleaseContact,
     PressReleaseStatus,
+    PressReleaseType,
+    Registration,
+    RegistrationCategory,
+    StaffUser,
 )
+from eventhub.press.schemas import PressContactInput, PressReleaseWrite
+from eventhub.text import InvalidPhone, normalise_phone, search_key, slugify
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,159}$")
+MAX_BODY = 100_000
+MAX_LEAD = 3_000
+
+
+# --- what is public ---
 
 
 def visible_clause(now: datetime) -> sa.ColumnElement[bool]:
@@ -23,9 +48,47 @@ def visible_clause(now: datetime) -> sa.ColumnElement[bool]:
     )
 
 
+def is_visible(release: PressRelease, now: datetime) -> bool:
+    """visible_clause for a loaded release (the admin pages say whether it is public yet)."""
+    if release.status == PressReleaseStatus.published:
+        return release.published_at is not None and release.published_at <= now
+    if release.status == PressReleaseStatus.scheduled:
+        return release.embargo_until is not None and release.embargo_until <= now
+    return False
+
+
 def public_date(release: PressRelease) -> datetime | None:
     """When the release became public: its publication time, or the end of its embargo."""
     return release.published_at or release.embargo_until
+
+
+def entry_updated(release: PressRelease) -> datetime:
+    """The last change a reader can see: never before the release became public."""
+    published = public_date(release)
+    return max(release.updated_at, published) if published else release.updated_at
+
+
+@dataclass(frozen=True)
+class ReleaseFilters:
+    event: str | None = None  # slug
+    organisation: str | None = None  # slug
+    language: str | None = None
+    type: str | None = None
+
+    def validate(self) -> "ReleaseFilters":
+        """Unknown values are a 422 with the field named, not an empty list."""
+        fields = {}
+        if self.language and self.language not in Language.__members__.values():
+            fields["language"] = f"неизвестный язык: {self.language}; допустимые: ru, ky, en"
+        if self.type and self.type not in PressReleaseType.__members__.values():
+            fields["type"] = f"неизвестный вид публикации: {self.type}"
+        for name in ("event", "organisation"):
+            value = getattr(self, name)
+            if value is not None and len(value) > 160:
+                fields[name] = "слишком длинное значение"
+        if fields:
+            raise Invalid("Неверные параметры фильтра", fields=fields)
+        return self
 
 
 def _options():  # noqa: ANN202
@@ -37,16 +100,56 @@ def _options():  # noqa: ANN202
     )
 
 
+def _filtered(query: Any, filters: ReleaseFilters) -> Any:
+    if filters.event:
+        query = query.where(PressRelease.event_id.in_(select(Event.id).where(Event.slug == filters.event)))
+    if filters.organisation:
+        org_ids = select(Organisation.id).where(Organisation.slug == filters.organisation)
+        query = query.where(
+            sa.or_(
+                PressRelease.event_id.in_(
+                    select(EventOrganisation.event_id).where(EventOrganisation.organisation_id.in_(org_ids))
+                ),
+                PressRelease.id.in_(
+                    select(PressReleaseContact.release_id)
+                    .join(PressContact, PressContact.id == PressReleaseContact.contact_id)
+                    .where(PressContact.organisation_id.in_(org_ids))
+                ),
+            )
+        )
+    if filters.language:
+        # The original language, or a translation of the title in that language.
+        query = query.where(
+            sa.or_(
+                PressRelease.original_language == filters.language,
+                PressRelease.translations[filters.language]["title"].as_string().is_not(None),
+            )
+        )
+    if filters.type:
+        query = query.where(PressRelease.type == filters.type)
+    return query
+
+
+def _newest_first() -> tuple:
+    newest = sa.func.coalesce(PressRelease.published_at, PressRelease.embargo_until)
+    return newest.desc(), PressRelease.id.desc()
+
+
 def list_public_releases(
-    db: Session, *, now: datetime, event_id: int | None = None, offset: int = 0, limit: int = 20
+    db: Session,
+    *,
+    now: datetime,
+    filters: ReleaseFilters | None = None,
+    event_id: int | None = None,
+    offset: int = 0,
+    limit: int = 20,
 ) -> tuple[list[PressRelease], int]:
     """Public releases, newest first."""
-    query = select(PressRelease).where(visible_clause(now))
+    query = _filtered(select(PressRelease).where(visible_clause(now)), (filters or ReleaseFilters()).validate())
     if event_id is not None:
         query = query.where(PressRelease.event_id == event_id)
     total = db.exec(select(sa.func.count()).select_from(query.subquery())).one()
-    newest = sa.func.coalesce(PressRelease.published_at, PressRelease.embargo_until)
-    rows = db.exec(query.options(*_options()).order_by(newest.desc(), PressRelease.id.desc()).offset(offset).limit(limit))
+    rows = db.exec(query.options(*_options()).order_by(*_newest_first()).offset(offset).limit(limit))
     return list(rows.all()), total
 
 
@@ -57,3 +160,420 @@ def get_public_release(db: Session, slug: str, *, now: datetime) -> PressRelease
     if release is None:
         raise NotFound(f"Публикация «{slug}» не найдена")
     return release
+
+
+def get_public_event_brief(db: Session, slug: str) -> Event:
+    """A public event without its agenda (what a per-event feed needs)."""
+    event = db.exec(select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATUSES))).first()
+    if event is None:
+        raise NotFound(f"Мероприятие «{slug}» не найдено")
+    return event
+
+
+def filter_choices(db: Session, *, now: datetime) -> dict[str, list]:
+    """Events and organisations that have public releases: the options of the press room filters."""
+    visible = select(PressRelease.event_id).where(visible_clause(now), PressRelease.event_id.is_not(None))
+    events = db.exec(
+        select(Event).where(Event.id.in_(visible), Event.status.in_(PUBLIC_EVENT_STATUSES)).order_by(Event.start_at.desc())
+    ).all()
+    orgs = db.exec(
+        select(Organisation)
+        .where(Organisation.id.in_(select(EventOrganisation.organisation_id).where(EventOrganisation.event_id.in_(visible))))
+        .order_by(Organisation.name)
+    ).all()
+    return {"events": list(events), "organisations": list(orgs)}
+
+
+# --- staff: reading everything ---
+
+
+def list_all_releases(
+    db: Session, *, status: str | None = None, offset: int = 0, limit: int = 50
+) -> tuple[list[PressRelease], int]:
+    """Every release, drafts too, newest change first (the admin list)."""
+    if status and status not in PressReleaseStatus.__members__.values():
+        raise Invalid("Неверные параметры фильтра", fields={"status": f"неизвестный статус: {status}"})
+    query = select(PressRelease)
+    if status:
+        query = query.where(PressRelease.status == status)
+    total = db.exec(select(sa.func.count()).select_from(query.subquery())).one()
+    rows = db.exec(
+        query.options(selectinload(PressRelease.event))
+        .order_by(PressRelease.updated_at.desc(), PressRelease.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(rows.all()), total
+
+
+def get_release(db: Session, *, release_id: int | None = None, slug: str | None = None) -> PressRelease:
+    """Any release, whatever its status (staff only)."""
+    query = select(PressRelease).options(*_options())
+    query = query.where(PressRelease.id == release_id) if release_id is not None else query.where(PressRelease.slug == slug)
+    release = db.exec(query).first()
+    if release is None:
+        raise NotFound(f"Публикация «{slug or release_id}» не найдена")
+    return release
+
+
+def list_contacts(db: Session) -> list[PressContact]:
+    """Every press contact, for the release form."""
+    return list(db.exec(select(PressContact).options(selectinload(PressContact.organisation)).order_by(PressContact.name)).all())
+
+
+def list_events_for_form(db: Session) -> list[Event]:
+    return list(db.exec(select(Event).order_by(Event.start_at.desc())).all())
+
+
+def press_accreditations(db: Session, *, event_slug: str | None = None) -> list[tuple[Event, list[Registration]]]:
+    """Journalists registered with the category press, grouped by event (newest event first)."""
+    query = (
+        select(Registration, Event)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.category == RegistrationCategory.press)
+        .order_by(Event.start_at.desc(), Event.id, Registration.created_at, Registration.id)
+    )
+    if event_slug:
+        query = query.where(Event.slug == event_slug)
+    grouped: dict[int, tuple[Event, list[Registration]]] = {}
+    for registration, event in db.exec(query).all():
+        grouped.setdefault(event.id, (event, []))[1].append(registration)
+    return list(grouped.values())
+
+
+# --- writing ---
+
+_md_html = MarkdownIt("commonmark", {"html": True}).enable("table")
+_BAD_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+_BAD_AUTOLINK = re.compile(r"<\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def html_in_markdown(source: str) -> list[str]:
+    """Raw HTML a Markdown text contains (code spans and blocks do not count)."""
+    found = []
+    for token in _md_html.parse(source):
+        if token.type == "html_block":
+            found.append(token.content.strip())
+        for child in token.children or []:
+            if child.type == "html_inline":
+                found.append(child.content)
+    return found
+
+
+def _check_markdown(source: str) -> str | None:
+    html = html_in_markdown(source)
+    if html:
+        sample = html[0] if len(html[0]) <= 60 else html[0][:57] + "…"
+        return (
+            f"HTML-разметка в тексте не допускается (найдено: {sample}). "
+            "Используйте Markdown: **жирный**, *курсив*, [ссылка](https://…), списки «- » и «1. »"
+        )
+    if _BAD_LINK.search(source) or _BAD_AUTOLINK.search(source):
+        return "Недопустимая ссылка: разрешены только адреса http(s)://, mailto: и tel:"
+    return None
+
+
+def _text_error(value: str | None, *, required: bool = False, max_length: int | None = None) -> str | None:
+    if value is None or not value.strip():
+        return "обязательное поле" if required else None
+    if _CONTROL.search(value):
+        return "текст содержит недопустимые управляющие символы"
+    if max_length and len(value) > max_length:
+        return f"не длиннее {max_length} символов (сейчас {len(value)})"
+    return None
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.replace("\r\n", "\n").strip()
+    return value or None
+
+
+@dataclass
+class _Checked:
+    values: dict[str, Any]
+    contact_ids: list[int] | None
+    new_contacts: list[dict[str, Any]]
+
+
+def _check_contact(db: Session, c: PressContactInput, prefix: str, fields: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if err := _text_error(c.name, required=True, max_length=200):
+        fields[f"{prefix}.name"] = err
+    out["name"] = _clean(c.name)
+    for name, limit in (("role", 300), ("organisation_name", 300)):
+        value = getattr(c, name)
+        if err := _text_error(value, max_length=limit):
+            fields[f"{prefix}.{name}"] = err
+        out[name] = _clean(value)
+    out["organisation_id"] = None
+    if c.organisation and _CONTROL.search(c.organisation):
+        fields[f"{prefix}.organisation"] = "недопустимые символы в адресе организации"
+    elif c.organisation:
+        org = db.exec(select(Organisation).where(Organisation.slug == c.organisation.strip()[:160])).first()
+        if org is None:
+            fields[f"{prefix}.organisation"] = f"нет организации «{c.organisation.strip()[:60]}» в справочнике"
+        else:
+            out["organisation_id"] = org.id
+    phones = []
+    for raw in c.phones:
+        if not raw or not raw.strip():
+            continue
+        try:
+            if _CONTROL.search(raw):
+                raise InvalidPhone(raw)
+            phone = normalise_phone(raw.strip()[:40])
+        except InvalidPhone:
+            fields[f"{prefix}.phones"] = (
+                f"номер «{raw.strip()[:40]}» не распознан: укажите номер в виде 0702 174 107 или +996 702 174 107"
+            )
+            break
+        if phone not in phones:
+            phones.append(phone)
+    out["phones"] = phones
+    out["email"] = None
+    if c.email and c.email.strip():
+        try:
+            out["email"] = validate_email(c.email.strip(), check_deliverability=False).normalized
+        except EmailNotValidError:
+            fields[f"{prefix}.email"] = f"адрес «{c.email.strip()[:80]}» не похож на адрес электронной почты"
+    if out["name"] and not phones and not out["email"] and f"{prefix}.phones" not in fields:
+        fields[f"{prefix}.phones"] = "укажите хотя бы один телефон или адрес электронной почты"
+    return out
+
+
+def check_release(
+    db: Session, data: PressReleaseWrite, *, now: datetime, release: PressRelease | None = None
+) -> _Checked:
+    """Every field of `data` checked at once; raises Invalid with a message per field.
+
+    Nothing is added to the session here, so a refused write leaves nothing behind."""
+    sent = data.model_fields_set if release is not None else set(PressReleaseWrite.model_fields)
+    fields: dict[str, str] = {}
+    values: dict[str, Any] = {}
+
+    if "type" in sent:
+        if data.type not in PressReleaseType.__members__.values():
+            fields["type"] = "выберите вид: анонс, пресс-релиз или новость / отчёт"
+        values["type"] = data.type
+    if "title" in sent:
+        if err := _text_error(data.title, required=True, max_length=400):
+            fields["title"] = err
+        values["title"] = _clean(data.title)
+    if "lead" in sent:
+        if err := _text_error(data.lead, max_length=MAX_LEAD):
+            fields["lead"] = err
+        values["lead"] = _clean(data.lead)
+    if "body" in sent:
+        body = _clean(data.body) or ""
+        if err := _text_error(body, max_length=MAX_BODY) or _check_markdown(body):
+            fields["body"] = err
+        values["body"] = body
+    if "source_note" in sent:
+        if err := _text_error(data.source_note, max_length=1000):
+            fields["source_note"] = err
+        values["source_note"] = _clean(data.source_note)
+    if "language" in sent:
+        language = data.language or Language.ru.value
+        if language not in Language.__members__.values():
+            fields["language"] = "выберите язык: ru, ky или en"
+        values["original_language"] = language
+    if "translations" in sent and data.translations is not None:
+        original = values.get("original_language") or (release.original_language if release else Language.ru.value)
+        translations: dict[str, dict[str, str]] = {}
+        for lang, version in data.translations.items():
+            key = f"translations.{lang[:8]}"
+            if lang not in Language.__members__.values():
+                fields[key] = "язык перевода: ru, ky или en"
+                continue
+            if lang == original:
+                fields[key] = "это язык оригинала: его текст — в основных полях"
+                continue
+            for name, limit in (("title", 400), ("lead", MAX_LEAD), ("body", MAX_BODY)):
+                value = _clean(getattr(version, name))
+                err = _text_error(value, max_length=limit) or (_check_markdown(value) if name == "body" and value else None)
+                if err:
+                    fields[f"{key}.{name}"] = err
+                elif value:
+                    translations.setdefault(lang, {})[name] = value
+        values["translations"] = translations
+    if "event" in sent:
+        values["event_id"] = None
+        if data.event and _CONTROL.search(data.event):
+            fields["event"] = "недопустимые символы в адресе мероприятия"
+        elif data.event and data.event.strip():
+            event = db.exec(select(Event).where(Event.slug == data.event.strip()[:160])).first()
+            if event is None:
+                fields["event"] = f"мероприятие «{data.event.strip()[:160]}» не найдено"
+            else:
+                values["event_id"] = event.id
+    if "slug" in sent and data.slug is not None and data.slug.strip():
+        slug = data.slug.strip()
+        if not SLUG_RE.match(slug):
+            fields["slug"] = "только строчные латинские буквы, цифры и дефисы, до 160 символов"
+        elif release is not None and slug != release.slug and release.status != PressReleaseStatus.draft:
+            fields["slug"] = "адрес опубликованной публикации не меняется: на него уже могут ссылаться"
+        else:
+            values["slug"] = slug
+
+    contact_ids = None
+    if "contacts" in sent and data.contacts is not None:
+        slugs = [s.strip()[:160] for s in data.contacts if s and s.strip() and not _CONTROL.search(s)]
+        if len(slugs) != len([s for s in data.contacts if s and s.strip()]):
+            fields["contacts"] = "недопустимые символы в адресе контакта"
+        found = {c.slug: c.id for c in db.exec(select(PressContact).where(PressContact.slug.in_(slugs))).all()} if slugs else {}
+        missing = [s for s in slugs if s not in found]
+        if missing and "contacts" not in fields:
+            fields["contacts"] = "нет таких контактов: " + ", ".join(m[:60] for m in missing[:5])
+        contact_ids = list(dict.fromkeys(found[s] for s in slugs if s in found))
+    new_contacts = []
+    for i, c in enumerate(data.new_contacts or []):
+        new_contacts.append(_check_contact(db, c, f"new_contacts.{i}", fields))
+
+    # Status and embargo: scheduled needs an embargo in the future; published is now.
+    status = data.status if "status" in sent and data.status else None
+    if status is not None and status not in PressReleaseStatus.__members__.values():
+        fields["status"] = "допустимые значения: draft, scheduled, published"
+        status = None
+    embargo = data.embargo_until if "embargo_until" in sent else None
+    if embargo is not None:
+        if embargo.tzinfo is None:
+            fields["embargo_until"] = "укажите время со смещением от UTC, например 2030-03-01T10:00:00+06:00"
+        elif embargo <= now:
+            fields["embargo_until"] = "время эмбарго уже прошло — укажите будущее время или опубликуйте сейчас"
+        elif embargo.year >= 2100:
+            fields["embargo_until"] = "слишком далёкое время: укажите дату до 2100 года"
+    target = status or (release.status if release is not None else PressReleaseStatus.draft)
+    if target == PressReleaseStatus.scheduled and "embargo_until" not in fields:
+        kept = release.embargo_until if release is not None and "embargo_until" not in data.model_fields_set else None
+        if embargo is None and kept is None:
+            fields["embargo_until"] = "для отложенной публикации укажите время окончания эмбарго (в будущем)"
+        elif embargo is None and status is not None and kept <= now and not is_visible(release, now):
+            fields["embargo_until"] = "время эмбарго уже прошло — укажите будущее время или опубликуйте сейчас"
+    if status == PressReleaseStatus.published:
+        already = release is not None and is_visible(release, now)
+        values.update(status=status, published_at=public_date(release) if already else now, embargo_until=None)
+    elif status == PressReleaseStatus.scheduled:
+        values.update(status=status, published_at=None)
+    elif status == PressReleaseStatus.draft:
+        values.update(status=status, embargo_until=None)
+    if embargo is not None and "embargo_until" not in fields and status != PressReleaseStatus.published:
+        values["embargo_until"] = embargo
+
+    if release is None:
+        for required in ("type", "title"):
+            if values.get(required) is None and required not in fields:
+                fields[required] = "обязательное поле"
+    if fields:
+        raise Invalid("Публикация не сохранена: исправьте отмеченные поля", fields=fields)
+    return _Checked(values, contact_ids, new_contacts)
+
+
+def _published(release: PressRelease | None) -> bool:
+    return release is not None and release.status == PressReleaseStatus.published and release.published_at is not None
+
+
+def _unique_slug(db: Session, base: str, model: type = PressRelease, exclude_id: int | None = None) -> str:
+    base = base[:150].strip("-") or "item"
+    taken = set(db.exec(select(model.slug).where(model.slug.like(f"{base}%"))).all())
+    if exclude_id is not None:
+        own = db.get(model, exclude_id)
+        taken.discard(own.slug if own else None)
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _store_contacts(db: Session, release: PressRelease, checked: _Checked) -> None:
+    if checked.contact_ids is None and not checked.new_contacts:
+        return
+    ids = checked.contact_ids if checked.contact_ids is not None else [link.contact_id for link in release.contacts]
+    for c in checked.new_contacts:
+        contact = PressContact(slug=_unique_slug(db, slugify(c["name"]), PressContact), **c)
+        db.add(contact)
+        db.flush()
+        ids.append(contact.id)
+    if [link.contact_id for link in release.contacts] == ids:
+        return
+    for link in list(release.contacts):
+        db.delete(link)
+    db.flush()
+    for i, contact_id in enumerate(dict.fromkeys(ids)):
+        db.add(PressReleaseContact(release_id=release.id, contact_id=contact_id, position=i))
+    db.flush()
+    db.refresh(release, ["contacts"])
+
+
+def _audit(db: Session, user: StaffUser | None, action: str, release: PressRelease, changes: dict) -> None:
+    def plain(v: Any) -> Any:
+        return v.isoformat() if isinstance(v, datetime) else v
+
+    record = {k: [plain(a), plain(b)] if k not in ("body", "translations") else ["…", "…"] for k, (a, b) in changes.items()}
+    db.add(
+        AuditLog(
+            user_id=user.id if user else None,
+            action=action,
+            entity_type="press_release",
+            entity_id=release.id,
+            event_id=release.event_id,
+            changes=record,
+        )
+    )
+
+
+def create_release(db: Session, *, data: PressReleaseWrite, user: StaffUser | None, now: datetime) -> PressRelease:
+    """A new release (a draft unless `status` says otherwise), its contacts, an audit entry."""
+    checked = check_release(db, data, now=now)
+    values = checked.values
+    if "slug" in values:
+        if db.exec(select(PressRelease.id).where(PressRelease.slug == values["slug"])).first() is not None:
+            raise Conflict("Такой адрес уже занят", fields={"slug": f"адрес «{values['slug']}» уже занят"})
+    else:
+        values["slug"] = _unique_slug(db, slugify(values["title"]))
+    release = PressRelease(created_by_id=user.id if user else None, created_at=now, updated_at=now, **values)
+    release.search_text = search_key(release.title, release.lead)
+    db.add(release)
+    db.flush()
+    _store_contacts(db, release, checked)
+    _audit(db, user, "create", release, {k: (None, v) for k, v in values.items()})
+    db.flush()
+    return release
+
+
+def update_release(
+    db: Session, release: PressRelease, *, data: PressReleaseWrite, user: StaffUser | None, now: datetime
+) -> PressRelease:
+    """Change the fields sent; status changes publish, schedule or withdraw the release."""
+    checked = check_release(db, data, now=now, release=release)
+    values = checked.values
+    if "slug" in values and values["slug"] != release.slug:
+        if db.exec(select(PressRelease.id).where(PressRelease.slug == values["slug"])).first() is not None:
+            raise Conflict("Такой адрес уже занят", fields={"slug": f"адрес «{values['slug']}» уже занят"})
+    changes = {k: (getattr(release, k), v) for k, v in values.items() if getattr(release, k) != v}
+    for key, (_, new) in changes.items():
+        setattr(release, key, new)
+    release.search_text = search_key(release.title, release.lead)
+    before = [link.contact_id for link in release.contacts]
+    _store_contacts(db, release, checked)
+    after = [link.contact_id for link in release.contacts]
+    if before != after:
+        changes["contacts"] = (before, after)
+    if changes:
+        release.updated_at = now
+        action = {"published": "publish", "scheduled": "schedule", "draft": "unpublish"}.get(
+            changes["status"][1] if "status" in changes else "", "update"
+        )
+        _audit(db, user, action, release, changes)
+    db.flush()
+    return release
+
+
+def delete_release(db: Session, release: PressRelease, *, user: StaffUser | None) -> None:
+    """Delete a release and its contact links (the contacts stay in the directory)."""
+    _audit(db, user, "delete", release, {"slug": (release.slug, None), "title": (release.title, None)})
+    db.delete(release)
+    db.flush()

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from eventhub.labels import REGION
-from eventhub.models import Event, EventStatus, Organisation, Person, PressRelease
+from eventhub.models import PUBLIC_EVENT_STATUSES, Event, EventStatus, Organisation, Person, PressRelease
 
 CONTEXT = "https://schema.org"
 STATUS = {
@@ -165,7 +165,7 @@ def press_release_jsonld(
     if release.lead:
         data["description"] = release.lead
     event = release.event
-    if event is not None:
+    if event is not None and event.status in PUBLIC_EVENT_STATUSES:  # a draft event stays unnamed
         data["about"] = {"@type": "Event", "name": event.title, "url": f"{base_url}/events/{event.slug}"}
         organisers = [organisation(eo.organisation, base_url) for eo in event.organisations if eo.role in ORGANISER_ROLES]
         if organisers:

@@ -1,0 +1,286 @@
+"""Staff pages for writing press releases: the list, the editor with a preview, publishing,
+scheduling with an embargo, withdrawing; and the list of accredited journalists."""
+
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import select
+
+from eventhub import labels
+from eventhub.accounts.csrf import CsrfDep
+from eventhub.accounts.deps import require_roles
+from eventhub.db import DbDep
+from eventhub.deps import NowDep, SettingsDep
+from eventhub.errors import Conflict, Invalid
+from eventhub.models import Language, Organisation, PressRelease, PressReleaseStatus, StaffRole, StaffUser
+from eventhub.press.schemas import PressContactInput, PressReleaseWrite
+from eventhub.press.service import (
+    check_release,
+    create_release,
+    delete_release,
+    get_release,
+    is_visible,
+    list_all_releases,
+    list_contacts,
+    list_events_for_form,
+    press_accreditations,
+    update_release,
+)
+from eventhub.templating import templates
+from eventhub.text import markdown_to_html
+
+router = APIRouter(prefix="/admin/press", default_response_class=HTMLResponse, include_in_schema=False)
+Writer = Annotated[StaffUser, Depends(require_roles(StaffRole.press_officer, StaffRole.organiser))]
+ReleaseId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+ACTIONS_NEW = ("preview", "save", "schedule", "publish")
+ACTIONS_EDIT = (*ACTIONS_NEW, "unpublish")
+DONE = {
+    "save": "Сохранено.",
+    "schedule": "Публикация запланирована: она появится на сайте, в лентах и в API ровно в момент окончания эмбарго.",
+    "publish": "Опубликовано.",
+    "unpublish": "Публикация снята с сайта и снова стала черновиком.",
+}
+TEXT_FIELDS = ("type", "title", "lead", "body", "language", "event", "source_note", "slug", "embargo_until")
+CONTACT_FIELDS = ("name", "organisation", "organisation_name", "role", "phones", "email")
+
+
+@router.get("")
+def admin_press_list(request: Request, db: DbDep, user: Writer, now: NowDep, status: str | None = None) -> HTMLResponse:
+    """Every release with its status; drafts and scheduled ones too."""
+    releases, total = list_all_releases(db, status=status or None, limit=200)
+    return templates.TemplateResponse(
+        request,
+        "press/admin/list.html",
+        {
+            "releases": releases,
+            "total": total,
+            "status": status,
+            "now": now,
+            "is_visible": is_visible,
+            "deleted": request.query_params.get("deleted"),
+        },
+    )
+
+
+@router.get("/new")
+def admin_press_new(request: Request, db: DbDep, user: Writer, settings: SettingsDep, event: str | None = None) -> HTMLResponse:
+    """An empty editor (optionally about one event)."""
+    form = {"type": "press_release", "language": "ru", "event": event or "", "contacts": []}
+    return _editor(request, db, settings, form=form, release=None)
+
+
+@router.post("/new")
+async def admin_press_create(
+    request: Request, db: DbDep, user: Writer, _csrf: CsrfDep, now: NowDep, settings: SettingsDep
+) -> Response:
+    """Preview, save as a draft, schedule or publish a new release."""
+    form, action = await _read_form(request, ACTIONS_NEW)
+    data, parse_errors = _to_write(form, action, settings.timezone, release=None)
+    if action == "preview" or parse_errors:
+        return _preview(request, db, settings, form, data, parse_errors, now, release=None, action=action)
+    try:
+        release = create_release(db, data=data, user=user, now=now)
+    except (Invalid, Conflict) as exc:
+        db.rollback()
+        return _editor(request, db, settings, form=form, release=None, errors=exc.fields, status=exc.status_code)
+    db.commit()
+    return RedirectResponse(f"/admin/press/{release.id}?done={action}", status_code=303)
+
+
+@router.get("/accreditation")
+def admin_press_accreditation(request: Request, db: DbDep, user: Writer, event: str | None = None) -> HTMLResponse:
+    """Journalists who registered with the category press, event by event."""
+    return templates.TemplateResponse(
+        request,
+        "press/admin/accreditation.html",
+        {"groups": press_accreditations(db, event_slug=event or None), "event": event},
+    )
+
+
+@router.get("/{release_id}")
+def admin_press_edit(
+    request: Request, db: DbDep, user: Writer, release_id: ReleaseId, settings: SettingsDep, now: NowDep
+) -> HTMLResponse:
+    """The editor of one release, with its status and what to do next."""
+    release = get_release(db, release_id=release_id)
+    return _editor(
+        request, db, settings, form=_form_of(release, settings.timezone), release=release, now=now,
+        done=DONE.get(request.query_params.get("done", "")),
+    )
+
+
+@router.post("/{release_id}")
+async def admin_press_update(
+    request: Request, db: DbDep, user: Writer, _csrf: CsrfDep, release_id: ReleaseId, now: NowDep, settings: SettingsDep
+) -> Response:
+    """Preview, save, schedule, publish or withdraw a release."""
+    release = get_release(db, release_id=release_id)
+    form, action = await _read_form(request, ACTIONS_EDIT)
+    data, parse_errors = _to_write(form, action, settings.timezone, release=release)
+    if action == "preview" or parse_errors:
+        return _preview(request, db, settings, form, data, parse_errors, now, release=release, action=action)
+    try:
+        update_release(db, release, data=data, user=user, now=now)
+    except (Invalid, Conflict) as exc:
+        db.rollback()
+        release = get_release(db, release_id=release_id)
+        return _editor(request, db, settings, form=form, release=release, errors=exc.fields, status=exc.status_code, now=now)
+    db.commit()
+    return RedirectResponse(f"/admin/press/{release_id}?done={action}", status_code=303)
+
+
+@router.post("/{release_id}/delete")
+async def admin_press_delete(
+    request: Request, db: DbDep, user: Writer, _csrf: CsrfDep, release_id: ReleaseId
+) -> Response:
+    """Delete a release for good (its contacts stay in the directory)."""
+    release = get_release(db, release_id=release_id)
+    if (await request.form()).get("confirm") != "yes":
+        raise Invalid("Удаление не подтверждено", fields={"confirm": "отметьте «Да, удалить безвозвратно»"})
+    slug = release.slug
+    delete_release(db, release, user=user)
+    db.commit()
+    return RedirectResponse(f"/admin/press?deleted={slug}", status_code=303)
+
+
+# --- helpers ---
+
+
+async def _read_form(request: Request, actions: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    raw = await request.form()
+    form: dict[str, Any] = {name: _str(raw.get(name)) for name in TEXT_FIELDS}
+    form["contacts"] = [_str(v) for v in raw.getlist("contacts") if _str(v)]
+    for name in CONTACT_FIELDS:
+        form[f"new_contact_{name}"] = _str(raw.get(f"new_contact_{name}"))
+    action = _str(raw.get("action")) or "save"
+    if action not in actions:
+        raise Invalid("Неизвестное действие", fields={"action": f"допустимые действия: {', '.join(actions)}"})
+    return form, action
+
+
+def _str(value: Any) -> str:
+    return value[:200_000] if isinstance(value, str) else ""
+
+
+def _to_write(
+    form: dict[str, Any], action: str, tz: str, *, release: PressRelease | None
+) -> tuple[PressReleaseWrite, dict[str, str]]:
+    """What the form asks for as the API's write shape, plus errors of the form's own fields."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {name: form[name] for name in ("type", "title", "lead", "body", "language", "source_note")}
+    values["event"] = form["event"] or None
+    values["contacts"] = form["contacts"]
+    if form["slug"].strip():
+        values["slug"] = form["slug"].strip()
+    contact = {name: form[f"new_contact_{name}"] for name in CONTACT_FIELDS}
+    if any(v.strip() for v in contact.values()):
+        phones = [p for p in contact.pop("phones").replace(";", ",").replace("\n", ",").split(",") if p.strip()]
+        optional = {k: v.strip() or None for k, v in contact.items() if k != "name"}
+        values["new_contacts"] = [PressContactInput(name=contact["name"], phones=phones, **optional)]
+    embargo = None
+    if form["embargo_until"].strip():
+        try:
+            embargo = datetime.fromisoformat(form["embargo_until"].strip()).replace(tzinfo=ZoneInfo(tz))
+        except ValueError:
+            errors["embargo_until"] = "не удалось разобрать дату и время: укажите их в виде 01.03.2030 10:00"
+    if action == "schedule":
+        values["status"] = PressReleaseStatus.scheduled.value
+        values["embargo_until"] = embargo
+    elif action == "publish":
+        values["status"] = PressReleaseStatus.published.value
+    elif action == "unpublish":
+        values["status"] = PressReleaseStatus.draft.value
+    elif release is None:
+        values["status"] = PressReleaseStatus.draft.value
+        if embargo is not None:
+            values["embargo_until"] = embargo
+    elif embargo != release.embargo_until and embargo is not None:
+        # Saving keeps the status; an embargo is checked only when it was changed.
+        values["embargo_until"] = embargo
+    return PressReleaseWrite(**values), errors
+
+
+def _form_of(release: PressRelease, tz: str) -> dict[str, Any]:
+    form = {name: getattr(release, name) or "" for name in ("type", "title", "lead", "body", "source_note", "slug")}
+    form["language"] = release.original_language
+    form["event"] = release.event.slug if release.event else ""
+    form["contacts"] = [link.contact.slug for link in release.contacts]
+    form["embargo_until"] = (
+        release.embargo_until.astimezone(ZoneInfo(tz)).replace(tzinfo=None).isoformat(timespec="seconds")
+        if release.embargo_until
+        else ""
+    )
+    return form
+
+
+def _preview(
+    request: Request,
+    db: DbDep,
+    settings: Any,
+    form: dict[str, Any],
+    data: PressReleaseWrite,
+    parse_errors: dict[str, str],
+    now: datetime,
+    *,
+    release: PressRelease | None,
+    action: str,
+) -> HTMLResponse:
+    """Re-render the editor with the sanitised preview and every message; store nothing."""
+    errors = dict(parse_errors)
+    try:
+        check_release(db, data, now=now, release=release)
+    except Invalid as exc:
+        errors = exc.fields | errors
+    preview = None
+    if action == "preview":
+        preview = {"title": form["title"], "lead": form["lead"], "body_html": markdown_to_html(form["body"])}
+    return _editor(
+        request, db, settings, form=form, release=release, errors=errors, preview=preview, now=now,
+        status=422 if errors else 200,
+    )
+
+
+def _editor(
+    request: Request,
+    db: DbDep,
+    settings: Any,
+    *,
+    form: dict[str, Any],
+    release: PressRelease | None,
+    errors: dict[str, str] | None = None,
+    preview: dict[str, Any] | None = None,
+    now: datetime | None = None,
+    done: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    for name in TEXT_FIELDS:
+        form.setdefault(name, "")
+    for name in CONTACT_FIELDS:
+        form.setdefault(f"new_contact_{name}", "")
+    errors = errors or {}
+    # Messages about the new contact arrive as new_contacts.0.<field>.
+    for key in list(errors):
+        if key.startswith("new_contacts."):
+            errors["new_contact_" + key.rsplit(".", 1)[-1]] = errors[key]
+    return templates.TemplateResponse(
+        request,
+        "press/admin/form.html",
+        {
+            "form": form,
+            "release": release,
+            "errors": errors,
+            "preview": preview,
+            "done": done,
+            "visible": release is not None and now is not None and is_visible(release, now),
+            "events": list_events_for_form(db),
+            "all_contacts": list_contacts(db),
+            "organisations": db.exec(select(Organisation).order_by(Organisation.name)).all(),
+            "types": [(key, labels.PRESS_TYPE[key]) for key in labels.PRESS_TYPE],
+            "languages": list(Language),
+            "timezone": settings.timezone,
+        },
+        status_code=status,
+    )

@@ -1,0 +1,198 @@
+"""API shapes of press releases and press contacts.
+
+Write shapes keep their fields loosely typed (plain strings) on purpose: the service checks
+them and answers with a Russian message per field, the same messages the admin form shows."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from eventhub.i18n import content, current_language
+from eventhub.models import PUBLIC_EVENT_STATUSES, PressContact, PressRelease
+from eventhub.text import format_phone, markdown_to_html
+
+
+class PressContactInput(BaseModel):
+    """A new press contact written together with a release."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = ""
+    organisation: str | None = Field(default=None, description="slug of an organisation of the directory")
+    organisation_name: str | None = Field(default=None, description="free text when not in the directory")
+    role: str | None = Field(default=None, examples=["для интервью журналистам"])
+    phones: list[str] = Field(default_factory=list, examples=[["0702174107", "+996 555 077 764"]])
+    email: str | None = None
+
+
+class PressReleaseTranslation(BaseModel):
+    """The release in another language; empty fields fall back to the original."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    lead: str | None = None
+    body: str | None = Field(default=None, description="Markdown")
+
+
+class PressReleaseWrite(BaseModel):
+    """Fields of a release; on PATCH only the fields sent are changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: str | None = Field(default=None, examples=["press_release"], description="announcement | press_release | report")
+    title: str | None = None
+    lead: str | None = None
+    body: str | None = Field(default=None, description="Markdown; raw HTML is refused")
+    language: str | None = Field(default=None, examples=["ru"], description="ru | ky | en: the original language")
+    event: str | None = Field(default=None, description="slug of the event the release is about, or null")
+    contacts: list[str] | None = Field(default=None, description="slugs of existing press contacts, in order")
+    new_contacts: list[PressContactInput] | None = Field(
+        default=None, description="press contacts to create and attach after `contacts`"
+    )
+    source_note: str | None = None
+    translations: dict[str, PressReleaseTranslation] | None = Field(
+        default=None, description='other language versions: {"ky": {"title": ..., "lead": ..., "body": ...}, "en": ...}'
+    )
+    slug: str | None = Field(default=None, description="made from the title when not given")
+    status: str | None = Field(
+        default=None,
+        description="draft | scheduled (public at `embargo_until`, not a second earlier) | published (now)",
+    )
+    embargo_until: datetime | None = Field(default=None, description="with a UTC offset, in the future")
+
+
+class EventBrief(BaseModel):
+    slug: str
+    title: str
+    url: str
+    start_at: datetime
+    end_at: datetime
+    timezone: str
+    all_day: bool
+    city: str | None
+    venue_name: str | None
+    calendar_url: str
+
+
+class PressContactPublic(BaseModel):
+    slug: str
+    name: str
+    organisation: str | None
+    role: str | None
+    phones: list[str] = Field(description="E.164")
+    phones_display: list[str] = Field(description="as shown: +996 702 174 107")
+    email: str | None
+
+    @classmethod
+    def from_contact(cls, c: PressContact) -> "PressContactPublic":
+        org = c.organisation.name if c.organisation is not None else c.organisation_name
+        return cls(
+            slug=c.slug,
+            name=c.name,
+            organisation=org,
+            role=c.role,
+            phones=list(c.phones),
+            phones_display=[format_phone(p) for p in c.phones],
+            email=c.email,
+        )
+
+
+class PressReleasePublic(BaseModel):
+    slug: str
+    url: str
+    type: str
+    title: str
+    lead: str | None
+    language: str = Field(description="language asked for (?lang= or Accept-Language); texts fall back to the original")
+    original_language: str
+    published_at: datetime | None = Field(
+        description="when the release became (or, scheduled, becomes) public, UTC; null for drafts"
+    )
+    updated_at: datetime
+    event: EventBrief | None
+
+    @classmethod
+    def from_release(cls, r: PressRelease, base_url: str) -> "PressReleasePublic":
+        return cls(**_common(r, base_url, localise=True))
+
+
+class PressReleaseDetail(PressReleasePublic):
+    body: str = Field(description="Markdown")
+    body_html: str = Field(description="the body rendered and sanitised")
+    source_note: str | None
+    contacts: list[PressContactPublic]
+    vcard_url: str
+    pdf_url: str
+    translations: dict[str, dict] | None = Field(
+        default=None, description="the other language versions, with ?include=translations"
+    )
+
+    @classmethod
+    def from_release(cls, r: PressRelease, base_url: str, with_translations: bool = False) -> "PressReleaseDetail":
+        return cls(**_detail(r, base_url, localise=True), translations=r.translations if with_translations else None)
+
+
+class PressReleaseStaff(PressReleaseDetail):
+    """What staff see: the status and the embargo as well."""
+
+    id: int
+    status: str
+    embargo_until: datetime | None
+    created_at: datetime
+
+    @classmethod
+    def from_release(cls, r: PressRelease, base_url: str) -> "PressReleaseStaff":
+        return cls(
+            **_detail(r, base_url, localise=False),
+            translations=r.translations,
+            id=r.id,
+            status=r.status,
+            embargo_until=r.embargo_until,
+            created_at=r.created_at,
+        )
+
+
+def _common(r: PressRelease, base_url: str, *, localise: bool) -> dict:
+    """Texts in the reader's language for the public; as written for staff, who edit them."""
+    text = (lambda obj, field: content(obj, field)) if localise else getattr
+    event = None
+    if r.event is not None and r.event.status in PUBLIC_EVENT_STATUSES:
+        e = r.event
+        event = EventBrief(
+            slug=e.slug,
+            title=text(e, "title"),
+            url=f"{base_url}/events/{e.slug}",
+            start_at=e.start_at,
+            end_at=e.end_at,
+            timezone=e.timezone,
+            all_day=e.all_day,
+            city=e.city,
+            venue_name=e.venue_name,
+            calendar_url=f"{base_url}/events/{e.slug}.ics",
+        )
+    return dict(
+        slug=r.slug,
+        url=f"{base_url}/press/{r.slug}",
+        type=r.type,
+        title=text(r, "title"),
+        lead=text(r, "lead"),
+        language=current_language() if localise else r.original_language,
+        original_language=r.original_language,
+        published_at=r.published_at or r.embargo_until if r.status != "draft" else None,
+        updated_at=r.updated_at,
+        event=event,
+    )
+
+
+def _detail(r: PressRelease, base_url: str, *, localise: bool) -> dict:
+    body = content(r, "body") if localise else r.body
+    return dict(
+        **_common(r, base_url, localise=localise),
+        body=body,
+        body_html=markdown_to_html(body),
+        source_note=r.source_note,
+        contacts=[PressContactPublic.from_contact(link.contact) for link in r.contacts],
+        vcard_url=f"{base_url}/press/{r.slug}/contacts.vcf",
+        pdf_url=f"{base_url}/press/{r.slug}/release.pdf",
+    )

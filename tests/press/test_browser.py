@@ -1,0 +1,115 @@
+"""The CSO-dialogue press release (seed 004) in headless Chromium, at phone and desktop width:
+the title, the four panels and the five press contacts are on screen; screenshots are saved
+(to EVENTHUB_SCREENSHOT_DIR when set, else a temporary folder)."""
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if os.path.exists(p)), None)
+SEED_004 = "dialog-vklad-ogo-v-razvitie-regionov-press-reliz"
+TITLE = "Диалог «Вклад организаций гражданского общества в развитие регионов Кыргызской Республики»"
+PANELS = [
+    "«Планирование развития регионов с участием граждан и ОГО»",
+    "«Коалиции и сети ОГО как «кровеносная система» развития регионов»",
+    "«Данные, цифровые услуги и цифровые формы участия граждан»",
+    "«Вклад региональных ОГО в решение местных проблем»",
+]
+CONTACTS = [
+    ("Абдыразакова Гульмира", "+996 702 174 107"),
+    ("Мамасалиева Гульгаакы", "+996 555 077 764"),
+    ("Добрецова Надежда", "+996 777 777 990"),
+    ("Жусупова Чынар", "+996 555 808 692"),
+    ("Давлетбаева Галина", "+996 555 935 193"),
+]
+
+
+@pytest.fixture()
+def live_server(app, demo) -> Iterator[str]:  # noqa: ANN001
+    """The test app (sharing the test's database transaction) served on 127.0.0.1."""
+    import uvicorn  # imported here: only browser tests serve over a socket
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "test server did not start within 10 s"
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser():  # noqa: ANN201
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium, or `make test` installs it)")
+    try:
+        from playwright.sync_api import sync_playwright  # imported here: optional for the fast suite
+    except ImportError:
+        pytest.skip("the playwright package is not installed (pip install -e '.[test]')")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def shots(tmp_path: Path) -> Path:
+    target = os.environ.get("EVENTHUB_SCREENSHOT_DIR")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        return Path(target)
+    return tmp_path
+
+
+@pytest.mark.parametrize(("name", "width", "height"), [("phone", 390, 844), ("desktop", 1280, 900)])
+def test_cso_dialogue_release_shows_title_panels_and_contacts(browser, live_server, shots, name, width, height) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="ru-RU")
+    page.goto(f"{live_server}/press/{SEED_004}", wait_until="load")
+
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == TITLE
+    assert heading.is_visible()
+    for panel in PANELS:
+        assert page.get_by_text(panel, exact=False).first.is_visible(), panel
+    contacts = page.locator(".press-contacts .contact")
+    assert contacts.count() == 5
+    for i, (person, phone) in enumerate(CONTACTS):
+        card = contacts.nth(i)
+        card.scroll_into_view_if_needed()
+        assert card.is_visible()
+        assert person in card.inner_text() and phone in card.inner_text()
+        assert card.get_by_role("link", name=phone).get_attribute("href") == "tel:" + phone.replace(" ", "")
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= width, f"the page scrolls sideways at {width}px ({page_width}px wide)"
+
+    path = shots / f"press-{SEED_004}-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    page.close()
+
+
+def test_printed_release_hides_navigation_and_keeps_contacts(browser, live_server, shots) -> None:  # noqa: ANN001
+    page = browser.new_page(viewport={"width": 800, "height": 1000})
+    page.goto(f"{live_server}/press/{SEED_004}", wait_until="load")
+    page.emulate_media(media="print")
+    assert not page.locator("header.site").is_visible()
+    assert not page.get_by_text("Скачать все контакты (.vcf)").is_visible()
+    assert page.locator(".print-only").is_visible()
+    assert page.get_by_text("+996 555 935 193").is_visible()
+    if shutil.which("pdftoppm") or os.environ.get("EVENTHUB_SCREENSHOT_DIR"):
+        page.pdf(path=str(shots / f"press-{SEED_004}-print.pdf"), format="A4")
+    page.close()
