@@ -15,6 +15,7 @@ from eventhub.db import make_engine
 from eventhub.errors import DomainError
 from eventhub.events import api as events_api
 from eventhub.events import pages as events_pages
+from eventhub.feeds import api as feeds_api
 from eventhub.organisations import api as organisations_api
 from eventhub.organisations import pages as organisations_pages
 from eventhub.press import pages as press_pages
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(projects_api.router)
     app.include_router(api)
 
+    app.include_router(feeds_api.router)  # before the event pages: /events/{slug}.ics is not a slug
     app.include_router(events_pages.router)
     app.include_router(organisations_pages.router)
     app.include_router(projects_pages.router)
