@@ -17,6 +17,7 @@ Concurrent misses of one feed render it once (a lock per feed, taken in the thre
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime
 
 from eventhub.feeds import changes
@@ -26,7 +27,15 @@ _LOCKS = 64
 
 
 class FeedCache:
-    def __init__(self, *, max_entries: int = 512, max_bytes: int = 128 * 1024 * 1024, check_interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        *,
+        max_entries: int = 512,
+        max_bytes: int = 128 * 1024 * 1024,
+        check_interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.clock = clock
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.check_interval = check_interval
@@ -46,7 +55,7 @@ class FeedCache:
         """The content version if read recently enough to trust, else None (read it again)."""
         if self._stamp is None or changes.local_generation() != self._generation:
             return None
-        if time.monotonic() - self._checked_at >= self.check_interval:
+        if self.clock() - self._checked_at >= self.check_interval:
             return None
         return self._stamp
 
@@ -55,7 +64,7 @@ class FeedCache:
         with self._lock:
             self._stamp = stamp
             self._generation = generation
-            self._checked_at = time.monotonic()
+            self._checked_at = self.clock()
 
     # -- entries --
 

@@ -132,8 +132,8 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
     writes spring onsets in the new offset, an hour late for clients that trust it.
     """
     zone = ZoneInfo(tzid)
-    start = datetime(first_year, 1, 1, tzinfo=UTC)
-    end = datetime(last_year + 1, 1, 1, tzinfo=UTC)
+    start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(UTC)
+    end = datetime(last_year + 1, 1, 1, tzinfo=zone).astimezone(UTC)
     offset, name, dst = _observance(start, zone)
     # (offset_from, offset_to, name, is_dst) -> local onsets
     onsets: dict[tuple[timedelta, timedelta, str, bool], list[datetime]] = {
