@@ -267,8 +267,9 @@ def event_component(event: Event, *, base_url: str, host: str) -> icalendar.Even
     return vevent
 
 
-def session_description(session: AgendaSession, event: Event, base_url: str) -> str:
-    blocks = [event.title]
+def session_description(session: AgendaSession, event: Event, base_url: str, *, with_event_title: bool = True) -> str:
+    """Description, moderators, panellists and speakers, questions and the expected result, as plain text."""
+    blocks = [event.title] if with_event_title else []
     if session.description:
         blocks.append(session.description.strip())
     moderators = [speaker_line(sp) for sp in session.speakers if sp.role == SpeakerRole.moderator]

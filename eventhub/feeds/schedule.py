@@ -88,9 +88,13 @@ def _days(event: Event, slots: list[_Slot]) -> list[tuple[date, list[_Slot]]]:
     return days
 
 
-def _day_bounds(day: date, slots: list[_Slot], zone: ZoneInfo) -> tuple[datetime, datetime]:
-    if slots:
-        return slots[0].start, max((sl.end or sl.start) for sl in slots)
+def _day_bounds(event: Event, day: date, slots: list[_Slot], zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The day's first start and last end: its sessions and, for a timed event, the event itself."""
+    times = [sl.start for sl in slots] + [sl.end or sl.start for sl in slots]
+    if not event.all_day:
+        times += [t for t in (event.start_at.astimezone(zone), event.end_at.astimezone(zone)) if t.date() == day]
+    if times:
+        return min(times), max(times)
     start = datetime.combine(day, time(), zone)
     return start, datetime.combine(day + timedelta(days=1), time(), zone)
 
@@ -106,7 +110,7 @@ def _slug(event: Event, session: AgendaSession) -> str:
     return f"{acronym(event)}-{session.id}-{slugify(session.title, max_length=60)}"
 
 
-def _persons(session: AgendaSession, host: str) -> list[SessionSpeaker]:
+def _persons(session: AgendaSession) -> list[SessionSpeaker]:
     return [sp for sp in session.speakers if sp.person is not None]
 
 
@@ -154,7 +158,7 @@ def render_schedule_json(event: Event, *, base_url: str) -> bytes:
     if event.summary:
         conference["description"] = event.summary
     for index, (day, day_slots) in enumerate(days, 1):
-        start, end = _day_bounds(day, day_slots, zone)
+        start, end = _day_bounds(event, day, day_slots, zone)
         by_room: dict[str, list[dict]] = {r: [] for r in _rooms(day_slots)}
         for sl in day_slots:
             s = sl.session
@@ -173,14 +177,14 @@ def render_schedule_json(event: Event, *, base_url: str) -> bytes:
                 "type": str(s.kind),
                 "language": _language(event),
                 "abstract": (s.description or "").strip() or None,
-                "description": session_description(s, event, base_url),
+                "description": session_description(s, event, base_url, with_event_title=False),
                 "persons": [
                     {
                         "name": sp.person.name,
                         "guid": _person_guid(sp, host),
                         "biography": speaker_line(sp),
                     }
-                    for sp in _persons(s, host)
+                    for sp in _persons(s)
                 ],
                 "links": [{"url": url, "title": event.title}],
             }
@@ -232,7 +236,7 @@ def render_schedule_xml(event: Event, *, base_url: str) -> bytes:
     for track in sorted({_track(sl.session) for sl in slots} - {""}):
         _sub(conf, "track", track, name=track)
     for index, (day, day_slots) in enumerate(days, 1):
-        start, end = _day_bounds(day, day_slots, zone)
+        start, end = _day_bounds(event, day, day_slots, zone)
         day_el = _sub(root, "day", date=day.isoformat(), start=start.isoformat(), end=end.isoformat(), index=str(index))
         for room in _rooms(day_slots):
             room_el = _sub(day_el, "room", name=room, guid=_guid(f"{url}#room-{room}"))
@@ -251,9 +255,9 @@ def render_schedule_xml(event: Event, *, base_url: str) -> bytes:
                 _sub(ev, "type", str(s.kind))
                 _sub(ev, "language", _language(event))
                 _sub(ev, "abstract", (s.description or "").strip())
-                _sub(ev, "description", session_description(s, event, base_url))
+                _sub(ev, "description", session_description(s, event, base_url, with_event_title=False))
                 persons = _sub(ev, "persons")
-                for sp in _persons(s, host):
+                for sp in _persons(s):
                     _sub(persons, "person", sp.person.name, id=str(sp.person.id), guid=_person_guid(sp, host))
                 links = _sub(ev, "links")
                 _sub(links, "link", event.title, href=url)
