@@ -154,3 +154,26 @@ def test_row_lock_is_not_a_change(db) -> None:  # noqa: ANN001
     db.commit()
     db.expire_all()
     assert db.get(Event, event.id).updated_at == revised
+
+
+def test_deleting_an_event_with_its_agenda_is_a_change(client, db) -> None:  # noqa: ANN001
+    event = make_event(db)
+    session = make_session(db, event, start_at=event.start_at)
+    make_panel(db, session)
+    add_speaker(db, session, make_person(db), "moderator")
+    db.commit()
+    before = read_stamp(db)
+    assert client.get(f"/events/{event.slug}.ics").status_code == 200
+    db.delete(db.get(Event, event.id))
+    db.commit()
+    assert read_stamp(db).version > before.version
+    assert client.get(f"/events/{event.slug}.ics").status_code == 404
+
+
+def test_loading_the_demo_twice_leaves_the_feeds_alone(demo, demo_data) -> None:  # noqa: ANN001
+    from eventhub.demo.loader import load_demo  # imported here: like the CLI command
+
+    before = read_stamp(demo)
+    assert load_demo(demo, demo_data) == 0
+    demo.commit()
+    assert read_stamp(demo) == before
