@@ -157,7 +157,7 @@ def render_feed(db: Session, spec: FeedSpec, stamp: Stamp | None) -> tuple[Rende
     The version is read again after loading: if a write committed in between, the bytes may
     be newer than the version says, so they are served but neither cached nor recorded."""
     body = spec.render(db)
-    db.rollback()  # end the read transaction (and its snapshot) before writing state
+    db.commit()  # end the read transaction (a snapshot on SQLite): the version is read afresh
     after = read_stamp(db)
     stable = stamp is not None and after == stamp
     etag = _etag(body)
