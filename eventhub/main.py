@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"status": "ok", "database": "ok"})
 
     _install_error_handlers(app)
+    app.add_middleware(feeds_api.FeedCacheMiddleware)
     app.add_middleware(RejectNulBytes)
     return app
 

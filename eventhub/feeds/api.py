@@ -1,22 +1,21 @@
 """Feed addresses: calendars (.ics) and schedule exports, served like static files.
 
 Routes are thin: build the feed's spec (``service``), then ``serve`` it from the render
-cache (``cache``) or render it once. ``FeedRoute`` answers a request whose exact address
-was already rendered at the current content version before FastAPI parses anything, which
-keeps a feed (and its 304s) close to the speed of a bare endpoint. Registered before the
-event page routes, so ``/events/{slug}.ics`` is not taken for a slug.
+cache (``cache``) or render it once. ``FeedCacheMiddleware`` answers a request whose exact
+address was already rendered at the current content version before routing, which serves a
+feed (and its 304s) at the speed of a static file. The router is included before the event
+pages, so ``/events/{slug}.ics`` is not taken for a slug.
 """
 
 import re
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Path, Request
 from fastapi.responses import Response
-from fastapi.routing import APIRoute
 
 from eventhub.db import DbDep
 from eventhub.deps import NowDep, SettingsDep, get_now
@@ -42,8 +41,9 @@ def feed_cache(app: FastAPI) -> FeedCache:
     return cache
 
 
-def _address(request: Request) -> str:
-    return request.scope["path"] + "?" + request.scope.get("query_string", b"").decode("latin-1")
+def _address(scope: dict) -> str:
+    """The exact request target: path and raw query string."""
+    return scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
 
 
 # --- HTTP: conditional requests, HEAD, gzip ---
@@ -115,30 +115,36 @@ def serve(request: Request, db: Any, spec: FeedSpec, now: datetime, *, by_addres
                 if cacheable and stamp is not None:
                     cache.put(spec.key, stamp, rendered)
     if by_address and stamp is not None and cache.get(spec.key, stamp, now) is rendered:
-        cache.remember_address(_address(request), spec.key, stamp)
+        cache.remember_address(_address(request.scope), spec.key, stamp)
     return feed_response(request, rendered)
 
 
-class FeedRoute(APIRoute):
-    """An APIRoute that first tries the render cache by exact address, without parsing anything."""
+class FeedCacheMiddleware:
+    """Answers GET and HEAD for an exact feed address already rendered at the current content
+    version, before routing and parameter parsing: a feed is served like a static file.
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+    Only addresses that the routes themselves rendered (and so validated) are in the cache;
+    anything else goes on to the routes."""
 
-        async def route(request: Request) -> Response:
-            cache = getattr(request.app.state, "feed_cache", None)
-            if cache is not None:
-                hit = cache.lookup_address(_address(request), get_now(request))
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            cache = getattr(scope["app"].state, "feed_cache", None)
+            address = _address(scope)
+            if cache is not None and cache.knows(address):
+                request = Request(scope)
+                hit = cache.lookup_address(address, get_now(request))
                 if hit is not None:
-                    return feed_response(request, hit)
-            return await handler(request)
-
-        return route
+                    await feed_response(request, hit)(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
 
 
 # --- the addresses ---
 
-router = APIRouter(tags=["feeds"], route_class=FeedRoute, default_response_class=Response)
+router = APIRouter(tags=["feeds"], default_response_class=Response)
 SlugPath = Annotated[str, Path(max_length=160, description="the event's slug")]
 
 

@@ -9,7 +9,7 @@ database work:
   worker's write shows within that second; a write committed in this process shows at once
   (``changes.local_generation``);
 * each exact request address (path and query string) that was rendered points at its entry,
-  so the route can answer before FastAPI parses and validates the parameters again.
+  so ``api.FeedCacheMiddleware`` answers before routing, parsing and validation.
 
 Concurrent misses of one feed render it once (a lock per feed, taken in the thread pool).
 """
@@ -100,6 +100,9 @@ class FeedCache:
             self._addresses.move_to_end(address)
             while len(self._addresses) > 4 * self.max_entries:
                 self._addresses.popitem(last=False)
+
+    def knows(self, address: str) -> bool:
+        return address in self._addresses
 
     def lookup_address(self, address: str, now: datetime) -> RenderedFeed | None:
         """The fast path: the entry an exact request address points at, if still current."""
