@@ -104,7 +104,9 @@ def build_database(url: str, data_dir: Path) -> None:
     regions = ["bishkek", "osh", "naryn", "issyk_kul", "jalal_abad", "batken", "talas", "chuy"]
     with Session(engine) as db:
         orgs = [
-            Organisation(slug=f"org-{i}", short_name=f"ОРГ{i}", name=f"Общественное объединение «Развитие {i}»", kind="cso")
+            Organisation(
+                slug=f"org-{i}", short_name=f"ОРГ{i}", name=f"Общественное объединение «Развитие {i}»", kind="cso"
+            )
             for i in range(12)
         ]
         project = Project(slug="uspeshnyy-aymak-3", short_name="УА-3", name="Успешный аймак 3")
@@ -141,20 +143,40 @@ def build_database(url: str, data_dir: Path) -> None:
             db.flush()
             db.add(EventRegion(event_id=event.id, region=regions[i % len(regions)]))
             db.add(EventOrganisation(event_id=event.id, organisation_id=orgs[i % len(orgs)].id, role="organiser"))
-            db.add(AgendaSession(event_id=event.id, position=0, kind="opening", title="Открытие",
-                                 start_at=begins, end_at=begins + timedelta(minutes=20)))
+            db.add(
+                AgendaSession(
+                    event_id=event.id,
+                    position=0,
+                    kind="opening",
+                    title="Открытие",
+                    start_at=begins,
+                    end_at=begins + timedelta(minutes=20),
+                )
+            )
             db.add(AgendaSession(event_id=event.id, position=1, kind="discussion", title="Обсуждение"))
         forum_start = datetime(2031, 9, 8, 3, tzinfo=UTC)
         forum = Event(
-            slug=AGENDA_SLUG, kind="forum", status="published", title="Форум аймаков – 2031: программа",
-            summary="Ежегодный форум по обмену опытом в местном управлении.", start_at=forum_start,
-            end_at=forum_start + timedelta(days=1, hours=10), timezone="Asia/Bishkek", city="Бишкек",
-            venue_name="Конгресс-холл", venue_region="bishkek",
+            slug=AGENDA_SLUG,
+            kind="forum",
+            status="published",
+            title="Форум аймаков – 2031: программа",
+            summary="Ежегодный форум по обмену опытом в местном управлении.",
+            start_at=forum_start,
+            end_at=forum_start + timedelta(days=1, hours=10),
+            timezone="Asia/Bishkek",
+            city="Бишкек",
+            venue_name="Конгресс-холл",
+            venue_region="bishkek",
         )
         db.add(forum)
         db.flush()
         people = [
-            Person(slug=f"spiker-{i}", name=f"Спикер Номер {i}", position="глава айыл окмоту", organisation_id=orgs[i % 12].id)
+            Person(
+                slug=f"spiker-{i}",
+                name=f"Спикер Номер {i}",
+                position="глава айыл окмоту",
+                organisation_id=orgs[i % 12].id,
+            )
             for i in range(20)
         ]
         db.add_all(people)
@@ -162,18 +184,29 @@ def build_database(url: str, data_dir: Path) -> None:
         for i in range(60):
             begins = forum_start + timedelta(days=i // 30, minutes=45 * ((i % 30) // 3))
             session = AgendaSession(
-                event_id=forum.id, position=i, kind="panel" if i % 3 == 0 else "presentation",
+                event_id=forum.id,
+                position=i,
+                kind="panel" if i % 3 == 0 else "presentation",
                 title=f"Сессия {i + 1}: опыт муниципалитетов в организации местных услуг",
                 description="Представители айылных аймаков поделятся опытом улучшения услуги питьевого водоснабжения.",
-                start_at=begins, end_at=begins + timedelta(minutes=40), room=f"Зал {i % 3 + 1}",
+                start_at=begins,
+                end_at=begins + timedelta(minutes=40),
+                room=f"Зал {i % 3 + 1}",
             )
             db.add(session)
             db.flush()
             db.add(SessionSpeaker(session_id=session.id, person_id=people[i % 20].id, role="moderator", position=0))
-            db.add(SessionSpeaker(session_id=session.id, person_id=people[(i + 1) % 20].id, role="panellist", position=1))
+            db.add(
+                SessionSpeaker(session_id=session.id, person_id=people[(i + 1) % 20].id, role="panellist", position=1)
+            )
             if i % 3 == 0:
-                db.add(Panel(session_id=session.id, guiding_questions=["Что работает?", "Что мешает?"],
-                             expected_result="будут сформулированы предложения."))
+                db.add(
+                    Panel(
+                        session_id=session.id,
+                        guiding_questions=["Что работает?", "Что мешает?"],
+                        expected_result="будут сформулированы предложения.",
+                    )
+                )
         db.commit()
     engine.dispose()
 
@@ -252,11 +285,28 @@ def main() -> int:
     )
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "uvicorn", "bench.feeds:bench_app", "--factory",
-            "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
-            "--loop", "uvloop", "--http", "httptools", "--log-level", "warning", "--no-access-log",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.feeds:bench_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--log-level",
+            "warning",
+            "--no-access-log",
         ],
-        cwd=ROOT, env=env, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
     try:
         for _ in range(200):
@@ -281,13 +331,20 @@ def main() -> int:
         assert _get(f"{base}/calendar.ics", {"If-None-Match": etag})[0] == 304
         assert _get(f"{base}/_bench/bare/calendar.ics")[2] == calendar
         assert _get(f"{base}/_bench/bare/agenda.ics")[2] == agenda
-        print(f"/calendar.ics: {len(calendar) / 1024:.0f} KB, first (cold) render {cold * 1000:.0f} ms; "
-              f"agenda.ics: {len(agenda) / 1024:.0f} KB")
+        print(
+            f"/calendar.ics: {len(calendar) / 1024:.0f} KB, first (cold) render {cold * 1000:.0f} ms; "
+            f"agenda.ics: {len(agenda) / 1024:.0f} KB"
+        )
 
         cases = [
             ("calendar.ics", f"{base}/calendar.ics", None, f"{base}/_bench/bare/calendar.ics"),
             ("calendar.ics 304", f"{base}/calendar.ics", {"If-None-Match": etag}, f"{base}/_bench/bare/calendar.ics"),
-            ("agenda.ics (60 sessions)", f"{base}/events/{AGENDA_SLUG}/agenda.ics", None, f"{base}/_bench/bare/agenda.ics"),
+            (
+                "agenda.ics (60 sessions)",
+                f"{base}/events/{AGENDA_SLUG}/agenda.ics",
+                None,
+                f"{base}/_bench/bare/agenda.ics",
+            ),
         ]
         for _, url, hdrs, bare in cases:  # warm up both
             run_wrk(wrk, url, seconds=1, connections=args.connections, headers=hdrs)
@@ -297,13 +354,20 @@ def main() -> int:
             for name, url, hdrs, bare in cases:
                 first, second = (("feed", url, hdrs), ("bare", bare, None))[:: 1 if r % 2 == 0 else -1]
                 for which, target, h in (first, second):
-                    rates[name][which].append(run_wrk(wrk, target, seconds=args.seconds, connections=args.connections, headers=h))
-                print(f"  round {r + 1}: {name}: feed {rates[name]['feed'][-1]:.0f}/s, bare {rates[name]['bare'][-1]:.0f}/s")
+                    rates[name][which].append(
+                        run_wrk(wrk, target, seconds=args.seconds, connections=args.connections, headers=h)
+                    )
+                feed, bare_rate = rates[name]["feed"][-1], rates[name]["bare"][-1]
+                print(f"  round {r + 1}: {name}: feed {feed:.0f}/s, bare {bare_rate:.0f}/s")
 
         print()
-        print(f"{datetime.now(UTC):%Y-%m-%d} · {platform.node()} · {os.cpu_count()} CPU · {platform.processor() or platform.machine()}"
-              f" · Python {platform.python_version()} · uvicorn (uvloop, httptools), {args.workers} worker(s)"
-              f" · wrk -t1 -c{args.connections}, {args.rounds}×{args.seconds} s per case")
+        machine = platform.processor() or platform.machine()
+        print(
+            f"{datetime.now(UTC):%Y-%m-%d} · {platform.node()} · {os.cpu_count()} CPU · {machine}"
+            f" · load average {os.getloadavg()[0]:.1f} · Python {platform.python_version()}"
+            f" · uvicorn (uvloop, httptools), {args.workers} worker(s)"
+            f" · wrk -t1 -c{args.connections}, {args.rounds}×{args.seconds} s per case"
+        )
         print(f"{'case':<26} {'feed req/s':>11} {'bare req/s':>11} {'ratio':>6}  target")
         failed = False
         for name, *_ in cases:

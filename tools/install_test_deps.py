@@ -58,9 +58,9 @@ def install_icaljs() -> tuple[bool, str]:
 
 def install_node_and_icaljs() -> None:
     why = "the ical.js feed checks will be skipped"
-    if not (shutil.which("node") and shutil.which("npm")):
-        if os.environ.get("EVENTHUB_SKIP_NODE_INSTALL") or not _apt_install("nodejs", "npm", why=why):
-            return
+    missing = not (shutil.which("node") and shutil.which("npm"))
+    if missing and (os.environ.get("EVENTHUB_SKIP_NODE_INSTALL") or not _apt_install("nodejs", "npm", why=why)):
+        return
     ok, message = install_icaljs()
     if message != "already installed":
         print(f"install_test_deps: ical.js {message}" + ("" if ok else f"; {why}"))

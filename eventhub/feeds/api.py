@@ -173,9 +173,7 @@ def _check_slug(slug: str) -> str:
 
 
 @_feed_route("/calendar.ics", "text/calendar", "iCalendar feed")
-def calendar_ics(
-    request: Request, filters: EventFiltersDep, db: DbDep, settings: SettingsDep, now: NowDep
-) -> Response:
+def calendar_ics(request: Request, filters: EventFiltersDep, db: DbDep, settings: SettingsDep, now: NowDep) -> Response:
     """Every public event matching the filters of /events, as an iCalendar feed to subscribe to."""
     spec = service.calendar_feed(filters, base_url=settings.base_url, site_name=settings.site_name, now=now)
     return serve(request, db, spec, now)

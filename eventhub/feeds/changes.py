@@ -119,7 +119,10 @@ def bump_content_version(db: Session, *, now: datetime | None = None) -> None:
         sa.update(table)
         .where(table.c.id == 1)
         # Never backwards, even if this machine's clock is behind the last writer's.
-        .values(version=table.c.version + 1, changed_at=sa.case((table.c.changed_at > stamp, table.c.changed_at), else_=stamp))
+        .values(
+            version=table.c.version + 1,
+            changed_at=sa.case((table.c.changed_at > stamp, table.c.changed_at), else_=stamp),
+        )
     )
     if result.rowcount == 0:  # a database made without the migration that inserts the row
         db.execute(sa.insert(table).values(id=1, version=1, changed_at=now))
@@ -184,9 +187,7 @@ def _after_flush(db: Session, _flush_context: Any) -> None:
 
 
 def _do_orm_execute(state: ORMExecuteState) -> None:
-    if (state.is_update or state.is_delete) and any(
-        issubclass(m.class_, FEED_SOURCES) for m in state.all_mappers
-    ):
+    if (state.is_update or state.is_delete) and any(issubclass(m.class_, FEED_SOURCES) for m in state.all_mappers):
         bump_content_version(state.session)
 
 

@@ -382,4 +382,3 @@ def render_agenda(
     )
     components = [session_component(s, event, base_url=base_url, host=host) for s in timed]
     return _serialise(cal, zones, components)
-

@@ -192,7 +192,13 @@ def render_schedule_json(event: Event, *, base_url: str) -> bytes:
                 item["end"] = sl.end.isoformat()
             by_room[sl.room].append(item)
         conference["days"].append(
-            {"index": index, "date": day.isoformat(), "day_start": start.isoformat(), "day_end": end.isoformat(), "rooms": by_room}
+            {
+                "index": index,
+                "date": day.isoformat(),
+                "day_start": start.isoformat(),
+                "day_end": end.isoformat(),
+                "rooms": by_room,
+            }
         )
     document = {
         "$schema": JSON_SCHEMA_ID,

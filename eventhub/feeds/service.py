@@ -247,7 +247,9 @@ def calendar_feed(filters: EventFilters, *, base_url: str, site_name: str, now: 
     key = f"calendar?{query}"
     as_of = expires_at = None
     if filters.when != "all":
-        bucket = datetime.fromtimestamp(now.timestamp() // TIME_BUCKET.total_seconds() * TIME_BUCKET.total_seconds(), UTC)
+        bucket = datetime.fromtimestamp(
+            now.timestamp() // TIME_BUCKET.total_seconds() * TIME_BUCKET.total_seconds(), UTC
+        )
         key += f"@{bucket.isoformat()}"
         as_of, expires_at = bucket, bucket + TIME_BUCKET
     source = f"{base_url}/calendar.ics" + (f"?{query}" if query else "")
@@ -255,9 +257,7 @@ def calendar_feed(filters: EventFilters, *, base_url: str, site_name: str, now: 
     def render(db: Session) -> bytes:
         names = _names_for(db, filters)
         events = db.exec(
-            select_public_events(filters, now)
-            .options(selectinload(Event.sessions))
-            .order_by(Event.start_at, Event.id)
+            select_public_events(filters, now).options(selectinload(Event.sessions)).order_by(Event.start_at, Event.id)
         ).all()
         title = " · ".join(["Мероприятия", *names]) + f" — {site_name}"
         return ical.render_events(
@@ -294,7 +294,10 @@ def agenda_feed(slug: str, *, base_url: str, site_name: str) -> FeedSpec:
     def render(db: Session) -> bytes:
         event = get_public_event(db, slug)
         return ical.render_agenda(
-            event, base_url=base_url, prodid=prodid(site_name), source_url=f"{ical.event_url(event, base_url)}/agenda.ics"
+            event,
+            base_url=base_url,
+            prodid=prodid(site_name),
+            source_url=f"{ical.event_url(event, base_url)}/agenda.ics",
         )
 
     return FeedSpec(f"event/{slug}/agenda.ics", ICS, f"{slug}-agenda.ics", render, disposition="attachment")
@@ -307,9 +310,7 @@ def schedule_feed(slug: str, fmt: str, *, base_url: str) -> FeedSpec:
     def render(db: Session) -> bytes:
         return renderer(get_public_event(db, slug), base_url=base_url)
 
-    return FeedSpec(
-        f"event/{slug}/schedule.{fmt}", XML if fmt == "xml" else JSON, f"{slug}-schedule.{fmt}", render
-    )
+    return FeedSpec(f"event/{slug}/schedule.{fmt}", XML if fmt == "xml" else JSON, f"{slug}-schedule.{fmt}", render)
 
 
 # --- personal feeds ---
@@ -400,4 +401,3 @@ def personal_feed(db: Session, token: str, *, base_url: str, site_name: str) -> 
         cache_control=PRIVATE_CACHE,
         as_of=all_times,
     )
-

@@ -10,7 +10,12 @@ CREATED = datetime(2030, 4, 1, 8, 0, tzinfo=UTC)
 
 def _person(pid: int, name: str, position: str, org: Organisation | None = None, org_name: str | None = None) -> Person:
     return Person(
-        id=pid, slug=f"person-{pid}", name=name, position=position, organisation=org, organisation_name=org_name,
+        id=pid,
+        slug=f"person-{pid}",
+        name=name,
+        position=position,
+        organisation=org,
+        organisation_name=org_name,
         updated_at=REVISED,
     )
 
@@ -48,12 +53,22 @@ def round_table() -> Event:
     moderator = _person(7, "Надежда Добрецова", "директор", ipr)
     panellist = _person(8, "Гульмира Абдыразакова", "член Оргкомитета", None, "СПС")
     opening = _session(
-        1, event, kind="opening", title="Открытие", start_at=datetime(2030, 6, 10, 4, 0, tzinfo=UTC),
-        end_at=datetime(2030, 6, 10, 4, 20, tzinfo=UTC), room="Большой зал",
+        1,
+        event,
+        kind="opening",
+        title="Открытие",
+        start_at=datetime(2030, 6, 10, 4, 0, tzinfo=UTC),
+        end_at=datetime(2030, 6, 10, 4, 20, tzinfo=UTC),
+        room="Большой зал",
     )
     panel = _session(
-        2, event, kind="panel", title="Бюджеты айылных аймаков", description="Как планировать бюджет вместе с жителями.",
-        start_at=datetime(2030, 6, 10, 4, 20, tzinfo=UTC), end_at=datetime(2030, 6, 10, 6, 0, tzinfo=UTC),
+        2,
+        event,
+        kind="panel",
+        title="Бюджеты айылных аймаков",
+        description="Как планировать бюджет вместе с жителями.",
+        start_at=datetime(2030, 6, 10, 4, 20, tzinfo=UTC),
+        end_at=datetime(2030, 6, 10, 6, 0, tzinfo=UTC),
         room="Большой зал",
     )
     panel.speakers = [
@@ -61,7 +76,9 @@ def round_table() -> Event:
         SessionSpeaker(id=2, session_id=2, person_id=8, person=panellist, role="panellist", position=1),
     ]
     panel.panel = Panel(
-        id=1, session_id=2, guiding_questions=["Кто решает, на что тратить?"],
+        id=1,
+        session_id=2,
+        guiding_questions=["Кто решает, на что тратить?"],
         expected_result="будут сформулированы предложения по участию граждан в бюджетном процессе.",
     )
     untimed = _session(3, event, kind="discussion", title="Свободное обсуждение (время не указано)")
@@ -85,10 +102,22 @@ def partner_session() -> Event:
         updated_at=REVISED,
     )
     event.sessions = [
-        _session(11, event, kind="presentation", title="Летняя сессия", start_at=datetime(2030, 7, 1, 8, 0, tzinfo=UTC),
-                 end_at=datetime(2030, 7, 1, 9, 30, tzinfo=UTC)),
-        _session(12, event, kind="presentation", title="Зимняя сессия", start_at=datetime(2030, 12, 2, 9, 0, tzinfo=UTC),
-                 end_at=datetime(2030, 12, 2, 10, 0, tzinfo=UTC)),
+        _session(
+            11,
+            event,
+            kind="presentation",
+            title="Летняя сессия",
+            start_at=datetime(2030, 7, 1, 8, 0, tzinfo=UTC),
+            end_at=datetime(2030, 7, 1, 9, 30, tzinfo=UTC),
+        ),
+        _session(
+            12,
+            event,
+            kind="presentation",
+            title="Зимняя сессия",
+            start_at=datetime(2030, 12, 2, 9, 0, tzinfo=UTC),
+            end_at=datetime(2030, 12, 2, 10, 0, tzinfo=UTC),
+        ),
     ]
     return event
 

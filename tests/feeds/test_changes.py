@@ -46,7 +46,9 @@ def test_text_edits_and_same_values_keep_sequence(db) -> None:  # noqa: ANN001
     event.title = "Новое название"
     event.summary = "Новое описание"
     event = _fresh(db, event)
-    event.start_at = datetime(event.start_at.year, event.start_at.month, event.start_at.day, event.start_at.hour, tzinfo=UTC)
+    event.start_at = datetime(
+        event.start_at.year, event.start_at.month, event.start_at.day, event.start_at.hour, tzinfo=UTC
+    )
     event.status = "published"
     event = _fresh(db, event)
     assert event.sequence == 0

@@ -32,7 +32,9 @@ def writes_in_the_past(monkeypatch, db):  # noqa: ANN001, ANN201
 
 
 def _event(db, **kw):  # noqa: ANN001, ANN003, ANN202
-    event = make_event(db, start_at=datetime(2030, 6, 10, 4, tzinfo=UTC), end_at=datetime(2030, 6, 10, 7, tzinfo=UTC), **kw)
+    event = make_event(
+        db, start_at=datetime(2030, 6, 10, 4, tzinfo=UTC), end_at=datetime(2030, 6, 10, 7, tzinfo=UTC), **kw
+    )
     db.commit()
     return event
 
@@ -44,7 +46,7 @@ def test_feed_headers(client, db) -> None:  # noqa: ANN001
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     assert response.headers["cache-control"] == "public, max-age=300"
     assert response.headers["content-disposition"] == f'attachment; filename="{event.slug}.ics"'
-    assert response.headers["etag"].startswith('"') and not response.headers["etag"].startswith('W/')
+    assert response.headers["etag"].startswith('"') and not response.headers["etag"].startswith("W/")
     assert parsedate_to_datetime(response.headers["last-modified"]) <= datetime.now(UTC)
     assert response.headers["vary"] == "Accept-Encoding"
     assert "content-encoding" not in response.headers
@@ -77,7 +79,9 @@ def test_etag_changes_after_an_edit_and_not_otherwise(client, db) -> None:  # no
     db.commit()
     edited = client.get("/calendar.ics?kind=round_table")
     assert edited.headers["etag"] != first.headers["etag"]
-    assert parsedate_to_datetime(edited.headers["last-modified"]) > parsedate_to_datetime(first.headers["last-modified"])
+    assert parsedate_to_datetime(edited.headers["last-modified"]) > parsedate_to_datetime(
+        first.headers["last-modified"]
+    )
     assert "новое название".encode() in edited.content.replace(b"\r\n ", b"")
 
 

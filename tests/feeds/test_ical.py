@@ -103,16 +103,23 @@ def test_uids_are_stable_when_slug_and_title_change_and_unique() -> None:
     event.slug, event.title = "drugoy-slug", "Другое название"
     after = icalendar.Calendar.from_ical(ical.render_agenda(event, base_url=BASE, prodid=PRODID))
     uids = [str(v["UID"]) for v in after.walk("VEVENT")]
-    assert uids == [str(v["UID"]) for v in before.walk("VEVENT")] == [
-        "session-1@events.example.kg",
-        "session-2@events.example.kg",
-    ]
+    assert (
+        uids
+        == [str(v["UID"]) for v in before.walk("VEVENT")]
+        == [
+            "session-1@events.example.kg",
+            "session-2@events.example.kg",
+        ]
+    )
     assert ical.event_uid(event, "events.example.kg") == "event-42@events.example.kg"
 
 
 def test_sessions_without_a_time_are_left_out_of_the_agenda() -> None:
     cal = icalendar.Calendar.from_ical(ical.render_agenda(round_table(), base_url=BASE, prodid=PRODID))
-    assert [str(v["SUMMARY"]) for v in cal.walk("VEVENT")] == ["Открытие", "Панельная дискуссия: Бюджеты айылных аймаков"]
+    assert [str(v["SUMMARY"]) for v in cal.walk("VEVENT")] == [
+        "Открытие",
+        "Панельная дискуссия: Бюджеты айылных аймаков",
+    ]
 
 
 def test_session_entries_name_room_moderator_panellists_and_result() -> None:
@@ -136,13 +143,17 @@ def test_event_entry_has_location_geo_url_categories_and_short_agenda() -> None:
     assert vevent["CATEGORIES"].cats == ["Круглый стол"]
     description = str(vevent["DESCRIPTION"])
     assert "Цели:\n1. Обсудить бюджеты айылных аймаков.\n2." in description
-    assert "Программа:\n10:00–10:20 Открытие\n10:20–12:00 Бюджеты айылных аймаков\n— Свободное обсуждение" in description
+    assert (
+        "Программа:\n10:00–10:20 Открытие\n10:20–12:00 Бюджеты айылных аймаков\n— Свободное обсуждение" in description
+    )
     assert vevent.decoded("DTSTAMP") == vevent.decoded("LAST-MODIFIED") == datetime(2030, 5, 1, 9, 30, tzinfo=UTC)
 
 
 def test_calendar_has_names_and_refresh_hints() -> None:
     cal = icalendar.Calendar.from_ical(
-        ical.render_events([], name="Мероприятия — eventhub", base_url=BASE, prodid=PRODID, source_url=f"{BASE}/calendar.ics")
+        ical.render_events(
+            [], name="Мероприятия — eventhub", base_url=BASE, prodid=PRODID, source_url=f"{BASE}/calendar.ics"
+        )
     )
     assert str(cal["X-WR-CALNAME"]) == str(cal["NAME"]) == "Мероприятия — eventhub"
     assert str(cal["SOURCE"]) == f"{BASE}/calendar.ics"

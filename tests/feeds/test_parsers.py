@@ -79,17 +79,35 @@ def test_demo_all_day_events_are_whole_days(client, demo) -> None:  # noqa: ANN0
 
 def _timed_events(db):  # noqa: ANN001, ANN202
     bishkek = make_event(
-        db, title="Круглый стол в Бишкеке", start_at=datetime(2030, 6, 10, 4, tzinfo=UTC),
-        end_at=datetime(2030, 6, 10, 7, tzinfo=UTC), timezone="Asia/Bishkek",
+        db,
+        title="Круглый стол в Бишкеке",
+        start_at=datetime(2030, 6, 10, 4, tzinfo=UTC),
+        end_at=datetime(2030, 6, 10, 7, tzinfo=UTC),
+        timezone="Asia/Bishkek",
     )
     berlin = make_event(
-        db, kind="seminar", title="Онлайн-сессия партнёра", start_at=datetime(2030, 7, 1, 8, tzinfo=UTC),
-        end_at=datetime(2030, 12, 2, 10, tzinfo=UTC), timezone="Europe/Berlin", online_url="https://meet.example.org/x",
+        db,
+        kind="seminar",
+        title="Онлайн-сессия партнёра",
+        start_at=datetime(2030, 7, 1, 8, tzinfo=UTC),
+        end_at=datetime(2030, 12, 2, 10, tzinfo=UTC),
+        timezone="Europe/Berlin",
+        online_url="https://meet.example.org/x",
     )
-    make_session(db, berlin, title="Летняя сессия", start_at=datetime(2030, 7, 1, 8, tzinfo=UTC),
-                 end_at=datetime(2030, 7, 1, 9, tzinfo=UTC))
-    make_session(db, berlin, title="Зимняя сессия", start_at=datetime(2030, 12, 2, 9, tzinfo=UTC),
-                 end_at=datetime(2030, 12, 2, 10, tzinfo=UTC))
+    make_session(
+        db,
+        berlin,
+        title="Летняя сессия",
+        start_at=datetime(2030, 7, 1, 8, tzinfo=UTC),
+        end_at=datetime(2030, 7, 1, 9, tzinfo=UTC),
+    )
+    make_session(
+        db,
+        berlin,
+        title="Зимняя сессия",
+        start_at=datetime(2030, 12, 2, 9, tzinfo=UTC),
+        end_at=datetime(2030, 12, 2, 10, tzinfo=UTC),
+    )
     db.commit()
     return bishkek, berlin
 
@@ -114,7 +132,10 @@ def test_local_times_are_right_in_every_parser(client, db, parse, parser) -> Non
         "Зимняя сессия": ("2030-12-02T09:00:00Z", "2030-12-02T10:00:00Z"),  # 10:00 CET (+01)
     }
     starts = {e["summary"]: e["start"] for e in parsed["all"]}
-    assert starts == {"Круглый стол в Бишкеке": "2030-06-10T04:00:00Z", "Онлайн-сессия партнёра": "2030-07-01T08:00:00Z"}
+    assert starts == {
+        "Круглый стол в Бишкеке": "2030-06-10T04:00:00Z",
+        "Онлайн-сессия партнёра": "2030-07-01T08:00:00Z",
+    }
 
 
 @pytest.mark.parametrize("parser", PARSERS)

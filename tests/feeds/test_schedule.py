@@ -90,7 +90,10 @@ def test_demo_schedules_are_valid(client, demo, xsd, json_validator) -> None:  #
 
 def test_parallel_multi_day_agenda_is_valid_with_rooms_days_and_persons(client, db, xsd, json_validator) -> None:  # noqa: ANN001
     event = make_event(
-        db, kind="forum", title="Форум аймаков – 2031", start_at=datetime(2031, 9, 8, 3, tzinfo=UTC),
+        db,
+        kind="forum",
+        title="Форум аймаков – 2031",
+        start_at=datetime(2031, 9, 8, 3, tzinfo=UTC),
         end_at=datetime(2031, 9, 9, 12, tzinfo=UTC),
     )
     people = [make_person(db, name=f"Спикер {i}") for i in range(3)]
@@ -98,8 +101,13 @@ def test_parallel_multi_day_agenda_is_valid_with_rooms_days_and_persons(client, 
         for room in range(3):
             start = event.start_at + timedelta(days=day, hours=room)
             session = make_session(
-                db, event, title=f"Сессия {day}-{room}", kind="panel", room=f"Зал {room + 1}",
-                start_at=start, end_at=start + timedelta(minutes=90),
+                db,
+                event,
+                title=f"Сессия {day}-{room}",
+                kind="panel",
+                room=f"Зал {room + 1}",
+                start_at=start,
+                end_at=start + timedelta(minutes=90),
             )
             add_speaker(db, session, people[room], "moderator")
             make_panel(db, session, guiding_questions=["Что дальше?"])
