@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -231,8 +232,6 @@ def _names_for(db: Session, filters: EventFilters) -> list[str]:
 
 def filters_query(filters: EventFilters) -> str:
     """The canonical query string of a filter set (also the feed's identity)."""
-    from urllib.parse import urlencode  # imported here: only feed addresses need it
-
     pairs = [(k, getattr(filters, k)) for k in ("kind", "region", "organisation", "project", "series", "q")]
     pairs = [(k, v) for k, v in pairs if v]
     if filters.when != "all":
@@ -247,11 +246,10 @@ def calendar_feed(filters: EventFilters, *, base_url: str, site_name: str, now: 
     key = f"calendar?{query}"
     as_of = expires_at = None
     if filters.when != "all":
-        bucket = datetime.fromtimestamp(
-            now.timestamp() // TIME_BUCKET.total_seconds() * TIME_BUCKET.total_seconds(), UTC
-        )
-        key += f"@{bucket.isoformat()}"
-        as_of, expires_at = bucket, bucket + TIME_BUCKET
+        # Upcoming/past as of the start of the hour: the same bytes for everyone in that hour.
+        now = datetime.fromtimestamp(now.timestamp() // TIME_BUCKET.total_seconds() * TIME_BUCKET.total_seconds(), UTC)
+        key += f"@{now.isoformat()}"
+        as_of, expires_at = now, now + TIME_BUCKET
     source = f"{base_url}/calendar.ics" + (f"?{query}" if query else "")
 
     def render(db: Session) -> bytes:
