@@ -20,6 +20,8 @@ from eventhub import models  # noqa: F401  (registers every table)
 from eventhub.errors import Invalid
 from eventhub.models import UTCDateTime, utcnow
 
+# Tables whose rows the migrations themselves create: replaced, not refused, on import.
+SEEDED_BY_MIGRATIONS = {"content_version"}
 FORMAT = "eventhub-backup"
 VERSION = 1
 BATCH = 1000
@@ -117,8 +119,12 @@ def import_database(engine: Engine, path: Path) -> dict[str, int]:
                 fields={"revision": f"в базе {revision}, в копии {header['revision']}; выполните eventhub db upgrade"},
             )
         for table in tables.values():
+            if table.name in SEEDED_BY_MIGRATIONS:
+                continue
             if conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one():
                 raise Invalid("База данных не пуста", fields={"table": table.name})
+        for name in SEEDED_BY_MIGRATIONS:
+            conn.execute(tables[name].delete())
         deferred: list[tuple[sa.Table, dict, dict]] = []
         batch: list[dict] = []
         current: sa.Table | None = None

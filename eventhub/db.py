@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+import eventhub.feeds.changes  # noqa: F401  (every session versions feed content and SEQUENCE on flush)
 from eventhub import ROOT
 from eventhub.config import Settings
 
@@ -64,7 +65,10 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
 def lock_for_update(db: Session, table: sa.Table, row_id: int) -> None:
     """Serialise writers on one row: FOR UPDATE on PostgreSQL, the write lock on SQLite."""
     if db.get_bind().dialect.name == "sqlite":
-        db.execute(sa.update(table).where(table.c.id == row_id).values(id=table.c.id))
+        values = {"id": table.c.id}
+        if "updated_at" in table.c:  # keep the row's onupdate from firing: a lock is no change
+            values["updated_at"] = table.c.updated_at
+        db.execute(sa.update(table).where(table.c.id == row_id).values(**values))
     else:
         db.execute(sa.select(table.c.id).where(table.c.id == row_id).with_for_update())
 

@@ -16,6 +16,7 @@ from eventhub.errors import DomainError
 from eventhub.middleware import LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
 from eventhub.events import api as events_api
 from eventhub.events import pages as events_pages
+from eventhub.feeds import api as feeds_api
 from eventhub.organisations import api as organisations_api
 from eventhub.organisations import pages as organisations_pages
 from eventhub.press import admin as press_admin
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(press_api.router)
     app.include_router(api)
 
+    app.include_router(feeds_api.router)  # before the event pages: /events/{slug}.ics is not a slug
     app.include_router(events_pages.router)
     app.include_router(organisations_pages.router)
     app.include_router(projects_pages.router)
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.base_url.startswith("https://"),
     )
+    app.add_middleware(feeds_api.FeedCacheMiddleware)  # cached feeds answered before routing
     app.add_middleware(LanguageMiddleware, default=settings.default_language)
     app.add_middleware(SecurityHeaders, hsts=settings.base_url.startswith("https://"))
     app.add_middleware(

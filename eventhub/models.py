@@ -694,3 +694,33 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime = _created()
     locked_until: datetime | None = _ts(default=None)
     sent_at: datetime | None = _ts(default=None)
+
+
+# --- feeds (see eventhub/feeds/changes.py and eventhub/feeds/service.py) ---
+
+
+class ContentVersion(SQLModel, table=True):
+    """One row, bumped in the same transaction as every write to what the feeds show.
+
+    Reading it is the feeds' cheap cache key: several workers and PostgreSQL agree on it."""
+
+    __tablename__ = "content_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0, sa_type=sa.BigInteger)
+    changed_at: datetime = _created()
+
+
+class FeedState(SQLModel, table=True):
+    """Per feed address, shared by every worker: the ETag of its content and since when it holds.
+
+    ``modified_at`` (the feed's Last-Modified) moves on only when the rendered bytes change;
+    ``as_of`` is the content version time the bytes were rendered at, so an older render
+    never overwrites a newer one."""
+
+    __tablename__ = "feed_state"
+
+    key: str = Field(primary_key=True, max_length=64)  # sha256 of the feed's identity
+    etag: str = Field(max_length=64)
+    as_of: datetime = _ts(nullable=False)
+    modified_at: datetime = _ts(nullable=False)

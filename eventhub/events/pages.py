@@ -4,9 +4,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from eventhub.db import DbDep
-from eventhub.deps import NowDep
+from eventhub.deps import NowDep, SettingsDep
 from eventhub.events.deps import EventDep, EventFiltersDep
 from eventhub.events.service import list_events
+from eventhub.feeds.links import calendar_links, subscribe_links
 from eventhub.models import EventKind, EventRole, Region
 from eventhub.organisations.service import list_organisations
 from eventhub.press.service import list_public_releases
@@ -19,7 +20,9 @@ PER_PAGE = 20
 
 @router.get("/", include_in_schema=False)
 @router.get("/events", include_in_schema=False)
-def events_page(request: Request, db: DbDep, filters: EventFiltersDep, now: NowDep, page: int = 1) -> HTMLResponse:
+def events_page(
+    request: Request, db: DbDep, filters: EventFiltersDep, now: NowDep, settings: SettingsDep, page: int = 1
+) -> HTMLResponse:
     """Upcoming and past events with filters."""
     page = max(1, min(page, 10_000))
     events, total = list_events(db, filters, now=now, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
@@ -40,12 +43,13 @@ def events_page(request: Request, db: DbDep, filters: EventFiltersDep, now: NowD
             "regions": list(Region),
             "organisations": organisers,
             "projects": list_projects(db),
+            "subscribe": subscribe_links(filters, settings.base_url),
         },
     )
 
 
 @router.get("/events/{slug}", include_in_schema=False)
-def event_page(request: Request, event: EventDep, db: DbDep, now: NowDep) -> HTMLResponse:
+def event_page(request: Request, event: EventDep, db: DbDep, now: NowDep, settings: SettingsDep) -> HTMLResponse:
     """Everything about one event."""
     by_role: dict[str, list] = {}
     for eo in event.organisations:
@@ -60,5 +64,6 @@ def event_page(request: Request, event: EventDep, db: DbDep, now: NowDep) -> HTM
             "roles": list(EventRole),
             "releases": releases,
             "is_past": event.end_at < now,
+            "calendar_links": calendar_links(event, settings.base_url),
         },
     )

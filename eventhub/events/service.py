@@ -96,6 +96,11 @@ def _filtered(filters: EventFilters, now: datetime) -> sa.Select:
     return query
 
 
+def select_public_events(filters: EventFilters, now: datetime) -> sa.Select:
+    """The query behind list_events, unordered and unpaged, for callers that load more (feeds)."""
+    return _filtered(filters.validate(), now)
+
+
 def list_events(
     db: Session, filters: EventFilters, *, now: datetime, offset: int = 0, limit: int = 20
 ) -> tuple[list[Event], int]:

@@ -5,9 +5,9 @@ mobile connection. The streaming, size and content-type rules are Starlette's ow
 (``IdentityResponder``); only the encoder differs."""
 
 import brotli
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.gzip import GZipResponder, IdentityResponder
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MINIMUM_SIZE = 500
 BROTLI_QUALITY = 5  # fast enough per request, already well ahead of gzip -9
@@ -62,4 +62,21 @@ class CompressionMiddleware:
             responder = GZipResponder(self.app, self.minimum_size, compresslevel=GZIP_LEVEL)
         else:
             responder = IdentityResponder(self.app, self.minimum_size)
-        await responder(scope, receive, send)
+        await responder(scope, receive, _dedupe_vary(send))
+
+
+def _dedupe_vary(send: Send) -> Send:
+    """Routes that compress their own cached bytes (feeds) already say Vary: Accept-Encoding."""
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableHeaders(raw=list(message.get("headers", [])))
+            if "vary" in headers:
+                tokens = [t.strip() for v in headers.getlist("vary") for t in v.split(",") if t.strip()]
+                unique = list(dict.fromkeys(t.title() if t.lower() == "accept-encoding" else t for t in tokens))
+                del headers["vary"]
+                headers["Vary"] = ", ".join(unique)
+                message = {**message, "headers": headers.raw}
+        await send(message)
+
+    return wrapped

@@ -1,0 +1,1 @@
+"""Benchmarks, each printing ratios against a baseline run beside it."""

@@ -1,0 +1,218 @@
+"""Feed addresses: calendars (.ics) and schedule exports, served like static files.
+
+Routes are thin: build the feed's spec (``service``), then ``serve`` it from the render
+cache (``cache``) or render it once. ``FeedCacheMiddleware`` answers a request whose exact
+address was already rendered at the current content version before routing, which serves a
+feed (and its 304s) at the speed of a static file. The router is included before the event
+pages, so ``/events/{slug}.ics`` is not taken for a slug.
+"""
+
+import re
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Path, Request
+from fastapi.responses import Response
+
+from eventhub.db import DbDep
+from eventhub.deps import NowDep, SettingsDep, get_now
+from eventhub.errors import NotFound
+from eventhub.events.deps import SLUG_PATTERN, EventFiltersDep
+from eventhub.feeds import changes, service
+from eventhub.feeds.cache import FeedCache
+from eventhub.feeds.service import FeedSpec, RenderedFeed
+from eventhub.models import utcnow
+
+_SLUG = re.compile(SLUG_PATTERN)
+_cache_lock = threading.Lock()
+
+
+def feed_cache(app: FastAPI) -> FeedCache:
+    """The app's render cache, made on first use."""
+    cache = getattr(app.state, "feed_cache", None)
+    if cache is None:
+        with _cache_lock:
+            cache = getattr(app.state, "feed_cache", None)
+            if cache is None:
+                cache = app.state.feed_cache = FeedCache()
+    return cache
+
+
+def _address(scope: dict) -> str:
+    """The exact request target: path and raw query string."""
+    return scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
+
+
+# --- HTTP: conditional requests, HEAD, gzip ---
+
+
+def _accepts_gzip(header: str | None) -> bool:
+    if not header:
+        return False
+    for part in header.lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip() in ("gzip", "*"):
+            q = params.strip()
+            return not (q.startswith("q=") and q[2:].strip() in ("0", "0.0", "0.00", "0.000"))
+    return False
+
+
+def _not_modified(request: Request, rendered: RenderedFeed, last_modified: datetime | None) -> bool:
+    """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        if if_none_match.strip() == "*":
+            return True
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return rendered.etag in tags or rendered.etag_gzip in tags
+    if_modified_since = request.headers.get("if-modified-since")
+    if if_modified_since and last_modified is not None:
+        try:
+            since = parsedate_to_datetime(if_modified_since)
+        except (TypeError, ValueError, IndexError):
+            return False
+        since = since if since.tzinfo else since.replace(tzinfo=UTC)
+        return last_modified <= since
+    return False
+
+
+def feed_response(request: Request, rendered: RenderedFeed) -> Response:
+    """200 (or HEAD) with the validators, or 304 when the client's copy is current."""
+    gzipped = rendered.gzipped is not None and _accepts_gzip(request.headers.get("accept-encoding"))
+    headers = dict(rendered.headers)
+    headers["ETag"] = rendered.etag_gzip if gzipped else rendered.etag
+    last_modified = rendered.last_modified
+    if last_modified is not None and last_modified > utcnow():
+        last_modified = None  # never in the future (RFC 9110 §8.8.2.1); the ETag still validates
+    if last_modified is not None:
+        headers["Last-Modified"] = format_datetime(last_modified, usegmt=True)
+    if _not_modified(request, rendered, last_modified):
+        return Response(status_code=304, headers=headers)
+    body = rendered.gzipped if gzipped else rendered.body
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    if request.method == "HEAD":
+        headers["Content-Length"] = str(len(body))
+        return Response(headers=headers, media_type=rendered.content_type)
+    return Response(body, headers=headers, media_type=rendered.content_type)
+
+
+def serve(request: Request, db: Any, spec: FeedSpec, now: datetime, *, by_address: bool = True) -> Response:
+    """The feed from the render cache, rendered once per content version when missing."""
+    cache = feed_cache(request.app)
+    generation = changes.local_generation()
+    stamp = service.read_stamp(db)
+    cache.remember_stamp(stamp, generation)
+    rendered = cache.get(spec.key, stamp, now) if stamp else None
+    if rendered is None:
+        with cache.render_lock(spec.key):
+            rendered = cache.get(spec.key, stamp, now) if stamp else None
+            if rendered is None:
+                rendered, cacheable = service.render_feed(db, spec, stamp)
+                if cacheable and stamp is not None:
+                    cache.put(spec.key, stamp, rendered)
+    if by_address and stamp is not None and cache.get(spec.key, stamp, now) is rendered:
+        cache.remember_address(_address(request.scope), spec.key, stamp)
+    return feed_response(request, rendered)
+
+
+class FeedCacheMiddleware:
+    """Answers GET and HEAD for an exact feed address already rendered at the current content
+    version, before routing and parameter parsing: a feed is served like a static file.
+
+    Only addresses that the routes themselves rendered (and so validated) are in the cache;
+    anything else goes on to the routes."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            cache = getattr(scope["app"].state, "feed_cache", None)
+            address = _address(scope)
+            if cache is not None and cache.knows(address):
+                request = Request(scope)
+                hit = cache.lookup_address(address, get_now(request))
+                if hit is not None:
+                    await feed_response(request, hit)(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+
+# --- the addresses ---
+
+router = APIRouter(tags=["feeds"], default_response_class=Response)
+SlugPath = Annotated[str, Path(max_length=160, description="the event's slug")]
+
+
+def _ok(media_type: str, description: str) -> dict:
+    return {
+        200: {"content": {media_type: {}}, "description": description},
+        304: {"description": "the copy named by If-None-Match / If-Modified-Since is current"},
+        404: {"description": "no such public event or calendar"},
+    }
+
+
+def _feed_route(path: str, media_type: str, description: str) -> Callable:
+    """GET (documented) and HEAD (the same answer without the body) for one feed address."""
+
+    def register(endpoint: Callable) -> Callable:
+        router.head(path, include_in_schema=False)(endpoint)
+        return router.get(path, responses=_ok(media_type, description))(endpoint)
+
+    return register
+
+
+def _check_slug(slug: str) -> str:
+    if not _SLUG.match(slug):
+        raise NotFound(f"Мероприятие «{slug[:80]}» не найдено")
+    return slug
+
+
+@_feed_route("/calendar.ics", "text/calendar", "iCalendar feed")
+def calendar_ics(request: Request, filters: EventFiltersDep, db: DbDep, settings: SettingsDep, now: NowDep) -> Response:
+    """Every public event matching the filters of /events, as an iCalendar feed to subscribe to."""
+    spec = service.calendar_feed(filters, base_url=settings.base_url, site_name=settings.site_name, now=now)
+    return serve(request, db, spec, now)
+
+
+@_feed_route("/events/{slug}.ics", "text/calendar", "the event as iCalendar")
+def event_ics(request: Request, slug: SlugPath, db: DbDep, settings: SettingsDep, now: NowDep) -> Response:
+    """One event as an iCalendar file."""
+    spec = service.event_feed(_check_slug(slug), base_url=settings.base_url, site_name=settings.site_name)
+    return serve(request, db, spec, now)
+
+
+@_feed_route("/events/{slug}/agenda.ics", "text/calendar", "the agenda as iCalendar")
+def agenda_ics(request: Request, slug: SlugPath, db: DbDep, settings: SettingsDep, now: NowDep) -> Response:
+    """Every agenda session that has a time, each its own calendar entry."""
+    spec = service.agenda_feed(_check_slug(slug), base_url=settings.base_url, site_name=settings.site_name)
+    return serve(request, db, spec, now)
+
+
+@_feed_route("/events/{slug}/schedule.xml", "application/xml", "frab schedule.xml")
+def schedule_xml(request: Request, slug: SlugPath, db: DbDep, settings: SettingsDep, now: NowDep) -> Response:
+    """The agenda as a frab schedule.xml (Giggity, ConfClerk, EventFahrplan)."""
+    return serve(request, db, service.schedule_feed(_check_slug(slug), "xml", base_url=settings.base_url), now)
+
+
+@_feed_route("/events/{slug}/schedule.json", "application/json", "c3voc schedule.json v1")
+def schedule_json(request: Request, slug: SlugPath, db: DbDep, settings: SettingsDep, now: NowDep) -> Response:
+    """The agenda as a c3voc schedule.json (v1)."""
+    return serve(request, db, service.schedule_feed(_check_slug(slug), "json", base_url=settings.base_url), now)
+
+
+@_feed_route("/calendar/personal/{token}.ics", "text/calendar", "the participant's own events")
+def personal_ics(
+    request: Request,
+    token: Annotated[str, Path(max_length=200, description="the private token of the participant's feed")],
+    db: DbDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """A participant's confirmed registrations as a private iCalendar feed."""
+    spec = service.personal_feed(db, token, base_url=settings.base_url, site_name=settings.site_name)
+    return serve(request, db, spec, now, by_address=False)

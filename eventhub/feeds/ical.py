@@ -1,0 +1,384 @@
+"""iCalendar (RFC 5545, RFC 7986) of events and agenda sessions: a pure renderer.
+
+Takes loaded objects plus ``base_url`` and ``prodid`` and returns bytes; no database,
+settings or clock inside. The bytes are a function of the content alone, so a feed's
+ETag changes exactly when what it shows changes:
+
+* ``DTSTAMP`` and ``LAST-MODIFIED`` are the entry's revision time (``updated_at``, which
+  the flush hook also moves when the agenda changes). A feed carries no METHOD, and for
+  such objects RFC 5545 §3.8.7.2 defines DTSTAMP as that time, not the time of the request.
+* ``UID`` is ``event-<id>@<host>`` / ``session-<id>@<host>``: stable across edits of the
+  slug or title, unique per row.
+* Times are local to the event's zone with a ``VTIMEZONE`` for every ``TZID``, built from
+  the tz database for the years the calendar spans; all-day events are ``VALUE=DATE``.
+
+icalendar folds lines at 75 octets counting UTF-8 bytes and never inside a character.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from eventhub import labels
+from eventhub.models import AgendaSession, Event, EventStatus, SpeakerRole
+
+REFRESH = timedelta(hours=1)
+AGENDA_LINES = 15  # sessions listed in an event's DESCRIPTION before "и ещё N"
+UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/Zulu", "Zulu", "UCT", "Universal", "Etc/Universal"})
+
+
+# --- identities and small helpers shared with the other renderers ---
+
+
+def host_of(base_url: str) -> str:
+    """The host part of UIDs: 'https://events.example.kg/' -> 'events.example.kg'."""
+    return urlsplit(base_url).hostname or "eventhub.local"
+
+
+def event_uid(event: Event, host: str) -> str:
+    return f"event-{event.id}@{host}"
+
+
+def session_uid(session: AgendaSession, host: str) -> str:
+    return f"session-{session.id}@{host}"
+
+
+def event_url(event: Event, base_url: str) -> str:
+    return f"{base_url}/events/{event.slug}"
+
+
+def local_dates(event: Event) -> tuple[date, date]:
+    """An all-day event's first day and the day after its last (DTEND is exclusive)."""
+    zone = ZoneInfo(event.timezone)
+    start = event.start_at.astimezone(zone)
+    end = event.end_at.astimezone(zone)
+    last = end.date() if end.time() == datetime.min.time() else end.date() + timedelta(days=1)
+    return start.date(), max(last, start.date() + timedelta(days=1))
+
+
+def location_text(event: Event, room: str | None = None) -> str | None:
+    """'Зал 2, Конференц-зал ИПР, ул. Токтогула 1, Бишкек'; the online link when there is no venue."""
+    venue = [p.strip() for p in (event.venue_name, event.venue_address, event.city) if p and p.strip()]
+    if not venue and event.online_url:
+        venue = [event.online_url]
+    return ", ".join([room.strip()] + venue if room and room.strip() else venue) or None
+
+
+def speaker_line(speaker) -> str:  # noqa: ANN001  (a SessionSpeaker with person loaded)
+    person = speaker.person
+    if person.organisation is not None:
+        org = person.organisation.short_name or person.organisation.name
+    else:
+        org = person.organisation_name
+    return ", ".join(p for p in (person.name, person.position, org) if p)
+
+
+def session_revision(session: AgendaSession, event: Event) -> datetime:
+    """When anything the session's entry shows last changed (its speakers' names included)."""
+    times = [session.updated_at, event.updated_at]
+    times += [sp.person.updated_at for sp in session.speakers if sp.person is not None and sp.person.updated_at]
+    return max(t for t in times if t is not None)
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.astimezone(UTC)
+
+
+def _local(dt: datetime, tzid: str) -> datetime:
+    return dt.astimezone(UTC if tzid in UTC_ZONES else ZoneInfo(tzid))
+
+
+# --- VTIMEZONE ---
+
+
+def _observance(instant: datetime, zone: ZoneInfo) -> tuple[timedelta, str, bool]:
+    local = instant.astimezone(zone)
+    return local.utcoffset() or timedelta(), local.tzname() or "", bool(local.dst())
+
+
+def _transitions(zone: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
+    """UTC instants in [start, end) where the zone's offset, name or DST flag changes."""
+    found = []
+    step = timedelta(days=1)
+    t = start
+    current = _observance(t, zone)
+    while t < end:
+        nxt = t + step
+        if _observance(nxt, zone) != current:
+            lo, hi = t, nxt  # binary search to the second
+            while hi - lo > timedelta(seconds=1):
+                mid = lo + (hi - lo) / 2
+                if _observance(mid, zone) == current:
+                    lo = mid
+                else:
+                    hi = mid
+            hi = hi.replace(microsecond=0)
+            found.append(hi)
+            current = _observance(hi, zone)
+        t = nxt
+    return found
+
+
+@lru_cache(maxsize=64)
+def vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
+    """A VTIMEZONE for ``tzid`` valid from 1 January ``first_year`` to the end of ``last_year``.
+
+    Each onset is written as local time in the offset that was in force before it
+    (TZOFFSETFROM), as RFC 5545 §3.6.5 requires; icalendar's ``Timezone.from_tzinfo``
+    writes spring onsets in the new offset, an hour late for clients that trust it.
+    """
+    zone = ZoneInfo(tzid)
+    start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(UTC)
+    end = datetime(last_year + 1, 1, 1, tzinfo=zone).astimezone(UTC)
+    offset, name, dst = _observance(start, zone)
+    # (offset_from, offset_to, name, is_dst) -> local onsets
+    onsets: dict[tuple[timedelta, timedelta, str, bool], list[datetime]] = {
+        (offset, offset, name, dst): [(start + offset).replace(tzinfo=None)]
+    }
+    for instant in _transitions(zone, start, end):
+        new_offset, new_name, new_dst = _observance(instant, zone)
+        key = (offset, new_offset, new_name, new_dst)
+        onsets.setdefault(key, []).append((instant + offset).replace(tzinfo=None))
+        offset = new_offset
+    tz = icalendar.Timezone()
+    tz.add("tzid", tzid)
+    for (offset_from, offset_to, tzname, is_dst), times in onsets.items():
+        part = icalendar.TimezoneDaylight() if is_dst else icalendar.TimezoneStandard()
+        part.add("dtstart", times[0])
+        if times[1:]:
+            part.add("rdate", times[1:])
+        part.add("tzoffsetfrom", offset_from)
+        part.add("tzoffsetto", offset_to)
+        if tzname:
+            part.add("tzname", tzname)
+        tz.add_component(part)
+    return tz.to_ical()
+
+
+# --- components ---
+
+
+def _calendar(name: str, prodid: str, *, description: str | None, source_url: str | None) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", prodid)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    if description:
+        cal.add("description", description)
+        cal.add("x-wr-caldesc", description)
+    if source_url:
+        cal.add("source", source_url, parameters={"VALUE": "URI"})
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
+    return cal
+
+
+def _status(event: Event) -> str:
+    # Postponed events keep CONFIRMED with their new dates; SEQUENCE tells clients to update.
+    return "CANCELLED" if event.status == EventStatus.cancelled else "CONFIRMED"
+
+
+def _summary(title: str, event: Event) -> str:
+    # Not every client shows STATUS; the title says it too.
+    return f"Отменено: {title}" if event.status == EventStatus.cancelled else title
+
+
+def _session_time(session: AgendaSession, tzid: str) -> str:
+    if session.start_at is None:
+        return ""
+    start = _local(session.start_at, tzid).strftime("%H:%M")
+    return f"{start}–{_local(session.end_at, tzid).strftime('%H:%M')}" if session.end_at else start
+
+
+def event_description(event: Event, base_url: str) -> str:
+    """Summary, status, goals, a short agenda and the address of the page, as plain text."""
+    blocks = []
+    if event.status == EventStatus.cancelled:
+        blocks.append("Мероприятие отменено." + (f" {event.status_note}" if event.status_note else ""))
+    elif event.status == EventStatus.postponed:
+        blocks.append("Мероприятие перенесено." + (f" {event.status_note}" if event.status_note else ""))
+    elif event.status_note:
+        blocks.append(event.status_note)
+    if event.summary:
+        blocks.append(event.summary.strip())
+    if event.goals:
+        blocks.append("Цели:\n" + "\n".join(f"{i}. {g.strip()}" for i, g in enumerate(event.goals, 1)))
+    if event.sessions:
+        lines = []
+        multi_day = local_dates(event)[1] - local_dates(event)[0] > timedelta(days=1)
+        for s in event.sessions[:AGENDA_LINES]:
+            when = _session_time(s, event.timezone)
+            if when and multi_day:
+                when = f"{_local(s.start_at, event.timezone).strftime('%d.%m')} {when}"
+            lines.append(f"{when} {s.title}" if when else f"— {s.title}")
+        if len(event.sessions) > AGENDA_LINES:
+            lines.append(f"…и ещё {len(event.sessions) - AGENDA_LINES}")
+        blocks.append("Программа:\n" + "\n".join(lines))
+    if event.date_note:
+        blocks.append(event.date_note.strip())
+    if event.online_url:
+        blocks.append(f"Онлайн: {event.online_url}")
+    blocks.append(f"Подробнее: {event_url(event, base_url)}")
+    return "\n\n".join(blocks)
+
+
+def _add_times(vevent: icalendar.Event, start: datetime, end: datetime | None, tzid: str) -> None:
+    vevent.add("dtstart", _local(start, tzid))
+    if end is not None:
+        vevent.add("dtend", _local(end, tzid))
+
+
+def _add_place(vevent: icalendar.Event, event: Event, room: str | None = None) -> None:
+    location = location_text(event, room)
+    if location:
+        vevent.add("location", location)
+    if event.latitude is not None and event.longitude is not None:
+        vevent.add("geo", (event.latitude, event.longitude))
+
+
+def event_component(event: Event, *, base_url: str, host: str) -> icalendar.Event:
+    """The VEVENT of one event."""
+    vevent = icalendar.Event()
+    vevent.add("uid", event_uid(event, host))
+    vevent.add("dtstamp", _utc(event.updated_at))
+    vevent.add("last-modified", _utc(event.updated_at))
+    vevent.add("created", _utc(event.created_at))
+    vevent.add("sequence", event.sequence or 0)
+    vevent.add("status", _status(event))
+    vevent.add("summary", _summary(event.title, event))
+    if event.all_day:
+        first, after_last = local_dates(event)
+        vevent.add("dtstart", first)
+        vevent.add("dtend", after_last)
+        vevent.add("transp", "TRANSPARENT")
+    else:
+        _add_times(vevent, event.start_at, event.end_at, event.timezone)
+    _add_place(vevent, event)
+    vevent.add("description", event_description(event, base_url))
+    vevent.add("categories", [labels.EVENT_KIND.get(event.kind, labels.EVENT_KIND["other"])])
+    vevent.add("url", event_url(event, base_url), parameters={"VALUE": "URI"})
+    vevent.add("class", "PUBLIC")
+    return vevent
+
+
+def session_description(session: AgendaSession, event: Event, base_url: str, *, with_event_title: bool = True) -> str:
+    """Description, moderators, panellists and speakers, questions and the expected result, as plain text."""
+    blocks = [event.title] if with_event_title else []
+    if session.description:
+        blocks.append(session.description.strip())
+    moderators = [speaker_line(sp) for sp in session.speakers if sp.role == SpeakerRole.moderator]
+    others = [sp for sp in session.speakers if sp.role != SpeakerRole.moderator]
+    if moderators:
+        blocks.append(("Модераторы: " if len(moderators) > 1 else "Модератор: ") + "; ".join(moderators))
+    panellists = [speaker_line(sp) for sp in others if sp.role == SpeakerRole.panellist]
+    speakers = [speaker_line(sp) for sp in others if sp.role != SpeakerRole.panellist]
+    if panellists:
+        blocks.append("Панелисты:\n" + "\n".join(f"— {p}" for p in panellists))
+    if speakers:
+        blocks.append("Выступают:\n" + "\n".join(f"— {p}" for p in speakers))
+    if session.panel is not None:
+        if session.panel.guiding_questions:
+            blocks.append("Вопросы для обсуждения:\n" + "\n".join(f"— {q}" for q in session.panel.guiding_questions))
+        if session.panel.expected_result:
+            blocks.append(f"Ожидаемый результат: {session.panel.expected_result.strip()}")
+    if event.status == EventStatus.cancelled:
+        blocks.insert(0, "Мероприятие отменено.")
+    blocks.append(f"Подробнее: {event_url(event, base_url)}")
+    return "\n\n".join(blocks)
+
+
+def session_title(session: AgendaSession) -> str:
+    kind = labels.SESSION_KIND.get(session.kind, "")
+    if kind and not session.title.lower().startswith(kind.lower()):
+        return f"{kind}: {session.title}"
+    return session.title
+
+
+def session_component(session: AgendaSession, event: Event, *, base_url: str, host: str) -> icalendar.Event:
+    """The VEVENT of one timed agenda session (the caller skips sessions without a time)."""
+    revised = session_revision(session, event)
+    vevent = icalendar.Event()
+    vevent.add("uid", session_uid(session, host))
+    vevent.add("dtstamp", _utc(revised))
+    vevent.add("last-modified", _utc(revised))
+    vevent.add("sequence", event.sequence or 0)
+    vevent.add("status", _status(event))
+    vevent.add("summary", _summary(session_title(session), event))
+    _add_times(vevent, session.start_at, session.end_at, event.timezone)
+    _add_place(vevent, event, session.room)
+    vevent.add("description", session_description(session, event, base_url))
+    kind = labels.SESSION_KIND.get(session.kind) or labels.EVENT_KIND.get(event.kind)
+    if kind:
+        vevent.add("categories", [kind])
+    vevent.add("related-to", event_uid(event, host), parameters={"RELTYPE": "PARENT"})
+    vevent.add("url", event_url(event, base_url), parameters={"VALUE": "URI"})
+    vevent.add("class", "PUBLIC")
+    return vevent
+
+
+def _zones_and_years(pairs: Iterable[tuple[str, datetime]]) -> dict[str, tuple[int, int]]:
+    spans: dict[str, tuple[int, int]] = {}
+    for tzid, dt in pairs:
+        if tzid in UTC_ZONES:
+            continue
+        year = _local(dt, tzid).year
+        first, last = spans.get(tzid, (year, year))
+        spans[tzid] = (min(first, year), max(last, year))
+    return spans
+
+
+def _serialise(cal: icalendar.Calendar, zones: dict[str, tuple[int, int]], components: list[icalendar.Event]) -> bytes:
+    # VTIMEZONEs come first so that strict parsers know every TZID before it is used.
+    head, tail = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
+    parts = [head]
+    parts += [vtimezone(tzid, *zones[tzid]) for tzid in sorted(zones)]
+    parts += [c.to_ical() for c in components]
+    parts.append(b"END:VCALENDAR" + tail)
+    return b"".join(parts)
+
+
+def render_events(
+    events: Sequence[Event],
+    *,
+    name: str,
+    base_url: str,
+    prodid: str,
+    description: str | None = None,
+    source_url: str | None = None,
+) -> bytes:
+    """A calendar with one VEVENT per event (cancelled ones included, so clients remove them)."""
+    host = host_of(base_url)
+    cal = _calendar(name, prodid, description=description, source_url=source_url)
+    timed = [e for e in events if not e.all_day]
+    zones = _zones_and_years(pair for e in timed for pair in ((e.timezone, e.start_at), (e.timezone, e.end_at)))
+    components = [event_component(e, base_url=base_url, host=host) for e in events]
+    return _serialise(cal, zones, components)
+
+
+def render_agenda(
+    event: Event,
+    *,
+    base_url: str,
+    prodid: str,
+    source_url: str | None = None,
+) -> bytes:
+    """A calendar with one VEVENT per agenda session that has a time; sessions without one are left out."""
+    host = host_of(base_url)
+    timed = [s for s in event.sessions if s.start_at is not None]
+    cal = _calendar(
+        f"Программа: {event.title}",
+        prodid,
+        description=f"Программа мероприятия «{event.title}»: {event_url(event, base_url)}",
+        source_url=source_url,
+    )
+    zones = _zones_and_years(
+        pair for s in timed for pair in ((event.timezone, s.start_at), (event.timezone, s.end_at or s.start_at))
+    )
+    components = [session_component(s, event, base_url=base_url, host=host) for s in timed]
+    return _serialise(cal, zones, components)

@@ -1,0 +1,401 @@
+"""Feeds: what each address shows, how it is rendered once per change, personal tokens.
+
+A feed is described by a ``FeedSpec``: its identity (``key``), headers, and a ``render(db)``
+that loads what it shows and calls a pure renderer. ``render_feed`` renders a spec and
+records its state; the HTTP layer (``api.py`` with ``cache.py``) keeps the result per
+process, keyed by the spec's key and the content version (``content_version`` row, bumped by
+every write, see ``changes.py``), so a feed is rendered once per change, in every worker.
+
+``FeedState`` rows give each feed a Last-Modified shared by all workers that moves only
+when the rendered bytes change (and then by at least a second, so If-Modified-Since,
+which has a one-second resolution, never mistakes two versions for one).
+"""
+
+import gzip
+import hashlib
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from eventhub import __version__, labels
+from eventhub.errors import Invalid, NotFound
+from eventhub.events.service import EventFilters, get_public_event, select_public_events
+from eventhub.feeds import ical, schedule
+from eventhub.models import (
+    PUBLIC_EVENT_STATUSES,
+    ContentVersion,
+    Event,
+    EventSeries,
+    FeedState,
+    Organisation,
+    Project,
+    Registration,
+    RegistrationStatus,
+)
+
+ICS = "text/calendar; charset=utf-8"
+XML = "application/xml; charset=utf-8"
+JSON = "application/json"
+PUBLIC_CACHE = "public, max-age=300"
+PRIVATE_CACHE = "private, max-age=300"
+# Feeds filtered by when=upcoming/past change as time passes: their cache lasts an hour.
+TIME_BUCKET = timedelta(hours=1)
+# Registrations whose events appear in the participant's personal feed.
+PERSONAL_STATUSES = (RegistrationStatus.confirmed, RegistrationStatus.attended)
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+
+
+def prodid(site_name: str) -> str:
+    return f"-//{site_name}//eventhub {__version__}//RU"
+
+
+# --- the content version ---
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The content version: any write to what feeds show changes it."""
+
+    version: int
+    changed_at: datetime
+
+
+def read_stamp(db: Session) -> Stamp | None:
+    """The current content version (one primary-key read); None if the row is missing."""
+    row = db.exec(select(ContentVersion.version, ContentVersion.changed_at).where(ContentVersion.id == 1)).first()
+    return Stamp(*row) if row else None
+
+
+# --- specs and rendered feeds ---
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    key: str  # identity of the content, e.g. "calendar?kind=forum" or "event/12.ics"
+    content_type: str
+    filename: str
+    render: Callable[[Session], bytes] = field(compare=False)
+    cache_control: str = PUBLIC_CACHE
+    disposition: str = "inline"
+    as_of: datetime | None = None  # besides the content version (time buckets, registrations)
+    expires_at: datetime | None = None  # the render is valid until then, whatever the version
+
+
+@dataclass(frozen=True)
+class RenderedFeed:
+    body: bytes
+    gzipped: bytes | None  # None when gzip does not make it smaller
+    etag: str  # quoted strong validator of the identity encoding
+    last_modified: datetime | None
+    content_type: str
+    headers: dict[str, str]
+    expires_at: datetime | None = None
+
+    @property
+    def etag_gzip(self) -> str:
+        return self.etag[:-1] + '-gz"'
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"")
+
+
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _whole_second_ceiling(dt: datetime) -> datetime:
+    return dt.replace(microsecond=0) + timedelta(seconds=1) if dt.microsecond else dt
+
+
+def _feed_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def record_feed_state(db: Session, key: str, etag: str, as_of: datetime) -> datetime:
+    """The feed's Last-Modified: kept while its ETag stays, moved on (by ≥ 1 s) when it changes.
+
+    Shared by every worker through the feed_state table; a render from an older content
+    version never overwrites a newer one. Commits its own small write."""
+    key_hash = _feed_key(key)
+    row = db.get(FeedState, key_hash)
+    if row is not None and row.etag == etag:
+        return row.modified_at
+    if row is not None and row.as_of > as_of:
+        return _whole_second_ceiling(as_of)  # a newer render exists; ours is already stale
+    # Whole seconds, as HTTP dates have them; strictly after the Last-Modified of the
+    # previous content, so If-Modified-Since never takes one version for another.
+    modified = as_of.replace(microsecond=0)
+    if row is not None and modified <= row.modified_at:
+        modified = row.modified_at + timedelta(seconds=1)
+    table = FeedState.__table__
+    dialect = db.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert  # imported here: dialect-specific upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # imported here: dialect-specific upsert
+    stmt = insert(table).values(key=key_hash, etag=etag, as_of=as_of, modified_at=modified)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={"etag": stmt.excluded.etag, "as_of": stmt.excluded.as_of, "modified_at": stmt.excluded.modified_at},
+        where=table.c.as_of <= stmt.excluded.as_of,
+    )
+    db.execute(stmt)
+    db.commit()
+    return modified
+
+
+def render_feed(db: Session, spec: FeedSpec, stamp: Stamp | None) -> tuple[RenderedFeed, bool]:
+    """Render a spec at the given content version; returns the feed and whether it may be cached.
+
+    The version is read again after loading: if a write committed in between, the bytes may
+    be newer than the version says, so they are served but neither cached nor recorded."""
+    body = spec.render(db)
+    db.commit()  # end the read transaction (a snapshot on SQLite): the version is read afresh
+    after = read_stamp(db)
+    stable = stamp is not None and after == stamp
+    etag = _etag(body)
+    times = [t for t in (stamp.changed_at if stamp else None, spec.as_of) if t is not None]
+    as_of = max(times) if times else None
+    if stable and as_of is not None:
+        try:
+            last_modified = record_feed_state(db, spec.key, etag, as_of)
+        except sa.exc.OperationalError:  # e.g. SQLite busy: serve a safe value, try next time
+            db.rollback()
+            last_modified, stable = _whole_second_ceiling(as_of), False
+    else:
+        # Not recorded: a conservative value (the newest write), never older than the content.
+        times = [t for t in (after.changed_at if after else None, as_of) if t is not None]
+        last_modified = _whole_second_ceiling(max(times)) if times else None
+    zipped = gzip.compress(body, compresslevel=6, mtime=0)
+    headers = {
+        "Cache-Control": spec.cache_control,
+        "Content-Disposition": f'{spec.disposition}; filename="{spec.filename}"',
+        "X-Content-Type-Options": "nosniff",
+        "Vary": "Accept-Encoding",
+    }
+    return (
+        RenderedFeed(
+            body=body,
+            gzipped=zipped if len(zipped) < len(body) else None,
+            etag=etag,
+            last_modified=last_modified,
+            content_type=spec.content_type,
+            headers=headers,
+            expires_at=spec.expires_at,
+        ),
+        stable,
+    )
+
+
+# --- what each address shows ---
+
+
+def _names_for(db: Session, filters: EventFilters) -> list[str]:
+    """Reader-facing names of the filters; an unknown organisation, project or series is a 4xx."""
+    names = []
+    if filters.kind:
+        names.append(labels.EVENT_KIND[filters.kind])
+    if filters.region:
+        names.append(labels.REGION[filters.region])
+    fields = {}
+    for attr, model, unknown in (
+        ("organisation", Organisation, "неизвестная организация"),
+        ("project", Project, "неизвестный проект"),
+        ("series", EventSeries, "неизвестная серия мероприятий"),
+    ):
+        slug = getattr(filters, attr)
+        if not slug:
+            continue
+        obj = db.exec(select(model).where(model.slug == slug)).first()
+        if obj is None:
+            fields[attr] = f"{unknown}: {slug}"
+        else:
+            names.append(getattr(obj, "short_name", None) or getattr(obj, "name", None) or obj.title)
+    if fields:
+        raise Invalid("Неверные параметры фильтра", fields=fields)
+    if filters.q:
+        names.append(f"поиск «{filters.q}»")
+    if filters.when == "upcoming":
+        names.append("предстоящие")
+    elif filters.when == "past":
+        names.append("прошедшие")
+    return names
+
+
+def filters_query(filters: EventFilters) -> str:
+    """The canonical query string of a filter set (also the feed's identity)."""
+    pairs = [(k, getattr(filters, k)) for k in ("kind", "region", "organisation", "project", "series", "q")]
+    pairs = [(k, v) for k, v in pairs if v]
+    if filters.when != "all":
+        pairs.append(("when", filters.when))
+    return urlencode(pairs)
+
+
+def calendar_feed(filters: EventFilters, *, base_url: str, site_name: str, now: datetime) -> FeedSpec:
+    """/calendar.ics: every public event matching the filters (cancelled ones with STATUS:CANCELLED)."""
+    filters = filters.validate()
+    query = filters_query(filters)
+    key = f"calendar?{query}"
+    as_of = expires_at = None
+    if filters.when != "all":
+        # Upcoming/past as of the start of the hour: the same bytes for everyone in that hour.
+        now = datetime.fromtimestamp(now.timestamp() // TIME_BUCKET.total_seconds() * TIME_BUCKET.total_seconds(), UTC)
+        key += f"@{now.isoformat()}"
+        as_of, expires_at = now, now + TIME_BUCKET
+    source = f"{base_url}/calendar.ics" + (f"?{query}" if query else "")
+
+    def render(db: Session) -> bytes:
+        names = _names_for(db, filters)
+        events = db.exec(
+            select_public_events(filters, now).options(selectinload(Event.sessions)).order_by(Event.start_at, Event.id)
+        ).all()
+        title = " · ".join(["Мероприятия", *names]) + f" — {site_name}"
+        return ical.render_events(
+            events,
+            name=title,
+            description=f"Мероприятия {site_name}: {base_url}/events" + (f"?{query}" if query else ""),
+            base_url=base_url,
+            prodid=prodid(site_name),
+            source_url=source,
+        )
+
+    return FeedSpec(key, ICS, "calendar.ics", render, as_of=as_of, expires_at=expires_at)
+
+
+def event_feed(slug: str, *, base_url: str, site_name: str) -> FeedSpec:
+    """/events/{slug}.ics: the event as one calendar entry."""
+
+    def render(db: Session) -> bytes:
+        event = get_public_event(db, slug)
+        return ical.render_events(
+            [event],
+            name=event.title,
+            base_url=base_url,
+            prodid=prodid(site_name),
+            source_url=f"{ical.event_url(event, base_url)}.ics",
+        )
+
+    return FeedSpec(f"event/{slug}.ics", ICS, f"{slug}.ics", render, disposition="attachment")
+
+
+def agenda_feed(slug: str, *, base_url: str, site_name: str) -> FeedSpec:
+    """/events/{slug}/agenda.ics: every agenda session with a time as its own entry."""
+
+    def render(db: Session) -> bytes:
+        event = get_public_event(db, slug)
+        return ical.render_agenda(
+            event,
+            base_url=base_url,
+            prodid=prodid(site_name),
+            source_url=f"{ical.event_url(event, base_url)}/agenda.ics",
+        )
+
+    return FeedSpec(f"event/{slug}/agenda.ics", ICS, f"{slug}-agenda.ics", render, disposition="attachment")
+
+
+def schedule_feed(slug: str, fmt: str, *, base_url: str) -> FeedSpec:
+    """/events/{slug}/schedule.xml (frab) and schedule.json (c3voc v1)."""
+    renderer = schedule.render_schedule_xml if fmt == "xml" else schedule.render_schedule_json
+
+    def render(db: Session) -> bytes:
+        return renderer(get_public_event(db, slug), base_url=base_url)
+
+    return FeedSpec(f"event/{slug}/schedule.{fmt}", XML if fmt == "xml" else JSON, f"{slug}-schedule.{fmt}", render)
+
+
+# --- personal feeds ---
+
+
+def calendar_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def reset_calendar_token(db: Session, registration: Registration) -> str:
+    """A new personal-feed token for the registration's participant; returns it (shown once).
+
+    The participant's feed covers their confirmed registrations (same e-mail address), so
+    the old address of that feed — on this or any of their other registrations — stops
+    working: a leaked address is cut off by one reset. Flushes; the caller commits."""
+    token = secrets.token_urlsafe(32)
+    db.execute(
+        sa.update(Registration)
+        .where(Registration.email_normalised == registration.email_normalised, Registration.id != registration.id)
+        .where(Registration.calendar_token_hash.is_not(None))
+        .values(calendar_token_hash=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    registration.calendar_token_hash = calendar_token_hash(token)
+    db.add(registration)
+    db.flush()
+    return token
+
+
+def find_calendar_owner(db: Session, token: str) -> Registration:
+    """The registration a personal-feed token belongs to; NotFound for anything else."""
+    if not TOKEN_RE.match(token):
+        raise NotFound("Календарь не найден")
+    owner = db.exec(select(Registration).where(Registration.calendar_token_hash == calendar_token_hash(token))).first()
+    if owner is None:
+        raise NotFound("Календарь не найден")
+    return owner
+
+
+def personal_registrations(db: Session, owner: Registration) -> list[Registration]:
+    """The participant's registrations that belong in their feed: confirmed or attended, public events.
+
+    The participant is the e-mail address of the token's registration. This assumes the
+    token reaches only that mailbox (e-mail, or the private page whose link is e-mailed)."""
+    return list(
+        db.exec(
+            select(Registration)
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                Registration.email_normalised == owner.email_normalised,
+                Registration.status.in_(PERSONAL_STATUSES),
+                Event.status.in_(PUBLIC_EVENT_STATUSES),
+            )
+            .order_by(Registration.event_id)
+        ).all()
+    )
+
+
+def personal_feed(db: Session, token: str, *, base_url: str, site_name: str) -> FeedSpec:
+    """/calendar/personal/{token}.ics: the events of the participant's confirmed registrations."""
+    owner = find_calendar_owner(db, token)
+    registrations = personal_registrations(db, owner)
+    event_ids = [r.event_id for r in registrations]
+    fingerprint = hashlib.sha256(
+        repr([(r.id, r.event_id, r.status, r.updated_at.isoformat()) for r in registrations]).encode()
+    ).hexdigest()[:16]
+    # Registrations do not bump the content version (they are frequent); their own times do.
+    all_times = db.exec(
+        select(sa.func.max(Registration.updated_at)).where(Registration.email_normalised == owner.email_normalised)
+    ).one()
+
+    def render(db: Session) -> bytes:
+        events = db.exec(
+            select(Event)
+            .where(Event.id.in_(event_ids), Event.status.in_(PUBLIC_EVENT_STATUSES))
+            .options(selectinload(Event.sessions))
+            .order_by(Event.start_at, Event.id)
+        ).all()
+        return ical.render_events(
+            events, name=f"Мои мероприятия — {site_name}", base_url=base_url, prodid=prodid(site_name)
+        )
+
+    return FeedSpec(
+        f"personal/{owner.calendar_token_hash}#{fingerprint}",
+        ICS,
+        "my-events.ics",
+        render,
+        cache_control=PRIVATE_CACHE,
+        as_of=all_times,
+    )

@@ -1,0 +1,54 @@
+"""Fixtures of the feed tests: every parser, registrations for personal feeds."""
+
+import hashlib
+import itertools
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import Session
+
+from eventhub.models import Event, Registration
+from tests.feeds.parsers import PYTHON_PARSERS, find_icaljs
+
+PARSERS = ["icalendar", "vobject", "ical", "ical.js"]
+_n = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def icaljs():  # noqa: ANN201
+    js, reason = find_icaljs()
+    return js if js is not None else reason
+
+
+@pytest.fixture()
+def parse(icaljs, tmp_path) -> Callable[[str, dict[str, bytes]], dict[str, list[dict]]]:  # noqa: ANN001
+    """parse(parser, {name: body}) -> {name: [event dicts]}; ical.js skips with a reason if missing."""
+
+    def parse(parser: str, bodies: dict[str, bytes]) -> dict[str, list[dict]]:
+        if parser == "ical.js":
+            if isinstance(icaljs, str):
+                pytest.skip(icaljs)
+            return icaljs.parse_many(bodies, tmp_path)
+        return {name: PYTHON_PARSERS[parser](body) for name, body in bodies.items()}
+
+    return parse
+
+
+def make_registration(db: Session, event: Event, *, email: str, status: str = "confirmed", **kw) -> Registration:  # noqa: ANN003
+    """A registration as the registration flow would store it (flushed, not committed)."""
+    n = next(_n)
+    values = {
+        "event_id": event.id,
+        "token_hash": hashlib.sha256(f"private-{n}".encode()).hexdigest(),
+        "full_name": f"Участник {n}",
+        "email": email,
+        "email_normalised": email.lower(),
+        "consent_at": datetime(2030, 1, 1, tzinfo=UTC),
+        "consent_text": "Согласен на обработку персональных данных",
+        "status": status,
+    } | kw
+    registration = Registration(**values)
+    db.add(registration)
+    db.flush()
+    return registration

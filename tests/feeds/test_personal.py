@@ -1,0 +1,99 @@
+"""A participant's personal feed: their confirmed registrations, nobody else's, by a token that can be reset."""
+
+from datetime import UTC, datetime, timedelta
+
+from eventhub.feeds.service import calendar_token_hash, reset_calendar_token
+from tests.factories import make_event
+from tests.feeds.conftest import make_registration
+
+
+def _events(db, n: int):  # noqa: ANN001, ANN202
+    return [
+        make_event(db, title=f"Мероприятие {i}", start_at=datetime(2030, 6, 1 + i, 4, tzinfo=UTC)) for i in range(n)
+    ]
+
+
+def _summaries(response) -> list[str]:  # noqa: ANN001
+    unfolded = response.content.replace(b"\r\n ", b"").decode()
+    return sorted(line.removeprefix("SUMMARY:") for line in unfolded.split("\r\n") if line.startswith("SUMMARY:"))
+
+
+def test_feed_has_the_participants_confirmed_and_attended_registrations(client, db) -> None:  # noqa: ANN001
+    a, b, c, d, e = _events(db, 5)
+    owner = make_registration(db, a, email="Aigul@Example.kg", email_normalised="aigul@example.kg")
+    make_registration(db, b, email="aigul@example.kg", status="attended")
+    make_registration(db, c, email="aigul@example.kg", status="pending")
+    make_registration(db, d, email="aigul@example.kg", status="cancelled")
+    make_registration(db, e, email="someone.else@example.kg")  # another person
+    token = reset_calendar_token(db, owner)
+    db.commit()
+    response = client.get(f"/calendar/personal/{token}.ics")
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "private, max-age=300"
+    assert _summaries(response) == ["Мероприятие 0", "Мероприятие 1"]
+    assert b"aigul" not in response.content.lower() and "Участник".encode() not in response.content
+
+
+def test_only_the_hash_of_the_token_is_stored(db) -> None:  # noqa: ANN001
+    [event] = _events(db, 1)
+    registration = make_registration(db, event, email="a@example.kg")
+    token = reset_calendar_token(db, registration)
+    assert len(token) >= 32
+    assert registration.calendar_token_hash == calendar_token_hash(token) != token
+
+
+def test_reset_cuts_off_the_old_address_everywhere(client, db) -> None:  # noqa: ANN001
+    a, b = _events(db, 2)
+    first = make_registration(db, a, email="a@example.kg")
+    second = make_registration(db, b, email="a@example.kg")
+    old = reset_calendar_token(db, first)
+    db.commit()
+    assert client.get(f"/calendar/personal/{old}.ics").status_code == 200
+    new = reset_calendar_token(db, second)  # reset from the other registration's private page
+    db.commit()
+    assert client.get(f"/calendar/personal/{old}.ics").status_code == 404
+    assert client.head(f"/calendar/personal/{old}.ics").status_code == 404
+    response = client.get(f"/calendar/personal/{new}.ics")
+    assert response.status_code == 200
+    assert _summaries(response) == ["Мероприятие 0", "Мероприятие 1"]
+
+
+def test_feed_follows_registration_changes(client, db) -> None:  # noqa: ANN001
+    a, b = _events(db, 2)
+    owner = make_registration(db, a, email="a@example.kg")
+    token = reset_calendar_token(db, owner)
+    db.commit()
+    url = f"/calendar/personal/{token}.ics"
+    first = client.get(url)
+    assert _summaries(first) == ["Мероприятие 0"]
+    other = make_registration(db, b, email="a@example.kg", status="waitlisted")
+    db.commit()
+    assert client.get(url, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+    other.status = "confirmed"
+    db.commit()
+    promoted = client.get(url, headers={"If-None-Match": first.headers["etag"]})
+    assert promoted.status_code == 200
+    assert _summaries(promoted) == ["Мероприятие 0", "Мероприятие 1"]
+    owner.status = "cancelled"
+    db.commit()
+    assert _summaries(client.get(url)) == ["Мероприятие 1"]
+
+
+def test_draft_events_stay_out_of_personal_feeds(client, db) -> None:  # noqa: ANN001
+    [event] = _events(db, 1)
+    owner = make_registration(db, event, email="a@example.kg")
+    token = reset_calendar_token(db, owner)
+    event.status = "draft"
+    db.commit()
+    assert _summaries(client.get(f"/calendar/personal/{token}.ics")) == []
+
+
+def test_cancelled_event_stays_as_cancelled_for_registered_people(client, db) -> None:  # noqa: ANN001
+    [event] = _events(db, 1)
+    owner = make_registration(db, event, email="a@example.kg")
+    token = reset_calendar_token(db, owner)
+    event.status = "cancelled"
+    event.end_at = event.start_at + timedelta(hours=2)
+    db.commit()
+    body = client.get(f"/calendar/personal/{token}.ics").content
+    assert b"STATUS:CANCELLED" in body
