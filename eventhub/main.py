@@ -99,8 +99,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+MACHINE_SUFFIXES = (".ics", ".json", ".xml", ".atom", ".vcf", ".pdf")
+
+
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path in ("/openapi.json", "/healthz")
+    """Errors are JSON for the API and for files read by programs (feeds, vCards, schedules)."""
+    path = request.url.path
+    return path.startswith("/api/") or path == "/healthz" or path.endswith(MACHINE_SUFFIXES)
 
 
 def _error_response(request: Request, status: int, code: str, message: str, fields: dict | None = None) -> Response:

@@ -11,14 +11,11 @@ from urllib.request import urlopen
 from xml.etree import ElementTree
 
 import pytest
-import uvicorn
 from sqlmodel import Session, select
 
-from eventhub.config import Settings
-from eventhub.db import make_engine, upgrade
 from eventhub.demo.loader import load_demo, read_seed
-from eventhub.main import create_app
 from eventhub.models import Organisation
+from tests.live import serve, sqlite_settings
 from tests.factories import add_organisation_role, add_speaker, make_event, make_panel, make_person, make_session
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
@@ -29,32 +26,13 @@ SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base address of uvicorn serving the demo data from a fresh, migrated SQLite file."""
-    data_dir = tmp_path_factory.mktemp("live")
-    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'live.sqlite3'}", secret_key="live-test")
-    upgrade(settings)
-    engine = make_engine(settings)
-    with Session(engine) as db:
+
+    def prepare(db: Session) -> None:
         load_demo(db, read_seed())
         add_states_the_demo_lacks(db)
-        db.commit()
-    engine.dispose()
 
-    app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the live server did not start within 15 s")
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    settings.base_url = base  # absolute links (canonical, sitemap) point at this server
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
-    app.state.engine.dispose()
+    with serve(sqlite_settings(tmp_path_factory.mktemp("live")), prepare) as base:
+        yield base
 
 
 def add_states_the_demo_lacks(db: Session) -> None:
