@@ -58,12 +58,24 @@ def db(engine: sa.Engine) -> Iterator[Session]:
         outer.rollback()
 
 
-@pytest.fixture()
-def app(settings: Settings, db: Session):  # noqa: ANN201
+@pytest.fixture(scope="session")
+def _app_once(settings: Settings):  # noqa: ANN202
+    # Building the app's routes costs about half a second: once per session, not per test.
     app = create_app(settings)
-    app.dependency_overrides[get_db] = lambda: db
     yield app
     app.state.engine.dispose()
+
+
+@pytest.fixture()
+def app(_app_once, db: Session):  # noqa: ANN001, ANN201
+    """The app bound to the test's transaction; overrides and app.state are restored after the test."""
+    app = _app_once
+    saved_state = dict(app.state._state)
+    app.dependency_overrides = {get_db: lambda: db}
+    yield app
+    app.dependency_overrides = {}
+    app.state._state.clear()
+    app.state._state.update(saved_state)
 
 
 @pytest.fixture()
