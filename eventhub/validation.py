@@ -163,7 +163,8 @@ def field_errors(errors: Iterable[dict[str, Any]]) -> dict[str, str]:
     """{field: message} of a pydantic error list; the first message of a field wins."""
     fields: dict[str, str] = {}
     for err in errors:
-        name = "body" if err.get("type") == "json_invalid" else field_name(err.get("loc", ())) or "request"
+        loc = err.get("loc", ())
+        name = "body" if err.get("type") == "json_invalid" else field_name(loc) or ("body" if "body" in loc else "request")
         fields.setdefault(name, field_message(err))
     return fields
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from sqlmodel import select
 
 from eventhub.accounts.audit import event_history
 from eventhub.accounts.csrf import CsrfDep
@@ -51,10 +52,10 @@ def _event(db: DbDep, slug: str, user: StaffUser) -> Event:
 
 def _my_organisations(db: DbDep, user: StaffUser) -> list[tuple[str, str]]:
     managed = managed_organisations(db, user)
-    query = db.query(Organisation).order_by(Organisation.name)
+    query = select(Organisation).order_by(Organisation.name).limit(2000)
     if managed is not None:
-        query = query.filter(Organisation.id.in_(managed))
-    return [(o.slug, f"{o.short_name} — {o.name}" if o.short_name else o.name) for o in query.limit(2000)]
+        query = query.where(Organisation.id.in_(managed))
+    return [(o.slug, f"{o.short_name} — {o.name}" if o.short_name else o.name) for o in db.exec(query)]
 
 
 @router.get("")

@@ -58,6 +58,7 @@ class FormField:
     choices: list[tuple[str, str]]
     max_length: int | None
     step: str = "1"  # numbers: "any" for decimals
+    nullable: bool = True  # blank means "none"; otherwise blank means "the default"
 
     def options(self, refs: dict[str, list[tuple[str, str]]], value: Any) -> list[tuple[str, str]]:
         """Choices to show; for a pick list the chosen ones first, in their order (the agenda's order)."""
@@ -131,6 +132,7 @@ class Form:
                     choices=_choices(base),
                     max_length=None if is_list else max_length,
                     step="any" if base is float else "1",
+                    nullable=not info.is_required() and info.get_default() is None,
                 )
             )
 
@@ -185,7 +187,7 @@ class Form:
             elif widget in LISTS:
                 lines = [line.strip() for line in v.splitlines() if line.strip()]
                 out[name] = [_pair(line) for line in lines] if widget == "pairs" else lines
-            else:
+            elif v.strip() or next(f.nullable for f in self.fields if f.name == name):
                 out[name] = v.strip() or None
         return out
 

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Response
 
 from eventhub.accounts.audit import event_history
-from eventhub.accounts.deps import CurrentUser
+from eventhub.accounts.deps import CurrentUser, EventEditor
 from eventhub.accounts.permissions import Action, require
 from eventhub.db import DbDep, WriteDbDep
 from eventhub.deps import NowDep, PaginationDep, SettingsDep
@@ -63,7 +63,7 @@ def _staff_view(db: DbDep, slug: str, base_url: str) -> EventStaff:
 
 
 @router.post("", status_code=201, response_model=EventStaff, responses=WRITE_RESPONSES)
-def api_create_event(body: EventCreate, db: WriteDbDep, user: CurrentUser, settings: SettingsDep) -> EventStaff:
+def api_create_event(user: EventEditor, body: EventCreate, db: WriteDbDep, settings: SettingsDep) -> EventStaff:
     """Create an event as a draft; an organiser's organisation becomes its organiser unless others are given."""
     event = create_event(db, data=body, user=user)
     db.commit()
@@ -72,8 +72,7 @@ def api_create_event(body: EventCreate, db: WriteDbDep, user: CurrentUser, setti
 
 @router.patch("/{slug}", response_model=EventStaff, responses=WRITE_RESPONSES)
 def api_update_event(
-    event: EventDep, body: EventUpdate, db: WriteDbDep, user: CurrentUser, settings: SettingsDep
-) -> EventStaff:
+    user: EventEditor, event: EventDep, body: EventUpdate, db: WriteDbDep, settings: SettingsDep) -> EventStaff:
     """Change the fields sent; moving the first day moves the agenda with it."""
     update_event_partly(db, event=event, patch=body, user=user)
     db.commit()
@@ -81,7 +80,7 @@ def api_update_event(
 
 
 @router.delete("/{slug}", status_code=204, responses=WRITE_RESPONSES)
-def api_delete_event(event: EventDep, db: WriteDbDep, user: CurrentUser) -> Response:
+def api_delete_event(user: EventEditor, event: EventDep, db: WriteDbDep) -> Response:
     """Delete a draft (public events are cancelled instead)."""
     delete_event(db, event=event, user=user)
     db.commit()
@@ -90,8 +89,7 @@ def api_delete_event(event: EventDep, db: WriteDbDep, user: CurrentUser) -> Resp
 
 @router.put("/{slug}/organisations", response_model=EventStaff, responses=WRITE_RESPONSES)
 def api_set_event_organisations(
-    event: EventDep, body: EventOrganisations, db: WriteDbDep, user: CurrentUser, settings: SettingsDep
-) -> EventStaff:
+    user: EventEditor, event: EventDep, body: EventOrganisations, db: WriteDbDep, settings: SettingsDep) -> EventStaff:
     """Replace the organisations of the event and their roles (organiser, funder, participant...)."""
     set_event_organisations(db, event=event, items=body.organisations, user=user)
     db.commit()
@@ -99,7 +97,7 @@ def api_set_event_organisations(
 
 
 @router.post("/{slug}/publish", response_model=EventStaff, responses=WRITE_RESPONSES)
-def api_publish_event(event: EventDep, db: WriteDbDep, user: CurrentUser, now: NowDep, settings: SettingsDep) -> EventStaff:
+def api_publish_event(user: EventEditor, event: EventDep, db: WriteDbDep, now: NowDep, settings: SettingsDep) -> EventStaff:
     """Publish a draft, or a postponed event at its new dates."""
     publish_event(db, event=event, user=user, now=now)
     db.commit()
@@ -108,8 +106,7 @@ def api_publish_event(event: EventDep, db: WriteDbDep, user: CurrentUser, now: N
 
 @router.post("/{slug}/postpone", response_model=EventStaff, responses=WRITE_RESPONSES)
 def api_postpone_event(
-    event: EventDep, body: Postpone, db: WriteDbDep, user: CurrentUser, settings: SettingsDep
-) -> EventStaff:
+    user: EventEditor, event: EventDep, body: Postpone, db: WriteDbDep, settings: SettingsDep) -> EventStaff:
     """Move a public event to new dates (required); the agenda moves along, calendars get the change."""
     postpone_event(db, event=event, data=body, user=user)
     db.commit()
@@ -118,8 +115,7 @@ def api_postpone_event(
 
 @router.post("/{slug}/cancel", response_model=EventStaff, responses=WRITE_RESPONSES)
 def api_cancel_event(
-    event: EventDep, body: Cancel, db: WriteDbDep, user: CurrentUser, now: NowDep, settings: SettingsDep
-) -> EventStaff:
+    user: EventEditor, event: EventDep, body: Cancel, db: WriteDbDep, now: NowDep, settings: SettingsDep) -> EventStaff:
     """Cancel a public event with a reason shown on its page."""
     cancel_event(db, event=event, data=body, user=user, now=now)
     db.commit()
@@ -127,7 +123,7 @@ def api_cancel_event(
 
 
 @router.get("/{slug}/audit", response_model=list[AuditEntry], responses=WRITE_RESPONSES)
-def api_event_audit(event: EventDep, db: DbDep, user: CurrentUser) -> list[AuditEntry]:
+def api_event_audit(user: CurrentUser, event: EventDep, db: DbDep) -> list[AuditEntry]:
     """Who changed what in the event and its agenda, newest first (admins)."""
     require(user, Action.read_audit)
     return [
