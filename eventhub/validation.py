@@ -10,7 +10,16 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+)
 
 from eventhub.errors import Invalid
 from eventhub.text import InvalidPhone, normalise_phone
@@ -56,9 +65,17 @@ def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("недопустимый символ (NUL)")
+    return value
+
+
 def Line(max_length: int) -> Any:  # noqa: N802  (a type factory, used like a type)
     """Non-empty text, stripped, at most `max_length` characters."""
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)]
+    return Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length), AfterValidator(_no_nul)
+    ]
 
 
 def Maybe(type_: Any) -> Any:  # noqa: N802
@@ -68,7 +85,7 @@ def Maybe(type_: Any) -> Any:  # noqa: N802
 
 def _http_url(value: str) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value or "\x00" in value:
         raise ValueError("нужен адрес, начинающийся с http:// или https://")
     return value
 
@@ -164,7 +181,9 @@ def field_errors(errors: Iterable[dict[str, Any]]) -> dict[str, str]:
     fields: dict[str, str] = {}
     for err in errors:
         loc = err.get("loc", ())
-        name = "body" if err.get("type") == "json_invalid" else field_name(loc) or ("body" if "body" in loc else "request")
+        name = (
+            "body" if err.get("type") == "json_invalid" else field_name(loc) or ("body" if "body" in loc else "request")
+        )
         fields.setdefault(name, field_message(err))
     return fields
 
@@ -175,3 +194,8 @@ def validate(model: type[BaseModel], data: dict[str, Any]) -> Any:
         return model.model_validate(data)
     except ValidationError as exc:
         raise Invalid("Неверные данные", fields=field_errors(exc.errors())) from None
+
+
+def merged(model: type[BaseModel], stored: dict[str, Any], patch: BaseModel) -> Any:
+    """A PATCH: the fields sent over the stored ones, validated as a whole by the create model."""
+    return validate(model, stored | patch.model_dump(exclude_unset=True))

@@ -39,7 +39,9 @@ def _ref(content: dict) -> str:
         ("patch", "/api/v1/press-contacts/{slug}", "PressContactUpdate", "200", "PressContactOut"),
     ],
 )
-def test_write_operations_document_their_models_errors_and_security(spec, method, path, request_model, status, response_model) -> None:  # noqa: ANN001
+def test_write_operations_document_their_models_errors_and_security(
+    spec, method, path, request_model, status, response_model
+) -> None:  # noqa: ANN001
     operation = spec["paths"][path][method]
     assert _ref(operation["requestBody"]["content"]) == request_model
     assert _ref(operation["responses"][status]["content"]) == response_model

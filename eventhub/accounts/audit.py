@@ -42,7 +42,9 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
     `diff({}, snapshot)` describes a creation, `diff(snapshot, {})` a deletion."""
     keys = dict.fromkeys([*before, *after])
-    return {k: [_plain(before.get(k)), _plain(after.get(k))] for k in keys if _plain(before.get(k)) != _plain(after.get(k))}
+    return {
+        k: [_plain(before.get(k)), _plain(after.get(k))] for k in keys if _plain(before.get(k)) != _plain(after.get(k))
+    }
 
 
 def record(

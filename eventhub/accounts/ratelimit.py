@@ -35,5 +35,3 @@ def record_failure(db: Session, *, email: str, ip: str, now: datetime) -> None:
 def clear_failures(db: Session, *, email: str, ip: str) -> None:
     db.exec(delete(LoginAttempt).where(LoginAttempt.email == _key(email), LoginAttempt.ip == ip[:64]))
     db.flush()
-
-

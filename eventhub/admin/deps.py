@@ -24,7 +24,9 @@ def get_admin_user(request: Request, user: OptionalUser) -> StaffUser:
 AdminUser = Annotated[StaffUser, Depends(get_admin_user)]
 
 
-def render(request: Request, template: str, user: StaffUser | None, status_code: int = 200, **context: Any) -> HTMLResponse:
+def render(
+    request: Request, template: str, user: StaffUser | None, status_code: int = 200, **context: Any
+) -> HTMLResponse:
     """An admin page; `perms` lets templates show only what the user may do."""
     perms = {str(a) for a in GRANTS.get(user.role, ())} if user else set()
     context = {"user": user, "perms": perms, "errors": {}, "flash": request.session.pop("flash", None)} | context

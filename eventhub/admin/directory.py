@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 from eventhub.accounts.csrf import CsrfDep
 from eventhub.accounts.permissions import can, require
 from eventhub.admin.deps import AdminUser, done, render
-from eventhub.admin.forms import ENUM_LABELS, Form, ref_choices, submit
+from eventhub.admin.forms import ENUM_LABELS, Form, ref_choices, save
 from eventhub.db import DbDep, WriteDbDep
 from eventhub.directory.service import Directory, delete_entry, get_entry, input_of, list_entries, save_entry
 from eventhub.directory.specs import DIRECTORIES
@@ -34,7 +34,9 @@ def directory_pages(spec: Directory) -> APIRouter:
     form = Form(spec.create)
     headers = [spec.create.model_fields[c].title for c in spec.columns]
 
-    def form_page(request: Request, db: DbDep, user: StaffUser, obj: Any, values: dict, errors: dict, status: int = 200) -> HTMLResponse:
+    def form_page(
+        request: Request, db: DbDep, user: StaffUser, obj: Any, values: dict, errors: dict, status: int = 200
+    ) -> HTMLResponse:
         return render(
             request, "admin/directory_form.html", user, status_code=status, spec=spec, obj=obj, form=form, values=values,
             errors=errors, choices=ref_choices(db, form.refs()), can_delete=can(user, spec.delete_action),
@@ -59,11 +61,11 @@ def directory_pages(spec: Directory) -> APIRouter:
     @router.post("/new", name=f"admin_{spec.key}_create")
     async def create(request: Request, db: WriteDbDep, user: AdminUser, _: CsrfDep) -> HTMLResponse:
         require(user, spec.action)
-        obj, errors, typed = await submit(request, db, form, lambda data: save_entry(db, spec, user=user, data=data))
-        if errors:
-            return form_page(request, db, user, None, typed, errors, status=422)
-        db.commit()
-        return done(request, f"/admin/{spec.key}/{obj.slug}", "Сохранено")
+        return await save(
+            request, db, form, lambda data: save_entry(db, spec, user=user, data=data),
+            again=lambda typed, errors: form_page(request, db, user, None, typed, errors, 422),
+            then=lambda obj: (f"/admin/{spec.key}/{obj.slug}", "Сохранено"),
+        )  # fmt: skip
 
     @router.get("/{slug}", name=f"admin_{spec.key}_edit")
     def edit(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLResponse:
@@ -75,11 +77,11 @@ def directory_pages(spec: Directory) -> APIRouter:
     async def update(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep) -> HTMLResponse:
         require(user, spec.action)
         obj = get_entry(db, spec, slug)
-        saved, errors, typed = await submit(request, db, form, lambda data: save_entry(db, spec, user=user, data=data, obj=obj))
-        if errors:
-            return form_page(request, db, user, get_entry(db, spec, slug), typed, errors, status=422)
-        db.commit()
-        return done(request, f"/admin/{spec.key}/{saved.slug}", "Сохранено")
+        return await save(
+            request, db, form, lambda data: save_entry(db, spec, user=user, data=data, obj=obj),
+            again=lambda typed, errors: form_page(request, db, user, get_entry(db, spec, slug), typed, errors, 422),
+            then=lambda saved: (f"/admin/{spec.key}/{saved.slug}", "Сохранено"),
+        )  # fmt: skip
 
     @router.post("/{slug}/delete", name=f"admin_{spec.key}_delete")
     def remove(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep) -> HTMLResponse:

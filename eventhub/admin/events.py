@@ -11,9 +11,16 @@ from eventhub.accounts.audit import event_history
 from eventhub.accounts.csrf import CsrfDep
 from eventhub.accounts.permissions import Action, can, managed_organisations, require, require_event_edit
 from eventhub.admin.deps import AdminUser, done, render
-from eventhub.admin.forms import Form, ref_choices, submit
+from eventhub.admin.forms import Form, ref_choices, save
 from eventhub.agenda.schemas import SessionCreate
-from eventhub.agenda.service import create_session, delete_session, get_session, move_session, session_input, update_session
+from eventhub.agenda.service import (
+    create_session,
+    delete_session,
+    get_session,
+    move_session,
+    session_input,
+    update_session,
+)
 from eventhub.db import DbDep, WriteDbDep
 from eventhub.deps import NowDep, SettingsDep
 from eventhub.errors import Conflict, Invalid, NotFound
@@ -96,14 +103,12 @@ def event_new(request: Request, db: DbDep, user: AdminUser, settings: SettingsDe
 async def event_create(request: Request, db: WriteDbDep, user: AdminUser, _: CsrfDep) -> HTMLResponse:
     require(user, Action.edit_events)
     organiser = (await request.form()).get("organiser") or None
-    extra = {"organisations": [{"organisation": organiser, "role": "organiser"}] if organiser else None}
-    event, errors, typed = await submit(
-        request, db, EVENT_FORM, lambda data: create_event(db, data=data, user=user), extra=extra
-    )
-    if errors:
-        return _event_page(request, db, user, None, typed | {"organiser": organiser or ""}, errors, status=422)
-    db.commit()
-    return done(request, f"/admin/events/{event.slug}/agenda", "Черновик создан. Теперь можно составить программу.")
+    return await save(
+        request, db, EVENT_FORM, lambda data: create_event(db, data=data, user=user),
+        extra={"organisations": [{"organisation": organiser, "role": "organiser"}] if organiser else None},
+        again=lambda typed, errors: _event_page(request, db, user, None, typed | {"organiser": organiser or ""}, errors, 422),
+        then=lambda event: (f"/admin/events/{event.slug}/agenda", "Черновик создан. Теперь можно составить программу."),
+    )  # fmt: skip
 
 
 @router.get("/{slug}")
@@ -115,11 +120,11 @@ def event_edit(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLR
 @router.post("/{slug}")
 async def event_update(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep) -> HTMLResponse:
     event = _event(db, slug, user)
-    _, errors, typed = await submit(request, db, EVENT_FORM, lambda data: update_event(db, event=event, data=data, user=user))
-    if errors:
-        return _event_page(request, db, user, _event(db, slug, user), typed, errors, status=422)
-    db.commit()
-    return done(request, f"/admin/events/{event.slug}", "Сохранено")
+    return await save(
+        request, db, EVENT_FORM, lambda data: update_event(db, event=event, data=data, user=user),
+        again=lambda typed, errors: _event_page(request, db, user, _event(db, slug, user), typed, errors, 422),
+        then=lambda saved: (f"/admin/events/{saved.slug}", "Сохранено"),
+    )  # fmt: skip
 
 
 @router.post("/{slug}/delete")
@@ -154,7 +159,9 @@ def organisations_edit(request: Request, db: DbDep, user: AdminUser, slug: str) 
 
 
 @router.post("/{slug}/organisations")
-async def organisations_update(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep) -> HTMLResponse:
+async def organisations_update(
+    request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep
+) -> HTMLResponse:
     """Replace the list: rows with an organisation chosen and not marked for removal."""
     event = _event(db, slug, user)
     form = await request.form()
@@ -190,7 +197,14 @@ def agenda(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLRespo
 
 
 def _session_page(
-    request: Request, db: DbDep, user: StaffUser, event: Event, session: Any, values: dict, errors: dict, status: int = 200
+    request: Request,
+    db: DbDep,
+    user: StaffUser,
+    event: Event,
+    session: Any,
+    values: dict,
+    errors: dict,
+    status: int = 200,
 ) -> HTMLResponse:
     return render(
         request, "admin/session_form.html", user, status_code=status, event=event, session=session, form=SESSION_FORM,
@@ -210,20 +224,20 @@ def session_new(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTML
 @router.post("/{slug}/sessions/new")
 async def session_create(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep) -> HTMLResponse:
     event = _event(db, slug, user)
-    _, errors, typed = await submit(
-        request, db, SESSION_FORM, lambda data: create_session(db, event=event, data=data, user=user)
-    )
-    if errors:
-        return _session_page(request, db, user, _event(db, slug, user), None, typed, errors, status=422)
-    db.commit()
-    return done(request, f"/admin/events/{slug}/agenda", "Сессия добавлена")
+    return await save(
+        request, db, SESSION_FORM, lambda data: create_session(db, event=event, data=data, user=user),
+        again=lambda typed, errors: _session_page(request, db, user, _event(db, slug, user), None, typed, errors, 422),
+        then=lambda _: (f"/admin/events/{slug}/agenda", "Сессия добавлена"),
+    )  # fmt: skip
 
 
 @router.get("/{slug}/sessions/{session_id}")
 def session_edit(request: Request, db: DbDep, user: AdminUser, slug: str, session_id: int) -> HTMLResponse:
     event = _event(db, slug, user)
     session = get_session(event, session_id)
-    return _session_page(request, db, user, event, session, SESSION_FORM.values(session_input(session), event.timezone), {})
+    return _session_page(
+        request, db, user, event, session, SESSION_FORM.values(session_input(session), event.timezone), {}
+    )
 
 
 @router.post("/{slug}/sessions/{session_id}")
@@ -232,18 +246,21 @@ async def session_update(
 ) -> HTMLResponse:
     event = _event(db, slug, user)
     session = get_session(event, session_id)
-    _, errors, typed = await submit(
-        request, db, SESSION_FORM, lambda data: update_session(db, event=event, session=session, data=data, user=user)
-    )
-    if errors:
+
+    def again(typed: dict, errors: dict) -> HTMLResponse:
         event = _event(db, slug, user)
-        return _session_page(request, db, user, event, get_session(event, session_id), typed, errors, status=422)
-    db.commit()
-    return done(request, f"/admin/events/{slug}/agenda", "Сессия сохранена")
+        return _session_page(request, db, user, event, get_session(event, session_id), typed, errors, 422)
+
+    return await save(
+        request, db, SESSION_FORM, lambda data: update_session(db, event=event, session=session, data=data, user=user),
+        again=again, then=lambda _: (f"/admin/events/{slug}/agenda", "Сессия сохранена"),
+    )  # fmt: skip
 
 
 @router.post("/{slug}/sessions/{session_id}/delete")
-def session_delete(request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _: CsrfDep) -> HTMLResponse:
+def session_delete(
+    request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _: CsrfDep
+) -> HTMLResponse:
     event = _event(db, slug, user)
     delete_session(db, event=event, session=get_session(event, session_id), user=user)
     db.commit()
@@ -251,7 +268,9 @@ def session_delete(request: Request, db: WriteDbDep, user: AdminUser, slug: str,
 
 
 @router.post("/{slug}/sessions/{session_id}/move")
-async def session_move(request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _: CsrfDep) -> HTMLResponse:
+async def session_move(
+    request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _: CsrfDep
+) -> HTMLResponse:
     event = _event(db, slug, user)
     step = -1 if (await request.form()).get("direction") == "up" else 1
     move_session(db, event=event, session=get_session(event, session_id), step=step, user=user)
@@ -289,7 +308,9 @@ ACTIONS: dict[str, tuple[str, str, Form, Callable[..., Any], Callable[[Event], d
 def _action_routes(name: str) -> None:
     title, text, form, act, initial = ACTIONS[name]
 
-    def page(request: Request, user: StaffUser, event: Event, values: dict, errors: dict, status: int = 200) -> HTMLResponse:
+    def page(
+        request: Request, user: StaffUser, event: Event, values: dict, errors: dict, status: int = 200
+    ) -> HTMLResponse:
         return render(
             request, "admin/confirm.html", user, status_code=status, event=event, action=name, title=title, text=text,
             form=form, values=values, errors=errors, choices={},
@@ -301,13 +322,15 @@ def _action_routes(name: str) -> None:
         return page(request, user, event, form.values(initial(event), event.timezone), {})
 
     @router.post(f"/{{slug}}/{name}", name=f"event_{name}")
-    async def perform(request: Request, db: WriteDbDep, user: AdminUser, slug: str, now: NowDep, _: CsrfDep) -> HTMLResponse:
+    async def perform(
+        request: Request, db: WriteDbDep, user: AdminUser, slug: str, now: NowDep, _: CsrfDep
+    ) -> HTMLResponse:
         event = _event(db, slug, user)
-        _, errors, typed = await submit(request, db, form, lambda data: act(db, event, data, user, now))
-        if errors:
-            return page(request, user, _event(db, slug, user), typed, errors, status=422)
-        db.commit()
-        return done(request, f"/admin/events/{slug}", f"Готово: {title.lower()}")
+        return await save(
+            request, db, form, lambda data: act(db, event, data, user, now),
+            again=lambda typed, errors: page(request, user, _event(db, slug, user), typed, errors, 422),
+            then=lambda _: (f"/admin/events/{slug}", f"Готово: {title.lower()}"),
+        )  # fmt: skip
 
 
 for _name in ACTIONS:

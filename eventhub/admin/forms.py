@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
 from eventhub import labels
+from eventhub.admin.deps import done
 from eventhub.directory.service import REF_MODELS
 from eventhub.errors import Conflict, Invalid
 from eventhub.models import (
@@ -226,6 +227,26 @@ def ref_choices(db: Session, refs: set[str]) -> dict[str, list[tuple[str, str]]]
 
 def _short(model: Any) -> tuple:
     return (model.short_name,) if hasattr(model, "short_name") else ()
+
+
+async def save(
+    request: Any,
+    db: Session,
+    form: Form,
+    action: Callable[[Any], Any],
+    *,
+    again: Callable[[dict[str, Any], dict[str, str]], Any],
+    then: Callable[[Any], tuple[str, str]],
+    extra: dict[str, Any] | None = None,
+) -> Any:
+    """The whole post of an editor: run `action` on the valid form and go to `then(result)` (url,
+    message), or show the form `again(typed, errors)` with every error beside its field (422)."""
+    result, errors, typed = await submit(request, db, form, action, extra=extra)
+    if errors:
+        return again(typed, errors)
+    db.commit()
+    url, message = then(result)
+    return done(request, url, message)
 
 
 async def submit(

@@ -56,7 +56,13 @@ async def login(request: Request, db: WriteDbDep, now: NowDep, _: CsrfDep) -> HT
         record_failure(db, email=email, ip=ip, now=now)
         db.commit()
         return render(
-            request, "admin/login.html", None, status_code=401, next=target, email=email, error="Неверный e-mail или пароль"
+            request,
+            "admin/login.html",
+            None,
+            status_code=401,
+            next=target,
+            email=email,
+            error="Неверный e-mail или пароль",
         )
     clear_failures(db, email=email, ip=ip)
     user.last_login_at = now
@@ -81,7 +87,9 @@ def dashboard(request: Request, db: DbDep, user: AdminUser, now: NowDep) -> HTML
             counts[status.value] = list_editable_events(db, user, EventFilters(), status=status, now=now, limit=1)[1]
         upcoming, _ = list_editable_events(db, user, EventFilters(when="upcoming"), status=None, now=now, limit=10)
         upcoming.sort(key=lambda e: e.start_at)
-    return render(request, "admin/dashboard.html", user, counts=counts, upcoming=upcoming, soon=now + timedelta(days=30))
+    return render(
+        request, "admin/dashboard.html", user, counts=counts, upcoming=upcoming, soon=now + timedelta(days=30)
+    )
 
 
 router.include_router(events.router)

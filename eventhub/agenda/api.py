@@ -31,7 +31,8 @@ def api_reorder_sessions(user: EventEditor, event: EventDep, body: SessionOrder,
 
 @router.patch("/{session_id}", response_model=SessionPublic)
 def api_update_session(
-    user: EventEditor, event: EventDep, session_id: int, body: SessionUpdate, db: WriteDbDep) -> SessionPublic:
+    user: EventEditor, event: EventDep, session_id: int, body: SessionUpdate, db: WriteDbDep
+) -> SessionPublic:
     """Change the fields sent."""
     session = update_session_partly(db, event=event, session=get_session(event, session_id), patch=body, user=user)
     db.commit()

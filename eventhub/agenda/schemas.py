@@ -36,4 +36,6 @@ SessionUpdate = partial(SessionCreate, "SessionUpdate")
 
 
 class SessionOrder(WriteModel):
-    ids: Annotated[list[int], Len(0, 500)] = field(title="Сессии в новом порядке", hint="id каждой сессии ровно один раз")
+    ids: Annotated[list[int], Len(0, 500)] = field(
+        title="Сессии в новом порядке", hint="id каждой сессии ровно один раз"
+    )

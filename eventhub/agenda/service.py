@@ -16,9 +16,13 @@ from eventhub.directory.service import resolve
 from eventhub.errors import Invalid, NotFound
 from eventhub.events.editing import aware, event_days, touch
 from eventhub.models import AgendaSession, Event, Panel, SessionKind, SessionSpeaker, SpeakerRole, StaffUser
-from eventhub.validation import validate
+from eventhub.validation import merged
 
-PEOPLE_FIELDS = {"speakers": SpeakerRole.speaker, "moderators": SpeakerRole.moderator, "panellists": SpeakerRole.panellist}
+PEOPLE_FIELDS = {
+    "speakers": SpeakerRole.speaker,
+    "moderators": SpeakerRole.moderator,
+    "panellists": SpeakerRole.panellist,
+}
 SCALAR_FIELDS = ("kind", "title", "description", "start_at", "end_at", "room", "track")
 
 
@@ -84,7 +88,9 @@ def _write_people_and_panel(db: Session, session: AgendaSession, data: SessionCr
     wants_panel = data.kind == SessionKind.panel or bool(data.guiding_questions or data.expected_result)
     panel = session.panel
     if wants_panel and panel is None:
-        db.add(Panel(session_id=session.id, guiding_questions=data.guiding_questions, expected_result=data.expected_result))
+        db.add(
+            Panel(session_id=session.id, guiding_questions=data.guiding_questions, expected_result=data.expected_result)
+        )
     elif wants_panel:
         panel.guiding_questions, panel.expected_result = list(data.guiding_questions), data.expected_result
     elif panel is not None:
@@ -103,7 +109,9 @@ def _locked(db: Session, event: Event, user: StaffUser | None) -> None:
     lock_for_update(db, Event.__table__, event.id)
 
 
-def _done(db: Session, event: Event, user: StaffUser | None, action: str, session: AgendaSession, changes: dict) -> None:
+def _done(
+    db: Session, event: Event, user: StaffUser | None, action: str, session: AgendaSession, changes: dict
+) -> None:
     touch(event)
     audit.record(db, user=user, action=action, entity=session, event_id=event.id, changes=changes)
     db.flush()
@@ -147,7 +155,7 @@ def update_session_partly(
 ) -> AgendaSession:
     """PATCH: the sent fields over the stored ones, validated as a whole."""
     require_event_edit(db, user, event)
-    data = validate(SessionCreate, session_input(session) | patch.model_dump(exclude_unset=True))
+    data = merged(SessionCreate, session_input(session), patch)
     return update_session(db, event=event, session=session, data=data, user=user)
 
 
@@ -168,7 +176,9 @@ def reorder_sessions(db: Session, *, event: Event, ids: list[int], user: StaffUs
     by_id = {s.id: s for s in event.sessions}
     if sorted(ids) != sorted(by_id):
         foreign = [i for i in ids if i not in by_id]
-        hint = f"не из этой программы: {', '.join(map(str, foreign))}" if foreign else "нужна каждая сессия ровно один раз"
+        hint = (
+            f"не из этой программы: {', '.join(map(str, foreign))}" if foreign else "нужна каждая сессия ровно один раз"
+        )
         raise Invalid("Неверный порядок", fields={"ids": hint})
     before = [s.id for s in event.sessions]
     _renumber([by_id[i] for i in ids])
@@ -176,7 +186,9 @@ def reorder_sessions(db: Session, *, event: Event, ids: list[int], user: StaffUs
     db.expire(event, ["sessions"])
     if before != ids:
         touch(event)
-        audit.record(db, user=user, action="reorder", entity=event, event_id=event.id, changes={"sessions": [before, ids]})
+        audit.record(
+            db, user=user, action="reorder", entity=event, event_id=event.id, changes={"sessions": [before, ids]}
+        )
         db.flush()
     return list(event.sessions)
 

@@ -8,7 +8,15 @@ from eventhub.accounts.deps import CurrentUser, OptionalUser
 from eventhub.accounts.permissions import can, require
 from eventhub.db import DbDep, WriteDbDep
 from eventhub.deps import PaginationDep
-from eventhub.directory.service import Directory, delete_entry, get_entry, list_entries, output_of, save_entry, update_entry
+from eventhub.directory.service import (
+    Directory,
+    delete_entry,
+    get_entry,
+    list_entries,
+    output_of,
+    save_entry,
+    update_entry,
+)
 from eventhub.directory.specs import DIRECTORIES
 from eventhub.schemas import WRITE_RESPONSES, Page
 

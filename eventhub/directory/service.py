@@ -21,7 +21,7 @@ from eventhub.accounts.permissions import Action, require
 from eventhub.errors import Conflict, Invalid, NotFound
 from eventhub.models import EventSeries, Organisation, Person, PressContact, Project, StaffUser
 from eventhub.text import normalise_query, search_key, slugify
-from eventhub.validation import partial, validate
+from eventhub.validation import merged, partial
 
 REF_MODELS: dict[str, type[SQLModel]] = {
     "organisations": Organisation,
@@ -62,7 +62,9 @@ def slug_of(db: Session, ref: str, row_id: int | None) -> str | None:
     return row.slug if row else None
 
 
-def unique_slug(db: Session, model: type[SQLModel], *, wanted: str | None, source: str, own_id: int | None = None) -> str:
+def unique_slug(
+    db: Session, model: type[SQLModel], *, wanted: str | None, source: str, own_id: int | None = None
+) -> str:
     """`wanted` if it is free; otherwise a slug transliterated from `source`, with -2, -3... on collision."""
     others = select(model.slug).where(model.id != own_id) if own_id is not None else select(model.slug)
     if wanted:
@@ -73,6 +75,19 @@ def unique_slug(db: Session, model: type[SQLModel], *, wanted: str | None, sourc
     taken = set(db.exec(others.where(model.slug.startswith(base))))
     candidates = [base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))]
     return next(c for c in candidates if c not in taken)
+
+
+def replace_rows(db: Session, current: list[Any], wanted: list[tuple], key: Callable, build: Callable) -> bool:
+    """Rebuild a child collection when its content (`key` of each row) differs from `wanted`."""
+    if [key(c) for c in current] == wanted:
+        return False
+    for child in list(current):
+        db.delete(child)
+    db.flush()  # the old rows go first: the new ones may reuse their keys
+    for i, item in enumerate(wanted):
+        db.add(build(i, item))
+    db.flush()
+    return True
 
 
 def loose(tp: Any) -> Any:
@@ -188,7 +203,7 @@ def save_entry(db: Session, spec: Directory, *, user: StaffUser | None, data: An
 
 def update_entry(db: Session, spec: Directory, *, user: StaffUser | None, obj: Any, patch: BaseModel) -> Any:
     """Change the fields sent in `patch`; the result is validated as a whole."""
-    data = validate(spec.create, input_of(db, spec, obj) | patch.model_dump(exclude_unset=True))
+    data = merged(spec.create, input_of(db, spec, obj), patch)
     return save_entry(db, spec, user=user, data=data, obj=obj)
 
 
@@ -196,7 +211,9 @@ def delete_entry(db: Session, spec: Directory, *, user: StaffUser | None, obj: A
     """Delete an entry nothing refers to any more; otherwise 409 saying why."""
     require(user, spec.delete_action)
     changes = audit.diff(input_of(db, spec, obj), {})
-    delete_row(db, obj, f"«{getattr(obj, spec.label)}» нельзя удалить: на запись ссылаются мероприятия или другие записи")
+    delete_row(
+        db, obj, f"«{getattr(obj, spec.label)}» нельзя удалить: на запись ссылаются мероприятия или другие записи"
+    )
     audit.record(db, user=user, action="delete", entity=obj, changes=changes)
     db.flush()
 
@@ -233,7 +250,10 @@ def list_entries(
         else:
             latin = slugify(word, max_length=0)
             query = query.where(
-                sa.or_(getattr(model, spec.label).contains(word, autoescape=True), model.slug.contains(latin, autoescape=True))
+                sa.or_(
+                    getattr(model, spec.label).contains(word, autoescape=True),
+                    model.slug.contains(latin, autoescape=True),
+                )
             )
     total = db.exec(select(sa.func.count()).select_from(query.subquery())).one()
     rows = db.exec(query.order_by(getattr(model, spec.label), model.id).offset(offset).limit(limit)).all()

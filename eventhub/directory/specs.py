@@ -18,7 +18,11 @@ from eventhub.models import (
     ProjectRole,
 )
 
-PROJECT_ROLES = {"funders": ProjectRole.funder, "implementers": ProjectRole.implementer, "partners": ProjectRole.partner}
+PROJECT_ROLES = {
+    "funders": ProjectRole.funder,
+    "implementers": ProjectRole.implementer,
+    "partners": ProjectRole.partner,
+}
 
 
 def _years(first: str, last: str):  # noqa: ANN202

@@ -72,7 +72,8 @@ def api_create_event(user: EventEditor, body: EventCreate, db: WriteDbDep, setti
 
 @router.patch("/{slug}", response_model=EventStaff, responses=WRITE_RESPONSES)
 def api_update_event(
-    user: EventEditor, event: EventDep, body: EventUpdate, db: WriteDbDep, settings: SettingsDep) -> EventStaff:
+    user: EventEditor, event: EventDep, body: EventUpdate, db: WriteDbDep, settings: SettingsDep
+) -> EventStaff:
     """Change the fields sent; moving the first day moves the agenda with it."""
     update_event_partly(db, event=event, patch=body, user=user)
     db.commit()
@@ -89,7 +90,8 @@ def api_delete_event(user: EventEditor, event: EventDep, db: WriteDbDep) -> Resp
 
 @router.put("/{slug}/organisations", response_model=EventStaff, responses=WRITE_RESPONSES)
 def api_set_event_organisations(
-    user: EventEditor, event: EventDep, body: EventOrganisations, db: WriteDbDep, settings: SettingsDep) -> EventStaff:
+    user: EventEditor, event: EventDep, body: EventOrganisations, db: WriteDbDep, settings: SettingsDep
+) -> EventStaff:
     """Replace the organisations of the event and their roles (organiser, funder, participant...)."""
     set_event_organisations(db, event=event, items=body.organisations, user=user)
     db.commit()
@@ -97,7 +99,9 @@ def api_set_event_organisations(
 
 
 @router.post("/{slug}/publish", response_model=EventStaff, responses=WRITE_RESPONSES)
-def api_publish_event(user: EventEditor, event: EventDep, db: WriteDbDep, now: NowDep, settings: SettingsDep) -> EventStaff:
+def api_publish_event(
+    user: EventEditor, event: EventDep, db: WriteDbDep, now: NowDep, settings: SettingsDep
+) -> EventStaff:
     """Publish a draft, or a postponed event at its new dates."""
     publish_event(db, event=event, user=user, now=now)
     db.commit()
@@ -106,7 +110,8 @@ def api_publish_event(user: EventEditor, event: EventDep, db: WriteDbDep, now: N
 
 @router.post("/{slug}/postpone", response_model=EventStaff, responses=WRITE_RESPONSES)
 def api_postpone_event(
-    user: EventEditor, event: EventDep, body: Postpone, db: WriteDbDep, settings: SettingsDep) -> EventStaff:
+    user: EventEditor, event: EventDep, body: Postpone, db: WriteDbDep, settings: SettingsDep
+) -> EventStaff:
     """Move a public event to new dates (required); the agenda moves along, calendars get the change."""
     postpone_event(db, event=event, data=body, user=user)
     db.commit()
@@ -115,7 +120,8 @@ def api_postpone_event(
 
 @router.post("/{slug}/cancel", response_model=EventStaff, responses=WRITE_RESPONSES)
 def api_cancel_event(
-    user: EventEditor, event: EventDep, body: Cancel, db: WriteDbDep, now: NowDep, settings: SettingsDep) -> EventStaff:
+    user: EventEditor, event: EventDep, body: Cancel, db: WriteDbDep, now: NowDep, settings: SettingsDep
+) -> EventStaff:
     """Cancel a public event with a reason shown on its page."""
     cancel_event(db, event=event, data=body, user=user, now=now)
     db.commit()
@@ -128,7 +134,11 @@ def api_event_audit(user: CurrentUser, event: EventDep, db: DbDep) -> list[Audit
     require(user, Action.read_audit)
     return [
         AuditEntry(
-            at=e.at, user=u.email if u else None, action=e.action, entity_type=e.entity_type, entity_id=e.entity_id,
+            at=e.at,
+            user=u.email if u else None,
+            action=e.action,
+            entity_type=e.entity_type,
+            entity_id=e.entity_id,
             changes=e.changes,
         )  # fmt: skip
         for e, u in event_history(db, event.id)

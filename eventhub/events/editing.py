@@ -22,7 +22,7 @@ from eventhub.accounts.permissions import (
 )
 from eventhub.accounts.service import organisation_ids
 from eventhub.db import lock_for_update
-from eventhub.directory.service import delete_row, resolve, slug_of, unique_slug
+from eventhub.directory.service import delete_row, replace_rows, resolve, slug_of, unique_slug
 from eventhub.errors import Conflict, Invalid
 from eventhub.events.schemas import Cancel, EventCreate, EventOrganisationIn, Postpone
 from eventhub.events.service import EventFilters, _event_options, _filtered
@@ -39,7 +39,7 @@ from eventhub.models import (
     utcnow,
 )
 from eventhub.text import search_key
-from eventhub.validation import validate
+from eventhub.validation import merged, validate
 
 # A change to any of these moves the event in people's calendars.
 CALENDAR_FIELDS = (
@@ -144,7 +144,9 @@ def _default_organisations(db: Session, user: StaffUser) -> list[tuple[int, str,
         return []
     mine = sorted(organisation_ids(db, user))
     if len(mine) != 1:
-        raise Invalid("Укажите организатора", fields={"organisations": "укажите, какая из ваших организаций проводит мероприятие"})
+        raise Invalid(
+            "Укажите организатора", fields={"organisations": "укажите, какая из ваших организаций проводит мероприятие"}
+        )
     return [(mine[0], "organiser", None)]
 
 
@@ -181,30 +183,18 @@ def _series_project(db: Session, series: EventSeries) -> Project | None:
     return db.get(Project, series.project_id)
 
 
-def _replace(db: Session, current: list[Any], wanted: list[tuple], key: Any, build: Any) -> None:
-    """Rebuild a child collection when its content differs from what is wanted."""
-    if [key(c) for c in current] == wanted:
-        return
-    for child in list(current):
-        db.delete(child)
-    db.flush()
-    for i, item in enumerate(wanted):
-        db.add(build(i, item))
-    db.flush()
-
-
 def _write_related(db: Session, event: Event, related: dict[str, Any]) -> None:
     db.refresh(event, ["regions", "organisations", "press_contacts"])
-    _replace(
+    replace_rows(
         db, sorted(event.regions, key=lambda r: r.region), sorted((r,) for r in related["regions"]),
         lambda r: (r.region,), lambda i, w: EventRegion(event_id=event.id, region=w[0]),
     )  # fmt: skip
-    _replace(
+    replace_rows(
         db, event.press_contacts, [(c,) for c in related["press_contacts"]],
         lambda c: (c.contact_id,), lambda i, w: EventPressContact(event_id=event.id, contact_id=w[0], position=i),
     )  # fmt: skip
     if related["organisations"] is not None:
-        _replace(
+        replace_rows(
             db, event.organisations, related["organisations"],
             lambda eo: (eo.organisation_id, eo.role, eo.note),
             lambda i, w: EventOrganisation(event_id=event.id, organisation_id=w[0], role=w[1], note=w[2], position=i),
@@ -224,7 +214,9 @@ def create_event(db: Session, *, data: EventCreate, user: StaffUser | None) -> E
     db.add(event)
     db.flush()
     _write_related(db, event, related)
-    audit.record(db, user=user, action="create", entity=event, event_id=event.id, changes=audit.diff({}, event_input(db, event)))
+    audit.record(
+        db, user=user, action="create", entity=event, event_id=event.id, changes=audit.diff({}, event_input(db, event))
+    )
     db.flush()
     return event
 
@@ -255,7 +247,7 @@ def update_event(db: Session, *, event: Event, data: EventCreate, user: StaffUse
 def update_event_partly(db: Session, *, event: Event, patch: Any, user: StaffUser | None) -> Event:
     """PATCH: the sent fields over the stored ones, validated as a whole."""
     require_event_edit(db, user, event)
-    data = validate(EventCreate, event_input(db, event) | patch.model_dump(exclude_unset=True))
+    data = merged(EventCreate, event_input(db, event), patch)
     return update_event(db, event=event, data=data, user=user)
 
 
@@ -304,7 +296,9 @@ def postpone_event(db: Session, *, event: Event, data: Postpone, user: StaffUser
     return _set_status(db, event, user, "postpone", values)
 
 
-def cancel_event(db: Session, *, event: Event, data: Cancel, user: StaffUser | None, now: datetime | None = None) -> Event:
+def cancel_event(
+    db: Session, *, event: Event, data: Cancel, user: StaffUser | None, now: datetime | None = None
+) -> Event:
     """Cancel a public event, saying why; it stays visible, marked cancelled."""
     user = require_event_edit(db, user, event)
     if event.status == EventStatus.cancelled:
@@ -354,4 +348,3 @@ def list_editable_events(
         .limit(limit)
     ).all()
     return list(rows), total
-

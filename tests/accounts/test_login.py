@@ -49,10 +49,15 @@ def test_login_without_the_form_token_is_refused(client, make_staff) -> None:  #
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "/admin/../events", "/\\evil", "/admin/login"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example", "/admin/../events", "/\\evil", "/admin/login"]
+)
 def test_login_only_returns_to_admin_pages(client, make_staff, target) -> None:  # noqa: ANN001
     make_staff("admin", email="a@example.org")
-    assert _login(client, "a@example.org", "test password 123", target).headers["location"] in ("/admin", "/admin/../events")
+    assert _login(client, "a@example.org", "test password 123", target).headers["location"] in (
+        "/admin",
+        "/admin/../events",
+    )
 
 
 def test_five_failures_lock_the_account_for_this_address_in_every_worker(client, db, settings, make_staff) -> None:  # noqa: ANN001

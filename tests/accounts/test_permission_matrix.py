@@ -18,8 +18,8 @@ from eventhub.admin.forms import Form
 from eventhub.agenda.service import session_input
 from eventhub.directory.service import input_of
 from eventhub.directory.specs import DIRECTORIES
-from eventhub.main import create_app
 from eventhub.events.editing import event_input
+from eventhub.main import create_app
 from eventhub.models import EventSeries, Organisation
 from tests.admin.posting import as_post
 from tests.factories import (
@@ -112,7 +112,8 @@ CASES = [
     _event_case("PATCH", "/api/v1/events/{slug}", body=lambda w, e: {"title": "Другое название"}),
     _event_case("DELETE", "/api/v1/events/{slug}"),
     _event_case(
-        "PUT", "/api/v1/events/{slug}/organisations",
+        "PUT",
+        "/api/v1/events/{slug}/organisations",
         body=lambda w, e: {"organisations": [{"organisation": w.org.slug, "role": "organiser"}]},
     ),  # fmt: skip
     _event_case("POST", "/api/v1/events/{slug}/publish"),
@@ -124,7 +125,9 @@ CASES = [
     _session_case("PATCH", "/api/v1/events/{slug}/sessions/{session_id}", body=lambda w, e, s: {"title": "Иначе"}),
     _session_case("DELETE", "/api/v1/events/{slug}/sessions/{session_id}"),
     Case(
-        "PUT", "/api/v1/events/{slug}/sessions/order", EVENTS,
+        "PUT",
+        "/api/v1/events/{slug}/sessions/order",
+        EVENTS,
         lambda w: (lambda e, s: ({"slug": e.slug}, {"ids": [s.id]}))(*w.session()),
     ),  # fmt: skip
     # --- admin pages: events ---
@@ -132,16 +135,25 @@ CASES = [
     Case("GET", "/admin/events", EVENTS, lambda w: ({}, None)),
     Case("GET", "/admin/events/new", EVENTS, lambda w: ({}, None)),
     Case(
-        "POST", "/admin/events/new", EVENTS,
-        lambda w: ({}, _form_values(EVENT_FORM, {**NEW_EVENT, "timezone": "Asia/Bishkek", "languages": ["ru"],
-                                                 "registration_mode": "closed"}) | {"organiser": w.org.slug}),
+        "POST",
+        "/admin/events/new",
+        EVENTS,
+        lambda w: (
+            {},
+            _form_values(
+                EVENT_FORM,
+                {**NEW_EVENT, "timezone": "Asia/Bishkek", "languages": ["ru"], "registration_mode": "closed"},
+            )
+            | {"organiser": w.org.slug},
+        ),
     ),  # fmt: skip
     _event_case("GET", "/admin/events/{slug}"),
     _event_case("POST", "/admin/events/{slug}", body=lambda w, e: _form_values(EVENT_FORM, event_input(w.db, e))),
     _event_case("POST", "/admin/events/{slug}/delete", body=lambda w, e: {}),
     _event_case("GET", "/admin/events/{slug}/organisations"),
     _event_case(
-        "POST", "/admin/events/{slug}/organisations",
+        "POST",
+        "/admin/events/{slug}/organisations",
         body=lambda w, e: {"rows": "1", "organisation-0": w.org.slug, "role-0": "organiser"},
     ),  # fmt: skip
     _event_case("GET", "/admin/events/{slug}/agenda"),
@@ -149,7 +161,8 @@ CASES = [
     _event_case("POST", "/admin/events/{slug}/sessions/new", body=lambda w, e: _form_values(SESSION_FORM, NEW_SESSION)),
     _session_case("GET", "/admin/events/{slug}/sessions/{session_id}"),
     _session_case(
-        "POST", "/admin/events/{slug}/sessions/{session_id}",
+        "POST",
+        "/admin/events/{slug}/sessions/{session_id}",
         body=lambda w, e, s: _form_values(SESSION_FORM, session_input(s), e.timezone),
     ),  # fmt: skip
     _session_case("POST", "/admin/events/{slug}/sessions/{session_id}/delete", body=lambda w, e, s: {}),
@@ -165,8 +178,9 @@ CASES = [
 
 def _directory_cases(key: str) -> list[Case]:
     spec = DIRECTORIES[key]
-    edit, delete = {"edit_directory": DIRECTORY, "edit_press": PRESS}[spec.action], (
-        ADMIN if spec.delete_action == "delete_directory" else PRESS
+    edit, delete = (
+        {"edit_directory": DIRECTORY, "edit_press": PRESS}[spec.action],
+        (ADMIN if spec.delete_action == "delete_directory" else PRESS),
     )
     label = "title" if key == "series" else "name"
     form = Form(spec.create)
@@ -190,7 +204,10 @@ def _directory_cases(key: str) -> list[Case]:
         Case("POST", f"/admin/{key}/{{slug}}/delete", delete, entry(lambda w, o: {})),
     ]
     if key == "people":  # staff-only reads (contacts of people are private)
-        cases += [Case("GET", "/api/v1/people", DIRECTORY, lambda w: ({}, None)), Case("GET", "/api/v1/people/{slug}", DIRECTORY, entry())]
+        cases += [
+            Case("GET", "/api/v1/people", DIRECTORY, lambda w: ({}, None)),
+            Case("GET", "/api/v1/people/{slug}", DIRECTORY, entry()),
+        ]
     return cases
 
 
@@ -225,7 +242,9 @@ def test_every_write_endpoint_and_admin_page_has_a_case(settings) -> None:  # no
         (m, p)
         for m, p in _routes(app)
         if m != "HEAD"
-        and (p.startswith("/admin") or (p.startswith("/api/") and (m != "GET" or p.endswith("/audit") or "/people" in p)))
+        and (
+            p.startswith("/admin") or (p.startswith("/api/") and (m != "GET" or p.endswith("/audit") or "/people" in p))
+        )
     }
     assert guarded - PUBLIC == {(c.method, c.path) for c in CASES}
 
@@ -252,8 +271,10 @@ def test_each_role_may_do_exactly_what_it_is_allowed(role, client, db, login_as,
         if role in case.allowed:
             ok = response.status_code in (200, 201, 204) if api or case.method == "GET" else response.status_code == 303
         elif role == "anonymous":
-            ok = response.status_code == 401 if api else (
-                response.status_code == 303 and response.headers["location"].startswith("/admin/login")
+            ok = (
+                response.status_code == 401
+                if api
+                else (response.status_code == 303 and response.headers["location"].startswith("/admin/login"))
             )
         else:
             ok = response.status_code == 403

@@ -83,7 +83,9 @@ def page(server: str):  # noqa: ANN201
         browser.close()
 
 
-def _session(page, base: str, title: str, start: str, end: str, room: str, kind: str = "other", **panel: object) -> None:  # noqa: ANN001
+def _session(
+    page, base: str, title: str, start: str, end: str, room: str, kind: str = "other", **panel: object
+) -> None:  # noqa: ANN001
     page.goto(f"{base}/admin/events/forum-aimakov-2024/sessions/new")
     page.get_by_label("Вид", exact=True).select_option(kind)
     page.get_by_label("Название", exact=True).fill(title)
@@ -144,7 +146,10 @@ def test_a_new_organiser_publishes_and_postpones_the_forum(page, server: str) ->
         Модераторы=["Нурлан Исаев"], Панелисты=["Жетиген Бакиров", "Лесли Вигери"],
         questions=["Какие услуги нужнее всего?", "Как привлечь жителей?"], result="Будут сформулированы предложения по услугам.",
     )  # fmt: skip
-    for room, title in (("Зал «Ала-Тоо»", "Рабочая группа: водоснабжение"), ("Зал «Иссык-Куль»", "Рабочая группа: вывоз ТБО")):
+    for room, title in (
+        ("Зал «Ала-Тоо»", "Рабочая группа: водоснабжение"),
+        ("Зал «Иссык-Куль»", "Рабочая группа: вывоз ТБО"),
+    ):
         _session(page, base, title, "2024-09-13T10:30", "2024-09-13T12:00", room, "working_group")
     # The same hall at the same time is refused, beside the field, keeping what was typed.
     _session(page, base, "Лишняя", "2024-09-13T11:00", "2024-09-13T11:30", hall)
@@ -174,7 +179,13 @@ def test_a_new_organiser_publishes_and_postpones_the_forum(page, server: str) ->
     assert "13 сентября 2024\u202fг., 09:00–18:00" in facts and "Ак-Кеме" in facts
     assert "форум аймаков 2024" in page.locator(".kicker").first.inner_text().lower()  # the series and its edition
     program = page.locator(".agenda").inner_text()
-    for text in ("Зал «Ала-Тоо»", "Зал «Иссык-Куль»", "Панель 2: женщины", "Будут сформулированы предложения", "Нурлан Исаев"):
+    for text in (
+        "Зал «Ала-Тоо»",
+        "Зал «Иссык-Куль»",
+        "Панель 2: женщины",
+        "Будут сформулированы предложения",
+        "Нурлан Исаев",
+    ):
         assert text in program
 
     # Postponed by a week: new dates everywhere.
@@ -195,6 +206,10 @@ def test_a_new_organiser_publishes_and_postpones_the_forum(page, server: str) ->
     assert "20 сентября 2024" in page.locator(".event-card", has_text="Форум аймаков — 2024").inner_text()
     with urllib.request.urlopen(f"{base}/api/v1/events/forum-aimakov-2024", timeout=10) as response:
         api = json.load(response)
-    assert (api["status"], api["start_at"], api["end_at"]) == ("postponed", "2024-09-20T03:00:00Z", "2024-09-20T12:00:00Z")
+    assert (api["status"], api["start_at"], api["end_at"]) == (
+        "postponed",
+        "2024-09-20T03:00:00Z",
+        "2024-09-20T12:00:00Z",
+    )
     assert api["agenda"][0]["start_at"] == "2024-09-20T03:00:00Z"
     assert api["series"]["slug"] == "forum-aymakov" and api["series_edition"] == "2024"

@@ -88,14 +88,20 @@ def test_an_organiser_builds_an_event_with_the_forms(client, db, organiser) -> N
         "end_at": "2024-09-13T12:00", "room": "Зал 1", "moderators": ["aibek"], "panellists": ["gulnara"],
         "guiding_questions": "Что работает?\nЧто нет?", "expected_result": "Предложения",
     }  # fmt: skip
-    assert client.post("/admin/events/forum-aimakov-2024/sessions/new", data=panel, follow_redirects=False).status_code == 303
+    assert (
+        client.post("/admin/events/forum-aimakov-2024/sessions/new", data=panel, follow_redirects=False).status_code
+        == 303
+    )
     clash = client.post("/admin/events/forum-aimakov-2024/sessions/new", data=panel | {"title": "Вторая"})
     assert clash.status_code == 422 and "уже идёт «Панель: услуги»" in _error(clash.text, "room")
     assert 'value="Вторая"' in clash.text and ">Что работает?\nЧто нет?</textarea>" in clash.text
 
     rows = {"csrf_token": organiser, "rows": "3", "organisation-0": "ipr", "role-0": "organiser",
             "organisation-1": "usaid", "role-1": "funder", "note-1": "грант", "organisation-2": "", "role-2": "partner"}  # fmt: skip
-    assert client.post("/admin/events/forum-aimakov-2024/organisations", data=rows, follow_redirects=False).status_code == 303
+    assert (
+        client.post("/admin/events/forum-aimakov-2024/organisations", data=rows, follow_redirects=False).status_code
+        == 303
+    )
     event = db.exec(select(Event).where(Event.slug == "forum-aimakov-2024")).one()
     assert [(eo.organisation.slug, eo.role, eo.note) for eo in event.organisations] == [
         ("ipr", "organiser", None), ("usaid", "funder", "грант"),
@@ -103,7 +109,11 @@ def test_an_organiser_builds_an_event_with_the_forms(client, db, organiser) -> N
     assert [(s.title, [sp.person.slug for sp in s.speakers], s.panel.expected_result) for s in event.sessions] == [
         ("Панель: услуги", ["aibek", "gulnara"], "Предложения")
     ]
-    assert (event.capacity, event.registration_mode, sorted(r.region for r in event.regions)) == (150, "open", ["naryn", "osh"])
+    assert (event.capacity, event.registration_mode, sorted(r.region for r in event.regions)) == (
+        150,
+        "open",
+        ["naryn", "osh"],
+    )
 
 
 def test_the_organisations_editor_points_at_the_wrong_row(client, db, organiser) -> None:  # noqa: ANN001
@@ -120,7 +130,9 @@ def test_postpone_asks_for_valid_new_dates(client, db, organiser) -> None:  # no
     event = _ipr_event(db, status="published")
     page = client.get(f"/admin/events/{event.slug}/postpone").text
     assert 'value="2030-05-14T10:00"' in page and "Перенести мероприятие?" in page
-    bad = client.post(f"/admin/events/{event.slug}/postpone", data={"csrf_token": organiser, "start_at": "2030-05-21T10:00"})
+    bad = client.post(
+        f"/admin/events/{event.slug}/postpone", data={"csrf_token": organiser, "start_at": "2030-05-21T10:00"}
+    )
     assert bad.status_code == 422 and _error(bad.text, "end_at") == "обязательное поле"
     good = {"csrf_token": organiser, "start_at": "2030-05-21T10:00", "end_at": "2030-05-21T18:00"}
     assert client.post(f"/admin/events/{event.slug}/postpone", data=good, follow_redirects=False).status_code == 303
@@ -130,14 +142,20 @@ def test_postpone_asks_for_valid_new_dates(client, db, organiser) -> None:  # no
 
 def test_agenda_arrows_move_sessions(client, db, organiser) -> None:  # noqa: ANN001
     event = _ipr_event(db)
-    first, second = make_session(db, event, title="Первая", position=0), make_session(db, event, title="Вторая", position=1)
+    first, second = (
+        make_session(db, event, title="Первая", position=0),
+        make_session(db, event, title="Вторая", position=1),
+    )
     db.commit()
     response = client.post(
         f"/admin/events/{event.slug}/sessions/{second.id}/move", data={"csrf_token": organiser, "direction": "up"}
     )
     assert response.status_code == 200 and "Порядок изменён" in response.text
     assert response.text.index("Вторая") < response.text.index("Первая")
-    assert [s.id for s in db.exec(select(AgendaSession).order_by(AgendaSession.position)).all()] == [second.id, first.id]
+    assert [s.id for s in db.exec(select(AgendaSession).order_by(AgendaSession.position)).all()] == [
+        second.id,
+        first.id,
+    ]
 
 
 def test_forms_need_the_csrf_token(client, db, organiser) -> None:  # noqa: ANN001
@@ -154,7 +172,7 @@ def test_event_list_shows_only_the_organisers_events_with_status_filter(client, 
     page = client.get("/admin/events").text
     assert "Мой черновик" in page and "Моё" in page and "Чужое" not in page
     drafts = client.get("/admin/events", params={"status": "draft"}).text
-    assert "Мой черновик" in drafts and f"/admin/events/{mine_public.slug}\"" not in drafts
+    assert "Мой черновик" in drafts and f'/admin/events/{mine_public.slug}"' not in drafts
     assert client.get("/admin/events", params={"status": "lost"}).status_code == 422
     assert client.get(f"/admin/events/{mine_draft.slug}").status_code == 200
 
@@ -173,7 +191,7 @@ def test_directory_search_and_a_field_error(client, db, organiser) -> None:  # n
     make_organisation(db, slug="aris", short_name="АРИС", name="Агентство развития и инвестирования сообществ")
     db.commit()
     page = client.get("/admin/organisations", params={"q": "агентство"}).text
-    assert "/admin/organisations/aris" in page and "/admin/organisations/ipr\"" not in page
+    assert "/admin/organisations/aris" in page and '/admin/organisations/ipr"' not in page
     form = {"csrf_token": organiser, "name": "Новая организация", "website": "example.org", "kind": "cso"}
     response = client.post("/admin/organisations/new", data=form)
     assert response.status_code == 422 and "http://" in _error(response.text, "website")

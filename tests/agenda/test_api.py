@@ -53,7 +53,10 @@ def test_a_panel_with_moderators_panellists_questions_and_result(client, db, eve
     assert [(s["person"], s["role"]) for s in body["speakers"]] == [
         ("aibek", "moderator"), ("gulnara", "panellist"), ("nurlan", "panellist"),
     ]  # fmt: skip
-    assert body["panel"] == {"guiding_questions": PANEL["guiding_questions"], "expected_result": PANEL["expected_result"]}
+    assert body["panel"] == {
+        "guiding_questions": PANEL["guiding_questions"],
+        "expected_result": PANEL["expected_result"],
+    }
     assert (body["start_at"], body["room"]) == ("2030-05-14T05:00:00Z", "Зал А")
     client.post(f"/api/v1/events/{event.slug}/publish", headers=headers)
     page = client.get(f"/events/{event.slug}").text
@@ -62,11 +65,20 @@ def test_a_panel_with_moderators_panellists_questions_and_result(client, db, eve
 
 def test_parallel_sessions_in_different_rooms_but_never_two_in_one_room(client, event, headers) -> None:  # noqa: ANN001
     for room in ("Зал А", "Зал Б", "Зал В"):
-        assert _post(client, event, headers, title=room, start_at="2030-05-14T14:00", end_at="2030-05-14T15:30", room=room).status_code == 201
-    clash = _post(client, event, headers, title="Ещё", start_at="2030-05-14T15:00", end_at="2030-05-14T16:00", room=" зал б ")
+        assert (
+            _post(
+                client, event, headers, title=room, start_at="2030-05-14T14:00", end_at="2030-05-14T15:30", room=room
+            ).status_code
+            == 201
+        )
+    clash = _post(
+        client, event, headers, title="Ещё", start_at="2030-05-14T15:00", end_at="2030-05-14T16:00", room=" зал б "
+    )
     assert clash.status_code == 422
     assert clash.json()["error"]["fields"] == {"room": "в зале «зал б» в это время уже идёт «Зал Б»"}
-    after = _post(client, event, headers, title="Потом", start_at="2030-05-14T15:30", end_at="2030-05-14T16:00", room="Зал Б")
+    after = _post(
+        client, event, headers, title="Потом", start_at="2030-05-14T15:30", end_at="2030-05-14T16:00", room="Зал Б"
+    )
     assert after.status_code == 201  # back to back is fine
 
 
@@ -87,7 +99,9 @@ def test_parallel_sessions_in_different_rooms_but_never_two_in_one_room(client, 
         ({"event_id": 1}, "event_id", "неизвестное поле"),
     ],
 )
-def test_each_invalid_session_field_is_a_422_and_nothing_changes(client, db, event, headers, body, field, message) -> None:  # noqa: ANN001
+def test_each_invalid_session_field_is_a_422_and_nothing_changes(
+    client, db, event, headers, body, field, message
+) -> None:  # noqa: ANN001
     before = table_counts(db)
     response = _post(client, event, headers, **({"title": "Сессия"} | body))
     assert response.status_code == 422
@@ -116,7 +130,9 @@ def test_reordering_with_foreign_or_missing_ids_is_refused(client, db, event, he
     assert client.put(url, json={"ids": [own, foreign]}, headers=headers).json()["error"]["fields"] == {
         "ids": f"не из этой программы: {foreign}"
     }
-    assert client.put(url, json={"ids": []}, headers=headers).json()["error"]["fields"] == {"ids": "нужна каждая сессия ровно один раз"}
+    assert client.put(url, json={"ids": []}, headers=headers).json()["error"]["fields"] == {
+        "ids": "нужна каждая сессия ровно один раз"
+    }
     assert client.put(url, json={"ids": ["x"]}, headers=headers).status_code == 422
 
 
@@ -128,7 +144,12 @@ def test_patch_and_delete_a_session_and_not_another_events_one(client, db, event
     assert db.exec(select(Panel)).all() == []
     other = make_session(db, make_event(db))
     db.commit()
-    assert client.patch(f"/api/v1/events/{event.slug}/sessions/{other.id}", json={"title": "x"}, headers=headers).status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/events/{event.slug}/sessions/{other.id}", json={"title": "x"}, headers=headers
+        ).status_code
+        == 404
+    )
     assert client.delete(f"/api/v1/events/{event.slug}/sessions/{other.id}", headers=headers).status_code == 404
     assert client.delete(f"/api/v1/events/{event.slug}/sessions/{sid}", headers=headers).status_code == 204
     assert db.exec(select(AgendaSession).where(AgendaSession.event_id == event.id)).all() == []

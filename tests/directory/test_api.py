@@ -15,7 +15,11 @@ def test_an_organisation_gets_a_transliterated_slug_and_is_found_by_search(clien
     body = {"name": "Айыл өкмөтү Ак-Муз", "short_name": "АО Ак-Муз", "kind": "local_government"}
     first = client.post("/api/v1/organisations", json=body, headers=headers)
     second = client.post("/api/v1/organisations", json=body, headers=headers)
-    assert (first.status_code, first.json()["slug"], second.json()["slug"]) == (201, "aiyl-okmotu-ak-muz", "aiyl-okmotu-ak-muz-2")
+    assert (first.status_code, first.json()["slug"], second.json()["slug"]) == (
+        201,
+        "aiyl-okmotu-ak-muz",
+        "aiyl-okmotu-ak-muz-2",
+    )
     for q in ("ак-муз", "Ак-Муз", "ak muz", "өкмөтү"):
         assert client.get("/api/v1/organisations", params={"q": q}).json()["total"] == 2, q
     org = db.exec(select(Organisation).where(Organisation.slug == "aiyl-okmotu-ak-muz")).one()
@@ -74,7 +78,10 @@ def test_project_funders_implementers_and_regions(client, db, bearer_as) -> None
     changed = client.patch(f"/api/v1/projects/{created['slug']}", json={"regions": ["batken"]}, headers=headers).json()
     assert (changed["funders"], changed["regions"]) == (["usaid"], ["batken"])
     public = client.get(f"/api/v1/projects/{created['slug']}").json()
-    assert [(o["organisation"]["slug"], o["role"]) for o in public["organisations"]] == [("usaid", "funder"), ("ipr", "implementer")]
+    assert [(o["organisation"]["slug"], o["role"]) for o in public["organisations"]] == [
+        ("usaid", "funder"),
+        ("ipr", "implementer"),
+    ]
 
 
 def test_an_entry_in_use_is_not_deleted(client, db, bearer_as) -> None:  # noqa: ANN001
@@ -95,7 +102,11 @@ def test_an_entry_in_use_is_not_deleted(client, db, bearer_as) -> None:  # noqa:
 
 def test_people_contacts_are_for_staff_only(client, db, bearer_as) -> None:  # noqa: ANN001
     headers = bearer_as("organiser")
-    client.post("/api/v1/people", json={"name": "Нурлан Исаев", "email": "n@example.org", "phone": "0702174107"}, headers=headers)
+    client.post(
+        "/api/v1/people",
+        json={"name": "Нурлан Исаев", "email": "n@example.org", "phone": "0702174107"},
+        headers=headers,
+    )
     assert client.get("/api/v1/people").status_code == 401
     assert client.get("/api/v1/people", headers=bearer_as("press_officer")).status_code == 403
     person = client.get("/api/v1/people/nurlan-isaev", headers=headers).json()
@@ -104,9 +115,13 @@ def test_people_contacts_are_for_staff_only(client, db, bearer_as) -> None:  # n
 
 def test_changes_are_audited_field_by_field(client, db, bearer_as) -> None:  # noqa: ANN001
     headers = bearer_as("press_officer")
-    slug = client.post("/api/v1/press-contacts", json={"name": "Контакт", "role": "пресс-секретарь"}, headers=headers).json()["slug"]
+    slug = client.post(
+        "/api/v1/press-contacts", json={"name": "Контакт", "role": "пресс-секретарь"}, headers=headers
+    ).json()["slug"]
     client.patch(f"/api/v1/press-contacts/{slug}", json={"phones": ["0702174107"]}, headers=headers)
-    changes = db.exec(select(AuditLog.changes).where(AuditLog.entity_type == "press_contact").order_by(AuditLog.id)).all()
+    changes = db.exec(
+        select(AuditLog.changes).where(AuditLog.entity_type == "press_contact").order_by(AuditLog.id)
+    ).all()
     assert changes == [{"slug": [None, slug], "name": [None, "Контакт"], "role": [None, "пресс-секретарь"]},
                        {"phones": [None, ["+996702174107"]]}]  # fmt: skip
 

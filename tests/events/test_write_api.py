@@ -14,7 +14,10 @@ NEW = {"kind": "forum", "title": "Форум аймаков — 2024", "start_at
 
 
 def table_counts(db) -> dict[str, int]:  # noqa: ANN001
-    return {t.name: db.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() for t in SQLModel.metadata.sorted_tables}
+    return {
+        t.name: db.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+        for t in SQLModel.metadata.sorted_tables
+    }
 
 
 @pytest.fixture()
@@ -108,7 +111,13 @@ def test_each_invalid_field_is_a_422_naming_it_and_nothing_is_stored(client, db,
 
 @pytest.mark.parametrize(
     ("content", "field"),
-    [(b'{"title": "x",', "body"), (b"[1, 2]", "body"), (b"", "body"), (b'"just a string"', "body"), (b"\xff\xfe", "body")],
+    [
+        (b'{"title": "x",', "body"),
+        (b"[1, 2]", "body"),
+        (b"", "body"),
+        (b'"just a string"', "body"),
+        (b"\xff\xfe", "body"),
+    ],
 )
 def test_malformed_bodies_are_a_422_with_a_message(client, db, ipr, content, field) -> None:  # noqa: ANN001
     _, headers = ipr
@@ -139,7 +148,11 @@ def test_patch_changes_the_fields_sent_and_audits_before_and_after(client, db, i
     response = client.patch(f"/api/v1/events/{event['slug']}", json={"title": "Форум аймаков 2024"}, headers=headers)
     assert response.status_code == 200
     body = response.json()
-    assert (body["title"], body["venue"]["name"], body["slug"]) == ("Форум аймаков 2024", "Отель «Ак-Кеме»", event["slug"])
+    assert (body["title"], body["venue"]["name"], body["slug"]) == (
+        "Форум аймаков 2024",
+        "Отель «Ак-Кеме»",
+        event["slug"],
+    )
     assert body["sequence"] == 0  # a new title does not move the event in calendars
     entry = db.exec(select(AuditLog).where(AuditLog.action == "update")).one()
     assert entry.changes == {"title": ["Форум аймаков — 2024", "Форум аймаков 2024"]}
@@ -199,7 +212,9 @@ def test_all_day_events_keep_whole_days(client, ipr) -> None:  # noqa: ANN001
 def test_publish_postpone_cancel(client, db, ipr) -> None:  # noqa: ANN001
     _, headers = ipr
     slug = _create(client, headers)["slug"]
-    client.post(f"/api/v1/events/{slug}/sessions", json={"title": "Пленарная", "start_at": "2024-09-13T10:00"}, headers=headers)
+    client.post(
+        f"/api/v1/events/{slug}/sessions", json={"title": "Пленарная", "start_at": "2024-09-13T10:00"}, headers=headers
+    )
     assert client.get(f"/api/v1/events/{slug}").status_code == 404  # a draft is not public
     published = client.post(f"/api/v1/events/{slug}/publish", headers=headers).json()
     assert (published["status"], published["sequence"]) == ("published", 1)
@@ -211,7 +226,11 @@ def test_publish_postpone_cancel(client, db, ipr) -> None:  # noqa: ANN001
         json={"start_at": "2024-09-20T10:00", "end_at": "2024-09-20T17:00", "note": "Перенесено на неделю"},
         headers=headers,
     ).json()
-    assert (postponed["status"], postponed["sequence"], postponed["status_note"]) == ("postponed", 2, "Перенесено на неделю")
+    assert (postponed["status"], postponed["sequence"], postponed["status_note"]) == (
+        "postponed",
+        2,
+        "Перенесено на неделю",
+    )
     public = client.get(f"/api/v1/events/{slug}").json()
     assert (public["start_at"], public["agenda"][0]["start_at"]) == ("2024-09-20T04:00:00Z", "2024-09-20T04:00:00Z")
     assert "20 сентября 2024" in client.get(f"/events/{slug}").text
@@ -267,7 +286,9 @@ def test_organisations_and_roles_are_replaced_and_touch_the_event(client, db, ip
     db.commit()
     event = _create(client, headers)
     roles = [{"organisation": "usaid", "role": "funder", "note": "грант"}, {"organisation": "ipr", "role": "organiser"}]
-    body = client.put(f"/api/v1/events/{event['slug']}/organisations", json={"organisations": roles}, headers=headers).json()
+    body = client.put(
+        f"/api/v1/events/{event['slug']}/organisations", json={"organisations": roles}, headers=headers
+    ).json()
     assert [(o["organisation"]["slug"], o["role"], o["note"]) for o in body["organisations"]] == [
         ("usaid", "funder", "грант"),
         ("ipr", "organiser", None),
@@ -292,11 +313,16 @@ def test_organisers_cannot_see_or_change_other_organisations_events(client, db, 
     assert client.patch(f"/api/v1/events/{draft.slug}", json={"title": "x"}, headers=headers).status_code == 404
     assert client.patch(f"/api/v1/events/{public.slug}", json={"title": "x"}, headers=headers).status_code == 403
     assert client.post(f"/api/v1/events/{public.slug}/cancel", json={"reason": "x"}, headers=headers).status_code == 403
-    assert client.post(f"/api/v1/events/{public.slug}/sessions", json={"title": "x"}, headers=headers).status_code == 403
+    assert (
+        client.post(f"/api/v1/events/{public.slug}/sessions", json={"title": "x"}, headers=headers).status_code == 403
+    )
     taken = client.post("/api/v1/events", json=NEW | {"organisations": [{"organisation": "aris", "role": "organiser"}]},
                         headers=headers)  # fmt: skip
     assert taken.json()["error"]["fields"]["organisations"].startswith("укажите свою организацию")
-    assert client.patch(f"/api/v1/projects/{project.slug}", json={"website": "ftp://x"}, headers=headers).status_code == 422
+    assert (
+        client.patch(f"/api/v1/projects/{project.slug}", json={"website": "ftp://x"}, headers=headers).status_code
+        == 422
+    )
     assert table_counts(db) == before
 
 
@@ -318,7 +344,10 @@ def test_audit_log_is_for_admins(client, ipr, bearer_as) -> None:  # noqa: ANN00
     client.patch(f"/api/v1/events/{slug}", json={"city": "Бишкек"}, headers=headers)
     assert client.get(f"/api/v1/events/{slug}/audit", headers=headers).status_code == 403
     entries = client.get(f"/api/v1/events/{slug}/audit", headers=bearer_as("admin")).json()
-    assert [(e["action"], e["changes"].get("city")) for e in entries] == [("update", [None, "Бишкек"]), ("create", None)]
+    assert [(e["action"], e["changes"].get("city")) for e in entries] == [
+        ("update", [None, "Бишкек"]),
+        ("create", None),
+    ]
     assert entries[0]["user"].startswith("api-organiser-")
 
 
@@ -328,7 +357,9 @@ def test_updated_at_and_sequence_of_a_factory_event(client, db, bearer_as) -> No
     db.commit()
     headers = bearer_as("admin")
     before = event.updated_at
-    response = client.patch(f"/api/v1/events/{event.slug}/sessions/{session.id}", json={"room": "Зал 2"}, headers=headers)
+    response = client.patch(
+        f"/api/v1/events/{event.slug}/sessions/{session.id}", json={"room": "Зал 2"}, headers=headers
+    )
     assert response.status_code == 200
     db.refresh(event)
     assert event.updated_at > before and event.sequence == 0
