@@ -39,7 +39,9 @@ def login_page(request: Request, user: OptionalUser, next: str = "/admin") -> HT
 async def login(request: Request, db: WriteDbDep, now: NowDep, _: CsrfDep) -> HTMLResponse:
     """Sign in; failures are counted per e-mail and address in the database (all workers share it)."""
     form = await request.form()
-    email, password = str(form.get("email") or "")[:254], str(form.get("password") or "")[:1024]
+    # NUL cannot be stored (PostgreSQL) and is in no real address: drop it before counting attempts.
+    email = str(form.get("email") or "").replace("\x00", "")[:254]
+    password = str(form.get("password") or "")[:1024]
     target = _safe_next(form.get("next"))
     ip = request.client.host if request.client else "unknown"
     wait = retry_after(db, email=email, ip=ip, now=now)

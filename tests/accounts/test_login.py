@@ -43,6 +43,10 @@ def test_wrong_password_shows_the_form_again_with_a_message(client, make_staff) 
     assert "Неверный e-mail или пароль" in response.text and 'value="a@example.org"' in response.text
 
 
+def test_odd_input_to_the_login_form_is_a_plain_refusal(client) -> None:  # noqa: ANN001
+    assert _login(client, "a\x00@example.org", "x" * 5000).status_code == 401
+
+
 def test_login_without_the_form_token_is_refused(client, make_staff) -> None:  # noqa: ANN001
     make_staff("admin", email="a@example.org")
     response = client.post("/admin/login", data={"email": "a@example.org", "password": "test password 123"})

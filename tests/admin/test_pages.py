@@ -175,6 +175,7 @@ def test_event_list_shows_only_the_organisers_events_with_status_filter(client, 
     assert "Мой черновик" in drafts and f'/admin/events/{mine_public.slug}"' not in drafts
     assert client.get("/admin/events", params={"status": "lost"}).status_code == 422
     assert client.get(f"/admin/events/{mine_draft.slug}").status_code == 200
+    assert "Черновик" in client.get(f"/events/{mine_draft.slug}").text  # a preview for those who edit it
 
 
 def test_history_of_changes_is_shown_to_admins(client, db, organiser, login_as) -> None:  # noqa: ANN001

@@ -148,3 +148,12 @@ def _admin(db):  # noqa: ANN001, ANN202
     db.add(user)
     db.flush()
     return user
+
+
+def test_series_and_press_contacts_are_public_to_read(client, demo) -> None:  # noqa: ANN001
+    series = client.get("/api/v1/series").json()
+    assert [s["slug"] for s in series["items"]] == ["forum-aymakov"]
+    assert client.get("/api/v1/series/forum-aymakov").json()["project"] == "uspeshnyy-aymak-2"
+    contacts = client.get("/api/v1/press-contacts", params={"q": "гульмира"}).json()
+    assert [c["name"] for c in contacts["items"]] == ["Абдыразакова Гульмира"]
+    assert contacts["items"][0]["phones"][0].startswith("+996")

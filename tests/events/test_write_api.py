@@ -67,6 +67,8 @@ def test_slugs_are_transliterated_and_made_unique(client, ipr) -> None:  # noqa:
         ({"bogus": 1}, "bogus", "неизвестное поле"),
         ({"title": "Ф" * 401}, "title", "не длиннее 400 символов"),
         ({"title": "   "}, "title", "не может быть пустым"),
+        ({"title": "Форум\x00"}, "title", "недопустимый символ"),
+        ({"online_url": "https://example.org/\x00"}, "online_url", "http"),
         ({"title": 123}, "title", "нужна строка"),
         ({"title": None}, "title", "обязательное поле"),
         ({"capacity": -1}, "capacity", "не меньше 0"),
@@ -363,3 +365,23 @@ def test_updated_at_and_sequence_of_a_factory_event(client, db, bearer_as) -> No
     assert response.status_code == 200
     db.refresh(event)
     assert event.updated_at > before and event.sequence == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"organisations": [{"organisation": "nobody", "role": "organiser"}]}, "organisations"),
+        ({"organisations": [{"organisation": "ipr", "role": "sponsor"}]}, "organisations.0.role"),
+        ({"organisations": [{"organisation": "ipr"}], "extra": True}, "extra"),
+        ({"organisations": "ipr"}, "organisations"),
+        ({}, "organisations"),
+    ],
+)
+def test_invalid_organisation_lists_are_refused(client, db, ipr, body, field) -> None:  # noqa: ANN001
+    _, headers = ipr
+    slug = _create(client, headers)["slug"]
+    before = table_counts(db)
+    response = client.put(f"/api/v1/events/{slug}/organisations", json=body, headers=headers)
+    assert response.status_code == 422
+    assert field in response.json()["error"]["fields"]
+    assert table_counts(db) == before
