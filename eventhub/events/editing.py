@@ -31,7 +31,6 @@ from eventhub.models import (
     EventOrganisation,
     EventPressContact,
     EventRegion,
-    EventSeries,
     EventStatus,
     Project,
     StaffRole,
@@ -83,12 +82,12 @@ def shift_days(value: datetime | None, days: int, tz: str) -> datetime | None:
     return (value.astimezone(ZoneInfo(tz)) + timedelta(days=days)).astimezone(value.tzinfo)
 
 
-def _dates(start: datetime, end: datetime, tz: str, all_day: bool, names: tuple[str, str]) -> tuple[datetime, datetime]:
+def _dates(start: datetime, end: datetime, tz: str, all_day: bool) -> tuple[datetime, datetime]:
     start, end = aware(start, tz), aware(end, tz)
     if all_day:
         start, end = event_days(start, end, tz)
     if end <= start:
-        raise Invalid("Неверные даты", fields={names[1]: "окончание должно быть позже начала"})
+        raise Invalid("Неверные даты", fields={"end_at": "окончание должно быть позже начала"})
     return start, end
 
 
@@ -154,7 +153,7 @@ def _prepare(db: Session, data: EventCreate, *, event: Event | None = None) -> t
     """Column values and related rows from a validated body; every field error before any write."""
     tz = data.timezone
     values = data.model_dump(include=set(SCALAR_FIELDS))
-    values["start_at"], values["end_at"] = _dates(data.start_at, data.end_at, tz, data.all_day, ("start_at", "end_at"))
+    values["start_at"], values["end_at"] = _dates(data.start_at, data.end_at, tz, data.all_day)
     opens, deadline = aware(data.registration_opens_at, tz), aware(data.registration_deadline_at, tz)
     values["registration_opens_at"], values["registration_deadline_at"] = opens, deadline
     if deadline and opens and deadline < opens:
@@ -165,8 +164,8 @@ def _prepare(db: Session, data: EventCreate, *, event: Event | None = None) -> t
     (series,) = resolve(db, "series", data.series, "series") or (None,)
     if series is not None:
         values["series_edition"] = data.series_edition or str(values["start_at"].astimezone(ZoneInfo(tz)).year)
-        if project is None and series.project_id and data.project is None and event is None:
-            project = _series_project(db, series)
+        if project is None and event is None and series.project_id:  # a new edition: the series' project
+            project = db.get(Project, series.project_id)
     values["project_id"] = project.id if project else None
     values["series_id"] = series.id if series else None
     values["languages"] = [str(v) for v in dict.fromkeys(data.languages)]
@@ -177,10 +176,6 @@ def _prepare(db: Session, data: EventCreate, *, event: Event | None = None) -> t
         "organisations": None if data.organisations is None else _organisation_rows(db, data.organisations),
     }
     return values, related
-
-
-def _series_project(db: Session, series: EventSeries) -> Project | None:
-    return db.get(Project, series.project_id)
 
 
 def _write_related(db: Session, event: Event, related: dict[str, Any]) -> None:
@@ -287,7 +282,7 @@ def postpone_event(db: Session, *, event: Event, data: Postpone, user: StaffUser
     if event.status not in (EventStatus.published, EventStatus.postponed):
         raise Conflict("Перенести можно опубликованное мероприятие; у черновика просто измените даты")
     lock_for_update(db, Event.__table__, event.id)
-    start, end = _dates(data.start_at, data.end_at, event.timezone, event.all_day, ("start_at", "end_at"))
+    start, end = _dates(data.start_at, data.end_at, event.timezone, event.all_day)
     if (start, end) == (event.start_at, event.end_at):
         raise Invalid("Даты не изменились", fields={"start_at": "новые даты совпадают с прежними"})
     _move_agenda(event, _check_agenda_fits(event, start, end, event.timezone), event.timezone)
