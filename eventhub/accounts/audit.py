@@ -1,7 +1,7 @@
 """The audit log: who changed what and when, written by services in the same transaction."""
 
 import enum
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, SQLModel, select
@@ -11,7 +11,7 @@ from eventhub.models import AuditLog, StaffUser
 
 def jsonable(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.isoformat()
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, list | tuple):
@@ -26,14 +26,17 @@ def apply_changes(obj: SQLModel, values: dict[str, Any]) -> dict[str, list[Any]]
     changes = {}
     for name, value in values.items():
         before = getattr(obj, name)
-        if before != value:
+        if _plain(before) != _plain(value):
             setattr(obj, name, value)
             changes[name] = [jsonable(before), jsonable(value)]
     return changes
 
 
 def _plain(value: Any) -> Any:
+    """What counts when comparing: trimming spaces or emptying an empty value is no change."""
     value = jsonable(value)
+    if isinstance(value, str):
+        value = value.strip()
     return None if value in ("", [], {}) else value
 
 
