@@ -11,8 +11,14 @@ from eventhub.admin.events import EVENT_FORM
 from eventhub.events.editing import event_input
 from eventhub.models import AgendaSession, AuditLog, Event, Organisation
 from tests.admin.posting import as_post
-from tests.events.test_write_api import table_counts
-from tests.factories import add_organisation_role, make_event, make_organisation, make_person, make_session
+from tests.factories import (
+    add_organisation_role,
+    make_event,
+    make_organisation,
+    make_person,
+    make_session,
+    table_counts,
+)
 
 START = datetime(2030, 5, 14, 4, 0, tzinfo=UTC)  # 10:00 in Bishkek
 

@@ -6,8 +6,14 @@ import pytest
 from sqlmodel import select
 
 from eventhub.models import AgendaSession, AuditLog, Panel, SessionSpeaker
-from tests.events.test_write_api import table_counts
-from tests.factories import add_organisation_role, make_event, make_organisation, make_person, make_session
+from tests.factories import (
+    add_organisation_role,
+    make_event,
+    make_organisation,
+    make_person,
+    make_session,
+    table_counts,
+)
 
 START = datetime(2030, 5, 14, 3, 0, tzinfo=UTC)  # 09:00 in Bishkek
 

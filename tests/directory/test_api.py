@@ -6,8 +6,7 @@ from sqlmodel import select
 from eventhub.directory.service import input_of, update_entry
 from eventhub.directory.specs import DIRECTORIES
 from eventhub.models import AuditLog, Organisation
-from tests.events.test_write_api import table_counts
-from tests.factories import add_organisation_role, make_event, make_organisation
+from tests.factories import add_organisation_role, make_event, make_organisation, table_counts
 
 
 def test_an_organisation_gets_a_transliterated_slug_and_is_found_by_search(client, db, bearer_as) -> None:  # noqa: ANN001

@@ -4,20 +4,19 @@ every validation rule answers 422 naming the field and changes nothing."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from eventhub.models import AuditLog, Event
-from tests.factories import add_organisation_role, make_event, make_organisation, make_project, make_session
+from tests.factories import (
+    add_organisation_role,
+    make_event,
+    make_organisation,
+    make_project,
+    make_session,
+    table_counts,
+)
 
 NEW = {"kind": "forum", "title": "Форум аймаков — 2024", "start_at": "2024-09-13T10:00", "end_at": "2024-09-13T17:00"}
-
-
-def table_counts(db) -> dict[str, int]:  # noqa: ANN001
-    return {
-        t.name: db.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
-        for t in SQLModel.metadata.sorted_tables
-    }
 
 
 @pytest.fixture()
