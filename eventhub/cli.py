@@ -7,7 +7,7 @@ import typer
 import uvicorn
 from sqlmodel import Session, select
 
-from eventhub.accounts.service import create_token, create_user
+from eventhub.accounts.service import create_token, create_user, list_tokens, revoke_token
 from eventhub.errors import DomainError
 from eventhub.models import StaffUser
 
@@ -65,15 +65,19 @@ def user_add(
         typer.echo(f"user {user.email} ({user.role}) added")
 
 
+def _user(db: Session, email: str) -> StaffUser:
+    user = db.exec(select(StaffUser).where(StaffUser.email == email.strip().lower())).first()
+    if user is None:
+        typer.echo(f"error: no user {email}", err=True)
+        raise typer.Exit(1)
+    return user
+
+
 @token_app.command("create")
 def token_create(email: str, name: str = typer.Option(None, help="what the token is for")) -> None:
     """Create an API token for a user and print it once."""
     with _session() as db:
-        user = db.exec(select(StaffUser).where(StaffUser.email == email.strip().lower())).first()
-        if user is None:
-            typer.echo(f"error: no user {email}", err=True)
-            raise typer.Exit(1)
-        _, plain = create_token(db, user, name)
+        _, plain = create_token(db, _user(db, email), name)
         db.commit()
     typer.echo(plain)
 
@@ -101,6 +105,25 @@ def import_cmd(file: Path = typer.Argument(..., exists=True, dir_okay=False, hel
     except DomainError as exc:
         _fail(exc)
     typer.echo(f"imported {sum(counts.values())} rows into {len(counts)} tables")
+@token_app.command("list")
+def token_list(email: str) -> None:
+    """A user's tokens: id, prefix, name, created, revoked (the tokens themselves are not stored)."""
+    with _session() as db:
+        for t in list_tokens(db, _user(db, email)):
+            state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
+            typer.echo(f"{t.id}\t{t.prefix}…\t{t.name or '-'}\tcreated {t.created_at:%Y-%m-%d %H:%M}\t{state}")
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: int) -> None:
+    """Revoke a token by its id (see `token list`); requests with it get 401 from then on."""
+    with _session() as db:
+        try:
+            token = revoke_token(db, token_id)
+        except DomainError as exc:
+            _fail(exc)
+        db.commit()
+        typer.echo(f"token {token.id} ({token.prefix}…) revoked")
 
 
 @app.command()

@@ -80,3 +80,15 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 DbDep = Annotated[Session, Depends(get_db)]
+
+
+def get_write_db(db: DbDep) -> Iterator[Session]:
+    """The request's session for a change: rolled back when the route fails, so nothing half-done stays."""
+    try:
+        yield db
+    except Exception:
+        db.rollback()
+        raise
+
+
+WriteDbDep = Annotated[Session, Depends(get_write_db)]

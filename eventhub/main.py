@@ -13,6 +13,9 @@ from eventhub import ROOT, __version__
 from eventhub.config import Settings, get_settings
 from eventhub.db import make_engine
 from eventhub.errors import DomainError
+from eventhub.admin import pages as admin_pages
+from eventhub.agenda import api as agenda_api
+from eventhub.directory import api as directory_api
 from eventhub.middleware import LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
 from eventhub.events import api as events_api
 from eventhub.events import pages as events_pages
@@ -28,6 +31,7 @@ from eventhub.public import pages as public_pages
 from eventhub.public.assets import HashedStaticFiles
 from eventhub.public.compression import CompressionMiddleware
 from eventhub.templating import templates
+from eventhub.validation import field_errors
 
 log = logging.getLogger("eventhub")
 
@@ -56,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(organisations_api.router)
     api.include_router(projects_api.router)
     api.include_router(press_api.router)
+    api.include_router(agenda_api.router)
+    api.include_router(directory_api.router)
     app.include_router(api)
 
     app.include_router(feeds_api.router)  # before the event pages: /events/{slug}.ics is not a slug
@@ -64,7 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(projects_pages.router)
     app.include_router(press_pages.router)
     app.include_router(public_pages.router)
-    app.include_router(press_admin.router)
+    app.include_router(press_admin.router)  # before the general admin pages
+    app.include_router(admin_pages.router)
     app.mount("/static", HashedStaticFiles(directory=ROOT / "static"), name="static")
 
     @app.get("/healthz", tags=["health"])
@@ -123,11 +130,13 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        fields = {}
-        for err in exc.errors():
-            loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]
-            fields[".".join(loc) or "request"] = err.get("msg", "invalid")
-        return _error_response(request, 422, "invalid", "Неверные параметры запроса", fields)
+        return _error_response(request, 422, "invalid", "Неверные параметры запроса", field_errors(exc.errors()))
+
+    @app.exception_handler(sa.exc.IntegrityError)
+    async def integrity_error(request: Request, exc: sa.exc.IntegrityError) -> Response:
+        # Two requests raced for the same slug or row; the loser is told to retry, not a 500.
+        log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+        return _error_response(request, 409, "conflict", "Данные изменились одновременно с вашим запросом; повторите")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

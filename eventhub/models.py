@@ -658,6 +658,21 @@ class ApiToken(SQLModel, table=True):
     revoked_at: datetime | None = _ts(default=None)
 
 
+class LoginAttempt(SQLModel, table=True):
+    """A failed login, kept for the rate limit shared by every worker process."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        sa.Index("ix_login_attempt_email_ip_at", "email", "ip", "at"),
+        sa.Index("ix_login_attempt_ip_at", "ip", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254)
+    ip: str = Field(max_length=64)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
 class AuditLog(SQLModel, table=True):
     __tablename__ = "audit_log"
 

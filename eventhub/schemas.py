@@ -52,3 +52,12 @@ class SeriesRef(BaseModel):
 
     slug: str
     title: str
+
+
+WRITE_RESPONSES = {
+    401: {"model": ErrorResponse, "description": "No or a revoked API token"},
+    403: {"model": ErrorResponse, "description": "The token's user may not do this"},
+    404: {"model": ErrorResponse, "description": "Not found (drafts of other organisations included)"},
+    409: {"model": ErrorResponse, "description": "Conflicts with the current state (e.g. already published)"},
+    422: {"model": ErrorResponse, "description": "Invalid body, with a message per field"},
+}

@@ -58,12 +58,24 @@ def db(engine: sa.Engine) -> Iterator[Session]:
         outer.rollback()
 
 
-@pytest.fixture()
-def app(settings: Settings, db: Session):  # noqa: ANN201
+@pytest.fixture(scope="session")
+def _app_once(settings: Settings):  # noqa: ANN202
+    # Building the app's routes costs about half a second: once per session, not per test.
     app = create_app(settings)
-    app.dependency_overrides[get_db] = lambda: db
     yield app
     app.state.engine.dispose()
+
+
+@pytest.fixture()
+def app(_app_once, db: Session):  # noqa: ANN001, ANN201
+    """The app bound to the test's transaction; overrides and app.state are restored after the test."""
+    app = _app_once
+    saved_state = dict(app.state._state)
+    app.dependency_overrides = {get_db: lambda: db}
+    yield app
+    app.dependency_overrides = {}
+    app.state._state.clear()
+    app.state._state.update(saved_state)
 
 
 @pytest.fixture()
@@ -116,8 +128,38 @@ def count_queries(engine: sa.Engine):  # noqa: ANN201
     return counting
 
 
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """The Argon2 hash of "test password 123", computed once (hashing takes ~0.5 s)."""
+    from eventhub.accounts.security import hash_password
+
+    return hash_password("test password 123")
+
+
 @pytest.fixture()
-def login_as(client, db, settings):  # noqa: ANN001, ANN201
+def make_staff(db, password_hash):  # noqa: ANN001, ANN201
+    """A staff user of `role` (organisers tied to organisation slugs) with password "test password 123"."""
+    import uuid
+
+    from sqlmodel import select
+
+    from eventhub.models import Organisation, StaffUser, StaffUserOrganisation
+
+    def make(role: str = "admin", organisations: tuple[str, ...] = (), email: str | None = None) -> StaffUser:
+        user = StaffUser(email=email or f"{role}-{uuid.uuid4().hex[:8]}@example.org", password_hash=password_hash, role=role)
+        db.add(user)
+        db.flush()
+        for slug in organisations:
+            org = db.exec(select(Organisation).where(Organisation.slug == slug)).one()
+            db.add(StaffUserOrganisation(user_id=user.id, organisation_id=org.id))
+        db.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture()
+def login_as(client, db, settings, make_staff):  # noqa: ANN001, ANN201
     """Log the test client in as a new staff user of `role` by setting the signed session
     cookie directly; returns (user, csrf_token) for form posts."""
     import base64
@@ -125,15 +167,12 @@ def login_as(client, db, settings):  # noqa: ANN001, ANN201
 
     import itsdangerous
 
-    from eventhub.accounts.service import create_user
-
     def login(role: str = "admin", organisations: tuple[str, ...] = (), email: str | None = None):  # noqa: ANN202
-        email = email or f"{role}-{len(db.new)}-{id(object())}@example.org"
-        user = create_user(db, email=email, password="test password 123", role=role, organisations=list(organisations))
-        db.commit()
+        user = make_staff(role, organisations, email)
         csrf = f"csrf-{user.id}"
         payload = base64.b64encode(json.dumps({"user_id": user.id, "csrf": csrf}).encode())
         cookie = itsdangerous.TimestampSigner(settings.get_secret_key()).sign(payload).decode()
+        client.cookies.clear()  # a session cookie the app set earlier would shadow this one
         client.cookies.set("eventhub_session", cookie)
         return user, csrf
 
@@ -142,3 +181,20 @@ def login_as(client, db, settings):  # noqa: ANN001, ANN201
 
 def at(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture()
+def bearer_as(db, make_staff):  # noqa: ANN001, ANN201
+    """Authorization headers with a new API token of `user`, or of a new staff user of `role`."""
+    import uuid
+
+    from eventhub.accounts.service import create_token
+
+    def make(role: str = "admin", organisations: tuple[str, ...] = (), user=None) -> dict[str, str]:  # noqa: ANN001
+        if user is None:
+            user = make_staff(role, organisations, f"api-{role}-{uuid.uuid4().hex[:8]}@example.org")
+        _, plain = create_token(db, user)
+        db.commit()
+        return {"Authorization": f"Bearer {plain}"}
+
+    return make

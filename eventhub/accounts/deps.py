@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from eventhub.accounts.permissions import Action, require
 from eventhub.accounts.service import user_for_token
 from eventhub.db import DbDep
 from eventhub.errors import Forbidden, Unauthorized
@@ -50,4 +51,16 @@ def require_roles(*roles: StaffRole):  # noqa: ANN201
 
 OptionalUser = Annotated[StaffUser | None, Depends(get_optional_user)]
 CurrentUser = Annotated[StaffUser, Depends(get_current_user)]
+
+
+def allowed_to(action: Action):  # noqa: ANN201
+    """Dependency factory: the current user if their role may do `action` (see permissions.py)."""
+
+    def check(user: CurrentUser) -> StaffUser:
+        return require(user, action)
+
+    return check
+
+
+EventEditor = Annotated[StaffUser, Depends(allowed_to(Action.edit_events))]
 

@@ -58,6 +58,11 @@ def user_for_token(db: Session, plain: str) -> StaffUser | None:
     return user if user and user.is_active else None
 
 
+def list_tokens(db: Session, user: StaffUser) -> list[ApiToken]:
+    """A user's tokens, newest first (only prefixes: the tokens themselves are not stored)."""
+    return list(db.exec(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
+
+
 def revoke_token(db: Session, token_id: int, user: StaffUser | None = None) -> ApiToken:
     token = db.get(ApiToken, token_id)
     if token is None or (user is not None and token.user_id != user.id):

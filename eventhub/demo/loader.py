@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from sqlmodel import Session, SQLModel, select
 
+from eventhub.directory.service import replace_rows
 from eventhub.models import (
     AgendaSession,
     Event,
@@ -66,15 +67,8 @@ class _Loader:
 
     def replace_children(self, current: list[Any], wanted: list[tuple], build: Any, key: Any) -> None:
         """Rebuild a child collection only when its content differs from what is wanted."""
-        if [key(c) for c in current] == wanted:
-            return
-        for child in list(current):
-            self.db.delete(child)
-        self.db.flush()
-        for i, item in enumerate(wanted):
-            self.db.add(build(i, item))
-        self.changed += 1
-        self.db.flush()
+        if replace_rows(self.db, current, wanted, key, build):
+            self.changed += 1
 
     # -- sections --
 

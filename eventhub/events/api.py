@@ -2,14 +2,37 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from eventhub.db import DbDep
+from eventhub.accounts.audit import event_history
+from eventhub.accounts.deps import CurrentUser, EventEditor
+from eventhub.accounts.permissions import Action, require
+from eventhub.db import DbDep, WriteDbDep
 from eventhub.deps import NowDep, PaginationDep, SettingsDep
 from eventhub.events.deps import EventDep, EventFiltersDep
-from eventhub.events.schemas import EventDetail, EventPublic
+from eventhub.events.editing import (
+    cancel_event,
+    create_event,
+    delete_event,
+    get_event_for_staff,
+    postpone_event,
+    publish_event,
+    set_event_organisations,
+    update_event_partly,
+)
+from eventhub.events.schemas import (
+    AuditEntry,
+    Cancel,
+    EventCreate,
+    EventDetail,
+    EventOrganisations,
+    EventPublic,
+    EventStaff,
+    EventUpdate,
+    Postpone,
+)
 from eventhub.events.service import list_events
-from eventhub.schemas import ERROR_RESPONSES, Page
+from eventhub.schemas import ERROR_RESPONSES, WRITE_RESPONSES, Page
 
 router = APIRouter(prefix="/events", tags=["events"], responses=ERROR_RESPONSES)
 
@@ -36,3 +59,93 @@ def api_get_event(
 ) -> EventDetail:
     """One event with its agenda, panels, organisations and press contacts, in the asked language."""
     return EventDetail.from_event(event, settings.base_url, with_translations=include == "translations")
+
+
+# --- writing (staff, Bearer token) ---
+
+
+def _staff_view(db: DbDep, slug: str, base_url: str) -> EventStaff:
+    return EventStaff.from_event(get_event_for_staff(db, slug), base_url)
+
+
+@router.post("", status_code=201, response_model=EventStaff, responses=WRITE_RESPONSES)
+def api_create_event(user: EventEditor, body: EventCreate, db: WriteDbDep, settings: SettingsDep) -> EventStaff:
+    """Create an event as a draft; an organiser's organisation becomes its organiser unless others are given."""
+    event = create_event(db, data=body, user=user)
+    db.commit()
+    return _staff_view(db, event.slug, settings.base_url)
+
+
+@router.patch("/{slug}", response_model=EventStaff, responses=WRITE_RESPONSES)
+def api_update_event(
+    user: EventEditor, event: EventDep, body: EventUpdate, db: WriteDbDep, settings: SettingsDep
+) -> EventStaff:
+    """Change the fields sent; moving the first day moves the agenda with it."""
+    update_event_partly(db, event=event, patch=body, user=user)
+    db.commit()
+    return _staff_view(db, event.slug, settings.base_url)
+
+
+@router.delete("/{slug}", status_code=204, responses=WRITE_RESPONSES)
+def api_delete_event(user: EventEditor, event: EventDep, db: WriteDbDep) -> Response:
+    """Delete a draft (public events are cancelled instead)."""
+    delete_event(db, event=event, user=user)
+    db.commit()
+    return Response(status_code=204)
+
+
+@router.put("/{slug}/organisations", response_model=EventStaff, responses=WRITE_RESPONSES)
+def api_set_event_organisations(
+    user: EventEditor, event: EventDep, body: EventOrganisations, db: WriteDbDep, settings: SettingsDep
+) -> EventStaff:
+    """Replace the organisations of the event and their roles (organiser, funder, participant...)."""
+    set_event_organisations(db, event=event, items=body.organisations, user=user)
+    db.commit()
+    return _staff_view(db, event.slug, settings.base_url)
+
+
+@router.post("/{slug}/publish", response_model=EventStaff, responses=WRITE_RESPONSES)
+def api_publish_event(
+    user: EventEditor, event: EventDep, db: WriteDbDep, now: NowDep, settings: SettingsDep
+) -> EventStaff:
+    """Publish a draft, or a postponed event at its new dates."""
+    publish_event(db, event=event, user=user, now=now)
+    db.commit()
+    return _staff_view(db, event.slug, settings.base_url)
+
+
+@router.post("/{slug}/postpone", response_model=EventStaff, responses=WRITE_RESPONSES)
+def api_postpone_event(
+    user: EventEditor, event: EventDep, body: Postpone, db: WriteDbDep, settings: SettingsDep
+) -> EventStaff:
+    """Move a public event to new dates (required); the agenda moves along, calendars get the change."""
+    postpone_event(db, event=event, data=body, user=user)
+    db.commit()
+    return _staff_view(db, event.slug, settings.base_url)
+
+
+@router.post("/{slug}/cancel", response_model=EventStaff, responses=WRITE_RESPONSES)
+def api_cancel_event(
+    user: EventEditor, event: EventDep, body: Cancel, db: WriteDbDep, now: NowDep, settings: SettingsDep
+) -> EventStaff:
+    """Cancel a public event with a reason shown on its page."""
+    cancel_event(db, event=event, data=body, user=user, now=now)
+    db.commit()
+    return _staff_view(db, event.slug, settings.base_url)
+
+
+@router.get("/{slug}/audit", response_model=list[AuditEntry], responses=WRITE_RESPONSES)
+def api_event_audit(user: CurrentUser, event: EventDep, db: DbDep) -> list[AuditEntry]:
+    """Who changed what in the event and its agenda, newest first (admins)."""
+    require(user, Action.read_audit)
+    return [
+        AuditEntry(
+            at=e.at,
+            user=u.email if u else None,
+            action=e.action,
+            entity_type=e.entity_type,
+            entity_id=e.entity_id,
+            changes=e.changes,
+        )  # fmt: skip
+        for e, u in event_history(db, event.id)
+    ]

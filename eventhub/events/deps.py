@@ -4,15 +4,25 @@ from typing import Annotated
 
 from fastapi import Depends, Path
 
+from eventhub.accounts.deps import OptionalUser
+from eventhub.accounts.permissions import can_view_event
 from eventhub.db import DbDep
+from eventhub.errors import NotFound
+from eventhub.events.editing import get_event_for_staff
 from eventhub.events.service import EventFilters, get_public_event
 from eventhub.models import Event
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,159}$"
 
 
-def get_event_or_404(db: DbDep, slug: Annotated[str, Path(max_length=160)]) -> Event:
-    return get_public_event(db, slug)
+def get_event_or_404(db: DbDep, user: OptionalUser, slug: Annotated[str, Path(max_length=160)]) -> Event:
+    """A public event; staff who may edit it also get it as a draft."""
+    if user is None:
+        return get_public_event(db, slug)
+    event = get_event_for_staff(db, slug)
+    if event is None or not can_view_event(db, user, event):
+        raise NotFound(f"Мероприятие «{slug}» не найдено")
+    return event
 
 
 def get_event_filters(

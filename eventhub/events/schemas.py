@@ -1,12 +1,15 @@
 """API shapes of events."""
 
 from datetime import datetime
+from typing import Annotated, Any
 
+from annotated_types import Interval, Len
 from pydantic import BaseModel, Field
 
 from eventhub.i18n import all_versions, content, current_language
-from eventhub.models import Event
+from eventhub.models import AgendaSession, Event, EventKind, EventRole, Language, Region, RegistrationMode
 from eventhub.schemas import OrganisationRef, ProjectRef, SeriesRef
+from eventhub.validation import Line, Maybe, Slug, TimeZone, Url, WriteModel, field, partial
 
 
 class Venue(BaseModel):
@@ -56,6 +59,7 @@ class EventPublic(BaseModel):
 
 
 class SpeakerPublic(BaseModel):
+    person: str = Field(description="the person's slug")
     name: str
     position: str | None
     organisation: str | None
@@ -68,6 +72,7 @@ class PanelPublic(BaseModel):
 
 
 class SessionPublic(BaseModel):
+    id: int
     position: int
     kind: str
     title: str
@@ -78,6 +83,36 @@ class SessionPublic(BaseModel):
     track: str | None
     speakers: list[SpeakerPublic]
     panel: PanelPublic | None
+
+    @classmethod
+    def from_session(cls, s: AgendaSession) -> "SessionPublic":
+        return cls(
+            id=s.id,
+            position=s.position,
+            kind=s.kind,
+            title=content(s, "title"),
+            description=content(s, "description"),
+            start_at=s.start_at,
+            end_at=s.end_at,
+            room=s.room,
+            track=s.track,
+            speakers=[
+                SpeakerPublic(
+                    person=sp.person.slug,
+                    name=sp.person.name,
+                    position=sp.person.position,
+                    organisation=_org_name(sp.person),
+                    role=sp.role,
+                )
+                for sp in s.speakers
+            ],
+            panel=PanelPublic(
+                guiding_questions=content(s.panel, "guiding_questions"),
+                expected_result=content(s.panel, "expected_result"),
+            )
+            if s.panel
+            else None,
+        )
 
 
 class PressContactPublic(BaseModel):
@@ -122,34 +157,7 @@ class EventDetail(EventPublic):
                 opens_at=event.registration_opens_at,
                 deadline_at=event.registration_deadline_at,
             ),
-            agenda=[
-                SessionPublic(
-                    position=s.position,
-                    kind=s.kind,
-                    title=content(s, "title"),
-                    description=content(s, "description"),
-                    start_at=s.start_at,
-                    end_at=s.end_at,
-                    room=s.room,
-                    track=s.track,
-                    speakers=[
-                        SpeakerPublic(
-                            name=sp.person.name,
-                            position=sp.person.position,
-                            organisation=_org_name(sp.person),
-                            role=sp.role,
-                        )
-                        for sp in s.speakers
-                    ],
-                    panel=PanelPublic(
-                        guiding_questions=content(s.panel, "guiding_questions"),
-                        expected_result=content(s.panel, "expected_result"),
-                    )
-                    if s.panel
-                    else None,
-                )
-                for s in event.sessions
-            ],
+            agenda=[SessionPublic.from_session(s) for s in event.sessions],
             press_contacts=[
                 PressContactPublic(
                     name=c.contact.name,
@@ -205,3 +213,114 @@ def _common(event: Event, base_url: str) -> dict:
             for eo in event.organisations
         ],
     )
+
+
+# --- writing (staff) ---
+
+WHEN_HINT = "в часовом поясе мероприятия, если пояс не указан"
+
+
+class EventOrganisationIn(WriteModel):
+    organisation: Slug = field(title="Организация", ref="organisations")
+    role: EventRole = field(EventRole.organiser, title="Роль")
+    note: Maybe(Line(500)) = field(None, title="Примечание")
+
+
+class EventCreate(WriteModel):
+    """A new event; it starts as a draft. Times without an offset are in the event's `timezone`."""
+
+    slug: Maybe(Slug) = field(None, title="Адрес (slug)", hint="латиницей; пусто — из названия", group="Основное")
+    kind: EventKind = field(title="Вид", group="Основное")
+    title: Line(400) = field(title="Название", group="Основное")
+    summary: Maybe(Line(2000)) = field(None, title="Кратко", widget="textarea", group="Основное")
+    goals: Annotated[list[Line(1000)], Len(0, 30)] = field(
+        [], title="Цели", widget="lines", hint="по одной в строке", group="Основное"
+    )
+    description: Maybe(Line(100_000)) = field(
+        None, title="Описание", widget="textarea", hint="Markdown", group="Основное"
+    )
+    start_at: datetime = field(title="Начало", hint=WHEN_HINT, group="Время")
+    end_at: datetime = field(title="Окончание", hint=WHEN_HINT, group="Время")
+    timezone: TimeZone = field("Asia/Bishkek", title="Часовой пояс", group="Время")
+    all_day: bool = field(
+        False, title="Весь день (время неизвестно)", hint="хранятся только даты", group="Время"
+    )
+    date_note: Maybe(Line(2000)) = field(None, title="Примечание к дате", group="Время")
+    venue_name: Maybe(Line(300)) = field(None, title="Площадка", hint="например: конференц-зал ИПР", group="Место")
+    venue_address: Maybe(Line(400)) = field(None, title="Адрес", group="Место")
+    city: Maybe(Line(120)) = field(None, title="Город или село", group="Место")
+    venue_region: Maybe(Region) = field(None, title="Область", group="Место")
+    latitude: Maybe(Annotated[float, Interval(ge=-90, le=90)]) = field(None, title="Широта", group="Место")
+    longitude: Maybe(Annotated[float, Interval(ge=-180, le=180)]) = field(None, title="Долгота", group="Место")
+    online_url: Maybe(Url) = field(None, title="Ссылка на онлайн-трансляцию", group="Место")
+    languages: Annotated[list[Language], Len(1, 3)] = field([Language.ru], title="Языки", group="Охват")
+    regions: Annotated[list[Region], Len(0, 10)] = field([], title="Регионы", group="Охват")
+    project: Maybe(Slug) = field(None, title="Проект", ref="projects", group="Охват")
+    series: Maybe(Slug) = field(None, title="Серия", ref="series", group="Охват")
+    series_edition: Maybe(Line(40)) = field(
+        None, title="Выпуск серии", hint="пусто — год начала", group="Охват"
+    )
+    participants_count: Maybe(Annotated[int, Interval(ge=0, le=1_000_000)]) = field(
+        None, title="Число участников", group="Охват"
+    )
+    participants_note: Maybe(Line(2000)) = field(None, title="Кто участвует", widget="textarea", group="Охват")
+    registration_mode: RegistrationMode = field(RegistrationMode.closed, title="Регистрация", group="Регистрация")
+    capacity: Maybe(Annotated[int, Interval(ge=0, le=1_000_000)]) = field(None, title="Мест", group="Регистрация")
+    registration_opens_at: Maybe(datetime) = field(None, title="Регистрация открывается", group="Регистрация")
+    registration_deadline_at: Maybe(datetime) = field(None, title="Регистрация до", group="Регистрация")
+    press_contacts: Annotated[list[Slug], Len(0, 20)] = field(
+        [], title="Контакты для прессы", ref="press-contacts", group="Пресса"
+    )
+    organisations: Annotated[list[EventOrganisationIn], Len(0, 200)] | None = field(
+        None, title="Организации и их роли", hint="пусто при создании — ваша организация организатором"
+    )
+
+
+EventUpdate = partial(EventCreate, "EventUpdate")
+
+
+class EventOrganisations(WriteModel):
+    organisations: Annotated[list[EventOrganisationIn], Len(0, 200)] = field(title="Организации и их роли")
+
+
+class Postpone(WriteModel):
+    start_at: datetime = field(title="Новое начало", hint=WHEN_HINT)
+    end_at: datetime = field(title="Новое окончание", hint=WHEN_HINT)
+    note: Maybe(Line(2000)) = field(None, title="Сообщение для участников", widget="textarea")
+
+
+class Cancel(WriteModel):
+    reason: Line(2000) = field(title="Причина отмены", widget="textarea")
+
+
+class EventStaff(EventDetail):
+    """An event as staff see it after a change."""
+
+    id: int
+    sequence: int = Field(description="iCalendar SEQUENCE: grows when time, place or status changes")
+    status_note: str | None
+    published_at: datetime | None
+    cancelled_at: datetime | None
+    updated_at: datetime
+
+    @classmethod
+    def from_event(cls, event: Event, base_url: str) -> "EventStaff":
+        detail = EventDetail.from_event(event, base_url)
+        return cls(
+            **detail.model_dump(),
+            id=event.id,
+            sequence=event.sequence,
+            status_note=event.status_note,
+            published_at=event.published_at,
+            cancelled_at=event.cancelled_at,
+            updated_at=event.updated_at,
+        )
+
+
+class AuditEntry(BaseModel):
+    at: datetime
+    user: str | None = Field(description="e-mail of who made the change")
+    action: str
+    entity_type: str
+    entity_id: int | None
+    changes: dict[str, Any] = Field(description="field -> [before, after]")

@@ -64,8 +64,8 @@ def _list_options():  # noqa: ANN202
     )
 
 
-def _filtered(filters: EventFilters, now: datetime) -> sa.Select:
-    query = select(Event).where(Event.status.in_(PUBLIC_EVENT_STATUSES))
+def _filtered(filters: EventFilters, now: datetime, statuses: tuple[str, ...] = PUBLIC_EVENT_STATUSES) -> sa.Select:
+    query = select(Event).where(Event.status.in_(statuses))
     if filters.kind:
         query = query.where(Event.kind == filters.kind)
     if filters.region:

@@ -11,7 +11,8 @@ from sqlmodel import select
 
 from eventhub import labels
 from eventhub.accounts.csrf import CsrfDep
-from eventhub.accounts.deps import require_roles
+from eventhub.accounts.permissions import Action, require
+from eventhub.admin.deps import AdminUser
 from eventhub.db import DbDep
 from eventhub.deps import NowDep, SettingsDep
 from eventhub.errors import Conflict, Invalid
@@ -33,7 +34,12 @@ from eventhub.templating import templates
 from eventhub.text import markdown_to_html
 
 router = APIRouter(prefix="/admin/press", default_response_class=HTMLResponse, include_in_schema=False)
-Writer = Annotated[StaffUser, Depends(require_roles(StaffRole.press_officer, StaffRole.organiser))]
+def _writer(user: AdminUser) -> StaffUser:
+    """Signed in (else the login page) and allowed to write releases (else 403)."""
+    return require(user, Action.write_releases)
+
+
+Writer = Annotated[StaffUser, Depends(_writer)]
 ReleaseId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 ACTIONS_NEW = ("preview", "save", "schedule", "publish")
 ACTIONS_EDIT = (*ACTIONS_NEW, "unpublish")

@@ -5,10 +5,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
-from eventhub.accounts.deps import OptionalUser, require_roles
+from eventhub.accounts.deps import OptionalUser, allowed_to
+from eventhub.accounts.permissions import Action, can
 from eventhub.db import DbDep
 from eventhub.deps import NowDep, PaginationDep, SettingsDep
-from eventhub.models import StaffRole, StaffUser
+from eventhub.models import StaffUser
 from eventhub.press.deps import ReleaseFiltersDep
 from eventhub.press.schemas import PressReleaseDetail, PressReleasePublic, PressReleaseStaff, PressReleaseWrite
 from eventhub.press.service import (
@@ -22,8 +23,7 @@ from eventhub.press.service import (
 from eventhub.schemas import ERROR_RESPONSES, ErrorResponse, Page
 
 router = APIRouter(prefix="/press-releases", tags=["press"], responses=ERROR_RESPONSES)
-WRITERS = (StaffRole.press_officer, StaffRole.organiser)
-Writer = Annotated[StaffUser, Depends(require_roles(*WRITERS))]
+Writer = Annotated[StaffUser, Depends(allowed_to(Action.write_releases))]
 SlugPath = Annotated[str, Path(max_length=160)]
 WRITE_ERRORS = {
     401: {"model": ErrorResponse, "description": "No or invalid token"},
@@ -33,7 +33,7 @@ WRITE_ERRORS = {
 
 
 def _may_write(user: StaffUser | None) -> bool:
-    return user is not None and (user.role == StaffRole.admin or user.role in WRITERS)
+    return can(user, Action.write_releases)
 
 
 @router.get("", response_model=Page[PressReleasePublic])

@@ -126,7 +126,8 @@ def test_new_contact_written_with_the_release(client, db, clock, login_as) -> No
 
 
 def test_admin_pages_need_the_role_and_the_csrf_token(client, db, clock, login_as) -> None:  # noqa: ANN001
-    assert client.get("/admin/press").status_code == 401
+    anonymous = client.get("/admin/press", follow_redirects=False)
+    assert (anonymous.status_code, anonymous.headers["location"]) == (303, "/admin/login?next=/admin/press")
     login_as("checkin")
     assert client.get("/admin/press").status_code == 403
     _, csrf = login_as("organiser")

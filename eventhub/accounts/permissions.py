@@ -1,0 +1,133 @@
+"""Who may do what: the one place the write API, the admin pages and the services ask.
+
+| role          | events                                                    | directory*        | press contacts, releases | check-in |
+| ------------- | --------------------------------------------------------- | ----------------- | ------------------------ | -------- |
+| admin         | every event                                               | create/edit/delete | yes                     | yes      |
+| organiser     | events where one of their organisations is (co-)organiser | create/edit       | releases only            | own events |
+| press officer | read public ones                                          | no                | yes                      | no       |
+| check-in      | read public ones                                          | no                | no                       | yes      |
+
+*directory: organisations, projects, series, people.
+Drafts are visible only to those who may edit them; to everyone else they do not exist (404).
+"""
+
+import enum
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from eventhub.accounts.service import organisation_ids
+from eventhub.errors import Forbidden, Invalid, NotFound, Unauthorized
+from eventhub.models import PUBLIC_EVENT_STATUSES, Event, EventOrganisation, EventRole, StaffRole, StaffUser
+
+MANAGING_ROLES = (EventRole.organiser, EventRole.co_organiser)
+
+
+class Action(enum.StrEnum):
+    edit_events = "edit_events"  # create events for one's organisations, edit them
+    edit_directory = "edit_directory"  # create and change organisations, projects, series, people
+    delete_directory = "delete_directory"
+    edit_press = "edit_press"  # press contacts (and releases)
+    write_releases = "write_releases"  # press releases: press officers and organisers
+    check_in = "check_in"
+    read_audit = "read_audit"
+
+
+GRANTS: dict[str, frozenset[Action]] = {
+    StaffRole.admin: frozenset(Action),
+    StaffRole.organiser: frozenset({Action.edit_events, Action.edit_directory, Action.check_in, Action.write_releases}),
+    StaffRole.press_officer: frozenset({Action.edit_press, Action.write_releases}),
+    StaffRole.checkin: frozenset({Action.check_in}),
+}
+
+
+def can(user: StaffUser | None, action: Action) -> bool:
+    return user is not None and user.is_active and action in GRANTS.get(user.role, frozenset())
+
+
+def require(user: StaffUser | None, action: Action) -> StaffUser:
+    """The user, if they may do `action`: 401 for nobody, 403 for a role without it."""
+    if user is None:
+        raise Unauthorized("Нужна авторизация")
+    if not can(user, action):
+        raise Forbidden("Недостаточно прав")
+    return user
+
+
+def can_edit_press(user: StaffUser | None) -> bool:
+    """Press releases and press contacts."""
+    return can(user, Action.edit_press)
+
+
+def managed_organisations(db: Session, user: StaffUser) -> set[int] | None:
+    """Organisations whose events the user runs; None means every organisation (admin)."""
+    if user.role == StaffRole.admin:
+        return None
+    return organisation_ids(db, user) if can(user, Action.edit_events) else set()
+
+
+def can_edit_event(db: Session, user: StaffUser | None, event: Event) -> bool:
+    if not can(user, Action.edit_events):
+        return False
+    managed = managed_organisations(db, user)
+    if managed is None:
+        return True
+    return bool(managed & _managing_organisations(db, event))
+
+
+def can_view_event(db: Session, user: StaffUser | None, event: Event) -> bool:
+    return event.status in PUBLIC_EVENT_STATUSES or can_edit_event(db, user, event)
+
+
+def can_check_in(db: Session, user: StaffUser | None, event: Event) -> bool:
+    if user is not None and user.role == StaffRole.checkin:
+        return can(user, Action.check_in)
+    return can(user, Action.check_in) and can_edit_event(db, user, event)
+
+
+def require_event_edit(db: Session, user: StaffUser | None, event: Event) -> StaffUser:
+    """The user, if they may change `event`; a draft they may not edit is a 404, not a 403."""
+    require(user, Action.edit_events)
+    if not can_edit_event(db, user, event):
+        if event.status not in PUBLIC_EVENT_STATUSES:
+            raise NotFound(f"Мероприятие «{event.slug}» не найдено")
+        raise Forbidden("Это мероприятие ведут другие организации")
+    return user
+
+
+def require_managing_organisations(db: Session, user: StaffUser, organisation_roles: list[tuple[int, str]]) -> None:
+    """An organiser must stay among the (co-)organisers of what they create or change."""
+    managed = managed_organisations(db, user)
+    if managed is None:
+        return
+    if not any(org_id in managed and role in MANAGING_ROLES for org_id, role in organisation_roles):
+        raise Invalid(
+            "Среди организаторов нет вашей организации",
+            fields={"organisations": "укажите свою организацию организатором или соорганизатором"},
+        )
+
+
+def editable_events_clause(db: Session, user: StaffUser) -> sa.ColumnElement[bool]:
+    """A WHERE clause: the events `user` may edit (for the admin lists)."""
+    managed = managed_organisations(db, user)
+    if managed is None:
+        return sa.true()
+    if not managed:
+        return sa.false()
+    return Event.id.in_(
+        select(EventOrganisation.event_id).where(
+            EventOrganisation.organisation_id.in_(managed), EventOrganisation.role.in_(MANAGING_ROLES)
+        )
+    )
+
+
+def _managing_organisations(db: Session, event: Event) -> set[int]:
+    if event.id is None:
+        return set()
+    return set(
+        db.exec(
+            select(EventOrganisation.organisation_id).where(
+                EventOrganisation.event_id == event.id, EventOrganisation.role.in_(MANAGING_ROLES)
+            )
+        )
+    )

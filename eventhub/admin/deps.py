@@ -1,0 +1,39 @@
+"""What every admin page needs: the signed-in user (or a trip to the login page), rendering, flashes."""
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.exceptions import HTTPException
+
+from eventhub.accounts.deps import OptionalUser
+from eventhub.accounts.permissions import GRANTS
+from eventhub.models import StaffUser
+from eventhub.templating import templates
+
+
+def get_admin_user(request: Request, user: OptionalUser) -> StaffUser:
+    """The signed-in staff user; anyone else is sent to the login page and back."""
+    if user is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise HTTPException(303, "Нужно войти", headers={"Location": f"/admin/login?next={quote(target)}"})
+    return user
+
+
+AdminUser = Annotated[StaffUser, Depends(get_admin_user)]
+
+
+def render(
+    request: Request, template: str, user: StaffUser | None, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    """An admin page; `perms` lets templates show only what the user may do."""
+    perms = {str(a) for a in GRANTS.get(user.role, ())} if user else set()
+    context = {"user": user, "perms": perms, "errors": {}, "flash": request.session.pop("flash", None)} | context
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def done(request: Request, url: str, message: str) -> RedirectResponse:
+    """After a successful post: say so on the next page (303, so reloading does not post again)."""
+    request.session["flash"] = message
+    return RedirectResponse(url, status_code=303)

@@ -1,0 +1,337 @@
+"""Admin pages of events: list, editor, organisations, agenda, publish / postpone / cancel."""
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import select
+
+from eventhub.accounts.audit import event_history
+from eventhub.accounts.csrf import CsrfDep
+from eventhub.accounts.permissions import Action, can, managed_organisations, require, require_event_edit
+from eventhub.admin.deps import AdminUser, done, render
+from eventhub.admin.forms import Form, ref_choices, save
+from eventhub.agenda.schemas import SessionCreate
+from eventhub.agenda.service import (
+    create_session,
+    delete_session,
+    get_session,
+    move_session,
+    session_input,
+    update_session,
+)
+from eventhub.db import DbDep, WriteDbDep
+from eventhub.deps import NowDep, SettingsDep
+from eventhub.errors import Conflict, Invalid, NotFound
+from eventhub.events.deps import EventFiltersDep
+from eventhub.events.editing import (
+    cancel_event,
+    create_event,
+    delete_event,
+    event_input,
+    get_event_for_staff,
+    list_editable_events,
+    postpone_event,
+    publish_event,
+    set_event_organisations,
+    update_event,
+)
+from eventhub.events.schemas import Cancel, EventCreate, EventOrganisations, Postpone
+from eventhub.models import Event, EventRole, EventStatus, Organisation, StaffUser
+from eventhub.validation import WriteModel, validate
+
+router = APIRouter(prefix="/admin/events", default_response_class=HTMLResponse, include_in_schema=False)
+EVENT_FORM = Form(EventCreate, exclude=("organisations",))
+SESSION_FORM = Form(SessionCreate)
+PER_PAGE = 30
+BLANK_ROWS = 3
+
+
+def _event(db: DbDep, slug: str, user: StaffUser) -> Event:
+    """An event the user may edit (another organisation's draft is not found)."""
+    event = get_event_for_staff(db, slug)
+    if event is None:
+        raise NotFound(f"Мероприятие «{slug}» не найдено")
+    require_event_edit(db, user, event)
+    return event
+
+
+def _my_organisations(db: DbDep, user: StaffUser) -> list[tuple[str, str]]:
+    managed = managed_organisations(db, user)
+    query = select(Organisation).order_by(Organisation.name).limit(2000)
+    if managed is not None:
+        query = query.where(Organisation.id.in_(managed))
+    return [(o.slug, f"{o.short_name} — {o.name}" if o.short_name else o.name) for o in db.exec(query)]
+
+
+@router.get("")
+def events_list(
+    request: Request, db: DbDep, user: AdminUser, filters: EventFiltersDep, now: NowDep, status: str = "", page: int = 1
+) -> HTMLResponse:
+    """The events the user may edit, with filters and their status."""
+    require(user, Action.edit_events)
+    page = max(1, min(page, 10_000))
+    rows, total = list_editable_events(
+        db, user, filters, status=status or None, now=now, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
+    )
+    return render(
+        request, "admin/events.html", user, events=rows, total=total, filters=filters, status=status, page=page,
+        pages=max(1, -(-total // PER_PAGE)), statuses=list(EventStatus), now=now,
+    )  # fmt: skip
+
+
+def _event_page(
+    request: Request, db: DbDep, user: StaffUser, event: Event | None, values: dict, errors: dict, status: int = 200
+) -> HTMLResponse:
+    history = event_history(db, event.id) if event is not None and can(user, Action.read_audit) else []
+    return render(
+        request, "admin/event_form.html", user, status_code=status, event=event, form=EVENT_FORM, values=values,
+        errors=errors, choices=ref_choices(db, EVENT_FORM.refs()), organisers=_my_organisations(db, user),
+        history=history,
+    )  # fmt: skip
+
+
+@router.get("/new")
+def event_new(request: Request, db: DbDep, user: AdminUser, settings: SettingsDep) -> HTMLResponse:
+    require(user, Action.edit_events)
+    values = EVENT_FORM.values({"timezone": settings.timezone, "languages": ["ru"], "registration_mode": "closed"})
+    return _event_page(request, db, user, None, values, {})
+
+
+@router.post("/new")
+async def event_create(request: Request, db: WriteDbDep, user: AdminUser, _: CsrfDep) -> HTMLResponse:
+    require(user, Action.edit_events)
+    organiser = (await request.form()).get("organiser") or None
+    return await save(
+        request, db, EVENT_FORM, lambda data: create_event(db, data=data, user=user),
+        extra={"organisations": [{"organisation": organiser, "role": "organiser"}] if organiser else None},
+        again=lambda typed, errors: _event_page(request, db, user, None, typed | {"organiser": organiser or ""}, errors, 422),
+        then=lambda event: (f"/admin/events/{event.slug}/agenda", "Черновик создан. Теперь можно составить программу."),
+    )  # fmt: skip
+
+
+@router.get("/{slug}")
+def event_edit(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLResponse:
+    event = _event(db, slug, user)
+    return _event_page(request, db, user, event, EVENT_FORM.values(event_input(db, event), event.timezone), {})
+
+
+@router.post("/{slug}")
+async def event_update(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep) -> HTMLResponse:
+    event = _event(db, slug, user)
+    return await save(
+        request, db, EVENT_FORM, lambda data: update_event(db, event=event, data=data, user=user),
+        again=lambda typed, errors: _event_page(request, db, user, _event(db, slug, user), typed, errors, 422),
+        then=lambda saved: (f"/admin/events/{saved.slug}", "Сохранено"),
+    )  # fmt: skip
+
+
+@router.post("/{slug}/delete")
+def event_delete(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep) -> HTMLResponse:
+    event = _event(db, slug, user)
+    try:
+        delete_event(db, event=event, user=user)
+    except Conflict as exc:
+        db.rollback()
+        return done(request, f"/admin/events/{slug}", exc.message)
+    db.commit()
+    return done(request, "/admin/events", "Черновик удалён")
+
+
+# --- organisations and their roles ---
+
+
+def _organisations_page(
+    request: Request, db: DbDep, user: StaffUser, event: Event, rows: list[dict], errors: dict, status: int = 200
+) -> HTMLResponse:
+    rows = rows + [{"organisation": "", "role": "", "note": ""}] * BLANK_ROWS
+    return render(
+        request, "admin/event_organisations.html", user, status_code=status, event=event, rows=rows, errors=errors,
+        organisations=ref_choices(db, {"organisations"})["organisations"], roles=list(EventRole),
+    )  # fmt: skip
+
+
+@router.get("/{slug}/organisations")
+def organisations_edit(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLResponse:
+    event = _event(db, slug, user)
+    return _organisations_page(request, db, user, event, event_input(db, event)["organisations"], {})
+
+
+@router.post("/{slug}/organisations")
+async def organisations_update(
+    request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep
+) -> HTMLResponse:
+    """Replace the list: rows with an organisation chosen and not marked for removal."""
+    event = _event(db, slug, user)
+    form = await request.form()
+    rows, kept = [], []  # every posted row (to show again), and the indexes of those kept
+    for i in range(min(int(form.get("rows") or 0) if str(form.get("rows") or "").isdigit() else 0, 300)):
+        row = {k: str(form.get(f"{k}-{i}") or "").strip() for k in ("organisation", "role", "note")}
+        rows.append(row)
+        if row["organisation"] and f"remove-{i}" not in form:
+            kept.append(i)
+    items = [{k: v or None for k, v in rows[i].items()} for i in kept]
+    try:
+        body = validate(EventOrganisations, {"organisations": items})
+        set_event_organisations(db, event=event, items=body.organisations, user=user)
+    except Invalid as exc:
+        db.rollback()
+        errors = {}
+        for key, message in exc.fields.items():
+            parts = key.split(".")
+            row = kept[int(parts[1])] if len(parts) > 1 and parts[1].isdigit() else None
+            errors[f"row-{row}" if row is not None else "__all__"] = message
+        return _organisations_page(request, db, user, _event(db, slug, user), rows, errors, status=422)
+    db.commit()
+    return done(request, f"/admin/events/{slug}/organisations", "Организации сохранены")
+
+
+# --- agenda ---
+
+
+@router.get("/{slug}/agenda")
+def agenda(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLResponse:
+    event = _event(db, slug, user)
+    return render(request, "admin/agenda.html", user, event=event)
+
+
+def _session_page(
+    request: Request,
+    db: DbDep,
+    user: StaffUser,
+    event: Event,
+    session: Any,
+    values: dict,
+    errors: dict,
+    status: int = 200,
+) -> HTMLResponse:
+    return render(
+        request, "admin/session_form.html", user, status_code=status, event=event, session=session, form=SESSION_FORM,
+        values=values, errors=errors, choices=ref_choices(db, SESSION_FORM.refs()),
+    )  # fmt: skip
+
+
+@router.get("/{slug}/sessions/new")
+def session_new(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLResponse:
+    event = _event(db, slug, user)
+    last = event.sessions[-1] if event.sessions else None
+    start = (last.end_at or last.start_at) if last else event.start_at
+    values = SESSION_FORM.values({"start_at": None if event.all_day else start}, event.timezone)
+    return _session_page(request, db, user, event, None, values, {})
+
+
+@router.post("/{slug}/sessions/new")
+async def session_create(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep) -> HTMLResponse:
+    event = _event(db, slug, user)
+    return await save(
+        request, db, SESSION_FORM, lambda data: create_session(db, event=event, data=data, user=user),
+        again=lambda typed, errors: _session_page(request, db, user, _event(db, slug, user), None, typed, errors, 422),
+        then=lambda _: (f"/admin/events/{slug}/agenda", "Сессия добавлена"),
+    )  # fmt: skip
+
+
+@router.get("/{slug}/sessions/{session_id}")
+def session_edit(request: Request, db: DbDep, user: AdminUser, slug: str, session_id: int) -> HTMLResponse:
+    event = _event(db, slug, user)
+    session = get_session(event, session_id)
+    return _session_page(
+        request, db, user, event, session, SESSION_FORM.values(session_input(session), event.timezone), {}
+    )
+
+
+@router.post("/{slug}/sessions/{session_id}")
+async def session_update(
+    request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _: CsrfDep
+) -> HTMLResponse:
+    event = _event(db, slug, user)
+    session = get_session(event, session_id)
+
+    def again(typed: dict, errors: dict) -> HTMLResponse:
+        event = _event(db, slug, user)
+        return _session_page(request, db, user, event, get_session(event, session_id), typed, errors, 422)
+
+    return await save(
+        request, db, SESSION_FORM, lambda data: update_session(db, event=event, session=session, data=data, user=user),
+        again=again, then=lambda _: (f"/admin/events/{slug}/agenda", "Сессия сохранена"),
+    )  # fmt: skip
+
+
+@router.post("/{slug}/sessions/{session_id}/delete")
+def session_delete(
+    request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _: CsrfDep
+) -> HTMLResponse:
+    event = _event(db, slug, user)
+    delete_session(db, event=event, session=get_session(event, session_id), user=user)
+    db.commit()
+    return done(request, f"/admin/events/{slug}/agenda", "Сессия удалена")
+
+
+@router.post("/{slug}/sessions/{session_id}/move")
+async def session_move(
+    request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _: CsrfDep
+) -> HTMLResponse:
+    event = _event(db, slug, user)
+    step = -1 if (await request.form()).get("direction") == "up" else 1
+    move_session(db, event=event, session=get_session(event, session_id), step=step, user=user)
+    db.commit()
+    return done(request, f"/admin/events/{slug}/agenda#session-{session_id}", "Порядок изменён")
+
+
+# --- publish, postpone, cancel: a confirmation page each ---
+
+
+class Confirm(WriteModel):
+    """Nothing to fill in: the button is the confirmation."""
+
+
+ACTIONS: dict[str, tuple[str, str, Form, Callable[..., Any], Callable[[Event], dict]]] = {
+    "publish": (
+        "Опубликовать", "Мероприятие появится на сайте, в API и в календарях.", Form(Confirm),
+        lambda db, event, data, user, now: publish_event(db, event=event, user=user, now=now),
+        lambda event: {},
+    ),
+    "postpone": (
+        "Перенести", "Укажите новые даты. Программа сдвинется вместе с мероприятием, подписчики календарей получат изменение.",
+        Form(Postpone),
+        lambda db, event, data, user, now: postpone_event(db, event=event, data=data, user=user),
+        lambda event: {"start_at": event.start_at, "end_at": event.end_at},
+    ),
+    "cancel": (
+        "Отменить", "Мероприятие останется на сайте с пометкой «Отменено» и причиной.", Form(Cancel),
+        lambda db, event, data, user, now: cancel_event(db, event=event, data=data, user=user, now=now),
+        lambda event: {},
+    ),
+}  # fmt: skip
+
+
+def _action_routes(name: str) -> None:
+    title, text, form, act, initial = ACTIONS[name]
+
+    def page(
+        request: Request, user: StaffUser, event: Event, values: dict, errors: dict, status: int = 200
+    ) -> HTMLResponse:
+        return render(
+            request, "admin/confirm.html", user, status_code=status, event=event, action=name, title=title, text=text,
+            form=form, values=values, errors=errors, choices={},
+        )  # fmt: skip
+
+    @router.get(f"/{{slug}}/{name}", name=f"event_{name}_confirm")
+    def confirm(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLResponse:
+        event = _event(db, slug, user)
+        return page(request, user, event, form.values(initial(event), event.timezone), {})
+
+    @router.post(f"/{{slug}}/{name}", name=f"event_{name}")
+    async def perform(
+        request: Request, db: WriteDbDep, user: AdminUser, slug: str, now: NowDep, _: CsrfDep
+    ) -> HTMLResponse:
+        event = _event(db, slug, user)
+        return await save(
+            request, db, form, lambda data: act(db, event, data, user, now),
+            again=lambda typed, errors: page(request, user, _event(db, slug, user), typed, errors, 422),
+            then=lambda _: (f"/admin/events/{slug}", f"Готово: {title.lower()}"),
+        )  # fmt: skip
+
+
+for _name in ACTIONS:
+    _action_routes(_name)

@@ -1,0 +1,99 @@
+"""Admin pages: login, logout, the dashboard; the editors live in events.py and directory.py."""
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from eventhub.accounts.csrf import CsrfDep
+from eventhub.accounts.deps import SESSION_USER_KEY, OptionalUser
+from eventhub.accounts.permissions import Action, can
+from eventhub.accounts.ratelimit import clear_failures, record_failure, retry_after
+from eventhub.accounts.service import authenticate
+from eventhub.admin import directory, events
+from eventhub.admin.deps import AdminUser, done, render
+from eventhub.db import DbDep, WriteDbDep
+from eventhub.deps import NowDep
+from eventhub.events.editing import list_editable_events
+from eventhub.events.service import EventFilters
+from eventhub.models import EventStatus
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+
+def _safe_next(target: object) -> str:
+    """Only our own admin pages are a place to return to after login (no open redirect)."""
+    target = target if isinstance(target, str) else ""
+    ok = target.startswith("/admin") and not target.startswith("/admin/login") and "\\" not in target
+    return target if ok and "//" not in target else "/admin"
+
+
+@router.get("/admin/login")
+def login_page(request: Request, user: OptionalUser, next: str = "/admin") -> HTMLResponse:  # noqa: A002
+    if user is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "admin/login.html", None, next=_safe_next(next), email="")
+
+
+@router.post("/admin/login")
+async def login(request: Request, db: WriteDbDep, now: NowDep, _: CsrfDep) -> HTMLResponse:
+    """Sign in; failures are counted per e-mail and address in the database (all workers share it)."""
+    form = await request.form()
+    # NUL cannot be stored (PostgreSQL) and is in no real address: drop it before counting attempts.
+    email = str(form.get("email") or "").replace("\x00", "")[:254]
+    password = str(form.get("password") or "")[:1024]
+    target = _safe_next(form.get("next"))
+    ip = request.client.host if request.client else "unknown"
+    wait = retry_after(db, email=email, ip=ip, now=now)
+    if wait is not None:
+        minutes = -(-wait // 60)
+        response = render(
+            request, "admin/login.html", None, status_code=429, next=target, email=email,
+            error=f"Слишком много неудачных попыток входа. Попробуйте снова через {minutes} мин.",
+        )  # fmt: skip
+        response.headers["Retry-After"] = str(wait)
+        return response
+    user = authenticate(db, email, password)
+    if user is None:
+        record_failure(db, email=email, ip=ip, now=now)
+        db.commit()
+        return render(
+            request,
+            "admin/login.html",
+            None,
+            status_code=401,
+            next=target,
+            email=email,
+            error="Неверный e-mail или пароль",
+        )
+    clear_failures(db, email=email, ip=ip)
+    user.last_login_at = now
+    db.commit()
+    request.session.clear()  # a fresh session (and CSRF token) for the signed-in user
+    request.session[SESSION_USER_KEY] = user.id
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/admin/logout")
+def logout(request: Request, _: CsrfDep) -> RedirectResponse:
+    request.session.clear()
+    return done(request, "/admin/login", "Вы вышли")
+
+
+@router.get("/admin")
+def dashboard(request: Request, db: DbDep, user: AdminUser, now: NowDep) -> HTMLResponse:
+    """What the user may do, and their events: drafts, upcoming, recently changed."""
+    counts, upcoming = {}, []
+    if can(user, Action.edit_events):
+        for status in EventStatus:
+            counts[status.value] = list_editable_events(db, user, EventFilters(), status=status, now=now, limit=1)[1]
+        upcoming, _ = list_editable_events(db, user, EventFilters(when="upcoming"), status=None, now=now, limit=10)
+        upcoming.sort(key=lambda e: e.start_at)
+    return render(
+        request, "admin/dashboard.html", user, counts=counts, upcoming=upcoming, soon=now + timedelta(days=30)
+    )
+
+
+router.include_router(events.router)
+for _router in directory.routers():
+    router.include_router(_router)

@@ -1,0 +1,202 @@
+"""Changing an event's agenda: sessions, their order, speakers and panels.
+
+Sessions stay inside the event's days and never overlap in one room; every change
+touches the event's `updated_at` and is audited against the event."""
+
+from datetime import timedelta
+from typing import Any
+
+from sqlmodel import Session, delete
+
+from eventhub.accounts import audit
+from eventhub.accounts.permissions import require_event_edit
+from eventhub.agenda.schemas import SessionCreate
+from eventhub.db import lock_for_update
+from eventhub.directory.service import resolve
+from eventhub.errors import Invalid, NotFound
+from eventhub.events.editing import aware, event_days, touch
+from eventhub.models import AgendaSession, Event, Panel, SessionKind, SessionSpeaker, SpeakerRole, StaffUser
+from eventhub.validation import merged
+
+PEOPLE_FIELDS = {
+    "speakers": SpeakerRole.speaker,
+    "moderators": SpeakerRole.moderator,
+    "panellists": SpeakerRole.panellist,
+}
+SCALAR_FIELDS = ("kind", "title", "description", "start_at", "end_at", "room", "track")
+
+
+def get_session(event: Event, session_id: int) -> AgendaSession:
+    """A session of this event (another event's session is not found here)."""
+    for s in event.sessions:
+        if s.id == session_id:
+            return s
+    raise NotFound(f"Сессия {session_id} не найдена в программе «{event.title}»")
+
+
+def session_input(session: AgendaSession) -> dict[str, Any]:
+    """A stored session in the shape of SessionCreate."""
+    data: dict[str, Any] = {name: getattr(session, name) for name in SCALAR_FIELDS}
+    for name, role in PEOPLE_FIELDS.items():
+        data[name] = [sp.person.slug for sp in session.speakers if sp.role == role]
+    panel = session.panel
+    data["guiding_questions"] = list(panel.guiding_questions) if panel else []
+    data["expected_result"] = panel.expected_result if panel else None
+    return data
+
+
+def _same_room(a: str | None, b: str | None) -> bool:
+    return bool(a and b and a.strip().casefold() == b.strip().casefold())
+
+
+def _prepare(db: Session, event: Event, data: SessionCreate, own: AgendaSession | None) -> tuple[dict, dict]:
+    """Column values and people of a session; every field error before any write."""
+    tz = event.timezone
+    values = data.model_dump(include=set(SCALAR_FIELDS))
+    start, end = values["start_at"], values["end_at"] = aware(data.start_at, tz), aware(data.end_at, tz)
+    errors: dict[str, str] = {}
+    if end and not start:
+        errors["start_at"] = "укажите начало, раз указано окончание"
+    elif start and end and end <= start:
+        errors["end_at"] = "окончание должно быть позже начала"
+    lo, hi = event_days(event.start_at, event.end_at, tz)
+    days = f"{lo:%d.%m.%Y}–{hi - timedelta(days=1):%d.%m.%Y}"
+    for name, value in (("start_at", start), ("end_at", end)):
+        if value and not lo <= value <= hi and name not in errors:
+            errors[name] = f"вне дней мероприятия ({days})"
+    if start and not errors:
+        for other in event.sessions:
+            if other is own or not other.start_at or not _same_room(other.room, data.room):
+                continue
+            other_end = other.end_at or other.start_at
+            if other.start_at == start or (other.start_at < (end or start) and start < other_end):
+                errors["room"] = f"в зале «{data.room}» в это время уже идёт «{other.title}»"
+                break
+    if errors:
+        raise Invalid("Неверные данные сессии", fields=errors)
+    people = {name: resolve(db, "people", getattr(data, name), name) for name in PEOPLE_FIELDS}
+    return values, people
+
+
+def _write_people_and_panel(db: Session, session: AgendaSession, data: SessionCreate, people: dict) -> None:
+    db.exec(delete(SessionSpeaker).where(SessionSpeaker.session_id == session.id))
+    position = 0
+    for name, role in PEOPLE_FIELDS.items():
+        for person in people[name]:
+            db.add(SessionSpeaker(session_id=session.id, person_id=person.id, role=role, position=position))
+            position += 1
+    wants_panel = data.kind == SessionKind.panel or bool(data.guiding_questions or data.expected_result)
+    panel = session.panel
+    if wants_panel and panel is None:
+        db.add(
+            Panel(session_id=session.id, guiding_questions=data.guiding_questions, expected_result=data.expected_result)
+        )
+    elif wants_panel:
+        panel.guiding_questions, panel.expected_result = list(data.guiding_questions), data.expected_result
+    elif panel is not None:
+        db.delete(panel)
+    db.flush()
+    db.refresh(session, ["speakers", "panel"])
+
+
+def _renumber(sessions: list[AgendaSession]) -> None:
+    for i, s in enumerate(sessions):
+        s.position = i
+
+
+def _locked(db: Session, event: Event, user: StaffUser | None) -> None:
+    require_event_edit(db, user, event)
+    lock_for_update(db, Event.__table__, event.id)
+
+
+def _done(
+    db: Session, event: Event, user: StaffUser | None, action: str, session: AgendaSession, changes: dict
+) -> None:
+    touch(event)
+    audit.record(db, user=user, action=action, entity=session, event_id=event.id, changes=changes)
+    db.flush()
+
+
+def create_session(db: Session, *, event: Event, data: SessionCreate, user: StaffUser | None) -> AgendaSession:
+    """Add a session; with a start time it goes after the sessions that start no later."""
+    _locked(db, event, user)
+    values, people = _prepare(db, event, data, None)
+    session = AgendaSession(event_id=event.id, **values)
+    db.add(session)
+    db.flush()
+    _write_people_and_panel(db, session, data, people)
+    ordered = [s for s in event.sessions if s is not session]
+    start = session.start_at
+    index = next((i for i, s in enumerate(ordered) if start and s.start_at and s.start_at > start), len(ordered))
+    ordered.insert(index, session)
+    _renumber(ordered)
+    db.expire(event, ["sessions"])
+    _done(db, event, user, "create", session, audit.diff({}, session_input(session)))
+    return session
+
+
+def update_session(
+    db: Session, *, event: Event, session: AgendaSession, data: SessionCreate, user: StaffUser | None
+) -> AgendaSession:
+    """Change a session to `data` (a whole body)."""
+    _locked(db, event, user)
+    before = session_input(session)
+    values, people = _prepare(db, event, data, session)
+    audit.apply_changes(session, values)
+    _write_people_and_panel(db, session, data, people)
+    changes = audit.diff(before, session_input(session))
+    if changes:
+        _done(db, event, user, "update", session, changes)
+    return session
+
+
+def update_session_partly(
+    db: Session, *, event: Event, session: AgendaSession, patch: Any, user: StaffUser | None
+) -> AgendaSession:
+    """PATCH: the sent fields over the stored ones, validated as a whole."""
+    require_event_edit(db, user, event)
+    data = merged(SessionCreate, session_input(session), patch)
+    return update_session(db, event=event, session=session, data=data, user=user)
+
+
+def delete_session(db: Session, *, event: Event, session: AgendaSession, user: StaffUser | None) -> None:
+    _locked(db, event, user)
+    changes = audit.diff(session_input(session), {})
+    remaining = [s for s in event.sessions if s is not session]
+    db.delete(session)
+    _renumber(remaining)
+    db.flush()
+    db.expire(event, ["sessions"])
+    _done(db, event, user, "delete", session, changes)
+
+
+def reorder_sessions(db: Session, *, event: Event, ids: list[int], user: StaffUser | None) -> list[AgendaSession]:
+    """Put the sessions in the order of `ids`, which must name each session of the event once."""
+    _locked(db, event, user)
+    by_id = {s.id: s for s in event.sessions}
+    if sorted(ids) != sorted(by_id):
+        foreign = [i for i in ids if i not in by_id]
+        hint = (
+            f"не из этой программы: {', '.join(map(str, foreign))}" if foreign else "нужна каждая сессия ровно один раз"
+        )
+        raise Invalid("Неверный порядок", fields={"ids": hint})
+    before = [s.id for s in event.sessions]
+    _renumber([by_id[i] for i in ids])
+    db.flush()
+    db.expire(event, ["sessions"])
+    if before != ids:
+        touch(event)
+        audit.record(
+            db, user=user, action="reorder", entity=event, event_id=event.id, changes={"sessions": [before, ids]}
+        )
+        db.flush()
+    return list(event.sessions)
+
+
+def move_session(db: Session, *, event: Event, session: AgendaSession, step: int, user: StaffUser | None) -> None:
+    """One place up (step -1) or down (+1): what the agenda page's arrows do."""
+    ids = [s.id for s in event.sessions]
+    i = ids.index(session.id)
+    j = min(max(i + step, 0), len(ids) - 1)
+    ids[i], ids[j] = ids[j], ids[i]
+    reorder_sessions(db, event=event, ids=ids, user=user)

@@ -1,0 +1,110 @@
+"""The kinds of directory entries, each described once for its API and admin pages."""
+
+from typing import Any
+
+from sqlmodel import Session, delete
+
+from eventhub.accounts.permissions import Action
+from eventhub.directory.schemas import OrganisationCreate, PersonCreate, PressContactCreate, ProjectCreate, SeriesCreate
+from eventhub.directory.service import Children, Directory
+from eventhub.models import (
+    EventSeries,
+    Organisation,
+    Person,
+    PressContact,
+    Project,
+    ProjectOrganisation,
+    ProjectRegion,
+    ProjectRole,
+)
+
+PROJECT_ROLES = {
+    "funders": ProjectRole.funder,
+    "implementers": ProjectRole.implementer,
+    "partners": ProjectRole.partner,
+}
+
+
+def _years(first: str, last: str):  # noqa: ANN202
+    def check(data: Any) -> dict[str, str]:
+        a, b = getattr(data, first), getattr(data, last)
+        return {last: "не раньше первого года"} if a and b and b < a else {}
+
+    return check
+
+
+def _read_project_children(db: Session, project: Project) -> dict[str, Any]:
+    db.refresh(project, ["organisations", "regions"])
+    out: dict[str, Any] = {"regions": sorted(r.region for r in project.regions)}
+    for name, role in PROJECT_ROLES.items():
+        out[name] = [po.organisation.slug for po in project.organisations if po.role == role]
+    return out
+
+
+def _write_project_children(db: Session, project: Project, values: dict[str, Any]) -> None:
+    db.exec(delete(ProjectOrganisation).where(ProjectOrganisation.project_id == project.id))
+    db.exec(delete(ProjectRegion).where(ProjectRegion.project_id == project.id))
+    position = 0
+    for name, role in PROJECT_ROLES.items():
+        for org in values[name]:
+            db.add(ProjectOrganisation(project_id=project.id, organisation_id=org.id, role=role, position=position))
+            position += 1
+    for region in dict.fromkeys(values["regions"]):
+        db.add(ProjectRegion(project_id=project.id, region=region))
+
+
+ORGANISATIONS = Directory(
+    key="organisations",
+    model=Organisation,
+    create=OrganisationCreate,
+    title="Организации",
+    new_title="Новая организация",
+    label="name",
+    columns=("short_name", "kind"),
+    search=("short_name", "name"),
+)
+PROJECTS = Directory(
+    key="projects",
+    model=Project,
+    create=ProjectCreate,
+    title="Проекты",
+    new_title="Новый проект",
+    label="name",
+    columns=("short_name", "start_year", "end_year"),
+    children=Children(tuple(["regions", *PROJECT_ROLES]), _read_project_children, _write_project_children),
+    check=_years("start_year", "end_year"),
+)
+SERIES = Directory(
+    key="series",
+    model=EventSeries,
+    create=SeriesCreate,
+    title="Серии мероприятий",
+    new_title="Новая серия",
+    label="title",
+    columns=("first_year", "last_year"),
+    check=_years("first_year", "last_year"),
+)
+PEOPLE = Directory(
+    key="people",
+    model=Person,
+    create=PersonCreate,
+    title="Люди",
+    new_title="Новый человек",
+    label="name",
+    columns=("position",),
+    public=False,
+    private_fields=("email", "phone"),
+)
+PRESS_CONTACTS = Directory(
+    key="press-contacts",
+    model=PressContact,
+    create=PressContactCreate,
+    title="Контакты для прессы",
+    new_title="Новый контакт для прессы",
+    label="name",
+    columns=("role", "phones"),
+    action=Action.edit_press,
+    delete_action=Action.edit_press,
+)
+
+DIRECTORIES = {d.key: d for d in (ORGANISATIONS, PROJECTS, SERIES, PEOPLE, PRESS_CONTACTS)}

@@ -1,0 +1,201 @@
+"""Building blocks of request models: constrained types and Russian field-level messages.
+
+Every write model (API bodies and admin forms alike) is made of these, so a field is
+checked the same way wherever it comes from, and `field_errors` turns any pydantic
+error list into `{field: message}` for the JSON error body or the form."""
+
+from collections.abc import Iterable
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+)
+
+from eventhub.errors import Invalid
+from eventhub.text import InvalidPhone, normalise_phone
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class WriteModel(BaseModel):
+    """Base of every request body: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def field(
+    default: Any = ...,
+    *,
+    title: str,
+    hint: str | None = None,
+    ref: str | None = None,
+    widget: str | None = None,
+    group: str | None = None,
+    **kw: Any,
+) -> Any:
+    """A documented field; `ref` (what a slug points to), `widget` and `group` guide the admin forms."""
+    extra = {f"x-{k}": v for k, v in (("ref", ref), ("widget", widget), ("group", group)) if v}
+    return Field(default, title=title, description=hint, json_schema_extra=extra or None, **kw)
+
+
+def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
+    """`model` with every field optional: the body of a PATCH, merged over the stored values."""
+    fields = {}
+    for fname, info in model.model_fields.items():
+        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        fields[fname] = (
+            annotation | None,
+            Field(None, title=info.title, description=info.description, json_schema_extra=info.json_schema_extra),
+        )
+    doc = f"Fields to change in {model.__name__}; omitted fields keep their values."
+    return create_model(name, __base__=WriteModel, __doc__=doc, **fields)
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("недопустимый символ (NUL)")
+    return value
+
+
+def Line(max_length: int) -> Any:  # noqa: N802  (a type factory, used like a type)
+    """Non-empty text, stripped, at most `max_length` characters."""
+    return Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length), AfterValidator(_no_nul)
+    ]
+
+
+def Maybe(type_: Any) -> Any:  # noqa: N802
+    """An optional value where a blank string means "none"."""
+    return Annotated[type_ | None, BeforeValidator(_blank_to_none)]
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value or "\x00" in value:
+        raise ValueError("нужен адрес, начинающийся с http:// или https://")
+    return value
+
+
+def _phone(value: str) -> str:
+    try:
+        return normalise_phone(value)
+    except InvalidPhone as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _email(value: str) -> str:
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValueError("неверный адрес электронной почты") from None
+
+
+def _time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"неизвестный часовой пояс: {value} (пример: Asia/Bishkek)") from None
+    return value
+
+
+Slug = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120, pattern=SLUG_PATTERN)]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_http_url)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(_phone)]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email)]
+TimeZone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64), AfterValidator(_time_zone)]
+
+_MESSAGES = {
+    "missing": "обязательное поле",
+    "extra_forbidden": "неизвестное поле",
+    "string_too_long": "не длиннее {max_length} символов",
+    "too_long": "не больше {max_length} элементов",
+    "too_short": "не меньше {min_length} элементов",
+    "string_pattern_mismatch": "только строчные латинские буквы, цифры и дефис",
+    "string_type": "нужна строка",
+    "int_type": "нужно целое число",
+    "int_parsing": "нужно целое число",
+    "int_from_float": "нужно целое число",
+    "float_type": "нужно число",
+    "float_parsing": "нужно число",
+    "bool_type": "нужно да или нет (true/false)",
+    "bool_parsing": "нужно да или нет (true/false)",
+    "datetime_type": "нужны дата и время, например 2024-09-13T10:00",
+    "datetime_parsing": "нужны дата и время, например 2024-09-13T10:00",
+    "datetime_from_date_parsing": "нужны дата и время, например 2024-09-13T10:00",
+    "list_type": "нужен список",
+    "dict_type": "нужен объект",
+    "model_type": "нужен объект",
+    "model_attributes_type": "нужен объект",
+    "greater_than_equal": "не меньше {ge}",
+    "greater_than": "больше {gt}",
+    "less_than_equal": "не больше {le}",
+    "less_than": "меньше {lt}",
+    "enum": "допустимые значения: {expected}",
+    "literal_error": "допустимые значения: {expected}",
+    "json_invalid": "тело запроса — не JSON: {error}",
+}
+
+
+def field_message(err: dict[str, Any]) -> str:
+    """One pydantic error in Russian."""
+    kind, ctx = err.get("type", ""), err.get("ctx") or {}
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        return "выберите хотя бы одно значение"
+    if kind == "string_too_short":
+        return "не может быть пустым" if ctx.get("min_length") == 1 else f"не короче {ctx.get('min_length')} символов"
+    if err.get("input", ...) is None and kind not in ("value_error", "missing"):
+        return "обязательное поле"
+    if kind in ("value_error", "assertion_error"):
+        return str(ctx.get("error", err.get("msg", "неверное значение")))
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return err.get("msg", "неверное значение")
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError):
+        return err.get("msg", "неверное значение")
+
+
+def field_name(loc: Iterable[Any]) -> str:
+    """('body', 'organisations', 0, 'role') -> 'organisations.0.role'."""
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form")]
+    return ".".join(parts)
+
+
+def field_errors(errors: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """{field: message} of a pydantic error list; the first message of a field wins."""
+    fields: dict[str, str] = {}
+    for err in errors:
+        loc = err.get("loc", ())
+        name = (
+            "body" if err.get("type") == "json_invalid" else field_name(loc) or ("body" if "body" in loc else "request")
+        )
+        fields.setdefault(name, field_message(err))
+    return fields
+
+
+def validate(model: type[BaseModel], data: dict[str, Any]) -> Any:
+    """`model` from `data`, or Invalid with a Russian message per field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise Invalid("Неверные данные", fields=field_errors(exc.errors())) from None
+
+
+def merged(model: type[BaseModel], stored: dict[str, Any], patch: BaseModel) -> Any:
+    """A PATCH: the fields sent over the stored ones, validated as a whole by the create model."""
+    return validate(model, stored | patch.model_dump(exclude_unset=True))

@@ -1,0 +1,308 @@
+"""Every write endpoint and every admin page, tried by every role and by nobody.
+
+Each case builds what it acts on (an event of the organiser's own organisation, a fresh
+directory entry...) and sends a valid request; allowed roles must succeed, others must be
+refused: 401 from the API and a trip to the login page for nobody, 403 for a role
+without the right. A guard test fails when a route is added without a case here."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.routing import _IncludedRouter
+
+from eventhub.admin.events import EVENT_FORM, SESSION_FORM
+from eventhub.admin.forms import Form
+from eventhub.agenda.service import session_input
+from eventhub.directory.service import input_of
+from eventhub.directory.specs import DIRECTORIES
+from eventhub.events.editing import event_input
+from eventhub.main import create_app
+from eventhub.models import EventSeries, Organisation
+from tests.admin.posting import as_post
+from tests.factories import (
+    add_organisation_role,
+    make_event,
+    make_organisation,
+    make_person,
+    make_press_contact,
+    make_project,
+    make_release,
+    make_session,
+)
+
+ROLES = ("anonymous", "admin", "organiser", "press_officer", "checkin")
+EVENTS = {"admin", "organiser"}
+DIRECTORY = {"admin", "organiser"}
+ADMIN = {"admin"}
+PRESS = {"admin", "press_officer"}
+RELEASES = {"admin", "press_officer", "organiser"}
+STAFF = {"admin", "organiser", "press_officer", "checkin"}
+START = datetime(2030, 5, 14, 4, 0, tzinfo=UTC)  # 10:00 in Bishkek
+
+
+@dataclass
+class World:
+    db: Any
+    org: Organisation  # the organiser's organisation
+
+    def event(self, status: str = "draft") -> Any:
+        event = make_event(self.db, status=status, start_at=START, end_at=START + timedelta(hours=8))
+        add_organisation_role(self.db, event, self.org, "organiser")
+        return event
+
+    def session(self, status: str = "draft") -> tuple[Any, Any]:
+        event = self.event(status)
+        return event, make_session(self.db, event, start_at=START, end_at=START + timedelta(hours=1), room="A")
+
+    def entry(self, key: str) -> Any:
+        makers = {
+            "organisations": make_organisation,
+            "projects": make_project,
+            "people": make_person,
+            "press-contacts": make_press_contact,
+            "series": _make_series,
+        }
+        return makers[key](self.db)
+
+
+def _make_series(db: Any) -> EventSeries:
+    n = datetime.now().microsecond
+    series = EventSeries(slug=f"series-{n}", title=f"Серия {n}")
+    db.add(series)
+    db.flush()
+    return series
+
+
+@dataclass
+class Case:
+    method: str
+    path: str  # a route's path template
+    allowed: set[str]
+    make: Callable[[World], tuple[dict[str, Any], Any]]  # -> (path params, body: JSON for the API, form for pages)
+
+
+def _event_case(method: str, path: str, status: str = "draft", body: Callable | None = None) -> Case:
+    def make(w: World) -> tuple[dict, Any]:
+        event = w.event(status)
+        return {"slug": event.slug}, body(w, event) if body else None
+
+    return Case(method, path, EVENTS, make)
+
+
+def _session_case(method: str, path: str, body: Callable | None = None) -> Case:
+    def make(w: World) -> tuple[dict, Any]:
+        event, session = w.session()
+        return {"slug": event.slug, "session_id": session.id}, body(w, event, session) if body else None
+
+    return Case(method, path, EVENTS, make)
+
+
+def _form_values(form: Form, data: dict, tz: str = "Asia/Bishkek") -> dict:
+    return as_post(form.values(data, tz))
+
+
+NEW_EVENT = {"kind": "forum", "title": "Новый форум", "start_at": "2030-06-01T10:00", "end_at": "2030-06-01T17:00"}
+NEW_SESSION = {"title": "Новая сессия", "start_at": "2030-05-14T12:00", "end_at": "2030-05-14T13:00", "room": "B"}
+POSTPONE = {"start_at": "2030-05-21T10:00", "end_at": "2030-05-21T18:00"}
+
+CASES = [
+    # --- API: events ---
+    Case("POST", "/api/v1/events", EVENTS, lambda w: ({}, NEW_EVENT)),
+    _event_case("PATCH", "/api/v1/events/{slug}", body=lambda w, e: {"title": "Другое название"}),
+    _event_case("DELETE", "/api/v1/events/{slug}"),
+    _event_case(
+        "PUT",
+        "/api/v1/events/{slug}/organisations",
+        body=lambda w, e: {"organisations": [{"organisation": w.org.slug, "role": "organiser"}]},
+    ),  # fmt: skip
+    _event_case("POST", "/api/v1/events/{slug}/publish"),
+    _event_case("POST", "/api/v1/events/{slug}/postpone", "published", body=lambda w, e: POSTPONE),
+    _event_case("POST", "/api/v1/events/{slug}/cancel", "published", body=lambda w, e: {"reason": "Причина"}),
+    Case("GET", "/api/v1/events/{slug}/audit", ADMIN, lambda w: ({"slug": w.event("published").slug}, None)),
+    # --- API: agenda ---
+    _event_case("POST", "/api/v1/events/{slug}/sessions", body=lambda w, e: NEW_SESSION),
+    _session_case("PATCH", "/api/v1/events/{slug}/sessions/{session_id}", body=lambda w, e, s: {"title": "Иначе"}),
+    _session_case("DELETE", "/api/v1/events/{slug}/sessions/{session_id}"),
+    Case(
+        "PUT",
+        "/api/v1/events/{slug}/sessions/order",
+        EVENTS,
+        lambda w: (lambda e, s: ({"slug": e.slug}, {"ids": [s.id]}))(*w.session()),
+    ),  # fmt: skip
+    # --- admin pages: events ---
+    Case("GET", "/admin", STAFF, lambda w: ({}, None)),
+    Case("GET", "/admin/events", EVENTS, lambda w: ({}, None)),
+    Case("GET", "/admin/events/new", EVENTS, lambda w: ({}, None)),
+    Case(
+        "POST",
+        "/admin/events/new",
+        EVENTS,
+        lambda w: (
+            {},
+            _form_values(
+                EVENT_FORM,
+                {**NEW_EVENT, "timezone": "Asia/Bishkek", "languages": ["ru"], "registration_mode": "closed"},
+            )
+            | {"organiser": w.org.slug},
+        ),
+    ),  # fmt: skip
+    _event_case("GET", "/admin/events/{slug}"),
+    _event_case("POST", "/admin/events/{slug}", body=lambda w, e: _form_values(EVENT_FORM, event_input(w.db, e))),
+    _event_case("POST", "/admin/events/{slug}/delete", body=lambda w, e: {}),
+    _event_case("GET", "/admin/events/{slug}/organisations"),
+    _event_case(
+        "POST",
+        "/admin/events/{slug}/organisations",
+        body=lambda w, e: {"rows": "1", "organisation-0": w.org.slug, "role-0": "organiser"},
+    ),  # fmt: skip
+    _event_case("GET", "/admin/events/{slug}/agenda"),
+    _event_case("GET", "/admin/events/{slug}/sessions/new"),
+    _event_case("POST", "/admin/events/{slug}/sessions/new", body=lambda w, e: _form_values(SESSION_FORM, NEW_SESSION)),
+    _session_case("GET", "/admin/events/{slug}/sessions/{session_id}"),
+    _session_case(
+        "POST",
+        "/admin/events/{slug}/sessions/{session_id}",
+        body=lambda w, e, s: _form_values(SESSION_FORM, session_input(s), e.timezone),
+    ),  # fmt: skip
+    _session_case("POST", "/admin/events/{slug}/sessions/{session_id}/delete", body=lambda w, e, s: {}),
+    _session_case("POST", "/admin/events/{slug}/sessions/{session_id}/move", body=lambda w, e, s: {"direction": "up"}),
+    _event_case("GET", "/admin/events/{slug}/publish"),
+    _event_case("POST", "/admin/events/{slug}/publish", body=lambda w, e: {}),
+    _event_case("GET", "/admin/events/{slug}/postpone", "published"),
+    _event_case("POST", "/admin/events/{slug}/postpone", "published", body=lambda w, e: POSTPONE),
+    _event_case("GET", "/admin/events/{slug}/cancel", "published"),
+    _event_case("POST", "/admin/events/{slug}/cancel", "published", body=lambda w, e: {"reason": "Причина"}),
+]
+
+
+def _directory_cases(key: str) -> list[Case]:
+    spec = DIRECTORIES[key]
+    edit, delete = (
+        {"edit_directory": DIRECTORY, "edit_press": PRESS}[spec.action],
+        (ADMIN if spec.delete_action == "delete_directory" else PRESS),
+    )
+    label = "title" if key == "series" else "name"
+    form = Form(spec.create)
+
+    def entry(body: Callable | None = None) -> Callable:
+        def make(w: World) -> tuple[dict, Any]:
+            obj = w.entry(key)
+            return {"slug": obj.slug}, body(w, obj) if body else None
+
+        return make
+
+    cases = [
+        Case("POST", f"/api/v1/{key}", edit, lambda w: ({}, {label: "Новая запись"})),
+        Case("PATCH", f"/api/v1/{key}/{{slug}}", edit, entry(lambda w, o: {label: "Другое имя"})),
+        Case("DELETE", f"/api/v1/{key}/{{slug}}", delete, entry()),
+        Case("GET", f"/admin/{key}", edit, lambda w: ({}, None)),
+        Case("GET", f"/admin/{key}/new", edit, lambda w: ({}, None)),
+        Case("POST", f"/admin/{key}/new", edit, lambda w: ({}, {label: "Новая запись"})),
+        Case("GET", f"/admin/{key}/{{slug}}", edit, entry()),
+        Case("POST", f"/admin/{key}/{{slug}}", edit, entry(lambda w, o: _form_values(form, input_of(w.db, spec, o)))),
+        Case("POST", f"/admin/{key}/{{slug}}/delete", delete, entry(lambda w, o: {})),
+    ]
+    if key == "people":  # staff-only reads (contacts of people are private)
+        cases += [
+            Case("GET", "/api/v1/people", DIRECTORY, lambda w: ({}, None)),
+            Case("GET", "/api/v1/people/{slug}", DIRECTORY, entry()),
+        ]
+    return cases
+
+
+for _key in DIRECTORIES:
+    CASES += _directory_cases(_key)
+
+
+def _release_case(method: str, path: str, body: Callable | None = None) -> Case:
+    def make(w: World) -> tuple[dict, Any]:
+        release = make_release(w.db, status="draft", published_at=None)
+        return {"slug": release.slug, "release_id": release.id}, body(w, release) if body else None
+
+    return Case(method, path, RELEASES, make)
+
+
+NEW_RELEASE = {"type": "press_release", "title": "Новый пресс-релиз", "body": "Текст", "language": "ru"}
+CASES += [
+    Case("POST", "/api/v1/press-releases", RELEASES, lambda w: ({}, NEW_RELEASE)),
+    _release_case("PATCH", "/api/v1/press-releases/{slug}", body=lambda w, r: {"title": "Иначе"}),
+    _release_case("DELETE", "/api/v1/press-releases/{slug}"),
+    Case("GET", "/admin/press", RELEASES, lambda w: ({}, None)),
+    Case("GET", "/admin/press/new", RELEASES, lambda w: ({}, None)),
+    Case("POST", "/admin/press/new", RELEASES, lambda w: ({}, NEW_RELEASE | {"action": "save"})),
+    Case("GET", "/admin/press/accreditation", RELEASES, lambda w: ({}, None)),
+    _release_case("GET", "/admin/press/{release_id}"),
+    _release_case("POST", "/admin/press/{release_id}", body=lambda w, r: {**NEW_RELEASE, "title": "Иначе", "action": "save"}),
+    _release_case("POST", "/admin/press/{release_id}/delete", body=lambda w, r: {"confirm": "yes"}),
+]
+
+# Routes everyone may use, tested elsewhere (login) or read-only public data.
+PUBLIC = {
+    ("GET", "/admin/login"), ("POST", "/admin/login"), ("POST", "/admin/logout"),
+    ("GET", "/api/v1/series"), ("GET", "/api/v1/series/{slug}"),
+    ("GET", "/api/v1/press-contacts"), ("GET", "/api/v1/press-contacts/{slug}"),
+}  # fmt: skip
+
+
+def _routes(app) -> set[tuple[str, str]]:  # noqa: ANN001
+    """(method, path) of every route, however deeply its router is included."""
+    out = set()
+
+    def walk(routes) -> None:  # noqa: ANN001
+        for r in routes:
+            for ctx in r.effective_route_contexts() if isinstance(r, _IncludedRouter) else [r]:
+                for method in getattr(ctx, "methods", None) or ():
+                    out.add((method, ctx.path))
+
+    walk(app.routes)
+    return out
+
+
+def test_every_write_endpoint_and_admin_page_has_a_case(settings) -> None:  # noqa: ANN001
+    app = create_app(settings)  # a fresh one: other tests add routes of their own to the shared app
+    guarded = {
+        (m, p)
+        for m, p in _routes(app)
+        if m != "HEAD"
+        and (
+            p.startswith("/admin") or (p.startswith("/api/") and (m != "GET" or p.endswith("/audit") or "/people" in p))
+        )
+    }
+    assert guarded - PUBLIC == {(c.method, c.path) for c in CASES}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_may_do_exactly_what_it_is_allowed(role, client, db, login_as, bearer_as) -> None:  # noqa: ANN001
+    org = make_organisation(db)
+    db.commit()
+    headers, csrf = {}, None
+    if role != "anonymous":
+        user, csrf = login_as(role, (org.slug,) if role == "organiser" else ())
+        headers = bearer_as(user=user)
+    world = World(db, org)
+    wrong = []
+    for case in CASES:
+        params, body = case.make(world)
+        db.commit()
+        url = case.path.format(**params)
+        api = url.startswith("/api/")
+        kwargs: dict[str, Any] = {"headers": headers if api else {}, "follow_redirects": False}
+        if body is not None or case.method != "GET":
+            kwargs["json" if api else "data"] = body if api else (body or {}) | {"csrf_token": csrf or ""}
+        response = client.request(case.method, url, **kwargs)
+        if role in case.allowed:
+            ok = response.status_code in (200, 201, 204) if api or case.method == "GET" else response.status_code == 303
+        elif role == "anonymous":
+            ok = (
+                response.status_code == 401
+                if api
+                else (response.status_code == 303 and response.headers["location"].startswith("/admin/login"))
+            )
+        else:
+            ok = response.status_code == 403
+        if not ok:
+            wrong.append(f"{case.method} {url}: {response.status_code} {response.text[:300]}")
+    assert wrong == []

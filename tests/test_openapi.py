@@ -1,0 +1,67 @@
+"""/openapi.json documents the write API: request and response models, the bearer scheme."""
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def spec(settings) -> dict:  # noqa: ANN001
+    from fastapi.testclient import TestClient
+
+    from eventhub.main import create_app
+
+    app = create_app(settings)
+    with TestClient(app) as client:
+        body = client.get("/openapi.json").json()
+    app.state.engine.dispose()
+    return body
+
+
+def _ref(content: dict) -> str:
+    schema = content["application/json"]["schema"]
+    return (schema.get("$ref") or schema.get("items", {}).get("$ref", "")).rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "request_model", "status", "response_model"),
+    [
+        ("post", "/api/v1/events", "EventCreate", "201", "EventStaff"),
+        ("patch", "/api/v1/events/{slug}", "EventUpdate", "200", "EventStaff"),
+        ("put", "/api/v1/events/{slug}/organisations", "EventOrganisations", "200", "EventStaff"),
+        ("post", "/api/v1/events/{slug}/postpone", "Postpone", "200", "EventStaff"),
+        ("post", "/api/v1/events/{slug}/cancel", "Cancel", "200", "EventStaff"),
+        ("post", "/api/v1/events/{slug}/sessions", "SessionCreate", "201", "SessionPublic"),
+        ("patch", "/api/v1/events/{slug}/sessions/{session_id}", "SessionUpdate", "200", "SessionPublic"),
+        ("put", "/api/v1/events/{slug}/sessions/order", "SessionOrder", "200", "SessionPublic"),
+        ("post", "/api/v1/organisations", "OrganisationCreate", "201", "OrganisationOut"),
+        ("patch", "/api/v1/projects/{slug}", "ProjectUpdate", "200", "ProjectOut"),
+        ("post", "/api/v1/series", "SeriesCreate", "201", "SeriesOut"),
+        ("post", "/api/v1/people", "PersonCreate", "201", "PersonOut"),
+        ("patch", "/api/v1/press-contacts/{slug}", "PressContactUpdate", "200", "PressContactOut"),
+    ],
+)
+def test_write_operations_document_their_models_errors_and_security(
+    spec, method, path, request_model, status, response_model
+) -> None:  # noqa: ANN001
+    operation = spec["paths"][path][method]
+    assert _ref(operation["requestBody"]["content"]) == request_model
+    assert _ref(operation["responses"][status]["content"]) == response_model
+    assert {"401", "403", "422"} <= set(operation["responses"])
+    assert _ref(operation["responses"]["422"]["content"]) == "ErrorResponse"
+    assert operation["security"] == [{"HTTPBearer": []}]
+    assert operation.get("description") or operation.get("summary")
+
+
+def test_the_bearer_scheme_and_strict_request_models(spec) -> None:  # noqa: ANN001
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["HTTPBearer"]["type"] == "http" and schemes["HTTPBearer"]["scheme"] == "bearer"
+    schemas = spec["components"]["schemas"]
+    create = schemas["EventCreate"]
+    assert create["additionalProperties"] is False
+    assert set(create["required"]) == {"kind", "title", "start_at", "end_at"}
+    assert create["properties"]["title"]["maxLength"] == 400
+    assert create["properties"]["project"]["x-ref"] == "projects"
+    assert schemas["PressContactCreate"]["properties"]["phones"]["maxItems"] == 5
+    delete = spec["paths"]["/api/v1/events/{slug}"]["delete"]
+    assert "204" in delete["responses"] and delete["security"] == [{"HTTPBearer": []}]
+    publish = spec["paths"]["/api/v1/events/{slug}/publish"]["post"]
+    assert "requestBody" not in publish and _ref(publish["responses"]["200"]["content"]) == "EventStaff"
