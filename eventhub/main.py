@@ -13,6 +13,7 @@ from eventhub import ROOT, __version__
 from eventhub.config import Settings, get_settings
 from eventhub.db import make_engine
 from eventhub.errors import DomainError
+from eventhub.i18n import N_, _, reset_language, set_language
 from eventhub.middleware import LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
 from eventhub.events import api as events_api
 from eventhub.events import pages as events_pages
@@ -28,11 +29,11 @@ from eventhub.templating import templates
 
 log = logging.getLogger("eventhub")
 
-HTTP_MESSAGES = {
-    400: "Неверный запрос",
-    404: "Страница не найдена",
-    405: "Метод не поддерживается",
-    422: "Неверные данные",
+HTTP_MESSAGES = {  # translated where shown, in the language of the request
+    400: N_("Неверный запрос"),
+    404: N_("Страница не найдена"),
+    405: N_("Метод не поддерживается"),
+    422: N_("Неверные данные"),
 }
 
 
@@ -82,11 +83,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.base_url.startswith("https://"),
     )
-    app.add_middleware(LanguageMiddleware, default=settings.default_language)
     app.add_middleware(SecurityHeaders, hsts=settings.base_url.startswith("https://"))
     app.add_middleware(
         LimitBodySize, max_bytes=settings.max_body_bytes, upload_max_bytes=settings.max_upload_bytes, upload_paths=("/import",)
     )
+    app.add_middleware(LanguageMiddleware, default=settings.default_language)  # outside LimitBodySize: its 413 is translated
     app.add_middleware(RejectNulBytes)
     app.add_middleware(CompressionMiddleware)  # outermost: compresses every answer, errors too
     return app
@@ -115,12 +116,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         for err in exc.errors():
             loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]
             fields[".".join(loc) or "request"] = err.get("msg", "invalid")
-        return _error_response(request, 422, "invalid", "Неверные параметры запроса", fields)
+        return _error_response(request, 422, "invalid", _("Неверные параметры запроса"), fields)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) and exc.status_code not in HTTP_MESSAGES else None
-        message = message or HTTP_MESSAGES.get(exc.status_code, "Ошибка")
+        message = message or _(HTTP_MESSAGES.get(exc.status_code, N_("Ошибка")))
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         response = _error_response(request, exc.status_code, code, message)
         if exc.headers:
@@ -130,7 +131,12 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _error_response(request, 500, "internal_error", "Внутренняя ошибка сервера")
+        # This handler runs outside LanguageMiddleware: answer in the language it chose.
+        token = set_language(getattr(request.state, "lang", request.app.state.settings.default_language))
+        try:
+            return _error_response(request, 500, "internal_error", _("Внутренняя ошибка сервера"))
+        finally:
+            reset_language(token)
 
 
 def app_factory() -> FastAPI:

@@ -8,6 +8,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from eventhub.accounts.service import user_for_token
 from eventhub.db import DbDep
 from eventhub.errors import Forbidden, Unauthorized
+from eventhub.i18n import _
 from eventhub.models import StaffRole, StaffUser
 
 bearer = HTTPBearer(auto_error=False, description="API token from `eventhub token create EMAIL`")
@@ -22,7 +23,7 @@ def get_optional_user(
     if credentials is not None:
         user = user_for_token(db, credentials.credentials)
         if user is None:
-            raise Unauthorized("Недействительный или отозванный токен")
+            raise Unauthorized(_("Недействительный или отозванный токен"))
         return user
     user_id = request.session.get(SESSION_USER_KEY) if "session" in request.scope else None
     if user_id is None:
@@ -33,7 +34,7 @@ def get_optional_user(
 
 def get_current_user(user: Annotated[StaffUser | None, Depends(get_optional_user)]) -> StaffUser:
     if user is None:
-        raise Unauthorized("Нужна авторизация")
+        raise Unauthorized(_("Нужна авторизация"))
     return user
 
 
@@ -42,7 +43,7 @@ def require_roles(*roles: StaffRole):  # noqa: ANN201
 
     def check(user: Annotated[StaffUser, Depends(get_current_user)]) -> StaffUser:
         if user.role != StaffRole.admin and user.role not in roles:
-            raise Forbidden("Недостаточно прав")
+            raise Forbidden(_("Недостаточно прав"))
         return user
 
     return check
