@@ -90,12 +90,14 @@ def test_bare_text_is_found_in_templates_and_python(tmp_path, monkeypatch) -> No
     (tmp_path / "templates" / "registrations" / "form.html").write_text(
         '<h1>{{ _("Регистрация") }}</h1>\n<label aria-label="Имя">Фамилия</label>\n'
         "{{ 'Отправить' if x else _('Сохранить') }}\n{{ plural(n, 'место', 'места', 'мест') }}\n"
-        "<p>Язык / Тил</p>{# i18n: ignore #}\n",
+        "<p>Язык / Тил</p>{# i18n: ignore #}\n"
+        "{% trans count=n %}{{ count }} место{% pluralize %}{{ count }} мест{% endtrans %}<p>Итого</p>\n",
         encoding="utf-8",
     )
     (tmp_path / "eventhub" / "service.py").write_text(
         '"""Модуль."""\nfrom eventhub.i18n import _\n\n\ndef f(slug):\n'
         '    """Документация."""\n    ok = _("Не найдено: %(slug)s") % {"slug": slug}\n'
+        '    log.warning("Не найдено: %s", slug)\n'
         '    raise ValueError(f"Не найдено: {slug}")\n',
         encoding="utf-8",
     )
@@ -106,7 +108,11 @@ def test_bare_text_is_found_in_templates_and_python(tmp_path, monkeypatch) -> No
     assert "Сохранить" not in found
     assert "form.html:4: plural() is Russian only" in found
     assert "Язык" not in found
-    assert "service.py:8: string outside _(): 'Не найдено: '" in found
+    assert [line for line in found.splitlines() if "form.html:6" in line] == [
+        "templates/registrations/form.html:6: text outside _(): '<p>Итого</p>'"  # {% trans %} text is a message
+    ]
+    assert "service.py:9: string outside _(): 'Не найдено: '" in found
+    assert "service.py:8" not in found  # log lines are for operators
     assert "Модуль" not in found and "Документация" not in found and "service.py:7" not in found
 
 

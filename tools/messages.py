@@ -196,8 +196,9 @@ def drop_volatile_headers() -> int:
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 GETTEXT_NAMES = {"_", "gettext", "ngettext", "pgettext", "npgettext", "N_", "lazy_gettext"}
 IGNORE_MARK = "i18n: ignore"  # on a line whose Cyrillic is deliberate (e.g. the trilingual switch label)
-# Python files that never address a reader: seed data, the operator's backup tool.
-PYTHON_EXEMPT = ("eventhub/demo/", "eventhub/backup.py")
+# Python files that never address a reader: seed data, the operator's command line and backups.
+PYTHON_EXEMPT = ("eventhub/demo/", "eventhub/backup.py", "eventhub/cli.py", "eventhub/cli/")
+LOGGERS = {"log", "logger", "logging"}  # log lines are for operators, not readers
 
 
 def _jinja_env():  # noqa: ANN202 - imported here so `--check` on Python alone needs no Jinja
@@ -218,8 +219,12 @@ def bare_text_in_template(path: Path) -> Iterator[str]:
         return 0 < lineno <= len(lines) and IGNORE_MARK in lines[lineno - 1]
 
     env = _jinja_env()
+    in_trans, previous = False, None  # {% trans %}…{% endtrans %} text is a message, not bare text
     for lineno, kind, value in env.lex(source, name=rel):
-        if kind == "data" and CYRILLIC.search(value):
+        if kind == "name" and previous == "block_begin" and value in ("trans", "endtrans"):
+            in_trans = value == "trans"
+        previous = kind if kind != "whitespace" else previous
+        if kind == "data" and not in_trans and CYRILLIC.search(value):
             # A data token may span lines: report the first line that has Cyrillic.
             for offset, line in enumerate(value.split("\n")):
                 if CYRILLIC.search(line) and not ignored(lineno + offset):
@@ -258,6 +263,8 @@ def bare_text_in_python(path: Path) -> Iterator[str]:
     def visit(node: ast.AST, translated: bool) -> Iterator[str]:
         if isinstance(node, ast.Call) and called(node.func) in GETTEXT_NAMES:
             translated = True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", None) in LOGGERS:
+            translated = True  # not shown to readers, so not translated
         if (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
