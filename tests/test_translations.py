@@ -49,6 +49,7 @@ def test_no_reader_facing_text_bypasses_the_catalogues() -> None:
         ("templates/emails/registration_confirmed.html", True),
         ("templates/admin/emails/invitation.txt", True),
         ("templates/admin/email_invitation.html", True),
+        ("templates/admin/events/invitation_email.txt", True),
         ("templates/admin/events/form.html", False),
         ("templates/admin/base.html", False),
         ("eventhub/admin/pages.py", False),

@@ -39,7 +39,7 @@ KY_EXEMPT_PREFIXES = ("templates/admin/", "eventhub/admin/")
 def ky_required(path: str) -> bool:
     """Whether a message found at `path` (relative, with /) must be translated into Kyrgyz."""
     name = path.rsplit("/", 1)[-1]
-    if path.startswith("templates/") and (name.startswith("email") or "/emails/" in path):
+    if path.startswith("templates/") and ("email" in name or "/emails/" in path):
         return True
     return not path.startswith(KY_EXEMPT_PREFIXES)
 
