@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast install check-python clean
+.PHONY: run test test-fast install check-python clean messages
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "eventhub needs Python 3.11 or newer")'
@@ -37,3 +37,18 @@ test-fast: install
 
 clean:
 	rm -rf $(VENV) data .pytest_cache
+
+# Interface catalogues: extract the Russian source strings, add them to every catalogue
+# (ru, en, ky; a new language is initialised), fill ru, list what translators still owe.
+# No compile step: eventhub/i18n.py compiles the .po files in memory at start-up.
+TRANSLATIONS := eventhub/translations
+LANGS        := ru en ky
+messages: install
+	@mkdir -p $(TRANSLATIONS)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --sort-output --no-location --no-wrap --project=eventhub -o $(TRANSLATIONS)/messages.pot .
+	@for lang in $(LANGS); do \
+	  [ -f $(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po ] || \
+	    $(BIN)/pybabel init -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -l $$lang --no-wrap; \
+	done
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -N --no-wrap
+	$(BIN)/python -m tools.messages || true

@@ -20,7 +20,7 @@ from eventhub import ROOT
 
 LANGUAGES = ("ru", "ky", "en")
 DEFAULT_LANGUAGE = "ru"
-LANGUAGE_NAMES = {"ru": "Русский", "ky": "Кыргызча", "en": "English"}
+LANGUAGE_NAMES = {"ru": "Русский", "ky": "Кыргызча", "en": "English"}  # i18n: ignore (each in its own language)
 COOKIE = "lang"
 CATALOGUES = ROOT / "eventhub" / "translations"
 
@@ -41,8 +41,9 @@ def reset_language(token: Any) -> None:
 
 
 def valid_language(value: str | None) -> str | None:
-    value = (value or "").strip().lower()[:8]
-    return value if value in LANGUAGES else None
+    """One of LANGUAGES, from a code or a tag with a region ('en', 'en-GB', 'ky_KG'); else None."""
+    primary = (value or "").strip().lower()[:35].replace("_", "-").split("-")[0]
+    return primary if primary in LANGUAGES else None
 
 
 def negotiate(query_lang: str | None, cookie_lang: str | None, accept_language: str | None, default: str) -> str:

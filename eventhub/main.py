@@ -16,6 +16,7 @@ from eventhub.errors import DomainError
 from eventhub.admin import pages as admin_pages
 from eventhub.agenda import api as agenda_api
 from eventhub.directory import api as directory_api
+from eventhub.i18n import N_, _, reset_language, set_language
 from eventhub.middleware import LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
 from eventhub.events import api as events_api
 from eventhub.events import pages as events_pages
@@ -35,11 +36,11 @@ from eventhub.validation import field_errors
 
 log = logging.getLogger("eventhub")
 
-HTTP_MESSAGES = {
-    400: "Неверный запрос",
-    404: "Страница не найдена",
-    405: "Метод не поддерживается",
-    422: "Неверные данные",
+HTTP_MESSAGES = {  # translated where shown, in the language of the request
+    400: N_("Неверный запрос"),
+    404: N_("Страница не найдена"),
+    405: N_("Метод не поддерживается"),
+    422: N_("Неверные данные"),
 }
 
 
@@ -96,11 +97,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.base_url.startswith("https://"),
     )
     app.add_middleware(feeds_api.FeedCacheMiddleware)  # cached feeds answered before routing
-    app.add_middleware(LanguageMiddleware, default=settings.default_language)
     app.add_middleware(SecurityHeaders, hsts=settings.base_url.startswith("https://"))
     app.add_middleware(
         LimitBodySize, max_bytes=settings.max_body_bytes, upload_max_bytes=settings.max_upload_bytes, upload_paths=("/import",)
     )
+    app.add_middleware(LanguageMiddleware, default=settings.default_language)  # outside LimitBodySize: its 413 is translated
     app.add_middleware(RejectNulBytes)
     app.add_middleware(CompressionMiddleware)  # outermost: compresses every answer, errors too
     return app
@@ -130,18 +131,18 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        return _error_response(request, 422, "invalid", "Неверные параметры запроса", field_errors(exc.errors()))
+        return _error_response(request, 422, "invalid", _("Неверные параметры запроса"), field_errors(exc.errors()))
 
     @app.exception_handler(sa.exc.IntegrityError)
     async def integrity_error(request: Request, exc: sa.exc.IntegrityError) -> Response:
         # Two requests raced for the same slug or row; the loser is told to retry, not a 500.
         log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
-        return _error_response(request, 409, "conflict", "Данные изменились одновременно с вашим запросом; повторите")
+        return _error_response(request, 409, "conflict", _("Данные изменились одновременно с вашим запросом; повторите"))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) and exc.status_code not in HTTP_MESSAGES else None
-        message = message or HTTP_MESSAGES.get(exc.status_code, "Ошибка")
+        message = message or _(HTTP_MESSAGES.get(exc.status_code, N_("Ошибка")))
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         response = _error_response(request, exc.status_code, code, message)
         if exc.headers:
@@ -151,7 +152,12 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _error_response(request, 500, "internal_error", "Внутренняя ошибка сервера")
+        # This handler runs outside LanguageMiddleware: answer in the language it chose.
+        token = set_language(getattr(request.state, "lang", request.app.state.settings.default_language))
+        try:
+            return _error_response(request, 500, "internal_error", _("Внутренняя ошибка сервера"))
+        finally:
+            reset_language(token)
 
 
 def app_factory() -> FastAPI:

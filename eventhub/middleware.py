@@ -52,7 +52,7 @@ class LimitBodySize:
             await self.app(scope, receive, send)
             return
         limit = self.upload_max_bytes if scope["path"].endswith(self.upload_paths or ("\0",)) else self.max_bytes
-        too_big = _error(413, "payload_too_large", f"Тело запроса больше {limit // 1024} КБ")
+        too_big = _error(413, "payload_too_large", i18n.gettext("Тело запроса больше %(kb)d КБ") % {"kb": limit // 1024})
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             await too_big(scope, receive, send)

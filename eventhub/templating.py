@@ -72,9 +72,26 @@ def datetime_filter(dt: datetime | None, tz: str = "Asia/Bishkek") -> str:
 
 
 def plural(n: int, one: str, few: str, many: str) -> str:
-    """Russian plural by CLDR rules: 1 участник, 2 участника, 5 участников."""
+    """Deprecated, Russian only: use ngettext("%(num)d участник", "%(num)d участников", n) in
+    templates (the catalogue's Plural-Forms pick the form for each language). Kept so a template
+    merged from an older branch renders instead of failing; tests/test_translations.py flags it."""
     form = Locale.parse("ru").plural_form(n)
     return f"{n} " + {"one": one, "few": few}.get(form, many)
+
+
+OG_LOCALES = {"ru": "ru_RU", "ky": "ky_KG", "en": "en_US"}
+
+
+def og_locale() -> str:
+    """Open Graph locale of the reader's language."""
+    return OG_LOCALES.get(current_language(), "ru_RU")
+
+
+def lang_attr(obj: Any, field: str) -> Markup:
+    """' lang="ru"' on an element whose text falls back to its original language (WCAG 3.1.2)."""
+    if obj is not None and i18n.is_fallback(obj, field):
+        return Markup(' lang="{}"').format(obj.original_language)
+    return Markup("")
 
 
 def markdown_filter(text: str | None) -> Markup:
@@ -118,5 +135,7 @@ env.globals.update(
     language_names=i18n.LANGUAGE_NAMES,
     t=i18n.content,
     is_fallback=i18n.is_fallback,
+    lang_attr=lang_attr,
+    og_locale=og_locale,
 )
 env.globals.update(PUBLIC_GLOBALS)

@@ -7,6 +7,8 @@ import phonenumbers
 from markdown_it import MarkdownIt
 from slugify import slugify as _slugify
 
+from eventhub.i18n import gettext
+
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 _ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h2", "h3", "h4",
@@ -21,7 +23,7 @@ def slugify(text: str, max_length: int = 100) -> str:
 
 # Folding shared by stored text and queries: case, ё/е, Kyrgyz letters typed on a Russian
 # keyboard (ө/о, ү/у, ң/н), and the usual spellings of a Latin transliteration (y/i, kh/h...).
-_CYRILLIC_FOLD = str.maketrans({"ё": "е", "ө": "о", "ү": "у", "ң": "н", "һ": "х"})
+_CYRILLIC_FOLD = str.maketrans({"ё": "е", "ө": "о", "ү": "у", "ң": "н", "һ": "х"})  # i18n: ignore (search folding, not text)
 _LATIN_FOLD = (("kh", "h"), ("ts", "c"), ("ya", "ia"), ("yu", "iu"), ("y", "i"), ("j", "zh"), ("w", "v"), ("x", "ks"))
 _WORD_SPLIT = re.compile(r"[\s,.;:«»\"'()!?/\\\[\]{}<>|*&^%$#@~`+=]+")
 
@@ -70,9 +72,9 @@ def normalise_phone(raw: str, region: str = "KG") -> str:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidPhone(f"не удалось разобрать номер телефона: {raw!r}") from exc
+        raise InvalidPhone(gettext("не удалось разобрать номер телефона: «%(number)s»") % {"number": raw}) from exc
     if not phonenumbers.is_valid_number(number):
-        raise InvalidPhone(f"недействительный номер телефона: {raw!r}")
+        raise InvalidPhone(gettext("недействительный номер телефона: «%(number)s»") % {"number": raw})
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from eventhub.accounts.security import same
 from eventhub.errors import Forbidden
+from eventhub.i18n import _
 
 SESSION_KEY = "csrf"
 FIELD = "csrf_token"
@@ -33,7 +34,7 @@ async def verify_csrf(request: Request) -> None:
     form = await request.form()
     sent = form.get(FIELD) or request.headers.get("x-csrf-token") or ""
     if not expected or not isinstance(sent, str) or not same(expected, sent):
-        raise Forbidden("Форма устарела или отправлена с другого сайта. Обновите страницу и отправьте снова.")
+        raise Forbidden(_("Форма устарела или отправлена с другого сайта. Обновите страницу и отправьте снова."))
 
 
 CsrfDep = Annotated[None, Depends(verify_csrf)]

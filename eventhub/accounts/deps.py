@@ -9,6 +9,7 @@ from eventhub.accounts.permissions import Action, require
 from eventhub.accounts.service import user_for_token
 from eventhub.db import DbDep
 from eventhub.errors import Forbidden, Unauthorized
+from eventhub.i18n import _
 from eventhub.models import StaffRole, StaffUser
 
 bearer = HTTPBearer(auto_error=False, description="API token from `eventhub token create EMAIL`")
@@ -23,7 +24,7 @@ def get_optional_user(
     if credentials is not None:
         user = user_for_token(db, credentials.credentials)
         if user is None:
-            raise Unauthorized("Недействительный или отозванный токен")
+            raise Unauthorized(_("Недействительный или отозванный токен"))
         return user
     user_id = request.session.get(SESSION_USER_KEY) if "session" in request.scope else None
     if user_id is None:
@@ -34,7 +35,7 @@ def get_optional_user(
 
 def get_current_user(user: Annotated[StaffUser | None, Depends(get_optional_user)]) -> StaffUser:
     if user is None:
-        raise Unauthorized("Нужна авторизация")
+        raise Unauthorized(_("Нужна авторизация"))
     return user
 
 
@@ -43,7 +44,7 @@ def require_roles(*roles: StaffRole):  # noqa: ANN201
 
     def check(user: Annotated[StaffUser, Depends(get_current_user)]) -> StaffUser:
         if user.role != StaffRole.admin and user.role not in roles:
-            raise Forbidden("Недостаточно прав")
+            raise Forbidden(_("Недостаточно прав"))
         return user
 
     return check

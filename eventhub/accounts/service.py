@@ -4,6 +4,7 @@ from sqlmodel import Session, select
 
 from eventhub.accounts.security import hash_password, hash_token, new_token, verify_password
 from eventhub.errors import Conflict, Invalid, NotFound
+from eventhub.i18n import _
 from eventhub.models import ApiToken, Organisation, StaffRole, StaffUser, StaffUserOrganisation, utcnow
 
 TOKEN_PREFIX = "eh_"
@@ -15,18 +16,18 @@ def create_user(
     """A staff user; organisers are tied to the organisations (slugs) whose events they run."""
     email = email.strip().lower()
     if role not in StaffRole.__members__.values():
-        raise Invalid("Неизвестная роль", fields={"role": f"допустимые роли: {', '.join(StaffRole)}"})
+        raise Invalid(_("Неизвестная роль"), fields={"role": _("допустимые роли: %(roles)s") % {"roles": ", ".join(StaffRole)}})
     if len(password) < 10:
-        raise Invalid("Пароль слишком короткий", fields={"password": "не менее 10 символов"})
+        raise Invalid(_("Пароль слишком короткий"), fields={"password": _("не менее %(min)d символов") % {"min": 10}})
     if db.exec(select(StaffUser).where(StaffUser.email == email)).first():
-        raise Conflict(f"Пользователь {email} уже есть", fields={"email": "уже зарегистрирован"})
+        raise Conflict(_("Пользователь %(email)s уже есть") % {"email": email}, fields={"email": _("уже зарегистрирован")})
     user = StaffUser(email=email, password_hash=hash_password(password), role=role, full_name=full_name)
     db.add(user)
     db.flush()
     for slug in organisations:
         org = db.exec(select(Organisation).where(Organisation.slug == slug)).first()
         if org is None:
-            raise NotFound(f"Организация «{slug}» не найдена", fields={"organisation": "нет такой организации"})
+            raise NotFound(_("Организация «%(slug)s» не найдена") % {"slug": slug}, fields={"organisation": _("нет такой организации")})
         db.add(StaffUserOrganisation(user_id=user.id, organisation_id=org.id))
     db.flush()
     return user
@@ -66,7 +67,7 @@ def list_tokens(db: Session, user: StaffUser) -> list[ApiToken]:
 def revoke_token(db: Session, token_id: int, user: StaffUser | None = None) -> ApiToken:
     token = db.get(ApiToken, token_id)
     if token is None or (user is not None and token.user_id != user.id):
-        raise NotFound("Токен не найден")
+        raise NotFound(_("Токен не найден"))
     token.revoked_at = token.revoked_at or utcnow()
     db.flush()
     return token

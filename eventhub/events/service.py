@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from eventhub.errors import Invalid, NotFound
+from eventhub.i18n import _
 from eventhub.models import (
     PUBLIC_EVENT_STATUSES,
     AgendaSession,
@@ -43,15 +44,15 @@ class EventFilters:
         """Unknown values are a 4xx with the field named, not an empty list."""
         fields = {}
         if self.kind and self.kind not in EventKind.__members__.values():
-            fields["kind"] = f"неизвестный вид мероприятия: {self.kind}"
+            fields["kind"] = _("неизвестный вид мероприятия: %(kind)s") % {"kind": self.kind}
         if self.region and self.region not in Region.__members__.values():
-            fields["region"] = f"неизвестный регион: {self.region}"
+            fields["region"] = _("неизвестный регион: %(region)s") % {"region": self.region}
         if self.when not in WHEN:
-            fields["when"] = f"допустимые значения: {', '.join(WHEN)}"
+            fields["when"] = _("допустимые значения: %(values)s") % {"values": ", ".join(WHEN)}
         if self.q is not None and len(self.q) > 200:
-            fields["q"] = "запрос длиннее 200 символов"
+            fields["q"] = _("запрос длиннее %(max)d символов") % {"max": 200}
         if fields:
-            raise Invalid("Неверные параметры фильтра", fields=fields)
+            raise Invalid(_("Неверные параметры фильтра"), fields=fields)
         return self
 
 
@@ -134,5 +135,5 @@ def get_public_event(db: Session, slug: str) -> Event:
         select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATUSES)).options(*_event_options())
     ).first()
     if event is None:
-        raise NotFound(f"Мероприятие «{slug}» не найдено")
+        raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug})
     return event

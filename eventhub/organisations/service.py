@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from eventhub.errors import Invalid, NotFound
+from eventhub.i18n import _
 from eventhub.models import OrganisationKind, Organisation
 from eventhub.text import normalise_query
 
@@ -13,9 +14,9 @@ def list_organisations(
 ) -> tuple[list[Organisation], int]:
     """Organisations by name, optionally searched and filtered by kind."""
     if kind and kind not in OrganisationKind.__members__.values():
-        raise Invalid("Неверные параметры фильтра", fields={"kind": f"неизвестный вид организации: {kind}"})
+        raise Invalid(_("Неверные параметры фильтра"), fields={"kind": _("неизвестный вид организации: %(kind)s") % {"kind": kind}})
     if q is not None and len(q) > 200:
-        raise Invalid("Неверные параметры фильтра", fields={"q": "запрос длиннее 200 символов"})
+        raise Invalid(_("Неверные параметры фильтра"), fields={"q": _("запрос длиннее %(max)d символов") % {"max": 200}})
     query = select(Organisation)
     if kind:
         query = query.where(Organisation.kind == kind)
@@ -29,5 +30,5 @@ def list_organisations(
 def get_organisation(db: Session, slug: str) -> Organisation:
     org = db.exec(select(Organisation).where(Organisation.slug == slug)).first()
     if org is None:
-        raise NotFound(f"Организация «{slug}» не найдена")
+        raise NotFound(_("Организация «%(slug)s» не найдена") % {"slug": slug})
     return org

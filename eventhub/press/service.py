@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from eventhub.errors import Conflict, Invalid, NotFound
+from eventhub.i18n import _
 from eventhub.models import (
     PUBLIC_EVENT_STATUSES,
     AuditLog,
@@ -158,7 +159,7 @@ def get_public_release(db: Session, slug: str, *, now: datetime) -> PressRelease
         select(PressRelease).where(PressRelease.slug == slug, visible_clause(now)).options(*_options())
     ).first()
     if release is None:
-        raise NotFound(f"Публикация «{slug}» не найдена")
+        raise NotFound(_("Публикация «%(slug)s» не найдена") % {"slug": slug})
     return release
 
 

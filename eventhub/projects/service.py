@@ -4,6 +4,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from eventhub.errors import NotFound
+from eventhub.i18n import _
 from eventhub.models import Organisation, Project, ProjectOrganisation
 
 
@@ -22,7 +23,7 @@ def list_projects(db: Session) -> list[Project]:
 def get_project(db: Session, slug: str) -> Project:
     project = db.exec(select(Project).where(Project.slug == slug).options(*_options())).first()
     if project is None:
-        raise NotFound(f"Проект «{slug}» не найден")
+        raise NotFound(_("Проект «%(slug)s» не найден") % {"slug": slug})
     return project
 
 

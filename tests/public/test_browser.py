@@ -34,7 +34,7 @@ def test_demo_sitemap_covers_every_kind_of_public_page(public_paths) -> None:  #
 
 
 def test_no_wcag_a_or_aa_violations_on_any_public_page(browser, live_server, public_paths, axe_source) -> None:  # noqa: ANN001
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU", bypass_csp=True)  # axe is injected as a script: CSP forbids that for real visitors
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU", bypass_csp=True)  # axe is injected inline
     page = context.new_page()
     violations = {}
     for path in public_paths:
@@ -47,10 +47,28 @@ def test_no_wcag_a_or_aa_violations_on_any_public_page(browser, live_server, pub
     assert violations == {}, json.dumps(violations, ensure_ascii=False, indent=1)
 
 
+@pytest.mark.parametrize("locale", ["ky-KG", "en-US"])
+def test_no_wcag_violations_in_kyrgyz_and_english(browser, live_server, axe_source, locale: str) -> None:  # noqa: ANN001
+    """The pages of each kind in the other two languages: <html lang>, and lang="ru" on texts
+    shown in their original language, keep axe (valid-lang, html-has-lang) satisfied."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale, bypass_csp=True)
+    page = context.new_page()
+    violations = {}
+    for path in ("/events", f"/events/{CSO_DIALOGUE}", f"/events/{CSO_DIALOGUE}/programme", "/projects/uspeshnyy-aymak-2",
+                 "/organisations/aris", "/press", "/press/dialog-vklad-ogo-v-razvitie-regionov-press-reliz"):
+        response = page.goto(live_server + path)
+        assert response.status == 200, path
+        assert page.evaluate("document.documentElement.lang") == locale[:2]
+        if found := _axe(page, axe_source):
+            violations[path] = found
+    context.close()
+    assert violations == {}, json.dumps(violations, ensure_ascii=False, indent=1)
+
+
 def test_registration_form_with_errors_has_no_wcag_violations_where_it_exists(browser, live_server, public_paths, axe_source) -> None:  # noqa: ANN001
     """Covers /events/{slug}/register for every event where the route answers 200 (shown, then
     submitted empty so the errors appear); skips when no event has the form on this branch."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU", bypass_csp=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU", bypass_csp=True)  # axe is injected inline
     page = context.new_page()
     events = [p for p in public_paths if p.startswith("/events/") and p.count("/") == 2]
     checked, violations = [], {}
@@ -76,20 +94,21 @@ def test_registration_form_with_errors_has_no_wcag_violations_where_it_exists(br
 
 
 def test_every_public_page_reflows_at_320_px_without_sideways_scrolling(browser, live_server, public_paths) -> None:  # noqa: ANN001
-    context = browser.new_context(viewport={"width": 320, "height": 640})
-    page = context.new_page()
     too_wide = {}
-    for path in public_paths:
-        page.goto(live_server + path)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 320:
-            too_wide[path] = width
-    context.close()
+    for locale in ("ru-RU", "ky-KG", "en-US"):  # the language comes from Accept-Language
+        context = browser.new_context(viewport={"width": 320, "height": 640}, locale=locale)
+        page = context.new_page()
+        for path in public_paths:
+            page.goto(live_server + path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 320:
+                too_wide[f"{path} ({locale})"] = width
+        context.close()
     assert too_wide == {}
 
 
 def test_filters_and_links_work_with_javascript_off(browser, live_server) -> None:  # noqa: ANN001
-    context = browser.new_context(viewport={"width": 320, "height": 640}, java_script_enabled=False)
+    context = browser.new_context(viewport={"width": 320, "height": 640}, java_script_enabled=False, locale="ru-RU")
     page = context.new_page()
     page.goto(live_server + "/events")
     page.get_by_label("Вид").select_option("forum")
@@ -103,7 +122,7 @@ def test_filters_and_links_work_with_javascript_off(browser, live_server) -> Non
 
 
 def test_keyboard_reaches_the_skip_link_first_with_a_visible_focus_ring(browser, live_server) -> None:  # noqa: ANN001
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="ru-RU")
     page.goto(live_server + f"/events/{CSO_DIALOGUE}")
     page.keyboard.press("Tab")
     focused = page.evaluate("""() => { const el = document.activeElement, s = getComputedStyle(el), r = el.getBoundingClientRect();
@@ -121,7 +140,7 @@ def test_keyboard_reaches_the_skip_link_first_with_a_visible_focus_ring(browser,
 def test_cso_dialogue_programme_prints_on_at_most_two_a4_pages(browser, live_server) -> None:  # noqa: ANN001
     from pypdf import PdfReader  # imported here: only this test reads PDFs
 
-    page = browser.new_page()
+    page = browser.new_page(locale="ru-RU")
     page.goto(live_server + f"/events/{CSO_DIALOGUE}/programme")
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
