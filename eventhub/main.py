@@ -31,6 +31,7 @@ from eventhub.projects import pages as projects_pages
 from eventhub.public import pages as public_pages
 from eventhub.public.assets import HashedStaticFiles
 from eventhub.public.compression import CompressionMiddleware
+from eventhub.schemas import COMMON_RESPONSES
 from eventhub.templating import templates
 from eventhub.validation import field_errors
 
@@ -56,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings)
 
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
     api.include_router(events_api.router)
     api.include_router(organisations_api.router)
     api.include_router(projects_api.router)
@@ -65,7 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(directory_api.router)
     app.include_router(api)
 
-    app.include_router(feeds_api.router)  # before the event pages: /events/{slug}.ics is not a slug
+    app.include_router(feeds_api.router, responses=COMMON_RESPONSES)  # before the event pages: /events/{slug}.ics is not a slug
     app.include_router(events_pages.router)
     app.include_router(organisations_pages.router)
     app.include_router(projects_pages.router)
