@@ -21,6 +21,9 @@ from eventhub.organisations import pages as organisations_pages
 from eventhub.press import pages as press_pages
 from eventhub.projects import api as projects_api
 from eventhub.projects import pages as projects_pages
+from eventhub.registrations import admin as registrations_admin
+from eventhub.registrations import api as registrations_api
+from eventhub.registrations import pages as registrations_pages
 from eventhub.templating import templates
 
 log = logging.getLogger("eventhub")
@@ -49,12 +52,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(events_api.router)
     api.include_router(organisations_api.router)
     api.include_router(projects_api.router)
+    api.include_router(registrations_api.router)
     app.include_router(api)
 
     app.include_router(events_pages.router)
     app.include_router(organisations_pages.router)
     app.include_router(projects_pages.router)
     app.include_router(press_pages.router)
+    app.include_router(registrations_pages.router)
+    app.include_router(registrations_admin.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
 
     @app.get("/healthz", tags=["health"])
