@@ -594,7 +594,7 @@ def counts_by_status(db: Session, event: Event) -> dict[str, int]:
         select(Registration.status, sa.func.count()).where(Registration.event_id == event.id).group_by(Registration.status)
     )
     counts = {s.value: 0 for s in RegistrationStatus}
-    counts.update(dict(rows))
+    counts.update({status: n for status, n in rows})
     return counts
 
 
