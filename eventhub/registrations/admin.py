@@ -4,7 +4,8 @@ at the door, statistics, invitations, import, exports and the sign-in sheet."""
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.datastructures import UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eventhub.accounts.csrf import CsrfDep
@@ -77,7 +78,7 @@ ACTIONS = {"approve": (service.approve, "approved"), "decline": (service.decline
            "promote": (service.promote, "promoted")}
 
 
-@router.post("/{reg_id}/{action}")
+@router.post("/{reg_id:int}/{action}")
 def registration_action(
     request: Request, reg_id: int, action: str, db: DbDep, managed: ManagedDep, _csrf: CsrfDep,
     now: NowDep, site: SiteDep, mailer: MailDep,

@@ -183,8 +183,7 @@ def enqueue(
         attachments=attachments,
         registration_id=reg.id,
         kind=kind,
-        created_at=now,
-        next_attempt_at=now,
+        # created_at and next_attempt_at stay the real time: delivery runs on the wall clock.
     )
     db.add(message)
     db.flush()

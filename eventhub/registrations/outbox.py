@@ -165,13 +165,13 @@ def deliver(
                     report.failed.append(msg_id)
                 else:
                     msg.status = OutboxStatus.pending
-                    msg.next_attempt_at = utcnow() + backoff(msg.attempts)
+                    msg.next_attempt_at = now + backoff(msg.attempts)
                     report.retrying.append(msg_id)
                 log.warning("outbox %s to %s: %s", msg_id, msg.to_address, msg.last_error)
             else:
                 msg.status = OutboxStatus.sent
                 msg.attempts += 1
-                msg.sent_at = utcnow()
+                msg.sent_at = now
                 msg.locked_until = None
                 msg.last_error = None
                 report.sent.append(msg_id)
