@@ -14,6 +14,7 @@ from eventhub.deps import NowDep
 from eventhub.errors import Conflict, DomainError, Invalid, NotFound
 from eventhub.models import Event, Gender, Region, Registration, RegistrationCategory, RegistrationStatus
 from eventhub.registrations import exports, importer, labels, service
+from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.deps import CheckinDep, MailDep, ManagedDep, SiteDep
 from eventhub.registrations.pages import FormDep
 from eventhub.templating import templates
@@ -88,12 +89,10 @@ def registration_action(
         raise NotFound("Нет такого действия")
     event, user = managed
     func, notice = ACTIONS[action]
-    db.commit()  # the event's lock must open the writing transaction
     try:
-        result = func(db, event=event, registration_id=reg_id, user=user, now=now, site=site)
-        db.commit()
+        with write_transaction(db):
+            result = func(db, event=event, registration_id=reg_id, user=user, now=now, site=site)
     except Conflict as exc:
-        db.rollback()
         event = db.get(Event, event.id)
         return _list_response(request, db, event, service.ListFilters(), error=exc.message, status=exc.status_code)
     mailer.send(result.mails)
@@ -104,9 +103,8 @@ def registration_action(
 def fill_places(db: DbDep, managed: ManagedDep, _csrf: CsrfDep, now: NowDep, site: SiteDep, mailer: MailDep) -> Response:
     """Promote from the waiting list into free places (after the capacity was raised)."""
     event, user = managed
-    db.commit()
-    result = service.fill(db, event=event, user=user, now=now, site=site)
-    db.commit()
+    with write_transaction(db):
+        result = service.fill(db, event=event, user=user, now=now, site=site)
     mailer.send(result.mails)
     return _back(event, notice="filled")
 
@@ -324,17 +322,15 @@ def import_confirm(
     if not rows and not errors:
         errors["file"] = "в списке нет строк"
     if not errors:
-        db.commit()  # the event's lock must open the writing transaction
         try:
-            created, mails = importer.import_rows(
-                db, event_id=event.id, rows=rows, user=user, now=now, site=site,
-                consent_note=f"Импорт списка организатором {user.email}: организатор подтвердил, что участники "
-                             f"дали согласие на обработку персональных данных. {form.get('filename', '')[:200]}".strip(),
-                send_mail=bool(form.get("send_mail")),
-            )
-            db.commit()
+            with write_transaction(db):
+                created, mails = importer.import_rows(
+                    db, event_id=event.id, rows=rows, user=user, now=now, site=site,
+                    consent_note=f"Импорт списка организатором {user.email}: организатор подтвердил, что участники "
+                                 f"дали согласие на обработку персональных данных. {form.get('filename', '')[:200]}".strip(),
+                    send_mail=bool(form.get("send_mail")),
+                )
         except Invalid as exc:
-            db.rollback()
             errors = {"file": exc.message, **exc.fields}
         else:
             mailer.send(mails)

@@ -10,6 +10,7 @@ from eventhub.db import DbDep
 from eventhub.deps import NowDep
 from eventhub.errors import Invalid
 from eventhub.registrations import service
+from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.deps import MailDep, ManagedDep, PublicEventDep, SiteDep
 from eventhub.registrations.schemas import (
     CONSENT_TEXT,
@@ -68,9 +69,8 @@ def api_register(
         service.check_registration(db, event=event, data=form, now=now)
         return JSONResponse(RegistrationValid().model_dump(), status_code=200)
     event_id = event.id
-    db.commit()  # the event's lock must open the writing transaction (see pages.register_submit)
-    result = service.register(db, event_id=event_id, data=form, now=now, site=site)
-    db.commit()
+    with write_transaction(db):
+        result = service.register(db, event_id=event_id, data=form, now=now, site=site)
     mailer.send(result.mails)
     return RegistrationAccepted(message=ACCEPTED)
 

@@ -44,5 +44,5 @@ def reminders_send(
     with Session(engine) as db:
         ids = service.queue_reminders(db, now=utcnow(), site=site, within_hours=hours)
         db.commit()
-        report = outbox.deliver(db, settings, ids=ids, limit=max(len(ids), 1)) if ids else outbox.DeliveryReport()
+        report = outbox.deliver(db, settings, ids=ids, owned=True, limit=max(len(ids), 1)) if ids else outbox.DeliveryReport()
     typer.echo(f"reminders: {len(ids)} queued; {report}")

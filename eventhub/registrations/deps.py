@@ -55,7 +55,15 @@ def get_public_event_light(db: DbDep, slug: Annotated[str, Path(max_length=160)]
     event = db.exec(select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATUSES))).first()
     if event is None:
         raise NotFound(f"Мероприятие «{slug}» не найдено")
+    _release(db)
     return event
+
+
+def _release(db: Session) -> None:
+    """Give the connection back between this dependency and the route: FastAPI runs them as
+    separate thread-pool jobs, and a connection held while waiting for a free thread can
+    starve the pool under a burst. (The event's attributes reload on first use.)"""
+    db.commit()
 
 
 PublicEventDep = Annotated[Event, Depends(get_public_event_light)]
@@ -69,6 +77,7 @@ def _managed(*roles: StaffRole):  # noqa: ANN202
             raise NotFound(f"Мероприятие «{slug}» не найдено")
         if not can_manage_event(db, user, event):
             raise Forbidden("Это мероприятие ведут другие организаторы")
+        _release(db)
         return event, user
 
     return load

@@ -3,6 +3,7 @@
 Pure: loaded objects and plain values in, bytes out; no database, settings or clock."""
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -82,9 +83,15 @@ def invitation_ics(
         attendee.params["partstat"] = icalendar.vText("DECLINED" if method == "CANCEL" else "ACCEPTED")
         attendee.params["rsvp"] = icalendar.vText("FALSE")
         vevent.add("attendee", attendee)
-    cal.add_component(vevent)
     if not event.all_day:
-        # Only the rules around the event: a short VTIMEZONE, valid past 2038 too.
-        year = event.start_at.year
-        cal.add_missing_timezones(first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1))
+        cal.add_component(_vtimezone(event.timezone, event.start_at.year))
+    cal.add_component(vevent)
     return cal.to_ical()
+
+
+@lru_cache(maxsize=64)
+def _vtimezone(tzid: str, year: int) -> icalendar.Timezone:
+    # Only the rules around the event: a short VTIMEZONE (also past 2038). Computing one
+    # takes ~20 ms and registrations compose mail under the event's lock, so it is kept
+    # (and only ever read: a component can be serialised into many calendars).
+    return icalendar.Timezone.from_tzinfo(ZoneInfo(tzid), tzid, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1))

@@ -3,11 +3,10 @@
 Bodies are Jinja text templates (templates/registrations/mail/<kind>.txt); the HTML part
 is made from the text (paragraphs, links) plus the check-in QR code where there is one."""
 
-import base64
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 from urllib.parse import urlparse
 
@@ -19,13 +18,14 @@ from sqlmodel import Session
 from eventhub import ROOT, __version__
 from eventhub.accounts.security import hash_token
 from eventhub.config import Settings
-from eventhub.models import Event, OutboxMessage, Registration
+from eventhub.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
 from eventhub.registrations import labels
 from eventhub.registrations.ics import invitation_ics
 from eventhub.registrations.tokens import derive_token, registration_subject
 from eventhub.templating import env as page_env
 
-CONFIRMING = ("confirmed", "approved", "promoted")  # kinds that carry the invitation and QR code
+CONFIRMING = ("confirmed", "approved", "promoted")
+CLAIM_FOR = timedelta(minutes=5)  # how long the writer of a message has to send it  # kinds that carry the invitation and QR code
 
 
 @dataclass(frozen=True)
@@ -155,11 +155,12 @@ def enqueue(
     qr_cid = None
     if context["checkin_code"]:
         qr_cid = f"qr-{reg.id}@{site.host}"
+        # The PNG is drawn when the mail is sent (outbox.to_email), not under the event's lock.
         attachments.append({
             "filename": "checkin-qr.png",
             "content_type": "image/png",
-            "encoding": "base64",
-            "content": base64.b64encode(qr_png(site.checkin_url(event, reg))).decode(),
+            "qr": site.checkin_url(event, reg),
+            "content": "",
             "cid": qr_cid,
         })
     method = "REQUEST" if kind in CONFIRMING else "CANCEL" if withdraw_invite else None
@@ -183,7 +184,11 @@ def enqueue(
         attachments=attachments,
         registration_id=reg.id,
         kind=kind,
-        # created_at and next_attempt_at stay the real time: delivery runs on the wall clock.
+        # Claimed at birth by the request that writes it: it sends the message right after its
+        # commit without another write. Should that process die, the claim expires and
+        # `eventhub outbox send` takes the message. Times are the wall clock's, as delivery's.
+        status=OutboxStatus.sending,
+        locked_until=utcnow() + CLAIM_FOR,
     )
     db.add(message)
     db.flush()

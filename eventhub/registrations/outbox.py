@@ -21,11 +21,12 @@ from sqlmodel import Session, select
 
 from eventhub.config import Settings
 from eventhub.models import OutboxMessage, OutboxStatus, utcnow
+from eventhub.registrations.locks import serialised_writes
+from eventhub.registrations.mail import CLAIM_FOR, qr_png
 
 log = logging.getLogger("eventhub.outbox")
 
 MAX_ATTEMPTS = 8
-CLAIM_FOR = timedelta(minutes=5)
 # In the request's background task: try at once, then twice more a little later; after
 # that the message waits for `eventhub outbox send` (cron) with longer backoff.
 AFTER_RESPONSE_DELAYS = (0.0, 1.0, 4.0)
@@ -70,6 +71,8 @@ def to_email(msg: OutboxMessage, mail_from: str, domain: str) -> EmailMessage:
 
 
 def _bytes(att: dict[str, str]) -> bytes:
+    if att.get("qr"):
+        return qr_png(att["qr"])
     if att.get("encoding") == "base64":
         return base64.b64decode(att["content"])
     return att["content"].encode()
@@ -117,65 +120,77 @@ class DeliveryReport:
 
 
 def claim(db: Session, *, now: datetime, ids: Iterable[int] | None = None, force: bool = False, limit: int = 100) -> list[int]:
-    """Take up to `limit` due messages for this sender; committed so others see the claim."""
+    """Take up to `limit` due messages for this sender; committed so others see the claim.
+
+    Reads and writes are kept in separate transactions: on SQLite a transaction that read
+    first cannot take the write lock once another writer has committed."""
     t = OutboxMessage.__table__
     due = sa.or_(
         sa.and_(t.c.status == OutboxStatus.pending, sa.true() if force else t.c.next_attempt_at <= now),
         sa.and_(t.c.status == OutboxStatus.sending, t.c.locked_until < now),
     )
-    query = select(t.c.id).where(due).order_by(t.c.id).limit(limit)
-    if ids is not None:
-        query = query.where(t.c.id.in_(list(ids)))
-    candidates = list(db.exec(query))
+    if ids is None:
+        candidates = list(db.exec(select(t.c.id).where(due).order_by(t.c.id).limit(limit)))
+        db.commit()
+    else:
+        candidates = sorted(ids)[:limit]
     claimed = []
-    for msg_id in candidates:
-        result = db.execute(
-            sa.update(t).where(t.c.id == msg_id, due).values(status=OutboxStatus.sending, locked_until=now + CLAIM_FOR)
-        )
-        if result.rowcount == 1:
-            claimed.append(msg_id)
-    db.commit()
+    with serialised_writes(db):
+        for msg_id in candidates:
+            result = db.execute(
+                sa.update(t).where(t.c.id == msg_id, due).values(status=OutboxStatus.sending, locked_until=now + CLAIM_FOR)
+            )
+            if result.rowcount == 1:
+                claimed.append(msg_id)
+        db.commit()
     return claimed
 
 
 def deliver(
     db: Session, settings: Settings, *, now: datetime | None = None, ids: Iterable[int] | None = None,
-    force: bool = False, limit: int = 100,
+    force: bool = False, owned: bool = False, limit: int = 100,
 ) -> DeliveryReport:
-    """Send the due messages (or the given ones); each outcome is committed as it happens."""
+    """Send the due messages (or the given ones); each outcome is committed as it happens.
+
+    `owned`: the caller wrote these messages (born claimed) and sends them itself."""
     now = now or utcnow()
     report = DeliveryReport()
-    claimed = claim(db, now=now, ids=ids, force=force, limit=limit)
+    claimed = sorted(ids)[:limit] if owned and ids is not None else claim(db, now=now, ids=ids, force=force, limit=limit)
     if not claimed:
         return report
     domain = settings.base_url.split("//")[-1].split("/")[0].split(":")[0] or "eventhub.local"
     connection = SmtpConnection(settings)
+    t = OutboxMessage.__table__
     try:
         for msg_id in claimed:
             msg = db.get(OutboxMessage, msg_id, populate_existing=True)
+            attempts, to_address = msg.attempts + 1, msg.to_address
             try:
-                connection.send(to_email(msg, settings.mail_from, domain))
+                email = to_email(msg, settings.mail_from, domain)
+            except ValueError as exc:
+                email, error = None, exc
+            db.commit()  # end the read before the (slow) send; the outcome is written below
+            try:
+                if email is None:
+                    raise error
+                connection.send(email)
             except (smtplib.SMTPException, OSError, ValueError) as exc:
                 connection.close()
-                msg.attempts += 1
-                msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                msg.locked_until = None
-                if msg.attempts >= MAX_ATTEMPTS:
-                    msg.status = OutboxStatus.failed
-                    report.failed.append(msg_id)
-                else:
-                    msg.status = OutboxStatus.pending
-                    msg.next_attempt_at = now + backoff(msg.attempts)
-                    report.retrying.append(msg_id)
-                log.warning("outbox %s to %s: %s", msg_id, msg.to_address, msg.last_error)
+                message = f"{type(exc).__name__}: {exc}"[:2000]
+                gave_up = attempts >= MAX_ATTEMPTS
+                values = {"attempts": attempts, "last_error": message, "locked_until": None,
+                          "status": OutboxStatus.failed if gave_up else OutboxStatus.pending}
+                if not gave_up:
+                    values["next_attempt_at"] = now + backoff(attempts)
+                (report.failed if gave_up else report.retrying).append(msg_id)
+                log.warning("outbox %s to %s: %s", msg_id, to_address, message)
             else:
-                msg.status = OutboxStatus.sent
-                msg.attempts += 1
-                msg.sent_at = now
-                msg.locked_until = None
-                msg.last_error = None
+                values = {"attempts": attempts, "status": OutboxStatus.sent, "sent_at": now, "locked_until": None,
+                          "last_error": None}
                 report.sent.append(msg_id)
-            db.commit()
+            with serialised_writes(db):
+                db.execute(sa.update(t).where(t.c.id == msg_id).values(**values))
+                db.commit()
     finally:
         connection.close()
     return report
@@ -186,14 +201,14 @@ def deliver_after_response(
 ) -> None:
     """Background task: send what the request wrote, retrying a few times with backoff."""
     remaining = list(ids)
-    for delay in delays:
+    for attempt, delay in enumerate(delays):
         if not remaining:
             return
         if delay:
             time.sleep(delay)
         try:
             with session_factory() as db:
-                report = deliver(db, settings, ids=remaining, force=True)
+                report = deliver(db, settings, ids=remaining, force=True, owned=attempt == 0)
         except sa.exc.SQLAlchemyError:
             log.exception("outbox: database error while sending %s", remaining)
             continue

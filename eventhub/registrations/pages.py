@@ -9,11 +9,12 @@ from eventhub import __version__
 from eventhub import labels as event_labels
 from eventhub.db import DbDep
 from eventhub.deps import NowDep, get_now
-from eventhub.errors import Conflict, DomainError, Invalid
+from eventhub.errors import Conflict, Invalid
 from eventhub.models import Event, Gender, Invitation, Language, Organisation, Region, RegistrationCategory
 from eventhub.registrations import labels, service
 from eventhub.registrations.deps import MailDep, PublicEventDep, SiteDep
 from eventhub.registrations.ics import invitation_ics
+from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.schemas import CONSENT_TEXT, parse_registration
 from eventhub.templating import templates
 
@@ -105,15 +106,10 @@ def register_submit(
     event_id = event.id
     try:
         data = parse_registration(form)
-        # End the read transaction that loaded the event: the event's lock must be the first
-        # statement of the writing transaction (SQLite cannot upgrade a stale reader).
-        db.commit()
-        result = service.register(db, event_id=event_id, data=data, now=now, site=site)
-        db.commit()
-    except DomainError as exc:
+        with write_transaction(db):
+            result = service.register(db, event_id=event_id, data=data, now=now, site=site)
+    except (Invalid, Conflict) as exc:
         db.rollback()
-        if not isinstance(exc, (Invalid, Conflict)):
-            raise
         event = db.get(Event, event_id)
         ctx = _form_context(db, event, now, form.get("invitation") or None)
         values = {k: v[:2000] for k, v in form.items() if k not in ("website",)}
@@ -189,12 +185,10 @@ def private_cancel(request: Request, token: str, db: DbDep, site: SiteDep, now: 
     """Cancel; the place goes to the first on the waiting list."""
     reg = service.registration_by_token(db, token)
     reg_id = reg.id
-    db.commit()  # the lock first, see register_submit
     try:
-        result = service.cancel(db, registration_id=reg_id, now=now, site=site)
-        db.commit()
+        with write_transaction(db):
+            result = service.cancel(db, registration_id=reg_id, now=now, site=site)
     except Conflict as exc:
-        db.rollback()
         reg = service.registration_by_token(db, token)
         ctx = _private_context(db, reg, site, now)
         return _private_response(request, ctx, status=exc.status_code, values=_values(reg, ctx["org_label"]),
