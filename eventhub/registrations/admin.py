@@ -5,17 +5,17 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from starlette.datastructures import UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from eventhub.accounts.csrf import CsrfDep
 from eventhub.db import DbDep
 from eventhub.deps import NowDep
 from eventhub.errors import Conflict, DomainError, Invalid, NotFound
 from eventhub.models import Event, Gender, Region, Registration, RegistrationCategory, RegistrationStatus
-from eventhub.registrations import exports, importer, labels, service
-from eventhub.registrations.locks import write_transaction
+from eventhub.registrations import exports, importer, service
 from eventhub.registrations.deps import CheckinDep, MailDep, ManagedDep, SiteDep
+from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.pages import FormDep
 from eventhub.templating import templates
 

@@ -10,8 +10,8 @@ from eventhub.db import DbDep
 from eventhub.deps import NowDep
 from eventhub.errors import Invalid
 from eventhub.registrations import service
-from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.deps import MailDep, ManagedDep, PublicEventDep, SiteDep
+from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.schemas import (
     CONSENT_TEXT,
     RegistrationAccepted,

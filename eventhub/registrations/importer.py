@@ -130,7 +130,7 @@ def _read_csv(content: bytes) -> list[list[str]]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
-    return [row for _, row in zip(range(MAX_ROWS + 2), csv.reader(io.StringIO(text), delimiter=delimiter))]
+    return [row for _, row in zip(range(MAX_ROWS + 2), csv.reader(io.StringIO(text), delimiter=delimiter), strict=False)]
 
 
 @dataclass

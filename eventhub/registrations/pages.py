@@ -17,6 +17,7 @@ from eventhub.registrations.ics import invitation_ics
 from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.schemas import CONSENT_TEXT, parse_registration
 from eventhub.templating import templates
+from eventhub.text import format_phone
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -148,7 +149,7 @@ def _private_response(request: Request, ctx: dict, status: int = 200, **extra: A
 
 def _values(reg: Any, org_label: str) -> dict:
     return {
-        "full_name": reg.full_name, "phone": reg.phone or "", "organisation": org_label if reg.organisation_id else "",
+        "full_name": reg.full_name, "phone": format_phone(reg.phone), "organisation": org_label if reg.organisation_id else "",
         "organisation_other": reg.organisation_name or "", "position": reg.position or "", "category": reg.category,
         "outlet": reg.outlet or "", "region": reg.region or "", "gender": reg.gender or "",
         "accessibility_needs": reg.accessibility_needs or "", "language": reg.language,
