@@ -2,6 +2,7 @@
 at the door, statistics, invitations, import, exports and the sign-in sheet."""
 
 import json
+from urllib.parse import urlencode
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -41,7 +42,7 @@ def _render(request: Request, name: str, ctx: dict, status: int = 200) -> HTMLRe
 
 
 def _back(event: Event, path: str = "", notice: str | None = None, **params: str) -> RedirectResponse:
-    query = "&".join(f"{k}={v}" for k, v in {"done": notice, **params}.items() if v)
+    query = urlencode({k: v for k, v in {"done": notice, **params}.items() if v})
     return RedirectResponse(f"/admin/events/{event.slug}/registrations{path}{'?' + query if query else ''}", status_code=303)
 
 
@@ -154,11 +155,11 @@ def checkin_mark(
             reg_id = service.registration_by_code(db, event=event, code=form["code"], site=site).id
         else:
             reg_id = int(form.get("registration") or "0")
-        if form.get("undo"):
-            service.undo_check_in(db, event=event, registration_id=reg_id, user=user, now=now)
-        else:
-            service.check_in(db, event=event, registration_id=reg_id, user=user, now=now)
-        db.commit()
+        with write_transaction(db):
+            if form.get("undo"):
+                service.undo_check_in(db, event=event, registration_id=reg_id, user=user, now=now)
+            else:
+                service.check_in(db, event=event, registration_id=reg_id, user=user, now=now)
     except (ValueError, NotFound, Conflict) as exc:
         db.rollback()
         message = exc.message if isinstance(exc, DomainError) else "Неверный номер регистрации"
@@ -240,11 +241,10 @@ def invitation_save(request: Request, db: DbDep, managed: ManagedDep, _csrf: Csr
     except ValueError:
         quota = -1
     try:
-        service.save_invitation(db, event=event, organisation=form.get("organisation", "")[:300], seat_quota=quota,
-                                note=(form.get("note") or "").strip() or None, site=site)
-        db.commit()
+        with write_transaction(db):
+            service.save_invitation(db, event=event, organisation=form.get("organisation", "")[:300], seat_quota=quota,
+                                    note=(form.get("note") or "").strip() or None, site=site)
     except Invalid as exc:
-        db.rollback()
         return _invitations_response(request, db, db.get(Event, event.id), site, values=form, errors=exc.fields,
                                      status=exc.status_code)
     return _back(event, "/invitations", notice="invitation")
@@ -257,8 +257,8 @@ def invitation_action(invitation_id: int, action: str, db: DbDep, managed: Manag
     if action not in ("revoke", "renew"):
         raise NotFound("Нет такого действия")
     event, _user = managed
-    service.revoke_invitation(db, event=event, invitation_id=invitation_id, now=now, site=site, renew=action == "renew")
-    db.commit()
+    with write_transaction(db):
+        service.revoke_invitation(db, event=event, invitation_id=invitation_id, now=now, site=site, renew=action == "renew")
     return _back(event, "/invitations", notice="renewed" if action == "renew" else "revoked")
 
 

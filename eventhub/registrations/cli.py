@@ -7,6 +7,7 @@ from eventhub.config import get_settings
 from eventhub.db import make_engine, upgrade
 from eventhub.models import utcnow
 from eventhub.registrations import outbox, service
+from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.mail import Site
 
 outbox_app = typer.Typer(help="E-mails waiting to be sent.", no_args_is_help=True)
@@ -41,8 +42,11 @@ def reminders_send(
     """Queue and send reminders to confirmed participants; each person gets one reminder."""
     settings, engine = _engine()
     site = Site.from_settings(settings)
+    now = utcnow()
+    ids: list[int] = []
     with Session(engine) as db:
-        ids = service.queue_reminders(db, now=utcnow(), site=site, within_hours=hours)
-        db.commit()
+        for event_id in service.events_needing_reminders(db, now=now, within_hours=hours):
+            with write_transaction(db):  # one transaction per event, its lock first
+                ids += service.queue_reminders(db, event_id=event_id, now=now, site=site)
         report = outbox.deliver(db, settings, ids=ids, owned=True, limit=max(len(ids), 1)) if ids else outbox.DeliveryReport()
     typer.echo(f"reminders: {len(ids)} queued; {report}")

@@ -138,6 +138,7 @@ def _private_context(db: DbDep, reg: Any, site: Any, now: Any) -> dict:
         "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
         "choices": CHOICES,
         "invited": reg.invitation_id is not None,
+        "invitation_org": org if reg.invitation_id else None,
     }
 
 
@@ -170,10 +171,9 @@ def private_update(request: Request, token: str, db: DbDep, site: SiteDep, now: 
     """Save changed details."""
     reg = service.registration_by_token(db, token)
     try:
-        service.update_details(db, reg=reg, form=form, now=now)
-        db.commit()
+        with write_transaction(db):
+            service.update_details(db, reg=reg, form=form, now=now)
     except (Invalid, Conflict) as exc:
-        db.rollback()
         reg = service.registration_by_token(db, token)
         ctx = _private_context(db, reg, site, now)
         return _private_response(request, ctx, status=exc.status_code, values={k: v[:2000] for k, v in form.items()},
@@ -185,10 +185,10 @@ def private_update(request: Request, token: str, db: DbDep, site: SiteDep, now: 
 def private_cancel(request: Request, token: str, db: DbDep, site: SiteDep, now: NowDep, mailer: MailDep) -> Response:
     """Cancel; the place goes to the first on the waiting list."""
     reg = service.registration_by_token(db, token)
-    reg_id = reg.id
+    reg_id, event_id = reg.id, reg.event_id
     try:
         with write_transaction(db):
-            result = service.cancel(db, registration_id=reg_id, now=now, site=site)
+            result = service.cancel(db, event_id=event_id, registration_id=reg_id, now=now, site=site)
     except Conflict as exc:
         reg = service.registration_by_token(db, token)
         ctx = _private_context(db, reg, site, now)
@@ -202,8 +202,8 @@ def private_cancel(request: Request, token: str, db: DbDep, site: SiteDep, now: 
 def private_calendar_reset(token: str, db: DbDep, site: SiteDep) -> Response:
     """A new personal calendar link; the old one stops working."""
     reg = service.registration_by_token(db, token)
-    service.reset_calendar_link(db, reg=reg, site=site)
-    db.commit()
+    with write_transaction(db):
+        service.reset_calendar_link(db, reg=reg, site=site)
     return RedirectResponse(f"/r/{token}?done=calendar", status_code=303, headers=PRIVATE_HEADERS)
 
 

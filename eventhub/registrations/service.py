@@ -332,6 +332,8 @@ def calendar_url(site: Site, reg: Registration) -> str | None:
 
 def reset_calendar_link(db: Session, *, reg: Registration, site: Site) -> str:
     """A new personal calendar link; the old one stops working."""
+    lock_event(db, reg.event_id)
+    db.refresh(reg)
     generation = calendar_generation(site, reg)
     generation = 0 if generation is None else generation + 1
     if generation >= 1000:
@@ -352,6 +354,8 @@ EDITABLE = ("full_name", "phone", "organisation", "organisation_other", "positio
 def update_details(db: Session, *, reg: Registration, form: dict, now: datetime) -> Registration:
     """Change what the participant may change (not the e-mail: it is the registration's key)."""
     data = parse_registration({**{k: form.get(k) for k in EDITABLE}, "email": reg.email}, require_consent=False)
+    lock_event(db, reg.event_id)
+    db.refresh(reg)
     if reg.status in (S.cancelled, S.declined):
         raise Conflict("Отменённую или отклонённую регистрацию изменить нельзя")
     invitation = db.get(Invitation, reg.invitation_id) if reg.invitation_id else None
@@ -394,13 +398,15 @@ class ChangeResult:
     mails: list[int] = field(default_factory=list)
 
 
-def cancel(db: Session, *, registration_id: int, now: datetime, site: Site, user: StaffUser | None = None) -> ChangeResult:
-    """Cancel a registration; its place goes to the first on the waiting list, who is told."""
-    reg = db.get(Registration, registration_id)
-    if reg is None:
+def cancel(db: Session, *, event_id: int, registration_id: int, now: datetime, site: Site,
+           user: StaffUser | None = None) -> ChangeResult:
+    """Cancel a registration; its place goes to the first on the waiting list, who is told.
+
+    Call it at a transaction's start: the event's lock comes first."""
+    event = lock_event(db, event_id)
+    reg = db.get(Registration, registration_id, populate_existing=True)
+    if reg is None or reg.event_id != event.id:
         raise NotFound("Регистрация не найдена")
-    event = lock_event(db, reg.event_id)
-    db.refresh(reg)
     if reg.status not in CANCELLABLE:
         raise Conflict(f"Регистрацию в статусе «{reg.status}» отменить нельзя")
     if event.end_at <= now:
@@ -507,7 +513,8 @@ def registration_by_code(db: Session, *, event: Event, code: str, site: Site) ->
 
 def check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime) -> Registration:
     """Mark a confirmed participant as arrived (again: no change)."""
-    reg = db.get(Registration, registration_id)
+    lock_event(db, event.id)
+    reg = db.get(Registration, registration_id, populate_existing=True)
     if reg is None or reg.event_id != event.id:
         raise NotFound("Регистрация не найдена")
     if reg.status == S.attended:
@@ -523,7 +530,8 @@ def check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser
 
 
 def undo_check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime) -> Registration:
-    reg = db.get(Registration, registration_id)
+    lock_event(db, event.id)
+    reg = db.get(Registration, registration_id, populate_existing=True)
     if reg is None or reg.event_id != event.id:
         raise NotFound("Регистрация не найдена")
     if reg.status != S.attended:
@@ -662,6 +670,7 @@ def invitation_url(site: Site, event: Event, invitation: Invitation) -> str | No
 
 def save_invitation(db: Session, *, event: Event, organisation: str, seat_quota: int, note: str | None, site: Site) -> Invitation:
     """Invite an organisation (or change its quota); the link can be shown again any time."""
+    lock_event(db, event.id)
     org = find_organisation(db, organisation)
     fields = {}
     if org is None:
@@ -686,7 +695,8 @@ def save_invitation(db: Session, *, event: Event, organisation: str, seat_quota:
 
 def revoke_invitation(db: Session, *, event: Event, invitation_id: int, now: datetime, site: Site, renew: bool = False) -> Invitation:
     """Revoke an invitation's link; with `renew`, give it a new link instead (the old one stops working)."""
-    invitation = db.get(Invitation, invitation_id)
+    lock_event(db, event.id)
+    invitation = db.get(Invitation, invitation_id, populate_existing=True)
     if invitation is None or invitation.event_id != event.id:
         raise NotFound("Приглашение не найдено")
     if renew:
@@ -704,29 +714,33 @@ def revoke_invitation(db: Session, *, event: Event, invitation_id: int, now: dat
 # --- reminders ---
 
 
-def queue_reminders(db: Session, *, now: datetime, site: Site, within_hours: int = 24) -> list[int]:
-    """Reminders for confirmed participants of events starting within the next day.
+def events_needing_reminders(db: Session, *, now: datetime, within_hours: int = 24) -> list[int]:
+    """Published events starting within the next `within_hours`."""
+    return list(db.exec(
+        select(Event.id).where(Event.status == EventStatus.published, Event.start_at > now,
+                               Event.start_at <= now + timedelta(hours=within_hours)).order_by(Event.start_at)
+    ))
+
+
+def queue_reminders(db: Session, *, event_id: int, now: datetime, site: Site) -> list[int]:
+    """Reminders for the confirmed participants of one event (call at a transaction's start).
 
     Each registration is claimed by a conditional UPDATE of `reminder_sent_at`, in the same
     transaction as its outbox row: running this twice (cron) sends nobody a second reminder."""
-    events = list(db.exec(
-        select(Event).where(Event.status == EventStatus.published, Event.start_at > now,
-                            Event.start_at <= now + timedelta(hours=within_hours))
+    event = lock_event(db, event_id)
+    regs = list(db.exec(
+        select(Registration).where(Registration.event_id == event.id, Registration.status == S.confirmed,
+                                   Registration.reminder_sent_at.is_(None)).order_by(Registration.id)
     ))
     mails = []
     t = Registration.__table__
-    for event in events:
-        regs = list(db.exec(
-            select(Registration).where(Registration.event_id == event.id, Registration.status == S.confirmed,
-                                       Registration.reminder_sent_at.is_(None)).order_by(Registration.id)
-        ))
-        for reg in regs:
-            claimed = db.execute(
-                sa.update(t).where(t.c.id == reg.id, t.c.reminder_sent_at.is_(None)).values(reminder_sent_at=now)
-            ).rowcount
-            if claimed == 1:
-                mails.append(mail.enqueue(db, kind="reminder", event=event, reg=reg, site=site, now=now,
-                                          calendar_generation=calendar_generation(site, reg)).id)
+    for reg in regs:
+        claimed = db.execute(
+            sa.update(t).where(t.c.id == reg.id, t.c.reminder_sent_at.is_(None)).values(reminder_sent_at=now)
+        ).rowcount
+        if claimed == 1:
+            mails.append(mail.enqueue(db, kind="reminder", event=event, reg=reg, site=site, now=now,
+                                      calendar_generation=calendar_generation(site, reg)).id)
     return mails
 
 
