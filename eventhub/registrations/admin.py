@@ -2,8 +2,8 @@
 at the door, statistics, invitations, import, exports and the sign-in sheet."""
 
 import json
-from urllib.parse import urlencode
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
