@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from eventhub.accounts.service import create_token, create_user, list_tokens, revoke_token
 from eventhub.errors import DomainError
 from eventhub.models import StaffUser
+from eventhub.registrations.cli import outbox_app, reminders_app
 
 from eventhub.config import get_settings
 from eventhub.db import make_engine, upgrade
@@ -30,6 +31,9 @@ user_app = typer.Typer(help="Staff users.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(reminders_app, name="reminders")
 
 
 def _session() -> Session:

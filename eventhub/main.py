@@ -32,6 +32,9 @@ from eventhub.public import pages as public_pages
 from eventhub.public.assets import HashedStaticFiles
 from eventhub.public.compression import CompressionMiddleware
 from eventhub.schemas import COMMON_RESPONSES
+from eventhub.registrations import admin as registrations_admin
+from eventhub.registrations import api as registrations_api
+from eventhub.registrations import pages as registrations_pages
 from eventhub.templating import templates
 from eventhub.validation import field_errors
 
@@ -64,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(press_api.router)
     api.include_router(agenda_api.router)
     api.include_router(directory_api.router)
+    api.include_router(registrations_api.router)
     app.include_router(api)
 
     app.include_router(feeds_api.router, responses=COMMON_RESPONSES)  # before the event pages: /events/{slug}.ics is not a slug
@@ -72,7 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(projects_pages.router)
     app.include_router(press_pages.router)
     app.include_router(public_pages.router)
+    app.include_router(registrations_pages.router)
     app.include_router(press_admin.router)  # before the general admin pages
+    app.include_router(registrations_admin.router)
     app.include_router(admin_pages.router)
     app.mount("/static", HashedStaticFiles(directory=ROOT / "static"), name="static")
 

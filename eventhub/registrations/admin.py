@@ -1,0 +1,343 @@
+"""Organiser pages under /admin/events/{slug}/registrations: the list with actions, check-in
+at the door, statistics, invitations, import, exports and the sign-in sheet."""
+
+import json
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from eventhub.accounts.csrf import CsrfDep
+from eventhub.db import DbDep
+from eventhub.deps import NowDep
+from eventhub.errors import Conflict, DomainError, Invalid, NotFound
+from eventhub.models import Event, Gender, Region, Registration, RegistrationCategory, RegistrationStatus
+from eventhub.registrations import exports, importer, service
+from eventhub.registrations.deps import CheckinDep, MailDep, ManagedDep, SiteDep
+from eventhub.registrations.locks import write_transaction
+from eventhub.registrations.pages import FormDep
+from eventhub.templating import templates
+
+router = APIRouter(prefix="/admin/events/{slug}/registrations", default_response_class=HTMLResponse, include_in_schema=False)
+PER_PAGE = 50
+STAFF_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
+NOTICES = {
+    "approved": "Заявка одобрена, участнику отправлено письмо.",
+    "declined": "Заявка отклонена, участнику отправлено письмо.",
+    "promoted": "Участник переведён из листа ожидания, ему отправлено письмо.",
+    "filled": "Свободные места распределены по листу ожидания.",
+    "imported": "Список импортирован.",
+    "invitation": "Приглашение сохранено.",
+    "revoked": "Приглашение отозвано.",
+    "renewed": "Для приглашения создана новая ссылка; прежняя больше не работает.",
+}
+
+
+def _render(request: Request, name: str, ctx: dict, status: int = 200) -> HTMLResponse:
+    response = templates.TemplateResponse(request, f"registrations/admin/{name}", ctx, status_code=status)
+    response.headers.update(STAFF_HEADERS)
+    return response
+
+
+def _back(event: Event, path: str = "", notice: str | None = None, **params: str) -> RedirectResponse:
+    query = urlencode({k: v for k, v in {"done": notice, **params}.items() if v})
+    return RedirectResponse(f"/admin/events/{event.slug}/registrations{path}{'?' + query if query else ''}", status_code=303)
+
+
+# --- the list and its actions ---
+
+
+@router.get("")
+def registrations_list(
+    request: Request, db: DbDep, managed: ManagedDep, page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    status: str | None = None, category: str | None = None, region: str | None = None, gender: str | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None, done: str | None = None,
+) -> HTMLResponse:
+    """An event's registrations with filters and search, and the organiser's actions."""
+    event, user = managed
+    filters = service.ListFilters(status=status or None, category=category or None, region=region or None,
+                                  gender=gender or None, q=q or None)
+    return _list_response(request, db, event, filters, page, notice=NOTICES.get(done or ""))
+
+
+def _list_response(request: Request, db: Any, event: Event, filters: service.ListFilters, page: int = 1,
+                   notice: str | None = None, error: str | None = None, status: int = 200) -> HTMLResponse:
+    rows = service.list_registrations(db, event, filters)
+    total = len(rows)
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(page, pages)
+    return _render(request, "list.html", {
+        "event": event, "rows": rows[(page - 1) * PER_PAGE: page * PER_PAGE], "total": total, "page": page, "pages": pages,
+        "filters": filters, "counts": service.counts_by_status(db, event), "free": service.free_places(db, event),
+        "statuses": list(RegistrationStatus), "categories": list(RegistrationCategory), "regions": list(Region),
+        "genders": list(Gender), "notice": notice, "error": error,
+    }, status)
+
+
+ACTIONS = {"approve": (service.approve, "approved"), "decline": (service.decline, "declined"),
+           "promote": (service.promote, "promoted")}
+
+
+@router.post("/{reg_id:int}/{action}")
+def registration_action(
+    request: Request, reg_id: int, action: str, db: DbDep, managed: ManagedDep, _csrf: CsrfDep,
+    now: NowDep, site: SiteDep, mailer: MailDep,
+) -> Response:
+    """Approve, decline, or move from the waiting list; the participant is told by e-mail."""
+    if action not in ACTIONS:
+        raise NotFound("Нет такого действия")
+    event, user = managed
+    func, notice = ACTIONS[action]
+    try:
+        with write_transaction(db):
+            result = func(db, event=event, registration_id=reg_id, user=user, now=now, site=site)
+    except Conflict as exc:
+        event = db.get(Event, event.id)
+        return _list_response(request, db, event, service.ListFilters(), error=exc.message, status=exc.status_code)
+    mailer.send(result.mails)
+    return _back(event, notice=notice)
+
+
+@router.post("/fill")
+def fill_places(db: DbDep, managed: ManagedDep, _csrf: CsrfDep, now: NowDep, site: SiteDep, mailer: MailDep) -> Response:
+    """Promote from the waiting list into free places (after the capacity was raised)."""
+    event, user = managed
+    with write_transaction(db):
+        result = service.fill(db, event=event, user=user, now=now, site=site)
+    mailer.send(result.mails)
+    return _back(event, notice="filled")
+
+
+# --- check-in at the door ---
+
+
+@router.get("/checkin")
+def checkin_page(
+    request: Request, db: DbDep, managed: CheckinDep, site: SiteDep,
+    q: Annotated[str | None, Query(max_length=200)] = None, code: Annotated[str | None, Query(max_length=300)] = None,
+    done: int | None = None,
+) -> HTMLResponse:
+    """Made for a phone: search by name (or scan the QR code), one tap to mark arrival."""
+    event, _user = managed
+    return _checkin_response(request, db, event, site, q=q, code=code, done=done)
+
+
+def _checkin_response(request: Request, db: Any, event: Event, site: Any, *, q: str | None = None, code: str | None = None,
+                      done: int | None = None, error: str | None = None, status: int = 200) -> HTMLResponse:
+    found: list = []
+    scanned = None
+    if code or (q and service.parse_checkin_code(q)):
+        try:
+            scanned = service.registration_by_code(db, event=event, code=code or q, site=site)
+            found = [(scanned, None)]
+        except NotFound as exc:
+            error = error or exc.message
+    elif q:
+        found = service.list_registrations(db, event, service.ListFilters(q=q))[:30]
+    counts = service.counts_by_status(db, event)
+    return _render(request, "checkin.html", {
+        "event": event, "q": q or "", "found": found, "scanned": scanned, "error": error,
+        "done": db.get(Registration, done) if done else None,
+        "arrived": counts["attended"], "expected": counts["confirmed"] + counts["attended"],
+    }, status)
+
+
+@router.post("/checkin")
+def checkin_mark(
+    request: Request, db: DbDep, managed: CheckinDep, _csrf: CsrfDep, now: NowDep, site: SiteDep, form: FormDep,
+) -> Response:
+    """Mark arrival (`registration` id, or `code` from the QR code); `undo` takes it back."""
+    event, user = managed
+    try:
+        if form.get("code"):
+            reg_id = service.registration_by_code(db, event=event, code=form["code"], site=site).id
+        else:
+            reg_id = int(form.get("registration") or "0")
+        with write_transaction(db):
+            if form.get("undo"):
+                service.undo_check_in(db, event=event, registration_id=reg_id, user=user, now=now)
+            else:
+                service.check_in(db, event=event, registration_id=reg_id, user=user, now=now)
+    except (ValueError, NotFound, Conflict) as exc:
+        db.rollback()
+        message = exc.message if isinstance(exc, DomainError) else "Неверный номер регистрации"
+        return _checkin_response(request, db, db.get(Event, event.id), site, q=form.get("q"), error=message,
+                                 status=getattr(exc, "status_code", 422))
+    return _back(event, "/checkin", done=str(reg_id), q=form.get("q", "")[:200])
+
+
+# --- statistics ---
+
+
+@router.get("/stats")
+def stats_page(request: Request, db: DbDep, managed: ManagedDep) -> HTMLResponse:
+    """Registered and attended by gender, organisation kind, region and category."""
+    event, _user = managed
+    stats = service.statistics(db, event)
+    return _render(request, "stats.html", {"event": event, "stats": stats,
+                                            "tables": [stats[k] for k in ("gender", "organisation_kind", "region", "category")]})
+
+
+# --- exports ---
+
+
+def _download(body: bytes, media_type: str, filename: str) -> Response:
+    return Response(body, media_type=media_type, headers={
+        **STAFF_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/export.csv")
+def export_csv(db: DbDep, managed: ManagedDep) -> Response:
+    """Every registration as CSV (UTF-8 with BOM, `;`)."""
+    event, _user = managed
+    return _download(exports.to_csv(service.export_rows(db, event)), "text/csv; charset=utf-8", f"{event.slug}-participants.csv")
+
+
+@router.get("/export.xlsx")
+def export_xlsx(db: DbDep, managed: ManagedDep) -> Response:
+    """Every registration as XLSX, with a statistics sheet."""
+    event, _user = managed
+    body = exports.to_xlsx(service.export_rows(db, event), service.stats_tables(service.statistics(db, event)), title=event.title)
+    return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{event.slug}-participants.xlsx")
+
+
+@router.get("/sign-in")
+def sign_in_sheet(request: Request, db: DbDep, managed: CheckinDep) -> HTMLResponse:
+    """A printable sign-in sheet of confirmed participants, with a signature column."""
+    event, _user = managed
+    rows = service.export_rows(db, event, statuses=(RegistrationStatus.confirmed, RegistrationStatus.attended))
+    for n, row in enumerate(rows, 1):
+        row.number = n
+    return _render(request, "sign_in.html", {"event": event, "rows": rows, "blank": 5})
+
+
+# --- invitations ---
+
+
+@router.get("/invitations")
+def invitations_page(request: Request, db: DbDep, managed: ManagedDep, site: SiteDep, done: str | None = None) -> HTMLResponse:
+    """Organisations invited, their seat quotas, seats used and links."""
+    event, _user = managed
+    return _invitations_response(request, db, event, site, notice=NOTICES.get(done or ""))
+
+
+def _invitations_response(request: Request, db: Any, event: Event, site: Any, *, values: dict | None = None,
+                          errors: dict | None = None, notice: str | None = None, status: int = 200) -> HTMLResponse:
+    rows = [(inv, org, used, service.invitation_url(site, event, inv)) for inv, org, used in service.list_invitations(db, event)]
+    return _render(request, "invitations.html", {
+        "event": event, "rows": rows, "values": values or {"seat_quota": "5"}, "errors": errors or {},
+        "notice": notice, "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
+    }, status)
+
+
+@router.post("/invitations")
+def invitation_save(request: Request, db: DbDep, managed: ManagedDep, _csrf: CsrfDep, site: SiteDep, form: FormDep) -> Response:
+    """Invite an organisation with a seat quota (or change the quota)."""
+    event, _user = managed
+    try:
+        quota = int(form.get("seat_quota") or "-1")
+    except ValueError:
+        quota = -1
+    try:
+        with write_transaction(db):
+            service.save_invitation(db, event=event, organisation=form.get("organisation", "")[:300], seat_quota=quota,
+                                    note=(form.get("note") or "").strip() or None, site=site)
+    except Invalid as exc:
+        return _invitations_response(request, db, db.get(Event, event.id), site, values=form, errors=exc.fields,
+                                     status=exc.status_code)
+    return _back(event, "/invitations", notice="invitation")
+
+
+@router.post("/invitations/{invitation_id}/{action}")
+def invitation_action(invitation_id: int, action: str, db: DbDep, managed: ManagedDep, _csrf: CsrfDep,
+                      now: NowDep, site: SiteDep) -> Response:
+    """Revoke an invitation's link, or give it a new one."""
+    if action not in ("revoke", "renew"):
+        raise NotFound("Нет такого действия")
+    event, _user = managed
+    with write_transaction(db):
+        service.revoke_invitation(db, event=event, invitation_id=invitation_id, now=now, site=site, renew=action == "renew")
+    return _back(event, "/invitations", notice="renewed" if action == "renew" else "revoked")
+
+
+# --- import ---
+
+
+@router.get("/import")
+def import_page(request: Request, managed: ManagedDep) -> HTMLResponse:
+    """Upload an XLSX or CSV list."""
+    event, _user = managed
+    return _render(request, "import.html", {"event": event, "preview": None, "errors": {}, "headers": importer.HEADER_ALIASES})
+
+
+async def uploaded_file(request: Request) -> tuple[str, bytes]:
+    """The uploaded list (read in the event loop; the route then runs in a worker thread)."""
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return "", b""
+    return upload.filename, await upload.read(importer.MAX_BYTES + 1)
+
+
+@router.post("/import")
+def import_preview(
+    request: Request, upload: Annotated[tuple[str, bytes], Depends(uploaded_file)], db: DbDep, managed: ManagedDep,
+    _csrf: CsrfDep,
+) -> HTMLResponse:
+    """Show what would be created and what is wrong, row by row; store nothing."""
+    event, _user = managed
+    filename, content = upload
+    preview = rows = None
+    errors: dict[str, str] = {}
+    try:
+        rows = importer.read_table(filename, content)
+        preview = importer.check_rows(db, event, rows)
+    except Invalid as exc:
+        errors = exc.fields
+    return _render(request, "import.html", {
+        "event": event, "preview": preview, "errors": errors, "filename": filename, "headers": importer.HEADER_ALIASES,
+        "rows_json": json.dumps(rows, ensure_ascii=False) if preview and preview.ok else "",
+    }, 422 if errors or (preview and not preview.ok) else 200)
+
+
+@router.post("/import/confirm")
+def import_confirm(
+    request: Request, form: FormDep, db: DbDep, managed: ManagedDep, _csrf: CsrfDep, now: NowDep, site: SiteDep,
+    mailer: MailDep,
+) -> Response:
+    """Store every row of the checked list, or none (the rows are checked again)."""
+    event, user = managed
+    errors: dict[str, str] = {}
+    try:
+        rows = json.loads(form.get("rows") or "[]")
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise ValueError
+        rows = [{str(k): str(v) for k, v in r.items()} for r in rows][: importer.MAX_ROWS + 1]
+    except ValueError:
+        rows, errors = [], {"file": "данные предпросмотра повреждены; загрузите файл ещё раз"}
+    if not form.get("consent"):
+        errors["consent"] = "подтвердите, что участники дали согласие на обработку персональных данных"
+    if not rows and not errors:
+        errors["file"] = "в списке нет строк"
+    if not errors:
+        try:
+            with write_transaction(db):
+                created, mails = importer.import_rows(
+                    db, event_id=event.id, rows=rows, user=user, now=now, site=site,
+                    consent_note=f"Импорт списка организатором {user.email}: организатор подтвердил, что участники "
+                                 f"дали согласие на обработку персональных данных. {form.get('filename', '')[:200]}".strip(),
+                    send_mail=bool(form.get("send_mail")),
+                )
+        except Invalid as exc:
+            errors = {"file": exc.message, **exc.fields}
+        else:
+            mailer.send(mails)
+            return _back(event, notice="imported", imported=str(len(created)))
+    event = db.get(Event, event.id)
+    preview = importer.check_rows(db, event, rows) if rows else None
+    return _render(request, "import.html", {
+        "event": event, "preview": preview, "errors": errors, "filename": form.get("filename", "")[:200],
+        "headers": importer.HEADER_ALIASES, "rows_json": form.get("rows", "") if preview and preview.ok else "",
+    }, 422)

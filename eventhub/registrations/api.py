@@ -1,0 +1,92 @@
+"""JSON API: registering (anonymous), and an event's registrations for its staff."""
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+
+from eventhub.db import DbDep
+from eventhub.deps import NowDep
+from eventhub.errors import Invalid
+from eventhub.registrations import service
+from eventhub.registrations.deps import MailDep, ManagedDep, PublicEventDep, SiteDep
+from eventhub.registrations.locks import write_transaction
+from eventhub.registrations.schemas import (
+    CONSENT_TEXT,
+    RegistrationAccepted,
+    RegistrationCreate,
+    RegistrationStaff,
+    RegistrationValid,
+    parse_registration,
+)
+from eventhub.schemas import ERROR_RESPONSES, ErrorResponse
+
+router = APIRouter(tags=["registrations"], responses=ERROR_RESPONSES)
+
+ACCEPTED = (
+    "Заявка принята. На указанный адрес отправлено письмо со статусом регистрации и личной ссылкой; "
+    "если этот адрес уже зарегистрирован, повторная регистрация не создана, а ссылка отправлена ещё раз."
+)
+MAX_BODY = 64 * 1024
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    """The request body as a JSON object (read in the event loop; the route runs in a thread)."""
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise Invalid("Слишком большой запрос", fields={"request": f"не больше {MAX_BODY} байт"})
+    try:
+        data = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Invalid("Тело запроса — не JSON", fields={"request": "ожидается объект JSON"}) from exc
+    if not isinstance(data, dict):
+        raise Invalid("Тело запроса — не объект JSON", fields={"request": "ожидается объект JSON"})
+    return data
+
+
+@router.post(
+    "/events/{slug}/registrations",
+    response_model=RegistrationAccepted | RegistrationValid,
+    status_code=202,
+    responses={
+        200: {"model": RegistrationValid, "description": "dry_run: the form is valid, nothing stored"},
+        409: {"model": ErrorResponse, "description": "registration closed, or the invitation's seats are used up"},
+    },
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": RegistrationCreate.model_json_schema()}}}},
+)
+def api_register(
+    db: DbDep, event: PublicEventDep, now: NowDep, site: SiteDep, mailer: MailDep,
+    data: Annotated[dict[str, Any], Depends(json_object)],
+    dry_run: Annotated[bool, Query(description="only validate the form; store and send nothing")] = False,
+) -> Any:
+    """Register for an event. Anonymous. The answer is the same for a new address and for one
+    already registered (whose owner gets their private link again by e-mail): it says nothing
+    about anyone. The consent text the person agreed to is `consent_text` of
+    `GET /api/v1/registrations/consent`."""
+    form = parse_registration(data)
+    if dry_run:
+        service.check_registration(db, event=event, data=form, now=now)
+        return JSONResponse(RegistrationValid().model_dump(), status_code=200)
+    event_id = event.id
+    with write_transaction(db):
+        result = service.register(db, event_id=event_id, data=form, now=now, site=site)
+    mailer.send(result.mails)
+    return RegistrationAccepted(message=ACCEPTED)
+
+
+@router.get("/registrations/consent")
+def api_consent_text() -> dict[str, str]:
+    """The consent text a registration agrees to (stored with each registration)."""
+    return {"consent_text": CONSENT_TEXT}
+
+
+@router.get("/events/{slug}/registrations", response_model=list[RegistrationStaff])
+def api_list_registrations(
+    db: DbDep, managed: ManagedDep,
+    status: str | None = None, q: Annotated[str | None, Query(max_length=200)] = None,
+) -> list[RegistrationStaff]:
+    """The event's registrations with personal data: its organisers only (Bearer token)."""
+    event, _user = managed
+    rows = service.list_registrations(db, event, service.ListFilters(status=status or None, q=q or None))
+    return [RegistrationStaff.model_validate(reg) for reg, _org in rows]

@@ -1,0 +1,52 @@
+"""`eventhub outbox send` and `eventhub reminders send`: safe to run from cron, even twice at once."""
+
+import typer
+from sqlmodel import Session
+
+from eventhub.config import get_settings
+from eventhub.db import make_engine, upgrade
+from eventhub.models import utcnow
+from eventhub.registrations import outbox, service
+from eventhub.registrations.locks import write_transaction
+from eventhub.registrations.mail import Site
+
+outbox_app = typer.Typer(help="E-mails waiting to be sent.", no_args_is_help=True)
+reminders_app = typer.Typer(help="Reminders the day before an event.", no_args_is_help=True)
+
+
+def _engine():  # noqa: ANN202
+    settings = get_settings()
+    upgrade(settings)
+    return settings, make_engine(settings)
+
+
+@outbox_app.command("send")
+def outbox_send(
+    limit: int = typer.Option(500, min=1, max=100_000, help="at most this many messages in this run"),
+    now_: bool = typer.Option(False, "--now", help="also retry messages whose next attempt is not due yet"),
+) -> None:
+    """Send due messages of the outbox; failures are retried later with backoff."""
+    settings, engine = _engine()
+    with Session(engine) as db:
+        report = outbox.deliver(db, settings, limit=limit, force=now_)
+        left = outbox.pending_count(db)
+    typer.echo(f"outbox: {report}; waiting: {left}")
+    if report.retrying or report.failed:
+        raise typer.Exit(1)
+
+
+@reminders_app.command("send")
+def reminders_send(
+    hours: int = typer.Option(24, min=1, max=72, help="remind about events starting within this many hours"),
+) -> None:
+    """Queue and send reminders to confirmed participants; each person gets one reminder."""
+    settings, engine = _engine()
+    site = Site.from_settings(settings)
+    now = utcnow()
+    ids: list[int] = []
+    with Session(engine) as db:
+        for event_id in service.events_needing_reminders(db, now=now, within_hours=hours):
+            with write_transaction(db):  # one transaction per event, its lock first
+                ids += service.queue_reminders(db, event_id=event_id, now=now, site=site)
+        report = outbox.deliver(db, settings, ids=ids, owned=True, limit=max(len(ids), 1)) if ids else outbox.DeliveryReport()
+    typer.echo(f"reminders: {len(ids)} queued; {report}")

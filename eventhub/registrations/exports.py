@@ -1,0 +1,134 @@
+"""Participant lists as CSV (UTF-8 with BOM, `;` as Excel in Russian expects) and XLSX with a
+statistics sheet. Pure: rows of text in, bytes out.
+
+Formula injection: a cell that begins with = + - @ (or a tab / carriage return) could be run
+as a formula by a spreadsheet. In CSV such cells get a leading apostrophe (OWASP's advice);
+in XLSX they are written as text cells with Excel's quote prefix, so they show unchanged
+and are never evaluated."""
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class ExportRow:
+    number: int
+    full_name: str
+    email: str
+    phone: str
+    organisation: str
+    organisation_kind: str
+    position: str
+    category: str
+    outlet: str
+    region: str
+    gender: str
+    accessibility_needs: str
+    status: str
+    waitlist_position: str
+    registered_at: str
+    checked_in_at: str
+
+
+HEADERS = {
+    "number": "№",
+    "full_name": "ФИО",
+    "email": "E-mail",
+    "phone": "Телефон",
+    "organisation": "Организация",
+    "organisation_kind": "Вид организации",
+    "position": "Должность",
+    "category": "Категория",
+    "outlet": "СМИ",
+    "region": "Регион",
+    "gender": "Пол",
+    "accessibility_needs": "Особые потребности",
+    "status": "Статус",
+    "waitlist_position": "Место в листе ожидания",
+    "registered_at": "Зарегистрирован(а)",
+    "checked_in_at": "Отметка о приходе",
+}
+COLUMNS = [f.name for f in fields(ExportRow)]
+
+
+def neutralise(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(RISKY_START) else text
+
+
+def to_csv(rows: Sequence[ExportRow]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([HEADERS[c] for c in COLUMNS])
+    for row in rows:
+        writer.writerow([neutralise(getattr(row, c)) for c in COLUMNS])
+    return "\ufeff".encode() + buf.getvalue().encode("utf-8")
+
+
+def _cell(ws, row: int, col: int, value: object):  # noqa: ANN001, ANN202
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell.value = value
+        return cell
+    text = "" if value is None else str(value)
+    cell.value = text
+    if text.startswith(RISKY_START):
+        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+        cell.quotePrefix = True
+    return cell
+
+
+@dataclass
+class StatsTable:
+    title: str
+    rows: list[tuple[str, int, int]]  # label, registered, attended
+
+
+def to_xlsx(rows: Sequence[ExportRow], stats: Sequence[StatsTable], *, title: str) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Участники"
+    bold = Font(bold=True)
+    for col, name in enumerate(COLUMNS, 1):
+        _cell(ws, 1, col, HEADERS[name]).font = bold
+    for r, row in enumerate(rows, 2):
+        for col, name in enumerate(COLUMNS, 1):
+            value = getattr(row, name)
+            _cell(ws, r, col, value if name == "number" else value)
+    widths = {"number": 5, "full_name": 30, "email": 28, "phone": 18, "organisation": 36, "position": 28}
+    for col, name in enumerate(COLUMNS, 1):
+        ws.column_dimensions[get_column_letter(col)].width = widths.get(name, 16)
+    ws.freeze_panes = "B2"
+
+    st = wb.create_sheet("Статистика")
+    _cell(st, 1, 1, title).font = Font(bold=True, size=13)
+    r = 3
+    for table in stats:
+        _cell(st, r, 1, table.title).font = bold
+        for col, head in enumerate(("Зарегистрированы", "Пришли", "Явка, %"), 2):
+            _cell(st, r, col, head).font = bold
+        r += 1
+        for label, registered, attended in table.rows:
+            _cell(st, r, 1, label)
+            _cell(st, r, 2, registered)
+            _cell(st, r, 3, attended)
+            _cell(st, r, 4, round(100 * attended / registered) if registered else 0)
+            r += 1
+        r += 1
+    st.column_dimensions["A"].width = 44
+    for col in "BCD":
+        st.column_dimensions[col].width = 18
+    for row in st.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(vertical="top")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

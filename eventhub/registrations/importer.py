@@ -1,0 +1,243 @@
+"""Importing an invitee or participant list (XLSX or CSV, as lists arrive from ministries).
+
+`read_table` turns a file into rows of text keyed by our field names (Russian or English
+headers); `check_rows` says row by row what would be created and what is wrong; the
+import itself (`import_rows`) checks again under the event's lock and stores all rows or
+none."""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from openpyxl import load_workbook
+from sqlmodel import Session, select
+
+from eventhub import labels as event_labels
+from eventhub.accounts.security import hash_token
+from eventhub.errors import Invalid
+from eventhub.models import Event, Gender, Organisation, Region, Registration, RegistrationCategory, StaffUser
+from eventhub.registrations import labels, mail
+from eventhub.registrations.mail import Site
+from eventhub.registrations.schemas import RegistrationData, parse_registration
+from eventhub.registrations.service import (
+    S,
+    audit,
+    calendar_generation,
+    find_organisation,
+    lock_event,
+    placement,
+    set_status,
+)
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 2000
+
+HEADER_ALIASES = {
+    "full_name": ("фио", "ф.и.о.", "ф. и. о.", "фамилия и имя", "фамилия, имя", "фамилия имя отчество", "имя", "участник", "full_name", "name", "full name"),
+    "email": ("email", "e-mail", "e mail", "эл. почта", "электронная почта", "почта", "адрес электронной почты"),
+    "phone": ("телефон", "тел.", "тел", "мобильный", "phone", "mobile"),
+    "organisation": ("организация", "орган", "ведомство", "organisation", "organization"),
+    "position": ("должность", "position", "title"),
+    "category": ("категория", "category"),
+    "region": ("регион", "область", "region", "oblast"),
+    "gender": ("пол", "gender", "sex"),
+    "accessibility_needs": ("особые потребности", "потребности", "accessibility", "accessibility_needs"),
+}
+# Values people type in lists, mapped to ours.
+VALUE_ALIASES = {
+    "gender": {**{v.casefold(): k.value for k, v in labels.GENDER.items()}, "ж": "female", "жен": "female", "женщина": "female",
+               "м": "male", "муж": "male", "мужчина": "male", "f": "female", "m": "male"},
+    "category": {v.casefold(): k.value for k, v in labels.CATEGORY.items()} | {"спикер": "speaker", "сми": "press", "журналист": "press"},
+    "region": {v.casefold(): k.value for k, v in event_labels.REGION.items()} | {
+        "бишкек": "bishkek", "ош": "osh_city", "чуй": "chuy", "талас": "talas", "иссык-куль": "issyk_kul",
+        "нарын": "naryn", "джалал-абад": "jalal_abad", "жалал-абад": "jalal_abad", "баткен": "batken",
+        "чуйская": "chuy", "таласская": "talas", "иссык-кульская": "issyk_kul", "нарынская": "naryn",
+        "джалал-абадская": "jalal_abad", "ошская": "osh", "баткенская": "batken",
+    },
+}
+
+
+def _header_key(text: str) -> str | None:
+    folded = " ".join(str(text or "").casefold().replace("ё", "е").split()).strip(" :*")
+    for key, aliases in HEADER_ALIASES.items():
+        if folded in aliases:
+            return key
+    return None
+
+
+def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
+    """Rows of an .xlsx or .csv file as {field: text}; the first row holds the headers."""
+    if len(content) > MAX_BYTES:
+        raise Invalid("Файл слишком большой", fields={"file": "не больше 2 МБ"})
+    if not content:
+        raise Invalid("Файл пуст", fields={"file": "выберите файл .xlsx или .csv"})
+    name = (filename or "").lower()
+    if name.endswith(".xlsx") or content[:2] == b"PK":
+        table = _read_xlsx(content)
+    elif name.endswith(".csv") or name.endswith(".txt"):
+        table = _read_csv(content)
+    else:
+        raise Invalid("Неизвестный формат файла", fields={"file": "нужен файл .xlsx или .csv"})
+    table = [row for row in table if any(str(c or "").strip() for c in row)]
+    if not table:
+        raise Invalid("В файле нет строк", fields={"file": "первая строка — заголовки, дальше — участники"})
+    keys = [_header_key(h) for h in table[0]]
+    if "full_name" not in keys or "email" not in keys:
+        raise Invalid(
+            "Не найдены нужные столбцы",
+            fields={"file": "в первой строке должны быть заголовки; обязательны «ФИО» и «E-mail»"},
+        )
+    if len(table) - 1 > MAX_ROWS:
+        raise Invalid("Слишком много строк", fields={"file": f"не больше {MAX_ROWS} участников в одном файле"})
+    rows = []
+    for raw in table[1:]:
+        row = {}
+        for key, value in zip(keys, raw, strict=False):
+            if key and key not in row:
+                row[key] = "" if value is None else str(value).strip()
+        rows.append(row)
+    return rows
+
+
+def _read_xlsx(content: bytes) -> list[list[object]]:
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise Invalid("Не удалось прочитать файл Excel", fields={"file": "файл повреждён или это не .xlsx"}) from exc
+    ws = wb.worksheets[0]
+    rows = []
+    for i, row in enumerate(ws.iter_rows(values_only=True)):
+        if i > MAX_ROWS + 1:
+            raise Invalid("Слишком много строк", fields={"file": f"не больше {MAX_ROWS} участников в одном файле"})
+        rows.append(list(row))
+    wb.close()
+    return rows
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise Invalid("Не удалось прочитать CSV", fields={"file": "сохраните файл в кодировке UTF-8"})
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
+    return [row for _, row in zip(range(MAX_ROWS + 2), csv.reader(io.StringIO(text), delimiter=delimiter), strict=False)]
+
+
+@dataclass
+class RowCheck:
+    number: int  # the row's number in the file (headers are row 1)
+    values: dict[str, str]
+    data: RegistrationData | None = None
+    organisation: Organisation | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Preview:
+    rows: list[RowCheck]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and all(r.ok for r in self.rows)
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for r in self.rows if not r.ok)
+
+
+def _mapped(row: dict[str, str]) -> dict[str, str]:
+    out = dict(row)
+    for key, aliases in VALUE_ALIASES.items():
+        value = out.get(key, "")
+        if value:
+            folded = value.casefold().replace("ё", "е").strip()
+            folded = folded.replace(" область", "").replace(" обл.", "") if key == "region" and folded not in aliases else folded
+            out[key] = aliases.get(folded, value)
+    return out
+
+
+def check_rows(db: Session, event: Event, rows: list[dict[str, str]]) -> Preview:
+    """Row by row: the validated data, or what is wrong (bad e-mail, unknown organisation,
+    a duplicate in the file or of someone already registered)."""
+    existing = set(db.exec(select(Registration.email_normalised).where(Registration.event_id == event.id)))
+    seen: dict[str, int] = {}
+    checks = []
+    for i, raw in enumerate(rows, start=2):
+        check = RowCheck(number=i, values=raw)
+        values = _mapped(raw)
+        for name, enum in (("gender", Gender), ("category", RegistrationCategory), ("region", Region)):
+            if values.get(name) and values[name] not in enum.__members__.values():
+                check.errors[name] = f"неизвестное значение «{values[name][:40]}»"
+                values[name] = ""
+        try:
+            check.data = parse_registration(values, require_consent=False)
+        except Invalid as exc:
+            check.errors.update(exc.fields)
+        if values.get("organisation") and "organisation" not in check.errors:
+            check.organisation = find_organisation(db, values["organisation"])
+            if check.organisation is None:
+                check.errors["organisation"] = f"организации «{values['organisation'][:60]}» нет в справочнике"
+        if check.data:
+            key = check.data.email_normalised
+            if key in existing:
+                check.errors["email"] = "уже зарегистрирован(а) на это мероприятие"
+            elif key in seen:
+                check.errors["email"] = f"повтор: этот адрес уже в строке {seen[key]}"
+            else:
+                seen[key] = i
+        checks.append(check)
+    return Preview(checks)
+
+
+def import_rows(
+    db: Session, *, event_id: int, rows: list[dict[str, str]], user: StaffUser, now: datetime, site: Site,
+    consent_note: str, send_mail: bool = True,
+) -> tuple[list[Registration], list[int]]:
+    """Create every row or none: checks again under the event's lock, places each row like
+    a registration through the form (confirmed while places last, then the waiting list)."""
+    event = lock_event(db, event_id)
+    preview = check_rows(db, event, rows)
+    if not preview.ok:
+        raise Invalid(
+            f"В файле есть ошибки ({preview.error_count} строк); ничего не импортировано",
+            fields={f"строка {r.number}": "; ".join(r.errors.values()) for r in preview.rows if not r.ok},
+        )
+    created, mails = [], []
+    for check in preview.rows:
+        data = check.data
+        reg = Registration(
+            event_id=event.id, email=data.email, email_normalised=data.email_normalised,
+            token_hash=hash_token(site.private_token(event.id, data.email_normalised)),
+            full_name=data.full_name, phone=data.phone,
+            organisation_id=check.organisation.id if check.organisation else None,
+            position=data.position, category=data.category, region=data.region, gender=data.gender,
+            accessibility_needs=data.accessibility_needs, language=data.language,
+            consent_at=now, consent_text=consent_note, created_at=now,
+        )
+        reg.calendar_token_hash = site.calendar_hash(reg, 0)
+        status, position = placement(db, event, None, pre_approved=True)
+        set_status(reg, status, now)
+        reg.waitlist_position = position
+        db.add(reg)
+        db.flush()
+        audit(db, user, "import", reg, None)
+        created.append(reg)
+        if send_mail:
+            kind = "confirmed" if status == S.confirmed else "waitlisted"
+            mails.append(mail.enqueue(db, kind=kind, event=event, reg=reg, site=site, now=now,
+                                      calendar_generation=calendar_generation(site, reg)).id)
+    return created, mails

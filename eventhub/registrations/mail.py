@@ -1,0 +1,195 @@
+"""E-mails about a registration, written to the outbox in the caller's transaction.
+
+Bodies are Jinja text templates (templates/registrations/mail/<kind>.txt); the HTML part
+is made from the text (paragraphs, links) plus the check-in QR code where there is one."""
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from urllib.parse import urlparse
+
+import jinja2
+import segno
+from markupsafe import escape
+from sqlmodel import Session
+
+from eventhub import ROOT, __version__
+from eventhub.accounts.security import hash_token
+from eventhub.config import Settings
+from eventhub.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
+from eventhub.registrations import labels
+from eventhub.registrations.ics import invitation_ics
+from eventhub.registrations.tokens import derive_token, registration_subject
+from eventhub.templating import env as page_env
+
+CONFIRMING = ("confirmed", "approved", "promoted")
+CLAIM_FOR = timedelta(minutes=5)  # how long the writer of a message has to send it  # kinds that carry the invitation and QR code
+
+
+@dataclass(frozen=True)
+class Site:
+    """What links, tokens and mails need from the settings."""
+
+    base_url: str
+    secret: str
+    mail_from: str
+    site_name: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Site":
+        return cls(settings.base_url, settings.get_secret_key(), settings.mail_from, settings.site_name)
+
+    @property
+    def host(self) -> str:
+        return urlparse(self.base_url).hostname or "eventhub.local"
+
+    @property
+    def from_address(self) -> str:
+        return parseaddr(self.mail_from)[1] or f"no-reply@{self.host}"
+
+    def private_token(self, event_id: int, email_normalised: str) -> str:
+        return derive_token(self.secret, "registration", registration_subject(event_id, email_normalised))
+
+    def private_url(self, reg: Registration) -> str:
+        return f"{self.base_url}/r/{self.private_token(reg.event_id, reg.email_normalised)}"
+
+    def calendar_token(self, reg: Registration, generation: int) -> str:
+        return derive_token(self.secret, "calendar", registration_subject(reg.event_id, reg.email_normalised), generation)
+
+    def calendar_hash(self, reg: Registration, generation: int) -> str:
+        return hash_token(self.calendar_token(reg, generation))
+
+    def invitation_token(self, event_id: int, organisation_id: int, generation: int) -> str:
+        return derive_token(self.secret, "invitation", f"{event_id}:{organisation_id}", generation)
+
+    def checkin_code(self, reg: Registration) -> str:
+        """What the QR code in the confirmation holds: the registration number and a signature."""
+        return f"{reg.id}-{derive_token(self.secret, 'checkin', str(reg.id))[:10]}"
+
+    def checkin_url(self, event: Event, reg: Registration) -> str:
+        return f"{self.base_url}/admin/events/{event.slug}/registrations/checkin?code={self.checkin_code(reg)}"
+
+    def event_url(self, event: Event) -> str:
+        return f"{self.base_url}/events/{event.slug}"
+
+
+SUBJECTS = {
+    "confirmed": "Регистрация подтверждена: {title}",
+    "pending": "Заявка получена и ждёт подтверждения: {title}",
+    "waitlisted": "Вы в листе ожидания: {title}",
+    "promoted": "Место освободилось — вы зарегистрированы: {title}",
+    "approved": "Заявка одобрена: {title}",
+    "declined": "Заявка отклонена: {title}",
+    "cancelled": "Регистрация отменена: {title}",
+    "already_registered": "Ваша регистрация: {title}",
+    "reminder": "Напоминание: {title} — уже скоро",
+}
+
+_mail_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(ROOT / "templates")),
+    autoescape=False,  # plain-text bodies; the HTML part is escaped separately
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+_mail_env.filters.update(page_env.filters)
+_mail_env.globals.update(page_env.globals)
+_mail_env.globals["reg_labels"] = labels
+
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def text_to_html(text: str, qr_cid: str | None) -> str:
+    """Paragraphs and clickable links from the text body, and the QR code image."""
+    paragraphs = []
+    for block in text.strip().split("\n\n"):
+        html = str(escape(block))
+        html = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', html)
+        paragraphs.append("<p>" + html.replace("\n", "<br>\n") + "</p>")
+    if qr_cid:
+        paragraphs.append(
+            f'<p><img src="cid:{qr_cid}" alt="QR-код для отметки на входе" width="200" height="200"></p>'
+        )
+    return (
+        '<!doctype html><html lang="ru"><head><meta charset="utf-8"></head>'
+        '<body style="font-family:Arial,sans-serif;line-height:1.5;max-width:40rem">'
+        + "\n".join(paragraphs)
+        + "</body></html>"
+    )
+
+
+def qr_png(value: str) -> bytes:
+    buf = io.BytesIO()
+    segno.make(value, error="m").save(buf, kind="png", scale=6, border=2)
+    return buf.getvalue()
+
+
+def enqueue(
+    db: Session, *, kind: str, event: Event, reg: Registration, site: Site, now: datetime,
+    calendar_generation: int | None = None, note: str | None = None, withdraw_invite: bool = False,
+) -> OutboxMessage:
+    """Write one e-mail about `reg` to the outbox (flushed, not committed).
+
+    Confirmations carry the invitation (METHOD:REQUEST) and the check-in QR code;
+    `withdraw_invite` adds METHOD:CANCEL for someone who had been sent an invitation."""
+    private_url = site.private_url(reg)
+    calendar_url = None
+    if calendar_generation is not None:
+        calendar_url = f"{site.base_url}/calendar/personal/{site.calendar_token(reg, calendar_generation)}.ics"
+    context = {
+        "kind": kind,
+        "event": event,
+        "reg": reg,
+        "site": site,
+        "private_url": private_url,
+        "event_url": site.event_url(event),
+        "calendar_url": calendar_url,
+        "checkin_code": site.checkin_code(reg) if kind in CONFIRMING or kind == "reminder" else None,
+        "note": note,
+        "withdraw_invite": withdraw_invite,
+    }
+    text = _mail_env.get_template(f"registrations/mail/{kind}.txt").render(context)
+    attachments: list[dict[str, str]] = []
+    qr_cid = None
+    if context["checkin_code"]:
+        qr_cid = f"qr-{reg.id}@{site.host}"
+        # The PNG is drawn when the mail is sent (outbox.to_email), not under the event's lock.
+        attachments.append({
+            "filename": "checkin-qr.png",
+            "content_type": "image/png",
+            "qr": site.checkin_url(event, reg),
+            "content": "",
+            "cid": qr_cid,
+        })
+    method = "REQUEST" if kind in CONFIRMING else "CANCEL" if withdraw_invite else None
+    if method:
+        ics = invitation_ics(
+            event, method=method, host=site.host, prodid=f"-//{site.site_name}//eventhub {__version__}//RU", now=now,
+            event_url=site.event_url(event), organizer_email=site.from_address, organizer_name=site.site_name,
+            attendee_email=reg.email, attendee_name=reg.full_name,
+            note=f"Ваша регистрация: {private_url}" if method == "REQUEST" else None,
+        )
+        attachments.append({
+            "filename": "invite.ics" if method == "REQUEST" else "cancel.ics",
+            "content_type": f"text/calendar; method={method}; charset=utf-8",
+            "content": ics.decode(),
+        })
+    message = OutboxMessage(
+        to_address=reg.email,
+        subject=SUBJECTS[kind].format(title=event.title)[:400],
+        body_text=text,
+        body_html=text_to_html(text, qr_cid),
+        attachments=attachments,
+        registration_id=reg.id,
+        kind=kind,
+        # Claimed at birth by the request that writes it: it sends the message right after its
+        # commit without another write. Should that process die, the claim expires and
+        # `eventhub outbox send` takes the message. Times are the wall clock's, as delivery's.
+        status=OutboxStatus.sending,
+        locked_until=utcnow() + CLAIM_FOR,
+    )
+    db.add(message)
+    db.flush()
+    return message

@@ -1,0 +1,219 @@
+"""Sending the outbox over SMTP: claimed rows, retries with exponential backoff, at least once.
+
+A message is claimed (status `sending`, `locked_until`) by a conditional UPDATE, so two
+senders (a request's background task and `eventhub outbox send` from cron) never send the
+same row twice, and a sender that died leaves a claim that expires and is taken again."""
+
+import base64
+import logging
+import smtplib
+import ssl
+import time
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from eventhub.config import Settings
+from eventhub.models import OutboxMessage, OutboxStatus, utcnow
+from eventhub.registrations.locks import serialised_writes
+from eventhub.registrations.mail import CLAIM_FOR, qr_png
+
+log = logging.getLogger("eventhub.outbox")
+
+MAX_ATTEMPTS = 8
+# In the request's background task: try at once, then twice more a little later; after
+# that the message waits for `eventhub outbox send` (cron) with longer backoff.
+AFTER_RESPONSE_DELAYS = (0.0, 1.0, 4.0)
+
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+
+def backoff(attempts: int) -> timedelta:
+    """2, 4, 8 ... minutes after the n-th failure, at most 6 hours."""
+    return min(timedelta(minutes=2**attempts), timedelta(hours=6))
+
+
+def to_email(msg: OutboxMessage, mail_from: str, domain: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = mail_from
+    email["To"] = msg.to_address
+    email["Subject"] = msg.subject
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(idstring=f"outbox-{msg.id}", domain=domain)
+    email.set_content(msg.body_text)
+    inline = [a for a in msg.attachments if a.get("cid")]
+    files = [a for a in msg.attachments if not a.get("cid")]
+    if msg.body_html:
+        email.add_alternative(msg.body_html, subtype="html")
+        html_part = email.get_payload()[-1]
+        for att in inline:
+            maintype, subtype = att["content_type"].split(";")[0].split("/")
+            html_part.add_related(
+                _bytes(att), maintype=maintype, subtype=subtype, cid=f"<{att['cid']}>", filename=att["filename"]
+            )
+    for att in files:
+        ctype = att["content_type"]
+        if ctype.startswith("text/"):
+            subtype = ctype.split(";")[0].split("/")[1]
+            params = dict(p.strip().split("=", 1) for p in ctype.split(";")[1:] if "=" in p)
+            params.pop("charset", None)
+            email.add_attachment(att["content"], subtype=subtype, filename=att["filename"], params=params)
+        else:
+            maintype, subtype = ctype.split(";")[0].split("/")
+            email.add_attachment(_bytes(att), maintype=maintype, subtype=subtype, filename=att["filename"])
+    return email
+
+
+def _bytes(att: dict[str, str]) -> bytes:
+    if att.get("qr"):
+        return qr_png(att["qr"])
+    if att.get("encoding") == "base64":
+        return base64.b64decode(att["content"])
+    return att["content"].encode()
+
+
+class SmtpConnection:
+    """One SMTP connection, opened on first use and reused for a batch."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.smtp: smtplib.SMTP | None = None
+
+    def send(self, email: EmailMessage) -> None:
+        if self.smtp is None:
+            s = self.settings
+            smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout)
+            try:
+                if s.smtp_starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if s.smtp_username:
+                    smtp.login(s.smtp_username, s.smtp_password)
+            except BaseException:
+                smtp.close()
+                raise
+            self.smtp = smtp
+        self.smtp.send_message(email)
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self.smtp.close()
+            self.smtp = None
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"sent {len(self.sent)}, to retry {len(self.retrying)}, given up {len(self.failed)}"
+
+
+def claim(db: Session, *, now: datetime, ids: Iterable[int] | None = None, force: bool = False, limit: int = 100) -> list[int]:
+    """Take up to `limit` due messages for this sender; committed so others see the claim.
+
+    Reads and writes are kept in separate transactions: on SQLite a transaction that read
+    first cannot take the write lock once another writer has committed."""
+    t = OutboxMessage.__table__
+    due = sa.or_(
+        sa.and_(t.c.status == OutboxStatus.pending, sa.true() if force else t.c.next_attempt_at <= now),
+        sa.and_(t.c.status == OutboxStatus.sending, t.c.locked_until < now),
+    )
+    if ids is None:
+        candidates = list(db.exec(select(t.c.id).where(due).order_by(t.c.id).limit(limit)))
+        db.commit()
+    else:
+        candidates = sorted(ids)[:limit]
+    claimed = []
+    with serialised_writes(db):
+        for msg_id in candidates:
+            result = db.execute(
+                sa.update(t).where(t.c.id == msg_id, due).values(status=OutboxStatus.sending, locked_until=now + CLAIM_FOR)
+            )
+            if result.rowcount == 1:
+                claimed.append(msg_id)
+        db.commit()
+    return claimed
+
+
+def deliver(
+    db: Session, settings: Settings, *, now: datetime | None = None, ids: Iterable[int] | None = None,
+    force: bool = False, owned: bool = False, limit: int = 100,
+) -> DeliveryReport:
+    """Send the due messages (or the given ones); each outcome is committed as it happens.
+
+    `owned`: the caller wrote these messages (born claimed) and sends them itself."""
+    now = now or utcnow()
+    report = DeliveryReport()
+    claimed = sorted(ids)[:limit] if owned and ids is not None else claim(db, now=now, ids=ids, force=force, limit=limit)
+    if not claimed:
+        return report
+    domain = settings.base_url.split("//")[-1].split("/")[0].split(":")[0] or "eventhub.local"
+    connection = SmtpConnection(settings)
+    t = OutboxMessage.__table__
+    try:
+        for msg_id in claimed:
+            msg = db.get(OutboxMessage, msg_id, populate_existing=True)
+            attempts, to_address = msg.attempts + 1, msg.to_address
+            try:
+                email = to_email(msg, settings.mail_from, domain)
+            except ValueError as exc:
+                email, error = None, exc
+            db.commit()  # end the read before the (slow) send; the outcome is written below
+            try:
+                if email is None:
+                    raise error
+                connection.send(email)
+            except (smtplib.SMTPException, OSError, ValueError) as exc:
+                connection.close()
+                message = f"{type(exc).__name__}: {exc}"[:2000]
+                gave_up = attempts >= MAX_ATTEMPTS
+                values = {"attempts": attempts, "last_error": message, "locked_until": None,
+                          "status": OutboxStatus.failed if gave_up else OutboxStatus.pending}
+                if not gave_up:
+                    values["next_attempt_at"] = now + backoff(attempts)
+                (report.failed if gave_up else report.retrying).append(msg_id)
+                log.warning("outbox %s to %s: %s", msg_id, to_address, message)
+            else:
+                values = {"attempts": attempts, "status": OutboxStatus.sent, "sent_at": now, "locked_until": None,
+                          "last_error": None}
+                report.sent.append(msg_id)
+            with serialised_writes(db):
+                db.execute(sa.update(t).where(t.c.id == msg_id).values(**values))
+                db.commit()
+    finally:
+        connection.close()
+    return report
+
+
+def deliver_after_response(
+    session_factory: SessionFactory, settings: Settings, ids: list[int], delays: Iterable[float] = AFTER_RESPONSE_DELAYS
+) -> None:
+    """Background task: send what the request wrote, retrying a few times with backoff."""
+    remaining = list(ids)
+    for attempt, delay in enumerate(delays):
+        if not remaining:
+            return
+        if delay:
+            time.sleep(delay)
+        try:
+            with session_factory() as db:
+                report = deliver(db, settings, ids=remaining, force=True, owned=attempt == 0)
+        except sa.exc.SQLAlchemyError:
+            log.exception("outbox: database error while sending %s", remaining)
+            continue
+        remaining = report.retrying
+
+
+def pending_count(db: Session) -> int:
+    return db.exec(select(sa.func.count()).where(OutboxMessage.status.in_((OutboxStatus.pending, OutboxStatus.sending)))).one()

@@ -1,0 +1,222 @@
+"""Public registration pages: the form, and a participant's private page `/r/{token}`."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from eventhub import __version__
+from eventhub import labels as event_labels
+from eventhub.db import DbDep
+from eventhub.deps import NowDep, get_now
+from eventhub.errors import Conflict, Invalid
+from eventhub.models import Event, Gender, Invitation, Language, Organisation, Region, RegistrationCategory
+from eventhub.registrations import labels, service
+from eventhub.registrations.deps import MailDep, PublicEventDep, SiteDep
+from eventhub.registrations.ics import invitation_ics
+from eventhub.registrations.locks import write_transaction
+from eventhub.registrations.schemas import CONSENT_TEXT, parse_registration
+from eventhub.templating import templates
+from eventhub.text import format_phone
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+PRIVATE_HEADERS = {
+    # The token is in the address: keep it out of Referer headers, caches and search engines.
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+NEUTRAL_DONE = (
+    "Спасибо! Мы отправили письмо на адрес {email}: в нём статус вашей регистрации и личная ссылка, "
+    "по которой можно изменить данные или отменить участие. Если вы уже регистрировались с этим "
+    "адресом, повторной регистрации не будет — в письме будет ссылка на прежнюю."
+)
+
+
+CHOICES = {
+    "category": [(c.value, labels.CATEGORY[c]) for c in RegistrationCategory],
+    "region": [(r.value, event_labels.REGION[r]) for r in Region],
+    "gender": [(g.value, labels.GENDER[g]) for g in Gender],
+    "language": [(lang.value, event_labels.LANGUAGE[lang.value]) for lang in Language],
+}
+
+
+def registration_state(request: Request, event: Event) -> service.Window:
+    """For the event page's registration block (no database: the mode, dates and status)."""
+    return service.registration_window(event, get_now(request))
+
+
+templates.env.globals["registration_state"] = registration_state
+templates.env.globals["reg_labels"] = labels
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """The posted form's text fields (read in the event loop; routes then run in threads)."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+FormDep = Annotated[dict[str, str], Depends(form_fields)]
+
+
+def _form_context(db: DbDep, event: Event, now: Any, invitation_token: str | None) -> dict:
+    window = service.registration_window(event, now)
+    invitation: Invitation | None = None
+    invitation_error = None
+    if window.open and (invitation_token or event.registration_mode == "invitation"):
+        try:
+            invitation = service._invitation_for(db, event, invitation_token)
+        except Invalid as exc:
+            invitation_error = exc.fields.get("invitation", exc.message)
+    return {
+        "event": event,
+        "window": window,
+        "invitation": invitation,
+        "invitation_org": db.get(Organisation, invitation.organisation_id) if invitation else None,
+        "invitation_token": invitation_token if invitation else None,
+        "invitation_error": invitation_error,
+        "free_places": service.free_places(db, event),
+        "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
+        "choices": CHOICES,
+        "consent_text": CONSENT_TEXT,
+    }
+
+
+def _render_form(request: Request, ctx: dict, values: dict, errors: dict, message: str | None, status: int) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, "registrations/register.html", {**ctx, "values": values, "errors": errors, "message": message},
+        status_code=status,
+    )
+
+
+@router.get("/events/{slug}/register")
+def register_form(request: Request, db: DbDep, event: PublicEventDep, now: NowDep, invitation: str | None = None) -> HTMLResponse:
+    """The registration form (or why registration is not possible)."""
+    if invitation is not None and len(invitation) > 100:
+        invitation = ""
+    ctx = _form_context(db, event, now, invitation)
+    return _render_form(request, ctx, {"category": "participant", "language": "ru"}, {}, None, 200)
+
+
+@router.post("/events/{slug}/register")
+def register_submit(
+    request: Request, db: DbDep, event: PublicEventDep, now: NowDep, site: SiteDep, mailer: MailDep, form: FormDep
+) -> HTMLResponse:
+    """Register; the answer is the same whether the address is new or already registered."""
+    event_id = event.id
+    try:
+        data = parse_registration(form)
+        with write_transaction(db):
+            result = service.register(db, event_id=event_id, data=data, now=now, site=site)
+    except (Invalid, Conflict) as exc:
+        db.rollback()
+        event = db.get(Event, event_id)
+        ctx = _form_context(db, event, now, form.get("invitation") or None)
+        values = {k: v[:2000] for k, v in form.items() if k not in ("website",)}
+        return _render_form(request, ctx, values, exc.fields, exc.message, exc.status_code)
+    mailer.send(result.mails)
+    return templates.TemplateResponse(
+        request, "registrations/done.html",
+        {"event": db.get(Event, event_id), "message": NEUTRAL_DONE.format(email=data.email)},
+    )
+
+
+# --- the private page ---
+
+
+def _private_context(db: DbDep, reg: Any, site: Any, now: Any) -> dict:
+    event = db.get(Event, reg.event_id)
+    org = db.get(Organisation, reg.organisation_id) if reg.organisation_id else None
+    return {
+        "reg": reg,
+        "event": event,
+        "org": org,
+        "org_label": service.organisation_label(org) if org else (reg.organisation_name or ""),
+        "calendar_url": service.calendar_url(site, reg),
+        "can_change": reg.status in service.CANCELLABLE and event.end_at > now,
+        "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
+        "choices": CHOICES,
+        "invited": reg.invitation_id is not None,
+        "invitation_org": org if reg.invitation_id else None,
+    }
+
+
+def _private_response(request: Request, ctx: dict, status: int = 200, **extra: Any) -> HTMLResponse:
+    response = templates.TemplateResponse(request, "registrations/private.html", {**ctx, **extra}, status_code=status)
+    response.headers.update(PRIVATE_HEADERS)
+    return response
+
+
+def _values(reg: Any, org_label: str) -> dict:
+    return {
+        "full_name": reg.full_name, "phone": format_phone(reg.phone), "organisation": org_label if reg.organisation_id else "",
+        "organisation_other": reg.organisation_name or "", "position": reg.position or "", "category": reg.category,
+        "outlet": reg.outlet or "", "region": reg.region or "", "gender": reg.gender or "",
+        "accessibility_needs": reg.accessibility_needs or "", "language": reg.language,
+    }
+
+
+@router.get("/r/{token}")
+def private_page(request: Request, token: str, db: DbDep, site: SiteDep, now: NowDep, done: str | None = None) -> HTMLResponse:
+    """A participant's own registration: view, change, cancel, calendar."""
+    reg = service.registration_by_token(db, token)
+    ctx = _private_context(db, reg, site, now)
+    return _private_response(request, ctx, values=_values(reg, ctx["org_label"]), errors={}, token=token,
+                             done=done if done in ("saved", "cancelled", "calendar") else None)
+
+
+@router.post("/r/{token}")
+def private_update(request: Request, token: str, db: DbDep, site: SiteDep, now: NowDep, form: FormDep) -> Response:
+    """Save changed details."""
+    reg = service.registration_by_token(db, token)
+    try:
+        with write_transaction(db):
+            service.update_details(db, reg=reg, form=form, now=now)
+    except (Invalid, Conflict) as exc:
+        reg = service.registration_by_token(db, token)
+        ctx = _private_context(db, reg, site, now)
+        return _private_response(request, ctx, status=exc.status_code, values={k: v[:2000] for k, v in form.items()},
+                                 errors=exc.fields, message=exc.message, token=token, done=None)
+    return RedirectResponse(f"/r/{token}?done=saved", status_code=303, headers=PRIVATE_HEADERS)
+
+
+@router.post("/r/{token}/cancel")
+def private_cancel(request: Request, token: str, db: DbDep, site: SiteDep, now: NowDep, mailer: MailDep) -> Response:
+    """Cancel; the place goes to the first on the waiting list."""
+    reg = service.registration_by_token(db, token)
+    reg_id, event_id = reg.id, reg.event_id
+    try:
+        with write_transaction(db):
+            result = service.cancel(db, event_id=event_id, registration_id=reg_id, now=now, site=site)
+    except Conflict as exc:
+        reg = service.registration_by_token(db, token)
+        ctx = _private_context(db, reg, site, now)
+        return _private_response(request, ctx, status=exc.status_code, values=_values(reg, ctx["org_label"]),
+                                 errors={}, message=exc.message, token=token, done=None)
+    mailer.send(result.mails)
+    return RedirectResponse(f"/r/{token}?done=cancelled", status_code=303, headers=PRIVATE_HEADERS)
+
+
+@router.post("/r/{token}/calendar")
+def private_calendar_reset(token: str, db: DbDep, site: SiteDep) -> Response:
+    """A new personal calendar link; the old one stops working."""
+    reg = service.registration_by_token(db, token)
+    with write_transaction(db):
+        service.reset_calendar_link(db, reg=reg, site=site)
+    return RedirectResponse(f"/r/{token}?done=calendar", status_code=303, headers=PRIVATE_HEADERS)
+
+
+@router.get("/r/{token}/event.ics")
+def private_ics(token: str, db: DbDep, site: SiteDep, now: NowDep) -> Response:
+    """The event as a calendar file, with the participant as attendee."""
+    reg = service.registration_by_token(db, token)
+    event = db.get(Event, reg.event_id)
+    body = invitation_ics(
+        event, method="PUBLISH", host=site.host, prodid=f"-//{site.site_name}//eventhub {__version__}//RU", now=now,
+        event_url=site.event_url(event), organizer_email=site.from_address, organizer_name=site.site_name,
+        attendee_email=reg.email, attendee_name=reg.full_name,
+        note=f"Ваша регистрация: {site.private_url(reg)}",
+    )
+    headers = {**PRIVATE_HEADERS, "Content-Disposition": f'attachment; filename="{event.slug}.ics"'}
+    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)

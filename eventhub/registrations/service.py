@@ -1,0 +1,801 @@
+"""Registrations: opening rules, capacity and quotas under the event's lock, the waiting list,
+private links, organiser actions, check-in and statistics.
+
+Every writer that counts places takes `lock_for_update` on the event row as the first
+statement of its transaction, then counts, then writes: concurrent registrations are
+serialised per event, so neither the capacity nor an invitation's quota is ever exceeded
+(SQLite: the database write lock; PostgreSQL: SELECT ... FOR UPDATE)."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from eventhub import labels as event_labels
+from eventhub.accounts.security import hash_token
+from eventhub.db import lock_for_update
+from eventhub.errors import Conflict, Invalid, NotFound
+from eventhub.models import (
+    AuditLog,
+    Event,
+    EventStatus,
+    Gender,
+    Invitation,
+    Organisation,
+    OutboxMessage,
+    Region,
+    Registration,
+    RegistrationCategory,
+    RegistrationMode,
+    RegistrationStatus,
+    StaffUser,
+)
+from eventhub.registrations import labels, mail
+from eventhub.registrations.exports import ExportRow, StatsTable
+from eventhub.registrations.mail import Site
+from eventhub.registrations.schemas import CONSENT_TEXT, RegistrationData, parse_registration
+from eventhub.registrations.tokens import find_generation, registration_subject
+from eventhub.text import normalise_query, search_key
+
+S = RegistrationStatus
+HOLDING = (S.confirmed, S.attended)  # take a place
+ACTIVE = (S.pending, S.confirmed, S.waitlisted, S.attended)  # count against an invitation's quota
+CANCELLABLE = (S.pending, S.confirmed, S.waitlisted)
+
+
+class RegistrationClosed(Conflict):
+    code = "registration_closed"
+
+
+class QuotaExhausted(Conflict):
+    code = "quota_exhausted"
+
+
+class NoPlaces(Conflict):
+    code = "no_places"
+
+
+# --- opening rules ---
+
+
+@dataclass(frozen=True)
+class Window:
+    open: bool
+    message: str
+
+
+def registration_window(event: Event, now: datetime) -> Window:
+    """Whether the form accepts registrations now, and why not."""
+    if event.status == EventStatus.cancelled:
+        return Window(False, "Мероприятие отменено, регистрация закрыта.")
+    if event.status != EventStatus.published:
+        return Window(False, "Регистрация на это мероприятие сейчас недоступна.")
+    if event.end_at <= now:
+        return Window(False, "Мероприятие уже прошло, регистрация закрыта.")
+    if event.registration_mode == RegistrationMode.closed:
+        return Window(False, "Регистрация на это мероприятие закрыта.")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return Window(False, "Регистрация ещё не открыта.")
+    closes_at = event.registration_deadline_at or event.start_at
+    if now >= closes_at:
+        return Window(False, "Срок регистрации истёк.")
+    return Window(True, "")
+
+
+def check_open(event: Event, now: datetime) -> None:
+    window = registration_window(event, now)
+    if not window.open:
+        raise RegistrationClosed(window.message)
+
+
+# --- lookups ---
+
+
+def find_organisation(db: Session, text: str | None) -> Organisation | None:
+    """A directory organisation from what the form sent: slug, short name, name, or
+    'short — name' as the form's list shows it; case and ё/е do not matter."""
+    if not text:
+        return None
+    candidates = {text, *(p.strip() for p in text.split(" — ") if p.strip())}
+    hit = db.exec(
+        select(Organisation).where(
+            sa.or_(Organisation.slug.in_(candidates), Organisation.short_name.in_(candidates), Organisation.name.in_(candidates))
+        ).order_by(Organisation.id)
+    ).first()
+    if hit:
+        return hit
+    folded = {_fold(c) for c in candidates}
+    for org in db.exec(select(Organisation).order_by(Organisation.id)):
+        if folded & {_fold(org.slug), _fold(org.short_name or ""), _fold(org.name), _fold(organisation_label(org))}:
+            return org
+    return None
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().replace("ё", "е").split())
+
+
+def organisation_label(org: Organisation) -> str:
+    return f"{org.short_name} — {org.name}" if org.short_name and org.short_name != org.name else org.name
+
+
+def directory(db: Session) -> list[Organisation]:
+    return list(db.exec(select(Organisation).order_by(Organisation.name, Organisation.id)))
+
+
+def find_invitation(db: Session, event: Event, token: str | None) -> Invitation:
+    """A live invitation of this event by the token in its link."""
+    invitation = None
+    if token:
+        invitation = db.exec(select(Invitation).where(Invitation.token_hash == hash_token(token))).first()
+    if invitation is None or invitation.event_id != event.id:
+        raise Invalid(
+            "Приглашение не найдено",
+            fields={"invitation": "ссылка-приглашение неверна или устарела; попросите организаторов прислать новую"},
+        )
+    if invitation.revoked_at is not None:
+        raise Invalid("Приглашение отозвано", fields={"invitation": "это приглашение отозвано организаторами"})
+    return invitation
+
+
+def registration_by_token(db: Session, token: str) -> Registration:
+    """The registration behind a private link; a bad or outdated link is a 404."""
+    reg = None
+    if token and len(token) <= 100:
+        reg = db.exec(select(Registration).where(Registration.token_hash == hash_token(token))).first()
+    if reg is None:
+        raise NotFound(
+            "Ссылка недействительна или устарела. Чтобы получить ссылку снова, зарегистрируйтесь "
+            "ещё раз с тем же адресом электронной почты — мы пришлём её на этот адрес."
+        )
+    return reg
+
+
+def lock_event(db: Session, event_id: int) -> Event:
+    lock_for_update(db, Event.__table__, event_id)
+    event = db.get(Event, event_id, populate_existing=True)
+    if event is None:
+        raise NotFound("Мероприятие не найдено")
+    return event
+
+
+def _held(db: Session, event_id: int) -> int:
+    return db.exec(
+        select(sa.func.count()).where(Registration.event_id == event_id, Registration.status.in_(HOLDING))
+    ).one()
+
+
+def free_places(db: Session, event: Event) -> int | None:
+    """Places left (None: no limit). Indicative outside the lock."""
+    if event.capacity is None:
+        return None
+    return max(0, event.capacity - _held(db, event.id))
+
+
+def _next_waitlist_position(db: Session, event_id: int) -> int:
+    last = db.exec(select(sa.func.max(Registration.waitlist_position)).where(Registration.event_id == event_id)).one()
+    return (last or 0) + 1
+
+
+def set_status(reg: Registration, status: str, now: datetime) -> None:
+    reg.status = status
+    reg.status_changed_at = now
+    if status != S.waitlisted:
+        reg.waitlist_position = None
+
+
+def audit(db: Session, user: StaffUser | None, action: str, reg: Registration, before: str | None) -> None:
+    db.add(AuditLog(
+        user_id=user.id if user else None, action=action, entity_type="registration", entity_id=reg.id,
+        event_id=reg.event_id, changes={"status": [before, reg.status]},
+    ))
+
+
+# --- registering ---
+
+
+@dataclass
+class RegisterResult:
+    registration: Registration | None  # None: the honeypot was filled, nothing stored
+    created: bool
+    mails: list[int] = field(default_factory=list)  # outbox ids to send after commit
+
+
+def check_registration(db: Session, *, event: Event, data: RegistrationData, now: datetime) -> None:
+    """Everything `register` checks that needs no lock: for dry runs (stores nothing)."""
+    check_open(event, now)
+    if data.invitation or event.registration_mode == RegistrationMode.invitation:
+        invitation = _invitation_for(db, event, data.invitation)
+        used = db.exec(
+            select(sa.func.count()).where(Registration.invitation_id == invitation.id, Registration.status.in_(ACTIVE))
+        ).one()
+        if used >= invitation.seat_quota:
+            raise _quota_error()
+
+
+def _invitation_for(db: Session, event: Event, token: str | None) -> Invitation:
+    if not token:
+        raise Invalid(
+            "Регистрация только по приглашениям",
+            fields={"invitation": "на это мероприятие регистрируются по ссылке-приглашению от организаторов"},
+        )
+    return find_invitation(db, event, token)
+
+
+def _quota_error() -> QuotaExhausted:
+    return QuotaExhausted(
+        "Места по этому приглашению закончились",
+        fields={"invitation": "все места, выделенные вашей организации, уже заняты; обратитесь к организаторам"},
+    )
+
+
+def placement(db: Session, event: Event, invitation: Invitation | None, *, pre_approved: bool = False) -> tuple[str, int | None]:
+    """The status (and waiting-list position) a new registration gets, under the lock.
+    Invitations and the organiser's own imports count as approved."""
+    if event.registration_mode == RegistrationMode.approval and invitation is None and not pre_approved:
+        return S.pending, None
+    if event.capacity is None or _held(db, event.id) < event.capacity:
+        return S.confirmed, None
+    return S.waitlisted, _next_waitlist_position(db, event.id)
+
+
+def _apply(db: Session, reg: Registration, data: RegistrationData, invitation: Invitation | None) -> None:
+    org = db.get(Organisation, invitation.organisation_id) if invitation else find_organisation(db, data.organisation)
+    reg.full_name = data.full_name
+    reg.phone = data.phone
+    reg.organisation_id = org.id if org else None
+    reg.organisation_name = None if org else (data.organisation_other or data.organisation)
+    reg.position = data.position
+    reg.category = data.category
+    reg.outlet = data.outlet
+    reg.region = data.region
+    reg.gender = data.gender
+    reg.accessibility_needs = data.accessibility_needs
+    reg.language = data.language
+
+
+STATUS_MAIL = {S.confirmed: "confirmed", S.pending: "pending", S.waitlisted: "waitlisted"}
+
+
+def register(
+    db: Session, *, event_id: int, data: RegistrationData, now: datetime, site: Site,
+    consent_text: str = CONSENT_TEXT, invitation_required: bool | None = None,
+) -> RegisterResult:
+    """Register a person (or re-send their private link if they already are).
+
+    Call it at the start of a transaction: it takes the event's lock first."""
+    if data.honeypot:
+        return RegisterResult(None, created=False)
+    event = lock_event(db, event_id)
+    check_open(event, now)
+    invitation = None
+    if data.invitation or event.registration_mode == RegistrationMode.invitation:
+        invitation = _invitation_for(db, event, data.invitation)
+
+    existing = db.exec(
+        select(Registration).where(Registration.event_id == event.id, Registration.email_normalised == data.email_normalised)
+    ).first()
+    if existing is not None and existing.status != S.cancelled:
+        # No duplicate: the link goes again to that address, never to whoever typed it.
+        msg = mail.enqueue(db, kind="already_registered", event=event, reg=existing, site=site, now=now,
+                           calendar_generation=calendar_generation(site, existing))
+        return RegisterResult(existing, created=False, mails=[msg.id])
+
+    if invitation is not None:
+        used = db.exec(
+            select(sa.func.count()).where(Registration.invitation_id == invitation.id, Registration.status.in_(ACTIVE))
+        ).one()
+        if used >= invitation.seat_quota:
+            raise _quota_error()
+
+    reg = existing or Registration(
+        event_id=event.id,
+        email=data.email,
+        email_normalised=data.email_normalised,
+        token_hash=hash_token(site.private_token(event.id, data.email_normalised)),
+    )
+    _apply(db, reg, data, invitation)
+    reg.email = data.email
+    reg.invitation_id = invitation.id if invitation else None
+    reg.consent_at = now
+    reg.consent_text = consent_text
+    reg.checked_in_at = None
+    reg.reminder_sent_at = None
+    reg.created_at = reg.created_at or now
+    if reg.calendar_token_hash is None:
+        reg.calendar_token_hash = site.calendar_hash(reg, 0)
+    status, position = placement(db, event, invitation)
+    set_status(reg, status, now)
+    reg.waitlist_position = position
+    db.add(reg)
+    db.flush()
+    msg = mail.enqueue(db, kind=STATUS_MAIL[status], event=event, reg=reg, site=site, now=now,
+                       calendar_generation=calendar_generation(site, reg))
+    return RegisterResult(reg, created=True, mails=[msg.id])
+
+
+def calendar_generation(site: Site, reg: Registration) -> int | None:
+    return find_generation(site.secret, "calendar", registration_subject(reg.event_id, reg.email_normalised),
+                           reg.calendar_token_hash)
+
+
+def calendar_url(site: Site, reg: Registration) -> str | None:
+    generation = calendar_generation(site, reg)
+    if generation is None:
+        return None
+    return f"{site.base_url}/calendar/personal/{site.calendar_token(reg, generation)}.ics"
+
+
+def reset_calendar_link(db: Session, *, reg: Registration, site: Site) -> str:
+    """A new personal calendar link; the old one stops working."""
+    lock_event(db, reg.event_id)
+    db.refresh(reg)
+    generation = calendar_generation(site, reg)
+    generation = 0 if generation is None else generation + 1
+    if generation >= 1000:
+        raise Conflict("Ссылку на календарь сбрасывали слишком много раз; обратитесь к организаторам")
+    reg.calendar_token_hash = site.calendar_hash(reg, generation)
+    db.add(reg)
+    db.flush()
+    return calendar_url(site, reg)
+
+
+# --- the participant's own changes ---
+
+
+EDITABLE = ("full_name", "phone", "organisation", "organisation_other", "position", "category", "outlet",
+            "region", "gender", "accessibility_needs", "language")
+
+
+def update_details(db: Session, *, reg: Registration, form: dict, now: datetime) -> Registration:
+    """Change what the participant may change (not the e-mail: it is the registration's key)."""
+    data = parse_registration({**{k: form.get(k) for k in EDITABLE}, "email": reg.email}, require_consent=False)
+    lock_event(db, reg.event_id)
+    db.refresh(reg)
+    if reg.status in (S.cancelled, S.declined):
+        raise Conflict("Отменённую или отклонённую регистрацию изменить нельзя")
+    invitation = db.get(Invitation, reg.invitation_id) if reg.invitation_id else None
+    _apply(db, reg, data, invitation)
+    db.add(reg)
+    db.flush()
+    return reg
+
+
+def fill_from_waitlist(db: Session, *, event: Event, now: datetime, site: Site) -> tuple[list[Registration], list[int]]:
+    """Promote the first on the waiting list while places are free (under the lock)."""
+    promoted, mails = [], []
+    if event.capacity is None:
+        waiting = list(db.exec(
+            select(Registration).where(Registration.event_id == event.id, Registration.status == S.waitlisted)
+            .order_by(Registration.waitlist_position, Registration.id)
+        ))
+    else:
+        free = event.capacity - _held(db, event.id)
+        if free <= 0:
+            return promoted, mails
+        waiting = list(db.exec(
+            select(Registration).where(Registration.event_id == event.id, Registration.status == S.waitlisted)
+            .order_by(Registration.waitlist_position, Registration.id).limit(free)
+        ))
+    for reg in waiting:
+        set_status(reg, S.confirmed, now)
+        db.add(reg)
+        db.flush()
+        mails.append(mail.enqueue(db, kind="promoted", event=event, reg=reg, site=site, now=now,
+                                  calendar_generation=calendar_generation(site, reg)).id)
+        promoted.append(reg)
+    return promoted, mails
+
+
+@dataclass
+class ChangeResult:
+    registration: Registration | None
+    promoted: list[Registration] = field(default_factory=list)
+    mails: list[int] = field(default_factory=list)
+
+
+def cancel(db: Session, *, event_id: int, registration_id: int, now: datetime, site: Site,
+           user: StaffUser | None = None) -> ChangeResult:
+    """Cancel a registration; its place goes to the first on the waiting list, who is told.
+
+    Call it at a transaction's start: the event's lock comes first."""
+    event = lock_event(db, event_id)
+    reg = db.get(Registration, registration_id, populate_existing=True)
+    if reg is None or reg.event_id != event.id:
+        raise NotFound("Регистрация не найдена")
+    if reg.status not in CANCELLABLE:
+        raise Conflict(f"Регистрацию в статусе «{reg.status}» отменить нельзя")
+    if event.end_at <= now:
+        raise Conflict("Мероприятие уже прошло")
+    before = reg.status
+    set_status(reg, S.cancelled, now)
+    db.add(reg)
+    db.flush()
+    audit(db, user, "cancel", reg, before)
+    mails = [mail.enqueue(db, kind="cancelled", event=event, reg=reg, site=site, now=now,
+                          withdraw_invite=before in HOLDING).id]
+    promoted, more = fill_from_waitlist(db, event=event, now=now, site=site)
+    return ChangeResult(reg, promoted, mails + more)
+
+
+# --- organiser actions ---
+
+
+def _for_action(db: Session, event: Event, registration_id: int) -> tuple[Event, Registration]:
+    event = lock_event(db, event.id)
+    reg = db.get(Registration, registration_id, populate_existing=True)
+    if reg is None or reg.event_id != event.id:
+        raise NotFound("Регистрация не найдена")
+    return event, reg
+
+
+def approve(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime, site: Site) -> ChangeResult:
+    """Pending → confirmed, if a place is free."""
+    event, reg = _for_action(db, event, registration_id)
+    if reg.status != S.pending:
+        raise Conflict("Одобрить можно только заявку, ожидающую подтверждения")
+    if event.capacity is not None and _held(db, event.id) >= event.capacity:
+        raise NoPlaces("Свободных мест нет: увеличьте вместимость или дождитесь отмен")
+    set_status(reg, S.confirmed, now)
+    db.add(reg)
+    db.flush()
+    audit(db, user, "approve", reg, S.pending)
+    msg = mail.enqueue(db, kind="approved", event=event, reg=reg, site=site, now=now,
+                       calendar_generation=calendar_generation(site, reg))
+    return ChangeResult(reg, mails=[msg.id])
+
+
+def promote(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime, site: Site) -> ChangeResult:
+    """Waiting list → confirmed (this person, not necessarily the first), if a place is free."""
+    event, reg = _for_action(db, event, registration_id)
+    if reg.status != S.waitlisted:
+        raise Conflict("Перевести можно только из листа ожидания")
+    if event.capacity is not None and _held(db, event.id) >= event.capacity:
+        raise NoPlaces("Свободных мест нет: увеличьте вместимость или дождитесь отмен")
+    set_status(reg, S.confirmed, now)
+    db.add(reg)
+    db.flush()
+    audit(db, user, "promote", reg, S.waitlisted)
+    msg = mail.enqueue(db, kind="promoted", event=event, reg=reg, site=site, now=now,
+                       calendar_generation=calendar_generation(site, reg))
+    return ChangeResult(reg, mails=[msg.id])
+
+
+def decline(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime, site: Site) -> ChangeResult:
+    """Decline a pending, waiting or confirmed registration; a freed place goes to the waiting list."""
+    event, reg = _for_action(db, event, registration_id)
+    if reg.status not in CANCELLABLE:
+        raise Conflict("Эту регистрацию отклонить нельзя")
+    before = reg.status
+    set_status(reg, S.declined, now)
+    db.add(reg)
+    db.flush()
+    audit(db, user, "decline", reg, before)
+    mails = [mail.enqueue(db, kind="declined", event=event, reg=reg, site=site, now=now,
+                          withdraw_invite=before in HOLDING).id]
+    promoted, more = ([], [])
+    if before in HOLDING:
+        promoted, more = fill_from_waitlist(db, event=event, now=now, site=site)
+    return ChangeResult(reg, promoted, mails + more)
+
+
+def fill(db: Session, *, event: Event, user: StaffUser, now: datetime, site: Site) -> ChangeResult:
+    """Organiser's button after raising the capacity: promote from the waiting list."""
+    event = lock_event(db, event.id)
+    promoted, mails = fill_from_waitlist(db, event=event, now=now, site=site)
+    for reg in promoted:
+        audit(db, user, "promote", reg, S.waitlisted)
+    return ChangeResult(None, promoted, mails)
+
+
+def parse_checkin_code(value: str) -> tuple[int, str] | None:
+    """The registration id and signature from a scanned QR code (a URL or the bare code)."""
+    value = (value or "").strip()
+    if "code=" in value:
+        value = value.split("code=", 1)[1].split("&", 1)[0]
+    head, _, sig = value.partition("-")
+    if not head.isdigit() or not sig or len(value) > 40:
+        return None
+    return int(head), sig
+
+
+def registration_by_code(db: Session, *, event: Event, code: str, site: Site) -> Registration:
+    parsed = parse_checkin_code(code)
+    reg = db.get(Registration, parsed[0]) if parsed else None
+    if reg is None or reg.event_id != event.id or site.checkin_code(reg) != code.strip().split("code=")[-1].split("&")[0]:
+        raise NotFound("QR-код не подходит к этому мероприятию")
+    return reg
+
+
+def check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime) -> Registration:
+    """Mark a confirmed participant as arrived (again: no change)."""
+    lock_event(db, event.id)
+    reg = db.get(Registration, registration_id, populate_existing=True)
+    if reg is None or reg.event_id != event.id:
+        raise NotFound("Регистрация не найдена")
+    if reg.status == S.attended:
+        return reg
+    if reg.status != S.confirmed:
+        raise Conflict(f"Отметить можно только подтверждённую регистрацию (сейчас: {reg.status})")
+    set_status(reg, S.attended, now)
+    reg.checked_in_at = now
+    db.add(reg)
+    db.flush()
+    audit(db, user, "check_in", reg, S.confirmed)
+    return reg
+
+
+def undo_check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime) -> Registration:
+    lock_event(db, event.id)
+    reg = db.get(Registration, registration_id, populate_existing=True)
+    if reg is None or reg.event_id != event.id:
+        raise NotFound("Регистрация не найдена")
+    if reg.status != S.attended:
+        raise Conflict("Участник не отмечен")
+    set_status(reg, S.confirmed, now)
+    reg.checked_in_at = None
+    db.add(reg)
+    db.flush()
+    audit(db, user, "undo_check_in", reg, S.attended)
+    return reg
+
+
+# --- lists and figures for organisers ---
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    status: str | None = None
+    category: str | None = None
+    region: str | None = None
+    gender: str | None = None
+    q: str | None = None
+
+    def validate(self) -> "ListFilters":
+        fields = {}
+        for name, enum in (("status", RegistrationStatus), ("category", RegistrationCategory), ("region", Region), ("gender", Gender)):
+            value = getattr(self, name)
+            if value and value not in enum.__members__.values():
+                fields[name] = "неизвестное значение"
+        if self.q and len(self.q) > 200:
+            fields["q"] = "запрос длиннее 200 символов"
+        if fields:
+            raise Invalid("Неверные параметры фильтра", fields=fields)
+        return self
+
+
+def _search_text(reg: Registration, org: Organisation | None) -> str:
+    return search_key(reg.full_name, reg.email, reg.organisation_name, org.name if org else None,
+                      org.short_name if org else None, reg.position, reg.phone)
+
+
+def list_registrations(db: Session, event: Event, filters: ListFilters) -> list[tuple[Registration, Organisation | None]]:
+    """An event's registrations with filters; the search folds case, ё/е and Latin/Cyrillic."""
+    filters.validate()
+    query = (
+        select(Registration, Organisation)
+        .join(Organisation, Organisation.id == Registration.organisation_id, isouter=True)
+        .where(Registration.event_id == event.id)
+    )
+    for name in ("status", "category", "region", "gender"):
+        value = getattr(filters, name)
+        if value:
+            query = query.where(getattr(Registration, name) == value)
+    query = query.order_by(
+        sa.case((Registration.status == S.waitlisted, 1), else_=0), Registration.waitlist_position,
+        Registration.full_name, Registration.id,
+    )
+    rows = list(db.exec(query))
+    words = normalise_query(filters.q or "")
+    if words:
+        # SQLite's lower() folds only ASCII; an event's list is small, so search it here.
+        rows = [r for r in rows if all(w in _search_text(*r) for w in words)]
+    return rows
+
+
+def counts_by_status(db: Session, event: Event) -> dict[str, int]:
+    rows = db.exec(
+        select(Registration.status, sa.func.count()).where(Registration.event_id == event.id).group_by(Registration.status)
+    )
+    counts = {s.value: 0 for s in RegistrationStatus}
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+@dataclass
+class Breakdown:
+    title: str
+    rows: list[tuple[str, int, int]]  # (label, registered, attended)
+
+    @property
+    def max(self) -> int:
+        return max([r[1] for r in self.rows] + [1])
+
+
+def statistics(db: Session, event: Event) -> dict:
+    """Registered (confirmed or attended) and attended, by gender, organisation kind, region, category."""
+    rows = db.exec(
+        select(Registration.gender, Organisation.kind, Registration.region, Registration.category, Registration.status)
+        .join(Organisation, Organisation.id == Registration.organisation_id, isouter=True)
+        .where(Registration.event_id == event.id, Registration.status.in_(HOLDING))
+    ).all()
+    dims = {
+        "gender": ("Пол", 0, labels.GENDER, [g.value for g in labels.GENDER]),
+        "organisation_kind": ("Вид организации", 1, event_labels.ORGANISATION_KIND, [k.value for k in event_labels.ORGANISATION_KIND]),
+        "region": ("Регион", 2, event_labels.REGION, [r.value for r in event_labels.REGION]),
+        "category": ("Категория", 3, labels.CATEGORY, [c.value for c in labels.CATEGORY]),
+    }
+    result: dict = {}
+    for key, (title, idx, names, order) in dims.items():
+        registered = Counter(r[idx] for r in rows)
+        attended = Counter(r[idx] for r in rows if r[4] == S.attended)
+        keys = [k for k in order if registered.get(k)] + ([None] if registered.get(None) else [])
+        result[key] = Breakdown(title, [(names.get(k, labels.NOT_GIVEN) if k else labels.NOT_GIVEN, registered[k], attended[k]) for k in keys])
+    total = len(rows)
+    came = sum(1 for r in rows if r[4] == S.attended)
+    result["attendance"] = Breakdown("Явка", [("Зарегистрированы", total, came)])
+    result["totals"] = {"registered": total, "attended": came, **counts_by_status(db, event)}
+    return result
+
+
+# --- invitations ---
+
+
+def list_invitations(db: Session, event: Event) -> list[tuple[Invitation, Organisation, int]]:
+    used = (
+        select(Registration.invitation_id, sa.func.count().label("n"))
+        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+        .group_by(Registration.invitation_id).subquery()
+    )
+    rows = db.exec(
+        select(Invitation, Organisation, sa.func.coalesce(used.c.n, 0))
+        .join(Organisation, Organisation.id == Invitation.organisation_id)
+        .join(used, used.c.invitation_id == Invitation.id, isouter=True)
+        .where(Invitation.event_id == event.id).order_by(Organisation.name)
+    )
+    return list(rows)
+
+
+def invitation_url(site: Site, event: Event, invitation: Invitation) -> str | None:
+    generation = find_generation(site.secret, "invitation", f"{event.id}:{invitation.organisation_id}", invitation.token_hash)
+    if generation is None:
+        return None
+    token = site.invitation_token(event.id, invitation.organisation_id, generation)
+    return f"{site.base_url}/events/{event.slug}/register?invitation={token}"
+
+
+def save_invitation(db: Session, *, event: Event, organisation: str, seat_quota: int, note: str | None, site: Site) -> Invitation:
+    """Invite an organisation (or change its quota); the link can be shown again any time."""
+    lock_event(db, event.id)
+    org = find_organisation(db, organisation)
+    fields = {}
+    if org is None:
+        fields["organisation"] = "выберите организацию из справочника"
+    if not 0 <= seat_quota <= 10_000:
+        fields["seat_quota"] = "от 0 до 10000"
+    if note and len(note) > 1000:
+        fields["note"] = "не длиннее 1000 символов"
+    if fields:
+        raise Invalid("Проверьте поля приглашения", fields=fields)
+    invitation = db.exec(select(Invitation).where(Invitation.event_id == event.id, Invitation.organisation_id == org.id)).first()
+    if invitation is None:
+        invitation = Invitation(event_id=event.id, organisation_id=org.id,
+                                token_hash=hash_token(site.invitation_token(event.id, org.id, 0)))
+    invitation.seat_quota = seat_quota
+    invitation.note = note or None
+    invitation.revoked_at = None
+    db.add(invitation)
+    db.flush()
+    return invitation
+
+
+def revoke_invitation(db: Session, *, event: Event, invitation_id: int, now: datetime, site: Site, renew: bool = False) -> Invitation:
+    """Revoke an invitation's link; with `renew`, give it a new link instead (the old one stops working)."""
+    lock_event(db, event.id)
+    invitation = db.get(Invitation, invitation_id, populate_existing=True)
+    if invitation is None or invitation.event_id != event.id:
+        raise NotFound("Приглашение не найдено")
+    if renew:
+        generation = find_generation(site.secret, "invitation", f"{event.id}:{invitation.organisation_id}", invitation.token_hash)
+        generation = 0 if generation is None else generation + 1
+        invitation.token_hash = hash_token(site.invitation_token(event.id, invitation.organisation_id, generation))
+        invitation.revoked_at = None
+    else:
+        invitation.revoked_at = now
+    db.add(invitation)
+    db.flush()
+    return invitation
+
+
+# --- reminders ---
+
+
+def events_needing_reminders(db: Session, *, now: datetime, within_hours: int = 24) -> list[int]:
+    """Published events starting within the next `within_hours`."""
+    return list(db.exec(
+        select(Event.id).where(Event.status == EventStatus.published, Event.start_at > now,
+                               Event.start_at <= now + timedelta(hours=within_hours)).order_by(Event.start_at)
+    ))
+
+
+def queue_reminders(db: Session, *, event_id: int, now: datetime, site: Site) -> list[int]:
+    """Reminders for the confirmed participants of one event (call at a transaction's start).
+
+    Each registration is claimed by a conditional UPDATE of `reminder_sent_at`, in the same
+    transaction as its outbox row: running this twice (cron) sends nobody a second reminder."""
+    event = lock_event(db, event_id)
+    regs = list(db.exec(
+        select(Registration).where(Registration.event_id == event.id, Registration.status == S.confirmed,
+                                   Registration.reminder_sent_at.is_(None)).order_by(Registration.id)
+    ))
+    mails = []
+    t = Registration.__table__
+    for reg in regs:
+        claimed = db.execute(
+            sa.update(t).where(t.c.id == reg.id, t.c.reminder_sent_at.is_(None)).values(reminder_sent_at=now)
+        ).rowcount
+        if claimed == 1:
+            mails.append(mail.enqueue(db, kind="reminder", event=event, reg=reg, site=site, now=now,
+                                      calendar_generation=calendar_generation(site, reg)).id)
+    return mails
+
+
+def outbox_for(db: Session, registration_id: int) -> list[OutboxMessage]:
+    return list(db.exec(select(OutboxMessage).where(OutboxMessage.registration_id == registration_id).order_by(OutboxMessage.id)))
+
+
+# --- exports ---
+
+
+def export_phone(e164: str | None) -> str:
+    """Kyrgyz numbers as people write them (0702 174 107), others in international form."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 996 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, fmt)
+
+
+def export_rows(db: Session, event: Event, *, statuses: tuple[str, ...] | None = None) -> list[ExportRow]:
+    """The event's registrations as rows of text for CSV, XLSX and the sign-in sheet."""
+    rows = list_registrations(db, event, ListFilters())
+    if statuses:
+        rows = [r for r in rows if r[0].status in statuses]
+        rows.sort(key=lambda r: (r[0].full_name.casefold(), r[0].id))
+    zone = ZoneInfo(event.timezone)
+
+    def when(dt: datetime | None) -> str:
+        return dt.astimezone(zone).strftime("%d.%m.%Y %H:%M") if dt else ""
+
+    out = []
+    for n, (reg, org) in enumerate(rows, 1):
+        out.append(ExportRow(
+            number=n,
+            full_name=reg.full_name,
+            email=reg.email,
+            phone=export_phone(reg.phone),
+            organisation=(org.name if org else reg.organisation_name) or "",
+            organisation_kind=event_labels.ORGANISATION_KIND.get(org.kind, "") if org else "",
+            position=reg.position or "",
+            category=labels.CATEGORY.get(reg.category, reg.category),
+            outlet=reg.outlet or "",
+            region=event_labels.REGION.get(reg.region, "") if reg.region else "",
+            gender=labels.GENDER.get(reg.gender, "") if reg.gender else "",
+            accessibility_needs=reg.accessibility_needs or "",
+            status=labels.STATUS.get(reg.status, reg.status),
+            waitlist_position=str(reg.waitlist_position or ""),
+            registered_at=when(reg.created_at),
+            checked_in_at=when(reg.checked_in_at),
+        ))
+    return out
+
+
+def stats_tables(stats: dict) -> list[StatsTable]:
+    return [StatsTable(stats[k].title, stats[k].rows) for k in ("attendance", "gender", "organisation_kind", "region", "category")]
