@@ -179,6 +179,24 @@ def login_as(client, db, settings, make_staff):  # noqa: ANN001, ANN201
     return login
 
 
+CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if os.path.exists(p)), None)
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201
+    """One headless Chromium for every browser test (playwright's sync API allows one per thread)."""
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium, or `make test` does it)")
+    try:
+        from playwright.sync_api import sync_playwright  # imported here: only browser tests need it
+    except ImportError:
+        pytest.skip("the playwright package is missing: pip install -e '.[test]'")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
 def at(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 

@@ -72,15 +72,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture()
-def page(server: str):  # noqa: ANN201
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="ru-RU")
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+def page(server: str, browser):  # noqa: ANN001, ANN201
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
 
 
 def _session(

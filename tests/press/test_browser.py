@@ -52,20 +52,6 @@ def live_server(app, demo) -> Iterator[str]:  # noqa: ANN001
     sock.close()
 
 
-@pytest.fixture(scope="module")
-def browser():  # noqa: ANN201
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium, or `make test` installs it)")
-    try:
-        from playwright.sync_api import sync_playwright  # imported here: optional for the fast suite
-    except ImportError:
-        pytest.skip("the playwright package is not installed (pip install -e '.[test]')")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"])
-        yield browser
-        browser.close()
-
-
 @pytest.fixture()
 def shots(tmp_path: Path) -> Path:
     target = os.environ.get("EVENTHUB_SCREENSHOT_DIR")

@@ -70,20 +70,6 @@ def public_paths(live_server: str) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium, or `make test` does it)")
-    try:
-        from playwright.sync_api import sync_playwright  # imported here: only browser tests need it
-    except ImportError:
-        pytest.skip("the playwright package is missing: pip install -e '.[test]'")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE.exists():
         if not shutil.which("npm"):

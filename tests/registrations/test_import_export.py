@@ -180,5 +180,5 @@ def test_sign_in_sheet_lists_confirmed_people_with_a_signature_column_and_prints
     assert "Жазгуль" not in html  # capacity 3: she is on the waiting list
     assert "0702 174 107" in html
     css = client.get("/static/style.css").text
-    assert "@page { size: A4 landscape" in css and ".sign-sheet" in css
+    assert "@page signin { size: A4 landscape" in css and ".sign-sheet" in css
     assert db.exec(select(OutboxMessage)).all()  # mails written for the four registrations
