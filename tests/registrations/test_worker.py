@@ -84,3 +84,18 @@ def test_two_workers_send_every_mail_exactly_once(database, tmp_path, mailbox) -
         statuses = db.exec(select(OutboxMessage.status)).all()
     assert set(statuses) == {OutboxStatus.sent} and len(statuses) == N
     assert all(b"worker stopped: sent" in err for _out, err in outputs)
+
+
+def test_a_stopping_sender_gives_back_what_it_has_not_sent(database, tmp_path) -> None:  # noqa: ANN001
+    from eventhub.registrations.outbox import deliver
+
+    url, engine = database
+    with Session(engine) as db:
+        for i in range(3):
+            db.add(OutboxMessage(to_address=f"p{i}@example.org", subject=f"mail {i}", body_text="Текст"))
+        db.commit()
+        settings = Settings(database_url=url, data_dir=tmp_path, secret_key="worker-secret", smtp_port=1)
+        report = deliver(db, settings, force=True, stop=lambda: True)  # SIGTERM came before the first send
+        rows = db.exec(select(OutboxMessage.status, OutboxMessage.locked_until, OutboxMessage.attempts)).all()
+    assert report.sent == [] and report.retrying == []
+    assert rows == [(OutboxStatus.pending, None, 0)] * 3  # due again at once for the next worker
