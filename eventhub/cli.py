@@ -11,6 +11,7 @@ from eventhub.accounts.service import create_token, create_user, list_tokens, re
 from eventhub.errors import DomainError
 from eventhub.models import StaffUser
 from eventhub.registrations.cli import outbox_app, reminders_app
+from eventhub.registrations.cli import worker as outbox_worker
 
 from eventhub.config import get_settings
 from eventhub.db import make_engine, upgrade
@@ -34,6 +35,7 @@ app.add_typer(token_app, name="token")
 
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(reminders_app, name="reminders")
+app.command("worker")(outbox_worker)
 
 
 def _session() -> Session:

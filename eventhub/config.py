@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     page_size: int = 20
     max_body_bytes: int = 256 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024  # participant lists (XLSX/CSV) posted to .../import
+    rate_limit_registrations: int = 30  # registration POSTs a minute from one address (all workers); 0: no limit
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25

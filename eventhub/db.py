@@ -14,13 +14,22 @@ from eventhub import ROOT
 from eventhub.config import Settings
 
 
+SQLITE_POOL_SIZE = 40  # anyio's default thread limiter: FastAPI's thread pool for sync routes and dependencies
+
+
 def make_engine(settings: Settings) -> Engine:
     url = settings.database_url
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         settings.ensure_data_dir()
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # As many pooled connections as FastAPI has worker threads (anyio's default, 40), and
+        # more when a burst needs them (closed on return): a request never waits for a
+        # connection held by another request that waits for a thread. SQLite connections are
+        # cheap; the one-writer rule is kept by SQLite's lock and registrations/locks.py.
+        engine = sa.create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=SQLITE_POOL_SIZE, max_overflow=-1
+        )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)
         return engine

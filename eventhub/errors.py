@@ -37,3 +37,10 @@ class Forbidden(DomainError):
 class Unauthorized(DomainError):
     status_code = 401
     code = "unauthorized"
+
+
+class TooManyRequests(DomainError):
+    """429; `retry_after` (seconds) goes out as the Retry-After header."""
+
+    status_code = 429
+    code = "too_many_requests"

@@ -134,7 +134,10 @@ def _error_response(request: Request, status: int, code: str, message: str, fiel
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
-        return _error_response(request, exc.status_code, exc.code, exc.message, exc.fields)
+        response = _error_response(request, exc.status_code, exc.code, exc.message, exc.fields)
+        if "retry_after" in exc.extra:
+            response.headers["Retry-After"] = str(exc.extra["retry_after"])
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

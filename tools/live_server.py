@@ -68,6 +68,9 @@ def live_server(data_dir: Path, *, pg_url: str | None = None, smtp_port: int | N
         "EVENTHUB_BASE_URL": base_url,
         "EVENTHUB_SMTP_HOST": "127.0.0.1",
         "EVENTHUB_SMTP_PORT": str(smtp_port or free_port()),
+        # Bursts of registrations come from one address here: the per-address limit is off
+        # unless the caller's environment sets it.
+        "EVENTHUB_RATE_LIMIT_REGISTRATIONS": os.environ.get("EVENTHUB_RATE_LIMIT_REGISTRATIONS", "0"),
     }
     settings = Settings(database_url=url, data_dir=data_dir, secret_key=env["EVENTHUB_SECRET_KEY"], base_url=base_url,
                         smtp_port=int(env["EVENTHUB_SMTP_PORT"]))

@@ -5,10 +5,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from eventhub.accounts import ratelimit
 from eventhub.accounts.permissions import Action, require
 from eventhub.accounts.service import user_for_token
 from eventhub.db import DbDep
-from eventhub.errors import Forbidden, Unauthorized
+from eventhub.deps import get_now
+from eventhub.errors import Forbidden, TooManyRequests, Unauthorized
 from eventhub.i18n import _
 from eventhub.models import StaffRole, StaffUser
 
@@ -22,8 +24,17 @@ def get_optional_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> StaffUser | None:
     if credentials is not None:
+        # Guessing tokens: after BAD_TOKEN.count failures a minute from one address, every
+        # token request from it waits (counted in the database: all workers share it).
+        ip, now = ratelimit.client_ip(request), get_now(request)
+        wait = ratelimit.wait_for(db, ratelimit.BAD_TOKEN, ip=ip, now=now)
+        if wait is not None:
+            raise TooManyRequests(_("Слишком много запросов с неверным токеном; повторите позже"), retry_after=wait)
         user = user_for_token(db, credentials.credentials)
         if user is None:
+            db.commit()
+            ratelimit.count(db, ratelimit.BAD_TOKEN, ip=ip, now=now)
+            db.commit()
             raise Unauthorized(_("Недействительный или отозванный токен"))
         return user
     user_id = request.session.get(SESSION_USER_KEY) if "session" in request.scope else None

@@ -85,6 +85,17 @@ def can_check_in(db: Session, user: StaffUser | None, event: Event) -> bool:
     return can(user, Action.check_in) and can_edit_event(db, user, event)
 
 
+def require_check_in(db: Session, user: StaffUser | None, event: Event) -> StaffUser:
+    """The user, if they may mark arrivals at `event` (and print its sign-in sheet); a draft
+    they may not see is a 404, not a 403."""
+    require(user, Action.check_in)
+    if not can_check_in(db, user, event):
+        if not can_view_event(db, user, event):
+            raise NotFound(f"Мероприятие «{event.slug}» не найдено")
+        raise Forbidden("Это мероприятие ведут другие организации")
+    return user
+
+
 def require_event_edit(db: Session, user: StaffUser | None, event: Event) -> StaffUser:
     """The user, if they may change `event`; a draft they may not edit is a 404, not a 403."""
     require(user, Action.edit_events)

@@ -1,7 +1,13 @@
-"""Failed-login limits kept in the database, so every worker process sees the same count."""
+"""Rate limits kept in the database, so every worker process sees the same count.
 
+One table (`login_attempt`) holds every counted event: failed logins under the e-mail
+tried, and the other limits (`Limit`) under their name after a space, which no login key
+has (they are stripped)."""
+
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from fastapi import Request
 from sqlmodel import Session, delete, select
 
 from eventhub.models import LoginAttempt
@@ -9,29 +15,79 @@ from eventhub.models import LoginAttempt
 WINDOW = timedelta(minutes=15)
 PER_ACCOUNT = 5  # failures for one e-mail from one address
 PER_ADDRESS = 20  # failures from one address, whatever the e-mails (password spraying)
+LONGEST_WINDOW = WINDOW  # rows older than this are of no use to any limit
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `count` counted requests from one address within `window`."""
+
+    name: str
+    count: int
+    window: timedelta
+
+    @property
+    def key(self) -> str:
+        return " " + self.name
+
+
+REGISTRATION = Limit("registration", 30, timedelta(minutes=1))  # registration POSTs per address
+BAD_TOKEN = Limit("bad-token", 10, timedelta(minutes=1))  # API requests with an unknown or revoked token
+
+
+def client_ip(request: Request) -> str:
+    return (request.client.host if request.client else "unknown")[:64]
 
 
 def _key(email: str) -> str:
     return email.strip().lower()[:254]
 
 
+def _wait(times: list[datetime], limit: int, window: timedelta, now: datetime) -> int | None:
+    if len(times) >= limit:
+        return max(1, int((times[-1] + window - now).total_seconds()) + 1)
+    return None
+
+
 def retry_after(db: Session, *, email: str, ip: str, now: datetime) -> int | None:
-    """Seconds until another attempt is allowed, or None when it is allowed now."""
+    """Seconds until another login attempt is allowed, or None when it is allowed now."""
     since = now - WINDOW
     recent = select(LoginAttempt.at).where(LoginAttempt.ip == ip[:64], LoginAttempt.at > since)
-    for query, limit in ((recent.where(LoginAttempt.email == _key(email)), PER_ACCOUNT), (recent, PER_ADDRESS)):
+    logins = recent.where(~LoginAttempt.email.startswith(" "))
+    for query, limit in ((recent.where(LoginAttempt.email == _key(email)), PER_ACCOUNT), (logins, PER_ADDRESS)):
         times = db.exec(query.order_by(LoginAttempt.at.desc()).limit(limit)).all()
-        if len(times) >= limit:
-            return max(1, int((times[-1] + WINDOW - now).total_seconds()) + 1)
+        wait = _wait(times, limit, WINDOW, now)
+        if wait is not None:
+            return wait
     return None
 
 
 def record_failure(db: Session, *, email: str, ip: str, now: datetime) -> None:
-    db.add(LoginAttempt(email=_key(email), ip=ip[:64], at=now))
-    db.exec(delete(LoginAttempt).where(LoginAttempt.at < now - WINDOW))  # keep the table small
-    db.flush()
+    _record(db, _key(email), ip, now)
 
 
 def clear_failures(db: Session, *, email: str, ip: str) -> None:
     db.exec(delete(LoginAttempt).where(LoginAttempt.email == _key(email), LoginAttempt.ip == ip[:64]))
+    db.flush()
+
+
+def wait_for(db: Session, limit: Limit, *, ip: str, now: datetime) -> int | None:
+    """Seconds until `ip` may make another request counted by `limit`, or None."""
+    times = db.exec(
+        select(LoginAttempt.at)
+        .where(LoginAttempt.email == limit.key, LoginAttempt.ip == ip[:64], LoginAttempt.at > now - limit.window)
+        .order_by(LoginAttempt.at.desc())
+        .limit(limit.count)
+    ).all()
+    return _wait(times, limit.count, limit.window, now)
+
+
+def count(db: Session, limit: Limit, *, ip: str, now: datetime) -> None:
+    """Count one request of `ip` against `limit` (flushed; the caller commits)."""
+    _record(db, limit.key, ip, now)
+
+
+def _record(db: Session, key: str, ip: str, now: datetime) -> None:
+    db.add(LoginAttempt(email=key, ip=ip[:64], at=now))
+    db.exec(delete(LoginAttempt).where(LoginAttempt.at < now - LONGEST_WINDOW))  # keep the table small
     db.flush()

@@ -10,7 +10,7 @@ from eventhub.db import DbDep
 from eventhub.deps import NowDep
 from eventhub.errors import Invalid
 from eventhub.registrations import service
-from eventhub.registrations.deps import MailDep, ManagedDep, PublicEventDep, SiteDep
+from eventhub.registrations.deps import MailDep, RegistrationLimit, ManagedApiDep, PublicEventDep, SiteDep
 from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.schemas import (
     CONSENT_TEXT,
@@ -56,7 +56,7 @@ async def json_object(request: Request) -> dict[str, Any]:
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": RegistrationCreate.model_json_schema()}}}},
 )
 def api_register(
-    db: DbDep, event: PublicEventDep, now: NowDep, site: SiteDep, mailer: MailDep,
+    _limit: RegistrationLimit, db: DbDep, event: PublicEventDep, now: NowDep, site: SiteDep, mailer: MailDep,
     data: Annotated[dict[str, Any], Depends(json_object)],
     dry_run: Annotated[bool, Query(description="only validate the form; store and send nothing")] = False,
 ) -> Any:
@@ -83,7 +83,7 @@ def api_consent_text() -> dict[str, str]:
 
 @router.get("/events/{slug}/registrations", response_model=list[RegistrationStaff])
 def api_list_registrations(
-    db: DbDep, managed: ManagedDep,
+    db: DbDep, managed: ManagedApiDep,
     status: str | None = None, q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> list[RegistrationStaff]:
     """The event's registrations with personal data: its organisers only (Bearer token)."""

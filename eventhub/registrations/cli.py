@@ -1,5 +1,9 @@
 """`eventhub outbox send` and `eventhub reminders send`: safe to run from cron, even twice at once."""
 
+import logging
+import signal
+import threading
+
 import typer
 from sqlmodel import Session
 
@@ -50,3 +54,18 @@ def reminders_send(
                 ids += service.queue_reminders(db, event_id=event_id, now=now, site=site)
         report = outbox.deliver(db, settings, ids=ids, owned=True, limit=max(len(ids), 1)) if ids else outbox.DeliveryReport()
     typer.echo(f"reminders: {len(ids)} queued; {report}")
+
+
+def worker(
+    batch: int = typer.Option(50, min=1, max=1000, help="messages claimed at a time"),
+    idle: float = typer.Option(2.0, min=0.05, max=300, help="seconds to wait when nothing is due"),
+) -> None:
+    """Send the outbox continuously (run one or more next to the web server); stops cleanly on SIGTERM."""
+    settings, engine = _engine()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    typer.echo("worker: sending the outbox; SIGTERM to stop", err=True)
+    report = outbox.run_worker(engine, settings, stop=stop, batch=batch, idle=idle)
+    typer.echo(f"worker stopped: {report}", err=True)

@@ -1,6 +1,7 @@
 """Dependencies of the registration routes: the site's link maker, the event being
 registered for, the event an organiser manages, and how mail is sent after the response."""
 
+import dataclasses
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Annotated
@@ -8,14 +9,17 @@ from typing import Annotated
 from fastapi import BackgroundTasks, Depends, Path, Request
 from sqlmodel import Session, select
 
-from eventhub.accounts.deps import require_roles
+from eventhub.accounts import ratelimit
+from eventhub.accounts.deps import get_current_user
+from eventhub.accounts.permissions import require_check_in, require_event_edit
+from eventhub.admin.deps import get_admin_user
 from eventhub.db import DbDep
-from eventhub.deps import SettingsDep
-from eventhub.errors import Forbidden, NotFound
-from eventhub.models import PUBLIC_EVENT_STATUSES, Event, StaffRole, StaffUser
+from eventhub.deps import NowDep, SettingsDep
+from eventhub.errors import NotFound, TooManyRequests
+from eventhub.models import PUBLIC_EVENT_STATUSES, Event, StaffUser
+from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.mail import Site
 from eventhub.registrations.outbox import AFTER_RESPONSE_DELAYS, deliver_after_response
-from eventhub.registrations.permissions import can_manage_event
 
 
 def get_site(settings: SettingsDep) -> Site:
@@ -50,6 +54,25 @@ class MailAfterResponse:
 MailDep = Annotated[MailAfterResponse, Depends()]
 
 
+def registration_rate_limit(request: Request, db: DbDep, settings: SettingsDep, now: NowDep) -> None:
+    """Registration POSTs: at most `rate_limit_registrations` a minute from one address,
+    counted in the database so that every worker process shares the count."""
+    per_minute = settings.rate_limit_registrations
+    if per_minute <= 0:
+        return
+    limit = dataclasses.replace(ratelimit.REGISTRATION, count=per_minute)
+    ip = ratelimit.client_ip(request)
+    with write_transaction(db):
+        wait = ratelimit.wait_for(db, limit, ip=ip, now=now)
+        if wait is None:
+            ratelimit.count(db, limit, ip=ip, now=now)
+    if wait is not None:
+        raise TooManyRequests("Слишком много заявок с вашего адреса; попробуйте через минуту", retry_after=wait)
+
+
+RegistrationLimit = Annotated[None, Depends(registration_rate_limit)]
+
+
 def get_public_event_light(db: DbDep, slug: Annotated[str, Path(max_length=160)]) -> Event:
     """The event by slug, without its agenda: what the registration routes need."""
     event = db.exec(select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATUSES))).first()
@@ -69,20 +92,29 @@ def _release(db: Session) -> None:
 PublicEventDep = Annotated[Event, Depends(get_public_event_light)]
 
 
-def _managed(*roles: StaffRole):  # noqa: ANN202
+def _event_by_slug(db: Session, slug: str) -> Event:
+    event = db.exec(select(Event).where(Event.slug == slug)).first()
+    if event is None:
+        raise NotFound(f"Мероприятие «{slug}» не найдено")
+    return event
+
+
+def _managed(check: Callable[[Session, StaffUser, Event], StaffUser], user_dep: Callable):  # noqa: ANN202
+    """The event of the path and the user, if `check` (from accounts.permissions) lets them."""
+
     def load(db: DbDep, slug: Annotated[str, Path(max_length=160)],
-             user: Annotated[StaffUser, Depends(require_roles(*roles))]) -> tuple[Event, StaffUser]:
-        event = db.exec(select(Event).where(Event.slug == slug)).first()
-        if event is None:
-            raise NotFound(f"Мероприятие «{slug}» не найдено")
-        if not can_manage_event(db, user, event):
-            raise Forbidden("Это мероприятие ведут другие организаторы")
+             user: Annotated[StaffUser, Depends(user_dep)]) -> tuple[Event, StaffUser]:
+        event = _event_by_slug(db, slug)
+        check(db, user, event)
         _release(db)
         return event, user
 
     return load
 
 
-# Organisers manage everything; check-in staff only mark arrivals at the door.
-ManagedDep = Annotated[tuple[Event, StaffUser], Depends(_managed(StaffRole.organiser))]
-CheckinDep = Annotated[tuple[Event, StaffUser], Depends(_managed(StaffRole.organiser, StaffRole.checkin))]
+# Organisers of the event's organisations and admins manage registrations; check-in staff
+# only mark arrivals at the door and print the sign-in sheet. Pages send nobody to the
+# login page; the API answers 401.
+ManagedDep = Annotated[tuple[Event, StaffUser], Depends(_managed(require_event_edit, get_admin_user))]
+CheckinDep = Annotated[tuple[Event, StaffUser], Depends(_managed(require_check_in, get_admin_user))]
+ManagedApiDep = Annotated[tuple[Event, StaffUser], Depends(_managed(require_event_edit, get_current_user))]

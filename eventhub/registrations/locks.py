@@ -6,8 +6,9 @@ on a process-wide lock; between processes SQLite's own lock still decides. On Po
 this is a no-op: row locks (`lock_for_update`) do the work there.
 
 Order matters: take the pool connection first, then the lock. The lock's holder then
-never waits for a connection held by a thread that waits for the lock (a deadlock that
-only the pool's 30-second timeout would break)."""
+never waits for a connection held by a thread that waits for the lock. (The SQLite pool
+also grows past its size under a burst, see eventhub/db.py, so no one waits for a
+connection there; the order stays the safe one.)"""
 
 import threading
 from collections.abc import Iterator

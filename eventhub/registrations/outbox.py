@@ -8,6 +8,7 @@ import base64
 import logging
 import smtplib
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -129,6 +130,17 @@ def claim(db: Session, *, now: datetime, ids: Iterable[int] | None = None, force
         sa.and_(t.c.status == OutboxStatus.pending, sa.true() if force else t.c.next_attempt_at <= now),
         sa.and_(t.c.status == OutboxStatus.sending, t.c.locked_until < now),
     )
+    if ids is None and db.get_bind().dialect.name == "postgresql":
+        # Several senders at once (`eventhub worker` in more than one process): each takes
+        # rows no one else has locked, so none waits and no row is sent twice.
+        claimed = list(db.execute(
+            select(t.c.id).where(due).order_by(t.c.id).limit(limit).with_for_update(skip_locked=True)
+        ).scalars())
+        if claimed:
+            db.execute(sa.update(t).where(t.c.id.in_(claimed)).values(status=OutboxStatus.sending,
+                                                                        locked_until=now + CLAIM_FOR))
+        db.commit()
+        return claimed
     if ids is None:
         candidates = list(db.exec(select(t.c.id).where(due).order_by(t.c.id).limit(limit)))
         db.commit()
@@ -148,11 +160,13 @@ def claim(db: Session, *, now: datetime, ids: Iterable[int] | None = None, force
 
 def deliver(
     db: Session, settings: Settings, *, now: datetime | None = None, ids: Iterable[int] | None = None,
-    force: bool = False, owned: bool = False, limit: int = 100,
+    force: bool = False, owned: bool = False, limit: int = 100, stop: Callable[[], bool] | None = None,
 ) -> DeliveryReport:
     """Send the due messages (or the given ones); each outcome is committed as it happens.
 
-    `owned`: the caller wrote these messages (born claimed) and sends them itself."""
+    `owned`: the caller wrote these messages (born claimed) and sends them itself.
+    `stop`: asked before each message; when it says so, the claims not yet sent are given
+    back (a sender killed instead leaves claims that expire and are taken again)."""
     now = now or utcnow()
     report = DeliveryReport()
     claimed = sorted(ids)[:limit] if owned and ids is not None else claim(db, now=now, ids=ids, force=force, limit=limit)
@@ -162,7 +176,10 @@ def deliver(
     connection = SmtpConnection(settings)
     t = OutboxMessage.__table__
     try:
-        for msg_id in claimed:
+        for n, msg_id in enumerate(claimed):
+            if stop is not None and stop():
+                _release(db, claimed[n:])
+                break
             msg = db.get(OutboxMessage, msg_id, populate_existing=True)
             attempts, to_address = msg.attempts + 1, msg.to_address
             try:
@@ -194,6 +211,37 @@ def deliver(
     finally:
         connection.close()
     return report
+
+
+def _release(db: Session, ids: list[int]) -> None:
+    t = OutboxMessage.__table__
+    with serialised_writes(db):
+        db.execute(sa.update(t).where(t.c.id.in_(ids), t.c.status == OutboxStatus.sending)
+                   .values(status=OutboxStatus.pending, locked_until=None))
+        db.commit()
+
+
+def run_worker(
+    engine: sa.Engine, settings: Settings, *, stop: threading.Event, batch: int = 50, idle: float = 2.0,
+) -> DeliveryReport:
+    """`eventhub worker`: send the outbox until `stop` is set, waiting `idle` seconds when
+    nothing is due. Safe to run in several processes (see `claim`)."""
+    total = DeliveryReport()
+    while not stop.is_set():
+        try:
+            with Session(engine) as db:
+                report = deliver(db, settings, limit=batch, stop=stop.is_set)
+        except sa.exc.SQLAlchemyError:
+            log.exception("outbox worker: database error; trying again in %s s", idle)
+            stop.wait(idle)
+            continue
+        for name in ("sent", "retrying", "failed"):
+            getattr(total, name).extend(getattr(report, name))
+        if report.sent or report.retrying or report.failed:
+            log.info("outbox worker: %s", report)
+        if len(report.sent) + len(report.retrying) + len(report.failed) < batch:
+            stop.wait(idle)
+    return total
 
 
 def deliver_after_response(

@@ -12,7 +12,7 @@ from eventhub.deps import NowDep, get_now
 from eventhub.errors import Conflict, Invalid
 from eventhub.models import Event, Gender, Invitation, Language, Organisation, Region, RegistrationCategory
 from eventhub.registrations import labels, service
-from eventhub.registrations.deps import MailDep, PublicEventDep, SiteDep
+from eventhub.registrations.deps import MailDep, PublicEventDep, RegistrationLimit, SiteDep
 from eventhub.registrations.ics import invitation_ics
 from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.schemas import CONSENT_TEXT, parse_registration
@@ -101,7 +101,8 @@ def register_form(request: Request, db: DbDep, event: PublicEventDep, now: NowDe
 
 @router.post("/events/{slug}/register")
 def register_submit(
-    request: Request, db: DbDep, event: PublicEventDep, now: NowDep, site: SiteDep, mailer: MailDep, form: FormDep
+    request: Request, _limit: RegistrationLimit, db: DbDep, event: PublicEventDep, now: NowDep, site: SiteDep,
+    mailer: MailDep, form: FormDep,
 ) -> HTMLResponse:
     """Register; the answer is the same whether the address is new or already registered."""
     event_id = event.id

@@ -5,10 +5,14 @@ directory entry...) and sends a valid request; allowed roles must succeed, other
 refused: 401 from the API and a trip to the login page for nobody, 403 for a role
 without the right. A guard test fails when a route is added without a case here."""
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import itertools
+import uuid
 
 import pytest
 from fastapi.routing import _IncludedRouter
@@ -20,7 +24,7 @@ from eventhub.directory.service import input_of
 from eventhub.directory.specs import DIRECTORIES
 from eventhub.events.editing import event_input
 from eventhub.main import create_app
-from eventhub.models import EventSeries, Organisation
+from eventhub.models import EventSeries, Invitation, Organisation, Registration
 from tests.admin.posting import as_post
 from tests.factories import (
     add_organisation_role,
@@ -41,6 +45,8 @@ PRESS = {"admin", "press_officer"}
 RELEASES = {"admin", "press_officer", "organiser"}
 STAFF = {"admin", "organiser", "press_officer", "checkin"}
 START = datetime(2030, 5, 14, 4, 0, tzinfo=UTC)  # 10:00 in Bishkek
+CHECKIN = {"admin", "organiser", "checkin"}  # the door: check-in page and sign-in sheet
+_regs = itertools.count(1)
 
 
 @dataclass
@@ -52,6 +58,24 @@ class World:
         event = make_event(self.db, status=status, start_at=START, end_at=START + timedelta(hours=8))
         add_organisation_role(self.db, event, self.org, "organiser")
         return event
+
+    def open_event(self) -> Any:
+        """A published event of the organiser's organisation, open for registration."""
+        event = make_event(self.db, registration_mode="open", capacity=10, start_at=START, end_at=START + timedelta(hours=8))
+        add_organisation_role(self.db, event, self.org, "organiser")
+        return event
+
+    def registration(self, status: str = "pending") -> tuple[Any, Any]:
+        event = self.open_event()
+        n = next(_regs)
+        reg = Registration(
+            event_id=event.id, token_hash=f"matrix-{n}-{uuid.uuid4().hex}", full_name="Айгуль Осмонова",
+            email=f"p{n}@example.org", email_normalised=f"p{n}@example.org", consent_at=START, consent_text="Согласие",
+            status=status,
+        )
+        self.db.add(reg)
+        self.db.flush()
+        return event, reg
 
     def session(self, status: str = "draft") -> tuple[Any, Any]:
         event = self.event(status)
@@ -82,6 +106,8 @@ class Case:
     path: str  # a route's path template
     allowed: set[str]
     make: Callable[[World], tuple[dict[str, Any], Any]]  # -> (path params, body: JSON for the API, form for pages)
+    success: int = 303  # what an allowed page POST answers (a form that shows a result answers 200)
+    upload: tuple[str, bytes, str] | None = None  # a file sent with the form, as `file`
 
 
 def _event_case(method: str, path: str, status: str = "draft", body: Callable | None = None) -> Case:
@@ -239,11 +265,67 @@ CASES += [
     _release_case("POST", "/admin/press/{release_id}/delete", body=lambda w, r: {"confirm": "yes"}),
 ]
 
+
+
+def _reg_event_case(method: str, path: str, allowed: set[str] = EVENTS, body: Callable | None = None, **kw: Any) -> Case:
+    def make(w: World) -> tuple[dict, Any]:
+        event = w.open_event()
+        return {"slug": event.slug}, body(w, event) if body else None
+
+    return Case(method, path, allowed, make, **kw)
+
+
+def _reg_case(method: str, path: str, allowed: set[str], status: str, body: Callable) -> Case:
+    def make(w: World) -> tuple[dict, Any]:
+        event, reg = w.registration(status)
+        return {"slug": event.slug, "reg_id": reg.id, "action": "approve"}, body(w, reg)
+
+    return Case(method, path, allowed, make)
+
+
+def _invitation_case(w: World) -> tuple[dict, Any]:
+    event = w.open_event()
+    invitation = Invitation(event_id=event.id, organisation_id=w.org.id, seat_quota=3, token_hash=uuid.uuid4().hex)
+    w.db.add(invitation)
+    w.db.flush()
+    return {"slug": event.slug, "invitation_id": invitation.id, "action": "revoke"}, {}
+
+
+REGS = "/admin/events/{slug}/registrations"
+IMPORT_ROW = {"full_name": "Бакыт Асанов", "email": "bakyt@example.org", "category": "participant"}
+CASES += [
+    # --- registrations: organiser pages; check-in staff only at the door ---
+    _reg_event_case("GET", REGS),
+    _reg_case("POST", REGS + "/{reg_id:int}/{action}", EVENTS, "pending", body=lambda w, r: {}),
+    _reg_event_case("POST", REGS + "/fill", body=lambda w, e: {}),
+    _reg_event_case("GET", REGS + "/checkin", CHECKIN),
+    _reg_case("POST", REGS + "/checkin", CHECKIN, "confirmed", body=lambda w, r: {"registration": str(r.id)}),
+    _reg_event_case("GET", REGS + "/stats"),
+    _reg_event_case("GET", REGS + "/export.csv"),
+    _reg_event_case("GET", REGS + "/export.xlsx"),
+    _reg_event_case("GET", REGS + "/sign-in", CHECKIN),
+    _reg_event_case("GET", REGS + "/invitations"),
+    _reg_event_case("POST", REGS + "/invitations", body=lambda w, e: {"organisation": w.org.name, "seat_quota": "4"}),
+    Case("POST", REGS + "/invitations/{invitation_id}/{action}", EVENTS, _invitation_case),
+    _reg_event_case("GET", REGS + "/import"),
+    _reg_event_case(
+        "POST", REGS + "/import", body=lambda w, e: {}, success=200,
+        upload=("list.csv", "ФИО;Email\nБакыт Асанов;bakyt@example.org\n".encode(), "text/csv"),
+    ),  # fmt: skip
+    _reg_event_case(
+        "POST", REGS + "/import/confirm",
+        body=lambda w, e: {"rows": json.dumps([IMPORT_ROW], ensure_ascii=False), "consent": "on", "filename": "list.csv"},
+    ),  # fmt: skip
+    # --- registrations: the staff API (participants' personal data) ---
+    _reg_event_case("GET", "/api/v1/events/{slug}/registrations"),
+]
+
 # Routes everyone may use, tested elsewhere (login) or read-only public data.
 PUBLIC = {
     ("GET", "/admin/login"), ("POST", "/admin/login"), ("POST", "/admin/logout"),
     ("GET", "/api/v1/series"), ("GET", "/api/v1/series/{slug}"),
     ("GET", "/api/v1/press-contacts"), ("GET", "/api/v1/press-contacts/{slug}"),
+    ("POST", "/api/v1/events/{slug}/registrations"),  # registering: anonymous, tested in tests/registrations
 }  # fmt: skip
 
 
@@ -268,14 +350,16 @@ def test_every_write_endpoint_and_admin_page_has_a_case(settings) -> None:  # no
         for m, p in _routes(app)
         if m != "HEAD"
         and (
-            p.startswith("/admin") or (p.startswith("/api/") and (m != "GET" or p.endswith("/audit") or "/people" in p))
+            p.startswith("/admin")
+            or (p.startswith("/api/") and (m != "GET" or p.endswith(("/audit", "/registrations")) or "/people" in p))
         )
     }
     assert guarded - PUBLIC == {(c.method, c.path) for c in CASES}
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_may_do_exactly_what_it_is_allowed(role, client, db, login_as, bearer_as) -> None:  # noqa: ANN001
+def test_each_role_may_do_exactly_what_it_is_allowed(role, app, client, db, login_as, bearer_as) -> None:  # noqa: ANN001
+    app.state.outbox_retry_delays = ()  # e-mails of approvals stay in the outbox: no SMTP here
     org = make_organisation(db)
     db.commit()
     headers, csrf = {}, None
@@ -287,14 +371,16 @@ def test_each_role_may_do_exactly_what_it_is_allowed(role, client, db, login_as,
     for case in CASES:
         params, body = case.make(world)
         db.commit()
-        url = case.path.format(**params)
+        url = case.path.replace(":int}", "}").format(**params)
         api = url.startswith("/api/")
         kwargs: dict[str, Any] = {"headers": headers if api else {}, "follow_redirects": False}
         if body is not None or case.method != "GET":
             kwargs["json" if api else "data"] = body if api else (body or {}) | {"csrf_token": csrf or ""}
+        if case.upload:
+            kwargs["files"] = {"file": case.upload}
         response = client.request(case.method, url, **kwargs)
         if role in case.allowed:
-            ok = response.status_code in (200, 201, 204) if api or case.method == "GET" else response.status_code == 303
+            ok = response.status_code in (200, 201, 204) if api or case.method == "GET" else response.status_code == case.success
         elif role == "anonymous":
             ok = (
                 response.status_code == 401

@@ -1,0 +1,67 @@
+"""Rate limits on registrations and on bad API tokens, counted in the database (shared by workers)."""
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from eventhub.accounts import ratelimit
+from eventhub.models import utcnow
+from tests.factories import add_organisation_role, make_event, make_organisation
+
+PERSON = {"full_name": "Айгуль Осмонова", "email": "aigul@example.org", "category": "participant", "consent": True}
+
+
+def _open_event(db):  # noqa: ANN001, ANN202
+    event = make_event(db, registration_mode="open", capacity=50)
+    add_organisation_role(db, event, make_organisation(db), "organiser")
+    db.commit()
+    return event
+
+
+def test_registration_posts_from_one_address_are_limited_with_retry_after(app, client, db, settings) -> None:  # noqa: ANN001
+    app.state.settings = settings.model_copy(update={"rate_limit_registrations": 3})
+    event = _open_event(db)
+    url = f"/api/v1/events/{event.slug}/registrations?dry_run=true"
+    assert [client.post(url, json=PERSON).status_code for _ in range(3)] == [200, 200, 200]
+
+    refused = client.post(url, json=PERSON)
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "too_many_requests"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    # The count is in the database, not in this process: a new client (another worker) is refused too.
+    with TestClient(app) as other:
+        assert other.post(f"/events/{event.slug}/register", data={}).status_code == 429
+
+
+def test_registration_limit_frees_up_after_a_minute(app, client, db, settings) -> None:  # noqa: ANN001
+    state = {"now": utcnow()}
+    app.state.clock = lambda: state["now"]
+    app.state.settings = settings.model_copy(update={"rate_limit_registrations": 1})
+    event = _open_event(db)
+    url = f"/api/v1/events/{event.slug}/registrations?dry_run=true"
+    assert client.post(url, json=PERSON).status_code == 200
+    assert client.post(url, json=PERSON).status_code == 429
+    state["now"] += timedelta(seconds=61)
+    assert client.post(url, json=PERSON).status_code == 200
+
+
+def test_requests_with_bad_tokens_are_limited_even_with_a_good_one_then(client, db, bearer_as) -> None:  # noqa: ANN001
+    good = bearer_as("admin")
+    bad = {"Authorization": "Bearer not-a-real-token"}
+    statuses = [client.post("/api/v1/organisations", json={"name": "X"}, headers=bad).status_code
+                for _ in range(ratelimit.BAD_TOKEN.count)]
+    assert statuses == [401] * ratelimit.BAD_TOKEN.count
+
+    refused = client.post("/api/v1/organisations", json={"name": "X"}, headers=good)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert refused.json()["error"]["code"] == "too_many_requests"
+    assert client.get("/api/v1/events").status_code == 200  # anonymous reads are not affected
+
+
+def test_registrations_do_not_count_as_failed_logins(db) -> None:  # noqa: ANN001
+    now = utcnow()
+    for _ in range(max(ratelimit.PER_ADDRESS, ratelimit.REGISTRATION.count)):
+        ratelimit.count(db, ratelimit.REGISTRATION, ip="10.0.0.1", now=now)
+    assert ratelimit.retry_after(db, email="staff@example.org", ip="10.0.0.1", now=now) is None
+    assert ratelimit.wait_for(db, ratelimit.REGISTRATION, ip="10.0.0.1", now=now) is not None
+    assert ratelimit.wait_for(db, ratelimit.REGISTRATION, ip="10.0.0.2", now=now) is None
