@@ -16,6 +16,7 @@ from eventhub.models import PUBLIC_EVENT_STATUSES, Event, StaffRole, StaffUser
 from eventhub.registrations.mail import Site
 from eventhub.registrations.outbox import AFTER_RESPONSE_DELAYS, deliver_after_response
 from eventhub.registrations.permissions import can_manage_event
+from eventhub.i18n import _
 
 
 def get_site(settings: SettingsDep) -> Site:
@@ -54,7 +55,7 @@ def get_public_event_light(db: DbDep, slug: Annotated[str, Path(max_length=160)]
     """The event by slug, without its agenda: what the registration routes need."""
     event = db.exec(select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATUSES))).first()
     if event is None:
-        raise NotFound(f"Мероприятие «{slug}» не найдено")
+        raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug})
     _release(db)
     return event
 
@@ -74,9 +75,9 @@ def _managed(*roles: StaffRole):  # noqa: ANN202
              user: Annotated[StaffUser, Depends(require_roles(*roles))]) -> tuple[Event, StaffUser]:
         event = db.exec(select(Event).where(Event.slug == slug)).first()
         if event is None:
-            raise NotFound(f"Мероприятие «{slug}» не найдено")
+            raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug})
         if not can_manage_event(db, user, event):
-            raise Forbidden("Это мероприятие ведут другие организаторы")
+            raise Forbidden(_("Это мероприятие ведут другие организаторы"))
         _release(db)
         return event, user
 

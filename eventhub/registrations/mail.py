@@ -23,6 +23,7 @@ from eventhub.registrations import labels
 from eventhub.registrations.ics import invitation_ics
 from eventhub.registrations.tokens import derive_token, registration_subject
 from eventhub.templating import env as page_env
+from eventhub.i18n import N_, _
 
 CONFIRMING = ("confirmed", "approved", "promoted")
 CLAIM_FOR = timedelta(minutes=5)  # how long the writer of a message has to send it  # kinds that carry the invitation and QR code
@@ -76,15 +77,15 @@ class Site:
 
 
 SUBJECTS = {
-    "confirmed": "Регистрация подтверждена: {title}",
-    "pending": "Заявка получена и ждёт подтверждения: {title}",
-    "waitlisted": "Вы в листе ожидания: {title}",
-    "promoted": "Место освободилось — вы зарегистрированы: {title}",
-    "approved": "Заявка одобрена: {title}",
-    "declined": "Заявка отклонена: {title}",
-    "cancelled": "Регистрация отменена: {title}",
-    "already_registered": "Ваша регистрация: {title}",
-    "reminder": "Напоминание: {title} — уже скоро",
+    "confirmed": N_("Регистрация подтверждена: {title}"),
+    "pending": N_("Заявка получена и ждёт подтверждения: {title}"),
+    "waitlisted": N_("Вы в листе ожидания: {title}"),
+    "promoted": N_("Место освободилось — вы зарегистрированы: {title}"),
+    "approved": N_("Заявка одобрена: {title}"),
+    "declined": N_("Заявка отклонена: {title}"),
+    "cancelled": N_("Регистрация отменена: {title}"),
+    "already_registered": N_("Ваша регистрация: {title}"),
+    "reminder": N_("Напоминание: {title} — уже скоро"),
 }
 
 _mail_env = jinja2.Environment(
@@ -110,7 +111,7 @@ def text_to_html(text: str, qr_cid: str | None) -> str:
         paragraphs.append("<p>" + html.replace("\n", "<br>\n") + "</p>")
     if qr_cid:
         paragraphs.append(
-            f'<p><img src="cid:{qr_cid}" alt="QR-код для отметки на входе" width="200" height="200"></p>'
+            _("<p><img src=\"cid:%(qr_cid)s\" alt=\"QR-код для отметки на входе\" width=\"200\" height=\"200\"></p>") % {"qr_cid": qr_cid}
         )
     return (
         '<!doctype html><html lang="ru"><head><meta charset="utf-8"></head>'
@@ -169,7 +170,7 @@ def enqueue(
             event, method=method, host=site.host, prodid=f"-//{site.site_name}//eventhub {__version__}//RU", now=now,
             event_url=site.event_url(event), organizer_email=site.from_address, organizer_name=site.site_name,
             attendee_email=reg.email, attendee_name=reg.full_name,
-            note=f"Ваша регистрация: {private_url}" if method == "REQUEST" else None,
+            note=_("Ваша регистрация: %(private_url)s") % {"private_url": private_url} if method == "REQUEST" else None,
         )
         attachments.append({
             "filename": "invite.ics" if method == "REQUEST" else "cancel.ics",

@@ -18,6 +18,7 @@ from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.schemas import CONSENT_TEXT, parse_registration
 from eventhub.templating import templates
 from eventhub.text import format_phone
+from eventhub.i18n import N_, _
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -28,9 +29,9 @@ PRIVATE_HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",
 }
 NEUTRAL_DONE = (
-    "Спасибо! Мы отправили письмо на адрес {email}: в нём статус вашей регистрации и личная ссылка, "
+    N_("Спасибо! Мы отправили письмо на адрес {email}: в нём статус вашей регистрации и личная ссылка, "
     "по которой можно изменить данные или отменить участие. Если вы уже регистрировались с этим "
-    "адресом, повторной регистрации не будет — в письме будет ссылка на прежнюю."
+    "адресом, повторной регистрации не будет — в письме будет ссылка на прежнюю.")
 )
 
 
@@ -216,7 +217,7 @@ def private_ics(token: str, db: DbDep, site: SiteDep, now: NowDep) -> Response:
         event, method="PUBLISH", host=site.host, prodid=f"-//{site.site_name}//eventhub {__version__}//RU", now=now,
         event_url=site.event_url(event), organizer_email=site.from_address, organizer_name=site.site_name,
         attendee_email=reg.email, attendee_name=reg.full_name,
-        note=f"Ваша регистрация: {site.private_url(reg)}",
+        note=_("Ваша регистрация: %(private_url)s") % {"private_url": site.private_url(reg)},
     )
     headers = {**PRIVATE_HEADERS, "Content-Disposition": f'attachment; filename="{event.slug}.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
