@@ -166,7 +166,7 @@ def field_message(err: dict[str, Any]) -> str:
     if template is None:
         return err.get("msg", _("неверное значение"))
     try:
-        return template.format(**ctx)
+        return _(template).format(**ctx)
     except (KeyError, IndexError):
         return err.get("msg", _("неверное значение"))
 

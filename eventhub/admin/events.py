@@ -313,7 +313,7 @@ def _action_routes(name: str) -> None:
         request: Request, user: StaffUser, event: Event, values: dict, errors: dict, status: int = 200
     ) -> HTMLResponse:
         return render(
-            request, "admin/confirm.html", user, status_code=status, event=event, action=name, title=title, text=text,
+            request, "admin/confirm.html", user, status_code=status, event=event, action=name, title=_(title), text=_(text),
             form=form, values=values, errors=errors, choices={},
         )  # fmt: skip
 

@@ -115,7 +115,7 @@ def admin_press_edit(
     release = get_release(db, release_id=release_id)
     return _editor(
         request, db, settings, form=_form_of(release, settings.timezone), release=release, now=now,
-        done=DONE.get(request.query_params.get("done", "")),
+        done=_(DONE[request.query_params.get("done", "")]) if request.query_params.get("done", "") in DONE else None,
     )
 
 

@@ -60,7 +60,7 @@ def registrations_list(
     event, user = managed
     filters = service.ListFilters(status=status or None, category=category or None, region=region or None,
                                   gender=gender or None, q=q or None)
-    return _list_response(request, db, event, filters, page, notice=NOTICES.get(done or ""))
+    return _list_response(request, db, event, filters, page, notice=_(NOTICES[done]) if done in NOTICES else None)
 
 
 def _list_response(request: Request, db: Any, event: Event, filters: service.ListFilters, page: int = 1,
@@ -221,7 +221,7 @@ def sign_in_sheet(request: Request, db: DbDep, managed: CheckinDep) -> HTMLRespo
 def invitations_page(request: Request, db: DbDep, managed: ManagedDep, site: SiteDep, done: str | None = None) -> HTMLResponse:
     """Organisations invited, their seat quotas, seats used and links."""
     event, _user = managed
-    return _invitations_response(request, db, event, site, notice=NOTICES.get(done or ""))
+    return _invitations_response(request, db, event, site, notice=_(NOTICES[done]) if done in NOTICES else None)
 
 
 def _invitations_response(request: Request, db: Any, event: Event, site: Any, *, values: dict | None = None,

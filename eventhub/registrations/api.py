@@ -73,13 +73,13 @@ def api_register(
     with write_transaction(db):
         result = service.register(db, event_id=event_id, data=form, now=now, site=site)
     mailer.send(result.mails)
-    return RegistrationAccepted(message=ACCEPTED)
+    return RegistrationAccepted(message=_(ACCEPTED))
 
 
 @router.get("/registrations/consent")
 def api_consent_text() -> dict[str, str]:
     """The consent text a registration agrees to (stored with each registration)."""
-    return {"consent_text": CONSENT_TEXT}
+    return {"consent_text": _(CONSENT_TEXT)}
 
 
 @router.get("/events/{slug}/registrations", response_model=list[RegistrationStaff])

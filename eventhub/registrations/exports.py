@@ -68,7 +68,7 @@ def neutralise(value: object) -> str:
 def to_csv(rows: Sequence[ExportRow]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([HEADERS[c] for c in COLUMNS])
+    writer.writerow([_(HEADERS[c]) for c in COLUMNS])
     for row in rows:
         writer.writerow([neutralise(getattr(row, c)) for c in COLUMNS])
     return "\ufeff".encode() + buf.getvalue().encode("utf-8")
@@ -99,7 +99,7 @@ def to_xlsx(rows: Sequence[ExportRow], stats: Sequence[StatsTable], *, title: st
     ws.title = _("Участники")
     bold = Font(bold=True)
     for col, name in enumerate(COLUMNS, 1):
-        _cell(ws, 1, col, HEADERS[name]).font = bold
+        _cell(ws, 1, col, _(HEADERS[name])).font = bold
     for r, row in enumerate(rows, 2):
         for col, name in enumerate(COLUMNS, 1):
             value = getattr(row, name)

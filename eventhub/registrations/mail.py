@@ -4,6 +4,7 @@ Bodies are Jinja text templates (templates/registrations/mail/<kind>.txt); the H
 is made from the text (paragraphs, links) plus the check-in QR code where there is one."""
 
 import io
+from typing import Any
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ import segno
 from markupsafe import escape
 from sqlmodel import Session
 
-from eventhub import ROOT, __version__
+from eventhub import ROOT, __version__, i18n
 from eventhub.accounts.security import hash_token
 from eventhub.config import Settings
 from eventhub.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
@@ -110,11 +111,11 @@ def text_to_html(text: str, qr_cid: str | None) -> str:
         html = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', html)
         paragraphs.append("<p>" + html.replace("\n", "<br>\n") + "</p>")
     if qr_cid:
-        paragraphs.append(
-            _("<p><img src=\"cid:%(qr_cid)s\" alt=\"QR-код для отметки на входе\" width=\"200\" height=\"200\"></p>") % {"qr_cid": qr_cid}
-        )
+        alt = escape(_("QR-код для отметки на входе"))
+        paragraphs.append(f'<p><img src="cid:{qr_cid}" alt="{alt}" width="200" height="200"></p>')
     return (
-        '<!doctype html><html lang="ru"><head><meta charset="utf-8"></head>'
+        f'<!doctype html><html lang="{i18n.current_language()}"><head>'
+        '<meta charset="utf-8"></head>'
         '<body style="font-family:Arial,sans-serif;line-height:1.5;max-width:40rem">'
         + "\n".join(paragraphs)
         + "</body></html>"
@@ -127,7 +128,16 @@ def qr_png(value: str) -> bytes:
     return buf.getvalue()
 
 
-def enqueue(
+def enqueue(db: Session, *, reg: Registration, **kwargs: Any) -> OutboxMessage:
+    """Write one e-mail about `reg` to the outbox, in the registrant's language (see _enqueue)."""
+    token = i18n.set_language(reg.language or i18n.DEFAULT_LANGUAGE)
+    try:
+        return _enqueue(db, reg=reg, **kwargs)
+    finally:
+        i18n.reset_language(token)
+
+
+def _enqueue(
     db: Session, *, kind: str, event: Event, reg: Registration, site: Site, now: datetime,
     calendar_generation: int | None = None, note: str | None = None, withdraw_invite: bool = False,
 ) -> OutboxMessage:
@@ -179,7 +189,7 @@ def enqueue(
         })
     message = OutboxMessage(
         to_address=reg.email,
-        subject=SUBJECTS[kind].format(title=event.title)[:400],
+        subject=_(SUBJECTS[kind]).format(title=i18n.content(event, 'title'))[:400],
         body_text=text,
         body_html=text_to_html(text, qr_cid),
         attachments=attachments,

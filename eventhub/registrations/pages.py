@@ -18,7 +18,7 @@ from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.schemas import CONSENT_TEXT, parse_registration
 from eventhub.templating import templates
 from eventhub.text import format_phone
-from eventhub.i18n import N_, _
+from eventhub.i18n import N_, _, current_language
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -80,7 +80,7 @@ def _form_context(db: DbDep, event: Event, now: Any, invitation_token: str | Non
         "free_places": service.free_places(db, event),
         "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
         "choices": CHOICES,
-        "consent_text": CONSENT_TEXT,
+        "consent_text": _(CONSENT_TEXT),
     }
 
 
@@ -97,7 +97,7 @@ def register_form(request: Request, db: DbDep, event: PublicEventDep, now: NowDe
     if invitation is not None and len(invitation) > 100:
         invitation = ""
     ctx = _form_context(db, event, now, invitation)
-    return _render_form(request, ctx, {"category": "participant", "language": "ru"}, {}, None, 200)
+    return _render_form(request, ctx, {"category": "participant", "language": current_language()}, {}, None, 200)
 
 
 @router.post("/events/{slug}/register")
@@ -119,7 +119,7 @@ def register_submit(
     mailer.send(result.mails)
     return templates.TemplateResponse(
         request, "registrations/done.html",
-        {"event": db.get(Event, event_id), "message": NEUTRAL_DONE.format(email=data.email)},
+        {"event": db.get(Event, event_id), "message": _(NEUTRAL_DONE).format(email=data.email)},
     )
 
 

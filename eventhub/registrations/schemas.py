@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from eventhub.errors import Invalid
 from eventhub.models import Gender, Language, Region, RegistrationCategory
 from eventhub.text import InvalidPhone, normalise_phone
-from eventhub.i18n import N_, _
+from eventhub.i18n import N_, _, current_language
 
 CONSENT_TEXT = (
     N_("Я даю согласие организаторам мероприятия на обработку моих персональных данных "
@@ -87,7 +87,7 @@ class RegistrationCreate(BaseModel):
     region: Region | None = None
     gender: Gender | None = Field(None, description=N_("необязательно: female, male, undisclosed"))
     accessibility_needs: str | None = None
-    language: Language = Language.ru
+    language: Language | None = Field(None, description=N_("язык писем; по умолчанию — язык запроса"))
     consent: bool = Field(description=N_("согласие на обработку персональных данных; текст — в `consent_text` формы"))
     invitation: str | None = Field(None, description=N_("токен приглашения (для мероприятий по приглашениям)"))
 
@@ -167,7 +167,8 @@ def parse_registration(data: Mapping[str, Any], *, require_consent: bool = True)
     category = _choice(data, "category", RegistrationCategory, fields, RegistrationCategory.participant)
     region = _choice(data, "region", Region, fields)
     gender = _choice(data, "gender", Gender, fields)
-    language = _choice(data, "language", Language, fields, Language.ru)
+    # Letters come in the language chosen on the form, else the language the form was read in.
+    language = _choice(data, "language", Language, fields, Language(current_language()))
 
     if require_consent and not is_checked(data.get("consent")):
         fields["consent"] = _("без согласия на обработку персональных данных зарегистрироваться нельзя")
