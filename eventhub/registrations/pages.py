@@ -35,12 +35,14 @@ NEUTRAL_DONE = (
 )
 
 
-CHOICES = {
-    "category": [(c.value, labels.CATEGORY[c]) for c in RegistrationCategory],
-    "region": [(r.value, event_labels.REGION[r]) for r in Region],
-    "gender": [(g.value, labels.GENDER[g]) for g in Gender],
-    "language": [(lang.value, event_labels.LANGUAGE[lang.value]) for lang in Language],
-}
+def choices() -> dict[str, list[tuple[str, str]]]:
+    """The form's options, named in the reader's language."""
+    return {
+        "category": [(c.value, labels.CATEGORY[c]) for c in RegistrationCategory],
+        "region": [(r.value, event_labels.REGION[r]) for r in Region],
+        "gender": [(g.value, labels.GENDER[g]) for g in Gender],
+        "language": [(lang.value, event_labels.LANGUAGE[lang.value]) for lang in Language],
+    }
 
 
 def registration_state(request: Request, event: Event) -> service.Window:
@@ -79,7 +81,7 @@ def _form_context(db: DbDep, event: Event, now: Any, invitation_token: str | Non
         "invitation_error": invitation_error,
         "free_places": service.free_places(db, event),
         "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
-        "choices": CHOICES,
+        "choices": choices(),
         "consent_text": _(CONSENT_TEXT),
     }
 
@@ -137,7 +139,7 @@ def _private_context(db: DbDep, reg: Any, site: Any, now: Any) -> dict:
         "calendar_url": service.calendar_url(site, reg),
         "can_change": reg.status in service.CANCELLABLE and event.end_at > now,
         "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
-        "choices": CHOICES,
+        "choices": choices(),
         "invited": reg.invitation_id is not None,
         "invitation_org": org if reg.invitation_id else None,
     }

@@ -15,6 +15,7 @@ import phonenumbers
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from eventhub import i18n
 from eventhub import labels as event_labels
 from eventhub.accounts.security import hash_token
 from eventhub.db import lock_for_update
@@ -111,7 +112,10 @@ def find_organisation(db: Session, text: str | None) -> Organisation | None:
         return hit
     folded = {_fold(c) for c in candidates}
     for org in db.exec(select(Organisation).order_by(Organisation.id)):
-        if folded & {_fold(org.slug), _fold(org.short_name or ""), _fold(org.name), _fold(organisation_label(org))}:
+        names = {_fold(org.slug), _fold(org.short_name or ""), _fold(org.name), _fold(organisation_label(org))}
+        for lang in i18n.LANGUAGES:  # the form lists the names in the reader's language
+            names |= {_fold(i18n.content(org, "name", lang)), _fold(organisation_label(org, lang))}
+        if folded & names:
             return org
     return None
 
@@ -120,8 +124,10 @@ def _fold(text: str) -> str:
     return " ".join(text.casefold().replace("ё", "е").split())  # i18n: ignore (matching)
 
 
-def organisation_label(org: Organisation) -> str:
-    return f"{org.short_name} — {org.name}" if org.short_name and org.short_name != org.name else org.name
+def organisation_label(org: Organisation, lang: str | None = None) -> str:
+    """'short — name' with the name in the reader's language (or `lang`)."""
+    name = i18n.content(org, "name", lang)
+    return f"{org.short_name} — {name}" if org.short_name and org.short_name != name else name
 
 
 def directory(db: Session) -> list[Organisation]:
