@@ -23,6 +23,7 @@ from pydantic import (
 
 from eventhub.errors import Invalid
 from eventhub.text import InvalidPhone, normalise_phone
+from eventhub.i18n import N_, _
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -67,7 +68,7 @@ def _blank_to_none(value: Any) -> Any:
 
 def _no_nul(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("недопустимый символ (NUL)")
+        raise ValueError(_("недопустимый символ (NUL)"))
     return value
 
 
@@ -86,7 +87,7 @@ def Maybe(type_: Any) -> Any:  # noqa: N802
 def _http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in value or "\x00" in value:
-        raise ValueError("нужен адрес, начинающийся с http:// или https://")
+        raise ValueError(_("нужен адрес, начинающийся с http:// или https://"))
     return value
 
 
@@ -101,14 +102,14 @@ def _email(value: str) -> str:
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError:
-        raise ValueError("неверный адрес электронной почты") from None
+        raise ValueError(_("неверный адрес электронной почты")) from None
 
 
 def _time_zone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"неизвестный часовой пояс: {value} (пример: Asia/Bishkek)") from None
+        raise ValueError(_("неизвестный часовой пояс: %(value)s (пример: Asia/Bishkek)") % {"value": value}) from None
     return value
 
 
@@ -119,34 +120,34 @@ Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254),
 TimeZone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64), AfterValidator(_time_zone)]
 
 _MESSAGES = {
-    "missing": "обязательное поле",
-    "extra_forbidden": "неизвестное поле",
-    "string_too_long": "не длиннее {max_length} символов",
-    "too_long": "не больше {max_length} элементов",
-    "too_short": "не меньше {min_length} элементов",
-    "string_pattern_mismatch": "только строчные латинские буквы, цифры и дефис",
-    "string_type": "нужна строка",
-    "int_type": "нужно целое число",
-    "int_parsing": "нужно целое число",
-    "int_from_float": "нужно целое число",
-    "float_type": "нужно число",
-    "float_parsing": "нужно число",
-    "bool_type": "нужно да или нет (true/false)",
-    "bool_parsing": "нужно да или нет (true/false)",
-    "datetime_type": "нужны дата и время, например 2024-09-13T10:00",
-    "datetime_parsing": "нужны дата и время, например 2024-09-13T10:00",
-    "datetime_from_date_parsing": "нужны дата и время, например 2024-09-13T10:00",
-    "list_type": "нужен список",
-    "dict_type": "нужен объект",
-    "model_type": "нужен объект",
-    "model_attributes_type": "нужен объект",
-    "greater_than_equal": "не меньше {ge}",
-    "greater_than": "больше {gt}",
-    "less_than_equal": "не больше {le}",
-    "less_than": "меньше {lt}",
-    "enum": "допустимые значения: {expected}",
-    "literal_error": "допустимые значения: {expected}",
-    "json_invalid": "тело запроса — не JSON: {error}",
+    "missing": N_("обязательное поле"),
+    "extra_forbidden": N_("неизвестное поле"),
+    "string_too_long": N_("не длиннее {max_length} символов"),
+    "too_long": N_("не больше {max_length} элементов"),
+    "too_short": N_("не меньше {min_length} элементов"),
+    "string_pattern_mismatch": N_("только строчные латинские буквы, цифры и дефис"),
+    "string_type": N_("нужна строка"),
+    "int_type": N_("нужно целое число"),
+    "int_parsing": N_("нужно целое число"),
+    "int_from_float": N_("нужно целое число"),
+    "float_type": N_("нужно число"),
+    "float_parsing": N_("нужно число"),
+    "bool_type": N_("нужно да или нет (true/false)"),
+    "bool_parsing": N_("нужно да или нет (true/false)"),
+    "datetime_type": N_("нужны дата и время, например 2024-09-13T10:00"),
+    "datetime_parsing": N_("нужны дата и время, например 2024-09-13T10:00"),
+    "datetime_from_date_parsing": N_("нужны дата и время, например 2024-09-13T10:00"),
+    "list_type": N_("нужен список"),
+    "dict_type": N_("нужен объект"),
+    "model_type": N_("нужен объект"),
+    "model_attributes_type": N_("нужен объект"),
+    "greater_than_equal": N_("не меньше {ge}"),
+    "greater_than": N_("больше {gt}"),
+    "less_than_equal": N_("не больше {le}"),
+    "less_than": N_("меньше {lt}"),
+    "enum": N_("допустимые значения: {expected}"),
+    "literal_error": N_("допустимые значения: {expected}"),
+    "json_invalid": N_("тело запроса — не JSON: {error}"),
 }
 
 
@@ -154,20 +155,20 @@ def field_message(err: dict[str, Any]) -> str:
     """One pydantic error in Russian."""
     kind, ctx = err.get("type", ""), err.get("ctx") or {}
     if kind == "too_short" and ctx.get("min_length") == 1:
-        return "выберите хотя бы одно значение"
+        return _("выберите хотя бы одно значение")
     if kind == "string_too_short":
-        return "не может быть пустым" if ctx.get("min_length") == 1 else f"не короче {ctx.get('min_length')} символов"
+        return _("не может быть пустым") if ctx.get("min_length") == 1 else _("не короче %(get)s символов") % {"get": ctx.get('min_length')}
     if err.get("input", ...) is None and kind not in ("value_error", "missing"):
-        return "обязательное поле"
+        return _("обязательное поле")
     if kind in ("value_error", "assertion_error"):
-        return str(ctx.get("error", err.get("msg", "неверное значение")))
+        return str(ctx.get("error", err.get("msg", _("неверное значение"))))
     template = _MESSAGES.get(kind)
     if template is None:
-        return err.get("msg", "неверное значение")
+        return err.get("msg", _("неверное значение"))
     try:
-        return template.format(**ctx)
+        return _(template).format(**ctx)
     except (KeyError, IndexError):
-        return err.get("msg", "неверное значение")
+        return err.get("msg", _("неверное значение"))
 
 
 def field_name(loc: Iterable[Any]) -> str:
@@ -193,7 +194,7 @@ def validate(model: type[BaseModel], data: dict[str, Any]) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise Invalid("Неверные данные", fields=field_errors(exc.errors())) from None
+        raise Invalid(_("Неверные данные"), fields=field_errors(exc.errors())) from None
 
 
 def merged(model: type[BaseModel], stored: dict[str, Any], patch: BaseModel) -> Any:

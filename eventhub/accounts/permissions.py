@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from eventhub.accounts.service import organisation_ids
 from eventhub.errors import Forbidden, Invalid, NotFound, Unauthorized
 from eventhub.models import PUBLIC_EVENT_STATUSES, Event, EventOrganisation, EventRole, StaffRole, StaffUser
+from eventhub.i18n import _
 
 MANAGING_ROLES = (EventRole.organiser, EventRole.co_organiser)
 
@@ -48,9 +49,9 @@ def can(user: StaffUser | None, action: Action) -> bool:
 def require(user: StaffUser | None, action: Action) -> StaffUser:
     """The user, if they may do `action`: 401 for nobody, 403 for a role without it."""
     if user is None:
-        raise Unauthorized("Нужна авторизация")
+        raise Unauthorized(_("Нужна авторизация"))
     if not can(user, action):
-        raise Forbidden("Недостаточно прав")
+        raise Forbidden(_("Недостаточно прав"))
     return user
 
 
@@ -101,8 +102,8 @@ def require_event_edit(db: Session, user: StaffUser | None, event: Event) -> Sta
     require(user, Action.edit_events)
     if not can_edit_event(db, user, event):
         if event.status not in PUBLIC_EVENT_STATUSES:
-            raise NotFound(f"Мероприятие «{event.slug}» не найдено")
-        raise Forbidden("Это мероприятие ведут другие организации")
+            raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": event.slug})
+        raise Forbidden(_("Это мероприятие ведут другие организации"))
     return user
 
 
@@ -113,8 +114,8 @@ def require_managing_organisations(db: Session, user: StaffUser, organisation_ro
         return
     if not any(org_id in managed and role in MANAGING_ROLES for org_id, role in organisation_roles):
         raise Invalid(
-            "Среди организаторов нет вашей организации",
-            fields={"organisations": "укажите свою организацию организатором или соорганизатором"},
+            _("Среди организаторов нет вашей организации"),
+            fields={"organisations": _("укажите свою организацию организатором или соорганизатором")},
         )
 
 

@@ -11,13 +11,14 @@ from eventhub.accounts.deps import OptionalUser
 from eventhub.accounts.permissions import GRANTS
 from eventhub.models import StaffUser
 from eventhub.templating import templates
+from eventhub.i18n import _
 
 
 def get_admin_user(request: Request, user: OptionalUser) -> StaffUser:
     """The signed-in staff user; anyone else is sent to the login page and back."""
     if user is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise HTTPException(303, "Нужно войти", headers={"Location": f"/admin/login?next={quote(target)}"})
+        raise HTTPException(303, _("Нужно войти"), headers={"Location": f"/admin/login?next={quote(target)}"})
     return user
 
 

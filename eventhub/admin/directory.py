@@ -15,6 +15,7 @@ from eventhub.directory.specs import DIRECTORIES
 from eventhub.errors import Conflict
 from eventhub.models import StaffUser
 from eventhub.text import format_phone
+from eventhub.i18n import _
 
 PER_PAGE = 50
 
@@ -59,12 +60,12 @@ def directory_pages(spec: Directory) -> APIRouter:
         return form_page(request, db, user, None, form.values({}), {})
 
     @router.post("/new", name=f"admin_{spec.key}_create")
-    async def create(request: Request, db: WriteDbDep, user: AdminUser, _: CsrfDep) -> HTMLResponse:
+    async def create(request: Request, db: WriteDbDep, user: AdminUser, _csrf: CsrfDep) -> HTMLResponse:
         require(user, spec.action)
         return await save(
             request, db, form, lambda data: save_entry(db, spec, user=user, data=data),
             again=lambda typed, errors: form_page(request, db, user, None, typed, errors, 422),
-            then=lambda obj: (f"/admin/{spec.key}/{obj.slug}", "Сохранено"),
+            then=lambda obj: (f"/admin/{spec.key}/{obj.slug}", _("Сохранено")),
         )  # fmt: skip
 
     @router.get("/{slug}", name=f"admin_{spec.key}_edit")
@@ -74,17 +75,17 @@ def directory_pages(spec: Directory) -> APIRouter:
         return form_page(request, db, user, obj, form.values(input_of(db, spec, obj)), {})
 
     @router.post("/{slug}", name=f"admin_{spec.key}_update")
-    async def update(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep) -> HTMLResponse:
+    async def update(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
         require(user, spec.action)
         obj = get_entry(db, spec, slug)
         return await save(
             request, db, form, lambda data: save_entry(db, spec, user=user, data=data, obj=obj),
             again=lambda typed, errors: form_page(request, db, user, get_entry(db, spec, slug), typed, errors, 422),
-            then=lambda saved: (f"/admin/{spec.key}/{saved.slug}", "Сохранено"),
+            then=lambda saved: (f"/admin/{spec.key}/{saved.slug}", _("Сохранено")),
         )  # fmt: skip
 
     @router.post("/{slug}/delete", name=f"admin_{spec.key}_delete")
-    def remove(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep) -> HTMLResponse:
+    def remove(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
         obj = get_entry(db, spec, slug)
         try:
             delete_entry(db, spec, user=user, obj=obj)
@@ -92,7 +93,7 @@ def directory_pages(spec: Directory) -> APIRouter:
             db.rollback()
             return done(request, f"/admin/{spec.key}/{slug}", exc.message)
         db.commit()
-        return done(request, f"/admin/{spec.key}", "Удалено")
+        return done(request, f"/admin/{spec.key}", _("Удалено"))
 
     return router
 

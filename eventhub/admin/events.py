@@ -40,6 +40,7 @@ from eventhub.events.editing import (
 from eventhub.events.schemas import Cancel, EventCreate, EventOrganisations, Postpone
 from eventhub.models import Event, EventRole, EventStatus, Organisation, StaffUser
 from eventhub.validation import WriteModel, validate
+from eventhub.i18n import N_, _
 
 router = APIRouter(prefix="/admin/events", default_response_class=HTMLResponse, include_in_schema=False)
 EVENT_FORM = Form(EventCreate, exclude=("organisations",))
@@ -52,7 +53,7 @@ def _event(db: DbDep, slug: str, user: StaffUser) -> Event:
     """An event the user may edit (another organisation's draft is not found)."""
     event = get_event_for_staff(db, slug)
     if event is None:
-        raise NotFound(f"Мероприятие «{slug}» не найдено")
+        raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug})
     require_event_edit(db, user, event)
     return event
 
@@ -100,14 +101,14 @@ def event_new(request: Request, db: DbDep, user: AdminUser, settings: SettingsDe
 
 
 @router.post("/new")
-async def event_create(request: Request, db: WriteDbDep, user: AdminUser, _: CsrfDep) -> HTMLResponse:
+async def event_create(request: Request, db: WriteDbDep, user: AdminUser, _csrf: CsrfDep) -> HTMLResponse:
     require(user, Action.edit_events)
     organiser = (await request.form()).get("organiser") or None
     return await save(
         request, db, EVENT_FORM, lambda data: create_event(db, data=data, user=user),
         extra={"organisations": [{"organisation": organiser, "role": "organiser"}] if organiser else None},
         again=lambda typed, errors: _event_page(request, db, user, None, typed | {"organiser": organiser or ""}, errors, 422),
-        then=lambda event: (f"/admin/events/{event.slug}/agenda", "Черновик создан. Теперь можно составить программу."),
+        then=lambda event: (f"/admin/events/{event.slug}/agenda", _("Черновик создан. Теперь можно составить программу.")),
     )  # fmt: skip
 
 
@@ -118,17 +119,17 @@ def event_edit(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLR
 
 
 @router.post("/{slug}")
-async def event_update(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep) -> HTMLResponse:
+async def event_update(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
     event = _event(db, slug, user)
     return await save(
         request, db, EVENT_FORM, lambda data: update_event(db, event=event, data=data, user=user),
         again=lambda typed, errors: _event_page(request, db, user, _event(db, slug, user), typed, errors, 422),
-        then=lambda saved: (f"/admin/events/{saved.slug}", "Сохранено"),
+        then=lambda saved: (f"/admin/events/{saved.slug}", _("Сохранено")),
     )  # fmt: skip
 
 
 @router.post("/{slug}/delete")
-def event_delete(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep) -> HTMLResponse:
+def event_delete(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
     event = _event(db, slug, user)
     try:
         delete_event(db, event=event, user=user)
@@ -136,7 +137,7 @@ def event_delete(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _
         db.rollback()
         return done(request, f"/admin/events/{slug}", exc.message)
     db.commit()
-    return done(request, "/admin/events", "Черновик удалён")
+    return done(request, "/admin/events", _("Черновик удалён"))
 
 
 # --- organisations and their roles ---
@@ -160,7 +161,7 @@ def organisations_edit(request: Request, db: DbDep, user: AdminUser, slug: str) 
 
 @router.post("/{slug}/organisations")
 async def organisations_update(
-    request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep
+    request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep
 ) -> HTMLResponse:
     """Replace the list: rows with an organisation chosen and not marked for removal."""
     event = _event(db, slug, user)
@@ -184,7 +185,7 @@ async def organisations_update(
             errors[f"row-{row}" if row is not None else "__all__"] = message
         return _organisations_page(request, db, user, _event(db, slug, user), rows, errors, status=422)
     db.commit()
-    return done(request, f"/admin/events/{slug}/organisations", "Организации сохранены")
+    return done(request, f"/admin/events/{slug}/organisations", _("Организации сохранены"))
 
 
 # --- agenda ---
@@ -222,12 +223,12 @@ def session_new(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTML
 
 
 @router.post("/{slug}/sessions/new")
-async def session_create(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _: CsrfDep) -> HTMLResponse:
+async def session_create(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
     event = _event(db, slug, user)
     return await save(
         request, db, SESSION_FORM, lambda data: create_session(db, event=event, data=data, user=user),
         again=lambda typed, errors: _session_page(request, db, user, _event(db, slug, user), None, typed, errors, 422),
-        then=lambda _: (f"/admin/events/{slug}/agenda", "Сессия добавлена"),
+        then=lambda _obj: (f"/admin/events/{slug}/agenda", _("Сессия добавлена")),
     )  # fmt: skip
 
 
@@ -242,7 +243,7 @@ def session_edit(request: Request, db: DbDep, user: AdminUser, slug: str, sessio
 
 @router.post("/{slug}/sessions/{session_id}")
 async def session_update(
-    request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _: CsrfDep
+    request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _csrf: CsrfDep
 ) -> HTMLResponse:
     event = _event(db, slug, user)
     session = get_session(event, session_id)
@@ -253,29 +254,29 @@ async def session_update(
 
     return await save(
         request, db, SESSION_FORM, lambda data: update_session(db, event=event, session=session, data=data, user=user),
-        again=again, then=lambda _: (f"/admin/events/{slug}/agenda", "Сессия сохранена"),
+        again=again, then=lambda _obj: (f"/admin/events/{slug}/agenda", _("Сессия сохранена")),
     )  # fmt: skip
 
 
 @router.post("/{slug}/sessions/{session_id}/delete")
 def session_delete(
-    request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _: CsrfDep
+    request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _csrf: CsrfDep
 ) -> HTMLResponse:
     event = _event(db, slug, user)
     delete_session(db, event=event, session=get_session(event, session_id), user=user)
     db.commit()
-    return done(request, f"/admin/events/{slug}/agenda", "Сессия удалена")
+    return done(request, f"/admin/events/{slug}/agenda", _("Сессия удалена"))
 
 
 @router.post("/{slug}/sessions/{session_id}/move")
 async def session_move(
-    request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _: CsrfDep
+    request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _csrf: CsrfDep
 ) -> HTMLResponse:
     event = _event(db, slug, user)
     step = -1 if (await request.form()).get("direction") == "up" else 1
     move_session(db, event=event, session=get_session(event, session_id), step=step, user=user)
     db.commit()
-    return done(request, f"/admin/events/{slug}/agenda#session-{session_id}", "Порядок изменён")
+    return done(request, f"/admin/events/{slug}/agenda#session-{session_id}", _("Порядок изменён"))
 
 
 # --- publish, postpone, cancel: a confirmation page each ---
@@ -287,18 +288,18 @@ class Confirm(WriteModel):
 
 ACTIONS: dict[str, tuple[str, str, Form, Callable[..., Any], Callable[[Event], dict]]] = {
     "publish": (
-        "Опубликовать", "Мероприятие появится на сайте, в API и в календарях.", Form(Confirm),
+        N_("Опубликовать"), N_("Мероприятие появится на сайте, в API и в календарях."), Form(Confirm),
         lambda db, event, data, user, now: publish_event(db, event=event, user=user, now=now),
         lambda event: {},
     ),
     "postpone": (
-        "Перенести", "Укажите новые даты. Программа сдвинется вместе с мероприятием, подписчики календарей получат изменение.",
+        N_("Перенести"), N_("Укажите новые даты. Программа сдвинется вместе с мероприятием, подписчики календарей получат изменение."),
         Form(Postpone),
         lambda db, event, data, user, now: postpone_event(db, event=event, data=data, user=user),
         lambda event: {"start_at": event.start_at, "end_at": event.end_at},
     ),
     "cancel": (
-        "Отменить", "Мероприятие останется на сайте с пометкой «Отменено» и причиной.", Form(Cancel),
+        N_("Отменить"), N_("Мероприятие останется на сайте с пометкой «Отменено» и причиной."), Form(Cancel),
         lambda db, event, data, user, now: cancel_event(db, event=event, data=data, user=user, now=now),
         lambda event: {},
     ),
@@ -312,7 +313,7 @@ def _action_routes(name: str) -> None:
         request: Request, user: StaffUser, event: Event, values: dict, errors: dict, status: int = 200
     ) -> HTMLResponse:
         return render(
-            request, "admin/confirm.html", user, status_code=status, event=event, action=name, title=title, text=text,
+            request, "admin/confirm.html", user, status_code=status, event=event, action=name, title=_(title), text=_(text),
             form=form, values=values, errors=errors, choices={},
         )  # fmt: skip
 
@@ -323,13 +324,13 @@ def _action_routes(name: str) -> None:
 
     @router.post(f"/{{slug}}/{name}", name=f"event_{name}")
     async def perform(
-        request: Request, db: WriteDbDep, user: AdminUser, slug: str, now: NowDep, _: CsrfDep
+        request: Request, db: WriteDbDep, user: AdminUser, slug: str, now: NowDep, _csrf: CsrfDep
     ) -> HTMLResponse:
         event = _event(db, slug, user)
         return await save(
             request, db, form, lambda data: act(db, event, data, user, now),
             again=lambda typed, errors: page(request, user, _event(db, slug, user), typed, errors, 422),
-            then=lambda _: (f"/admin/events/{slug}", f"Готово: {title.lower()}"),
+            then=lambda _obj: (f"/admin/events/{slug}", _("Готово: %(lower)s") % {"lower": title.lower()}),
         )  # fmt: skip
 
 

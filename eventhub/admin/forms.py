@@ -32,6 +32,7 @@ from eventhub.models import (
     SessionKind,
 )
 from eventhub.validation import validate
+from eventhub.i18n import _
 
 ENUM_LABELS: dict[type, dict] = {
     EventKind: labels.EVENT_KIND,
@@ -91,7 +92,7 @@ def _choices(base: Any) -> list[tuple[str, str]]:
     if not (isinstance(base, type) and issubclass(base, enum.Enum)):
         return []
     names = ENUM_LABELS.get(base, {})
-    return [(m.value, names.get(m) or ("Другое" if m.value == "other" else m.value)) for m in base]
+    return [(m.value, names.get(m) or (_("Другое") if m.value == "other" else m.value)) for m in base]
 
 
 def _widget(base: Any, is_list: bool, ref: str | None, max_length: int | None) -> str:
@@ -203,9 +204,9 @@ class Form:
         """'goals.3' -> 'goals': 'строка 4: ...' (the form shows one message per field)."""
         out: dict[str, str] = {}
         for key, message in fields.items():
-            name, _, rest = key.partition(".")
+            name, _sep, rest = key.partition(".")
             index = rest.split(".")[0]
-            out.setdefault(name, f"строка {int(index) + 1}: {message}" if index.isdigit() else message)
+            out.setdefault(name, _("строка %(value)s: %(message)s") % {"value": int(index) + 1, "message": message} if index.isdigit() else message)
         return out
 
 

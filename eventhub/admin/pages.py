@@ -17,6 +17,7 @@ from eventhub.deps import NowDep
 from eventhub.events.editing import list_editable_events
 from eventhub.events.service import EventFilters
 from eventhub.models import EventStatus
+from eventhub.i18n import _
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -36,7 +37,7 @@ def login_page(request: Request, user: OptionalUser, next: str = "/admin") -> HT
 
 
 @router.post("/admin/login")
-async def login(request: Request, db: WriteDbDep, now: NowDep, _: CsrfDep) -> HTMLResponse:
+async def login(request: Request, db: WriteDbDep, now: NowDep, _csrf: CsrfDep) -> HTMLResponse:
     """Sign in; failures are counted per e-mail and address in the database (all workers share it)."""
     form = await request.form()
     # NUL cannot be stored (PostgreSQL) and is in no real address: drop it before counting attempts.
@@ -49,7 +50,7 @@ async def login(request: Request, db: WriteDbDep, now: NowDep, _: CsrfDep) -> HT
         minutes = -(-wait // 60)
         response = render(
             request, "admin/login.html", None, status_code=429, next=target, email=email,
-            error=f"Слишком много неудачных попыток входа. Попробуйте снова через {minutes} мин.",
+            error=_("Слишком много неудачных попыток входа. Попробуйте снова через %(minutes)s мин.") % {"minutes": minutes},
         )  # fmt: skip
         response.headers["Retry-After"] = str(wait)
         return response
@@ -64,7 +65,7 @@ async def login(request: Request, db: WriteDbDep, now: NowDep, _: CsrfDep) -> HT
             status_code=401,
             next=target,
             email=email,
-            error="Неверный e-mail или пароль",
+            error=_("Неверный e-mail или пароль"),
         )
     clear_failures(db, email=email, ip=ip)
     user.last_login_at = now
@@ -75,9 +76,9 @@ async def login(request: Request, db: WriteDbDep, now: NowDep, _: CsrfDep) -> HT
 
 
 @router.post("/admin/logout")
-def logout(request: Request, _: CsrfDep) -> RedirectResponse:
+def logout(request: Request, _csrf: CsrfDep) -> RedirectResponse:
     request.session.clear()
-    return done(request, "/admin/login", "Вы вышли")
+    return done(request, "/admin/login", _("Вы вышли"))
 
 
 @router.get("/admin")

@@ -7,8 +7,9 @@ from annotated_types import Len
 
 from eventhub.models import SessionKind
 from eventhub.validation import Line, Maybe, Slug, WriteModel, field, partial
+from eventhub.i18n import N_
 
-WHEN_HINT = "в часовом поясе мероприятия, если пояс не указан; в пределах дней мероприятия"
+WHEN_HINT = N_("в часовом поясе мероприятия, если пояс не указан; в пределах дней мероприятия")
 People = Annotated[list[Slug], Len(0, 30)]
 
 
@@ -16,20 +17,20 @@ class SessionCreate(WriteModel):
     """A session of the agenda. A panel discussion is a session of kind `panel` (or one with guiding
     questions or an expected result); its moderators and panellists are people by slug."""
 
-    kind: SessionKind = field(SessionKind.other, title="Вид")
-    title: Line(400) = field(title="Название")
-    description: Maybe(Line(20_000)) = field(None, title="Описание", widget="textarea", hint="Markdown")
-    start_at: Maybe(datetime) = field(None, title="Начало", hint=WHEN_HINT, group="Время и место")
-    end_at: Maybe(datetime) = field(None, title="Окончание", hint=WHEN_HINT, group="Время и место")
-    room: Maybe(Line(120)) = field(None, title="Зал", hint="для параллельных сессий", group="Время и место")
-    track: Maybe(Line(120)) = field(None, title="Трек", group="Время и место")
-    speakers: People = field([], title="Выступающие", ref="people", group="Люди")
-    moderators: People = field([], title="Модераторы", ref="people", group="Люди")
-    panellists: People = field([], title="Панелисты", ref="people", group="Люди")
+    kind: SessionKind = field(SessionKind.other, title=N_("Вид"))
+    title: Line(400) = field(title=N_("Название"))
+    description: Maybe(Line(20_000)) = field(None, title=N_("Описание"), widget="textarea", hint="Markdown")
+    start_at: Maybe(datetime) = field(None, title=N_("Начало"), hint=WHEN_HINT, group=N_("Время и место"))
+    end_at: Maybe(datetime) = field(None, title=N_("Окончание"), hint=WHEN_HINT, group=N_("Время и место"))
+    room: Maybe(Line(120)) = field(None, title=N_("Зал"), hint=N_("для параллельных сессий"), group=N_("Время и место"))
+    track: Maybe(Line(120)) = field(None, title=N_("Трек"), group=N_("Время и место"))
+    speakers: People = field([], title=N_("Выступающие"), ref="people", group=N_("Люди"))
+    moderators: People = field([], title=N_("Модераторы"), ref="people", group=N_("Люди"))
+    panellists: People = field([], title=N_("Панелисты"), ref="people", group=N_("Люди"))
     guiding_questions: Annotated[list[Line(1000)], Len(0, 30)] = field(
-        [], title="Вопросы для обсуждения", widget="lines", hint="по одному в строке", group="Панель"
+        [], title=N_("Вопросы для обсуждения"), widget="lines", hint=N_("по одному в строке"), group=N_("Панель")
     )
-    expected_result: Maybe(Line(5000)) = field(None, title="Ожидаемый результат", widget="textarea", group="Панель")
+    expected_result: Maybe(Line(5000)) = field(None, title=N_("Ожидаемый результат"), widget="textarea", group=N_("Панель"))
 
 
 SessionUpdate = partial(SessionCreate, "SessionUpdate")
@@ -37,5 +38,5 @@ SessionUpdate = partial(SessionCreate, "SessionUpdate")
 
 class SessionOrder(WriteModel):
     ids: Annotated[list[int], Len(0, 500)] = field(
-        title="Сессии в новом порядке", hint="id каждой сессии ровно один раз"
+        title=N_("Сессии в новом порядке"), hint=N_("id каждой сессии ровно один раз")
     )

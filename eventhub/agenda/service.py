@@ -17,6 +17,7 @@ from eventhub.errors import Invalid, NotFound
 from eventhub.events.editing import aware, event_days, touch
 from eventhub.models import AgendaSession, Event, Panel, SessionKind, SessionSpeaker, SpeakerRole, StaffUser
 from eventhub.validation import merged
+from eventhub.i18n import _
 
 PEOPLE_FIELDS = {
     "speakers": SpeakerRole.speaker,
@@ -31,7 +32,7 @@ def get_session(event: Event, session_id: int) -> AgendaSession:
     for s in event.sessions:
         if s.id == session_id:
             return s
-    raise NotFound(f"Сессия {session_id} не найдена в программе «{event.title}»")
+    raise NotFound(_("Сессия %(session_id)s не найдена в программе «%(title)s»") % {"session_id": session_id, "title": event.title})
 
 
 def session_input(session: AgendaSession) -> dict[str, Any]:
@@ -56,24 +57,24 @@ def _prepare(db: Session, event: Event, data: SessionCreate, own: AgendaSession 
     start, end = values["start_at"], values["end_at"] = aware(data.start_at, tz), aware(data.end_at, tz)
     errors: dict[str, str] = {}
     if end and not start:
-        errors["start_at"] = "укажите начало, раз указано окончание"
+        errors["start_at"] = _("укажите начало, раз указано окончание")
     elif start and end and end <= start:
-        errors["end_at"] = "окончание должно быть позже начала"
+        errors["end_at"] = _("окончание должно быть позже начала")
     lo, hi = event_days(event.start_at, event.end_at, tz)
     days = f"{lo:%d.%m.%Y}–{hi - timedelta(days=1):%d.%m.%Y}"
     for name, value in (("start_at", start), ("end_at", end)):
         if value and not lo <= value <= hi and name not in errors:
-            errors[name] = f"вне дней мероприятия ({days})"
+            errors[name] = _("вне дней мероприятия (%(days)s)") % {"days": days}
     if start and not errors:
         for other in event.sessions:
             if other is own or not other.start_at or not _same_room(other.room, data.room):
                 continue
             other_end = other.end_at or other.start_at
             if other.start_at == start or (other.start_at < (end or start) and start < other_end):
-                errors["room"] = f"в зале «{data.room}» в это время уже идёт «{other.title}»"
+                errors["room"] = _("в зале «%(room)s» в это время уже идёт «%(title)s»") % {"room": data.room, "title": other.title}
                 break
     if errors:
-        raise Invalid("Неверные данные сессии", fields=errors)
+        raise Invalid(_("Неверные данные сессии"), fields=errors)
     people = {name: resolve(db, "people", getattr(data, name), name) for name in PEOPLE_FIELDS}
     return values, people
 
@@ -177,9 +178,9 @@ def reorder_sessions(db: Session, *, event: Event, ids: list[int], user: StaffUs
     if sorted(ids) != sorted(by_id):
         foreign = [i for i in ids if i not in by_id]
         hint = (
-            f"не из этой программы: {', '.join(map(str, foreign))}" if foreign else "нужна каждая сессия ровно один раз"
+            _("не из этой программы: %(join)s") % {"join": ', '.join(map(str, foreign))} if foreign else _("нужна каждая сессия ровно один раз")
         )
-        raise Invalid("Неверный порядок", fields={"ids": hint})
+        raise Invalid(_("Неверный порядок"), fields={"ids": hint})
     before = [s.id for s in event.sessions]
     _renumber([by_id[i] for i in ids])
     db.flush()

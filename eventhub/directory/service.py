@@ -22,6 +22,7 @@ from eventhub.errors import Conflict, Invalid, NotFound
 from eventhub.models import EventSeries, Organisation, Person, PressContact, Project, StaffUser
 from eventhub.text import normalise_query, search_key, slugify
 from eventhub.validation import merged, partial
+from eventhub.i18n import _
 
 REF_MODELS: dict[str, type[SQLModel]] = {
     "organisations": Organisation,
@@ -53,7 +54,7 @@ def resolve(db: Session, ref: str, slugs: list[str] | str | None, field_name: st
     found = {row.slug: row for row in db.exec(select(model).where(model.slug.in_(wanted)))}
     missing = [s for s in wanted if s not in found]
     if missing:
-        raise Invalid("Ссылка на несуществующую запись", fields={field_name: f"не найдено: {', '.join(missing)}"})
+        raise Invalid(_("Ссылка на несуществующую запись"), fields={field_name: _("не найдено: %(join)s") % {"join": ', '.join(missing)}})
     return [found[s] for s in wanted]
 
 
@@ -69,7 +70,7 @@ def unique_slug(
     others = select(model.slug).where(model.id != own_id) if own_id is not None else select(model.slug)
     if wanted:
         if db.exec(others.where(model.slug == wanted)).first():
-            raise Invalid("Адрес уже занят", fields={"slug": f"адрес «{wanted}» уже занят"})
+            raise Invalid(_("Адрес уже занят"), fields={"slug": _("адрес «%(wanted)s» уже занят") % {"wanted": wanted}})
         return wanted
     base = slugify(source, max_length=100)
     taken = set(db.exec(others.where(model.slug.startswith(base))))
@@ -172,7 +173,7 @@ def save_entry(db: Session, spec: Directory, *, user: StaffUser | None, data: An
     require(user, spec.action)
     errors = spec.check(data) if spec.check else {}
     if errors:
-        raise Invalid("Неверные данные", fields=errors)
+        raise Invalid(_("Неверные данные"), fields=errors)
     child_fields = spec.children.fields if spec.children else ()
     resolved = {name: resolve(db, ref, getattr(data, name), name) for name, ref in ref_fields(spec.create).items()}
     values = data.model_dump(exclude={"slug", *child_fields})
@@ -212,7 +213,7 @@ def delete_entry(db: Session, spec: Directory, *, user: StaffUser | None, obj: A
     require(user, spec.delete_action)
     changes = audit.diff(input_of(db, spec, obj), {})
     delete_row(
-        db, obj, f"«{getattr(obj, spec.label)}» нельзя удалить: на запись ссылаются мероприятия или другие записи"
+        db, obj, _("«%(getattr)s» нельзя удалить: на запись ссылаются мероприятия или другие записи") % {"getattr": getattr(obj, spec.label)}
     )
     audit.record(db, user=user, action="delete", entity=obj, changes=changes)
     db.flush()
@@ -225,14 +226,14 @@ def delete_row(db: Session, obj: Any, refused: str) -> None:
         with db.begin_nested():
             db.execute(sa.delete(model).where(model.id == obj.id))
     except sa.exc.IntegrityError:
-        raise Conflict(refused, fields={"slug": "запись используется"}) from None
+        raise Conflict(refused, fields={"slug": _("запись используется")}) from None
     db.expunge(obj)
 
 
 def get_entry(db: Session, spec: Directory, slug: str) -> Any:
     obj = db.exec(select(spec.model).where(spec.model.slug == slug)).first()
     if obj is None:
-        raise NotFound(f"Запись «{slug}» не найдена")
+        raise NotFound(_("Запись «%(slug)s» не найдена") % {"slug": slug})
     return obj
 
 
@@ -241,7 +242,7 @@ def list_entries(
 ) -> tuple[list[Any], int]:
     """Entries by name; `q` matches words of the name (any case, Cyrillic or Latin) or of the slug."""
     if q is not None and len(q) > 200:
-        raise Invalid("Неверные параметры фильтра", fields={"q": "запрос длиннее 200 символов"})
+        raise Invalid(_("Неверные параметры фильтра"), fields={"q": _("запрос длиннее 200 символов")})
     model = spec.model
     query = select(model)
     for word in normalise_query(q or ""):

@@ -17,6 +17,7 @@ from eventhub.models import (
     ProjectRegion,
     ProjectRole,
 )
+from eventhub.i18n import N_, _
 
 PROJECT_ROLES = {
     "funders": ProjectRole.funder,
@@ -28,7 +29,7 @@ PROJECT_ROLES = {
 def _years(first: str, last: str):  # noqa: ANN202
     def check(data: Any) -> dict[str, str]:
         a, b = getattr(data, first), getattr(data, last)
-        return {last: "не раньше первого года"} if a and b and b < a else {}
+        return {last: _("не раньше первого года")} if a and b and b < a else {}
 
     return check
 
@@ -57,8 +58,8 @@ ORGANISATIONS = Directory(
     key="organisations",
     model=Organisation,
     create=OrganisationCreate,
-    title="Организации",
-    new_title="Новая организация",
+    title=N_("Организации"),
+    new_title=N_("Новая организация"),
     label="name",
     columns=("short_name", "kind"),
     search=("short_name", "name"),
@@ -67,8 +68,8 @@ PROJECTS = Directory(
     key="projects",
     model=Project,
     create=ProjectCreate,
-    title="Проекты",
-    new_title="Новый проект",
+    title=N_("Проекты"),
+    new_title=N_("Новый проект"),
     label="name",
     columns=("short_name", "start_year", "end_year"),
     children=Children(tuple(["regions", *PROJECT_ROLES]), _read_project_children, _write_project_children),
@@ -78,8 +79,8 @@ SERIES = Directory(
     key="series",
     model=EventSeries,
     create=SeriesCreate,
-    title="Серии мероприятий",
-    new_title="Новая серия",
+    title=N_("Серии мероприятий"),
+    new_title=N_("Новая серия"),
     label="title",
     columns=("first_year", "last_year"),
     check=_years("first_year", "last_year"),
@@ -88,8 +89,8 @@ PEOPLE = Directory(
     key="people",
     model=Person,
     create=PersonCreate,
-    title="Люди",
-    new_title="Новый человек",
+    title=N_("Люди"),
+    new_title=N_("Новый человек"),
     label="name",
     columns=("position",),
     public=False,
@@ -99,8 +100,8 @@ PRESS_CONTACTS = Directory(
     key="press-contacts",
     model=PressContact,
     create=PressContactCreate,
-    title="Контакты для прессы",
-    new_title="Новый контакт для прессы",
+    title=N_("Контакты для прессы"),
+    new_title=N_("Новый контакт для прессы"),
     label="name",
     columns=("role", "phones"),
     action=Action.edit_press,

@@ -11,6 +11,7 @@ from eventhub.errors import NotFound
 from eventhub.events.editing import get_event_for_staff
 from eventhub.events.service import EventFilters, get_public_event
 from eventhub.models import Event
+from eventhub.i18n import _
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,159}$"
 
@@ -21,7 +22,7 @@ def get_event_or_404(db: DbDep, user: OptionalUser, slug: Annotated[str, Path(ma
         return get_public_event(db, slug)
     event = get_event_for_staff(db, slug)
     if event is None or not can_view_event(db, user, event):
-        raise NotFound(f"Мероприятие «{slug}» не найдено")
+        raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug})
     return event
 
 

@@ -39,6 +39,7 @@ from eventhub.models import (
 )
 from eventhub.text import search_key
 from eventhub.validation import merged, validate
+from eventhub.i18n import _
 
 # A change to any of these moves the event in people's calendars.
 CALENDAR_FIELDS = (
@@ -87,7 +88,7 @@ def _dates(start: datetime, end: datetime, tz: str, all_day: bool) -> tuple[date
     if all_day:
         start, end = event_days(start, end, tz)
     if end <= start:
-        raise Invalid("Неверные даты", fields={"end_at": "окончание должно быть позже начала"})
+        raise Invalid(_("Неверные даты"), fields={"end_at": _("окончание должно быть позже начала")})
     return start, end
 
 
@@ -99,8 +100,8 @@ def _check_agenda_fits(event: Event, start: datetime, end: datetime, tz: str) ->
         s_start, s_end = shift_days(s.start_at, days, tz), shift_days(s.end_at, days, tz)
         if (s_start and not lo <= s_start <= hi) or (s_end and not lo <= s_end <= hi):
             raise Invalid(
-                "Программа не помещается в новые даты",
-                fields={"end_at": f"сессия «{s.title}» выходит за дни мероприятия: сначала измените программу"},
+                _("Программа не помещается в новые даты"),
+                fields={"end_at": _("сессия «%(title)s» выходит за дни мероприятия: сначала измените программу") % {"title": s.title}},
             )
     return days
 
@@ -132,7 +133,7 @@ def _organisation_rows(db: Session, items: list[EventOrganisationIn]) -> list[tu
     for n, item in enumerate(items):
         key = (by_slug[item.organisation], item.role)
         if key in seen:
-            raise Invalid("Повтор", fields={f"organisations.{n}.role": "эта организация уже указана в этой роли"})
+            raise Invalid(_("Повтор"), fields={f"organisations.{n}.role": _("эта организация уже указана в этой роли")})
         seen.add(key)
         rows.append((*key, item.note))
     return rows
@@ -144,7 +145,7 @@ def _default_organisations(db: Session, user: StaffUser) -> list[tuple[int, str,
     mine = sorted(organisation_ids(db, user))
     if len(mine) != 1:
         raise Invalid(
-            "Укажите организатора", fields={"organisations": "укажите, какая из ваших организаций проводит мероприятие"}
+            _("Укажите организатора"), fields={"organisations": _("укажите, какая из ваших организаций проводит мероприятие")}
         )
     return [(mine[0], "organiser", None)]
 
@@ -157,9 +158,9 @@ def _prepare(db: Session, data: EventCreate, *, event: Event | None = None) -> t
     opens, deadline = aware(data.registration_opens_at, tz), aware(data.registration_deadline_at, tz)
     values["registration_opens_at"], values["registration_deadline_at"] = opens, deadline
     if deadline and opens and deadline < opens:
-        raise Invalid("Неверные даты", fields={"registration_deadline_at": "не раньше открытия регистрации"})
+        raise Invalid(_("Неверные даты"), fields={"registration_deadline_at": _("не раньше открытия регистрации")})
     if deadline and deadline > values["end_at"]:
-        raise Invalid("Неверные даты", fields={"registration_deadline_at": "не позже окончания мероприятия"})
+        raise Invalid(_("Неверные даты"), fields={"registration_deadline_at": _("не позже окончания мероприятия")})
     (project,) = resolve(db, "projects", data.project, "project") or (None,)
     (series,) = resolve(db, "series", data.series, "series") or (None,)
     if series is not None:
@@ -267,9 +268,9 @@ def publish_event(db: Session, *, event: Event, user: StaffUser | None, now: dat
     """Make a draft (or a postponed event, with its new dates) public."""
     user = require_event_edit(db, user, event)
     if event.status == EventStatus.published:
-        raise Conflict("Мероприятие уже опубликовано")
+        raise Conflict(_("Мероприятие уже опубликовано"))
     if event.status == EventStatus.cancelled:
-        raise Conflict("Отменённое мероприятие нельзя опубликовать снова")
+        raise Conflict(_("Отменённое мероприятие нельзя опубликовать снова"))
     values = {"status": EventStatus.published.value, "published_at": event.published_at or now or utcnow()}
     if event.status == EventStatus.postponed:
         values["status_note"] = None
@@ -280,13 +281,13 @@ def postpone_event(db: Session, *, event: Event, data: Postpone, user: StaffUser
     """Move a public event to new dates; its agenda moves with it."""
     user = require_event_edit(db, user, event)
     if event.status not in (EventStatus.published, EventStatus.postponed):
-        raise Conflict("Перенести можно опубликованное мероприятие; у черновика просто измените даты")
+        raise Conflict(_("Перенести можно опубликованное мероприятие; у черновика просто измените даты"))
     lock_for_update(db, Event.__table__, event.id)
     start, end = _dates(data.start_at, data.end_at, event.timezone, event.all_day)
     if (start, end) == (event.start_at, event.end_at):
-        raise Invalid("Даты не изменились", fields={"start_at": "новые даты совпадают с прежними"})
+        raise Invalid(_("Даты не изменились"), fields={"start_at": _("новые даты совпадают с прежними")})
     _move_agenda(event, _check_agenda_fits(event, start, end, event.timezone), event.timezone)
-    note = data.note or "Мероприятие перенесено на новые даты."
+    note = data.note or _("Мероприятие перенесено на новые даты.")
     values = {"start_at": start, "end_at": end, "status": EventStatus.postponed.value, "status_note": note}
     return _set_status(db, event, user, "postpone", values)
 
@@ -297,9 +298,9 @@ def cancel_event(
     """Cancel a public event, saying why; it stays visible, marked cancelled."""
     user = require_event_edit(db, user, event)
     if event.status == EventStatus.cancelled:
-        raise Conflict("Мероприятие уже отменено")
+        raise Conflict(_("Мероприятие уже отменено"))
     if event.status == EventStatus.draft:
-        raise Conflict("Черновик не нужно отменять — его можно удалить")
+        raise Conflict(_("Черновик не нужно отменять — его можно удалить"))
     values = {"status": EventStatus.cancelled.value, "cancelled_at": now or utcnow(), "status_note": data.reason}
     return _set_status(db, event, user, "cancel", values)
 
@@ -308,9 +309,9 @@ def delete_event(db: Session, *, event: Event, user: StaffUser | None) -> None:
     """Delete a draft; public events are cancelled instead, so links and calendars stay valid."""
     user = require_event_edit(db, user, event)
     if event.status != EventStatus.draft:
-        raise Conflict("Опубликованное мероприятие нельзя удалить — его можно отменить")
+        raise Conflict(_("Опубликованное мероприятие нельзя удалить — его можно отменить"))
     changes = audit.diff(event_input(db, event), {})
-    delete_row(db, event, "Черновик нельзя удалить: на него ссылаются публикации")
+    delete_row(db, event, _("Черновик нельзя удалить: на него ссылаются публикации"))
     audit.record(db, user=user, action="delete", entity=event, event_id=event.id, changes=changes)
     db.flush()
 
@@ -332,7 +333,7 @@ def list_editable_events(
 ) -> tuple[list[Event], int]:
     """The events `user` may edit, newest first, with the public filters and a status."""
     if status and status not in EventStatus.__members__.values():
-        raise Invalid("Неверные параметры фильтра", fields={"status": f"неизвестный статус: {status}"})
+        raise Invalid(_("Неверные параметры фильтра"), fields={"status": _("неизвестный статус: %(status)s") % {"status": status}})
     query = _filtered(filters.validate(), now, statuses=(status,) if status else EDITABLE_STATUSES)
     query = query.where(editable_events_clause(db, user))
     total = db.exec(select(sa.func.count()).select_from(query.subquery())).one()

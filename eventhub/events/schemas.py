@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from annotated_types import Interval, Len
 from pydantic import BaseModel, Field
 
-from eventhub.i18n import all_versions, content, current_language
+from eventhub.i18n import N_, all_versions, content, current_language
 from eventhub.models import AgendaSession, Event, EventKind, EventRole, Language, Region, RegistrationMode
 from eventhub.schemas import OrganisationRef, ProjectRef, SeriesRef
 from eventhub.validation import Line, Maybe, Slug, TimeZone, Url, WriteModel, field, partial
@@ -217,62 +217,62 @@ def _common(event: Event, base_url: str) -> dict:
 
 # --- writing (staff) ---
 
-WHEN_HINT = "в часовом поясе мероприятия, если пояс не указан"
+WHEN_HINT = N_("в часовом поясе мероприятия, если пояс не указан")
 
 
 class EventOrganisationIn(WriteModel):
-    organisation: Slug = field(title="Организация", ref="organisations")
-    role: EventRole = field(EventRole.organiser, title="Роль")
-    note: Maybe(Line(500)) = field(None, title="Примечание")
+    organisation: Slug = field(title=N_("Организация"), ref="organisations")
+    role: EventRole = field(EventRole.organiser, title=N_("Роль"))
+    note: Maybe(Line(500)) = field(None, title=N_("Примечание"))
 
 
 class EventCreate(WriteModel):
     """A new event; it starts as a draft. Times without an offset are in the event's `timezone`."""
 
-    slug: Maybe(Slug) = field(None, title="Адрес (slug)", hint="латиницей; пусто — из названия", group="Основное")
-    kind: EventKind = field(title="Вид", group="Основное")
-    title: Line(400) = field(title="Название", group="Основное")
-    summary: Maybe(Line(2000)) = field(None, title="Кратко", widget="textarea", group="Основное")
+    slug: Maybe(Slug) = field(None, title=N_("Адрес (slug)"), hint=N_("латиницей; пусто — из названия"), group=N_("Основное"))
+    kind: EventKind = field(title=N_("Вид"), group=N_("Основное"))
+    title: Line(400) = field(title=N_("Название"), group=N_("Основное"))
+    summary: Maybe(Line(2000)) = field(None, title=N_("Кратко"), widget="textarea", group=N_("Основное"))
     goals: Annotated[list[Line(1000)], Len(0, 30)] = field(
-        [], title="Цели", widget="lines", hint="по одной в строке", group="Основное"
+        [], title=N_("Цели"), widget="lines", hint=N_("по одной в строке"), group=N_("Основное")
     )
     description: Maybe(Line(100_000)) = field(
-        None, title="Описание", widget="textarea", hint="Markdown", group="Основное"
+        None, title=N_("Описание"), widget="textarea", hint="Markdown", group=N_("Основное")
     )
-    start_at: datetime = field(title="Начало", hint=WHEN_HINT, group="Время")
-    end_at: datetime = field(title="Окончание", hint=WHEN_HINT, group="Время")
-    timezone: TimeZone = field("Asia/Bishkek", title="Часовой пояс", group="Время")
+    start_at: datetime = field(title=N_("Начало"), hint=WHEN_HINT, group=N_("Время"))
+    end_at: datetime = field(title=N_("Окончание"), hint=WHEN_HINT, group=N_("Время"))
+    timezone: TimeZone = field("Asia/Bishkek", title=N_("Часовой пояс"), group=N_("Время"))
     all_day: bool = field(
-        False, title="Весь день (время неизвестно)", hint="хранятся только даты", group="Время"
+        False, title=N_("Весь день (время неизвестно)"), hint=N_("хранятся только даты"), group=N_("Время")
     )
-    date_note: Maybe(Line(2000)) = field(None, title="Примечание к дате", group="Время")
-    venue_name: Maybe(Line(300)) = field(None, title="Площадка", hint="например: конференц-зал ИПР", group="Место")
-    venue_address: Maybe(Line(400)) = field(None, title="Адрес", group="Место")
-    city: Maybe(Line(120)) = field(None, title="Город или село", group="Место")
-    venue_region: Maybe(Region) = field(None, title="Область", group="Место")
-    latitude: Maybe(Annotated[float, Interval(ge=-90, le=90)]) = field(None, title="Широта", group="Место")
-    longitude: Maybe(Annotated[float, Interval(ge=-180, le=180)]) = field(None, title="Долгота", group="Место")
-    online_url: Maybe(Url) = field(None, title="Ссылка на онлайн-трансляцию", group="Место")
-    languages: Annotated[list[Language], Len(1, 3)] = field([Language.ru], title="Языки", group="Охват")
-    regions: Annotated[list[Region], Len(0, 10)] = field([], title="Регионы", group="Охват")
-    project: Maybe(Slug) = field(None, title="Проект", ref="projects", group="Охват")
-    series: Maybe(Slug) = field(None, title="Серия", ref="series", group="Охват")
+    date_note: Maybe(Line(2000)) = field(None, title=N_("Примечание к дате"), group=N_("Время"))
+    venue_name: Maybe(Line(300)) = field(None, title=N_("Площадка"), hint=N_("например: конференц-зал ИПР"), group=N_("Место"))
+    venue_address: Maybe(Line(400)) = field(None, title=N_("Адрес"), group=N_("Место"))
+    city: Maybe(Line(120)) = field(None, title=N_("Город или село"), group=N_("Место"))
+    venue_region: Maybe(Region) = field(None, title=N_("Область"), group=N_("Место"))
+    latitude: Maybe(Annotated[float, Interval(ge=-90, le=90)]) = field(None, title=N_("Широта"), group=N_("Место"))
+    longitude: Maybe(Annotated[float, Interval(ge=-180, le=180)]) = field(None, title=N_("Долгота"), group=N_("Место"))
+    online_url: Maybe(Url) = field(None, title=N_("Ссылка на онлайн-трансляцию"), group=N_("Место"))
+    languages: Annotated[list[Language], Len(1, 3)] = field([Language.ru], title=N_("Языки"), group=N_("Охват"))
+    regions: Annotated[list[Region], Len(0, 10)] = field([], title=N_("Регионы"), group=N_("Охват"))
+    project: Maybe(Slug) = field(None, title=N_("Проект"), ref="projects", group=N_("Охват"))
+    series: Maybe(Slug) = field(None, title=N_("Серия"), ref="series", group=N_("Охват"))
     series_edition: Maybe(Line(40)) = field(
-        None, title="Выпуск серии", hint="пусто — год начала", group="Охват"
+        None, title=N_("Выпуск серии"), hint=N_("пусто — год начала"), group=N_("Охват")
     )
     participants_count: Maybe(Annotated[int, Interval(ge=0, le=1_000_000)]) = field(
-        None, title="Число участников", group="Охват"
+        None, title=N_("Число участников"), group=N_("Охват")
     )
-    participants_note: Maybe(Line(2000)) = field(None, title="Кто участвует", widget="textarea", group="Охват")
-    registration_mode: RegistrationMode = field(RegistrationMode.closed, title="Регистрация", group="Регистрация")
-    capacity: Maybe(Annotated[int, Interval(ge=0, le=1_000_000)]) = field(None, title="Мест", group="Регистрация")
-    registration_opens_at: Maybe(datetime) = field(None, title="Регистрация открывается", group="Регистрация")
-    registration_deadline_at: Maybe(datetime) = field(None, title="Регистрация до", group="Регистрация")
+    participants_note: Maybe(Line(2000)) = field(None, title=N_("Кто участвует"), widget="textarea", group=N_("Охват"))
+    registration_mode: RegistrationMode = field(RegistrationMode.closed, title=N_("Регистрация"), group=N_("Регистрация"))
+    capacity: Maybe(Annotated[int, Interval(ge=0, le=1_000_000)]) = field(None, title=N_("Мест"), group=N_("Регистрация"))
+    registration_opens_at: Maybe(datetime) = field(None, title=N_("Регистрация открывается"), group=N_("Регистрация"))
+    registration_deadline_at: Maybe(datetime) = field(None, title=N_("Регистрация до"), group=N_("Регистрация"))
     press_contacts: Annotated[list[Slug], Len(0, 20)] = field(
-        [], title="Контакты для прессы", ref="press-contacts", group="Пресса"
+        [], title=N_("Контакты для прессы"), ref="press-contacts", group=N_("Пресса")
     )
     organisations: Annotated[list[EventOrganisationIn], Len(0, 200)] | None = field(
-        None, title="Организации и их роли", hint="пусто при создании — ваша организация организатором"
+        None, title=N_("Организации и их роли"), hint=N_("пусто при создании — ваша организация организатором")
     )
 
 
@@ -280,17 +280,17 @@ EventUpdate = partial(EventCreate, "EventUpdate")
 
 
 class EventOrganisations(WriteModel):
-    organisations: Annotated[list[EventOrganisationIn], Len(0, 200)] = field(title="Организации и их роли")
+    organisations: Annotated[list[EventOrganisationIn], Len(0, 200)] = field(title=N_("Организации и их роли"))
 
 
 class Postpone(WriteModel):
-    start_at: datetime = field(title="Новое начало", hint=WHEN_HINT)
-    end_at: datetime = field(title="Новое окончание", hint=WHEN_HINT)
-    note: Maybe(Line(2000)) = field(None, title="Сообщение для участников", widget="textarea")
+    start_at: datetime = field(title=N_("Новое начало"), hint=WHEN_HINT)
+    end_at: datetime = field(title=N_("Новое окончание"), hint=WHEN_HINT)
+    note: Maybe(Line(2000)) = field(None, title=N_("Сообщение для участников"), widget="textarea")
 
 
 class Cancel(WriteModel):
-    reason: Line(2000) = field(title="Причина отмены", widget="textarea")
+    reason: Line(2000) = field(title=N_("Причина отмены"), widget="textarea")
 
 
 class EventStaff(EventDetail):

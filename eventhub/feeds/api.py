@@ -25,6 +25,7 @@ from eventhub.feeds import changes, service
 from eventhub.feeds.cache import FeedCache
 from eventhub.feeds.service import FeedSpec, RenderedFeed
 from eventhub.models import utcnow
+from eventhub.i18n import _
 
 _SLUG = re.compile(SLUG_PATTERN)
 _cache_lock = threading.Lock()
@@ -168,7 +169,7 @@ def _feed_route(path: str, media_type: str, description: str) -> Callable:
 
 def _check_slug(slug: str) -> str:
     if not _SLUG.match(slug):
-        raise NotFound(f"Мероприятие «{slug[:80]}» не найдено")
+        raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug[:80]})
     return slug
 
 

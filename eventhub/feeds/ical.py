@@ -25,6 +25,7 @@ import icalendar
 
 from eventhub import labels
 from eventhub.models import AgendaSession, Event, EventStatus, SpeakerRole
+from eventhub.i18n import _
 
 REFRESH = timedelta(hours=1)
 AGENDA_LINES = 15  # sessions listed in an event's DESCRIPTION before "и ещё N"
@@ -186,7 +187,7 @@ def _status(event: Event) -> str:
 
 def _summary(title: str, event: Event) -> str:
     # Not every client shows STATUS; the title says it too.
-    return f"Отменено: {title}" if event.status == EventStatus.cancelled else title
+    return _("Отменено: %(title)s") % {"title": title} if event.status == EventStatus.cancelled else title
 
 
 def _session_time(session: AgendaSession, tzid: str) -> str:
@@ -200,15 +201,15 @@ def event_description(event: Event, base_url: str) -> str:
     """Summary, status, goals, a short agenda and the address of the page, as plain text."""
     blocks = []
     if event.status == EventStatus.cancelled:
-        blocks.append("Мероприятие отменено." + (f" {event.status_note}" if event.status_note else ""))
+        blocks.append(_("Мероприятие отменено.") + (f" {event.status_note}" if event.status_note else ""))
     elif event.status == EventStatus.postponed:
-        blocks.append("Мероприятие перенесено." + (f" {event.status_note}" if event.status_note else ""))
+        blocks.append(_("Мероприятие перенесено.") + (f" {event.status_note}" if event.status_note else ""))
     elif event.status_note:
         blocks.append(event.status_note)
     if event.summary:
         blocks.append(event.summary.strip())
     if event.goals:
-        blocks.append("Цели:\n" + "\n".join(f"{i}. {g.strip()}" for i, g in enumerate(event.goals, 1)))
+        blocks.append(_("Цели:\n") + "\n".join(f"{i}. {g.strip()}" for i, g in enumerate(event.goals, 1)))
     if event.sessions:
         lines = []
         multi_day = local_dates(event)[1] - local_dates(event)[0] > timedelta(days=1)
@@ -218,13 +219,13 @@ def event_description(event: Event, base_url: str) -> str:
                 when = f"{_local(s.start_at, event.timezone).strftime('%d.%m')} {when}"
             lines.append(f"{when} {s.title}" if when else f"— {s.title}")
         if len(event.sessions) > AGENDA_LINES:
-            lines.append(f"…и ещё {len(event.sessions) - AGENDA_LINES}")
-        blocks.append("Программа:\n" + "\n".join(lines))
+            lines.append(_("…и ещё %(value)s") % {"value": len(event.sessions) - AGENDA_LINES})
+        blocks.append(_("Программа:\n") + "\n".join(lines))
     if event.date_note:
         blocks.append(event.date_note.strip())
     if event.online_url:
-        blocks.append(f"Онлайн: {event.online_url}")
-    blocks.append(f"Подробнее: {event_url(event, base_url)}")
+        blocks.append(_("Онлайн: %(online_url)s") % {"online_url": event.online_url})
+    blocks.append(_("Подробнее: %(event_url)s") % {"event_url": event_url(event, base_url)})
     return "\n\n".join(blocks)
 
 
@@ -275,21 +276,21 @@ def session_description(session: AgendaSession, event: Event, base_url: str, *, 
     moderators = [speaker_line(sp) for sp in session.speakers if sp.role == SpeakerRole.moderator]
     others = [sp for sp in session.speakers if sp.role != SpeakerRole.moderator]
     if moderators:
-        blocks.append(("Модераторы: " if len(moderators) > 1 else "Модератор: ") + "; ".join(moderators))
+        blocks.append((_("Модераторы: ") if len(moderators) > 1 else _("Модератор: ")) + "; ".join(moderators))
     panellists = [speaker_line(sp) for sp in others if sp.role == SpeakerRole.panellist]
     speakers = [speaker_line(sp) for sp in others if sp.role != SpeakerRole.panellist]
     if panellists:
-        blocks.append("Панелисты:\n" + "\n".join(f"— {p}" for p in panellists))
+        blocks.append(_("Панелисты:\n") + "\n".join(f"— {p}" for p in panellists))
     if speakers:
-        blocks.append("Выступают:\n" + "\n".join(f"— {p}" for p in speakers))
+        blocks.append(_("Выступают:\n") + "\n".join(f"— {p}" for p in speakers))
     if session.panel is not None:
         if session.panel.guiding_questions:
-            blocks.append("Вопросы для обсуждения:\n" + "\n".join(f"— {q}" for q in session.panel.guiding_questions))
+            blocks.append(_("Вопросы для обсуждения:\n") + "\n".join(f"— {q}" for q in session.panel.guiding_questions))
         if session.panel.expected_result:
-            blocks.append(f"Ожидаемый результат: {session.panel.expected_result.strip()}")
+            blocks.append(_("Ожидаемый результат: %(strip)s") % {"strip": session.panel.expected_result.strip()})
     if event.status == EventStatus.cancelled:
-        blocks.insert(0, "Мероприятие отменено.")
-    blocks.append(f"Подробнее: {event_url(event, base_url)}")
+        blocks.insert(0, _("Мероприятие отменено."))
+    blocks.append(_("Подробнее: %(event_url)s") % {"event_url": event_url(event, base_url)})
     return "\n\n".join(blocks)
 
 
@@ -372,9 +373,9 @@ def render_agenda(
     host = host_of(base_url)
     timed = [s for s in event.sessions if s.start_at is not None]
     cal = _calendar(
-        f"Программа: {event.title}",
+        _("Программа: %(title)s") % {"title": event.title},
         prodid,
-        description=f"Программа мероприятия «{event.title}»: {event_url(event, base_url)}",
+        description=_("Программа мероприятия «%(title)s»: %(event_url)s") % {"title": event.title, "event_url": event_url(event, base_url)},
         source_url=source_url,
     )
     zones = _zones_and_years(

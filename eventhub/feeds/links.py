@@ -11,6 +11,7 @@ from eventhub.events.service import EventFilters
 from eventhub.feeds.ical import event_url, local_dates, location_text
 from eventhub.feeds.service import filters_query
 from eventhub.models import Event, EventStatus
+from eventhub.i18n import _
 
 GOOGLE_TEMPLATE = "https://calendar.google.com/calendar/render"
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r"
@@ -59,7 +60,7 @@ def _details(event: Event, url: str) -> str:
 
 
 def _title(event: Event) -> str:
-    return f"Отменено: {event.title}" if event.status == EventStatus.cancelled else event.title
+    return _("Отменено: %(title)s") % {"title": event.title} if event.status == EventStatus.cancelled else event.title
 
 
 def google_link(event: Event, base_url: str) -> str:
@@ -114,7 +115,7 @@ def calendar_links(event: Event, base_url: str) -> CalendarLinks:
     )
 
 
-def subscribe_links(filters: EventFilters, base_url: str, *, name: str = "Мероприятия") -> SubscribeLinks:
+def subscribe_links(filters: EventFilters, base_url: str, *, name: str = _("Мероприятия")) -> SubscribeLinks:
     """The feed of /calendar.ics for the filters shown on /events, in every form a reader may need."""
     query = filters_query(filters)
     ics = f"{base_url}/calendar.ics" + (f"?{query}" if query else "")
@@ -134,6 +135,6 @@ def personal_links(token: str, base_url: str) -> SubscribeLinks:
         ics=ics,
         webcal=webcal(ics),
         google=f"{GOOGLE_SUBSCRIBE}?{urlencode({'cid': webcal(ics)}, quote_via=quote)}",
-        outlook=f"{OUTLOOK_SUBSCRIBE}?{urlencode({'url': webcal(ics), 'name': 'Мои мероприятия'}, quote_via=quote)}",
+        outlook=f"{OUTLOOK_SUBSCRIBE}?{urlencode({'url': webcal(ics), 'name': _('Мои мероприятия')}, quote_via=quote)}",
         filtered=False,
     )

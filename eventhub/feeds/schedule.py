@@ -28,6 +28,7 @@ from eventhub.feeds.ical import (
 )
 from eventhub.models import AgendaSession, Event, SessionSpeaker
 from eventhub.text import slugify
+from eventhub.i18n import _
 
 JSON_SCHEMA_ID = "https://c3voc.de/schedule/schema.json"
 TIMESLOT = "00:15"
@@ -57,7 +58,7 @@ def _duration(slot: _Slot) -> str:
 
 
 def _default_room(event: Event) -> str:
-    return (event.venue_name or "").strip() or "Общая программа"
+    return (event.venue_name or "").strip() or _("Общая программа")
 
 
 def _slots(event: Event) -> list[_Slot]:

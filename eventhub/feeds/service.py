@@ -39,6 +39,7 @@ from eventhub.models import (
     Registration,
     RegistrationStatus,
 )
+from eventhub.i18n import _
 
 ICS = "text/calendar; charset=utf-8"
 XML = "application/xml; charset=utf-8"
@@ -207,9 +208,9 @@ def _names_for(db: Session, filters: EventFilters) -> list[str]:
         names.append(labels.REGION[filters.region])
     fields = {}
     for attr, model, unknown in (
-        ("organisation", Organisation, "неизвестная организация"),
-        ("project", Project, "неизвестный проект"),
-        ("series", EventSeries, "неизвестная серия мероприятий"),
+        ("organisation", Organisation, _("неизвестная организация")),
+        ("project", Project, _("неизвестный проект")),
+        ("series", EventSeries, _("неизвестная серия мероприятий")),
     ):
         slug = getattr(filters, attr)
         if not slug:
@@ -220,13 +221,13 @@ def _names_for(db: Session, filters: EventFilters) -> list[str]:
         else:
             names.append(getattr(obj, "short_name", None) or getattr(obj, "name", None) or obj.title)
     if fields:
-        raise Invalid("Неверные параметры фильтра", fields=fields)
+        raise Invalid(_("Неверные параметры фильтра"), fields=fields)
     if filters.q:
-        names.append(f"поиск «{filters.q}»")
+        names.append(_("поиск «%(q)s»") % {"q": filters.q})
     if filters.when == "upcoming":
-        names.append("предстоящие")
+        names.append(_("предстоящие"))
     elif filters.when == "past":
-        names.append("прошедшие")
+        names.append(_("прошедшие"))
     return names
 
 
@@ -257,11 +258,11 @@ def calendar_feed(filters: EventFilters, *, base_url: str, site_name: str, now: 
         events = db.exec(
             select_public_events(filters, now).options(selectinload(Event.sessions)).order_by(Event.start_at, Event.id)
         ).all()
-        title = " · ".join(["Мероприятия", *names]) + f" — {site_name}"
+        title = " · ".join([_("Мероприятия"), *names]) + f" — {site_name}"
         return ical.render_events(
             events,
             name=title,
-            description=f"Мероприятия {site_name}: {base_url}/events" + (f"?{query}" if query else ""),
+            description=_("Мероприятия %(site_name)s: %(base_url)s/events") % {"site_name": site_name, "base_url": base_url} + (f"?{query}" if query else ""),
             base_url=base_url,
             prodid=prodid(site_name),
             source_url=source,
@@ -341,10 +342,10 @@ def reset_calendar_token(db: Session, registration: Registration) -> str:
 def find_calendar_owner(db: Session, token: str) -> Registration:
     """The registration a personal-feed token belongs to; NotFound for anything else."""
     if not TOKEN_RE.match(token):
-        raise NotFound("Календарь не найден")
+        raise NotFound(_("Календарь не найден"))
     owner = db.exec(select(Registration).where(Registration.calendar_token_hash == calendar_token_hash(token))).first()
     if owner is None:
-        raise NotFound("Календарь не найден")
+        raise NotFound(_("Календарь не найден"))
     return owner
 
 
@@ -388,7 +389,7 @@ def personal_feed(db: Session, token: str, *, base_url: str, site_name: str) -> 
             .order_by(Event.start_at, Event.id)
         ).all()
         return ical.render_events(
-            events, name=f"Мои мероприятия — {site_name}", base_url=base_url, prodid=prodid(site_name)
+            events, name=_("Мои мероприятия — %(site_name)s") % {"site_name": site_name}, base_url=base_url, prodid=prodid(site_name)
         )
 
     return FeedSpec(

@@ -32,6 +32,7 @@ from eventhub.press.service import (
 )
 from eventhub.templating import templates
 from eventhub.text import markdown_to_html
+from eventhub.i18n import N_, _
 
 router = APIRouter(prefix="/admin/press", default_response_class=HTMLResponse, include_in_schema=False)
 def _writer(user: AdminUser) -> StaffUser:
@@ -44,10 +45,10 @@ ReleaseId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 ACTIONS_NEW = ("preview", "save", "schedule", "publish")
 ACTIONS_EDIT = (*ACTIONS_NEW, "unpublish")
 DONE = {
-    "save": "Сохранено.",
-    "schedule": "Публикация запланирована: она появится на сайте, в лентах и в API ровно в момент окончания эмбарго.",
-    "publish": "Опубликовано.",
-    "unpublish": "Публикация снята с сайта и снова стала черновиком.",
+    "save": N_("Сохранено."),
+    "schedule": N_("Публикация запланирована: она появится на сайте, в лентах и в API ровно в момент окончания эмбарго."),
+    "publish": N_("Опубликовано."),
+    "unpublish": N_("Публикация снята с сайта и снова стала черновиком."),
 }
 TEXT_FIELDS = ("type", "title", "lead", "body", "language", "event", "source_note", "slug", "embargo_until")
 CONTACT_FIELDS = ("name", "organisation", "organisation_name", "role", "phones", "email")
@@ -114,7 +115,7 @@ def admin_press_edit(
     release = get_release(db, release_id=release_id)
     return _editor(
         request, db, settings, form=_form_of(release, settings.timezone), release=release, now=now,
-        done=DONE.get(request.query_params.get("done", "")),
+        done=_(DONE[request.query_params.get("done", "")]) if request.query_params.get("done", "") in DONE else None,
     )
 
 
@@ -145,7 +146,7 @@ async def admin_press_delete(
     """Delete a release for good (its contacts stay in the directory)."""
     release = get_release(db, release_id=release_id)
     if (await request.form()).get("confirm") != "yes":
-        raise Invalid("Удаление не подтверждено", fields={"confirm": "отметьте «Да, удалить безвозвратно»"})
+        raise Invalid(_("Удаление не подтверждено"), fields={"confirm": _("отметьте «Да, удалить безвозвратно»")})
     slug = release.slug
     delete_release(db, release, user=user)
     db.commit()
@@ -163,7 +164,7 @@ async def _read_form(request: Request, actions: tuple[str, ...]) -> tuple[dict[s
         form[f"new_contact_{name}"] = _str(raw.get(f"new_contact_{name}"))
     action = _str(raw.get("action")) or "save"
     if action not in actions:
-        raise Invalid("Неизвестное действие", fields={"action": f"допустимые действия: {', '.join(actions)}"})
+        raise Invalid(_("Неизвестное действие"), fields={"action": _("допустимые действия: %(join)s") % {"join": ', '.join(actions)}})
     return form, action
 
 
@@ -191,7 +192,7 @@ def _to_write(
         try:
             embargo = datetime.fromisoformat(form["embargo_until"].strip()).replace(tzinfo=ZoneInfo(tz))
         except ValueError:
-            errors["embargo_until"] = "не удалось разобрать дату и время: укажите их в виде 01.03.2030 10:00"
+            errors["embargo_until"] = _("не удалось разобрать дату и время: укажите их в виде 01.03.2030 10:00")
     if action == "schedule":
         values["status"] = PressReleaseStatus.scheduled.value
         values["embargo_until"] = embargo

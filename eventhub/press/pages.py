@@ -27,6 +27,7 @@ from eventhub.press.service import (
 from eventhub.press.vcard import render_vcard
 from eventhub.templating import datetime_filter, event_date_range, templates
 from eventhub.text import markdown_to_html
+from eventhub.i18n import _
 
 router = APIRouter(default_response_class=HTMLResponse)
 PER_PAGE = 20
@@ -59,17 +60,17 @@ def press_page(request: Request, db: DbDep, now: NowDep, filters: ReleaseFilters
 @router.get("/press/feed.atom", include_in_schema=False)
 def press_feed(request: Request, db: DbDep, now: NowDep, settings: SettingsDep) -> Response:
     """Atom feed of the press room (the newest 50 public releases)."""
-    releases, _ = list_public_releases(db, now=now, limit=FEED_SIZE)
+    releases, _total = list_public_releases(db, now=now, limit=FEED_SIZE)
     base = settings.base_url
     entries = [_entry(r, base) for r in releases]
     body = render_atom(
         feed_id=f"{base}/press/feed.atom",
-        title="Пресс-центр eventhub",
-        subtitle="Анонсы, пресс-релизы и новости о мероприятиях государства, МСУ, партнёров по развитию и ОГО Кыргызстана",
+        title=_("Пресс-центр eventhub"),
+        subtitle=_("Анонсы, пресс-релизы и новости о мероприятиях государства, МСУ, партнёров по развитию и ОГО Кыргызстана"),
         self_url=f"{base}/press/feed.atom",
         alternate_url=f"{base}/press",
         entries=entries,
-        author="eventhub — пресс-центр",
+        author=_("eventhub — пресс-центр"),
         generator_version=__version__,
     )
     return _conditional(request, body, ATOM, feed_updated(entries))
@@ -79,16 +80,16 @@ def press_feed(request: Request, db: DbDep, now: NowDep, settings: SettingsDep) 
 def event_press_feed(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settings: SettingsDep) -> Response:
     """Atom feed of the public releases about one event."""
     event = get_public_event_brief(db, slug)
-    releases, _ = list_public_releases(db, now=now, event_id=event.id, limit=FEED_SIZE)
+    releases, _total = list_public_releases(db, now=now, event_id=event.id, limit=FEED_SIZE)
     base = settings.base_url
     entries = [_entry(r, base) for r in releases]
     body = render_atom(
         feed_id=f"{base}/events/{event.slug}/press.atom",
-        title=f"Публикации: {event.title}",
+        title=_("Публикации: %(title)s") % {"title": event.title},
         self_url=f"{base}/events/{event.slug}/press.atom",
         alternate_url=f"{base}/events/{event.slug}",
         entries=entries,
-        author="eventhub — пресс-центр",
+        author=_("eventhub — пресс-центр"),
         updated=feed_updated(entries, fallback=event.published_at or EPOCH),
         generator_version=__version__,
     )
@@ -121,8 +122,8 @@ def release_vcard(request: Request, db: DbDep, slug: SlugPath, now: NowDep, sett
     release = get_public_release(db, slug, now=now)
     contacts = [link.contact for link in release.contacts]
     if not contacts:
-        raise NotFound("У этой публикации нет контактов для прессы")
-    body = render_vcard(contacts, note=f"Контакт для прессы: {release.title}", source_url=f"{settings.base_url}/press/{slug}")
+        raise NotFound(_("У этой публикации нет контактов для прессы"))
+    body = render_vcard(contacts, note=_("Контакт для прессы: %(title)s") % {"title": release.title}, source_url=f"{settings.base_url}/press/{slug}")
     changed = max([entry_updated(release), *(c.updated_at for c in contacts)])
     response = _conditional(request, body, "text/vcard; charset=utf-8", changed)
     response.headers["Content-Disposition"] = f'attachment; filename="press-contacts-{release.slug}.vcf"'
@@ -137,9 +138,9 @@ def release_pdf(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settin
     event_lines = []
     if event is not None:
         place = ", ".join(p for p in (event.venue_name, event.venue_address, event.city) if p)
-        event_lines = [f"{labels.EVENT_KIND.get(event.kind, '')}: {event.title}", f"Когда: {event_date_range(event)}"]
+        event_lines = [f"{labels.EVENT_KIND.get(event.kind, '')}: {event.title}", _("Когда: %(event_date_range)s") % {"event_date_range": event_date_range(event)}]
         if place:
-            event_lines.append(f"Где: {place}")
+            event_lines.append(_("Где: %(place)s") % {"place": place})
     body = render_pdf(
         PdfRelease(
             kind=labels.PRESS_TYPE.get(release.type, ""),

@@ -14,6 +14,7 @@ from fpdf.fonts import FontFace
 
 from eventhub.models import PressContact
 from eventhub.text import format_phone
+from eventhub.i18n import _
 
 FONTS = Path(__file__).with_name("fonts")
 FAMILY = "DejaVu"
@@ -113,7 +114,7 @@ def render_pdf(doc: PdfRelease) -> bytes:
     if doc.contacts:
         pdf.ln(4)
         pdf.set_font(FAMILY, "B", 12)
-        pdf.cell(width, 7, "Контакты для прессы", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width, 7, _("Контакты для прессы"), new_x="LMARGIN", new_y="NEXT")
         for c in doc.contacts:
             organisation = c.organisation.name if c.organisation is not None else c.organisation_name
             lines = [c.name + (f", {organisation}" if organisation else "")]

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from eventhub.i18n import content, current_language
+from eventhub.i18n import N_, content, current_language
 from eventhub.models import PUBLIC_EVENT_STATUSES, PressContact, PressRelease
 from eventhub.text import format_phone, markdown_to_html
 
@@ -20,7 +20,7 @@ class PressContactInput(BaseModel):
     name: str = ""
     organisation: str | None = Field(default=None, description="slug of an organisation of the directory")
     organisation_name: str | None = Field(default=None, description="free text when not in the directory")
-    role: str | None = Field(default=None, examples=["для интервью журналистам"])
+    role: str | None = Field(default=None, examples=[N_("для интервью журналистам")])
     phones: list[str] = Field(default_factory=list, examples=[["0702174107", "+996 555 077 764"]])
     email: str | None = None
 

@@ -80,15 +80,15 @@ class ReleaseFilters:
         """Unknown values are a 422 with the field named, not an empty list."""
         fields = {}
         if self.language and self.language not in Language.__members__.values():
-            fields["language"] = f"неизвестный язык: {self.language}; допустимые: ru, ky, en"
+            fields["language"] = _("неизвестный язык: %(language)s; допустимые: ru, ky, en") % {"language": self.language}
         if self.type and self.type not in PressReleaseType.__members__.values():
-            fields["type"] = f"неизвестный вид публикации: {self.type}"
+            fields["type"] = _("неизвестный вид публикации: %(type)s") % {"type": self.type}
         for name in ("event", "organisation"):
             value = getattr(self, name)
             if value is not None and len(value) > 160:
-                fields[name] = "слишком длинное значение"
+                fields[name] = _("слишком длинное значение")
         if fields:
-            raise Invalid("Неверные параметры фильтра", fields=fields)
+            raise Invalid(_("Неверные параметры фильтра"), fields=fields)
         return self
 
 
@@ -167,7 +167,7 @@ def get_public_event_brief(db: Session, slug: str) -> Event:
     """A public event without its agenda (what a per-event feed needs)."""
     event = db.exec(select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATUSES))).first()
     if event is None:
-        raise NotFound(f"Мероприятие «{slug}» не найдено")
+        raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug})
     return event
 
 
@@ -193,7 +193,7 @@ def list_all_releases(
 ) -> tuple[list[PressRelease], int]:
     """Every release, drafts too, newest change first (the admin list)."""
     if status and status not in PressReleaseStatus.__members__.values():
-        raise Invalid("Неверные параметры фильтра", fields={"status": f"неизвестный статус: {status}"})
+        raise Invalid(_("Неверные параметры фильтра"), fields={"status": _("неизвестный статус: %(status)s") % {"status": status}})
     query = select(PressRelease)
     if status:
         query = query.where(PressRelease.status == status)
@@ -213,7 +213,7 @@ def get_release(db: Session, *, release_id: int | None = None, slug: str | None 
     query = query.where(PressRelease.id == release_id) if release_id is not None else query.where(PressRelease.slug == slug)
     release = db.exec(query).first()
     if release is None:
-        raise NotFound(f"Публикация «{slug or release_id}» не найдена")
+        raise NotFound(_("Публикация «%(value)s» не найдена") % {"value": slug or release_id})
     return release
 
 
@@ -267,21 +267,20 @@ def _check_markdown(source: str) -> str | None:
     if html:
         sample = html[0] if len(html[0]) <= 60 else html[0][:57] + "…"
         return (
-            f"HTML-разметка в тексте не допускается (найдено: {sample}). "
-            "Используйте Markdown: **жирный**, *курсив*, [ссылка](https://…), списки «- » и «1. »"
+            _("HTML-разметка в тексте не допускается (найдено: %(sample)s). Используйте Markdown: **жирный**, *курсив*, [ссылка](https://…), списки «- » и «1. »") % {"sample": sample}
         )
     if _BAD_LINK.search(source) or _BAD_AUTOLINK.search(source):
-        return "Недопустимая ссылка: разрешены только адреса http(s)://, mailto: и tel:"
+        return _("Недопустимая ссылка: разрешены только адреса http(s)://, mailto: и tel:")
     return None
 
 
 def _text_error(value: str | None, *, required: bool = False, max_length: int | None = None) -> str | None:
     if value is None or not value.strip():
-        return "обязательное поле" if required else None
+        return _("обязательное поле") if required else None
     if _CONTROL.search(value):
-        return "текст содержит недопустимые управляющие символы"
+        return _("текст содержит недопустимые управляющие символы")
     if max_length and len(value) > max_length:
-        return f"не длиннее {max_length} символов (сейчас {len(value)})"
+        return _("не длиннее %(max_length)s символов (сейчас %(len)s)") % {"max_length": max_length, "len": len(value)}
     return None
 
 
@@ -311,11 +310,11 @@ def _check_contact(db: Session, c: PressContactInput, prefix: str, fields: dict[
         out[name] = _clean(value)
     out["organisation_id"] = None
     if c.organisation and _CONTROL.search(c.organisation):
-        fields[f"{prefix}.organisation"] = "недопустимые символы в адресе организации"
+        fields[f"{prefix}.organisation"] = _("недопустимые символы в адресе организации")
     elif c.organisation:
         org = db.exec(select(Organisation).where(Organisation.slug == c.organisation.strip()[:160])).first()
         if org is None:
-            fields[f"{prefix}.organisation"] = f"нет организации «{c.organisation.strip()[:60]}» в справочнике"
+            fields[f"{prefix}.organisation"] = _("нет организации «%(value)s» в справочнике") % {"value": c.organisation.strip()[:60]}
         else:
             out["organisation_id"] = org.id
     phones = []
@@ -328,7 +327,7 @@ def _check_contact(db: Session, c: PressContactInput, prefix: str, fields: dict[
             phone = normalise_phone(raw.strip()[:40])
         except InvalidPhone:
             fields[f"{prefix}.phones"] = (
-                f"номер «{raw.strip()[:40]}» не распознан: укажите номер в виде 0702 174 107 или +996 702 174 107"
+                _("номер «%(value)s» не распознан: укажите номер в виде 0702 174 107 или +996 702 174 107") % {"value": raw.strip()[:40]}
             )
             break
         if phone not in phones:
@@ -339,9 +338,9 @@ def _check_contact(db: Session, c: PressContactInput, prefix: str, fields: dict[
         try:
             out["email"] = validate_email(c.email.strip(), check_deliverability=False).normalized
         except EmailNotValidError:
-            fields[f"{prefix}.email"] = f"адрес «{c.email.strip()[:80]}» не похож на адрес электронной почты"
+            fields[f"{prefix}.email"] = _("адрес «%(value)s» не похож на адрес электронной почты") % {"value": c.email.strip()[:80]}
     if out["name"] and not phones and not out["email"] and f"{prefix}.phones" not in fields:
-        fields[f"{prefix}.phones"] = "укажите хотя бы один телефон или адрес электронной почты"
+        fields[f"{prefix}.phones"] = _("укажите хотя бы один телефон или адрес электронной почты")
     return out
 
 
@@ -357,7 +356,7 @@ def check_release(
 
     if "type" in sent:
         if data.type not in PressReleaseType.__members__.values():
-            fields["type"] = "выберите вид: анонс, пресс-релиз или новость / отчёт"
+            fields["type"] = _("выберите вид: анонс, пресс-релиз или новость / отчёт")
         values["type"] = data.type
     if "title" in sent:
         if err := _text_error(data.title, required=True, max_length=400):
@@ -379,7 +378,7 @@ def check_release(
     if "language" in sent:
         language = data.language or Language.ru.value
         if language not in Language.__members__.values():
-            fields["language"] = "выберите язык: ru, ky или en"
+            fields["language"] = _("выберите язык: ru, ky или en")
         values["original_language"] = language
     if "translations" in sent and data.translations is not None:
         original = values.get("original_language") or (release.original_language if release else Language.ru.value)
@@ -387,10 +386,10 @@ def check_release(
         for lang, version in data.translations.items():
             key = f"translations.{lang[:8]}"
             if lang not in Language.__members__.values():
-                fields[key] = "язык перевода: ru, ky или en"
+                fields[key] = _("язык перевода: ru, ky или en")
                 continue
             if lang == original:
-                fields[key] = "это язык оригинала: его текст — в основных полях"
+                fields[key] = _("это язык оригинала: его текст — в основных полях")
                 continue
             for name, limit in (("title", 400), ("lead", MAX_LEAD), ("body", MAX_BODY)):
                 value = _clean(getattr(version, name))
@@ -403,19 +402,19 @@ def check_release(
     if "event" in sent:
         values["event_id"] = None
         if data.event and _CONTROL.search(data.event):
-            fields["event"] = "недопустимые символы в адресе мероприятия"
+            fields["event"] = _("недопустимые символы в адресе мероприятия")
         elif data.event and data.event.strip():
             event = db.exec(select(Event).where(Event.slug == data.event.strip()[:160])).first()
             if event is None:
-                fields["event"] = f"мероприятие «{data.event.strip()[:160]}» не найдено"
+                fields["event"] = _("мероприятие «%(value)s» не найдено") % {"value": data.event.strip()[:160]}
             else:
                 values["event_id"] = event.id
     if "slug" in sent and data.slug is not None and data.slug.strip():
         slug = data.slug.strip()
         if not SLUG_RE.match(slug):
-            fields["slug"] = "только строчные латинские буквы, цифры и дефисы, до 160 символов"
+            fields["slug"] = _("только строчные латинские буквы, цифры и дефисы, до 160 символов")
         elif release is not None and slug != release.slug and release.status != PressReleaseStatus.draft:
-            fields["slug"] = "адрес опубликованной публикации не меняется: на него уже могут ссылаться"
+            fields["slug"] = _("адрес опубликованной публикации не меняется: на него уже могут ссылаться")
         else:
             values["slug"] = slug
 
@@ -423,11 +422,11 @@ def check_release(
     if "contacts" in sent and data.contacts is not None:
         slugs = [s.strip()[:160] for s in data.contacts if s and s.strip() and not _CONTROL.search(s)]
         if len(slugs) != len([s for s in data.contacts if s and s.strip()]):
-            fields["contacts"] = "недопустимые символы в адресе контакта"
+            fields["contacts"] = _("недопустимые символы в адресе контакта")
         found = {c.slug: c.id for c in db.exec(select(PressContact).where(PressContact.slug.in_(slugs))).all()} if slugs else {}
         missing = [s for s in slugs if s not in found]
         if missing and "contacts" not in fields:
-            fields["contacts"] = "нет таких контактов: " + ", ".join(m[:60] for m in missing[:5])
+            fields["contacts"] = _("нет таких контактов: ") + ", ".join(m[:60] for m in missing[:5])
         contact_ids = list(dict.fromkeys(found[s] for s in slugs if s in found))
     new_contacts = []
     for i, c in enumerate(data.new_contacts or []):
@@ -436,23 +435,23 @@ def check_release(
     # Status and embargo: scheduled needs an embargo in the future; published is now.
     status = data.status if "status" in sent and data.status else None
     if status is not None and status not in PressReleaseStatus.__members__.values():
-        fields["status"] = "допустимые значения: draft, scheduled, published"
+        fields["status"] = _("допустимые значения: draft, scheduled, published")
         status = None
     embargo = data.embargo_until if "embargo_until" in sent else None
     if embargo is not None:
         if embargo.tzinfo is None:
-            fields["embargo_until"] = "укажите время со смещением от UTC, например 2030-03-01T10:00:00+06:00"
+            fields["embargo_until"] = _("укажите время со смещением от UTC, например 2030-03-01T10:00:00+06:00")
         elif embargo <= now:
-            fields["embargo_until"] = "время эмбарго уже прошло — укажите будущее время или опубликуйте сейчас"
+            fields["embargo_until"] = _("время эмбарго уже прошло — укажите будущее время или опубликуйте сейчас")
         elif embargo.year >= 2100:
-            fields["embargo_until"] = "слишком далёкое время: укажите дату до 2100 года"
+            fields["embargo_until"] = _("слишком далёкое время: укажите дату до 2100 года")
     target = status or (release.status if release is not None else PressReleaseStatus.draft)
     if target == PressReleaseStatus.scheduled and "embargo_until" not in fields:
         kept = release.embargo_until if release is not None and "embargo_until" not in data.model_fields_set else None
         if embargo is None and kept is None:
-            fields["embargo_until"] = "для отложенной публикации укажите время окончания эмбарго (в будущем)"
+            fields["embargo_until"] = _("для отложенной публикации укажите время окончания эмбарго (в будущем)")
         elif embargo is None and status is not None and kept <= now and not is_visible(release, now):
-            fields["embargo_until"] = "время эмбарго уже прошло — укажите будущее время или опубликуйте сейчас"
+            fields["embargo_until"] = _("время эмбарго уже прошло — укажите будущее время или опубликуйте сейчас")
     if status == PressReleaseStatus.published:
         already = release is not None and is_visible(release, now)
         values.update(status=status, published_at=public_date(release) if already else now, embargo_until=None)
@@ -466,9 +465,9 @@ def check_release(
     if release is None:
         for required in ("type", "title"):
             if values.get(required) is None and required not in fields:
-                fields[required] = "обязательное поле"
+                fields[required] = _("обязательное поле")
     if fields:
-        raise Invalid("Публикация не сохранена: исправьте отмеченные поля", fields=fields)
+        raise Invalid(_("Публикация не сохранена: исправьте отмеченные поля"), fields=fields)
     return _Checked(values, contact_ids, new_contacts)
 
 
@@ -532,7 +531,7 @@ def create_release(db: Session, *, data: PressReleaseWrite, user: StaffUser | No
     values = checked.values
     if "slug" in values:
         if db.exec(select(PressRelease.id).where(PressRelease.slug == values["slug"])).first() is not None:
-            raise Conflict("Такой адрес уже занят", fields={"slug": f"адрес «{values['slug']}» уже занят"})
+            raise Conflict(_("Такой адрес уже занят"), fields={"slug": _("адрес «%(values)s» уже занят") % {"values": values['slug']}})
     else:
         values["slug"] = _unique_slug(db, slugify(values["title"]))
     release = PressRelease(created_by_id=user.id if user else None, created_at=now, updated_at=now, **values)
@@ -553,9 +552,9 @@ def update_release(
     values = checked.values
     if "slug" in values and values["slug"] != release.slug:
         if db.exec(select(PressRelease.id).where(PressRelease.slug == values["slug"])).first() is not None:
-            raise Conflict("Такой адрес уже занят", fields={"slug": f"адрес «{values['slug']}» уже занят"})
+            raise Conflict(_("Такой адрес уже занят"), fields={"slug": _("адрес «%(values)s» уже занят") % {"values": values['slug']}})
     changes = {k: (getattr(release, k), v) for k, v in values.items() if getattr(release, k) != v}
-    for key, (_, new) in changes.items():
+    for key, (_old, new) in changes.items():
         setattr(release, key, new)
     release.search_text = search_key(release.title, release.lead)
     before = [link.contact_id for link in release.contacts]

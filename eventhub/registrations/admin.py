@@ -19,19 +19,20 @@ from eventhub.registrations.deps import CheckinDep, MailDep, ManagedDep, SiteDep
 from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.pages import FormDep
 from eventhub.templating import templates
+from eventhub.i18n import N_, _
 
 router = APIRouter(prefix="/admin/events/{slug}/registrations", default_response_class=HTMLResponse, include_in_schema=False)
 PER_PAGE = 50
 STAFF_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 NOTICES = {
-    "approved": "Заявка одобрена, участнику отправлено письмо.",
-    "declined": "Заявка отклонена, участнику отправлено письмо.",
-    "promoted": "Участник переведён из листа ожидания, ему отправлено письмо.",
-    "filled": "Свободные места распределены по листу ожидания.",
-    "imported": "Список импортирован.",
-    "invitation": "Приглашение сохранено.",
-    "revoked": "Приглашение отозвано.",
-    "renewed": "Для приглашения создана новая ссылка; прежняя больше не работает.",
+    "approved": N_("Заявка одобрена, участнику отправлено письмо."),
+    "declined": N_("Заявка отклонена, участнику отправлено письмо."),
+    "promoted": N_("Участник переведён из листа ожидания, ему отправлено письмо."),
+    "filled": N_("Свободные места распределены по листу ожидания."),
+    "imported": N_("Список импортирован."),
+    "invitation": N_("Приглашение сохранено."),
+    "revoked": N_("Приглашение отозвано."),
+    "renewed": N_("Для приглашения создана новая ссылка; прежняя больше не работает."),
 }
 
 
@@ -59,7 +60,7 @@ def registrations_list(
     event, user = managed
     filters = service.ListFilters(status=status or None, category=category or None, region=region or None,
                                   gender=gender or None, q=q or None)
-    return _list_response(request, db, event, filters, page, notice=NOTICES.get(done or ""))
+    return _list_response(request, db, event, filters, page, notice=_(NOTICES[done]) if done in NOTICES else None)
 
 
 def _list_response(request: Request, db: Any, event: Event, filters: service.ListFilters, page: int = 1,
@@ -87,7 +88,7 @@ def registration_action(
 ) -> Response:
     """Approve, decline, or move from the waiting list; the participant is told by e-mail."""
     if action not in ACTIONS:
-        raise NotFound("Нет такого действия")
+        raise NotFound(_("Нет такого действия"))
     event, user = managed
     func, notice = ACTIONS[action]
     try:
@@ -162,7 +163,7 @@ def checkin_mark(
                 service.check_in(db, event=event, registration_id=reg_id, user=user, now=now)
     except (ValueError, NotFound, Conflict) as exc:
         db.rollback()
-        message = exc.message if isinstance(exc, DomainError) else "Неверный номер регистрации"
+        message = exc.message if isinstance(exc, DomainError) else _("Неверный номер регистрации")
         return _checkin_response(request, db, db.get(Event, event.id), site, q=form.get("q"), error=message,
                                  status=getattr(exc, "status_code", 422))
     return _back(event, "/checkin", done=str(reg_id), q=form.get("q", "")[:200])
@@ -220,7 +221,7 @@ def sign_in_sheet(request: Request, db: DbDep, managed: CheckinDep) -> HTMLRespo
 def invitations_page(request: Request, db: DbDep, managed: ManagedDep, site: SiteDep, done: str | None = None) -> HTMLResponse:
     """Organisations invited, their seat quotas, seats used and links."""
     event, _user = managed
-    return _invitations_response(request, db, event, site, notice=NOTICES.get(done or ""))
+    return _invitations_response(request, db, event, site, notice=_(NOTICES[done]) if done in NOTICES else None)
 
 
 def _invitations_response(request: Request, db: Any, event: Event, site: Any, *, values: dict | None = None,
@@ -255,7 +256,7 @@ def invitation_action(invitation_id: int, action: str, db: DbDep, managed: Manag
                       now: NowDep, site: SiteDep) -> Response:
     """Revoke an invitation's link, or give it a new one."""
     if action not in ("revoke", "renew"):
-        raise NotFound("Нет такого действия")
+        raise NotFound(_("Нет такого действия"))
     event, _user = managed
     with write_transaction(db):
         service.revoke_invitation(db, event=event, invitation_id=invitation_id, now=now, site=site, renew=action == "renew")
@@ -316,18 +317,17 @@ def import_confirm(
             raise ValueError
         rows = [{str(k): str(v) for k, v in r.items()} for r in rows][: importer.MAX_ROWS + 1]
     except ValueError:
-        rows, errors = [], {"file": "данные предпросмотра повреждены; загрузите файл ещё раз"}
+        rows, errors = [], {"file": _("данные предпросмотра повреждены; загрузите файл ещё раз")}
     if not form.get("consent"):
-        errors["consent"] = "подтвердите, что участники дали согласие на обработку персональных данных"
+        errors["consent"] = _("подтвердите, что участники дали согласие на обработку персональных данных")
     if not rows and not errors:
-        errors["file"] = "в списке нет строк"
+        errors["file"] = _("в списке нет строк")
     if not errors:
         try:
             with write_transaction(db):
                 created, mails = importer.import_rows(
                     db, event_id=event.id, rows=rows, user=user, now=now, site=site,
-                    consent_note=f"Импорт списка организатором {user.email}: организатор подтвердил, что участники "
-                                 f"дали согласие на обработку персональных данных. {form.get('filename', '')[:200]}".strip(),
+                    consent_note=(_("Импорт списка организатором %(email)s: организатор подтвердил, что участники дали согласие на обработку персональных данных. %(value)s") % {"email": user.email, "value": form.get('filename', '')[:200]}).strip(),
                     send_mail=bool(form.get("send_mail")),
                 )
         except Invalid as exc:

@@ -21,12 +21,13 @@ from eventhub.registrations.schemas import (
     parse_registration,
 )
 from eventhub.schemas import ERROR_RESPONSES, ErrorResponse
+from eventhub.i18n import N_, _
 
 router = APIRouter(tags=["registrations"], responses=ERROR_RESPONSES)
 
 ACCEPTED = (
-    "Заявка принята. На указанный адрес отправлено письмо со статусом регистрации и личной ссылкой; "
-    "если этот адрес уже зарегистрирован, повторная регистрация не создана, а ссылка отправлена ещё раз."
+    N_("Заявка принята. На указанный адрес отправлено письмо со статусом регистрации и личной ссылкой; "
+    "если этот адрес уже зарегистрирован, повторная регистрация не создана, а ссылка отправлена ещё раз.")
 )
 MAX_BODY = 64 * 1024
 
@@ -35,13 +36,13 @@ async def json_object(request: Request) -> dict[str, Any]:
     """The request body as a JSON object (read in the event loop; the route runs in a thread)."""
     body = await request.body()
     if len(body) > MAX_BODY:
-        raise Invalid("Слишком большой запрос", fields={"request": f"не больше {MAX_BODY} байт"})
+        raise Invalid(_("Слишком большой запрос"), fields={"request": _("не больше %(MAX_BODY)s байт") % {"MAX_BODY": MAX_BODY}})
     try:
         data = json.loads(body or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
-        raise Invalid("Тело запроса — не JSON", fields={"request": "ожидается объект JSON"}) from exc
+        raise Invalid(_("Тело запроса — не JSON"), fields={"request": _("ожидается объект JSON")}) from exc
     if not isinstance(data, dict):
-        raise Invalid("Тело запроса — не объект JSON", fields={"request": "ожидается объект JSON"})
+        raise Invalid(_("Тело запроса — не объект JSON"), fields={"request": _("ожидается объект JSON")})
     return data
 
 
@@ -72,13 +73,13 @@ def api_register(
     with write_transaction(db):
         result = service.register(db, event_id=event_id, data=form, now=now, site=site)
     mailer.send(result.mails)
-    return RegistrationAccepted(message=ACCEPTED)
+    return RegistrationAccepted(message=_(ACCEPTED))
 
 
 @router.get("/registrations/consent")
 def api_consent_text() -> dict[str, str]:
     """The consent text a registration agrees to (stored with each registration)."""
-    return {"consent_text": CONSENT_TEXT}
+    return {"consent_text": _(CONSENT_TEXT)}
 
 
 @router.get("/events/{slug}/registrations", response_model=list[RegistrationStaff])

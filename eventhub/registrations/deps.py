@@ -20,6 +20,7 @@ from eventhub.models import PUBLIC_EVENT_STATUSES, Event, StaffUser
 from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.mail import Site
 from eventhub.registrations.outbox import AFTER_RESPONSE_DELAYS, deliver_after_response
+from eventhub.i18n import _
 
 
 def get_site(settings: SettingsDep) -> Site:
@@ -77,7 +78,7 @@ def get_public_event_light(db: DbDep, slug: Annotated[str, Path(max_length=160)]
     """The event by slug, without its agenda: what the registration routes need."""
     event = db.exec(select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATUSES))).first()
     if event is None:
-        raise NotFound(f"Мероприятие «{slug}» не найдено")
+        raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug})
     _release(db)
     return event
 
@@ -95,7 +96,7 @@ PublicEventDep = Annotated[Event, Depends(get_public_event_light)]
 def _event_by_slug(db: Session, slug: str) -> Event:
     event = db.exec(select(Event).where(Event.slug == slug)).first()
     if event is None:
-        raise NotFound(f"Мероприятие «{slug}» не найдено")
+        raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug})
     return event
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from eventhub.i18n import N_, _
 
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,21 +41,21 @@ class ExportRow:
 
 HEADERS = {
     "number": "№",
-    "full_name": "ФИО",
+    "full_name": N_("ФИО"),
     "email": "E-mail",
-    "phone": "Телефон",
-    "organisation": "Организация",
-    "organisation_kind": "Вид организации",
-    "position": "Должность",
-    "category": "Категория",
-    "outlet": "СМИ",
-    "region": "Регион",
-    "gender": "Пол",
-    "accessibility_needs": "Особые потребности",
-    "status": "Статус",
-    "waitlist_position": "Место в листе ожидания",
-    "registered_at": "Зарегистрирован(а)",
-    "checked_in_at": "Отметка о приходе",
+    "phone": N_("Телефон"),
+    "organisation": N_("Организация"),
+    "organisation_kind": N_("Вид организации"),
+    "position": N_("Должность"),
+    "category": N_("Категория"),
+    "outlet": N_("СМИ"),
+    "region": N_("Регион"),
+    "gender": N_("Пол"),
+    "accessibility_needs": N_("Особые потребности"),
+    "status": N_("Статус"),
+    "waitlist_position": N_("Место в листе ожидания"),
+    "registered_at": N_("Зарегистрирован(а)"),
+    "checked_in_at": N_("Отметка о приходе"),
 }
 COLUMNS = [f.name for f in fields(ExportRow)]
 
@@ -67,7 +68,7 @@ def neutralise(value: object) -> str:
 def to_csv(rows: Sequence[ExportRow]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([HEADERS[c] for c in COLUMNS])
+    writer.writerow([_(HEADERS[c]) for c in COLUMNS])
     for row in rows:
         writer.writerow([neutralise(getattr(row, c)) for c in COLUMNS])
     return "\ufeff".encode() + buf.getvalue().encode("utf-8")
@@ -95,10 +96,10 @@ class StatsTable:
 def to_xlsx(rows: Sequence[ExportRow], stats: Sequence[StatsTable], *, title: str) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = "Участники"
+    ws.title = _("Участники")
     bold = Font(bold=True)
     for col, name in enumerate(COLUMNS, 1):
-        _cell(ws, 1, col, HEADERS[name]).font = bold
+        _cell(ws, 1, col, _(HEADERS[name])).font = bold
     for r, row in enumerate(rows, 2):
         for col, name in enumerate(COLUMNS, 1):
             value = getattr(row, name)
@@ -108,12 +109,12 @@ def to_xlsx(rows: Sequence[ExportRow], stats: Sequence[StatsTable], *, title: st
         ws.column_dimensions[get_column_letter(col)].width = widths.get(name, 16)
     ws.freeze_panes = "B2"
 
-    st = wb.create_sheet("Статистика")
+    st = wb.create_sheet(_("Статистика"))
     _cell(st, 1, 1, title).font = Font(bold=True, size=13)
     r = 3
     for table in stats:
         _cell(st, r, 1, table.title).font = bold
-        for col, head in enumerate(("Зарегистрированы", "Пришли", "Явка, %"), 2):
+        for col, head in enumerate((_("Зарегистрированы"), _("Пришли"), _("Явка, %%") % {}), 2):
             _cell(st, r, col, head).font = bold
         r += 1
         for label, registered, attended in table.rows:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from eventhub import i18n
 from eventhub.models import Event
 
 METHODS = ("REQUEST", "CANCEL", "PUBLISH")
@@ -61,8 +62,8 @@ def invitation_ics(
     else:
         vevent.add("dtstart", event.start_at.astimezone(zone))
         vevent.add("dtend", event.end_at.astimezone(zone))
-    vevent.add("summary", event.title)
-    description = "\n\n".join(p for p in (event.summary, note, event_url) if p)
+    vevent.add("summary", i18n.content(event, "title"))
+    description = "\n\n".join(p for p in (i18n.content(event, "summary"), note, event_url) if p)
     vevent.add("description", description)
     location = _location(event)
     if location:

@@ -30,37 +30,38 @@ from eventhub.registrations.service import (
     placement,
     set_status,
 )
+from eventhub.i18n import _
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 
 HEADER_ALIASES = {
-    "full_name": ("фио", "ф.и.о.", "ф. и. о.", "фамилия и имя", "фамилия, имя", "фамилия имя отчество", "имя", "участник", "full_name", "name", "full name"),
-    "email": ("email", "e-mail", "e mail", "эл. почта", "электронная почта", "почта", "адрес электронной почты"),
-    "phone": ("телефон", "тел.", "тел", "мобильный", "phone", "mobile"),
-    "organisation": ("организация", "орган", "ведомство", "organisation", "organization"),
-    "position": ("должность", "position", "title"),
-    "category": ("категория", "category"),
-    "region": ("регион", "область", "region", "oblast"),
-    "gender": ("пол", "gender", "sex"),
-    "accessibility_needs": ("особые потребности", "потребности", "accessibility", "accessibility_needs"),
+    "full_name": ("фио", "ф.и.о.", "ф. и. о.", "фамилия и имя", "фамилия, имя", "фамилия имя отчество", "имя", "участник", "full_name", "name", "full name"),  # i18n: ignore (aliases matched against the uploaded file)
+    "email": ("email", "e-mail", "e mail", "эл. почта", "электронная почта", "почта", "адрес электронной почты"),  # i18n: ignore (aliases matched against the uploaded file)
+    "phone": ("телефон", "тел.", "тел", "мобильный", "phone", "mobile"),  # i18n: ignore (aliases matched against the uploaded file)
+    "organisation": ("организация", "орган", "ведомство", "organisation", "organization"),  # i18n: ignore (aliases matched against the uploaded file)
+    "position": ("должность", "position", "title"),  # i18n: ignore (aliases matched against the uploaded file)
+    "category": ("категория", "category"),  # i18n: ignore (aliases matched against the uploaded file)
+    "region": ("регион", "область", "region", "oblast"),  # i18n: ignore (aliases matched against the uploaded file)
+    "gender": ("пол", "gender", "sex"),  # i18n: ignore (aliases matched against the uploaded file)
+    "accessibility_needs": ("особые потребности", "потребности", "accessibility", "accessibility_needs"),  # i18n: ignore (aliases matched against the uploaded file)
 }
 # Values people type in lists, mapped to ours.
 VALUE_ALIASES = {
-    "gender": {**{v.casefold(): k.value for k, v in labels.GENDER.items()}, "ж": "female", "жен": "female", "женщина": "female",
-               "м": "male", "муж": "male", "мужчина": "male", "f": "female", "m": "male"},
-    "category": {v.casefold(): k.value for k, v in labels.CATEGORY.items()} | {"спикер": "speaker", "сми": "press", "журналист": "press"},
+    "gender": {**{v.casefold(): k.value for k, v in labels.GENDER.items()}, "ж": "female", "жен": "female", "женщина": "female",  # i18n: ignore (aliases matched against the uploaded file)
+               "м": "male", "муж": "male", "мужчина": "male", "f": "female", "m": "male"},  # i18n: ignore (aliases matched against the uploaded file)
+    "category": {v.casefold(): k.value for k, v in labels.CATEGORY.items()} | {"спикер": "speaker", "сми": "press", "журналист": "press"},  # i18n: ignore (aliases matched against the uploaded file)
     "region": {v.casefold(): k.value for k, v in event_labels.REGION.items()} | {
-        "бишкек": "bishkek", "ош": "osh_city", "чуй": "chuy", "талас": "talas", "иссык-куль": "issyk_kul",
-        "нарын": "naryn", "джалал-абад": "jalal_abad", "жалал-абад": "jalal_abad", "баткен": "batken",
-        "чуйская": "chuy", "таласская": "talas", "иссык-кульская": "issyk_kul", "нарынская": "naryn",
-        "джалал-абадская": "jalal_abad", "ошская": "osh", "баткенская": "batken",
+        "бишкек": "bishkek", "ош": "osh_city", "чуй": "chuy", "талас": "talas", "иссык-куль": "issyk_kul",  # i18n: ignore (aliases matched against the uploaded file)
+        "нарын": "naryn", "джалал-абад": "jalal_abad", "жалал-абад": "jalal_abad", "баткен": "batken",  # i18n: ignore (aliases matched against the uploaded file)
+        "чуйская": "chuy", "таласская": "talas", "иссык-кульская": "issyk_kul", "нарынская": "naryn",  # i18n: ignore (aliases matched against the uploaded file)
+        "джалал-абадская": "jalal_abad", "ошская": "osh", "баткенская": "batken",  # i18n: ignore (aliases matched against the uploaded file)
     },
 }
 
 
 def _header_key(text: str) -> str | None:
-    folded = " ".join(str(text or "").casefold().replace("ё", "е").split()).strip(" :*")
+    folded = " ".join(str(text or "").casefold().replace("ё", "е").split()).strip(" :*")  # i18n: ignore (aliases matched against the uploaded file)
     for key, aliases in HEADER_ALIASES.items():
         if folded in aliases:
             return key
@@ -70,27 +71,27 @@ def _header_key(text: str) -> str | None:
 def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
     """Rows of an .xlsx or .csv file as {field: text}; the first row holds the headers."""
     if len(content) > MAX_BYTES:
-        raise Invalid("Файл слишком большой", fields={"file": "не больше 2 МБ"})
+        raise Invalid(_("Файл слишком большой"), fields={"file": _("не больше 2 МБ")})
     if not content:
-        raise Invalid("Файл пуст", fields={"file": "выберите файл .xlsx или .csv"})
+        raise Invalid(_("Файл пуст"), fields={"file": _("выберите файл .xlsx или .csv")})
     name = (filename or "").lower()
     if name.endswith(".xlsx") or content[:2] == b"PK":
         table = _read_xlsx(content)
     elif name.endswith(".csv") or name.endswith(".txt"):
         table = _read_csv(content)
     else:
-        raise Invalid("Неизвестный формат файла", fields={"file": "нужен файл .xlsx или .csv"})
+        raise Invalid(_("Неизвестный формат файла"), fields={"file": _("нужен файл .xlsx или .csv")})
     table = [row for row in table if any(str(c or "").strip() for c in row)]
     if not table:
-        raise Invalid("В файле нет строк", fields={"file": "первая строка — заголовки, дальше — участники"})
+        raise Invalid(_("В файле нет строк"), fields={"file": _("первая строка — заголовки, дальше — участники")})
     keys = [_header_key(h) for h in table[0]]
     if "full_name" not in keys or "email" not in keys:
         raise Invalid(
-            "Не найдены нужные столбцы",
-            fields={"file": "в первой строке должны быть заголовки; обязательны «ФИО» и «E-mail»"},
+            _("Не найдены нужные столбцы"),
+            fields={"file": _("в первой строке должны быть заголовки; обязательны «ФИО» и «E-mail»")},
         )
     if len(table) - 1 > MAX_ROWS:
-        raise Invalid("Слишком много строк", fields={"file": f"не больше {MAX_ROWS} участников в одном файле"})
+        raise Invalid(_("Слишком много строк"), fields={"file": _("не больше %(MAX_ROWS)s участников в одном файле") % {"MAX_ROWS": MAX_ROWS}})
     rows = []
     for raw in table[1:]:
         row = {}
@@ -105,12 +106,12 @@ def _read_xlsx(content: bytes) -> list[list[object]]:
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise Invalid("Не удалось прочитать файл Excel", fields={"file": "файл повреждён или это не .xlsx"}) from exc
+        raise Invalid(_("Не удалось прочитать файл Excel"), fields={"file": _("файл повреждён или это не .xlsx")}) from exc
     ws = wb.worksheets[0]
     rows = []
     for i, row in enumerate(ws.iter_rows(values_only=True)):
         if i > MAX_ROWS + 1:
-            raise Invalid("Слишком много строк", fields={"file": f"не больше {MAX_ROWS} участников в одном файле"})
+            raise Invalid(_("Слишком много строк"), fields={"file": _("не больше %(MAX_ROWS)s участников в одном файле") % {"MAX_ROWS": MAX_ROWS}})
         rows.append(list(row))
     wb.close()
     return rows
@@ -124,13 +125,13 @@ def _read_csv(content: bytes) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise Invalid("Не удалось прочитать CSV", fields={"file": "сохраните файл в кодировке UTF-8"})
+        raise Invalid(_("Не удалось прочитать CSV"), fields={"file": _("сохраните файл в кодировке UTF-8")})
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
-    return [row for _, row in zip(range(MAX_ROWS + 2), csv.reader(io.StringIO(text), delimiter=delimiter), strict=False)]
+    return [row for _i, row in zip(range(MAX_ROWS + 2), csv.reader(io.StringIO(text), delimiter=delimiter), strict=False)]
 
 
 @dataclass
@@ -164,8 +165,8 @@ def _mapped(row: dict[str, str]) -> dict[str, str]:
     for key, aliases in VALUE_ALIASES.items():
         value = out.get(key, "")
         if value:
-            folded = value.casefold().replace("ё", "е").strip()
-            folded = folded.replace(" область", "").replace(" обл.", "") if key == "region" and folded not in aliases else folded
+            folded = value.casefold().replace("ё", "е").strip()  # i18n: ignore (aliases matched against the uploaded file)
+            folded = folded.replace(" область", "").replace(" обл.", "") if key == "region" and folded not in aliases else folded  # i18n: ignore (matching)
             out[key] = aliases.get(folded, value)
     return out
 
@@ -181,7 +182,7 @@ def check_rows(db: Session, event: Event, rows: list[dict[str, str]]) -> Preview
         values = _mapped(raw)
         for name, enum in (("gender", Gender), ("category", RegistrationCategory), ("region", Region)):
             if values.get(name) and values[name] not in enum.__members__.values():
-                check.errors[name] = f"неизвестное значение «{values[name][:40]}»"
+                check.errors[name] = _("неизвестное значение «%(value)s»") % {"value": values[name][:40]}
                 values[name] = ""
         try:
             check.data = parse_registration(values, require_consent=False)
@@ -190,13 +191,13 @@ def check_rows(db: Session, event: Event, rows: list[dict[str, str]]) -> Preview
         if values.get("organisation") and "organisation" not in check.errors:
             check.organisation = find_organisation(db, values["organisation"])
             if check.organisation is None:
-                check.errors["organisation"] = f"организации «{values['organisation'][:60]}» нет в справочнике"
+                check.errors["organisation"] = _("организации «%(value)s» нет в справочнике") % {"value": values['organisation'][:60]}
         if check.data:
             key = check.data.email_normalised
             if key in existing:
-                check.errors["email"] = "уже зарегистрирован(а) на это мероприятие"
+                check.errors["email"] = _("уже зарегистрирован(а) на это мероприятие")
             elif key in seen:
-                check.errors["email"] = f"повтор: этот адрес уже в строке {seen[key]}"
+                check.errors["email"] = _("повтор: этот адрес уже в строке %(seen)s") % {"seen": seen[key]}
             else:
                 seen[key] = i
         checks.append(check)
@@ -213,8 +214,8 @@ def import_rows(
     preview = check_rows(db, event, rows)
     if not preview.ok:
         raise Invalid(
-            f"В файле есть ошибки ({preview.error_count} строк); ничего не импортировано",
-            fields={f"строка {r.number}": "; ".join(r.errors.values()) for r in preview.rows if not r.ok},
+            _("В файле есть ошибки (%(error_count)s строк); ничего не импортировано") % {"error_count": preview.error_count},
+            fields={_("строка %(number)s") % {"number": r.number}: "; ".join(r.errors.values()) for r in preview.rows if not r.ok},
         )
     created, mails = [], []
     for check in preview.rows:

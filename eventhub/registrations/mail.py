@@ -4,6 +4,7 @@ Bodies are Jinja text templates (templates/registrations/mail/<kind>.txt); the H
 is made from the text (paragraphs, links) plus the check-in QR code where there is one."""
 
 import io
+from typing import Any
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ import segno
 from markupsafe import escape
 from sqlmodel import Session
 
-from eventhub import ROOT, __version__
+from eventhub import ROOT, __version__, i18n
 from eventhub.accounts.security import hash_token
 from eventhub.config import Settings
 from eventhub.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
@@ -23,6 +24,7 @@ from eventhub.registrations import labels
 from eventhub.registrations.ics import invitation_ics
 from eventhub.registrations.tokens import derive_token, registration_subject
 from eventhub.templating import env as page_env
+from eventhub.i18n import N_, _
 
 CONFIRMING = ("confirmed", "approved", "promoted")
 CLAIM_FOR = timedelta(minutes=5)  # how long the writer of a message has to send it  # kinds that carry the invitation and QR code
@@ -76,15 +78,15 @@ class Site:
 
 
 SUBJECTS = {
-    "confirmed": "Регистрация подтверждена: {title}",
-    "pending": "Заявка получена и ждёт подтверждения: {title}",
-    "waitlisted": "Вы в листе ожидания: {title}",
-    "promoted": "Место освободилось — вы зарегистрированы: {title}",
-    "approved": "Заявка одобрена: {title}",
-    "declined": "Заявка отклонена: {title}",
-    "cancelled": "Регистрация отменена: {title}",
-    "already_registered": "Ваша регистрация: {title}",
-    "reminder": "Напоминание: {title} — уже скоро",
+    "confirmed": N_("Регистрация подтверждена: {title}"),
+    "pending": N_("Заявка получена и ждёт подтверждения: {title}"),
+    "waitlisted": N_("Вы в листе ожидания: {title}"),
+    "promoted": N_("Место освободилось — вы зарегистрированы: {title}"),
+    "approved": N_("Заявка одобрена: {title}"),
+    "declined": N_("Заявка отклонена: {title}"),
+    "cancelled": N_("Регистрация отменена: {title}"),
+    "already_registered": N_("Ваша регистрация: {title}"),
+    "reminder": N_("Напоминание: {title} — уже скоро"),
 }
 
 _mail_env = jinja2.Environment(
@@ -109,11 +111,11 @@ def text_to_html(text: str, qr_cid: str | None) -> str:
         html = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', html)
         paragraphs.append("<p>" + html.replace("\n", "<br>\n") + "</p>")
     if qr_cid:
-        paragraphs.append(
-            f'<p><img src="cid:{qr_cid}" alt="QR-код для отметки на входе" width="200" height="200"></p>'
-        )
+        alt = escape(_("QR-код для отметки на входе"))
+        paragraphs.append(f'<p><img src="cid:{qr_cid}" alt="{alt}" width="200" height="200"></p>')
     return (
-        '<!doctype html><html lang="ru"><head><meta charset="utf-8"></head>'
+        f'<!doctype html><html lang="{i18n.current_language()}"><head>'
+        '<meta charset="utf-8"></head>'
         '<body style="font-family:Arial,sans-serif;line-height:1.5;max-width:40rem">'
         + "\n".join(paragraphs)
         + "</body></html>"
@@ -126,7 +128,16 @@ def qr_png(value: str) -> bytes:
     return buf.getvalue()
 
 
-def enqueue(
+def enqueue(db: Session, *, reg: Registration, **kwargs: Any) -> OutboxMessage:
+    """Write one e-mail about `reg` to the outbox, in the registrant's language (see _enqueue)."""
+    token = i18n.set_language(reg.language or i18n.DEFAULT_LANGUAGE)
+    try:
+        return _enqueue(db, reg=reg, **kwargs)
+    finally:
+        i18n.reset_language(token)
+
+
+def _enqueue(
     db: Session, *, kind: str, event: Event, reg: Registration, site: Site, now: datetime,
     calendar_generation: int | None = None, note: str | None = None, withdraw_invite: bool = False,
 ) -> OutboxMessage:
@@ -169,7 +180,7 @@ def enqueue(
             event, method=method, host=site.host, prodid=f"-//{site.site_name}//eventhub {__version__}//RU", now=now,
             event_url=site.event_url(event), organizer_email=site.from_address, organizer_name=site.site_name,
             attendee_email=reg.email, attendee_name=reg.full_name,
-            note=f"Ваша регистрация: {private_url}" if method == "REQUEST" else None,
+            note=_("Ваша регистрация: %(private_url)s") % {"private_url": private_url} if method == "REQUEST" else None,
         )
         attachments.append({
             "filename": "invite.ics" if method == "REQUEST" else "cancel.ics",
@@ -178,7 +189,7 @@ def enqueue(
         })
     message = OutboxMessage(
         to_address=reg.email,
-        subject=SUBJECTS[kind].format(title=event.title)[:400],
+        subject=_(SUBJECTS[kind]).format(title=i18n.content(event, 'title'))[:400],
         body_text=text,
         body_html=text_to_html(text, qr_cid),
         attachments=attachments,

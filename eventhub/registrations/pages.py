@@ -18,6 +18,7 @@ from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.schemas import CONSENT_TEXT, parse_registration
 from eventhub.templating import templates
 from eventhub.text import format_phone
+from eventhub.i18n import N_, _, current_language
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -28,18 +29,20 @@ PRIVATE_HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",
 }
 NEUTRAL_DONE = (
-    "Спасибо! Мы отправили письмо на адрес {email}: в нём статус вашей регистрации и личная ссылка, "
+    N_("Спасибо! Мы отправили письмо на адрес {email}: в нём статус вашей регистрации и личная ссылка, "
     "по которой можно изменить данные или отменить участие. Если вы уже регистрировались с этим "
-    "адресом, повторной регистрации не будет — в письме будет ссылка на прежнюю."
+    "адресом, повторной регистрации не будет — в письме будет ссылка на прежнюю.")
 )
 
 
-CHOICES = {
-    "category": [(c.value, labels.CATEGORY[c]) for c in RegistrationCategory],
-    "region": [(r.value, event_labels.REGION[r]) for r in Region],
-    "gender": [(g.value, labels.GENDER[g]) for g in Gender],
-    "language": [(lang.value, event_labels.LANGUAGE[lang.value]) for lang in Language],
-}
+def choices() -> dict[str, list[tuple[str, str]]]:
+    """The form's options, named in the reader's language."""
+    return {
+        "category": [(c.value, labels.CATEGORY[c]) for c in RegistrationCategory],
+        "region": [(r.value, event_labels.REGION[r]) for r in Region],
+        "gender": [(g.value, labels.GENDER[g]) for g in Gender],
+        "language": [(lang.value, event_labels.LANGUAGE[lang.value]) for lang in Language],
+    }
 
 
 def registration_state(request: Request, event: Event) -> service.Window:
@@ -78,8 +81,8 @@ def _form_context(db: DbDep, event: Event, now: Any, invitation_token: str | Non
         "invitation_error": invitation_error,
         "free_places": service.free_places(db, event),
         "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
-        "choices": CHOICES,
-        "consent_text": CONSENT_TEXT,
+        "choices": choices(),
+        "consent_text": _(CONSENT_TEXT),
     }
 
 
@@ -96,7 +99,7 @@ def register_form(request: Request, db: DbDep, event: PublicEventDep, now: NowDe
     if invitation is not None and len(invitation) > 100:
         invitation = ""
     ctx = _form_context(db, event, now, invitation)
-    return _render_form(request, ctx, {"category": "participant", "language": "ru"}, {}, None, 200)
+    return _render_form(request, ctx, {"category": "participant", "language": current_language()}, {}, None, 200)
 
 
 @router.post("/events/{slug}/register")
@@ -119,7 +122,7 @@ def register_submit(
     mailer.send(result.mails)
     return templates.TemplateResponse(
         request, "registrations/done.html",
-        {"event": db.get(Event, event_id), "message": NEUTRAL_DONE.format(email=data.email)},
+        {"event": db.get(Event, event_id), "message": _(NEUTRAL_DONE).format(email=data.email)},
     )
 
 
@@ -137,7 +140,7 @@ def _private_context(db: DbDep, reg: Any, site: Any, now: Any) -> dict:
         "calendar_url": service.calendar_url(site, reg),
         "can_change": reg.status in service.CANCELLABLE and event.end_at > now,
         "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
-        "choices": CHOICES,
+        "choices": choices(),
         "invited": reg.invitation_id is not None,
         "invitation_org": org if reg.invitation_id else None,
     }
@@ -217,7 +220,7 @@ def private_ics(token: str, db: DbDep, site: SiteDep, now: NowDep) -> Response:
         event, method="PUBLISH", host=site.host, prodid=f"-//{site.site_name}//eventhub {__version__}//RU", now=now,
         event_url=site.event_url(event), organizer_email=site.from_address, organizer_name=site.site_name,
         attendee_email=reg.email, attendee_name=reg.full_name,
-        note=f"Ваша регистрация: {site.private_url(reg)}",
+        note=_("Ваша регистрация: %(private_url)s") % {"private_url": site.private_url(reg)},
     )
     headers = {**PRIVATE_HEADERS, "Content-Disposition": f'attachment; filename="{event.slug}.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)

@@ -14,15 +14,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from eventhub.errors import Invalid
 from eventhub.models import Gender, Language, Region, RegistrationCategory
 from eventhub.text import InvalidPhone, normalise_phone
+from eventhub.i18n import N_, _, current_language
 
 CONSENT_TEXT = (
-    "Я даю согласие организаторам мероприятия на обработку моих персональных данных "
+    N_("Я даю согласие организаторам мероприятия на обработку моих персональных данных "
     "(фамилия и имя, адрес электронной почты, телефон, организация, должность, регион, пол, "
     "особые потребности) в соответствии с законодательством Кыргызской Республики о персональных "
     "данных: для регистрации на мероприятие, связи со мной по вопросам мероприятия и подготовки "
     "обезличенной статистики для отчётов партнёрам. Мои данные видят только организаторы этого "
     "мероприятия; они не публикуются. Согласие действует до окончания мероприятия и один год после "
-    "него; я могу отозвать его, отменив регистрацию по личной ссылке."
+    "него; я могу отозвать его, отменив регистрацию по личной ссылке.")
 )
 
 LIMITS = {
@@ -39,7 +40,7 @@ LIMITS = {
 # Something that looks like an HTML tag: `<b`, `</`, `<!--`, `<?`.
 _TAG = re.compile(r"<\s*[/!?]?\s*[a-zA-Z!?/]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_TRUE = {"on", "true", "1", "yes", "да"}
+_TRUE = {"on", "true", "1", "yes", "да"}  # i18n: ignore (a form value)
 
 
 @dataclass
@@ -70,25 +71,25 @@ class RegistrationCreate(BaseModel):
     """The form, as JSON (`POST /api/v1/events/{slug}/registrations`)."""
 
     model_config = ConfigDict(json_schema_extra={"example": {
-        "full_name": "Айгуль Осмонова", "email": "aigul@example.org", "phone": "0702 174 107",
-        "organisation": "ipr", "position": "эксперт", "category": "participant", "region": "naryn",
+        "full_name": "Айгуль Осмонова", "email": "aigul@example.org", "phone": "0702 174 107",  # i18n: ignore (an API example)
+        "organisation": "ipr", "position": "эксперт", "category": "participant", "region": "naryn",  # i18n: ignore (an API example)
         "gender": "female", "consent": True,
     }})
 
-    full_name: str = Field(max_length=LIMITS["full_name"], description="имя и фамилия (обязательно)")
-    email: str = Field(max_length=LIMITS["email"], description="адрес электронной почты (обязательно)")
-    phone: str | None = Field(None, description="телефон; местные номера понимаются как кыргызские")
-    organisation: str | None = Field(None, description="организация из справочника: slug или название")
-    organisation_other: str | None = Field(None, description="организация, которой нет в справочнике")
+    full_name: str = Field(max_length=LIMITS["full_name"], description=N_("имя и фамилия (обязательно)"))
+    email: str = Field(max_length=LIMITS["email"], description=N_("адрес электронной почты (обязательно)"))
+    phone: str | None = Field(None, description=N_("телефон; местные номера понимаются как кыргызские"))
+    organisation: str | None = Field(None, description=N_("организация из справочника: slug или название"))
+    organisation_other: str | None = Field(None, description=N_("организация, которой нет в справочнике"))
     position: str | None = None
     category: RegistrationCategory = RegistrationCategory.participant
-    outlet: str | None = Field(None, description="СМИ (для категории press)")
+    outlet: str | None = Field(None, description=N_("СМИ (для категории press)"))
     region: Region | None = None
-    gender: Gender | None = Field(None, description="необязательно: female, male, undisclosed")
+    gender: Gender | None = Field(None, description=N_("необязательно: female, male, undisclosed"))
     accessibility_needs: str | None = None
-    language: Language = Language.ru
-    consent: bool = Field(description="согласие на обработку персональных данных; текст — в `consent_text` формы")
-    invitation: str | None = Field(None, description="токен приглашения (для мероприятий по приглашениям)")
+    language: Language | None = Field(None, description=N_("язык писем; по умолчанию — язык запроса"))
+    consent: bool = Field(description=N_("согласие на обработку персональных данных; текст — в `consent_text` формы"))
+    invitation: str | None = Field(None, description=N_("токен приглашения (для мероприятий по приглашениям)"))
 
 
 def _text(data: Mapping[str, Any], name: str, fields: dict[str, str], *, required: bool = False,
@@ -97,20 +98,20 @@ def _text(data: Mapping[str, Any], name: str, fields: dict[str, str], *, require
     if raw is None:
         raw = ""
     if not isinstance(raw, str):
-        fields[name] = "должно быть строкой"
+        fields[name] = _("должно быть строкой")
         return None
     value = raw.strip()
     if not value:
         if required:
-            fields[name] = "обязательное поле"
+            fields[name] = _("обязательное поле")
         return None
     limit = LIMITS[name]
     if len(value) > limit:
-        fields[name] = f"не длиннее {limit} символов (сейчас {len(value)})"
+        fields[name] = _("не длиннее %(limit)s символов (сейчас %(len)s)") % {"limit": limit, "len": len(value)}
     elif _TAG.search(value):
-        fields[name] = "HTML-теги и скрипты не допускаются"
+        fields[name] = _("HTML-теги и скрипты не допускаются")
     elif _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
-        fields[name] = "недопустимые управляющие символы"
+        fields[name] = _("недопустимые управляющие символы")
     return value
 
 
@@ -119,7 +120,7 @@ def _choice(data: Mapping[str, Any], name: str, choices: type, fields: dict[str,
     if raw in (None, ""):
         return default
     if not isinstance(raw, str) or raw not in choices.__members__.values():
-        fields[name] = "выберите значение из списка"
+        fields[name] = _("выберите значение из списка")
         return default
     return raw
 
@@ -139,7 +140,7 @@ def parse_registration(data: Mapping[str, Any], *, require_consent: bool = True)
     fields: dict[str, str] = {}
     full_name = _text(data, "full_name", fields, required=True)
     if full_name and "full_name" not in fields and len(full_name) < 2:
-        fields["full_name"] = "слишком короткое имя"
+        fields["full_name"] = _("слишком короткое имя")
 
     email = email_key = None
     raw_email = _text(data, "email", fields, required=True)
@@ -147,7 +148,7 @@ def parse_registration(data: Mapping[str, Any], *, require_consent: bool = True)
         try:
             email, email_key = normalise_email(raw_email)
         except EmailNotValidError:
-            fields["email"] = "неверный адрес электронной почты, пример: name@example.org"
+            fields["email"] = _("неверный адрес электронной почты, пример: name@example.org")
 
     phone = None
     raw_phone = _text(data, "phone", fields)
@@ -155,7 +156,7 @@ def parse_registration(data: Mapping[str, Any], *, require_consent: bool = True)
         try:
             phone = normalise_phone(raw_phone)
         except InvalidPhone:
-            fields["phone"] = "неверный номер телефона, пример: 0702 174 107 или +996 702 174 107"
+            fields["phone"] = _("неверный номер телефона, пример: 0702 174 107 или +996 702 174 107")
 
     organisation = _text(data, "organisation", fields)
     organisation_other = _text(data, "organisation_other", fields)
@@ -166,15 +167,16 @@ def parse_registration(data: Mapping[str, Any], *, require_consent: bool = True)
     category = _choice(data, "category", RegistrationCategory, fields, RegistrationCategory.participant)
     region = _choice(data, "region", Region, fields)
     gender = _choice(data, "gender", Gender, fields)
-    language = _choice(data, "language", Language, fields, Language.ru)
+    # Letters come in the language chosen on the form, else the language the form was read in.
+    language = _choice(data, "language", Language, fields, Language(current_language()))
 
     if require_consent and not is_checked(data.get("consent")):
-        fields["consent"] = "без согласия на обработку персональных данных зарегистрироваться нельзя"
+        fields["consent"] = _("без согласия на обработку персональных данных зарегистрироваться нельзя")
     # The honeypot: a field people never see; bots fill every field.
     honeypot = bool(str(data.get("website") or "").strip())
 
     if fields:
-        raise Invalid("Проверьте поля формы", fields=fields)
+        raise Invalid(_("Проверьте поля формы"), fields=fields)
     return RegistrationData(
         full_name=full_name, email=email, email_normalised=email_key, phone=phone,
         organisation=organisation, organisation_other=organisation_other, position=position,
@@ -192,7 +194,7 @@ class RegistrationAccepted(BaseModel):
 
 class RegistrationValid(BaseModel):
     valid: bool = True
-    message: str = "Данные формы верны; ничего не сохранено (dry_run)"
+    message: str = N_("Данные формы верны; ничего не сохранено (dry_run)")
 
 
 class RegistrationStaff(BaseModel):

@@ -15,6 +15,7 @@ import phonenumbers
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from eventhub import i18n
 from eventhub import labels as event_labels
 from eventhub.accounts.security import hash_token
 from eventhub.db import lock_for_update
@@ -40,6 +41,7 @@ from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import CONSENT_TEXT, RegistrationData, parse_registration
 from eventhub.registrations.tokens import find_generation, registration_subject
 from eventhub.text import normalise_query, search_key
+from eventhub.i18n import _
 
 S = RegistrationStatus
 HOLDING = (S.confirmed, S.attended)  # take a place
@@ -71,18 +73,18 @@ class Window:
 def registration_window(event: Event, now: datetime) -> Window:
     """Whether the form accepts registrations now, and why not."""
     if event.status == EventStatus.cancelled:
-        return Window(False, "Мероприятие отменено, регистрация закрыта.")
+        return Window(False, _("Мероприятие отменено, регистрация закрыта."))
     if event.status != EventStatus.published:
-        return Window(False, "Регистрация на это мероприятие сейчас недоступна.")
+        return Window(False, _("Регистрация на это мероприятие сейчас недоступна."))
     if event.end_at <= now:
-        return Window(False, "Мероприятие уже прошло, регистрация закрыта.")
+        return Window(False, _("Мероприятие уже прошло, регистрация закрыта."))
     if event.registration_mode == RegistrationMode.closed:
-        return Window(False, "Регистрация на это мероприятие закрыта.")
+        return Window(False, _("Регистрация на это мероприятие закрыта."))
     if event.registration_opens_at and now < event.registration_opens_at:
-        return Window(False, "Регистрация ещё не открыта.")
+        return Window(False, _("Регистрация ещё не открыта."))
     closes_at = event.registration_deadline_at or event.start_at
     if now >= closes_at:
-        return Window(False, "Срок регистрации истёк.")
+        return Window(False, _("Срок регистрации истёк."))
     return Window(True, "")
 
 
@@ -110,17 +112,22 @@ def find_organisation(db: Session, text: str | None) -> Organisation | None:
         return hit
     folded = {_fold(c) for c in candidates}
     for org in db.exec(select(Organisation).order_by(Organisation.id)):
-        if folded & {_fold(org.slug), _fold(org.short_name or ""), _fold(org.name), _fold(organisation_label(org))}:
+        names = {_fold(org.slug), _fold(org.short_name or ""), _fold(org.name), _fold(organisation_label(org))}
+        for lang in i18n.LANGUAGES:  # the form lists the names in the reader's language
+            names |= {_fold(i18n.content(org, "name", lang)), _fold(organisation_label(org, lang))}
+        if folded & names:
             return org
     return None
 
 
 def _fold(text: str) -> str:
-    return " ".join(text.casefold().replace("ё", "е").split())
+    return " ".join(text.casefold().replace("ё", "е").split())  # i18n: ignore (matching)
 
 
-def organisation_label(org: Organisation) -> str:
-    return f"{org.short_name} — {org.name}" if org.short_name and org.short_name != org.name else org.name
+def organisation_label(org: Organisation, lang: str | None = None) -> str:
+    """'short — name' with the name in the reader's language (or `lang`)."""
+    name = i18n.content(org, "name", lang)
+    return f"{org.short_name} — {name}" if org.short_name and org.short_name != name else name
 
 
 def directory(db: Session) -> list[Organisation]:
@@ -134,11 +141,11 @@ def find_invitation(db: Session, event: Event, token: str | None) -> Invitation:
         invitation = db.exec(select(Invitation).where(Invitation.token_hash == hash_token(token))).first()
     if invitation is None or invitation.event_id != event.id:
         raise Invalid(
-            "Приглашение не найдено",
-            fields={"invitation": "ссылка-приглашение неверна или устарела; попросите организаторов прислать новую"},
+            _("Приглашение не найдено"),
+            fields={"invitation": _("ссылка-приглашение неверна или устарела; попросите организаторов прислать новую")},
         )
     if invitation.revoked_at is not None:
-        raise Invalid("Приглашение отозвано", fields={"invitation": "это приглашение отозвано организаторами"})
+        raise Invalid(_("Приглашение отозвано"), fields={"invitation": _("это приглашение отозвано организаторами")})
     return invitation
 
 
@@ -149,8 +156,8 @@ def registration_by_token(db: Session, token: str) -> Registration:
         reg = db.exec(select(Registration).where(Registration.token_hash == hash_token(token))).first()
     if reg is None:
         raise NotFound(
-            "Ссылка недействительна или устарела. Чтобы получить ссылку снова, зарегистрируйтесь "
-            "ещё раз с тем же адресом электронной почты — мы пришлём её на этот адрес."
+            _("Ссылка недействительна или устарела. Чтобы получить ссылку снова, зарегистрируйтесь "
+            "ещё раз с тем же адресом электронной почты — мы пришлём её на этот адрес.")
         )
     return reg
 
@@ -159,7 +166,7 @@ def lock_event(db: Session, event_id: int) -> Event:
     lock_for_update(db, Event.__table__, event_id)
     event = db.get(Event, event_id, populate_existing=True)
     if event is None:
-        raise NotFound("Мероприятие не найдено")
+        raise NotFound(_("Мероприятие не найдено"))
     return event
 
 
@@ -220,16 +227,16 @@ def check_registration(db: Session, *, event: Event, data: RegistrationData, now
 def _invitation_for(db: Session, event: Event, token: str | None) -> Invitation:
     if not token:
         raise Invalid(
-            "Регистрация только по приглашениям",
-            fields={"invitation": "на это мероприятие регистрируются по ссылке-приглашению от организаторов"},
+            _("Регистрация только по приглашениям"),
+            fields={"invitation": _("на это мероприятие регистрируются по ссылке-приглашению от организаторов")},
         )
     return find_invitation(db, event, token)
 
 
 def _quota_error() -> QuotaExhausted:
     return QuotaExhausted(
-        "Места по этому приглашению закончились",
-        fields={"invitation": "все места, выделенные вашей организации, уже заняты; обратитесь к организаторам"},
+        _("Места по этому приглашению закончились"),
+        fields={"invitation": _("все места, выделенные вашей организации, уже заняты; обратитесь к организаторам")},
     )
 
 
@@ -337,7 +344,7 @@ def reset_calendar_link(db: Session, *, reg: Registration, site: Site) -> str:
     generation = calendar_generation(site, reg)
     generation = 0 if generation is None else generation + 1
     if generation >= 1000:
-        raise Conflict("Ссылку на календарь сбрасывали слишком много раз; обратитесь к организаторам")
+        raise Conflict(_("Ссылку на календарь сбрасывали слишком много раз; обратитесь к организаторам"))
     reg.calendar_token_hash = site.calendar_hash(reg, generation)
     db.add(reg)
     db.flush()
@@ -357,7 +364,7 @@ def update_details(db: Session, *, reg: Registration, form: dict, now: datetime)
     lock_event(db, reg.event_id)
     db.refresh(reg)
     if reg.status in (S.cancelled, S.declined):
-        raise Conflict("Отменённую или отклонённую регистрацию изменить нельзя")
+        raise Conflict(_("Отменённую или отклонённую регистрацию изменить нельзя"))
     invitation = db.get(Invitation, reg.invitation_id) if reg.invitation_id else None
     _apply(db, reg, data, invitation)
     db.add(reg)
@@ -406,11 +413,11 @@ def cancel(db: Session, *, event_id: int, registration_id: int, now: datetime, s
     event = lock_event(db, event_id)
     reg = db.get(Registration, registration_id, populate_existing=True)
     if reg is None or reg.event_id != event.id:
-        raise NotFound("Регистрация не найдена")
+        raise NotFound(_("Регистрация не найдена"))
     if reg.status not in CANCELLABLE:
-        raise Conflict(f"Регистрацию в статусе «{reg.status}» отменить нельзя")
+        raise Conflict(_("Регистрацию в статусе «%(status)s» отменить нельзя") % {"status": reg.status})
     if event.end_at <= now:
-        raise Conflict("Мероприятие уже прошло")
+        raise Conflict(_("Мероприятие уже прошло"))
     before = reg.status
     set_status(reg, S.cancelled, now)
     db.add(reg)
@@ -429,7 +436,7 @@ def _for_action(db: Session, event: Event, registration_id: int) -> tuple[Event,
     event = lock_event(db, event.id)
     reg = db.get(Registration, registration_id, populate_existing=True)
     if reg is None or reg.event_id != event.id:
-        raise NotFound("Регистрация не найдена")
+        raise NotFound(_("Регистрация не найдена"))
     return event, reg
 
 
@@ -437,9 +444,9 @@ def approve(db: Session, *, event: Event, registration_id: int, user: StaffUser,
     """Pending → confirmed, if a place is free."""
     event, reg = _for_action(db, event, registration_id)
     if reg.status != S.pending:
-        raise Conflict("Одобрить можно только заявку, ожидающую подтверждения")
+        raise Conflict(_("Одобрить можно только заявку, ожидающую подтверждения"))
     if event.capacity is not None and _held(db, event.id) >= event.capacity:
-        raise NoPlaces("Свободных мест нет: увеличьте вместимость или дождитесь отмен")
+        raise NoPlaces(_("Свободных мест нет: увеличьте вместимость или дождитесь отмен"))
     set_status(reg, S.confirmed, now)
     db.add(reg)
     db.flush()
@@ -453,9 +460,9 @@ def promote(db: Session, *, event: Event, registration_id: int, user: StaffUser,
     """Waiting list → confirmed (this person, not necessarily the first), if a place is free."""
     event, reg = _for_action(db, event, registration_id)
     if reg.status != S.waitlisted:
-        raise Conflict("Перевести можно только из листа ожидания")
+        raise Conflict(_("Перевести можно только из листа ожидания"))
     if event.capacity is not None and _held(db, event.id) >= event.capacity:
-        raise NoPlaces("Свободных мест нет: увеличьте вместимость или дождитесь отмен")
+        raise NoPlaces(_("Свободных мест нет: увеличьте вместимость или дождитесь отмен"))
     set_status(reg, S.confirmed, now)
     db.add(reg)
     db.flush()
@@ -469,7 +476,7 @@ def decline(db: Session, *, event: Event, registration_id: int, user: StaffUser,
     """Decline a pending, waiting or confirmed registration; a freed place goes to the waiting list."""
     event, reg = _for_action(db, event, registration_id)
     if reg.status not in CANCELLABLE:
-        raise Conflict("Эту регистрацию отклонить нельзя")
+        raise Conflict(_("Эту регистрацию отклонить нельзя"))
     before = reg.status
     set_status(reg, S.declined, now)
     db.add(reg)
@@ -507,7 +514,7 @@ def registration_by_code(db: Session, *, event: Event, code: str, site: Site) ->
     parsed = parse_checkin_code(code)
     reg = db.get(Registration, parsed[0]) if parsed else None
     if reg is None or reg.event_id != event.id or site.checkin_code(reg) != code.strip().split("code=")[-1].split("&")[0]:
-        raise NotFound("QR-код не подходит к этому мероприятию")
+        raise NotFound(_("QR-код не подходит к этому мероприятию"))
     return reg
 
 
@@ -516,11 +523,11 @@ def check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser
     lock_event(db, event.id)
     reg = db.get(Registration, registration_id, populate_existing=True)
     if reg is None or reg.event_id != event.id:
-        raise NotFound("Регистрация не найдена")
+        raise NotFound(_("Регистрация не найдена"))
     if reg.status == S.attended:
         return reg
     if reg.status != S.confirmed:
-        raise Conflict(f"Отметить можно только подтверждённую регистрацию (сейчас: {reg.status})")
+        raise Conflict(_("Отметить можно только подтверждённую регистрацию (сейчас: %(status)s)") % {"status": reg.status})
     set_status(reg, S.attended, now)
     reg.checked_in_at = now
     db.add(reg)
@@ -533,9 +540,9 @@ def undo_check_in(db: Session, *, event: Event, registration_id: int, user: Staf
     lock_event(db, event.id)
     reg = db.get(Registration, registration_id, populate_existing=True)
     if reg is None or reg.event_id != event.id:
-        raise NotFound("Регистрация не найдена")
+        raise NotFound(_("Регистрация не найдена"))
     if reg.status != S.attended:
-        raise Conflict("Участник не отмечен")
+        raise Conflict(_("Участник не отмечен"))
     set_status(reg, S.confirmed, now)
     reg.checked_in_at = None
     db.add(reg)
@@ -560,11 +567,11 @@ class ListFilters:
         for name, enum in (("status", RegistrationStatus), ("category", RegistrationCategory), ("region", Region), ("gender", Gender)):
             value = getattr(self, name)
             if value and value not in enum.__members__.values():
-                fields[name] = "неизвестное значение"
+                fields[name] = _("неизвестное значение")
         if self.q and len(self.q) > 200:
-            fields["q"] = "запрос длиннее 200 символов"
+            fields["q"] = _("запрос длиннее 200 символов")
         if fields:
-            raise Invalid("Неверные параметры фильтра", fields=fields)
+            raise Invalid(_("Неверные параметры фильтра"), fields=fields)
         return self
 
 
@@ -624,20 +631,20 @@ def statistics(db: Session, event: Event) -> dict:
         .where(Registration.event_id == event.id, Registration.status.in_(HOLDING))
     ).all()
     dims = {
-        "gender": ("Пол", 0, labels.GENDER, [g.value for g in labels.GENDER]),
-        "organisation_kind": ("Вид организации", 1, event_labels.ORGANISATION_KIND, [k.value for k in event_labels.ORGANISATION_KIND]),
-        "region": ("Регион", 2, event_labels.REGION, [r.value for r in event_labels.REGION]),
-        "category": ("Категория", 3, labels.CATEGORY, [c.value for c in labels.CATEGORY]),
+        "gender": (_("Пол"), 0, labels.GENDER, [g.value for g in labels.GENDER]),
+        "organisation_kind": (_("Вид организации"), 1, event_labels.ORGANISATION_KIND, [k.value for k in event_labels.ORGANISATION_KIND]),
+        "region": (_("Регион"), 2, event_labels.REGION, [r.value for r in event_labels.REGION]),
+        "category": (_("Категория"), 3, labels.CATEGORY, [c.value for c in labels.CATEGORY]),
     }
     result: dict = {}
     for key, (title, idx, names, order) in dims.items():
         registered = Counter(r[idx] for r in rows)
         attended = Counter(r[idx] for r in rows if r[4] == S.attended)
         keys = [k for k in order if registered.get(k)] + ([None] if registered.get(None) else [])
-        result[key] = Breakdown(title, [(names.get(k, labels.NOT_GIVEN) if k else labels.NOT_GIVEN, registered[k], attended[k]) for k in keys])
+        result[key] = Breakdown(title, [(names.get(k, _(labels.NOT_GIVEN)) if k else _(labels.NOT_GIVEN), registered[k], attended[k]) for k in keys])
     total = len(rows)
     came = sum(1 for r in rows if r[4] == S.attended)
-    result["attendance"] = Breakdown("Явка", [("Зарегистрированы", total, came)])
+    result["attendance"] = Breakdown(_("Явка"), [(_("Зарегистрированы"), total, came)])
     result["totals"] = {"registered": total, "attended": came, **counts_by_status(db, event)}
     return result
 
@@ -674,13 +681,13 @@ def save_invitation(db: Session, *, event: Event, organisation: str, seat_quota:
     org = find_organisation(db, organisation)
     fields = {}
     if org is None:
-        fields["organisation"] = "выберите организацию из справочника"
+        fields["organisation"] = _("выберите организацию из справочника")
     if not 0 <= seat_quota <= 10_000:
-        fields["seat_quota"] = "от 0 до 10000"
+        fields["seat_quota"] = _("от 0 до 10000")
     if note and len(note) > 1000:
-        fields["note"] = "не длиннее 1000 символов"
+        fields["note"] = _("не длиннее 1000 символов")
     if fields:
-        raise Invalid("Проверьте поля приглашения", fields=fields)
+        raise Invalid(_("Проверьте поля приглашения"), fields=fields)
     invitation = db.exec(select(Invitation).where(Invitation.event_id == event.id, Invitation.organisation_id == org.id)).first()
     if invitation is None:
         invitation = Invitation(event_id=event.id, organisation_id=org.id,
@@ -698,7 +705,7 @@ def revoke_invitation(db: Session, *, event: Event, invitation_id: int, now: dat
     lock_event(db, event.id)
     invitation = db.get(Invitation, invitation_id, populate_existing=True)
     if invitation is None or invitation.event_id != event.id:
-        raise NotFound("Приглашение не найдено")
+        raise NotFound(_("Приглашение не найдено"))
     if renew:
         generation = find_generation(site.secret, "invitation", f"{event.id}:{invitation.organisation_id}", invitation.token_hash)
         generation = 0 if generation is None else generation + 1
