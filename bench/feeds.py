@@ -5,7 +5,7 @@
 Builds a scratch SQLite database (.bench/feeds/) with 500 published events and one event
 with 60 timed sessions, starts eventhub on loopback with uvicorn (uvloop, httptools), adds —
 in this process's app factory only — bare FastAPI endpoints that return the very bytes of
-the feeds, and measures with wrk, in rounds that alternate feed and bare so that noise from
+the feeds (and a bare 304 for the conditional case), and measures with wrk, in rounds that alternate feed and bare so that noise from
 other work on the machine falls on both:
 
 * /calendar.ics (500 events), full 200 response;
