@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast install check-python clean messages
+.PHONY: run test test-fast install check-python clean messages bench
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "eventhub needs Python 3.11 or newer")'
@@ -52,3 +52,8 @@ messages: install
 	done
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) -N --no-wrap
 	$(BIN)/python -m tools.messages || true
+
+# The benchmark report (bench/report.py): one table, SQLite and PostgreSQL (where 127.0.0.1:5432
+# answers, database test_bench), 1 and 2 workers, 1k and 100k events; wrk on loopback, < 10 min.
+bench: install
+	$(BIN)/python -m bench

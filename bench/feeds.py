@@ -5,7 +5,7 @@
 Builds a scratch SQLite database (.bench/feeds/) with 500 published events and one event
 with 60 timed sessions, starts eventhub on loopback with uvicorn (uvloop, httptools), adds —
 in this process's app factory only — bare FastAPI endpoints that return the very bytes of
-the feeds, and measures with wrk, in rounds that alternate feed and bare so that noise from
+the feeds (and a bare 304 for the conditional case), and measures with wrk, in rounds that alternate feed and bare so that noise from
 other work on the machine falls on both:
 
 * /calendar.ics (500 events), full 200 response;
@@ -28,6 +28,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -59,14 +61,17 @@ def bench_app():  # noqa: ANN201
         return bodies[name]
 
     bare = APIRouter()
+    media_types = {"ics": "text/calendar; charset=utf-8", "html": "text/html; charset=utf-8", "json": "application/json"}
 
-    @bare.get("/_bench/bare/calendar.ics", include_in_schema=False)
-    async def bare_calendar() -> Response:
-        return Response(body("calendar.ics"), media_type="text/calendar; charset=utf-8")
+    @bare.get("/_bench/bare/{name}", include_in_schema=False)
+    async def bare_body(name: str) -> Response:
+        """The very bytes a page, feed or API answer gave, from memory (bench.report fills the folder)."""
+        return Response(body(name), media_type=media_types[name.rsplit(".", 1)[-1]])
 
-    @bare.get("/_bench/bare/agenda.ics", include_in_schema=False)
-    async def bare_agenda() -> Response:
-        return Response(body("agenda.ics"), media_type="text/calendar; charset=utf-8")
+    @bare.get("/_bench/not-modified", include_in_schema=False)
+    async def bare_not_modified() -> Response:
+        """A bare 304: what a conditional GET answered with no work at all costs."""
+        return Response(status_code=304, headers={"ETag": body("etag").decode()})
 
     # Routed from the same place as the feeds (just before their router): routing costs both the same.
     app.include_router(bare)
@@ -229,6 +234,58 @@ def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str
         return exc.code, dict(exc.headers), exc.read()
 
 
+@contextmanager
+def serve(db_url: str, data_dir: Path, bodies_dir: Path, *, workers: int, env: dict[str, str] | None = None,
+          startup_timeout: float = 60.0) -> Iterator[tuple[str, int]]:
+    """eventhub with the bare endpoints under uvicorn (uvloop, httptools) on loopback: yields (base URL, pid).
+
+    The server runs in its own process group (master and workers stop together)."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server_env = dict(
+        os.environ,
+        EVENTHUB_DATABASE_URL=db_url,
+        EVENTHUB_DATA_DIR=str(data_dir),
+        EVENTHUB_BASE_URL=base,
+        EVENTHUB_SECRET_KEY="bench",
+        BENCH_BODIES_DIR=str(bodies_dir),
+        **(env or {}),
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bench.feeds:bench_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers), "--loop", "uvloop", "--http", "httptools",
+         "--log-level", "warning", "--no-access-log"],
+        cwd=ROOT,
+        env=server_env,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"the server exited with {server.returncode}")
+            try:
+                if _get(f"{base}/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.1)
+        yield base, server.pid
+    finally:
+        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(server.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                server.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+
+
 def ensure_wrk() -> str:
     wrk = shutil.which("wrk")
     if wrk:
@@ -244,17 +301,25 @@ def ensure_wrk() -> str:
     return wrk
 
 
-def run_wrk(wrk: str, url: str, *, seconds: int, connections: int, headers: dict[str, str] | None = None) -> float:
-    cmd = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+def wrk_stats(
+    wrk: str, url: str, *, seconds: int, connections: int, headers: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """(requests per second, median latency in ms) of one wrk run, bounded in time."""
+    cmd = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
     for name, value in (headers or {}).items():
         cmd += ["-H", f"{name}: {value}"]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
     if "Non-2xx" in out or "Socket errors" in out:
         print(out)
-    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if not match:
-        raise RuntimeError(f"no rate in wrk output:\n{out}")
-    return float(match.group(1))
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)\b", out)
+    if not rate or not p50:
+        raise RuntimeError(f"no rate or latency in wrk output:\n{out}")
+    return float(rate.group(1)), float(p50.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[p50.group(2)]
+
+
+def run_wrk(wrk: str, url: str, *, seconds: int, connections: int, headers: dict[str, str] | None = None) -> float:
+    return wrk_stats(wrk, url, seconds=seconds, connections=connections, headers=headers)[0]
 
 
 def main() -> int:
@@ -273,52 +338,7 @@ def main() -> int:
     build_database(db_url, WORKDIR)
     print(f"database: 500 events + a 60-session agenda in {time.perf_counter() - t0:.1f} s ({db_url})")
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(
-        os.environ,
-        EVENTHUB_DATABASE_URL=db_url,
-        EVENTHUB_DATA_DIR=str(WORKDIR),
-        EVENTHUB_BASE_URL=base,
-        EVENTHUB_SECRET_KEY="bench",
-        BENCH_BODIES_DIR=str(WORKDIR / "bodies"),
-    )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bench.feeds:bench_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        for _ in range(200):
-            try:
-                if _get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not start")
-
+    with serve(db_url, WORKDIR, WORKDIR / "bodies", workers=args.workers) as (base, _pid):
         t0 = time.perf_counter()
         status, headers, calendar = _get(f"{base}/calendar.ics")
         cold = time.perf_counter() - t0
@@ -328,6 +348,7 @@ def main() -> int:
         (WORKDIR / "bodies" / "calendar.ics").write_bytes(calendar)
         (WORKDIR / "bodies" / "agenda.ics").write_bytes(agenda)
         etag = headers["etag"]
+        (WORKDIR / "bodies" / "etag").write_text(etag)
         assert _get(f"{base}/calendar.ics", {"If-None-Match": etag})[0] == 304
         assert _get(f"{base}/_bench/bare/calendar.ics")[2] == calendar
         assert _get(f"{base}/_bench/bare/agenda.ics")[2] == agenda
@@ -338,7 +359,7 @@ def main() -> int:
 
         cases = [
             ("calendar.ics", f"{base}/calendar.ics", None, f"{base}/_bench/bare/calendar.ics"),
-            ("calendar.ics 304", f"{base}/calendar.ics", {"If-None-Match": etag}, f"{base}/_bench/bare/calendar.ics"),
+            ("calendar.ics 304", f"{base}/calendar.ics", {"If-None-Match": etag}, f"{base}/_bench/not-modified"),
             (
                 "agenda.ics (60 sessions)",
                 f"{base}/events/{AGENDA_SLUG}/agenda.ics",
@@ -378,12 +399,6 @@ def main() -> int:
             failed |= target is not None and ratio < target
             print(f"{name:<26} {feed:>11.0f} {bare:>11.0f} {ratio:>6.2f}  {verdict}")
         return 1 if failed else 0
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,19 @@
 """Public pages: the events list and one event."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
+
+from eventhub.accounts.deps import OptionalUser
 
 from eventhub.db import DbDep
 from eventhub.deps import NowDep, SettingsDep
-from eventhub.events.deps import EventDep, EventFiltersDep
+from eventhub.events.deps import EventFiltersDep, get_event_or_404
+from eventhub.events.page_cache import cache_key, page_cache
 from eventhub.events.service import list_events
 from eventhub.feeds.links import calendar_links, subscribe_links
-from eventhub.models import EventKind, EventRole, Region
+from eventhub.models import Event, EventKind, EventRole, Region
 from eventhub.organisations.service import list_organisations
 from eventhub.press.service import list_public_releases
 from eventhub.projects.service import list_projects
@@ -49,8 +54,21 @@ def events_page(
 
 
 @router.get("/events/{slug}", include_in_schema=False)
-def event_page(request: Request, event: EventDep, db: DbDep, now: NowDep, settings: SettingsDep) -> HTMLResponse:
-    """Everything about one event."""
+def event_page(
+    request: Request, slug: Annotated[str, Path(max_length=160)], db: DbDep, user: OptionalUser, now: NowDep,
+    settings: SettingsDep
+) -> Response:
+    """Everything about one event (anonymous readers get it from the render cache when current)."""
+    key = cache_key(request, db, now) if user is None else None
+    if key is not None and (cached := page_cache(request).get(key)) is not None:
+        return cached
+    response = _render_event_page(request, get_event_or_404(db, user, slug), db, now, settings)
+    if key is not None:
+        page_cache(request).put(key, response)
+    return response
+
+
+def _render_event_page(request: Request, event: Event, db: DbDep, now: NowDep, settings: SettingsDep) -> HTMLResponse:
     by_role: dict[str, list] = {}
     for eo in event.organisations:
         by_role.setdefault(eo.role, []).append(eo)

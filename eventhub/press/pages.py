@@ -15,7 +15,6 @@ from eventhub.errors import NotFound
 from eventhub.models import PUBLIC_EVENT_STATUSES, Language, PressRelease
 from eventhub.press.atom import EPOCH, AtomEntry, feed_updated, render_atom
 from eventhub.press.deps import ReleaseFiltersDep
-from eventhub.press.pdf import PdfRelease, render_pdf
 from eventhub.press.service import (
     entry_updated,
     filter_choices,
@@ -141,6 +140,8 @@ def release_pdf(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settin
         event_lines = [f"{labels.EVENT_KIND.get(event.kind, '')}: {event.title}", _("Когда: %(event_date_range)s") % {"event_date_range": event_date_range(event)}]
         if place:
             event_lines.append(_("Где: %(place)s") % {"place": place})
+    from eventhub.press.pdf import PdfRelease, render_pdf  # fpdf and Pillow: ~40 MB, loaded on first PDF
+
     body = render_pdf(
         PdfRelease(
             kind=labels.PRESS_TYPE.get(release.type, ""),

@@ -1,0 +1,96 @@
+"""The per-process render cache of the public event page (anonymous requests only).
+
+An event page with a long programme takes tens of milliseconds to load and render; most
+readers are anonymous and see the same bytes. A request with no cookies and no
+Authorization header gets the page rendered for the same address (path and query), the
+same language, the same content version and the same minute:
+
+* the content version is the feeds' (``eventhub.feeds.changes``: every write to events,
+  sessions, speakers, organisations… bumps it, for every worker): read like the feeds read
+  it — trusted for a second, re-read at once after a commit in this process — so an edit
+  shows at once in the worker that made it and within a second in the others;
+* the minute bounds what depends on the clock or on rows outside the content version
+  (registration opening and closing, the event becoming past, press releases): at most a
+  minute late.
+
+Pages that set a cookie are never stored. Entries are bounded in number and bytes (LRU).
+"""
+
+import threading
+from collections import OrderedDict
+from datetime import datetime
+
+from fastapi import Request, Response
+from sqlmodel import Session
+
+from eventhub.feeds import changes
+from eventhub.feeds.api import feed_cache
+from eventhub.feeds.service import read_stamp
+from eventhub.i18n import current_language
+
+Key = tuple[str, str, str, int, int]
+_SKIPPED_HEADERS = {b"content-length", b"set-cookie"}
+
+
+class PageCache:
+    def __init__(self, *, max_entries: int = 128, max_bytes: int = 32 * 1024 * 1024) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[Key, tuple[bytes, list[tuple[bytes, bytes]]]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Key) -> Response | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+        body, headers = entry
+        response = Response(body)
+        response.raw_headers = [*headers, (b"content-length", str(len(body)).encode())]
+        return response
+
+    def put(self, key: Key, response: Response) -> None:
+        if response.status_code != 200 or any(name == b"set-cookie" for name, _ in response.raw_headers):
+            return
+        body = bytes(response.body)
+        headers = [(n, v) for n, v in response.raw_headers if n not in _SKIPPED_HEADERS]
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[0])
+            self._entries[key] = (body, headers)
+            self._bytes += len(body)
+            while self._entries and (len(self._entries) > self.max_entries or self._bytes > self.max_bytes):
+                _, (dropped, _) = self._entries.popitem(last=False)
+                self._bytes -= len(dropped)
+
+
+_cache_lock = threading.Lock()
+
+
+def page_cache(request: Request) -> PageCache:
+    """The app's event page cache, made on first use."""
+    cache = getattr(request.app.state, "event_page_cache", None)
+    if cache is None:
+        with _cache_lock:
+            cache = getattr(request.app.state, "event_page_cache", None)
+            if cache is None:
+                cache = request.app.state.event_page_cache = PageCache()
+    return cache
+
+
+def cache_key(request: Request, db: Session, now: datetime) -> Key | None:
+    """The key of this request's page, or None if it must be rendered for this reader."""
+    if request.method != "GET" or "cookie" in request.headers or "authorization" in request.headers:
+        return None
+    feeds = feed_cache(request.app)
+    stamp = feeds.current_stamp()
+    if stamp is None:
+        generation = changes.local_generation()
+        stamp = read_stamp(db)
+        feeds.remember_stamp(stamp, generation)
+        if stamp is None:
+            return None
+    return (request.url.path, request.url.query, current_language(), stamp.version, int(now.timestamp() // 60))

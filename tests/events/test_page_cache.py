@@ -1,0 +1,55 @@
+"""The event page's render cache: anonymous readers share one rendering until anything changes."""
+
+from datetime import UTC, datetime
+
+from tests.factories import make_event, make_session
+
+
+def _event(db):  # noqa: ANN001, ANN202
+    event = make_event(db, start_at=datetime(2030, 6, 10, 4, tzinfo=UTC), end_at=datetime(2030, 6, 10, 7, tzinfo=UTC))
+    make_session(db, event, title="Открытие форума")
+    db.commit()
+    return event
+
+
+def test_an_anonymous_reader_gets_the_cached_page_without_database_work(client, db, count_queries) -> None:  # noqa: ANN001
+    event = _event(db)
+    first = client.get(f"/events/{event.slug}")
+    with count_queries() as counter:
+        again = client.get(f"/events/{event.slug}")
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again.headers["content-type"] == first.headers["content-type"]
+    assert counter.count == 0, counter.statements
+
+
+def test_an_edit_shows_at_once(client, db) -> None:  # noqa: ANN001
+    event = _event(db)
+    assert "Открытие форума" in client.get(f"/events/{event.slug}").text
+
+    event.title = "Форум аймаков: новое название"
+    db.commit()
+    assert "Форум аймаков: новое название" in client.get(f"/events/{event.slug}").text
+
+    event.sessions[0].title = "Приветственное слово"
+    db.commit()
+    page = client.get(f"/events/{event.slug}").text
+    assert "Приветственное слово" in page
+    assert "Открытие форума" not in page
+
+
+def test_each_language_and_address_has_its_own_page(client, db) -> None:  # noqa: ANN001
+    event = _event(db)
+    russian = client.get(f"/events/{event.slug}")
+    english = client.get(f"/events/{event.slug}?lang=en")
+    assert 'lang="ru"' in russian.text
+    assert 'lang="en"' in english.text
+    assert 'lang="ru"' in client.get(f"/events/{event.slug}").text
+
+
+def test_a_draft_is_never_served_from_the_cache(client, db) -> None:  # noqa: ANN001
+    event = _event(db)
+    assert client.get(f"/events/{event.slug}").status_code == 200
+    event.status = "draft"
+    db.commit()
+    assert client.get(f"/events/{event.slug}").status_code == 404
