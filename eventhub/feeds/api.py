@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Path, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import Response
 
 from eventhub.db import DbDep
@@ -25,6 +25,7 @@ from eventhub.feeds import changes, service
 from eventhub.feeds.cache import FeedCache
 from eventhub.feeds.service import FeedSpec, RenderedFeed
 from eventhub.models import utcnow
+from eventhub import i18n
 from eventhub.i18n import _
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -147,6 +148,10 @@ class FeedCacheMiddleware:
 
 router = APIRouter(tags=["feeds"], default_response_class=Response)
 SlugPath = Annotated[str, Path(max_length=160, description="the event's slug")]
+LangQuery = Annotated[
+    str | None,
+    Query(description="language of the labels and texts: ru (default), ky or en; anything else gives Russian"),
+]
 
 
 def _ok(media_type: str, description: str) -> dict:
@@ -174,23 +179,35 @@ def _check_slug(slug: str) -> str:
 
 
 @_feed_route("/calendar.ics", "text/calendar", "iCalendar feed")
-def calendar_ics(request: Request, filters: EventFiltersDep, db: DbDep, settings: SettingsDep, now: NowDep) -> Response:
+def calendar_ics(
+    request: Request, filters: EventFiltersDep, db: DbDep, settings: SettingsDep, now: NowDep, lang: LangQuery = None
+) -> Response:
     """Every public event matching the filters of /events, as an iCalendar feed to subscribe to."""
-    spec = service.calendar_feed(filters, base_url=settings.base_url, site_name=settings.site_name, now=now)
+    spec = service.calendar_feed(
+        filters, base_url=settings.base_url, site_name=settings.site_name, now=now, lang=service.feed_language(lang)
+    )
     return serve(request, db, spec, now)
 
 
 @_feed_route("/events/{slug}.ics", "text/calendar", "the event as iCalendar")
-def event_ics(request: Request, slug: SlugPath, db: DbDep, settings: SettingsDep, now: NowDep) -> Response:
+def event_ics(
+    request: Request, slug: SlugPath, db: DbDep, settings: SettingsDep, now: NowDep, lang: LangQuery = None
+) -> Response:
     """One event as an iCalendar file."""
-    spec = service.event_feed(_check_slug(slug), base_url=settings.base_url, site_name=settings.site_name)
+    spec = service.event_feed(
+        _check_slug(slug), base_url=settings.base_url, site_name=settings.site_name, lang=service.feed_language(lang)
+    )
     return serve(request, db, spec, now)
 
 
 @_feed_route("/events/{slug}/agenda.ics", "text/calendar", "the agenda as iCalendar")
-def agenda_ics(request: Request, slug: SlugPath, db: DbDep, settings: SettingsDep, now: NowDep) -> Response:
+def agenda_ics(
+    request: Request, slug: SlugPath, db: DbDep, settings: SettingsDep, now: NowDep, lang: LangQuery = None
+) -> Response:
     """Every agenda session that has a time, each its own calendar entry."""
-    spec = service.agenda_feed(_check_slug(slug), base_url=settings.base_url, site_name=settings.site_name)
+    spec = service.agenda_feed(
+        _check_slug(slug), base_url=settings.base_url, site_name=settings.site_name, lang=service.feed_language(lang)
+    )
     return serve(request, db, spec, now)
 
 
@@ -213,7 +230,10 @@ def personal_ics(
     db: DbDep,
     settings: SettingsDep,
     now: NowDep,
+    lang: LangQuery = None,
 ) -> Response:
-    """A participant's confirmed registrations as a private iCalendar feed."""
-    spec = service.personal_feed(db, token, base_url=settings.base_url, site_name=settings.site_name)
+    """A participant's confirmed registrations as a private iCalendar feed (in the language of their e-mails unless ?lang= says otherwise)."""
+    spec = service.personal_feed(
+        db, token, base_url=settings.base_url, site_name=settings.site_name, lang=i18n.valid_language(lang)
+    )
     return serve(request, db, spec, now, by_address=False)

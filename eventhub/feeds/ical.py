@@ -25,7 +25,7 @@ import icalendar
 
 from eventhub import labels
 from eventhub.models import AgendaSession, Event, EventStatus, SpeakerRole
-from eventhub.i18n import _
+from eventhub.i18n import _, content
 
 REFRESH = timedelta(hours=1)
 AGENDA_LINES = 15  # sessions listed in an event's DESCRIPTION before "и ещё N"
@@ -72,10 +72,10 @@ def location_text(event: Event, room: str | None = None) -> str | None:
 def speaker_line(speaker) -> str:  # noqa: ANN001  (a SessionSpeaker with person loaded)
     person = speaker.person
     if person.organisation is not None:
-        org = person.organisation.short_name or person.organisation.name
+        org = person.organisation.short_name or content(person.organisation, "name")
     else:
         org = person.organisation_name
-    return ", ".join(p for p in (person.name, person.position, org) if p)
+    return ", ".join(p for p in (person.name, content(person, "position"), org) if p)
 
 
 def session_revision(session: AgendaSession, event: Event) -> datetime:
@@ -201,15 +201,15 @@ def event_description(event: Event, base_url: str) -> str:
     """Summary, status, goals, a short agenda and the address of the page, as plain text."""
     blocks = []
     if event.status == EventStatus.cancelled:
-        blocks.append(_("Мероприятие отменено.") + (f" {event.status_note}" if event.status_note else ""))
+        blocks.append(_("Мероприятие отменено.") + (f" {content(event, 'status_note')}" if content(event, "status_note") else ""))
     elif event.status == EventStatus.postponed:
-        blocks.append(_("Мероприятие перенесено.") + (f" {event.status_note}" if event.status_note else ""))
-    elif event.status_note:
-        blocks.append(event.status_note)
-    if event.summary:
-        blocks.append(event.summary.strip())
-    if event.goals:
-        blocks.append(_("Цели:\n") + "\n".join(f"{i}. {g.strip()}" for i, g in enumerate(event.goals, 1)))
+        blocks.append(_("Мероприятие перенесено.") + (f" {content(event, 'status_note')}" if content(event, "status_note") else ""))
+    elif content(event, "status_note"):
+        blocks.append(content(event, "status_note"))
+    if content(event, "summary"):
+        blocks.append(content(event, "summary").strip())
+    if content(event, "goals"):
+        blocks.append(_("Цели:\n") + "\n".join(f"{i}. {g.strip()}" for i, g in enumerate(content(event, "goals"), 1)))
     if event.sessions:
         lines = []
         multi_day = local_dates(event)[1] - local_dates(event)[0] > timedelta(days=1)
@@ -217,12 +217,12 @@ def event_description(event: Event, base_url: str) -> str:
             when = _session_time(s, event.timezone)
             if when and multi_day:
                 when = f"{_local(s.start_at, event.timezone).strftime('%d.%m')} {when}"
-            lines.append(f"{when} {s.title}" if when else f"— {s.title}")
+            lines.append(f"{when} {content(s, 'title')}" if when else f"— {content(s, 'title')}")
         if len(event.sessions) > AGENDA_LINES:
             lines.append(_("…и ещё %(value)s") % {"value": len(event.sessions) - AGENDA_LINES})
         blocks.append(_("Программа:\n") + "\n".join(lines))
-    if event.date_note:
-        blocks.append(event.date_note.strip())
+    if content(event, "date_note"):
+        blocks.append(content(event, "date_note").strip())
     if event.online_url:
         blocks.append(_("Онлайн: %(online_url)s") % {"online_url": event.online_url})
     blocks.append(_("Подробнее: %(event_url)s") % {"event_url": event_url(event, base_url)})
@@ -252,7 +252,7 @@ def event_component(event: Event, *, base_url: str, host: str) -> icalendar.Even
     vevent.add("created", _utc(event.created_at))
     vevent.add("sequence", event.sequence or 0)
     vevent.add("status", _status(event))
-    vevent.add("summary", _summary(event.title, event))
+    vevent.add("summary", _summary(content(event, "title"), event))
     if event.all_day:
         first, after_last = local_dates(event)
         vevent.add("dtstart", first)
@@ -270,9 +270,9 @@ def event_component(event: Event, *, base_url: str, host: str) -> icalendar.Even
 
 def session_description(session: AgendaSession, event: Event, base_url: str, *, with_event_title: bool = True) -> str:
     """Description, moderators, panellists and speakers, questions and the expected result, as plain text."""
-    blocks = [event.title] if with_event_title else []
-    if session.description:
-        blocks.append(session.description.strip())
+    blocks = [content(event, "title")] if with_event_title else []
+    if content(session, "description"):
+        blocks.append(content(session, "description").strip())
     moderators = [speaker_line(sp) for sp in session.speakers if sp.role == SpeakerRole.moderator]
     others = [sp for sp in session.speakers if sp.role != SpeakerRole.moderator]
     if moderators:
@@ -284,10 +284,10 @@ def session_description(session: AgendaSession, event: Event, base_url: str, *, 
     if speakers:
         blocks.append(_("Выступают:\n") + "\n".join(f"— {p}" for p in speakers))
     if session.panel is not None:
-        if session.panel.guiding_questions:
-            blocks.append(_("Вопросы для обсуждения:\n") + "\n".join(f"— {q}" for q in session.panel.guiding_questions))
-        if session.panel.expected_result:
-            blocks.append(_("Ожидаемый результат: %(strip)s") % {"strip": session.panel.expected_result.strip()})
+        if content(session.panel, "guiding_questions"):
+            blocks.append(_("Вопросы для обсуждения:\n") + "\n".join(f"— {q}" for q in content(session.panel, "guiding_questions")))
+        if content(session.panel, "expected_result"):
+            blocks.append(_("Ожидаемый результат: %(strip)s") % {"strip": content(session.panel, "expected_result").strip()})
     if event.status == EventStatus.cancelled:
         blocks.insert(0, _("Мероприятие отменено."))
     blocks.append(_("Подробнее: %(event_url)s") % {"event_url": event_url(event, base_url)})
@@ -296,9 +296,9 @@ def session_description(session: AgendaSession, event: Event, base_url: str, *, 
 
 def session_title(session: AgendaSession) -> str:
     kind = labels.SESSION_KIND.get(session.kind, "")
-    if kind and not session.title.lower().startswith(kind.lower()):
-        return f"{kind}: {session.title}"
-    return session.title
+    if kind and not content(session, "title").lower().startswith(kind.lower()):
+        return f"{kind}: {content(session, 'title')}"
+    return content(session, "title")
 
 
 def session_component(session: AgendaSession, event: Event, *, base_url: str, host: str) -> icalendar.Event:
@@ -373,9 +373,9 @@ def render_agenda(
     host = host_of(base_url)
     timed = [s for s in event.sessions if s.start_at is not None]
     cal = _calendar(
-        _("Программа: %(title)s") % {"title": event.title},
+        _("Программа: %(title)s") % {"title": content(event, "title")},
         prodid,
-        description=_("Программа мероприятия «%(title)s»: %(event_url)s") % {"title": event.title, "event_url": event_url(event, base_url)},
+        description=_("Программа мероприятия «%(title)s»: %(event_url)s") % {"title": content(event, "title"), "event_url": event_url(event, base_url)},
         source_url=source_url,
     )
     zones = _zones_and_years(

@@ -11,6 +11,7 @@ from eventhub.events.service import EventFilters
 from eventhub.feeds.ical import event_url, local_dates, location_text
 from eventhub.feeds.service import filters_query
 from eventhub.models import Event, EventStatus
+from eventhub import i18n
 from eventhub.i18n import _
 
 GOOGLE_TEMPLATE = "https://calendar.google.com/calendar/render"
@@ -53,14 +54,23 @@ def _stamp(event: Event) -> tuple[str, str]:
 
 
 def _details(event: Event, url: str) -> str:
-    text = (event.summary or "").strip()
+    text = (i18n.content(event, "summary") or "").strip()
     if len(text) > DETAILS_LIMIT:
         text = text[: DETAILS_LIMIT - 1].rstrip() + "…"
     return f"{text}\n\n{url}" if text else url
 
 
 def _title(event: Event) -> str:
-    return _("Отменено: %(title)s") % {"title": event.title} if event.status == EventStatus.cancelled else event.title
+    title = i18n.content(event, "title")
+    return _("Отменено: %(title)s") % {"title": title} if event.status == EventStatus.cancelled else title
+
+
+def _in_reader_language(url: str) -> str:
+    """A feed address in the reader's language: ?lang= unless Russian (the feeds' default)."""
+    lang = i18n.current_language()
+    if lang == i18n.DEFAULT_LANGUAGE:
+        return url
+    return url + ("&" if "?" in url else "?") + f"lang={lang}"
 
 
 def google_link(event: Event, base_url: str) -> str:
@@ -102,8 +112,8 @@ def outlook_link(event: Event, base_url: str) -> str:
 
 def calendar_links(event: Event, base_url: str) -> CalendarLinks:
     """Everything the "add to calendar" block of an event page offers."""
-    ics = f"{event_url(event, base_url)}.ics"
-    agenda = f"{event_url(event, base_url)}/agenda.ics"
+    ics = _in_reader_language(f"{event_url(event, base_url)}.ics")
+    agenda = _in_reader_language(f"{event_url(event, base_url)}/agenda.ics")
     has_timed_sessions = any(s.start_at is not None for s in event.sessions)
     return CalendarLinks(
         ics=ics,
@@ -115,10 +125,11 @@ def calendar_links(event: Event, base_url: str) -> CalendarLinks:
     )
 
 
-def subscribe_links(filters: EventFilters, base_url: str, *, name: str = _("Мероприятия")) -> SubscribeLinks:
+def subscribe_links(filters: EventFilters, base_url: str, *, name: str | None = None) -> SubscribeLinks:
     """The feed of /calendar.ics for the filters shown on /events, in every form a reader may need."""
+    name = name or _("Мероприятия")
     query = filters_query(filters)
-    ics = f"{base_url}/calendar.ics" + (f"?{query}" if query else "")
+    ics = _in_reader_language(f"{base_url}/calendar.ics" + (f"?{query}" if query else ""))
     return SubscribeLinks(
         ics=ics,
         webcal=webcal(ics),

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from eventhub import __version__, labels
+from eventhub import __version__, i18n, labels
 from eventhub.errors import Invalid, NotFound
 from eventhub.events.service import EventFilters, get_public_event, select_public_events
 from eventhub.feeds import ical, schedule
@@ -87,6 +87,20 @@ class FeedSpec:
     disposition: str = "inline"
     as_of: datetime | None = None  # besides the content version (time buckets, registrations)
     expires_at: datetime | None = None  # the render is valid until then, whatever the version
+    lang: str = i18n.DEFAULT_LANGUAGE  # labels and texts (content versions) in this language
+
+    def __post_init__(self) -> None:
+        # Each language is its own feed: its own bytes, validators and cache entry.
+        if self.lang != i18n.DEFAULT_LANGUAGE:
+            object.__setattr__(self, "key", f"{self.key}#lang={self.lang}")
+
+
+def feed_language(value: str | None) -> str:
+    """The language a feed is written in: ?lang= when it names one of ours, else Russian.
+
+    Only the address decides (not a cookie or Accept-Language), so one address is one feed
+    for every calendar app that polls it, and the render cache may answer by address."""
+    return i18n.valid_language(value) or i18n.DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -158,7 +172,11 @@ def render_feed(db: Session, spec: FeedSpec, stamp: Stamp | None) -> tuple[Rende
 
     The version is read again after loading: if a write committed in between, the bytes may
     be newer than the version says, so they are served but neither cached nor recorded."""
-    body = spec.render(db)
+    token = i18n.set_language(spec.lang)
+    try:
+        body = spec.render(db)
+    finally:
+        i18n.reset_language(token)
     db.commit()  # end the read transaction (a snapshot on SQLite): the version is read afresh
     after = read_stamp(db)
     stable = stamp is not None and after == stamp
@@ -240,7 +258,9 @@ def filters_query(filters: EventFilters) -> str:
     return urlencode(pairs)
 
 
-def calendar_feed(filters: EventFilters, *, base_url: str, site_name: str, now: datetime) -> FeedSpec:
+def calendar_feed(
+    filters: EventFilters, *, base_url: str, site_name: str, now: datetime, lang: str = i18n.DEFAULT_LANGUAGE
+) -> FeedSpec:
     """/calendar.ics: every public event matching the filters (cancelled ones with STATUS:CANCELLED)."""
     filters = filters.validate()
     query = filters_query(filters)
@@ -251,7 +271,8 @@ def calendar_feed(filters: EventFilters, *, base_url: str, site_name: str, now: 
         now = datetime.fromtimestamp(now.timestamp() // TIME_BUCKET.total_seconds() * TIME_BUCKET.total_seconds(), UTC)
         key += f"@{now.isoformat()}"
         as_of, expires_at = now, now + TIME_BUCKET
-    source = f"{base_url}/calendar.ics" + (f"?{query}" if query else "")
+    source_query = "&".join(q for q in (query, "" if lang == i18n.DEFAULT_LANGUAGE else f"lang={lang}") if q)
+    source = f"{base_url}/calendar.ics" + (f"?{source_query}" if source_query else "")
 
     def render(db: Session) -> bytes:
         names = _names_for(db, filters)
@@ -268,26 +289,26 @@ def calendar_feed(filters: EventFilters, *, base_url: str, site_name: str, now: 
             source_url=source,
         )
 
-    return FeedSpec(key, ICS, "calendar.ics", render, as_of=as_of, expires_at=expires_at)
+    return FeedSpec(key, ICS, "calendar.ics", render, as_of=as_of, expires_at=expires_at, lang=lang)
 
 
-def event_feed(slug: str, *, base_url: str, site_name: str) -> FeedSpec:
+def event_feed(slug: str, *, base_url: str, site_name: str, lang: str = i18n.DEFAULT_LANGUAGE) -> FeedSpec:
     """/events/{slug}.ics: the event as one calendar entry."""
 
     def render(db: Session) -> bytes:
         event = get_public_event(db, slug)
         return ical.render_events(
             [event],
-            name=event.title,
+            name=i18n.content(event, "title"),
             base_url=base_url,
             prodid=prodid(site_name),
-            source_url=f"{ical.event_url(event, base_url)}.ics",
+            source_url=f"{ical.event_url(event, base_url)}.ics" + _lang_query(lang),
         )
 
-    return FeedSpec(f"event/{slug}.ics", ICS, f"{slug}.ics", render, disposition="attachment")
+    return FeedSpec(f"event/{slug}.ics", ICS, f"{slug}.ics", render, disposition="attachment", lang=lang)
 
 
-def agenda_feed(slug: str, *, base_url: str, site_name: str) -> FeedSpec:
+def agenda_feed(slug: str, *, base_url: str, site_name: str, lang: str = i18n.DEFAULT_LANGUAGE) -> FeedSpec:
     """/events/{slug}/agenda.ics: every agenda session with a time as its own entry."""
 
     def render(db: Session) -> bytes:
@@ -296,10 +317,14 @@ def agenda_feed(slug: str, *, base_url: str, site_name: str) -> FeedSpec:
             event,
             base_url=base_url,
             prodid=prodid(site_name),
-            source_url=f"{ical.event_url(event, base_url)}/agenda.ics",
+            source_url=f"{ical.event_url(event, base_url)}/agenda.ics" + _lang_query(lang),
         )
 
-    return FeedSpec(f"event/{slug}/agenda.ics", ICS, f"{slug}-agenda.ics", render, disposition="attachment")
+    return FeedSpec(f"event/{slug}/agenda.ics", ICS, f"{slug}-agenda.ics", render, disposition="attachment", lang=lang)
+
+
+def _lang_query(lang: str) -> str:
+    return "" if lang == i18n.DEFAULT_LANGUAGE else f"?lang={lang}"
 
 
 def schedule_feed(slug: str, fmt: str, *, base_url: str) -> FeedSpec:
@@ -368,7 +393,7 @@ def personal_registrations(db: Session, owner: Registration) -> list[Registratio
     )
 
 
-def personal_feed(db: Session, token: str, *, base_url: str, site_name: str) -> FeedSpec:
+def personal_feed(db: Session, token: str, *, base_url: str, site_name: str, lang: str | None = None) -> FeedSpec:
     """/calendar/personal/{token}.ics: the events of the participant's confirmed registrations."""
     owner = find_calendar_owner(db, token)
     registrations = personal_registrations(db, owner)
@@ -399,4 +424,5 @@ def personal_feed(db: Session, token: str, *, base_url: str, site_name: str) -> 
         render,
         cache_control=PRIVATE_CACHE,
         as_of=all_times,
+        lang=lang or feed_language(owner.language),  # ?lang=, else the language of the participant's e-mails
     )

@@ -3,12 +3,14 @@
 import hashlib
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from eventhub import __version__, labels
+from eventhub import __version__, i18n, labels
 from eventhub.db import DbDep
 from eventhub.deps import NowDep, SettingsDep
 from eventhub.errors import NotFound
@@ -56,9 +58,29 @@ def press_page(request: Request, db: DbDep, now: NowDep, filters: ReleaseFilters
     )
 
 
+LangQuery = Annotated[str | None, Query(description="language of the feed: ru (default), ky or en")]
+
+
+@contextmanager
+def _feed_language(lang: str | None) -> Iterator[None]:
+    """Write a feed in ?lang= (else Russian): the address alone decides, as for the calendars."""
+    from eventhub.feeds.service import feed_language  # noqa: PLC0415 - the feeds package imports the pages' models
+
+    token = i18n.set_language(feed_language(lang))
+    try:
+        yield
+    finally:
+        i18n.reset_language(token)
+
+
 @router.get("/press/feed.atom", include_in_schema=False)
-def press_feed(request: Request, db: DbDep, now: NowDep, settings: SettingsDep) -> Response:
+def press_feed(request: Request, db: DbDep, now: NowDep, settings: SettingsDep, lang: LangQuery = None) -> Response:
     """Atom feed of the press room (the newest 50 public releases)."""
+    with _feed_language(lang):
+        return _press_feed(request, db, now, settings)
+
+
+def _press_feed(request: Request, db: DbDep, now: NowDep, settings: SettingsDep) -> Response:
     releases, _total = list_public_releases(db, now=now, limit=FEED_SIZE)
     base = settings.base_url
     entries = [_entry(r, base) for r in releases]
@@ -71,26 +93,35 @@ def press_feed(request: Request, db: DbDep, now: NowDep, settings: SettingsDep) 
         entries=entries,
         author=_("eventhub — пресс-центр"),
         generator_version=__version__,
+        language=i18n.current_language(),
     )
     return _conditional(request, body, ATOM, feed_updated(entries))
 
 
 @router.get("/events/{slug}/press.atom", include_in_schema=False)
-def event_press_feed(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settings: SettingsDep) -> Response:
+def event_press_feed(
+    request: Request, db: DbDep, slug: SlugPath, now: NowDep, settings: SettingsDep, lang: LangQuery = None
+) -> Response:
     """Atom feed of the public releases about one event."""
+    with _feed_language(lang):
+        return _event_press_feed(request, db, slug, now, settings)
+
+
+def _event_press_feed(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settings: SettingsDep) -> Response:
     event = get_public_event_brief(db, slug)
     releases, _total = list_public_releases(db, now=now, event_id=event.id, limit=FEED_SIZE)
     base = settings.base_url
     entries = [_entry(r, base) for r in releases]
     body = render_atom(
         feed_id=f"{base}/events/{event.slug}/press.atom",
-        title=_("Публикации: %(title)s") % {"title": event.title},
+        title=_("Публикации: %(title)s") % {"title": i18n.content(event, "title")},
         self_url=f"{base}/events/{event.slug}/press.atom",
         alternate_url=f"{base}/events/{event.slug}",
         entries=entries,
         author=_("eventhub — пресс-центр"),
         updated=feed_updated(entries, fallback=event.published_at or EPOCH),
         generator_version=__version__,
+        language=i18n.current_language(),
     )
     return _conditional(request, body, ATOM, feed_updated(entries, fallback=event.published_at or EPOCH))
 
@@ -163,20 +194,21 @@ def release_pdf(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settin
 
 
 def _entry(r: PressRelease, base: str) -> AtomEntry:
-    lead = f"<p>{_html_escape(r.lead)}</p>\n" if r.lead else ""
+    text = {field: i18n.content(r, field) for field in ("title", "lead", "body")}
+    lead = f"<p>{_html_escape(text['lead'])}</p>\n" if text["lead"] else ""
     event = r.event if r.event is not None and r.event.status in PUBLIC_EVENT_STATUSES else None
     return AtomEntry(
         url=f"{base}/press/{r.slug}",
-        title=r.title,
-        summary=r.lead,
-        content_html=lead + markdown_to_html(r.body),
+        title=text["title"],
+        summary=text["lead"],
+        content_html=lead + markdown_to_html(text["body"]),
         published=public_date(r),
         updated=entry_updated(r),
-        language=r.original_language,
+        language=r.original_language if i18n.is_fallback(r, "title") else i18n.current_language(),
         category=r.type,
         category_label=labels.PRESS_TYPE.get(r.type, r.type),
         event_url=f"{base}/events/{event.slug}" if event else None,
-        event_title=event.title if event else None,
+        event_title=i18n.content(event, "title") if event else None,
     )
 
 
