@@ -92,8 +92,8 @@ def require_check_in(db: Session, user: StaffUser | None, event: Event) -> Staff
     require(user, Action.check_in)
     if not can_check_in(db, user, event):
         if not can_view_event(db, user, event):
-            raise NotFound(f"Мероприятие «{event.slug}» не найдено")
-        raise Forbidden("Это мероприятие ведут другие организации")
+            raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": event.slug})
+        raise Forbidden(_("Это мероприятие ведут другие организации"))
     return user
 
 

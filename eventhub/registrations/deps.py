@@ -68,7 +68,7 @@ def registration_rate_limit(request: Request, db: DbDep, settings: SettingsDep, 
         if wait is None:
             ratelimit.count(db, limit, ip=ip, now=now)
     if wait is not None:
-        raise TooManyRequests("Слишком много заявок с вашего адреса; попробуйте через минуту", retry_after=wait)
+        raise TooManyRequests(_("Слишком много заявок с вашего адреса; попробуйте через минуту"), retry_after=wait)
 
 
 RegistrationLimit = Annotated[None, Depends(registration_rate_limit)]
