@@ -344,8 +344,8 @@ class Event(Translatable, Timestamped, table=True):
     description: str | None = Field(default=None, sa_type=sa.Text)
     goals: list[str] = _json(list)
 
-    start_at: datetime = _ts(nullable=False)
-    end_at: datetime = _ts(nullable=False)
+    start_at: datetime = _ts(nullable=False, index=True)  # lists and feeds read events in date order
+    end_at: datetime = _ts(nullable=False, index=True)  # upcoming = ends after now: a short range
     timezone: str = Field(default="Asia/Bishkek", max_length=64)
     # All-day: only the dates are known; start_at/end_at are local midnights.
     all_day: bool = False

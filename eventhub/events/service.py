@@ -105,16 +105,38 @@ def select_public_events(filters: EventFilters, now: datetime) -> sa.Select:
 def list_events(
     db: Session, filters: EventFilters, *, now: datetime, offset: int = 0, limit: int = 20
 ) -> tuple[list[Event], int]:
-    """Public events matching the filters: upcoming soonest first, past most recent first."""
+    """Public events matching the filters: upcoming soonest first, past most recent first.
+
+    Upcoming and past are read as two index-ordered queries rather than one sort on a
+    CASE expression, which no index serves and which grew with every event ever held."""
     query = _filtered(filters.validate(), now)
-    total = db.exec(select(sa.func.count()).select_from(query.subquery())).one()
-    upcoming_first = sa.case((Event.end_at >= now, 0), else_=1)
-    soonest = sa.case((Event.end_at >= now, Event.start_at), else_=None)
-    order = (upcoming_first, soonest.asc(), Event.start_at.desc(), Event.id)
+    total = _count(db, query)
+    soonest = (Event.start_at, Event.id)
+    newest = (Event.start_at.desc(), Event.id.desc())
     if filters.when == "past":
-        order = (Event.start_at.desc(), Event.id)
-    rows = db.exec(query.options(*_list_options()).order_by(*order).offset(offset).limit(limit)).all()
-    return list(rows), total
+        # Ended before now means started before now: lets the start_at index seek.
+        return _page(db, query.where(Event.start_at < now).order_by(*newest), offset, limit), total
+    if filters.when == "upcoming":
+        return _page(db, query.order_by(*soonest), offset, limit), total
+    upcoming = query.where(Event.end_at >= now).order_by(*soonest)
+    if offset == 0:
+        rows = _page(db, upcoming, 0, limit)
+        n_upcoming = len(rows)  # exact whenever the past is needed: the page came out short
+    else:
+        n_upcoming = _count(db, upcoming)
+        rows = _page(db, upcoming, offset, limit) if offset < n_upcoming else []
+    if len(rows) < limit and offset + len(rows) < total:
+        past = query.where(Event.end_at < now, Event.start_at < now).order_by(*newest)
+        rows += _page(db, past, max(0, offset - n_upcoming), limit - len(rows))
+    return rows, total
+
+
+def _count(db: Session, query: sa.Select) -> int:
+    return db.exec(select(sa.func.count()).select_from(query.order_by(None).subquery())).one()
+
+
+def _page(db: Session, query: sa.Select, offset: int, limit: int) -> list[Event]:
+    return list(db.exec(query.options(*_list_options()).offset(offset).limit(limit)).all())
 
 
 def _event_options():  # noqa: ANN202

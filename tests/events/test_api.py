@@ -124,3 +124,20 @@ def test_openapi_describes_typed_responses(client) -> None:  # noqa: ANN001
 
 def test_healthz_checks_the_database(client) -> None:  # noqa: ANN001
     assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+
+
+def test_pages_run_across_the_boundary_of_upcoming_and_past(client, db) -> None:  # noqa: ANN001
+    now = datetime.now(UTC)
+    upcoming = [make_event(db, start_at=now + timedelta(days=d)) for d in (9, 1, 5)]
+    past = [make_event(db, start_at=now - timedelta(days=d)) for d in (40, 2, 10)]
+    db.commit()
+    expected = [e.slug for e in sorted(upcoming, key=lambda e: e.start_at)] + [
+        e.slug for e in sorted(past, key=lambda e: e.start_at, reverse=True)
+    ]
+    for limit in (1, 2, 4, 5):
+        seen = []
+        for offset in range(0, 7, limit):
+            page = client.get("/api/v1/events", params={"offset": offset, "limit": limit}).json()
+            assert page["total"] == 6
+            seen += [e["slug"] for e in page["items"]]
+        assert seen == expected, limit
