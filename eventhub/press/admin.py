@@ -16,7 +16,7 @@ from eventhub.admin.deps import AdminUser
 from eventhub.db import DbDep
 from eventhub.deps import NowDep, SettingsDep
 from eventhub.errors import Conflict, Invalid
-from eventhub.models import Language, Organisation, PressRelease, PressReleaseStatus, StaffRole, StaffUser
+from eventhub.models import Language, Organisation, PressRelease, PressReleaseStatus, StaffUser
 from eventhub.press.schemas import PressContactInput, PressReleaseWrite
 from eventhub.press.service import (
     check_release,

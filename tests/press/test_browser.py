@@ -14,7 +14,6 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if os.path.exists(p)), None)
 SEED_004 = "dialog-vklad-ogo-v-razvitie-regionov-press-reliz"
 TITLE = "Диалог «Вклад организаций гражданского общества в развитие регионов Кыргызской Республики»"
 PANELS = [

@@ -2,7 +2,6 @@
 contacts, Open Graph and Twitter tags, print stylesheet; the seed texts as published."""
 
 import re
-from datetime import UTC, datetime
 
 import pytest
 from lxml import html as lxml_html

@@ -2,8 +2,6 @@
 migrated and loaded with the demo data; and headless Chromium driven by playwright."""
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path

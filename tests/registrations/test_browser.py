@@ -2,7 +2,6 @@
 server: register for the CSO dialogue, get the confirmation with a calendar invitation at a
 real SMTP server, open the private link, cancel — and the waiting list moves."""
 
-import os
 import re
 from datetime import timedelta
 
@@ -13,7 +12,6 @@ from sqlmodel import Session, select
 from eventhub.models import Event, Registration, utcnow
 from tools.live_server import live_server
 
-CHROMIUM = "/usr/bin/chromium"
 DIALOGUE = "dialog-vklad-ogo-v-razvitie-regionov"
 
 pytestmark = pytest.mark.browser
