@@ -9,6 +9,8 @@ from sqlmodel import select
 
 from eventhub.accounts.audit import event_history
 from eventhub.accounts.csrf import CsrfDep
+from eventhub.events.translations import FIELDS as TRANSLATION_FIELDS
+from eventhub.events.translations import other_languages, set_event_translations, translation_input
 from eventhub.accounts.permissions import Action, can, managed_organisations, require, require_event_edit
 from eventhub.admin.deps import AdminUser, done, render
 from eventhub.admin.forms import Form, ref_choices, save
@@ -186,6 +188,43 @@ async def organisations_update(
         return _organisations_page(request, db, user, _event(db, slug, user), rows, errors, status=422)
     db.commit()
     return done(request, f"/admin/events/{slug}/organisations", _("Организации сохранены"))
+
+
+# --- texts in other languages ---
+
+
+def _translations_page(
+    request: Request, user: StaffUser, event: Event, values: dict, errors: dict, status: int = 200
+) -> HTMLResponse:
+    return render(
+        request, "admin/event_translations.html", user, status_code=status, event=event, values=values,
+        errors=errors, fields=TRANSLATION_FIELDS, languages=other_languages(event),
+    )  # fmt: skip
+
+
+@router.get("/{slug}/translations")
+def translations_edit(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLResponse:
+    event = _event(db, slug, user)
+    return _translations_page(request, user, event, translation_input(event), {})
+
+
+@router.post("/{slug}/translations")
+async def translations_update(
+    request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep
+) -> HTMLResponse:
+    """Save the versions side by side; an error keeps everything typed."""
+    event = _event(db, slug, user)
+    form = await request.form()
+    values = {
+        lang: {f: str(form.get(f"{lang}-{f}") or "") for f in TRANSLATION_FIELDS} for lang in other_languages(event)
+    }
+    try:
+        set_event_translations(db, event=event, data=values, user=user)
+    except Invalid as exc:
+        db.rollback()
+        return _translations_page(request, user, _event(db, slug, user), values, exc.fields, status=422)
+    db.commit()
+    return done(request, f"/admin/events/{slug}/translations", _("Переводы сохранены"))
 
 
 # --- agenda ---

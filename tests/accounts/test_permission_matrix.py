@@ -184,6 +184,8 @@ CASES = [
         "/admin/events/{slug}/organisations",
         body=lambda w, e: {"rows": "1", "organisation-0": w.org.slug, "role-0": "organiser"},
     ),  # fmt: skip
+    _event_case("GET", "/admin/events/{slug}/translations"),
+    _event_case("POST", "/admin/events/{slug}/translations", body=lambda w, e: {"en-title": "Forum"}),
     _event_case("GET", "/admin/events/{slug}/agenda"),
     _event_case("GET", "/admin/events/{slug}/sessions/new"),
     _event_case("POST", "/admin/events/{slug}/sessions/new", body=lambda w, e: _form_values(SESSION_FORM, NEW_SESSION)),
