@@ -197,8 +197,10 @@ def _translations_page(
     request: Request, user: StaffUser, event: Event, values: dict, errors: dict, status: int = 200
 ) -> HTMLResponse:
     return render(
-        request, "admin/event_translations.html", user, status_code=status, event=event, values=values,
-        errors=errors, fields=TRANSLATION_FIELDS, languages=other_languages(event),
+        request, "admin/translations.html", user, status_code=status, event=event, values=values, errors=errors,
+        fields=TRANSLATION_FIELDS, languages=other_languages(event), heading=event.title,
+        action=f"/admin/events/{event.slug}/translations", original_language=event.original_language,
+        original={f: getattr(event, f) for f in TRANSLATION_FIELDS},
     )  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""Versions of an event's texts in the other languages, edited side by side in the admin."""
+"""Versions of texts in the other languages (events, press releases), edited side by side in the admin."""
 
 from typing import Any
 
@@ -9,8 +9,10 @@ from eventhub.errors import Invalid
 from eventhub.i18n import LANGUAGES, N_, _
 from eventhub.models import Event, StaffUser
 
+Fields = dict[str, tuple[str, int]]
+
 # field -> (label, longest text accepted); goals are one per line.
-FIELDS: dict[str, tuple[str, int]] = {
+FIELDS: Fields = {
     "title": (N_("Название"), 400),
     "summary": (N_("Кратко"), 2000),
     "description": (N_("Описание"), 20000),
@@ -18,25 +20,38 @@ FIELDS: dict[str, tuple[str, int]] = {
 }
 
 
-def other_languages(event: Event) -> list[str]:
-    return [lang for lang in LANGUAGES if lang != event.original_language]
+RELEASE_FIELDS: Fields = {
+    "title": (N_("Название"), 400),
+    "lead": (N_("Лид"), 2000),
+    "body": (N_("Текст (Markdown)"), 50000),
+}
 
 
-def translation_input(event: Event) -> dict[str, dict[str, str]]:
+def other_languages(obj: Any) -> list[str]:
+    return [lang for lang in LANGUAGES if lang != obj.original_language]
+
+
+def translation_input(obj: Any, fields: Fields = FIELDS) -> dict[str, dict[str, str]]:
     """What the form shows: each other language's texts, goals joined by lines."""
     out = {}
-    for lang in other_languages(event):
-        values = (event.translations or {}).get(lang, {})
-        out[lang] = {f: "\n".join(values.get(f) or []) if f == "goals" else values.get(f) or "" for f in FIELDS}
+    for lang in other_languages(obj):
+        values = (obj.translations or {}).get(lang, {})
+        out[lang] = {f: "\n".join(values.get(f) or []) if f == "goals" else values.get(f) or "" for f in fields}
     return out
 
 
 def set_event_translations(db: Session, *, event: Event, data: dict[str, dict[str, str]], user: StaffUser) -> Event:
+    return set_translations(db, obj=event, fields=FIELDS, data=data, user=user, event_id=event.id)
+
+
+def set_translations(
+    db: Session, *, obj: Any, fields: Fields, data: dict[str, dict[str, str]], user: StaffUser, event_id: int | None
+) -> Any:
     """Replace the versions in other languages; empty fields fall back to the original."""
     errors: dict[str, str] = {}
     cleaned: dict[str, dict[str, Any]] = {}
-    for lang in other_languages(event):
-        for field, (_label, longest) in FIELDS.items():
+    for lang in other_languages(obj):
+        for field, (_label, longest) in fields.items():
             text = str((data.get(lang) or {}).get(field) or "").replace("\r\n", "\n").strip()
             if "\x00" in text:
                 errors[f"{lang}.{field}"] = _("Недопустимый символ")
@@ -52,10 +67,9 @@ def set_event_translations(db: Session, *, event: Event, data: dict[str, dict[st
                 cleaned.setdefault(lang, {})[field] = value
     if errors:
         raise Invalid(_("Проверьте переводы"), fields=errors)
-    before = event.translations or {}
+    before = obj.translations or {}
     if cleaned != before:
-        event.translations = cleaned
-        record(db, user=user, action="translate", entity=event, event_id=event.id,
-               changes={"translations": [before, cleaned]})
+        obj.translations = cleaned
+        record(db, user=user, action="translate", entity=obj, event_id=event_id, changes={"translations": [before, cleaned]})
         db.flush()
-    return event
+    return obj

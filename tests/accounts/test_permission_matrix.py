@@ -263,6 +263,8 @@ CASES += [
     Case("POST", "/admin/press/new", RELEASES, lambda w: ({}, NEW_RELEASE | {"action": "save"})),
     Case("GET", "/admin/press/accreditation", RELEASES, lambda w: ({}, None)),
     _release_case("GET", "/admin/press/{release_id}"),
+    _release_case("GET", "/admin/press/{release_id}/translations"),
+    _release_case("POST", "/admin/press/{release_id}/translations", body=lambda w, r: {"en-title": "Release"}),
     _release_case("POST", "/admin/press/{release_id}", body=lambda w, r: {**NEW_RELEASE, "title": "Иначе", "action": "save"}),
     _release_case("POST", "/admin/press/{release_id}/delete", body=lambda w, r: {"confirm": "yes"}),
 ]

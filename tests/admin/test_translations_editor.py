@@ -37,3 +37,21 @@ def test_a_too_long_title_keeps_what_was_typed_and_stores_nothing(client, db, lo
     assert "Kept summary" in response.text and "aria-invalid" in response.text
     db.refresh(event)
     assert event.translations == {}
+
+
+def test_press_officer_translates_a_release_and_the_english_press_room_shows_it(client, db, login_as) -> None:  # noqa: ANN001
+    from tests.factories import make_release
+
+    release = make_release(db, title="Пресс-релиз о диалоге", lead="Лид")
+    db.commit()
+    _, csrf = login_as("press_officer")
+    assert "Пресс-релиз о диалоге" in client.get(f"/admin/press/{release.id}/translations").text
+    response = client.post(
+        f"/admin/press/{release.id}/translations",
+        data={"csrf_token": csrf, "en-title": "Press release on the dialogue", "en-body": "**Text**"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    db.refresh(release)
+    assert release.translations == {"en": {"title": "Press release on the dialogue", "body": "**Text**"}}
+    assert "Press release on the dialogue" in client.get(f"/press/{release.slug}", params={"lang": "en"}).text
