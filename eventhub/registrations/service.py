@@ -442,32 +442,31 @@ def _for_action(db: Session, event: Event, registration_id: int) -> tuple[Event,
 
 def approve(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime, site: Site) -> ChangeResult:
     """Pending → confirmed, if a place is free."""
-    event, reg = _for_action(db, event, registration_id)
-    if reg.status != S.pending:
-        raise Conflict(_("Одобрить можно только заявку, ожидающую подтверждения"))
-    if event.capacity is not None and _held(db, event.id) >= event.capacity:
-        raise NoPlaces(_("Свободных мест нет: увеличьте вместимость или дождитесь отмен"))
-    set_status(reg, S.confirmed, now)
-    db.add(reg)
-    db.flush()
-    audit(db, user, "approve", reg, S.pending)
-    msg = mail.enqueue(db, kind="approved", event=event, reg=reg, site=site, now=now,
-                       calendar_generation=calendar_generation(site, reg))
-    return ChangeResult(reg, mails=[msg.id])
+    return _confirm(db, event, registration_id, user, now, site, source=S.pending, action="approve", kind="approved",
+                    refusal=_("Одобрить можно только заявку, ожидающую подтверждения"))
 
 
 def promote(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime, site: Site) -> ChangeResult:
     """Waiting list → confirmed (this person, not necessarily the first), if a place is free."""
+    return _confirm(db, event, registration_id, user, now, site, source=S.waitlisted, action="promote", kind="promoted",
+                    refusal=_("Перевести можно только из листа ожидания"))
+
+
+def _confirm(
+    db: Session, event: Event, registration_id: int, user: StaffUser, now: datetime, site: Site,
+    *, source: str, action: str, kind: str, refusal: str,
+) -> ChangeResult:
+    """Confirm a registration that is in `source`, if a place is free, and tell the person."""
     event, reg = _for_action(db, event, registration_id)
-    if reg.status != S.waitlisted:
-        raise Conflict(_("Перевести можно только из листа ожидания"))
+    if reg.status != source:
+        raise Conflict(refusal)
     if event.capacity is not None and _held(db, event.id) >= event.capacity:
         raise NoPlaces(_("Свободных мест нет: увеличьте вместимость или дождитесь отмен"))
     set_status(reg, S.confirmed, now)
     db.add(reg)
     db.flush()
-    audit(db, user, "promote", reg, S.waitlisted)
-    msg = mail.enqueue(db, kind="promoted", event=event, reg=reg, site=site, now=now,
+    audit(db, user, action, reg, source)
+    msg = mail.enqueue(db, kind=kind, event=event, reg=reg, site=site, now=now,
                        calendar_generation=calendar_generation(site, reg))
     return ChangeResult(reg, mails=[msg.id])
 
