@@ -519,10 +519,7 @@ def registration_by_code(db: Session, *, event: Event, code: str, site: Site) ->
 
 def check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime) -> Registration:
     """Mark a confirmed participant as arrived (again: no change)."""
-    lock_event(db, event.id)
-    reg = db.get(Registration, registration_id, populate_existing=True)
-    if reg is None or reg.event_id != event.id:
-        raise NotFound(_("Регистрация не найдена"))
+    event, reg = _for_action(db, event, registration_id)
     if reg.status == S.attended:
         return reg
     if reg.status != S.confirmed:
@@ -536,10 +533,7 @@ def check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser
 
 
 def undo_check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime) -> Registration:
-    lock_event(db, event.id)
-    reg = db.get(Registration, registration_id, populate_existing=True)
-    if reg is None or reg.event_id != event.id:
-        raise NotFound(_("Регистрация не найдена"))
+    event, reg = _for_action(db, event, registration_id)
     if reg.status != S.attended:
         raise Conflict(_("Участник не отмечен"))
     set_status(reg, S.confirmed, now)
