@@ -1,7 +1,12 @@
 """Reading events: lists with filters, one event with everything its page shows."""
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import replace as dataclass_replace
+from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -12,6 +17,7 @@ from eventhub.i18n import _
 from eventhub.models import (
     PUBLIC_EVENT_STATUSES,
     AgendaSession,
+    ContentVersion,
     Event,
     EventKind,
     EventOrganisation,
@@ -108,27 +114,91 @@ def list_events(
     """Public events matching the filters: upcoming soonest first, past most recent first.
 
     Upcoming and past are read as two index-ordered queries rather than one sort on a
-    CASE expression, which no index serves and which grew with every event ever held."""
-    query = _filtered(filters.validate(), now)
-    total = _count(db, query)
+    CASE expression, which no index serves and which grew with every event ever held.
+    Upcoming events are found by ``start_at`` from ``now`` less the longest public event
+    (cached per content version), so the index seek skips the archive; totals are cached
+    per content version (and minute, where "now" splits them)."""
+    filters = filters.validate()
+    query = _filtered(filters, now)
+    stamp = _read_stamp(db)
+    total = _cached_count(db, query, stamp, (filters, now_bucket(filters.when, now)))
     soonest = (Event.start_at, Event.id)
     newest = (Event.start_at.desc(), Event.id.desc())
     if filters.when == "past":
         # Ended before now means started before now: lets the start_at index seek.
         return _page(db, query.where(Event.start_at < now).order_by(*newest), offset, limit), total
+    # Anything still running began at most the longest event's length ago.
+    reach = _longest_public_event(db, stamp)
+    upcoming = _filtered(dataclass_replace(filters, when="all"), now).where(
+        Event.end_at >= now, Event.start_at >= now - reach
+    ).order_by(*soonest)
     if filters.when == "upcoming":
-        return _page(db, query.order_by(*soonest), offset, limit), total
-    upcoming = query.where(Event.end_at >= now).order_by(*soonest)
+        return _page(db, upcoming, offset, limit), total
     if offset == 0:
         rows = _page(db, upcoming, 0, limit)
         n_upcoming = len(rows)  # exact whenever the past is needed: the page came out short
     else:
-        n_upcoming = _count(db, upcoming)
+        n_upcoming = _cached_count(db, upcoming, stamp, (filters, "upcoming", now_bucket("upcoming", now)))
         rows = _page(db, upcoming, offset, limit) if offset < n_upcoming else []
     if len(rows) < limit and offset + len(rows) < total:
         past = query.where(Event.end_at < now, Event.start_at < now).order_by(*newest)
         rows += _page(db, past, max(0, offset - n_upcoming), limit - len(rows))
     return rows, total
+
+
+def now_bucket(when: str, now: datetime) -> int | None:
+    """The minute, for counts that "now" splits (upcoming, past); None when it does not matter."""
+    return None if when == "all" else int(now.timestamp() // 60)
+
+
+# Per-process memo of values that only a write can change, keyed by the content version
+# (``eventhub.feeds.changes`` bumps it in the writing transaction, for every worker). The
+# version's change time is part of the key, so a rolled-back version number never matches.
+_MEMO: "OrderedDict[tuple, Any]" = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+_MEMO_SIZE = 256
+
+
+def _read_stamp(db: Session) -> tuple | None:
+    row = db.exec(select(ContentVersion.version, ContentVersion.changed_at).where(ContentVersion.id == 1)).first()
+    return tuple(row) if row else None
+
+
+def _memo(key: tuple, stamp: tuple | None, compute: Callable[[], Any]) -> Any:
+    if stamp is None:
+        return compute()
+    full_key = (stamp, *key)
+    with _MEMO_LOCK:
+        if full_key in _MEMO:
+            _MEMO.move_to_end(full_key)
+            return _MEMO[full_key]
+    value = compute()
+    with _MEMO_LOCK:
+        _MEMO[full_key] = value
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return value
+
+
+def _cached_count(db: Session, query: sa.Select, stamp: tuple | None, key: tuple) -> int:
+    return _memo(("count", *key), stamp, lambda: _count(db, query))
+
+
+def _longest_public_event(db: Session, stamp: tuple | None) -> timedelta:
+    """How long the longest public event lasts (a scan, once per content version and process)."""
+
+    def compute() -> timedelta:
+        if db.get_bind().dialect.name == "sqlite":
+            span = sa.func.julianday(Event.end_at) - sa.func.julianday(Event.start_at)
+            days = db.exec(select(sa.func.max(span)).where(Event.status.in_(PUBLIC_EVENT_STATUSES))).one()
+            longest = timedelta(days=float(days or 0))
+        else:
+            longest = db.exec(
+                select(sa.func.max(Event.end_at - Event.start_at)).where(Event.status.in_(PUBLIC_EVENT_STATUSES))
+            ).one() or timedelta(0)
+        return longest + timedelta(seconds=1)  # julianday's float rounding
+
+    return _memo(("longest",), stamp, compute)
 
 
 def _count(db: Session, query: sa.Select) -> int:

@@ -141,3 +141,33 @@ def test_pages_run_across_the_boundary_of_upcoming_and_past(client, db) -> None:
             assert page["total"] == 6
             seen += [e["slug"] for e in page["items"]]
         assert seen == expected, limit
+
+
+def test_a_long_event_still_running_is_upcoming_and_first(client, db) -> None:  # noqa: ANN001
+    now = datetime.now(UTC)
+    soon = make_event(db, start_at=now + timedelta(days=2))
+    ended = make_event(db, start_at=now - timedelta(days=5))
+    db.commit()
+    first = client.get("/api/v1/events").json()
+    assert [e["slug"] for e in first["items"]] == [soon.slug, ended.slug]
+    # Written after the list was read: the longest event grows from hours to 300 days.
+    exhibition = make_event(db, start_at=now - timedelta(days=200), end_at=now + timedelta(days=100))
+    db.commit()
+    after = client.get("/api/v1/events").json()
+    assert (after["total"], [e["slug"] for e in after["items"]]) == (3, [exhibition.slug, soon.slug, ended.slug])
+    upcoming = client.get("/api/v1/events", params={"when": "upcoming"}).json()
+    assert (upcoming["total"], [e["slug"] for e in upcoming["items"]]) == (2, [exhibition.slug, soon.slug])
+
+
+def test_totals_follow_every_write(client, db) -> None:  # noqa: ANN001
+    event = make_event(db)
+    db.commit()
+    assert client.get("/api/v1/events").json()["total"] == 1
+    assert client.get("/api/v1/events", params={"offset": 1}).json()["total"] == 1
+    make_event(db)
+    event.status = "draft"
+    db.commit()
+    make_event(db)
+    db.commit()
+    assert client.get("/api/v1/events").json()["total"] == 2
+    assert client.get("/api/v1/events", params={"offset": 1}).json()["total"] == 2
