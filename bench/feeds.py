@@ -249,6 +249,7 @@ def serve(db_url: str, data_dir: Path, bodies_dir: Path, *, workers: int, env: d
         EVENTHUB_BASE_URL=base,
         EVENTHUB_SECRET_KEY="bench",
         BENCH_BODIES_DIR=str(bodies_dir),
+        EVENTHUB_RATE_LIMIT_REGISTRATIONS="0",  # every request comes from 127.0.0.1
         **(env or {}),
     )
     server = subprocess.Popen(

@@ -7,7 +7,10 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
+# Argon2id with OWASP's first recommended setting (19 MiB, 2 passes, 1 lane) rather than
+# argon2-cffi's default of 64 MiB: every login allocates the memory cost, and 64 MiB per
+# concurrent login would be most of a worker's budget. Older hashes are re-hashed at login.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
 def hash_password(password: str) -> str:

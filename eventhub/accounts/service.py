@@ -1,8 +1,10 @@
 """Staff users and API tokens."""
 
+import functools
+
 from sqlmodel import Session, select
 
-from eventhub.accounts.security import hash_password, hash_token, new_token, verify_password
+from eventhub.accounts.security import hash_password, hash_token, needs_rehash, new_token, verify_password
 from eventhub.errors import Conflict, Invalid, NotFound
 from eventhub.i18n import _
 from eventhub.models import ApiToken, Organisation, StaffRole, StaffUser, StaffUserOrganisation, utcnow
@@ -36,9 +38,14 @@ def create_user(
 def authenticate(db: Session, email: str, password: str) -> StaffUser | None:
     user = db.exec(select(StaffUser).where(StaffUser.email == email.strip().lower())).first()
     if user is None or not user.is_active:
-        verify_password(_DUMMY_HASH, password)  # same work whether or not the user exists
+        verify_password(_dummy_hash(), password)  # same work whether or not the user exists
         return None
-    return user if verify_password(user.password_hash, password) else None
+    if not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):  # hashed with older parameters
+        user.password_hash = hash_password(password)
+        db.flush()
+    return user
 
 
 def create_token(db: Session, user: StaffUser, name: str | None = None) -> tuple[ApiToken, str]:
@@ -77,4 +84,7 @@ def organisation_ids(db: Session, user: StaffUser) -> set[int]:
     return set(db.exec(select(StaffUserOrganisation.organisation_id).where(StaffUserOrganisation.user_id == user.id)))
 
 
-_DUMMY_HASH = hash_password("timing-equaliser")
+@functools.cache
+def _dummy_hash() -> str:
+    """Made on first use, not at import: a worker that never sees a login never pays for it."""
+    return hash_password("timing-equaliser")

@@ -11,9 +11,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from eventhub.i18n import N_, _
 
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
@@ -94,6 +91,11 @@ class StatsTable:
 
 
 def to_xlsx(rows: Sequence[ExportRow], stats: Sequence[StatsTable], *, title: str) -> bytes:
+    # Imported here: openpyxl is 11 MB in every worker that would otherwise never export.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     ws.title = _("Участники")

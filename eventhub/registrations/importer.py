@@ -11,7 +11,6 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from eventhub import labels as event_labels
@@ -103,6 +102,8 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
 
 
 def _read_xlsx(content: bytes) -> list[list[object]]:
+    from openpyxl import load_workbook  # imported here: 11 MB that only an import of a file needs
+
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

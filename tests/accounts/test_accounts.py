@@ -19,6 +19,20 @@ def test_password_is_stored_hashed_with_argon2_and_checked(db) -> None:  # noqa:
     assert authenticate(db, "nobody@example.org", "correct horse battery") is None
 
 
+def test_a_password_hashed_with_older_parameters_is_rehashed_at_login(db) -> None:  # noqa: ANN001
+    from argon2 import PasswordHasher
+
+    user = create_user(db, email="old@example.org", password="correct horse battery", role="admin")
+    user.password_hash = PasswordHasher().hash("correct horse battery")  # argon2-cffi's default: 64 MiB
+    db.flush()
+    assert "m=65536" in user.password_hash
+    assert authenticate(db, "old@example.org", "wrong password!") is None
+    assert "m=65536" in user.password_hash  # a wrong password changes nothing
+    assert authenticate(db, "old@example.org", "correct horse battery") == user
+    assert "m=19456,t=2,p=1" in user.password_hash
+    assert authenticate(db, "old@example.org", "correct horse battery") == user
+
+
 def test_duplicate_email_short_password_and_unknown_role_are_refused(db) -> None:  # noqa: ANN001
     create_user(db, email="a@example.org", password="0123456789", role="admin")
     with pytest.raises(Conflict):
