@@ -16,7 +16,7 @@ $(BIN)/python: | check-python
 	  echo "python venv module missing; installing python3-venv"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; \
 	  rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
-	@$(BIN)/python -m pip install -q --upgrade pip
+	@$(BIN)/python -m pip install -q --upgrade pip setuptools  # the venv's bundled setuptools is old (known vulnerabilities)
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
