@@ -187,6 +187,10 @@ CASES = [
     _event_case("GET", "/admin/events/{slug}/translations"),
     _event_case("POST", "/admin/events/{slug}/translations", body=lambda w, e: {"en-title": "Forum"}),
     _event_case("GET", "/admin/events/{slug}/agenda"),
+    _session_case("GET", "/admin/events/{slug}/agenda/translations"),
+    _session_case(
+        "POST", "/admin/events/{slug}/agenda/translations", body=lambda w, e, s: {f"s{s.id}-en-title": "Session"}
+    ),  # fmt: skip
     _event_case("GET", "/admin/events/{slug}/sessions/new"),
     _event_case("POST", "/admin/events/{slug}/sessions/new", body=lambda w, e: _form_values(SESSION_FORM, NEW_SESSION)),
     _session_case("GET", "/admin/events/{slug}/sessions/{session_id}"),
