@@ -237,6 +237,12 @@ def _directory_cases(key: str) -> list[Case]:
         Case("POST", f"/admin/{key}/{{slug}}", edit, entry(lambda w, o: _form_values(form, input_of(w.db, spec, o)))),
         Case("POST", f"/admin/{key}/{{slug}}/delete", delete, entry(lambda w, o: {})),
     ]
+    if spec.texts:
+        field = next(iter(spec.texts))
+        cases += [
+            Case("GET", f"/admin/{key}/{{slug}}/translations", edit, entry()),
+            Case("POST", f"/admin/{key}/{{slug}}/translations", edit, entry(lambda w, o: {f"en-{field}": "Version"})),
+        ]
     if key == "people":  # staff-only reads (contacts of people are private)
         cases += [
             Case("GET", "/api/v1/people", DIRECTORY, lambda w: ({}, None)),
