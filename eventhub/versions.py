@@ -107,6 +107,7 @@ def clean_versions(
 
 def check_versions(original: str, fields: Fields, data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The `translations` of a write API body, ready to store; Invalid names each wrong field."""
+    data = {lang: v.model_dump(exclude_none=True) if isinstance(v, BaseModel) else v for lang, v in data.items()}
     cleaned, errors = clean_versions(original, fields, data, prefix="translations.")
     if errors:
         raise Invalid(_("Проверьте переводы"), fields=errors)

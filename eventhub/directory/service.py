@@ -183,8 +183,7 @@ def save_entry(db: Session, spec: Directory, *, user: StaffUser | None, data: An
     versions = None  # None keeps the stored versions (an admin form, a PATCH without them)
     if spec.texts and getattr(data, "translations", None) is not None:
         original = obj.original_language if obj is not None else Language.ru.value
-        sent = {lang: v.model_dump(exclude_none=True) for lang, v in data.translations.items()}
-        versions = check_versions(original, spec.texts, sent)
+        versions = check_versions(original, spec.texts, data.translations)
     child_fields = spec.children.fields if spec.children else ()
     resolved = {name: resolve(db, ref, getattr(data, name), name) for name, ref in ref_fields(spec.create).items()}
     values = data.model_dump(exclude={"slug", "translations", *child_fields})
