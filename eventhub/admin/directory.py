@@ -3,18 +3,20 @@
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from eventhub.accounts.csrf import CsrfDep
 from eventhub.accounts.permissions import can, require
 from eventhub.admin.deps import AdminUser, done, render
 from eventhub.admin.forms import ENUM_LABELS, Form, ref_choices, save
+from eventhub.admin.translations import save_translations_page, translations_page
 from eventhub.db import DbDep, WriteDbDep
 from eventhub.directory.service import Directory, delete_entry, get_entry, input_of, list_entries, save_entry
 from eventhub.directory.specs import DIRECTORIES
 from eventhub.errors import Conflict
 from eventhub.models import StaffUser
 from eventhub.text import format_phone
+from eventhub.versions import Block
 from eventhub.i18n import _
 
 PER_PAGE = 50
@@ -83,6 +85,36 @@ def directory_pages(spec: Directory) -> APIRouter:
             again=lambda typed, errors: form_page(request, db, user, get_entry(db, spec, slug), typed, errors, 422),
             then=lambda saved: (f"/admin/{spec.key}/{saved.slug}", _("Сохранено")),
         )  # fmt: skip
+
+    if spec.texts:
+        texts = spec.texts
+
+        def translations_context(obj: Any) -> dict[str, Any]:
+            return {
+                "heading": getattr(obj, spec.label), "action": f"/admin/{spec.key}/{obj.slug}/translations",
+                "back": f"/admin/{spec.key}/{obj.slug}",
+            }  # fmt: skip
+
+        @router.get("/{slug}/translations", name=f"admin_{spec.key}_translations")
+        def translations(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLResponse:
+            require(user, spec.action)
+            obj = get_entry(db, spec, slug)
+            return translations_page(request, user, [Block(obj, texts)], **translations_context(obj))
+
+        @router.post("/{slug}/translations", name=f"admin_{spec.key}_translations_update")
+        async def translations_update(
+            request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep
+        ) -> Response:
+            """The entry's versions in the other languages, side by side with the original."""
+            require(user, spec.action)
+            obj = get_entry(db, spec, slug)
+            blocks = [Block(obj, texts)]
+            return await save_translations_page(
+                request, db, user, blocks, event_id=None, then=f"/admin/{spec.key}/{slug}/translations",
+                again=lambda typed, errors: translations_page(
+                    request, user, blocks, typed=typed, errors=errors, status=422, **translations_context(obj)
+                ),
+            )  # fmt: skip
 
     @router.post("/{slug}/delete", name=f"admin_{spec.key}_delete")
     def remove(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:

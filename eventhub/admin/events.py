@@ -4,17 +4,17 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
 
 from eventhub.accounts.audit import event_history
 from eventhub.accounts.csrf import CsrfDep
-from eventhub.events.translations import FIELDS as TRANSLATION_FIELDS
-from eventhub.events.translations import other_languages, set_event_translations, translation_input
 from eventhub.accounts.permissions import Action, can, managed_organisations, require, require_event_edit
 from eventhub.admin.deps import AdminUser, done, render
 from eventhub.admin.forms import Form, ref_choices, save
+from eventhub.admin.translations import save_translations_page, translations_page
 from eventhub.agenda.schemas import SessionCreate
+from eventhub.agenda.translations import agenda_blocks
 from eventhub.agenda.service import (
     create_session,
     delete_session,
@@ -40,8 +40,10 @@ from eventhub.events.editing import (
     update_event,
 )
 from eventhub.events.schemas import Cancel, EventCreate, EventOrganisations, Postpone
+from eventhub.events.translations import FIELDS as TRANSLATION_FIELDS
 from eventhub.models import Event, EventRole, EventStatus, Organisation, StaffUser
 from eventhub.validation import WriteModel, validate
+from eventhub.versions import Block
 from eventhub.i18n import N_, _
 
 router = APIRouter(prefix="/admin/events", default_response_class=HTMLResponse, include_in_schema=False)
@@ -193,40 +195,29 @@ async def organisations_update(
 # --- texts in other languages ---
 
 
-def _translations_page(
-    request: Request, user: StaffUser, event: Event, values: dict, errors: dict, status: int = 200
-) -> HTMLResponse:
-    return render(
-        request, "admin/translations.html", user, status_code=status, event=event, values=values, errors=errors,
-        fields=TRANSLATION_FIELDS, languages=other_languages(event), heading=event.title,
-        action=f"/admin/events/{event.slug}/translations", original_language=event.original_language,
-        original={f: getattr(event, f) for f in TRANSLATION_FIELDS},
-    )  # fmt: skip
+def _translations_context(event: Event) -> dict[str, Any]:
+    return {"event": event, "heading": event.title, "action": f"/admin/events/{event.slug}/translations"}
 
 
 @router.get("/{slug}/translations")
 def translations_edit(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLResponse:
     event = _event(db, slug, user)
-    return _translations_page(request, user, event, translation_input(event), {})
+    return translations_page(request, user, [Block(event, TRANSLATION_FIELDS)], **_translations_context(event))
 
 
 @router.post("/{slug}/translations")
 async def translations_update(
     request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep
-) -> HTMLResponse:
+) -> Response:
     """Save the versions side by side; an error keeps everything typed."""
     event = _event(db, slug, user)
-    form = await request.form()
-    values = {
-        lang: {f: str(form.get(f"{lang}-{f}") or "") for f in TRANSLATION_FIELDS} for lang in other_languages(event)
-    }
-    try:
-        set_event_translations(db, event=event, data=values, user=user)
-    except Invalid as exc:
-        db.rollback()
-        return _translations_page(request, user, _event(db, slug, user), values, exc.fields, status=422)
-    db.commit()
-    return done(request, f"/admin/events/{slug}/translations", _("Переводы сохранены"))
+    blocks = [Block(event, TRANSLATION_FIELDS)]
+    return await save_translations_page(
+        request, db, user, blocks, event_id=event.id, then=f"/admin/events/{slug}/translations",
+        again=lambda typed, errors: translations_page(
+            request, user, blocks, typed=typed, errors=errors, status=422, **_translations_context(event)
+        ),
+    )  # fmt: skip
 
 
 # --- agenda ---
@@ -236,6 +227,34 @@ async def translations_update(
 def agenda(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLResponse:
     event = _event(db, slug, user)
     return render(request, "admin/agenda.html", user, event=event)
+
+
+def _agenda_translations_context(event: Event) -> dict[str, Any]:
+    return {
+        "event": event, "tab": "agenda", "heading": event.title, "subheading": _("Переводы программы"),
+        "action": f"/admin/events/{event.slug}/agenda/translations", "back": f"/admin/events/{event.slug}/agenda",
+    }  # fmt: skip
+
+
+@router.get("/{slug}/agenda/translations")
+def agenda_translations_edit(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLResponse:
+    event = _event(db, slug, user)
+    return translations_page(request, user, agenda_blocks(event), **_agenda_translations_context(event))
+
+
+@router.post("/{slug}/agenda/translations")
+async def agenda_translations_update(
+    request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep
+) -> Response:
+    """Every session's and panel's versions in one go: all saved, or none and the errors beside the fields."""
+    event = _event(db, slug, user)
+    blocks = agenda_blocks(event)
+    return await save_translations_page(
+        request, db, user, blocks, event_id=event.id, then=f"/admin/events/{slug}/agenda/translations",
+        again=lambda typed, errors: translations_page(
+            request, user, blocks, typed=typed, errors=errors, status=422, **_agenda_translations_context(event)
+        ),
+    )  # fmt: skip
 
 
 def _session_page(

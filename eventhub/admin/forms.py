@@ -116,9 +116,9 @@ class Form:
         self.model = model
         self.fields: list[FormField] = []
         for name, info in model.model_fields.items():
-            if name in exclude:
-                continue
             extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            if name in exclude or extra.get("x-versions"):  # versions have their own side-by-side page
+                continue
             annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
             base, is_list, max_length = _unwrap(annotation)
             ref = extra.get("x-ref")

@@ -5,8 +5,10 @@ from typing import Annotated
 
 from annotated_types import Len
 
+from eventhub.agenda.translations import SessionVersion
 from eventhub.models import SessionKind
 from eventhub.validation import Line, Maybe, Slug, WriteModel, field, partial
+from eventhub.versions import translations_field
 from eventhub.i18n import N_
 
 WHEN_HINT = N_("в часовом поясе мероприятия, если пояс не указан; в пределах дней мероприятия")
@@ -31,6 +33,7 @@ class SessionCreate(WriteModel):
         [], title=N_("Вопросы для обсуждения"), widget="lines", hint=N_("по одному в строке"), group=N_("Панель")
     )
     expected_result: Maybe(Line(5000)) = field(None, title=N_("Ожидаемый результат"), widget="textarea", group=N_("Панель"))
+    translations: dict[str, SessionVersion] | None = translations_field()
 
 
 SessionUpdate = partial(SessionCreate, "SessionUpdate")

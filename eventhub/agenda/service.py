@@ -11,12 +11,14 @@ from sqlmodel import Session, delete
 from eventhub.accounts import audit
 from eventhub.accounts.permissions import require_event_edit
 from eventhub.agenda.schemas import SessionCreate
+from eventhub.agenda.translations import PANEL_FIELDS, SESSION_FIELDS, split_versions
 from eventhub.db import lock_for_update
 from eventhub.directory.service import resolve
 from eventhub.errors import Invalid, NotFound
 from eventhub.events.editing import aware, event_days, touch
-from eventhub.models import AgendaSession, Event, Panel, SessionKind, SessionSpeaker, SpeakerRole, StaffUser
+from eventhub.models import AgendaSession, Event, Language, Panel, SessionKind, SessionSpeaker, SpeakerRole, StaffUser
 from eventhub.validation import merged
+from eventhub.versions import check_versions
 from eventhub.i18n import _
 
 PEOPLE_FIELDS = {
@@ -44,6 +46,15 @@ def session_input(session: AgendaSession) -> dict[str, Any]:
     data["guiding_questions"] = list(panel.guiding_questions) if panel else []
     data["expected_result"] = panel.expected_result if panel else None
     return data
+
+
+def session_versions(session: AgendaSession) -> dict[str, dict[str, Any]]:
+    """A session's and its panel's versions together, as the `translations` of its body."""
+    out: dict[str, dict[str, Any]] = {}
+    for obj in (session, session.panel):
+        for lang, values in ((obj.translations or {}) if obj is not None else {}).items():
+            out.setdefault(lang, {}).update(values)
+    return out
 
 
 def _same_room(a: str | None, b: str | None) -> bool:
@@ -75,11 +86,16 @@ def _prepare(db: Session, event: Event, data: SessionCreate, own: AgendaSession 
                 break
     if errors:
         raise Invalid(_("Неверные данные сессии"), fields=errors)
+    if data.translations is not None:  # None keeps the stored versions (the admin form, a PATCH without them)
+        original = own.original_language if own is not None else Language.ru.value
+        values["translations"] = check_versions(original, SESSION_FIELDS | PANEL_FIELDS, data.translations)
     people = {name: resolve(db, "people", getattr(data, name), name) for name in PEOPLE_FIELDS}
     return values, people
 
 
-def _write_people_and_panel(db: Session, session: AgendaSession, data: SessionCreate, people: dict) -> None:
+def _write_people_and_panel(
+    db: Session, session: AgendaSession, data: SessionCreate, people: dict, versions: dict | None
+) -> None:
     db.exec(delete(SessionSpeaker).where(SessionSpeaker.session_id == session.id))
     position = 0
     for name, role in PEOPLE_FIELDS.items():
@@ -88,16 +104,31 @@ def _write_people_and_panel(db: Session, session: AgendaSession, data: SessionCr
             position += 1
     wants_panel = data.kind == SessionKind.panel or bool(data.guiding_questions or data.expected_result)
     panel = session.panel
+    panel_versions = split_versions(versions)[1] if versions is not None else None
     if wants_panel and panel is None:
         db.add(
-            Panel(session_id=session.id, guiding_questions=data.guiding_questions, expected_result=data.expected_result)
+            Panel(
+                session_id=session.id, guiding_questions=data.guiding_questions, expected_result=data.expected_result,
+                original_language=session.original_language, translations=panel_versions or {},
+            )  # fmt: skip
         )
     elif wants_panel:
         panel.guiding_questions, panel.expected_result = list(data.guiding_questions), data.expected_result
+        if panel_versions is not None:
+            panel.translations = panel_versions
     elif panel is not None:
         db.delete(panel)
     db.flush()
     db.refresh(session, ["speakers", "panel"])
+
+
+def _changes(before: dict, before_versions: dict, session: AgendaSession) -> dict:
+    """What changed in a session, its people and panel, and their versions in other languages."""
+    changes = audit.diff(before, session_input(session))
+    after_versions = session_versions(session)
+    if after_versions != before_versions:
+        changes["translations"] = [before_versions or None, after_versions or None]
+    return changes
 
 
 def _renumber(sessions: list[AgendaSession]) -> None:
@@ -122,17 +153,20 @@ def create_session(db: Session, *, event: Event, data: SessionCreate, user: Staf
     """Add a session; with a start time it goes after the sessions that start no later."""
     _locked(db, event, user)
     values, people = _prepare(db, event, data, None)
+    versions = values.pop("translations", None)
     session = AgendaSession(event_id=event.id, **values)
+    if versions is not None:
+        session.translations = split_versions(versions)[0]
     db.add(session)
     db.flush()
-    _write_people_and_panel(db, session, data, people)
+    _write_people_and_panel(db, session, data, people, versions)
     ordered = [s for s in event.sessions if s is not session]
     start = session.start_at
     index = next((i for i, s in enumerate(ordered) if start and s.start_at and s.start_at > start), len(ordered))
     ordered.insert(index, session)
     _renumber(ordered)
     db.expire(event, ["sessions"])
-    _done(db, event, user, "create", session, audit.diff({}, session_input(session)))
+    _done(db, event, user, "create", session, _changes({}, {}, session))
     return session
 
 
@@ -141,11 +175,14 @@ def update_session(
 ) -> AgendaSession:
     """Change a session to `data` (a whole body)."""
     _locked(db, event, user)
-    before = session_input(session)
+    before, before_versions = session_input(session), session_versions(session)
     values, people = _prepare(db, event, data, session)
+    versions = values.pop("translations", None)
+    if versions is not None:
+        values["translations"] = split_versions(versions)[0]
     audit.apply_changes(session, values)
-    _write_people_and_panel(db, session, data, people)
-    changes = audit.diff(before, session_input(session))
+    _write_people_and_panel(db, session, data, people, versions)
+    changes = _changes(before, before_versions, session)
     if changes:
         _done(db, event, user, "update", session, changes)
     return session

@@ -9,10 +9,27 @@ from annotated_types import Interval, Len
 
 from eventhub.models import OrganisationKind, Region
 from eventhub.validation import Email, Line, Maybe, Phone, Slug, Url, WriteModel, field
+from eventhub.versions import Fields, Text, translations_field, version_model
 from eventhub.i18n import N_
 
 SLUG_HINT = N_("латиницей; оставьте пустым — адрес составится из названия")
 Year = Annotated[int, Interval(ge=1991, le=2100)]
+
+
+# The texts the public pages show in the reader's language, each with versions in the others.
+ORGANISATION_TEXTS: Fields = {"name": Text(N_("Полное название"), 300, "line"), "description": Text(N_("Описание"), 20_000)}
+PROJECT_TEXTS: Fields = {
+    "name": Text(N_("Полное название"), 400, "line"),
+    "summary": Text(N_("Кратко"), 2000),
+    "description": Text(N_("Описание"), 50_000),
+}
+SERIES_TEXTS: Fields = {"title": Text(N_("Название"), 300, "line")}
+PERSON_TEXTS: Fields = {"position": Text(N_("Должность"), 400, "line")}
+
+OrganisationVersion = version_model("OrganisationVersion", ORGANISATION_TEXTS)
+ProjectVersion = version_model("ProjectVersion", PROJECT_TEXTS)
+SeriesVersion = version_model("SeriesVersion", SERIES_TEXTS)
+PersonVersion = version_model("PersonVersion", PERSON_TEXTS)
 
 
 class OrganisationCreate(WriteModel):
@@ -23,6 +40,7 @@ class OrganisationCreate(WriteModel):
     website: Maybe(Url) = field(None, title=N_("Сайт"))
     parent: Maybe(Slug) = field(None, title=N_("Входит в"), ref="organisations")
     description: Maybe(Line(20_000)) = field(None, title=N_("Описание"), widget="textarea")
+    translations: dict[str, OrganisationVersion] | None = translations_field()
 
 
 class Figure(WriteModel):
@@ -46,6 +64,7 @@ class ProjectCreate(WriteModel):
     figures: Annotated[list[Figure], Len(0, 30)] = field(
         [], title=N_("Цифры"), widget="pairs", hint=N_("по одной в строке: число | что оно значит")
     )
+    translations: dict[str, ProjectVersion] | None = translations_field()
 
 
 class SeriesCreate(WriteModel):
@@ -55,6 +74,7 @@ class SeriesCreate(WriteModel):
     first_year: Maybe(Year) = field(None, title=N_("Первый год"))
     last_year: Maybe(Year) = field(None, title=N_("Последний год"))
     project: Maybe(Slug) = field(None, title=N_("Проект"), ref="projects")
+    translations: dict[str, SeriesVersion] | None = translations_field()
 
 
 class PersonCreate(WriteModel):
@@ -66,6 +86,7 @@ class PersonCreate(WriteModel):
     bio: Maybe(Line(5000)) = field(None, title=N_("О себе"), widget="textarea")
     email: Maybe(Email) = field(None, title="E-mail", hint=N_("виден только сотрудникам"))
     phone: Maybe(Phone) = field(None, title=N_("Телефон"), hint=N_("виден только сотрудникам; 0702 174 107 или +996…"))
+    translations: dict[str, PersonVersion] | None = translations_field()
 
 
 class PressContactCreate(WriteModel):

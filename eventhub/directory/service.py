@@ -19,9 +19,10 @@ from sqlmodel import Session, SQLModel, select
 from eventhub.accounts import audit
 from eventhub.accounts.permissions import Action, require
 from eventhub.errors import Conflict, Invalid, NotFound
-from eventhub.models import EventSeries, Organisation, Person, PressContact, Project, StaffUser
+from eventhub.models import EventSeries, Language, Organisation, Person, PressContact, Project, StaffUser
 from eventhub.text import normalise_query, search_key, slugify
 from eventhub.validation import merged, partial
+from eventhub.versions import Fields, check_versions
 from eventhub.i18n import _
 
 REF_MODELS: dict[str, type[SQLModel]] = {
@@ -100,6 +101,8 @@ def loose(tp: Any) -> Any:
         return typing.Union[tuple(loose(a) for a in typing.get_args(tp))]  # noqa: UP007
     if origin is list:
         return list[loose(typing.get_args(tp)[0])]
+    if origin is dict:
+        return dict[str, loose(typing.get_args(tp)[1])]
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return dict[str, Any]
     return tp
@@ -140,6 +143,7 @@ class Directory:
     search: tuple[str, ...] = ()  # fields that make `search_text`
     children: Children | None = None
     check: Callable[[Any], dict[str, str]] | None = None  # cross-field rules -> {field: message}
+    texts: Fields | None = None  # the fields with versions in other languages (`translations` of the body)
     update: type[BaseModel] = field(init=False)
     out: type[BaseModel] = field(init=False)
 
@@ -156,7 +160,7 @@ def input_of(db: Session, spec: Directory, obj: Any) -> dict[str, Any]:
     data = {
         name: slug_of(db, refs[name], getattr(obj, f"{name}_id")) if name in refs else getattr(obj, name)
         for name in spec.create.model_fields
-        if name not in child_fields
+        if name not in child_fields and name != "translations"  # versions are stored and diffed on their own
     }
     if spec.children:
         data |= spec.children.read(db, obj)
@@ -165,6 +169,8 @@ def input_of(db: Session, spec: Directory, obj: Any) -> dict[str, Any]:
 
 def output_of(db: Session, spec: Directory, obj: Any, *, private: bool = True) -> dict[str, Any]:
     data = input_of(db, spec, obj) | {"id": obj.id, "updated_at": getattr(obj, "updated_at", None)}
+    if spec.texts:
+        data["translations"] = obj.translations or {}
     return data if private else {k: v for k, v in data.items() if k not in spec.private_fields}
 
 
@@ -174,9 +180,13 @@ def save_entry(db: Session, spec: Directory, *, user: StaffUser | None, data: An
     errors = spec.check(data) if spec.check else {}
     if errors:
         raise Invalid(_("Неверные данные"), fields=errors)
+    versions = None  # None keeps the stored versions (an admin form, a PATCH without them)
+    if spec.texts and getattr(data, "translations", None) is not None:
+        original = obj.original_language if obj is not None else Language.ru.value
+        versions = check_versions(original, spec.texts, data.translations)
     child_fields = spec.children.fields if spec.children else ()
     resolved = {name: resolve(db, ref, getattr(data, name), name) for name, ref in ref_fields(spec.create).items()}
-    values = data.model_dump(exclude={"slug", *child_fields})
+    values = data.model_dump(exclude={"slug", "translations", *child_fields})
     for name in ref_fields(spec.create):
         if name not in child_fields:
             values.pop(name)
@@ -187,6 +197,9 @@ def save_entry(db: Session, spec: Directory, *, user: StaffUser | None, data: An
     if spec.search:
         values["search_text"] = search_key(*(values.get(f) for f in spec.search))
     before = input_of(db, spec, obj) if obj is not None else {}
+    before_versions = (obj.translations or {}) if obj is not None and spec.texts else {}
+    if versions is not None:
+        values["translations"] = versions
     if obj is None:
         obj = spec.model(**values)
         db.add(obj)
@@ -197,6 +210,8 @@ def save_entry(db: Session, spec: Directory, *, user: StaffUser | None, data: An
         spec.children.write(db, obj, {f: resolved.get(f, getattr(data, f)) for f in child_fields})
         db.flush()
     changes = audit.diff(before, input_of(db, spec, obj))
+    if versions is not None and versions != before_versions:
+        changes["translations"] = [before_versions, versions]
     audit.record(db, user=user, action="update" if before else "create", entity=obj, changes=changes)
     db.flush()
     return obj

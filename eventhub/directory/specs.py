@@ -5,7 +5,17 @@ from typing import Any
 from sqlmodel import Session, delete
 
 from eventhub.accounts.permissions import Action
-from eventhub.directory.schemas import OrganisationCreate, PersonCreate, PressContactCreate, ProjectCreate, SeriesCreate
+from eventhub.directory.schemas import (
+    ORGANISATION_TEXTS,
+    PERSON_TEXTS,
+    PROJECT_TEXTS,
+    SERIES_TEXTS,
+    OrganisationCreate,
+    PersonCreate,
+    PressContactCreate,
+    ProjectCreate,
+    SeriesCreate,
+)
 from eventhub.directory.service import Children, Directory
 from eventhub.models import (
     EventSeries,
@@ -63,6 +73,7 @@ ORGANISATIONS = Directory(
     label="name",
     columns=("short_name", "kind"),
     search=("short_name", "name"),
+    texts=ORGANISATION_TEXTS,
 )
 PROJECTS = Directory(
     key="projects",
@@ -74,6 +85,7 @@ PROJECTS = Directory(
     columns=("short_name", "start_year", "end_year"),
     children=Children(tuple(["regions", *PROJECT_ROLES]), _read_project_children, _write_project_children),
     check=_years("start_year", "end_year"),
+    texts=PROJECT_TEXTS,
 )
 SERIES = Directory(
     key="series",
@@ -84,6 +96,7 @@ SERIES = Directory(
     label="title",
     columns=("first_year", "last_year"),
     check=_years("first_year", "last_year"),
+    texts=SERIES_TEXTS,
 )
 PEOPLE = Directory(
     key="people",
@@ -95,6 +108,7 @@ PEOPLE = Directory(
     columns=("position",),
     public=False,
     private_fields=("email", "phone"),
+    texts=PERSON_TEXTS,
 )
 PRESS_CONTACTS = Directory(
     key="press-contacts",

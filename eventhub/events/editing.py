@@ -26,12 +26,14 @@ from eventhub.directory.service import delete_row, replace_rows, resolve, slug_o
 from eventhub.errors import Conflict, Invalid
 from eventhub.events.schemas import Cancel, EventCreate, EventOrganisationIn, Postpone
 from eventhub.events.service import EventFilters, _event_options, _filtered
+from eventhub.events.translations import FIELDS as TRANSLATION_FIELDS
 from eventhub.models import (
     Event,
     EventOrganisation,
     EventPressContact,
     EventRegion,
     EventStatus,
+    Language,
     Project,
     StaffRole,
     StaffUser,
@@ -39,6 +41,7 @@ from eventhub.models import (
 )
 from eventhub.text import search_key
 from eventhub.validation import merged, validate
+from eventhub.versions import check_versions
 from eventhub.i18n import _
 
 # A change to any of these moves the event in people's calendars.
@@ -46,7 +49,7 @@ CALENDAR_FIELDS = (
     "start_at", "end_at", "all_day", "timezone", "status",
     "venue_name", "venue_address", "city", "venue_region", "latitude", "longitude", "online_url",
 )  # fmt: skip
-RELATED_FIELDS = ("slug", "project", "series", "regions", "press_contacts", "organisations")
+RELATED_FIELDS = ("slug", "project", "series", "regions", "press_contacts", "organisations", "translations")
 SCALAR_FIELDS = tuple(f for f in EventCreate.model_fields if f not in RELATED_FIELDS)
 EDITABLE_STATUSES = tuple(EventStatus)
 
@@ -171,6 +174,9 @@ def _prepare(db: Session, data: EventCreate, *, event: Event | None = None) -> t
     values["series_id"] = series.id if series else None
     values["languages"] = [str(v) for v in dict.fromkeys(data.languages)]
     values["search_text"] = search_key(data.title, data.summary, data.city)
+    if data.translations is not None:  # None keeps the stored versions (the admin form, a PATCH without them)
+        original = event.original_language if event is not None else Language.ru.value
+        values["translations"] = check_versions(original, TRANSLATION_FIELDS, data.translations)
     related = {
         "regions": [str(v) for v in dict.fromkeys(data.regions)],
         "press_contacts": [c.id for c in resolve(db, "press-contacts", data.press_contacts, "press_contacts")],
@@ -210,9 +216,10 @@ def create_event(db: Session, *, data: EventCreate, user: StaffUser | None) -> E
     db.add(event)
     db.flush()
     _write_related(db, event, related)
-    audit.record(
-        db, user=user, action="create", entity=event, event_id=event.id, changes=audit.diff({}, event_input(db, event))
-    )
+    changes = audit.diff({}, event_input(db, event))
+    if event.translations:
+        changes["translations"] = [None, event.translations]
+    audit.record(db, user=user, action="create", entity=event, event_id=event.id, changes=changes)
     db.flush()
     return event
 
@@ -222,6 +229,7 @@ def update_event(db: Session, *, event: Event, data: EventCreate, user: StaffUse
     require_event_edit(db, user, event)
     lock_for_update(db, Event.__table__, event.id)
     before = event_input(db, event)
+    before_versions = event.translations or {}
     values, related = _prepare(db, data, event=event)
     if related["organisations"] is not None:
         require_managing_organisations(db, user, [(org, role) for org, role, _ in related["organisations"]])
@@ -233,6 +241,8 @@ def update_event(db: Session, *, event: Event, data: EventCreate, user: StaffUse
         bump_sequence(event)
     _write_related(db, event, related)
     changes = audit.diff(before, event_input(db, event))
+    if "translations" in values and values["translations"] != before_versions:
+        changes["translations"] = [before_versions, values["translations"]]
     if changes:
         touch(event)
         audit.record(db, user=user, action="update", entity=event, event_id=event.id, changes=changes)

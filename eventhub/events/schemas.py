@@ -9,7 +9,9 @@ from pydantic import BaseModel, Field
 from eventhub.i18n import N_, all_versions, content, current_language
 from eventhub.models import AgendaSession, Event, EventKind, EventRole, Language, Region, RegistrationMode
 from eventhub.schemas import OrganisationRef, ProjectRef, SeriesRef
+from eventhub.events.translations import EventVersion
 from eventhub.validation import Line, Maybe, Slug, TimeZone, Url, WriteModel, field, partial
+from eventhub.versions import translations_field
 
 
 class Venue(BaseModel):
@@ -274,6 +276,7 @@ class EventCreate(WriteModel):
     organisations: Annotated[list[EventOrganisationIn], Len(0, 200)] | None = field(
         None, title=N_("Организации и их роли"), hint=N_("пусто при создании — ваша организация организатором")
     )
+    translations: dict[str, EventVersion] | None = translations_field()
 
 
 EventUpdate = partial(EventCreate, "EventUpdate")

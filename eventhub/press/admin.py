@@ -12,8 +12,10 @@ from sqlmodel import select
 from eventhub import labels
 from eventhub.accounts.csrf import CsrfDep
 from eventhub.accounts.permissions import Action, require
-from eventhub.admin.deps import AdminUser, done, render
-from eventhub.events.translations import RELEASE_FIELDS, other_languages, set_translations, translation_input
+from eventhub.admin.deps import AdminUser
+from eventhub.admin.translations import save_translations_page, translations_page
+from eventhub.events.translations import RELEASE_FIELDS
+from eventhub.versions import Block
 from eventhub.db import DbDep
 from eventhub.deps import NowDep, SettingsDep
 from eventhub.errors import Conflict, Invalid
@@ -108,20 +110,16 @@ def admin_press_accreditation(request: Request, db: DbDep, user: Writer, event: 
     )
 
 
-def _translations_page(request: Request, user: StaffUser, release: PressRelease, values: dict, errors: dict,
-                       status: int = 200) -> HTMLResponse:
-    return render(
-        request, "admin/translations.html", user, status_code=status, event=None, values=values, errors=errors,
-        fields=RELEASE_FIELDS, languages=other_languages(release), heading=release.title,
-        action=f"/admin/press/{release.id}/translations", back=f"/admin/press/{release.id}",
-        original_language=release.original_language, original={f: getattr(release, f) for f in RELEASE_FIELDS},
-    )  # fmt: skip
+def _translations_context(release: PressRelease) -> dict:
+    return {
+        "heading": release.title, "action": f"/admin/press/{release.id}/translations", "back": f"/admin/press/{release.id}",
+    }  # fmt: skip
 
 
 @router.get("/{release_id}/translations")
 def admin_press_translations(request: Request, db: DbDep, user: Writer, release_id: ReleaseId) -> HTMLResponse:
     release = get_release(db, release_id=release_id)
-    return _translations_page(request, user, release, translation_input(release, RELEASE_FIELDS), {})
+    return translations_page(request, user, [Block(release, RELEASE_FIELDS)], **_translations_context(release))
 
 
 @router.post("/{release_id}/translations")
@@ -130,15 +128,13 @@ async def admin_press_translations_update(
 ) -> Response:
     """The release's versions in the other languages, side by side with the original."""
     release = get_release(db, release_id=release_id)
-    form = await request.form()
-    values = {lang: {f: str(form.get(f"{lang}-{f}") or "") for f in RELEASE_FIELDS} for lang in other_languages(release)}
-    try:
-        set_translations(db, obj=release, fields=RELEASE_FIELDS, data=values, user=user, event_id=release.event_id)
-    except Invalid as exc:
-        db.rollback()
-        return _translations_page(request, user, get_release(db, release_id=release_id), values, exc.fields, status=422)
-    db.commit()
-    return done(request, f"/admin/press/{release.id}/translations", _("Переводы сохранены"))
+    blocks = [Block(release, RELEASE_FIELDS)]
+    return await save_translations_page(
+        request, db, user, blocks, event_id=release.event_id, then=f"/admin/press/{release.id}/translations",
+        again=lambda typed, errors: translations_page(
+            request, user, blocks, typed=typed, errors=errors, status=422, **_translations_context(release)
+        ),
+    )  # fmt: skip
 
 
 @router.get("/{release_id}")

@@ -187,6 +187,10 @@ CASES = [
     _event_case("GET", "/admin/events/{slug}/translations"),
     _event_case("POST", "/admin/events/{slug}/translations", body=lambda w, e: {"en-title": "Forum"}),
     _event_case("GET", "/admin/events/{slug}/agenda"),
+    _session_case("GET", "/admin/events/{slug}/agenda/translations"),
+    _session_case(
+        "POST", "/admin/events/{slug}/agenda/translations", body=lambda w, e, s: {f"s{s.id}-en-title": "Session"}
+    ),  # fmt: skip
     _event_case("GET", "/admin/events/{slug}/sessions/new"),
     _event_case("POST", "/admin/events/{slug}/sessions/new", body=lambda w, e: _form_values(SESSION_FORM, NEW_SESSION)),
     _session_case("GET", "/admin/events/{slug}/sessions/{session_id}"),
@@ -233,6 +237,12 @@ def _directory_cases(key: str) -> list[Case]:
         Case("POST", f"/admin/{key}/{{slug}}", edit, entry(lambda w, o: _form_values(form, input_of(w.db, spec, o)))),
         Case("POST", f"/admin/{key}/{{slug}}/delete", delete, entry(lambda w, o: {})),
     ]
+    if spec.texts:
+        field = next(iter(spec.texts))
+        cases += [
+            Case("GET", f"/admin/{key}/{{slug}}/translations", edit, entry()),
+            Case("POST", f"/admin/{key}/{{slug}}/translations", edit, entry(lambda w, o: {f"en-{field}": "Version"})),
+        ]
     if key == "people":  # staff-only reads (contacts of people are private)
         cases += [
             Case("GET", "/api/v1/people", DIRECTORY, lambda w: ({}, None)),
