@@ -162,15 +162,26 @@ def _load_pg(schema: str, folder: Path) -> None:
                         copy.write(data)
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
         conn.commit()
-        cur.execute("ANALYZE")
+    # As autovacuum leaves a table in production: statistics and a visibility map (index-only scans).
+    with psycopg.connect(PG_URL, options=f"-csearch_path={schema}", autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
 
 
 def pg_reachable() -> bool:
+    """Whether PostgreSQL answers; the bench database is created on a fresh server."""
     try:
         import psycopg
 
-        with psycopg.connect(PG_URL, connect_timeout=3):
-            return True
+        try:
+            with psycopg.connect(PG_URL, connect_timeout=3):
+                return True
+        except psycopg.OperationalError as exc:
+            if "does not exist" not in str(exc):
+                raise
+        server, database = PG_URL.rsplit("/", 1)
+        with psycopg.connect(f"{server}/postgres", connect_timeout=3, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{database}"')
+        return True
     except Exception:  # noqa: BLE001 (any failure: no PostgreSQL here)
         return False
 
@@ -328,7 +339,7 @@ def _ppid(pid: int) -> int:
         return -1
 
 
-def latency_alone(url: str, headers: dict[str, str] | None, *, n: int = 9, limit: float = 30.0) -> float:
+def latency_alone(url: str, headers: dict[str, str] | None, *, n: int = 31, limit: float = 20.0) -> float:
     """Median time of one request at a time over one keep-alive connection, in ms (bounded)."""
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=limit)
@@ -450,6 +461,8 @@ def print_table(runs: list[Run], args: argparse.Namespace, started: float) -> li
             growth = _growth(runs, run, case)
             if "MISSED" in growth:
                 failed.append(f"{run.db}/{run.workers}w {case} growth")
+            if r.note.startswith("errors"):
+                failed.append(f"{run.db}/{run.workers}w/{run.size} {case} errors")
             bare_label = "dry run" if case == "registration burst" else "bare"
             lines.append(
                 head + f"| {case}{' ' + r.note if r.note else ''} | {r.app:.0f} | {r.bare:.0f} ({bare_label}) "
