@@ -15,6 +15,7 @@ from eventhub.config import Settings
 
 
 SQLITE_POOL_SIZE = 40  # anyio's default thread limiter: FastAPI's thread pool for sync routes and dependencies
+SQLITE_HEAP_LIMIT = 8 * 1024 * 1024  # bytes of SQLite memory in one process before it recycles its caches
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -43,6 +44,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=30000")
+    # Process-wide: the page caches of all pooled connections (up to 2 MB each, one per
+    # busy thread) share 8 MB, recycled past that; the OS file cache holds the rest.
+    cur.execute(f"PRAGMA soft_heap_limit={SQLITE_HEAP_LIMIT}")
     cur.close()
 
 

@@ -12,7 +12,6 @@ from email.utils import parseaddr
 from urllib.parse import urlparse
 
 import jinja2
-import segno
 from markupsafe import escape
 from sqlmodel import Session
 
@@ -123,6 +122,8 @@ def text_to_html(text: str, qr_cid: str | None) -> str:
 
 
 def qr_png(value: str) -> bytes:
+    import segno  # imported here: 4 MB that only a worker sending confirmations needs
+
     buf = io.BytesIO()
     segno.make(value, error="m").save(buf, kind="png", scale=6, border=2)
     return buf.getvalue()
