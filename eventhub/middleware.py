@@ -139,3 +139,33 @@ class LanguageMiddleware:
             await self.app(scope, receive, send_with_cookie)
         finally:
             i18n.reset_language(token)
+
+
+class HeadAsGet:
+    """HEAD wherever GET answers (RFC 9110 §9.3.2): the request runs as GET and the body is
+    dropped, so status and headers (Content-Length, ETag, Vary, 304 on a conditional
+    request) are those of the GET. Outermost, so the headers are those sent after
+    compression. Other methods pass untouched: POST-only routes still answer 405 (a GET
+    there is one, with Allow), and OPTIONS is left to the routes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        finished = False
+
+        async def send_without_body(message: Message) -> None:
+            nonlocal finished
+            if message["type"] == "http.response.start":
+                await send(message)
+            elif message["type"] == "http.response.body":
+                if not finished and not message.get("more_body", False):
+                    finished = True
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+            else:
+                await send(message)
+
+        await self.app({**scope, "method": "GET", "eventhub.head": True}, receive, send_without_body)
