@@ -56,3 +56,29 @@ def test_head_on_a_post_only_route_is_405_with_allow(client) -> None:  # noqa: A
     assert head.content == b""
     assert client.options("/events").status_code == 405
     assert client.put("/events").status_code == 405
+
+
+def _vary(response) -> list[str]:  # noqa: ANN001
+    values = response.headers.get_list("vary")
+    assert len(values) <= 1, values  # one Vary header
+    return [t.strip().lower() for v in values for t in v.split(",")]
+
+
+@pytest.mark.parametrize("url", ["/", "/events/forum-aymakov-2023", "/press", "/api/v1/events", "/events/nope.ics"])
+def test_negotiated_answers_vary_on_accept_language_and_cookie(client, demo, url) -> None:  # noqa: ANN001
+    english = client.get(url, headers={"Accept-Language": "en", "Accept-Encoding": "br"})
+    russian = client.get(url, headers={"Accept-Encoding": "br"})
+    assert english.headers["content-language"] == "en" and russian.headers["content-language"] == "ru"
+    for response in (english, russian):
+        vary = _vary(response)
+        assert "accept-language" in vary and "cookie" in vary
+        assert len(vary) == len(set(vary))
+    if url != "/events/nope.ics":
+        assert "accept-encoding" in _vary(russian)
+
+
+def test_a_language_in_the_address_or_a_feed_does_not_vary_on_it(client, demo) -> None:  # noqa: ANN001
+    for url in ("/events/forum-aymakov-2023?lang=en", "/calendar.ics", "/press/feed.atom?lang=en", "/robots.txt"):
+        response = client.get(url, headers={"Accept-Language": "ky"})
+        assert response.status_code == 200
+        assert "accept-language" not in _vary(response), url
