@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 
 from eventhub.accounts import ratelimit
 from eventhub.accounts.permissions import Action, require
@@ -18,13 +19,21 @@ bearer = HTTPBearer(auto_error=False, description="API token from `eventhub toke
 SESSION_USER_KEY = "user_id"
 
 
-def get_optional_user(
-    request: Request,
-    db: DbDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> StaffUser | None:
-    if credentials is not None:
-        user = user_for_token(db, credentials.credentials)
+def _bearer_token(request: Request) -> str | None:
+    """The token of `Authorization: Bearer …`, read as HTTPBearer does, but without declaring
+    a security requirement: routes that anyone may read document none (OpenAPI), and only
+    those that need a user (``get_current_user``, ``STAFF_ONLY``) declare the Bearer scheme."""
+    scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
+    return token if scheme.lower() == "bearer" and token else None
+
+
+STAFF_ONLY = Depends(bearer)  # in `dependencies=[…]` of a read that checks the user itself: declares Bearer
+
+
+def get_optional_user(request: Request, db: DbDep) -> StaffUser | None:
+    token = _bearer_token(request)
+    if token is not None:
+        user = user_for_token(db, token)
         if user is not None:
             return user  # a valid token is always accepted, whatever others sent from its address
         # Unknown or revoked tokens: BAD_TOKEN.count a minute from one address, then 429 for
@@ -45,7 +54,10 @@ def get_optional_user(
     return user if user and user.is_active else None
 
 
-def get_current_user(user: Annotated[StaffUser | None, Depends(get_optional_user)]) -> StaffUser:
+def get_current_user(
+    user: Annotated[StaffUser | None, Depends(get_optional_user)],
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> StaffUser:
     if user is None:
         raise Unauthorized(_("Нужна авторизация"))
     return user
