@@ -17,7 +17,7 @@ from eventhub.admin import pages as admin_pages
 from eventhub.agenda import api as agenda_api
 from eventhub.directory import api as directory_api
 from eventhub.i18n import N_, _, reset_language, set_language
-from eventhub.middleware import LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
+from eventhub.middleware import HeadAsGet, LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
 from eventhub.events import api as events_api
 from eventhub.events import pages as events_pages
 from eventhub.feeds import api as feeds_api
@@ -110,7 +110,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(LanguageMiddleware, default=settings.default_language)  # outside LimitBodySize: its 413 is translated
     app.add_middleware(RejectNulBytes)
-    app.add_middleware(CompressionMiddleware)  # outermost: compresses every answer, errors too
+    app.add_middleware(CompressionMiddleware)  # compresses every answer, errors too
+    app.add_middleware(HeadAsGet)  # outermost: HEAD is the GET without its body, headers as sent
     return app
 
 

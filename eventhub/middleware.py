@@ -1,4 +1,6 @@
-"""ASGI middleware shared by every route: NUL bytes, body size, security headers, language."""
+"""ASGI middleware shared by every route: NUL bytes, body size, security headers, language, HEAD."""
+
+import re
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -106,10 +108,28 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+# Answers whose bytes do not depend on the negotiated language: static files, and feeds
+# written in the language of their address (?lang=) alone. Their errors still do.
+LANGUAGE_FREE = re.compile(
+    r"^/static/|\.(ics|atom)$|/schedule\.(xml|json)$|^/(sitemap\.xml|robots\.txt|healthz|openapi\.json|favicon\.ico)$"
+)
+VARY_LANGUAGE = b"Accept-Language, Cookie"
+
+
+def _add_vary(headers: list[tuple[bytes, bytes]], value: bytes) -> list[tuple[bytes, bytes]]:
+    """One Vary header: `value` joined to what the route already said."""
+    said = [v for k, v in headers if k.lower() == b"vary"]
+    rest = [(k, v) for k, v in headers if k.lower() != b"vary"]
+    return [*rest, (b"vary", b", ".join([*said, value]))]
+
+
 class LanguageMiddleware:
     """Pick the reader's language once per request: ?lang=, the cookie, Accept-Language.
 
-    An explicit ?lang= is remembered in a cookie; unknown values fall back quietly."""
+    An explicit ?lang= is remembered in a cookie; unknown values fall back quietly. Without
+    ?lang= the answer depends on the cookie and Accept-Language, and says so in Vary (for
+    every such request alike, so a shared cache keys on both); CompressionMiddleware merges
+    it with Accept-Encoding into one Vary header."""
 
     def __init__(self, app: ASGIApp, default: str) -> None:
         self.app = app
@@ -129,6 +149,8 @@ class LanguageMiddleware:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.append((b"content-language", lang.encode()))
+                if not asked and (message["status"] >= 400 or not LANGUAGE_FREE.search(scope["path"])):
+                    headers = _add_vary(headers, VARY_LANGUAGE)
                 if asked and asked != request.cookies.get(i18n.COOKIE):
                     cookie = f"{i18n.COOKIE}={asked}; Path=/; Max-Age=31536000; SameSite=Lax"
                     headers.append((b"set-cookie", cookie.encode()))
@@ -139,3 +161,33 @@ class LanguageMiddleware:
             await self.app(scope, receive, send_with_cookie)
         finally:
             i18n.reset_language(token)
+
+
+class HeadAsGet:
+    """HEAD wherever GET answers (RFC 9110 §9.3.2): the request runs as GET and the body is
+    dropped, so status and headers (Content-Length, ETag, Vary, 304 on a conditional
+    request) are those of the GET. Outermost, so the headers are those sent after
+    compression. Other methods pass untouched: POST-only routes still answer 405 (a GET
+    there is one, with Allow), and OPTIONS is left to the routes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        finished = False
+
+        async def send_without_body(message: Message) -> None:
+            nonlocal finished
+            if message["type"] == "http.response.start":
+                await send(message)
+            elif message["type"] == "http.response.body":
+                if not finished and not message.get("more_body", False):
+                    finished = True
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+            else:
+                await send(message)
+
+        await self.app({**scope, "method": "GET", "eventhub.head": True}, receive, send_without_body)

@@ -65,3 +65,45 @@ def test_the_bearer_scheme_and_strict_request_models(spec) -> None:  # noqa: ANN
     assert "204" in delete["responses"] and delete["security"] == [{"HTTPBearer": []}]
     publish = spec["paths"]["/api/v1/events/{slug}/publish"]["post"]
     assert "requestBody" not in publish and _ref(publish["responses"]["200"]["content"]) == "EventStaff"
+
+
+def test_security_is_declared_exactly_where_a_token_is_needed(client, demo) -> None:  # noqa: ANN001
+    """Generated clients follow `security`: anonymous reads must not demand a token, writes must."""
+    spec = client.get("/openapi.json").json()
+    slugs = {}
+    answered_anonymously = set()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method != "get":
+                continue
+            url = path
+            if "{slug}" in path:
+                listing = path.split("/{slug}")[0]
+                if not listing.startswith("/api/"):
+                    listing = "/api/v1/events"  # the feeds of an event
+                if listing not in slugs:
+                    answer = client.get(listing)
+                    items = answer.json() if answer.status_code == 200 else []
+                    items = items["items"] if isinstance(items, dict) else items  # a page, or a plain list
+                    slugs[listing] = items[0]["slug"] if items else "no-such-slug"
+                url = url.replace("{slug}", slugs[listing])
+            url = url.replace("{token}", "a" * 43)
+            status = client.get(url).status_code
+            if status == 200:
+                answered_anonymously.add(path)
+                assert "security" not in operation, f"GET {path} answers anonymously but declares {operation['security']}"
+            elif status == 401:
+                assert operation.get("security") == [{"HTTPBearer": []}], f"GET {path} needs a token but does not say so"
+    for expected in ("/api/v1/events", "/api/v1/events/{slug}", "/api/v1/series", "/api/v1/series/{slug}",
+                     "/api/v1/press-contacts", "/api/v1/press-contacts/{slug}", "/api/v1/press-releases/{slug}"):
+        assert expected in answered_anonymously
+    staff_reads = {p for p, ops in spec["paths"].items() if ops.get("get", {}).get("security")}
+    assert {"/api/v1/events/{slug}/audit", "/api/v1/people", "/api/v1/events/{slug}/registrations"} <= staff_reads
+
+    anonymous_writes = {("post", "/api/v1/events/{slug}/registrations")}  # registering needs no account
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method in ("post", "put", "patch", "delete") and (method, path) not in anonymous_writes:
+                assert operation.get("security") == [{"HTTPBearer": []}], f"{method.upper()} {path}"
+    for method, path in anonymous_writes:
+        assert "security" not in spec["paths"][path][method]

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 
 from eventhub.accounts import ratelimit
 from eventhub.accounts.permissions import Action, require
@@ -18,25 +19,34 @@ bearer = HTTPBearer(auto_error=False, description="API token from `eventhub toke
 SESSION_USER_KEY = "user_id"
 
 
-def get_optional_user(
-    request: Request,
-    db: DbDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> StaffUser | None:
-    if credentials is not None:
-        # Guessing tokens: after BAD_TOKEN.count failures a minute from one address, every
-        # token request from it waits (counted in the database: all workers share it).
+def _bearer_token(request: Request) -> str | None:
+    """The token of `Authorization: Bearer …`, read as HTTPBearer does, but without declaring
+    a security requirement: routes that anyone may read document none (OpenAPI), and only
+    those that need a user (``get_current_user``, ``STAFF_ONLY``) declare the Bearer scheme."""
+    scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
+    return token if scheme.lower() == "bearer" and token else None
+
+
+STAFF_ONLY = Depends(bearer)  # in `dependencies=[…]` of a read that checks the user itself: declares Bearer
+
+
+def get_optional_user(request: Request, db: DbDep) -> StaffUser | None:
+    token = _bearer_token(request)
+    if token is not None:
+        user = user_for_token(db, token)
+        if user is not None:
+            return user  # a valid token is always accepted, whatever others sent from its address
+        # Unknown or revoked tokens: BAD_TOKEN.count a minute from one address, then 429 for
+        # those only (counted in the database: all workers share it). Tokens are 256-bit
+        # random values; the limit is against noise, not guessing.
         ip, now = ratelimit.client_ip(request), get_now(request)
+        db.commit()
         wait = ratelimit.wait_for(db, ratelimit.BAD_TOKEN, ip=ip, now=now)
         if wait is not None:
             raise TooManyRequests(_("Слишком много запросов с неверным токеном; повторите позже"), retry_after=wait)
-        user = user_for_token(db, credentials.credentials)
-        if user is None:
-            db.commit()
-            ratelimit.count(db, ratelimit.BAD_TOKEN, ip=ip, now=now)
-            db.commit()
-            raise Unauthorized(_("Недействительный или отозванный токен"))
-        return user
+        ratelimit.count(db, ratelimit.BAD_TOKEN, ip=ip, now=now)
+        db.commit()
+        raise Unauthorized(_("Недействительный или отозванный токен"))
     user_id = request.session.get(SESSION_USER_KEY) if "session" in request.scope else None
     if user_id is None:
         return None
@@ -44,7 +54,10 @@ def get_optional_user(
     return user if user and user.is_active else None
 
 
-def get_current_user(user: Annotated[StaffUser | None, Depends(get_optional_user)]) -> StaffUser:
+def get_current_user(
+    user: Annotated[StaffUser | None, Depends(get_optional_user)],
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> StaffUser:
     if user is None:
         raise Unauthorized(_("Нужна авторизация"))
     return user

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from eventhub.accounts.deps import CurrentUser, OptionalUser
+from eventhub.accounts.deps import STAFF_ONLY, CurrentUser, OptionalUser
 from eventhub.accounts.permissions import can, require
 from eventhub.db import DbDep, WriteDbDep
 from eventhub.deps import PaginationDep
@@ -56,14 +56,16 @@ def directory_router(spec: Directory) -> APIRouter:
             require(user, spec.action)
         return can(user, spec.action)
 
-    @router.get("", response_model=Page[Out], name=f"list_{spec.key}", summary=spec.title)
+    staff_only = [] if spec.public else [STAFF_ONLY]  # OpenAPI: Bearer declared where anonymous readers get 401
+
+    @router.get("", response_model=Page[Out], name=f"list_{spec.key}", summary=spec.title, dependencies=staff_only)
     def listing(db: DbDep, user: OptionalUser, page: PaginationDep, q: str | None = None):  # noqa: ANN202
         private = reader(user)
         rows, total = list_entries(db, spec, q=q, offset=page.offset, limit=page.limit)
         items = [output_of(db, spec, r, private=private) for r in rows]
         return {"items": items, "total": total, "offset": page.offset, "limit": page.limit}
 
-    @router.get("/{slug}", response_model=Out, name=f"get_{spec.key}", summary="One entry")
+    @router.get("/{slug}", response_model=Out, name=f"get_{spec.key}", summary="One entry", dependencies=staff_only)
     def one(slug: SlugPath, db: DbDep, user: OptionalUser):  # noqa: ANN202
         return output_of(db, spec, get_entry(db, spec, slug), private=reader(user))
 

@@ -9,7 +9,7 @@ from eventhub.accounts.permissions import can_view_event
 from eventhub.db import DbDep
 from eventhub.errors import NotFound
 from eventhub.events.editing import get_event_for_staff
-from eventhub.events.service import EventFilters, get_public_event
+from eventhub.events.service import EventFilters, check_filter_slugs, get_public_event
 from eventhub.models import Event
 from eventhub.i18n import _
 
@@ -27,6 +27,7 @@ def get_event_or_404(db: DbDep, user: OptionalUser, slug: Annotated[str, Path(ma
 
 
 def get_event_filters(
+    db: DbDep,
     kind: str | None = None,
     region: str | None = None,
     organisation: str | None = None,
@@ -35,8 +36,9 @@ def get_event_filters(
     q: str | None = None,
     when: str = "all",
 ) -> EventFilters:
-    """The filters of /events, /calendar.ics and the API list, validated once."""
-    return EventFilters(
+    """The filters of /events, /calendar.ics and the API list, validated once: an unknown
+    value, or a slug that names nothing, is a 4xx naming the field."""
+    filters = EventFilters(
         kind=kind or None,
         region=region or None,
         organisation=organisation or None,
@@ -45,6 +47,8 @@ def get_event_filters(
         q=q or None,
         when=when or "all",
     ).validate()
+    check_filter_slugs(db, filters)
+    return filters
 
 
 EventDep = Annotated[Event, Depends(get_event_or_404)]

@@ -62,6 +62,41 @@ class EventFilters:
         return self
 
 
+SlugLookup = tuple[str, Any, Callable[[str], str], tuple]  # attribute, model, message for an unknown slug, extra conditions
+
+
+def known_slugs(db: Session, filters: Any, lookups: tuple[SlugLookup, ...]) -> dict[str, Any]:
+    """The objects that the slugs in `filters` name, by attribute; an unknown slug is a 4xx
+    naming its field, as a wrong kind or region is (not an empty list). One function for the
+    event filters (/events, the API list, /calendar.ics) and the press room's."""
+    found, fields = {}, {}
+    for attr, model, unknown, where in lookups:
+        slug = getattr(filters, attr)
+        if not slug:
+            continue
+        obj = db.exec(select(model).where(model.slug == slug, *where)).first()
+        if obj is None:
+            fields[attr] = unknown(slug[:80])
+        else:
+            found[attr] = obj
+    if fields:
+        raise Invalid(_("Неверные параметры фильтра"), fields=fields)
+    return found
+
+
+def check_filter_slugs(db: Session, filters: EventFilters) -> dict[str, Any]:
+    """The organisation, project and series that `filters` name (an unknown one is a 4xx)."""
+    return known_slugs(
+        db,
+        filters,
+        (
+            ("organisation", Organisation, lambda slug: _("неизвестная организация") + f": {slug}", ()),
+            ("project", Project, lambda slug: _("неизвестный проект") + f": {slug}", ()),
+            ("series", EventSeries, lambda slug: _("неизвестная серия мероприятий") + f": {slug}", ()),
+        ),
+    )
+
+
 def _list_options():  # noqa: ANN202
     return (
         selectinload(Event.organisations).selectinload(EventOrganisation.organisation),

@@ -48,7 +48,7 @@ def _address(scope: dict) -> str:
     return scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
 
 
-# --- HTTP: conditional requests, HEAD, gzip ---
+# --- HTTP: conditional requests, gzip (HEAD is every route's GET without the body: middleware.HeadAsGet) ---
 
 
 def _accepts_gzip(header: str | None) -> bool:
@@ -82,7 +82,7 @@ def _not_modified(request: Request, rendered: RenderedFeed, last_modified: datet
 
 
 def feed_response(request: Request, rendered: RenderedFeed) -> Response:
-    """200 (or HEAD) with the validators, or 304 when the client's copy is current."""
+    """200 with the validators, or 304 when the client's copy is current."""
     gzipped = rendered.gzipped is not None and _accepts_gzip(request.headers.get("accept-encoding"))
     headers = dict(rendered.headers)
     headers["ETag"] = rendered.etag_gzip if gzipped else rendered.etag
@@ -96,9 +96,6 @@ def feed_response(request: Request, rendered: RenderedFeed) -> Response:
     body = rendered.gzipped if gzipped else rendered.body
     if gzipped:
         headers["Content-Encoding"] = "gzip"
-    if request.method == "HEAD":
-        headers["Content-Length"] = str(len(body))
-        return Response(headers=headers, media_type=rendered.content_type)
     return Response(body, headers=headers, media_type=rendered.content_type)
 
 
@@ -122,7 +119,7 @@ def serve(request: Request, db: Any, spec: FeedSpec, now: datetime, *, by_addres
 
 
 class FeedCacheMiddleware:
-    """Answers GET and HEAD for an exact feed address already rendered at the current content
+    """Answers GET (and so HEAD) for an exact feed address already rendered at the current content
     version, before routing and parameter parsing: a feed is served like a static file.
 
     Only addresses that the routes themselves rendered (and so validated) are in the cache;
@@ -132,7 +129,7 @@ class FeedCacheMiddleware:
         self.app = app
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+        if scope["type"] == "http" and scope["method"] == "GET":
             cache = getattr(scope["app"].state, "feed_cache", None)
             address = _address(scope)
             if cache is not None and cache.knows(address):
@@ -163,10 +160,9 @@ def _ok(media_type: str, description: str) -> dict:
 
 
 def _feed_route(path: str, media_type: str, description: str) -> Callable:
-    """GET (documented) and HEAD (the same answer without the body) for one feed address."""
+    """GET (documented; HEAD is the same answer without the body) for one feed address."""
 
     def register(endpoint: Callable) -> Callable:
-        router.head(path, include_in_schema=False)(endpoint)
         return router.get(path, responses=_ok(media_type, description))(endpoint)
 
     return register

@@ -25,17 +25,14 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from eventhub import __version__, i18n, labels
-from eventhub.errors import Invalid, NotFound
-from eventhub.events.service import EventFilters, get_public_event, select_public_events
+from eventhub.errors import NotFound
+from eventhub.events.service import EventFilters, check_filter_slugs, get_public_event, select_public_events
 from eventhub.feeds import ical, schedule
 from eventhub.models import (
     PUBLIC_EVENT_STATUSES,
     ContentVersion,
     Event,
-    EventSeries,
     FeedState,
-    Organisation,
-    Project,
     Registration,
     RegistrationStatus,
 )
@@ -224,22 +221,8 @@ def _names_for(db: Session, filters: EventFilters) -> list[str]:
         names.append(labels.EVENT_KIND[filters.kind])
     if filters.region:
         names.append(labels.REGION[filters.region])
-    fields = {}
-    for attr, model, unknown in (
-        ("organisation", Organisation, _("неизвестная организация")),
-        ("project", Project, _("неизвестный проект")),
-        ("series", EventSeries, _("неизвестная серия мероприятий")),
-    ):
-        slug = getattr(filters, attr)
-        if not slug:
-            continue
-        obj = db.exec(select(model).where(model.slug == slug)).first()
-        if obj is None:
-            fields[attr] = f"{unknown}: {slug}"
-        else:
-            names.append(getattr(obj, "short_name", None) or getattr(obj, "name", None) or obj.title)
-    if fields:
-        raise Invalid(_("Неверные параметры фильтра"), fields=fields)
+    for obj in check_filter_slugs(db, filters).values():
+        names.append(getattr(obj, "short_name", None) or getattr(obj, "name", None) or obj.title)
     if filters.q:
         names.append(_("поиск «%(q)s»") % {"q": filters.q})
     if filters.when == "upcoming":

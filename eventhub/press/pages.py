@@ -80,16 +80,27 @@ def press_feed(request: Request, db: DbDep, now: NowDep, settings: SettingsDep, 
         return _press_feed(request, db, now, settings)
 
 
+def _lang_query() -> str:
+    """``?lang=xx`` for a feed in another language than the default, else nothing.
+
+    Each language's feed is its own Atom feed (RFC 4287 §4.2.6, §4.2.7.2): its own atom:id
+    and rel="self" address. Entries keep their id (the release's address) in every language:
+    a translation is the same article, so a reader subscribed to two languages sees it once."""
+    lang = i18n.current_language()
+    return "" if lang == i18n.DEFAULT_LANGUAGE else f"?lang={lang}"
+
+
 def _press_feed(request: Request, db: DbDep, now: NowDep, settings: SettingsDep) -> Response:
     releases, _total = list_public_releases(db, now=now, limit=FEED_SIZE)
     base = settings.base_url
     entries = [_entry(r, base) for r in releases]
+    lang = _lang_query()
     body = render_atom(
-        feed_id=f"{base}/press/feed.atom",
+        feed_id=f"{base}/press/feed.atom{lang}",
         title=_("Пресс-центр eventhub"),
         subtitle=_("Анонсы, пресс-релизы и новости о мероприятиях государства, МСУ, партнёров по развитию и ОГО Кыргызстана"),
-        self_url=f"{base}/press/feed.atom",
-        alternate_url=f"{base}/press",
+        self_url=f"{base}/press/feed.atom{lang}",
+        alternate_url=f"{base}/press{lang}",
         entries=entries,
         author=_("eventhub — пресс-центр"),
         generator_version=__version__,
@@ -112,11 +123,12 @@ def _event_press_feed(request: Request, db: DbDep, slug: SlugPath, now: NowDep, 
     releases, _total = list_public_releases(db, now=now, event_id=event.id, limit=FEED_SIZE)
     base = settings.base_url
     entries = [_entry(r, base) for r in releases]
+    lang = _lang_query()
     body = render_atom(
-        feed_id=f"{base}/events/{event.slug}/press.atom",
+        feed_id=f"{base}/events/{event.slug}/press.atom{lang}",
         title=_("Публикации: %(title)s") % {"title": i18n.content(event, "title")},
-        self_url=f"{base}/events/{event.slug}/press.atom",
-        alternate_url=f"{base}/events/{event.slug}",
+        self_url=f"{base}/events/{event.slug}/press.atom{lang}",
+        alternate_url=f"{base}/events/{event.slug}{lang}",
         entries=entries,
         author=_("eventhub — пресс-центр"),
         updated=feed_updated(entries, fallback=event.published_at or EPOCH),

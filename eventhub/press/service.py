@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from eventhub.errors import Conflict, Invalid, NotFound
+from eventhub.events.service import known_slugs
 from eventhub.i18n import _
 from eventhub.models import (
     PUBLIC_EVENT_STATUSES,
@@ -90,6 +91,19 @@ class ReleaseFilters:
         if fields:
             raise Invalid(_("Неверные параметры фильтра"), fields=fields)
         return self
+
+
+def check_filter_slugs(db: Session, filters: ReleaseFilters) -> dict[str, Any]:
+    """The public event and the organisation that `filters` name (an unknown one is a 4xx),
+    checked as the event filters are (``events.service.known_slugs``)."""
+    return known_slugs(
+        db,
+        filters,
+        (
+            ("event", Event, lambda slug: _("Мероприятие «%(slug)s» не найдено") % {"slug": slug}, (Event.status.in_(PUBLIC_EVENT_STATUSES),)),
+            ("organisation", Organisation, lambda slug: _("неизвестная организация") + f": {slug}", ()),
+        ),
+    )
 
 
 def _options():  # noqa: ANN202

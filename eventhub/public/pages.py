@@ -1,4 +1,6 @@
-"""Public routes of this domain: the printable programme, sitemap.xml and robots.txt."""
+"""Public routes of this domain: the printable programme, sitemap.xml, robots.txt, favicon.ico."""
+
+from functools import lru_cache
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
@@ -6,6 +8,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from eventhub.db import DbDep
 from eventhub.deps import NowDep, SettingsDep
 from eventhub.events.deps import EventDep
+from eventhub.public.assets import STATIC_DIR, file_hash
 from eventhub.public.seo import render_robots, render_sitemap
 from eventhub.public.service import sitemap_entries
 from eventhub.templating import templates
@@ -37,3 +40,22 @@ def sitemap(db: DbDep, now: NowDep, settings: SettingsDep) -> Response:
 @router.get("/robots.txt", include_in_schema=False)
 def robots(settings: SettingsDep) -> PlainTextResponse:
     return PlainTextResponse(render_robots(settings.base_url), headers={"Cache-Control": "public, max-age=86400"})
+
+
+FAVICON_CACHE = "public, max-age=2592000"  # 30 days: a fixed address, so not immutable like hashed files
+
+
+@lru_cache(maxsize=1)
+def _favicon() -> tuple[bytes, str]:
+    path = STATIC_DIR / "favicon.ico"
+    return path.read_bytes(), f'"{file_hash(path)}"'
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon(request: Request) -> Response:
+    """The site icon where browsers and feed readers look for it (pages also link it, hashed)."""
+    body, etag = _favicon()
+    headers = {"Cache-Control": FAVICON_CACHE, "ETag": etag}
+    if etag in {t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")}:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="image/vnd.microsoft.icon", headers=headers)

@@ -223,10 +223,14 @@ def test_public_list_filters_by_event_organisation_language_and_type(client, db,
     assert slugs(language="en") == ["ru-en"]
     assert slugs(language="ru") == ["ru-ipr", "ru-en"]
     assert slugs(type="announcement") == ["ky-other"]
-    assert slugs(organisation="nobody") == []
+    make_organisation(db, slug="quiet")
+    db.commit()
+    assert slugs(organisation="quiet") == []  # known, without releases
     bad = client.get("/api/v1/press-releases", params={"language": "de", "type": "tweet"})
     assert bad.status_code == 422
     assert set(bad.json()["error"]["fields"]) == {"language", "type"}
+    unknown = client.get("/api/v1/press-releases", params={"organisation": "nobody"})
+    assert unknown.status_code == 422 and set(unknown.json()["error"]["fields"]) == {"organisation"}
 
 
 def test_staff_token_reads_a_draft_the_public_cannot(client, db, clock, writer) -> None:  # noqa: ANN001

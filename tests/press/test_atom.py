@@ -144,3 +144,22 @@ def test_renderer_is_pure_and_writes_given_times() -> None:
 def test_the_validator_does_reject_an_invalid_feed(broken) -> None:  # noqa: ANN001
     with pytest.raises(AssertionError):
         assert_valid_atom(broken)
+
+
+@pytest.mark.parametrize("path", ["/press/feed.atom", "/events/dialog-vklad-ogo-v-razvitie-regionov/press.atom"])
+def test_each_language_is_its_own_feed_with_its_own_id_and_self_link(client, demo, settings, path) -> None:  # noqa: ANN001
+    feeds = {}
+    for query in ("", "?lang=ru", "?lang=en", "?lang=ky", "?lang=zz"):
+        response = client.get(path + query)
+        assert response.status_code == 200
+        parsed = feedparser.parse(response.content)
+        assert not parsed.bozo
+        self_link = next(link.href for link in parsed.feed.links if link.rel == "self")
+        feeds[query] = (parsed.feed.id, self_link, [e.id for e in parsed.entries])
+    base = settings.base_url + path
+    assert feeds[""][:2] == feeds["?lang=ru"][:2] == feeds["?lang=zz"][:2] == (base, base)  # Russian: one feed
+    assert feeds["?lang=en"][:2] == (base + "?lang=en", base + "?lang=en")
+    assert feeds["?lang=ky"][:2] == (base + "?lang=ky", base + "?lang=ky")
+    assert len({feeds[q][0] for q in ("", "?lang=en", "?lang=ky")}) == 3
+    # the same releases, the same entry ids: a translation is the same article
+    assert feeds[""][2] and feeds[""][2] == feeds["?lang=en"][2] == feeds["?lang=ky"][2]

@@ -93,3 +93,27 @@ def test_stylesheet_is_compressed_too(client) -> None:  # noqa: ANN001
     response = client.get(stylesheet_url(client), headers={"Accept-Encoding": "br"})
     assert response.headers["content-encoding"] == "br"
     assert response.content == CSS
+
+
+def test_the_favicon_is_served_and_linked_from_this_host(client, demo) -> None:  # noqa: ANN001
+    import re
+    from io import BytesIO
+
+    from PIL import Image
+
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"] == "image/vnd.microsoft.icon"
+    max_age = int(re.search(r"max-age=(\d+)", icon.headers["cache-control"]).group(1))
+    assert "public" in icon.headers["cache-control"] and max_age >= 7 * 86400
+    assert Image.open(BytesIO(icon.content)).format == "ICO"
+    assert client.get("/favicon.ico", headers={"If-None-Match": icon.headers["etag"]}).status_code == 304
+    assert client.head("/favicon.ico").status_code == 200
+
+    for url in ("/", "/events/forum-aymakov-2023", "/press"):
+        page = client.get(url).text
+        link = re.search(r'<link rel="icon" href="([^"]+)"', page)
+        assert link and link.group(1).startswith("/static/favicon."), url
+        linked = client.get(link.group(1))
+        assert linked.status_code == 200 and linked.content == icon.content
+        assert "immutable" in linked.headers["cache-control"]

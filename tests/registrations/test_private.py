@@ -130,3 +130,14 @@ def test_a_bad_or_outdated_link_is_a_clear_404(client, db, clock) -> None:  # no
         assert response.status_code == 404
         assert "Ссылка недействительна или устарела" in response.text
     assert client.post("/r/nonsense/cancel").status_code == 404
+
+
+def test_head_on_the_private_page_answers_like_get(client, db, clock, mailbox) -> None:  # noqa: ANN001
+    event = open_event(db)
+    db.commit()
+    link = _register(client, event, mailbox, "head@example.org")
+    get, head = client.get(link), client.head(link)
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    assert head.headers["cache-control"] == get.headers["cache-control"]
+    assert head.headers["content-length"] == get.headers["content-length"]
