@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import phonenumbers
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -40,7 +39,7 @@ from eventhub.registrations.exports import ExportRow, StatsTable
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import CONSENT_TEXT, RegistrationData, parse_registration
 from eventhub.registrations.tokens import find_generation, registration_subject
-from eventhub.text import normalise_query, search_key
+from eventhub.text import format_phone, normalise_query, search_key
 from eventhub.i18n import _
 
 S = RegistrationStatus
@@ -751,18 +750,6 @@ def outbox_for(db: Session, registration_id: int) -> list[OutboxMessage]:
 # --- exports ---
 
 
-def export_phone(e164: str | None) -> str:
-    """Kyrgyz numbers as people write them (0702 174 107), others in international form."""
-    if not e164:
-        return ""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 996 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    return phonenumbers.format_number(number, fmt)
-
-
 def export_rows(db: Session, event: Event, *, statuses: tuple[str, ...] | None = None) -> list[ExportRow]:
     """The event's registrations as rows of text for CSV, XLSX and the sign-in sheet."""
     rows = list_registrations(db, event, ListFilters())
@@ -780,7 +767,7 @@ def export_rows(db: Session, event: Event, *, statuses: tuple[str, ...] | None =
             number=n,
             full_name=reg.full_name,
             email=reg.email,
-            phone=export_phone(reg.phone),
+            phone=format_phone(reg.phone),
             organisation=(org.name if org else reg.organisation_name) or "",
             organisation_kind=event_labels.ORGANISATION_KIND.get(org.kind, "") if org else "",
             position=reg.position or "",
