@@ -198,8 +198,13 @@ def _session_time(session: AgendaSession, tzid: str) -> str:
 
 
 def event_description(event: Event, base_url: str) -> str:
-    """Summary, status, goals, a short agenda and the address of the page, as plain text."""
+    """Date note, status, summary, goals, a short agenda and the address of the page, as plain text.
+
+    The date note comes first: it says what the dates above it do not (a year assumed by the
+    editors, a time the source does not give), and clients show only the start of a description."""
     blocks = []
+    if content(event, "date_note"):
+        blocks.append(content(event, "date_note").strip())
     if event.status == EventStatus.cancelled:
         blocks.append(_("Мероприятие отменено.") + (f" {content(event, 'status_note')}" if content(event, "status_note") else ""))
     elif event.status == EventStatus.postponed:
@@ -221,8 +226,6 @@ def event_description(event: Event, base_url: str) -> str:
         if len(event.sessions) > AGENDA_LINES:
             lines.append(_("…и ещё %(value)s") % {"value": len(event.sessions) - AGENDA_LINES})
         blocks.append(_("Программа:\n") + "\n".join(lines))
-    if content(event, "date_note"):
-        blocks.append(content(event, "date_note").strip())
     if event.online_url:
         blocks.append(_("Онлайн: %(online_url)s") % {"online_url": event.online_url})
     blocks.append(_("Подробнее: %(event_url)s") % {"event_url": event_url(event, base_url)})
