@@ -135,3 +135,31 @@ def test_vcard_answers_304_to_a_matching_etag(client, db) -> None:  # noqa: ANN0
     first = client.get(f"/press/{release.slug}/contacts.vcf")
     again = client.get(f"/press/{release.slug}/contacts.vcf", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
+
+
+def test_vcard_name_is_split_into_family_and_given_name(client, demo) -> None:  # noqa: ANN001
+    """Seed names are «Фамилия Имя»: a phone must file Абдыразакова under А with Гульмира as given name."""
+    cards = list(vobject.readComponents(client.get(f"/press/{SEED_004}/contacts.vcf").content.decode("utf-8")))
+    assert [(c.n.value.family, c.n.value.given) for c in cards] == [
+        ("Абдыразакова", "Гульмира"),
+        ("Мамасалиева", "Гульгаакы"),
+        ("Добрецова", "Надежда"),
+        ("Жусупова", "Чынар"),
+        ("Давлетбаева", "Галина"),
+    ]
+    assert cards[0].fn.value == "Абдыразакова Гульмира"
+
+
+@pytest.mark.parametrize(
+    ("name", "family", "given", "additional"),
+    [
+        ("Асанова Айгуль Бакытовна", "Асанова", "Айгуль", "Бакытовна"),
+        ("Бакыт Асан уулу", "Бакыт Асан уулу", "", ""),  # no family name to put first
+        ("Пресс-служба", "Пресс-служба", "", ""),
+        ("Ли Мария Анна Сергеевна", "Ли Мария Анна Сергеевна", "", ""),
+    ],
+)
+def test_vcard_names_that_cannot_be_split_stay_whole(db, name, family, given, additional) -> None:  # noqa: ANN001
+    card = vobject.readOne(render_vcard([make_press_contact(db, name=name, phones=["+996702174107"])]).decode())
+    assert (card.n.value.family, card.n.value.given, card.n.value.additional) == (family, given, additional)
+    assert card.fn.value == name
