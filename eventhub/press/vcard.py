@@ -31,7 +31,7 @@ def _fold(line: str) -> str:
 
 # Last words of traditional Kyrgyz names («Бакыт Асан уулу», «Айгуль Асан кызы»): given name,
 # father's name and "son/daughter of", with no family name to put first.
-_PATRONYMIC_WORDS = frozenset({"уулу", "кызы"})
+_PATRONYMIC_WORDS = frozenset({"уулу", "кызы"})  # i18n: ignore (name words matched, not text)
 
 
 def name_parts(name: str) -> tuple[str, str, str]:
