@@ -196,7 +196,13 @@ class RegistrationCategory(enum.StrEnum):
 class Gender(enum.StrEnum):
     female = "female"
     male = "male"
+    # Accepted (API, imports, older rows) as a synonym of no answer, never stored by new
+    # registrations: the form has one "no answer" choice, stored as NULL, which statistics
+    # count as "Не указано"; rows written before that count there too.
     undisclosed = "undisclosed"
+
+
+GENDER_CHOICES = (Gender.female, Gender.male)  # what forms offer besides "no answer"
 
 
 class RegistrationStatus(enum.StrEnum):

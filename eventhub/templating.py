@@ -94,6 +94,16 @@ def lang_attr(obj: Any, field: str) -> Markup:
     return Markup("")
 
 
+def short_name(obj: Any) -> str:
+    """The short name of an organisation or a project when it adds something to its (displayed)
+    name; '' when there is none or it is the name itself (seeds have «СПС», «НЭСК» as both), so
+    templates never write «НЭСК (НЭСК)»."""
+    short = (getattr(obj, "short_name", None) or "").strip()
+    if not short or short.casefold() == (i18n.content(obj, "name") or "").strip().casefold():
+        return ""
+    return short
+
+
 def markdown_filter(text: str | None) -> Markup:
     return Markup(markdown_to_html(text))
 
@@ -136,6 +146,7 @@ env.globals.update(
     t=i18n.content,
     is_fallback=i18n.is_fallback,
     lang_attr=lang_attr,
+    short_name=short_name,
     og_locale=og_locale,
 )
 env.globals.update(PUBLIC_GLOBALS)

@@ -63,6 +63,9 @@ def markdown_to_html(source: str | None) -> str:
     )
 
 
+KG_COUNTRY_CODE = 996
+
+
 class InvalidPhone(ValueError):
     pass
 
@@ -79,11 +82,16 @@ def normalise_phone(raw: str, region: str = "KG") -> str:
 
 
 def format_phone(e164: str | None) -> str:
-    """'+996702174107' -> '+996 702 174 107' (international form of the national grouping)."""
+    """How a phone is shown to people: Kyrgyz numbers in the national format the reader dials
+    ('+996702174107' -> '0702 174 107', '+996312300000' -> '0312 300 000'), foreign ones in the
+    international format ('+7 916 123-45-67'), since a foreign national format cannot be dialled
+    from Kyrgyzstan. tel: links, vCards and JSON-LD keep E.164."""
     if not e164:
         return ""
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
+    if number.country_code == KG_COUNTRY_CODE:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -67,7 +67,7 @@ def _my_organisations(db: DbDep, user: StaffUser) -> list[tuple[str, str]]:
     query = select(Organisation).order_by(Organisation.name).limit(2000)
     if managed is not None:
         query = query.where(Organisation.id.in_(managed))
-    return [(o.slug, f"{o.short_name} — {o.name}" if o.short_name else o.name) for o in db.exec(query)]
+    return [(o.slug, f"{o.short_name} — {o.name}" if o.short_name and o.short_name != o.name else o.name) for o in db.exec(query)]
 
 
 @router.get("")

@@ -4,16 +4,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
+from sqlmodel import select
 
 from eventhub.accounts.deps import OptionalUser
 
 from eventhub.db import DbDep
 from eventhub.deps import NowDep, SettingsDep
 from eventhub.events.deps import EventFiltersDep, get_event_or_404
+from eventhub.events.service import EventFilters
 from eventhub.events.page_cache import cache_key, page_cache
 from eventhub.events.service import list_events
 from eventhub.feeds.links import calendar_links, subscribe_links
-from eventhub.models import Event, EventKind, EventRole, Region
+from eventhub.models import Event, EventKind, EventRole, EventSeries, Region
 from eventhub.organisations.service import list_organisations
 from eventhub.press.service import list_public_releases
 from eventhub.projects.service import list_projects
@@ -34,6 +36,7 @@ def events_page(
     upcoming = [e for e in events if e.end_at >= now]
     past = [e for e in events if e.end_at < now]
     organisers, _ = list_organisations(db, limit=500)
+    projects = list_projects(db)
     return templates.TemplateResponse(
         request,
         "events/list.html",
@@ -47,10 +50,30 @@ def events_page(
             "kinds": list(EventKind),
             "regions": list(Region),
             "organisations": organisers,
-            "projects": list_projects(db),
+            "projects": projects,
+            "subject": _list_subject(db, filters, organisers, projects),
             "subscribe": subscribe_links(filters, settings.base_url),
         },
     )
+
+
+def _list_subject(db: DbDep, filters: EventFilters, organisations: list, projects: list) -> tuple[str, object] | None:
+    """What a filtered list is the list of — ("series", s), ("project", p) or ("organisation", o) —
+    so that /events?series=forum-aymakov, where the event page's series link lands, is headed by
+    the series, its years and description instead of the generic «Мероприятия»."""
+    if filters.series:
+        series = db.exec(select(EventSeries).where(EventSeries.slug == filters.series)).first()
+        if series is not None:
+            return "series", series
+    if filters.project:
+        project = next((p for p in projects if p.slug == filters.project), None)
+        if project is not None:
+            return "project", project
+    if filters.organisation:
+        org = next((o for o in organisations if o.slug == filters.organisation), None)
+        if org is not None:
+            return "organisation", org
+    return None
 
 
 @router.get("/events/{slug}", include_in_schema=False)

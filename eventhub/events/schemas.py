@@ -193,7 +193,7 @@ def _common(event: Event, base_url: str) -> dict:
         end_at=event.end_at,
         timezone=event.timezone,
         all_day=event.all_day,
-        date_note=event.date_note,
+        date_note=content(event, "date_note"),
         venue=Venue(
             name=event.venue_name,
             address=event.venue_address,

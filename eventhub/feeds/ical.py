@@ -198,8 +198,13 @@ def _session_time(session: AgendaSession, tzid: str) -> str:
 
 
 def event_description(event: Event, base_url: str) -> str:
-    """Summary, status, goals, a short agenda and the address of the page, as plain text."""
+    """Date note, status, summary, goals, a short agenda and the address of the page, as plain text.
+
+    The date note comes first: it says what the dates above it do not (a year assumed by the
+    editors, a time the source does not give), and clients show only the start of a description."""
     blocks = []
+    if content(event, "date_note"):
+        blocks.append(content(event, "date_note").strip())
     if event.status == EventStatus.cancelled:
         blocks.append(_("Мероприятие отменено.") + (f" {content(event, 'status_note')}" if content(event, "status_note") else ""))
     elif event.status == EventStatus.postponed:
@@ -221,8 +226,6 @@ def event_description(event: Event, base_url: str) -> str:
         if len(event.sessions) > AGENDA_LINES:
             lines.append(_("…и ещё %(value)s") % {"value": len(event.sessions) - AGENDA_LINES})
         blocks.append(_("Программа:\n") + "\n".join(lines))
-    if content(event, "date_note"):
-        blocks.append(content(event, "date_note").strip())
     if event.online_url:
         blocks.append(_("Онлайн: %(online_url)s") % {"online_url": event.online_url})
     blocks.append(_("Подробнее: %(event_url)s") % {"event_url": event_url(event, base_url)})
@@ -369,7 +372,16 @@ def render_agenda(
     prodid: str,
     source_url: str | None = None,
 ) -> bytes:
-    """A calendar with one VEVENT per agenda session that has a time; sessions without one are left out."""
+    """A calendar with one VEVENT per agenda session that has a time; sessions without one are left out.
+
+    When no session has a time (all four seed events: the sources give dates only), the
+    calendar carries the event itself instead — the same VEVENT, with the same UID, as
+    /events/{slug}.ics, whose DESCRIPTION lists the agenda. A calendar with no component is
+    invalid (RFC 5545 §3.6) and shows a subscriber nothing; one all-day entry per untimed
+    session would pile several look-alike entries on the same day and pretend to a schedule
+    nobody gave. The same UID means a subscriber of both addresses sees one event, and once
+    sessions get times the event entry leaves this calendar and the sessions take its place.
+    """
     host = host_of(base_url)
     timed = [s for s in event.sessions if s.start_at is not None]
     cal = _calendar(
@@ -378,6 +390,9 @@ def render_agenda(
         description=_("Программа мероприятия «%(title)s»: %(event_url)s") % {"title": content(event, "title"), "event_url": event_url(event, base_url)},
         source_url=source_url,
     )
+    if not timed:
+        zones = {} if event.all_day else _zones_and_years(((event.timezone, event.start_at), (event.timezone, event.end_at)))
+        return _serialise(cal, zones, [event_component(event, base_url=base_url, host=host)])
     zones = _zones_and_years(
         pair for s in timed for pair in ((event.timezone, s.start_at), (event.timezone, s.end_at or s.start_at))
     )

@@ -292,7 +292,7 @@ def event_feed(slug: str, *, base_url: str, site_name: str, lang: str = i18n.DEF
 
 
 def agenda_feed(slug: str, *, base_url: str, site_name: str, lang: str = i18n.DEFAULT_LANGUAGE) -> FeedSpec:
-    """/events/{slug}/agenda.ics: every agenda session with a time as its own entry."""
+    """/events/{slug}/agenda.ics: every agenda session with a time as its own entry (the event itself when none has one)."""
 
     def render(db: Session) -> bytes:
         event = get_public_event(db, slug)

@@ -81,7 +81,7 @@ class PressContactPublic(BaseModel):
     organisation: str | None
     role: str | None
     phones: list[str] = Field(description="E.164")
-    phones_display: list[str] = Field(description="as shown: +996 702 174 107")
+    phones_display: list[str] = Field(description="as shown: 0702 174 107 (Kyrgyz numbers national, foreign ones international)")
     email: str | None
 
     @classmethod

@@ -29,6 +29,26 @@ def _fold(line: str) -> str:
     return "\r\n".join(out)
 
 
+# Last words of traditional Kyrgyz names («Бакыт Асан уулу», «Айгуль Асан кызы»): given name,
+# father's name and "son/daughter of", with no family name to put first.
+_PATRONYMIC_WORDS = frozenset({"уулу", "кызы"})  # i18n: ignore (name words matched, not text)
+
+
+def name_parts(name: str) -> tuple[str, str, str]:
+    """(family, given, additional) of vCard N for a press contact's one name field.
+
+    Press contacts are written family name first, as in Kyrgyz and Russian documents (the seed
+    press release: «Абдыразакова Гульмира»), so with two words the first is the family name and
+    the second the given name; with three, the third is the patronymic (additional names:
+    «Асанова Айгуль Бакытовна»). Any other shape — one word, four or more, a traditional
+    «… уулу / кызы» name — is not split: the whole name goes into the family field, shown as
+    written and never reordered. FN always carries the name as written."""
+    words = name.split()
+    if len(words) in (2, 3) and words[-1].casefold() not in _PATRONYMIC_WORDS:
+        return words[0], words[1], " ".join(words[2:])
+    return " ".join(words), "", ""
+
+
 def render_vcard(
     contacts: Sequence[PressContact], *, note: str | None = None, source_url: str | None = None
 ) -> bytes:
@@ -37,9 +57,8 @@ def render_vcard(
     for c in contacts:
         organisation = c.organisation.name if c.organisation is not None else c.organisation_name
         card = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{_escape(c.name)}"]
-        # The family/given split of a name is not known (seeds write «Фамилия Имя»):
-        # the whole name as the family name shows it as written, never reordered.
-        card.append(f"N:{_escape(c.name)};;;;")
+        family, given, additional = name_parts(c.name)
+        card.append(f"N:{_escape(family)};{_escape(given)};{_escape(additional)};;")
         if organisation:
             card.append(f"ORG:{_escape(organisation)}")
         if c.role:

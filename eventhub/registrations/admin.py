@@ -13,7 +13,7 @@ from eventhub.accounts.csrf import CsrfDep
 from eventhub.db import DbDep
 from eventhub.deps import NowDep
 from eventhub.errors import Conflict, DomainError, Invalid, NotFound
-from eventhub.models import Event, Gender, Region, Registration, RegistrationCategory, RegistrationStatus
+from eventhub.models import GENDER_CHOICES, Event, Region, Registration, RegistrationCategory, RegistrationStatus
 from eventhub.registrations import exports, importer, service
 from eventhub.registrations.deps import CheckinDep, MailDep, ManagedDep, SiteDep
 from eventhub.registrations.locks import write_transaction
@@ -73,7 +73,7 @@ def _list_response(request: Request, db: Any, event: Event, filters: service.Lis
         "event": event, "rows": rows[(page - 1) * PER_PAGE: page * PER_PAGE], "total": total, "page": page, "pages": pages,
         "filters": filters, "counts": service.counts_by_status(db, event), "free": service.free_places(db, event),
         "statuses": list(RegistrationStatus), "categories": list(RegistrationCategory), "regions": list(Region),
-        "genders": list(Gender), "notice": notice, "error": error,
+        "genders": list(GENDER_CHOICES), "notice": notice, "error": error,
     }, status)
 
 

@@ -10,7 +10,7 @@ from eventhub import labels as event_labels
 from eventhub.db import DbDep
 from eventhub.deps import NowDep, get_now
 from eventhub.errors import Conflict, Invalid
-from eventhub.models import Event, Gender, Invitation, Language, Organisation, Region, RegistrationCategory
+from eventhub.models import GENDER_CHOICES, Event, Invitation, Language, Organisation, Region, RegistrationCategory
 from eventhub.registrations import labels, service
 from eventhub.registrations.deps import MailDep, PublicEventDep, RegistrationLimit, SiteDep
 from eventhub.registrations.ics import invitation_ics
@@ -40,7 +40,7 @@ def choices() -> dict[str, list[tuple[str, str]]]:
     return {
         "category": [(c.value, labels.CATEGORY[c]) for c in RegistrationCategory],
         "region": [(r.value, event_labels.REGION[r]) for r in Region],
-        "gender": [(g.value, labels.GENDER[g]) for g in Gender],
+        "gender": [(g.value, labels.GENDER[g]) for g in GENDER_CHOICES],  # "no answer" is the form's own empty choice
         "language": [(lang.value, event_labels.LANGUAGE[lang.value]) for lang in Language],
     }
 
@@ -156,7 +156,7 @@ def _values(reg: Any, org_label: str) -> dict:
     return {
         "full_name": reg.full_name, "phone": format_phone(reg.phone), "organisation": org_label if reg.organisation_id else "",
         "organisation_other": reg.organisation_name or "", "position": reg.position or "", "category": reg.category,
-        "outlet": reg.outlet or "", "region": reg.region or "", "gender": reg.gender or "",
+        "outlet": reg.outlet or "", "region": reg.region or "", "gender": reg.gender if reg.gender in GENDER_CHOICES else "",
         "accessibility_needs": reg.accessibility_needs or "", "language": reg.language,
     }
 

@@ -167,6 +167,8 @@ def parse_registration(data: Mapping[str, Any], *, require_consent: bool = True)
     category = _choice(data, "category", RegistrationCategory, fields, RegistrationCategory.participant)
     region = _choice(data, "region", Region, fields)
     gender = _choice(data, "gender", Gender, fields)
+    if gender == Gender.undisclosed:  # the same answer as none: one bucket in the statistics
+        gender = None
     # Letters come in the language chosen on the form, else the language the form was read in.
     language = _choice(data, "language", Language, fields, Language(current_language()))
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import phonenumbers
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -24,6 +23,7 @@ from eventhub.models import (
     AuditLog,
     Event,
     EventStatus,
+    GENDER_CHOICES,
     Gender,
     Invitation,
     Organisation,
@@ -40,7 +40,7 @@ from eventhub.registrations.exports import ExportRow, StatsTable
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import CONSENT_TEXT, RegistrationData, parse_registration
 from eventhub.registrations.tokens import find_generation, registration_subject
-from eventhub.text import normalise_query, search_key
+from eventhub.text import format_phone, normalise_query, search_key
 from eventhub.i18n import _
 
 S = RegistrationStatus
@@ -616,6 +616,12 @@ class Breakdown:
         return max([r[1] for r in self.rows] + [1])
 
 
+def _stat_value(value: str | None, order: list[str]) -> str | None:
+    """A value statistics count on its own line, or None ("Не указано") for no answer — and for
+    Gender.undisclosed of older rows, the same answer."""
+    return value if value in order else None
+
+
 def statistics(db: Session, event: Event) -> dict:
     """Registered (confirmed or attended) and attended, by gender, organisation kind, region, category."""
     rows = db.exec(
@@ -624,15 +630,15 @@ def statistics(db: Session, event: Event) -> dict:
         .where(Registration.event_id == event.id, Registration.status.in_(HOLDING))
     ).all()
     dims = {
-        "gender": (_("Пол"), 0, labels.GENDER, [g.value for g in labels.GENDER]),
+        "gender": (_("Пол"), 0, labels.GENDER, [g.value for g in GENDER_CHOICES]),  # undisclosed (older rows) counts as not stated
         "organisation_kind": (_("Вид организации"), 1, event_labels.ORGANISATION_KIND, [k.value for k in event_labels.ORGANISATION_KIND]),
         "region": (_("Регион"), 2, event_labels.REGION, [r.value for r in event_labels.REGION]),
         "category": (_("Категория"), 3, labels.CATEGORY, [c.value for c in labels.CATEGORY]),
     }
     result: dict = {}
     for key, (title, idx, names, order) in dims.items():
-        registered = Counter(r[idx] for r in rows)
-        attended = Counter(r[idx] for r in rows if r[4] == S.attended)
+        registered = Counter(_stat_value(r[idx], order) for r in rows)
+        attended = Counter(_stat_value(r[idx], order) for r in rows if r[4] == S.attended)
         keys = [k for k in order if registered.get(k)] + ([None] if registered.get(None) else [])
         result[key] = Breakdown(title, [(names.get(k, _(labels.NOT_GIVEN)) if k else _(labels.NOT_GIVEN), registered[k], attended[k]) for k in keys])
     total = len(rows)
@@ -751,18 +757,6 @@ def outbox_for(db: Session, registration_id: int) -> list[OutboxMessage]:
 # --- exports ---
 
 
-def export_phone(e164: str | None) -> str:
-    """Kyrgyz numbers as people write them (0702 174 107), others in international form."""
-    if not e164:
-        return ""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    fmt = phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 996 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    return phonenumbers.format_number(number, fmt)
-
-
 def export_rows(db: Session, event: Event, *, statuses: tuple[str, ...] | None = None) -> list[ExportRow]:
     """The event's registrations as rows of text for CSV, XLSX and the sign-in sheet."""
     rows = list_registrations(db, event, ListFilters())
@@ -780,14 +774,14 @@ def export_rows(db: Session, event: Event, *, statuses: tuple[str, ...] | None =
             number=n,
             full_name=reg.full_name,
             email=reg.email,
-            phone=export_phone(reg.phone),
+            phone=format_phone(reg.phone),
             organisation=(org.name if org else reg.organisation_name) or "",
             organisation_kind=event_labels.ORGANISATION_KIND.get(org.kind, "") if org else "",
             position=reg.position or "",
             category=labels.CATEGORY.get(reg.category, reg.category),
             outlet=reg.outlet or "",
             region=event_labels.REGION.get(reg.region, "") if reg.region else "",
-            gender=labels.GENDER.get(reg.gender, "") if reg.gender else "",
+            gender=labels.GENDER.get(reg.gender, "") if reg.gender in GENDER_CHOICES else "",
             accessibility_needs=reg.accessibility_needs or "",
             status=labels.STATUS.get(reg.status, reg.status),
             waitlist_position=str(reg.waitlist_position or ""),

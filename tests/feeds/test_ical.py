@@ -9,6 +9,7 @@ import icalendar
 import pytest
 
 from eventhub.feeds import ical
+from tests.feeds.parsers import PYTHON_PARSERS, comparable
 from tests.feeds.samples import all_day_forum, partner_session, round_table
 
 EXPECTED = Path(__file__).parent / "expected"
@@ -178,3 +179,24 @@ def test_cyrillic_is_folded_at_75_octets_without_splitting_a_character(title: st
 def test_rendering_is_a_function_of_the_content() -> None:
     first = ical.render_events([round_table(), all_day_forum()], name="x", base_url=BASE, prodid=PRODID)
     assert first == ical.render_events([round_table(), all_day_forum()], name="x", base_url=BASE, prodid=PRODID)
+
+
+@pytest.mark.parametrize("parser", ["icalendar", "vobject", "ical"])
+def test_agenda_without_session_times_carries_the_event_itself(parser) -> None:  # noqa: ANN001
+    """No session has a time: the agenda calendar is not empty (RFC 5545 §3.6) but holds the
+    event's own entry, the same UID and dates as /events/{slug}.ics, with the agenda in it."""
+    event = round_table()
+    for s in event.sessions:
+        s.start_at = s.end_at = None
+    read = PYTHON_PARSERS[parser]
+    agenda = read(ical.render_agenda(event, base_url=BASE, prodid=PRODID))
+    single = read(ical.render_events([event], name="x", base_url=BASE, prodid=PRODID))
+    assert len(agenda) == 1
+    assert comparable(agenda) == comparable(single)
+    assert agenda[0]["uid"] == "event-42@events.example.kg"
+    assert agenda[0]["start"] == "2030-06-10T04:00:00Z"  # a timed event keeps its VTIMEZONE
+    assert "Программа:\n— Открытие" in agenda[0]["description"]
+
+    forum = all_day_forum()  # no agenda at all, whole days
+    [entry] = read(ical.render_agenda(forum, base_url=BASE, prodid=PRODID))
+    assert (entry["uid"], entry["start"], entry["end"]) == ("event-44@events.example.kg", "2030-09-15", "2030-09-17")

@@ -176,3 +176,14 @@ def test_cyrillic_folded_text_comes_back_whole_in_every_parser(client, db, parse
     [parsed] = parse(parser, {"e": body})["e"]
     assert parsed["summary"] == summary * 2
     assert parsed["description"].startswith(summary * 5)
+
+
+@pytest.mark.parametrize("parser", ["icalendar", "vobject", "ical"])
+def test_demo_agendas_without_times_are_the_event_not_an_empty_calendar(client, demo, parse, parser) -> None:  # noqa: ANN001
+    for slug in DEMO_SLUGS:
+        agenda = client.get(f"/events/{slug}/agenda.ics").content
+        assert agenda.count(b"BEGIN:VEVENT") == 1, slug
+        parsed = parse(parser, {"agenda": agenda, "event": client.get(f"/events/{slug}.ics").content})
+        assert comparable(parsed["agenda"]) == comparable(parsed["event"]), slug
+        if slug != "kruglyy-stol-aris-2022":  # the round table's report gives no agenda
+            assert "Программа:" in parsed["agenda"][0]["description"], slug

@@ -47,7 +47,7 @@ def test_press_officer_writes_a_draft_then_publishes_it(client, db, clock, write
     assert data["event"]["calendar_url"] == "http://testserver/events/forum-2030.ics"
     assert [c["name"] for c in data["contacts"]] == ["Пресс-служба АРИС", "Гульмира"]
     assert data["contacts"][1]["phones"] == ["+996702174107"]
-    assert data["contacts"][1]["phones_display"] == ["+996 702 174 107"]
+    assert data["contacts"][1]["phones_display"] == ["0702 174 107"]
     assert '<strong>Программа</strong>' in data["body_html"]
     assert client.get("/api/v1/press-releases/forum-aimakov-2030").status_code == 404  # a draft, for the public
 
@@ -243,7 +243,7 @@ def test_staff_token_reads_a_draft_the_public_cannot(client, db, clock, writer) 
 
 def test_public_api_shows_press_contacts_but_no_participant_data(client, demo) -> None:  # noqa: ANN001
     data = client.get("/api/v1/press-releases/dialog-vklad-ogo-v-razvitie-regionov-press-reliz").json()
-    assert [c["phones_display"] for c in data["contacts"]][0] == ["+996 702 174 107"]
+    assert [c["phones_display"] for c in data["contacts"]][0] == ["0702 174 107"]
     assert data["vcard_url"].endswith("/contacts.vcf")
     assert data["published_at"] == "2019-02-28T18:00:00Z"
 

@@ -99,6 +99,9 @@ def test_participant_changes_details_and_errors_keep_what_was_typed(client, db, 
     assert (reg.full_name, reg.phone, reg.gender, reg.accessibility_needs) == (
         "Айгуль Осмонова-Токтогулова", "+996555077764", None, "пандус")
     assert reg.email == "a@example.org"
+    # the private page gives the number back the way the participant wrote it (national format)
+    page = client.get(link).text
+    assert "0555 077 764" in page and "+996 555 077 764" not in page
 
 
 def test_private_page_offers_the_event_ics_and_a_personal_calendar_link_that_can_be_reset(client, db, clock, mailbox) -> None:  # noqa: ANN001
