@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from eventhub import ROOT
@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = 256 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024  # participant lists (XLSX/CSV) posted to .../import
     rate_limit_registrations: int = 30  # registration POSTs a minute from one address (all workers); 0: no limit
+    # Threads of one worker process for sync routes, dependencies and after-response e-mail
+    # (anyio's limiter, 40 by default). The GIL runs one at a time anyway; each busy thread
+    # holds a database connection and its caches, so fewer threads keep a worker smaller.
+    threads: int = Field(default=20, ge=4, le=200)
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25

@@ -14,7 +14,6 @@ from eventhub import ROOT
 from eventhub.config import Settings
 
 
-SQLITE_POOL_SIZE = 40  # anyio's default thread limiter: FastAPI's thread pool for sync routes and dependencies
 SQLITE_HEAP_LIMIT = 8 * 1024 * 1024  # bytes of SQLite memory in one process before it recycles its caches
 
 
@@ -24,12 +23,12 @@ def make_engine(settings: Settings) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         settings.ensure_data_dir()
-        # As many pooled connections as FastAPI has worker threads (anyio's default, 40), and
+        # As many pooled connections as the process has threads (settings.threads), and
         # more when a burst needs them (closed on return): a request never waits for a
         # connection held by another request that waits for a thread. SQLite connections are
         # cheap; the one-writer rule is kept by SQLite's lock and registrations/locks.py.
         engine = sa.create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=SQLITE_POOL_SIZE, max_overflow=-1
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=settings.threads, max_overflow=-1
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)

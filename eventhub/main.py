@@ -1,7 +1,10 @@
 """create_app(settings): the API at /api/v1, the pages at /, errors mapped once."""
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+import anyio.to_thread
 import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -50,7 +53,15 @@ HTTP_MESSAGES = {  # translated where shown, in the language of the request
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # The thread pool of sync routes, dependencies and background tasks (see Settings.threads).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="eventhub",
         version=__version__,
         summary="Civic and policy events in Kyrgyzstan: events, agendas, organisations, projects.",

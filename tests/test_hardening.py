@@ -28,3 +28,28 @@ def test_unknown_method_is_a_json_405_under_the_api(client) -> None:  # noqa: AN
 
 def test_nul_bytes_in_the_address_are_a_400(client) -> None:  # noqa: ANN001
     assert client.get("/api/v1/events", params={"q": "a\x00b"}).status_code == 400
+
+
+def test_a_worker_runs_as_many_threads_as_configured(settings, tmp_path) -> None:  # noqa: ANN001
+    import anyio.to_thread
+    from fastapi.testclient import TestClient
+
+    from eventhub.db import make_engine
+    from eventhub.main import create_app
+
+    app = create_app(settings.model_copy(update={"threads": 7}))
+    with TestClient(app) as client:  # runs the lifespan
+        limit = client.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens)
+        assert client.get("/healthz").status_code == 200
+    assert limit == 7
+    sqlite = make_engine(settings.model_copy(update={"threads": 7, "database_url": f"sqlite:///{tmp_path}/t.db"}))
+    assert sqlite.pool.size() == 7
+
+
+def test_thread_counts_out_of_range_are_refused() -> None:
+    from pydantic import ValidationError
+
+    from eventhub.config import Settings
+
+    with pytest.raises(ValidationError):
+        Settings(threads=1)
