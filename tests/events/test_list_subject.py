@@ -26,6 +26,7 @@ def test_project_and_organisation_lists_are_headed_by_them(client, demo) -> None
     assert _h1(org) == "Институт политики развития (ИПР)"
 
 
-def test_unfiltered_and_unknown_filters_keep_the_generic_heading(client, demo) -> None:  # noqa: ANN001
+def test_unfiltered_list_keeps_the_generic_heading_and_unknown_filters_are_refused(client, demo) -> None:  # noqa: ANN001
     assert _h1(client.get("/events").text) == "Мероприятия"
-    assert _h1(client.get("/events?series=nope").text) == "Мероприятия"
+    unknown = client.get("/events?series=nope")
+    assert (unknown.status_code, _h1(unknown.text)) == (422, "Неверные параметры фильтра")
