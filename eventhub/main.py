@@ -23,6 +23,7 @@ from eventhub.i18n import N_, _, reset_language, set_language
 from eventhub.middleware import HeadAsGet, LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
 from eventhub.events import api as events_api
 from eventhub.events import pages as events_pages
+from eventhub.events.page_cache import EventPageCacheMiddleware
 from eventhub.feeds import api as feeds_api
 from eventhub.organisations import api as organisations_api
 from eventhub.organisations import pages as organisations_pages
@@ -105,6 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"status": "ok", "database": "ok"})
 
     _install_error_handlers(app)
+    # Cached event pages for anonymous readers, answered before routing.
+    app.add_middleware(EventPageCacheMiddleware)
     # Signed cookie sessions for /admin: stateless, so correct across worker processes.
     app.add_middleware(
         SessionMiddleware,

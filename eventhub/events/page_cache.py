@@ -14,15 +14,20 @@ same language, the same content version and the same minute:
   minute late.
 
 Pages that set a cookie are never stored. Entries are bounded in number and bytes (LRU).
+A page already stored is answered by ``EventPageCacheMiddleware`` before routing (no
+dependencies, no thread hop), as the feeds are; the route stores and answers the rest.
 """
 
+import re
 import threading
 from collections import OrderedDict
 from datetime import datetime
+from typing import Any
 
 from fastapi import Request, Response
 from sqlmodel import Session
 
+from eventhub.deps import get_now
 from eventhub.feeds import changes
 from eventhub.feeds.api import feed_cache
 from eventhub.feeds.service import read_stamp
@@ -81,9 +86,19 @@ def page_cache(request: Request) -> PageCache:
     return cache
 
 
+def _key(scope: dict, version: int, now: datetime) -> Key:
+    query = scope.get("query_string", b"").decode("latin-1")
+    return (scope["path"], query, current_language(), version, int(now.timestamp() // 60))
+
+
+def _personal(scope: dict) -> bool:
+    """A cookie (session, language) or a token: the page may differ for this reader."""
+    return any(name in (b"cookie", b"authorization") for name, _ in scope["headers"])
+
+
 def cache_key(request: Request, db: Session, now: datetime) -> Key | None:
     """The key of this request's page, or None if it must be rendered for this reader."""
-    if request.method != "GET" or "cookie" in request.headers or "authorization" in request.headers:
+    if request.method != "GET" or _personal(request.scope):
         return None
     feeds = feed_cache(request.app)
     stamp = feeds.current_stamp()
@@ -93,4 +108,37 @@ def cache_key(request: Request, db: Session, now: datetime) -> Key | None:
         feeds.remember_stamp(stamp, generation)
         if stamp is None:
             return None
-    return (request.url.path, request.url.query, current_language(), stamp.version, int(now.timestamp() // 60))
+    return _key(request.scope, stamp.version, now)
+
+
+EVENT_PAGE = re.compile(r"^/events/[^/.]+$")  # not /events/{slug}.ics, /register, /programme...
+
+
+class EventPageCacheMiddleware:
+    """Answers an anonymous GET of an event page stored at the current content version
+    (trusted for a second, as the feeds trust it) before routing; anything else goes on."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and EVENT_PAGE.match(scope["path"]):
+            hit = _stored_page(scope)
+            if hit is not None:
+                await hit(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _stored_page(scope: dict) -> Response | None:
+    app = scope["app"]
+    cache = getattr(app.state, "event_page_cache", None)
+    if cache is None or _personal(scope):
+        return None
+    stamp = feed_cache(app).current_stamp()
+    if stamp is None:  # not read within the second: the route reads it
+        return None
+    hit = cache.get(_key(scope, stamp.version, get_now(Request(scope))))
+    if hit is not None:
+        hit.headers.add_vary_header("Cookie")  # as the routed page says: a signed-in reader gets another
+    return hit

@@ -19,8 +19,17 @@ def test_an_anonymous_reader_gets_the_cached_page_without_database_work(client, 
         again = client.get(f"/events/{event.slug}")
     assert again.status_code == 200
     assert again.content == first.content
-    assert again.headers["content-type"] == first.headers["content-type"]
     assert counter.count == 0, counter.statements
+    for name in ("content-type", "content-language", "content-security-policy", "x-content-type-options"):
+        assert again.headers.get(name) == first.headers.get(name), name
+    assert set(again.headers["vary"].split(", ")) == set(first.headers["vary"].split(", ")) >= {"Accept-Language"}
+
+
+def test_a_signed_in_reader_or_a_language_cookie_gets_a_page_made_for_them(client, db) -> None:  # noqa: ANN001
+    event = _event(db)
+    assert 'lang="ru"' in client.get(f"/events/{event.slug}").text  # stored for anonymous readers
+    client.cookies.set("lang", "en")
+    assert 'lang="en"' in client.get(f"/events/{event.slug}").text
 
 
 def test_an_edit_shows_at_once(client, db) -> None:  # noqa: ANN001
