@@ -111,9 +111,7 @@ def directory_pages(spec: Directory) -> APIRouter:
             blocks = [Block(obj, texts)]
             return await save_translations_page(
                 request, db, user, blocks, event_id=None, then=f"/admin/{spec.key}/{slug}/translations",
-                again=lambda typed, errors: translations_page(
-                    request, user, blocks, typed=typed, errors=errors, status=422, **translations_context(obj)
-                ),
+                **translations_context(obj),
             )  # fmt: skip
 
     @router.post("/{slug}/delete", name=f"admin_{spec.key}_delete")

@@ -214,9 +214,7 @@ async def translations_update(
     blocks = [Block(event, TRANSLATION_FIELDS)]
     return await save_translations_page(
         request, db, user, blocks, event_id=event.id, then=f"/admin/events/{slug}/translations",
-        again=lambda typed, errors: translations_page(
-            request, user, blocks, typed=typed, errors=errors, status=422, **_translations_context(event)
-        ),
+        **_translations_context(event),
     )  # fmt: skip
 
 
@@ -251,9 +249,7 @@ async def agenda_translations_update(
     blocks = agenda_blocks(event)
     return await save_translations_page(
         request, db, user, blocks, event_id=event.id, then=f"/admin/events/{slug}/agenda/translations",
-        again=lambda typed, errors: translations_page(
-            request, user, blocks, typed=typed, errors=errors, status=422, **_agenda_translations_context(event)
-        ),
+        **_agenda_translations_context(event),
     )  # fmt: skip
 
 

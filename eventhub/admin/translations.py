@@ -1,6 +1,5 @@
 """The side-by-side translation pages of every kind: one template, one save step (eventhub/versions.py)."""
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -29,15 +28,16 @@ def translations_page(
 
 async def save_translations_page(
     request: Request, db: Session, user: StaffUser, blocks: list[Block], *, event_id: int | None, then: str,
-    again: Callable[[dict, dict], Response],
+    **context: Any,
 ) -> Response:
-    """Store every block's versions, or none and the page again with each error beside its field."""
+    """Store every block's versions, or none and the page again (`context` as for translations_page)
+    with each error beside its field."""
     form = await request.form()
     typed = {b.key: b.posted(form) for b in blocks}
     try:
         save_versions(db, blocks=blocks, typed=typed, user=user, event_id=event_id)
     except Invalid as exc:
         db.rollback()
-        return again(typed, exc.fields)
+        return translations_page(request, user, blocks, typed=typed, errors=exc.fields, status=422, **context)
     db.commit()
     return done(request, then, _("Переводы сохранены"))

@@ -131,9 +131,7 @@ async def admin_press_translations_update(
     blocks = [Block(release, RELEASE_FIELDS)]
     return await save_translations_page(
         request, db, user, blocks, event_id=release.event_id, then=f"/admin/press/{release.id}/translations",
-        again=lambda typed, errors: translations_page(
-            request, user, blocks, typed=typed, errors=errors, status=422, **_translations_context(release)
-        ),
+        **_translations_context(release),
     )  # fmt: skip
 
 
