@@ -17,7 +17,6 @@ from eventhub.i18n import _
 from eventhub.models import (
     PUBLIC_EVENT_STATUSES,
     AgendaSession,
-    ContentVersion,
     Event,
     EventKind,
     EventOrganisation,
@@ -31,6 +30,7 @@ from eventhub.models import (
     Region,
     SessionSpeaker,
 )
+from eventhub.feeds.changes import Stamp, read_stamp
 from eventhub.text import normalise_query
 
 WHEN = ("upcoming", "past", "all")
@@ -155,7 +155,7 @@ def list_events(
     per content version (and minute, where "now" splits them)."""
     filters = filters.validate()
     query = _filtered(filters, now)
-    stamp = _read_stamp(db)
+    stamp = read_stamp(db)
     total = _cached_count(db, query, stamp, (filters, now_bucket(filters.when, now)))
     soonest = (Event.start_at, Event.id)
     newest = (Event.start_at.desc(), Event.id.desc())
@@ -194,12 +194,7 @@ _MEMO_LOCK = threading.Lock()
 _MEMO_SIZE = 256
 
 
-def _read_stamp(db: Session) -> tuple | None:
-    row = db.exec(select(ContentVersion.version, ContentVersion.changed_at).where(ContentVersion.id == 1)).first()
-    return tuple(row) if row else None
-
-
-def _memo(key: tuple, stamp: tuple | None, compute: Callable[[], Any]) -> Any:
+def _memo(key: tuple, stamp: Stamp | None, compute: Callable[[], Any]) -> Any:
     if stamp is None:
         return compute()
     full_key = (stamp, *key)
@@ -215,11 +210,11 @@ def _memo(key: tuple, stamp: tuple | None, compute: Callable[[], Any]) -> Any:
     return value
 
 
-def _cached_count(db: Session, query: sa.Select, stamp: tuple | None, key: tuple) -> int:
+def _cached_count(db: Session, query: sa.Select, stamp: Stamp | None, key: tuple) -> int:
     return _memo(("count", *key), stamp, lambda: _count(db, query))
 
 
-def _longest_public_event(db: Session, stamp: tuple | None) -> timedelta:
+def _longest_public_event(db: Session, stamp: Stamp | None) -> timedelta:
     """How long the longest public event lasts (a scan, once per content version and process)."""
 
     def compute() -> timedelta:

@@ -18,6 +18,7 @@ session is caught (do_orm_execute); Core statements on the tables are not — ca
 ``bump_content_version(db)`` after them.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
 from typing import Any
@@ -72,6 +73,20 @@ EVENT_SEQUENCE_FIELDS = (
     "status",
 )
 SESSION_SEQUENCE_FIELDS = ("start_at", "end_at", "room")
+
+@dataclass(frozen=True)
+class Stamp:
+    """The content version: any write to what feeds show changes it."""
+
+    version: int
+    changed_at: datetime
+
+
+def read_stamp(db: Session) -> Stamp | None:
+    """The current content version (one primary-key read); None if the row is missing."""
+    row = db.execute(sa.select(ContentVersion.version, ContentVersion.changed_at).where(ContentVersion.id == 1)).first()
+    return Stamp(*row) if row else None
+
 
 _local_generation = 0
 

@@ -28,9 +28,9 @@ from eventhub import __version__, i18n, labels
 from eventhub.errors import NotFound
 from eventhub.events.service import EventFilters, check_filter_slugs, get_public_event, select_public_events
 from eventhub.feeds import ical, schedule
+from eventhub.feeds.changes import Stamp, read_stamp  # noqa: F401  (re-exported for api, cache, page_cache)
 from eventhub.models import (
     PUBLIC_EVENT_STATUSES,
-    ContentVersion,
     Event,
     FeedState,
     Registration,
@@ -57,18 +57,7 @@ def prodid(site_name: str) -> str:
 # --- the content version ---
 
 
-@dataclass(frozen=True)
-class Stamp:
-    """The content version: any write to what feeds show changes it."""
-
-    version: int
-    changed_at: datetime
-
-
-def read_stamp(db: Session) -> Stamp | None:
-    """The current content version (one primary-key read); None if the row is missing."""
-    row = db.exec(select(ContentVersion.version, ContentVersion.changed_at).where(ContentVersion.id == 1)).first()
-    return Stamp(*row) if row else None
+# Stamp and read_stamp live in changes.py (beside the bump) so the events domain can read them too.
 
 
 # --- specs and rendered feeds ---
