@@ -1,11 +1,11 @@
 """Alembic environment: the URL from the Alembic config or EVENTHUB_DATABASE_URL."""
 
-from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
-from eventhub import models  # noqa: F401  (registers every table on the metadata)
-from eventhub.config import Settings
+from alembic import context
+from eventhub.core import models  # noqa: F401  (registers every table on the metadata)
+from eventhub.core.config import Settings
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -18,9 +18,9 @@ def _url() -> str:
     return url
 
 
-def _compare_type(context, inspected_column, metadata_column, inspected_type, metadata_type):  # noqa: ANN001, ANN202
+def _compare_type(context, inspected_column, metadata_column, inspected_type, metadata_type):
     # UTCDateTime is a TypeDecorator over DateTime(timezone=True): compare the impl.
-    from eventhub.models import UTCDateTime  # imported here: only autogenerate needs it
+    from eventhub.core.models import UTCDateTime  # imported here: only autogenerate needs it
 
     if isinstance(metadata_type, UTCDateTime):
         return not isinstance(inspected_type, type(metadata_type.impl))
@@ -45,7 +45,7 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
-def _run(connection) -> None:  # noqa: ANN001
+def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

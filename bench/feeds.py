@@ -43,7 +43,7 @@ TARGETS = {"calendar.ics": 0.5, "calendar.ics 304": 0.8}
 # --- the app the server runs (uvicorn --factory bench.feeds:bench_app) ---
 
 
-def bench_app():  # noqa: ANN201
+def bench_app():
     """eventhub's app plus bare endpoints returning the feeds' bytes (read once from files)."""
     from fastapi import APIRouter  # imported here: only the server process needs these
     from fastapi.responses import Response
@@ -61,7 +61,11 @@ def bench_app():  # noqa: ANN201
         return bodies[name]
 
     bare = APIRouter()
-    media_types = {"ics": "text/calendar; charset=utf-8", "html": "text/html; charset=utf-8", "json": "application/json"}
+    media_types = {
+        "ics": "text/calendar; charset=utf-8",
+        "html": "text/html; charset=utf-8",
+        "json": "application/json",
+    }
 
     @bare.get("/_bench/bare/{name}", include_in_schema=False)
     async def bare_body(name: str) -> Response:
@@ -88,9 +92,9 @@ def build_database(url: str, data_dir: Path) -> None:
     """500 published events over three years, and one forum with 60 timed sessions in 3 rooms."""
     from sqlmodel import Session  # imported here: the parent process only needs this once
 
-    from eventhub.config import Settings
-    from eventhub.db import make_engine, upgrade
-    from eventhub.models import (
+    from eventhub.core.config import Settings
+    from eventhub.core.db import make_engine, upgrade
+    from eventhub.core.models import (
         AgendaSession,
         Event,
         EventOrganisation,
@@ -228,15 +232,22 @@ def _free_port() -> int:
 def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, dict(exc.headers), exc.read()
 
 
 @contextmanager
-def serve(db_url: str, data_dir: Path, bodies_dir: Path, *, workers: int, env: dict[str, str] | None = None,
-          startup_timeout: float = 60.0) -> Iterator[tuple[str, int]]:
+def serve(
+    db_url: str,
+    data_dir: Path,
+    bodies_dir: Path,
+    *,
+    workers: int,
+    env: dict[str, str] | None = None,
+    startup_timeout: float = 60.0,
+) -> Iterator[tuple[str, int]]:
     """eventhub with the bare endpoints under uvicorn (uvloop, httptools) on loopback: yields (base URL, pid).
 
     The server runs in its own process group (master and workers stop together)."""
@@ -253,9 +264,26 @@ def serve(db_url: str, data_dir: Path, bodies_dir: Path, *, workers: int, env: d
         **(env or {}),
     )
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bench.feeds:bench_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--loop", "uvloop", "--http", "httptools",
-         "--log-level", "warning", "--no-access-log"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.feeds:bench_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
         cwd=ROOT,
         env=server_env,
         start_new_session=True,

@@ -17,7 +17,7 @@ import httpx
 from aiosmtpd.controller import Controller
 from sqlmodel import Session, select
 
-from eventhub.models import Event, EventOrganisation, Organisation, Registration, utcnow
+from eventhub.core.models import Event, EventOrganisation, Organisation, Registration, utcnow
 from tools.live_server import free_port, live_server
 
 
@@ -26,19 +26,27 @@ class CountingSink:
         self.count = 0
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope) -> str:
         with self.lock:
             self.count += 1
         return "250 OK"
 
 
-def make_event(engine, capacity: int) -> str:  # noqa: ANN001
+def make_event(engine, capacity: int) -> str:
     with Session(engine) as db:
         org = Organisation(slug="bench-org", name="Бенчмарк", kind="cso", search_text="bench")
         start = utcnow() + timedelta(days=30)
-        event = Event(slug="bench-event", kind="dialogue", status="published", title="Диалог для бенчмарка",
-                      start_at=start, end_at=start + timedelta(hours=6), registration_mode="open", capacity=capacity,
-                      search_text="bench")
+        event = Event(
+            slug="bench-event",
+            kind="dialogue",
+            status="published",
+            title="Диалог для бенчмарка",
+            start_at=start,
+            end_at=start + timedelta(hours=6),
+            registration_mode="open",
+            capacity=capacity,
+            search_text="bench",
+        )
         db.add(org)
         db.add(event)
         db.flush()
@@ -48,9 +56,17 @@ def make_event(engine, capacity: int) -> str:  # noqa: ANN001
 
 
 def body(i: int, run: str) -> dict:
-    return {"full_name": f"Участник {run} {i:04d}", "email": f"{run}-{i:04d}@example.org", "phone": "0702 174 107",
-            "organisation_other": "ОО «Бенчмарк»", "position": "эксперт", "category": "participant",
-            "region": "naryn", "gender": "female", "consent": True}
+    return {
+        "full_name": f"Участник {run} {i:04d}",
+        "email": f"{run}-{i:04d}@example.org",
+        "phone": "0702 174 107",
+        "organisation_other": "ОО «Бенчмарк»",
+        "position": "эксперт",
+        "category": "participant",
+        "region": "naryn",
+        "gender": "female",
+        "consent": True,
+    }
 
 
 def burst(url: str, bodies: list[dict], concurrency: int, timeout: float) -> tuple[float, int, dict[int, int]]:
@@ -94,12 +110,20 @@ def main() -> None:
     controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     try:
-        with tempfile.TemporaryDirectory() as tmp, live_server(Path(tmp), pg_url=args.pg, smtp_port=smtp_port,
-                                                               workers=args.workers) as (base_url, _settings, engine):
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            live_server(Path(tmp), pg_url=args.pg, smtp_port=smtp_port, workers=args.workers) as (
+                base_url,
+                _settings,
+                engine,
+            ),
+        ):
             slug = make_event(engine, args.capacity)
             url = f"{base_url}/api/v1/events/{slug}/registrations"
             burst(url + "?dry_run=true", [body(i, "warm") for i in range(min(50, n))], concurrency, 60)
-            base_s, base_err, base_codes = burst(url + "?dry_run=true", [body(i, "base") for i in range(n)], concurrency, 60)
+            base_s, base_err, base_codes = burst(
+                url + "?dry_run=true", [body(i, "base") for i in range(n)], concurrency, 60
+            )
             reg_s, reg_err, reg_codes = burst(url, [body(i, "reg") for i in range(n)], concurrency, 120)
             with Session(engine) as db:
                 regs = list(db.exec(select(Registration.status)))
@@ -113,12 +137,20 @@ def main() -> None:
     waitlisted = sum(1 for s in regs if s == "waitlisted")
     base_rate, reg_rate = n / base_s, n / reg_s
     db_name = "PostgreSQL" if args.pg else "SQLite"
-    print(f"eventhub registration benchmark: {n} requests, concurrency {concurrency}, {db_name}, {args.workers} worker(s)")
-    print(f"  baseline  POST …/registrations?dry_run=true (validate only): {base_rate:8.1f} req/s  errors {base_err}  {base_codes}")
-    print(f"  register  POST …/registrations (lock, count, insert, outbox): {reg_rate:8.1f} req/s  errors {reg_err}  {reg_codes}")
+    print(
+        f"eventhub registration benchmark: {n} requests, concurrency {concurrency}, {db_name}, {args.workers} worker(s)"
+    )
+    print(
+        f"  baseline  POST …/registrations?dry_run=true (validate only): {base_rate:8.1f} req/s  errors {base_err}  {base_codes}"
+    )
+    print(
+        f"  register  POST …/registrations (lock, count, insert, outbox): {reg_rate:8.1f} req/s  errors {reg_err}  {reg_codes}"
+    )
     print(f"  ratio register/baseline: {reg_rate / base_rate:.2f}")
-    print(f"  stored: {len(regs)} ({confirmed} confirmed, {waitlisted} waitlisted; capacity {args.capacity});"
-          f" e-mails received by the SMTP sink: {sink.count}")
+    print(
+        f"  stored: {len(regs)} ({confirmed} confirmed, {waitlisted} waitlisted; capacity {args.capacity});"
+        f" e-mails received by the SMTP sink: {sink.count}"
+    )
 
 
 if __name__ == "__main__":

@@ -82,18 +82,65 @@ def generate_dataset(size: str) -> Path:
     span_hours = 16 * 365 * 24  # 2020–2035: past and upcoming events at every size
     with open(folder / "event.csv", "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["id", "slug", "kind", "status", "title", "summary", "goals", "start_at", "end_at", "timezone",
-                    "all_day", "venue_name", "city", "venue_region", "languages", "registration_mode", "capacity",
-                    "sequence", "published_at", "search_text", "original_language", "translations",
-                    "created_at", "updated_at"])
+        w.writerow(
+            [
+                "id",
+                "slug",
+                "kind",
+                "status",
+                "title",
+                "summary",
+                "goals",
+                "start_at",
+                "end_at",
+                "timezone",
+                "all_day",
+                "venue_name",
+                "city",
+                "venue_region",
+                "languages",
+                "registration_mode",
+                "capacity",
+                "sequence",
+                "published_at",
+                "search_text",
+                "original_language",
+                "translations",
+                "created_at",
+                "updated_at",
+            ]
+        )
         for i in range(bulk):
             begins = start + timedelta(hours=(i * 7919) % span_hours)
             title = f"Диалог №{i}: местные бюджеты и услуги айылных аймаков"
-            w.writerow([BULK_EVENT_ID + i, f"bulk-{i}", kinds[i % len(kinds)], "published", title,
-                        "Обсуждение планирования развития с участием граждан.", "[]", _ts(begins),
-                        _ts(begins + timedelta(hours=3)), "Asia/Bishkek", 0, "Конференц-зал", "Бишкек",
-                        regions[i % len(regions)], '["ru"]', "open", 200, 0, _ts(begins - timedelta(days=30)),
-                        f"диалог {i} местные бюджеты", "ru", "{}", created, created])
+            w.writerow(
+                [
+                    BULK_EVENT_ID + i,
+                    f"bulk-{i}",
+                    kinds[i % len(kinds)],
+                    "published",
+                    title,
+                    "Обсуждение планирования развития с участием граждан.",
+                    "[]",
+                    _ts(begins),
+                    _ts(begins + timedelta(hours=3)),
+                    "Asia/Bishkek",
+                    0,
+                    "Конференц-зал",
+                    "Бишкек",
+                    regions[i % len(regions)],
+                    '["ru"]',
+                    "open",
+                    200,
+                    0,
+                    _ts(begins - timedelta(days=30)),
+                    f"диалог {i} местные бюджеты",
+                    "ru",
+                    "{}",
+                    created,
+                    created,
+                ]
+            )
     with open(folder / "event_organisation.csv", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["event_id", "organisation_id", "role", "position"])
@@ -101,15 +148,54 @@ def generate_dataset(size: str) -> Path:
             w.writerow([BULK_EVENT_ID + i, i % 12 + 1, "organiser", 0])
     with open(folder / "registration.csv", "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["id", "event_id", "token_hash", "full_name", "email", "email_normalised", "phone",
-                    "organisation_name", "position", "category", "region", "gender", "language", "consent_at",
-                    "consent_text", "status", "status_changed_at", "created_at", "updated_at"])
+        w.writerow(
+            [
+                "id",
+                "event_id",
+                "token_hash",
+                "full_name",
+                "email",
+                "email_normalised",
+                "phone",
+                "organisation_name",
+                "position",
+                "category",
+                "region",
+                "gender",
+                "language",
+                "consent_at",
+                "consent_text",
+                "status",
+                "status_changed_at",
+                "created_at",
+                "updated_at",
+            ]
+        )
         for i in range(n_regs):
             email = f"p{i}@example.org"
-            w.writerow([i + 1, BULK_EVENT_ID + i % bulk, f"{i:064x}", f"Участник Номер {i}", email, email,
-                        "+996702174107", "ОО «Развитие»", "эксперт", "participant", regions[i % len(regions)],
-                        "female" if i % 2 else "male", "ru", created, "Согласие на обработку данных",
-                        "confirmed" if i % 10 else "waitlisted", created, created, created])
+            w.writerow(
+                [
+                    i + 1,
+                    BULK_EVENT_ID + i % bulk,
+                    f"{i:064x}",
+                    f"Участник Номер {i}",
+                    email,
+                    email,
+                    "+996702174107",
+                    "ОО «Развитие»",
+                    "эксперт",
+                    "participant",
+                    regions[i % len(regions)],
+                    "female" if i % 2 else "male",
+                    "ru",
+                    created,
+                    "Согласие на обработку данных",
+                    "confirmed" if i % 10 else "waitlisted",
+                    created,
+                    created,
+                    created,
+                ]
+            )
     (folder / "done").write_text(DATASET_VERSION)
     print(f"  dataset {size}: generated in {time.perf_counter() - t0:.1f} s ({folder})", flush=True)
     return folder
@@ -117,14 +203,17 @@ def generate_dataset(size: str) -> Path:
 
 def _check_columns(folder: Path) -> None:
     """Fail clearly if a migration added a NOT NULL column without a default that the CSV lacks."""
-    from eventhub.models import SQLModel
+    from eventhub.core.models import SQLModel
 
     for name in ("event", "event_organisation", "registration"):
         with open(folder / f"{name}.csv", newline="") as f:
             header = set(next(csv.reader(f)))
         table = SQLModel.metadata.tables[name]
-        missing = [c.name for c in table.columns if not c.nullable and c.server_default is None
-                   and not c.primary_key and c.name not in header]
+        missing = [
+            c.name
+            for c in table.columns
+            if not c.nullable and c.server_default is None and not c.primary_key and c.name not in header
+        ]
         if missing:
             raise SystemExit(f"bench dataset lacks NOT NULL columns of {name}: {missing}; bump DATASET_VERSION")
 
@@ -182,14 +271,14 @@ def pg_reachable() -> bool:
         with psycopg.connect(f"{server}/postgres", connect_timeout=3, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{database}"')
         return True
-    except Exception:  # noqa: BLE001 (any failure: no PostgreSQL here)
+    except Exception:
         return False
 
 
 def prepare_database(kind: str, size: str) -> str:
     """The database URL of this kind and size, built once (from the cached CSV) and migrated to head."""
-    from eventhub.config import Settings
-    from eventhub.db import upgrade
+    from eventhub.core.config import Settings
+    from eventhub.core.db import upgrade
 
     folder = generate_dataset(size)
     _check_columns(folder)
@@ -222,8 +311,11 @@ def prepare_database(kind: str, size: str) -> str:
         else:
             _load_pg(schema, folder)
         marker.write_text(DATASET_VERSION)
-        print(f"  {kind} {size}: {n_events:,} events and {n_regs:,} registrations loaded in "
-              f"{time.perf_counter() - t0:.1f} s", flush=True)
+        print(
+            f"  {kind} {size}: {n_events:,} events and {n_regs:,} registrations loaded in "
+            f"{time.perf_counter() - t0:.1f} s",
+            flush=True,
+        )
     else:
         upgrade(Settings(database_url=url, data_dir=data_dir, secret_key="bench"))
     return url
@@ -233,17 +325,27 @@ def make_burst_event(url: str, capacity: int) -> str:
     """A fresh open event for one registration burst (unique slug: databases are reused)."""
     from sqlmodel import Session
 
-    from eventhub.config import Settings
-    from eventhub.db import make_engine
-    from eventhub.models import Event, utcnow
+    from eventhub.core.config import Settings
+    from eventhub.core.db import make_engine
+    from eventhub.core.models import Event, utcnow
 
     engine = make_engine(Settings(database_url=url, data_dir=WORK / "report", secret_key="bench"))
     slug = f"burst-{uuid.uuid4().hex[:10]}"
     start = utcnow() + timedelta(days=30)
     with Session(engine) as db:
-        db.add(Event(slug=slug, kind="dialogue", status="published", title="Диалог для бенчмарка", start_at=start,
-                     end_at=start + timedelta(hours=6), registration_mode="open", capacity=capacity,
-                     search_text="bench"))
+        db.add(
+            Event(
+                slug=slug,
+                kind="dialogue",
+                status="published",
+                title="Диалог для бенчмарка",
+                start_at=start,
+                end_at=start + timedelta(hours=6),
+                registration_mode="open",
+                capacity=capacity,
+                search_text="bench",
+            )
+        )
         db.commit()
     engine.dispose()
     return slug
@@ -339,8 +441,9 @@ def _ppid(pid: int) -> int:
         return -1
 
 
-def latency_alone(url: str, headers: dict[str, str] | None, *, n: int = 31, limit: float = 20.0,
-                  bodies: list[dict] | None = None) -> float:
+def latency_alone(
+    url: str, headers: dict[str, str] | None, *, n: int = 31, limit: float = 20.0, bodies: list[dict] | None = None
+) -> float:
     """Fastest of n requests sent one at a time over one keep-alive connection, in ms (bounded).
     With ``bodies``, each request POSTs the next one as JSON (n = len(bodies))."""
     parts = urlsplit(url)
@@ -352,8 +455,12 @@ def latency_alone(url: str, headers: dict[str, str] | None, *, n: int = 31, limi
         for i in range(len(bodies) if bodies else n):
             t0 = time.perf_counter()
             if bodies:
-                conn.request("POST", target, body=json.dumps(bodies[i]).encode(),
-                             headers={"Content-Type": "application/json", **(headers or {})})
+                conn.request(
+                    "POST",
+                    target,
+                    body=json.dumps(bodies[i]).encode(),
+                    headers={"Content-Type": "application/json", **(headers or {})},
+                )
             else:
                 conn.request("GET", target, headers=headers or {})
             response = conn.getresponse()
@@ -433,7 +540,9 @@ def measure(run: Run, url: str, args: argparse.Namespace, wrk: str, smtp_port: i
 def _growth(runs: list[Run], run: Run, case: str) -> str:
     if run.size != "100k":
         return ""
-    small = next((r for r in runs if (r.db, r.workers, r.size) == (run.db, run.workers, "1k") and case in r.results), None)
+    small = next(
+        (r for r in runs if (r.db, r.workers, r.size) == (run.db, run.workers, "1k") and case in r.results), None
+    )
     if small is None or case not in run.results:
         return ""
     g = run.results[case].alone / small.results[case].alone
@@ -481,8 +590,10 @@ def print_table(runs: list[Run], args: argparse.Namespace, started: float) -> li
         if not rss_ok:
             failed.append(f"{run.db}/{run.workers}w/{run.size} RSS")
         target = f"≤ {RSS_TARGET_MB} {'ok' if rss_ok else 'MISSED'}" if run.size == "100k" else ""
-        lines.append(head + f"| peak RSS of a worker (after start-up: {run.rss_start_mb:.0f} MB) | {run.rss_mb:.0f} MB "
-                     f"| | | {target} | | | |")
+        lines.append(
+            head + f"| peak RSS of a worker (after start-up: {run.rss_start_mb:.0f} MB) | {run.rss_mb:.0f} MB "
+            f"| | | {target} | | | |"
+        )
     lines.append("")
     lines.append("targets missed: " + (", ".join(failed) if failed else "none"))
     print("\n".join(lines), flush=True)
@@ -499,8 +610,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1k,100k")
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
-    parser.add_argument("--malloc-arena-max", type=int, default=2,
-                        help="MALLOC_ARENA_MAX of the server (glibc: fewer per-thread heaps, less RSS); 0 leaves it unset")
+    parser.add_argument(
+        "--malloc-arena-max",
+        type=int,
+        default=2,
+        help="MALLOC_ARENA_MAX of the server (glibc: fewer per-thread heaps, less RSS); 0 leaves it unset",
+    )
     args = parser.parse_args(argv)
     args.seconds = min(max(args.seconds, 1), 30)
     args.burst = min(max(args.burst, 10), 2000)
@@ -541,11 +656,13 @@ def main(argv: list[str] | None = None) -> int:
                     t0 = time.perf_counter()
                     try:
                         measure(run, url, args, wrk, smtp_port)
-                    except Exception as exc:  # noqa: BLE001 (report it in the table, go on)
+                    except Exception as exc:
                         run.skipped = f"failed: {type(exc).__name__}: {str(exc)[:160]}"
-                    print(f"  {kind} {size} {w} worker(s): {time.perf_counter() - t0:.0f} s "
-                          + (run.skipped or " · ".join(f"{k} {v.app:.0f}/{v.bare:.0f}" for k, v in run.results.items())),
-                          flush=True)
+                    print(
+                        f"  {kind} {size} {w} worker(s): {time.perf_counter() - t0:.0f} s "
+                        + (run.skipped or " · ".join(f"{k} {v.app:.0f}/{v.bare:.0f}" for k, v in run.results.items())),
+                        flush=True,
+                    )
     finally:
         controller.stop()
     print()

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
-from eventhub import models  # noqa: F401  (registers every table)
-from eventhub.errors import Invalid
-from eventhub.models import UTCDateTime, utcnow
+from eventhub.core import models  # noqa: F401  (registers every table)
+from eventhub.core.errors import Invalid
+from eventhub.core.models import UTCDateTime, utcnow
 
 # Tables whose rows the migrations themselves create: replaced, not refused, on import.
 SEEDED_BY_MIGRATIONS = {"content_version"}
@@ -69,7 +69,13 @@ def export_database(engine: Engine, path: Path) -> dict[str, int]:
         tables = _tables()
         for table in tables:
             counts[table.name] = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-        header = {"format": FORMAT, "version": VERSION, "revision": _revision(conn), "exported_at": utcnow().isoformat(), "counts": counts}
+        header = {
+            "format": FORMAT,
+            "version": VERSION,
+            "revision": _revision(conn),
+            "exported_at": utcnow().isoformat(),
+            "counts": counts,
+        }
         out.write(json.dumps(header, ensure_ascii=False) + "\n")
         for table in tables:
             order = list(table.primary_key.columns) or list(table.columns)
@@ -161,7 +167,11 @@ def import_database(engine: Engine, path: Path) -> dict[str, int]:
         for table, key, values in deferred:
             conn.execute(table.update().where(*(table.c[k] == v for k, v in key.items())).values(**values))
         expected = header.get("counts") or {}
-        wrong = {name: f"ожидалось {n}, прочитано {counts.get(name, 0)}" for name, n in expected.items() if counts.get(name, 0) != n}
+        wrong = {
+            name: f"ожидалось {n}, прочитано {counts.get(name, 0)}"
+            for name, n in expected.items()
+            if counts.get(name, 0) != n
+        }
         if wrong:
             raise Invalid("Копия неполная", fields=wrong)
         if conn.dialect.name == "postgresql":

@@ -8,13 +8,12 @@ import uvicorn
 from sqlmodel import Session, select
 
 from eventhub.accounts.service import create_token, create_user, list_tokens, revoke_token
-from eventhub.errors import DomainError
-from eventhub.models import StaffUser
+from eventhub.core.config import get_settings
+from eventhub.core.db import make_engine, upgrade
+from eventhub.core.errors import DomainError
+from eventhub.core.models import StaffUser
 from eventhub.registrations.cli import outbox_app, reminders_app
 from eventhub.registrations.cli import worker as outbox_worker
-
-from eventhub.config import get_settings
-from eventhub.db import make_engine, upgrade
 
 app = typer.Typer(help="eventhub: civic and policy events in Kyrgyzstan.", no_args_is_help=True)
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
@@ -64,7 +63,9 @@ def user_add(
         password = sys.stdin.readline().rstrip("\n")
     with _session() as db:
         try:
-            user = create_user(db, email=email, password=password, role=role, full_name=name, organisations=organisation)
+            user = create_user(
+                db, email=email, password=password, role=role, full_name=name, organisations=organisation
+            )
         except DomainError as exc:
             _fail(exc)
         db.commit()
@@ -111,6 +112,8 @@ def import_cmd(file: Path = typer.Argument(..., exists=True, dir_okay=False, hel
     except DomainError as exc:
         _fail(exc)
     typer.echo(f"imported {sum(counts.values())} rows into {len(counts)} tables")
+
+
 @token_app.command("list")
 def token_list(email: str) -> None:
     """A user's tokens: id, prefix, name, created, revoked (the tokens themselves are not stored)."""

@@ -3,8 +3,8 @@
 Values are Russian source strings marked with N_() for extraction; `LABELS[key]` returns
 them in the language of the current request."""
 
-from eventhub.i18n import N_, gettext
-from eventhub.models import (
+from eventhub.core.i18n import N_, gettext
+from eventhub.core.models import (
     EventKind,
     EventRole,
     EventStatus,
@@ -27,115 +27,137 @@ class _Labels(dict):
         return self[key] if key in self else default
 
 
-REGION = _Labels({
-    Region.bishkek: N_("г. Бишкек"),
-    Region.osh_city: N_("г. Ош"),
-    Region.chuy: N_("Чуйская область"),
-    Region.talas: N_("Таласская область"),
-    Region.issyk_kul: N_("Иссык-Кульская область"),
-    Region.naryn: N_("Нарынская область"),
-    Region.jalal_abad: N_("Джалал-Абадская область"),
-    Region.osh: N_("Ошская область"),
-    Region.batken: N_("Баткенская область"),
-    Region.national: N_("вся страна"),
-})
+REGION = _Labels(
+    {
+        Region.bishkek: N_("г. Бишкек"),
+        Region.osh_city: N_("г. Ош"),
+        Region.chuy: N_("Чуйская область"),
+        Region.talas: N_("Таласская область"),
+        Region.issyk_kul: N_("Иссык-Кульская область"),
+        Region.naryn: N_("Нарынская область"),
+        Region.jalal_abad: N_("Джалал-Абадская область"),
+        Region.osh: N_("Ошская область"),
+        Region.batken: N_("Баткенская область"),
+        Region.national: N_("вся страна"),
+    }
+)
 
-EVENT_KIND = _Labels({
-    EventKind.round_table: N_("Круглый стол"),
-    EventKind.focus_group: N_("Фокус-группа"),
-    EventKind.forum: N_("Форум"),
-    EventKind.dialogue: N_("Диалог"),
-    EventKind.seminar: N_("Семинар"),
-    EventKind.conference: N_("Конференция"),
-    EventKind.press_conference: N_("Пресс-конференция"),
-    EventKind.village_assembly: N_("Сельский сход"),
-    EventKind.community_meeting: N_("Собрание"),
-    EventKind.focus_group_discussion: N_("Фокус-групповая дискуссия"),
-    EventKind.mini_meeting: N_("Мини-собрание по целевой группе"),
-    EventKind.meeting: N_("Встреча"),
-    EventKind.training: N_("Тренинг"),
-    EventKind.other: N_("Мероприятие"),
-})
+EVENT_KIND = _Labels(
+    {
+        EventKind.round_table: N_("Круглый стол"),
+        EventKind.focus_group: N_("Фокус-группа"),
+        EventKind.forum: N_("Форум"),
+        EventKind.dialogue: N_("Диалог"),
+        EventKind.seminar: N_("Семинар"),
+        EventKind.conference: N_("Конференция"),
+        EventKind.press_conference: N_("Пресс-конференция"),
+        EventKind.village_assembly: N_("Сельский сход"),
+        EventKind.community_meeting: N_("Собрание"),
+        EventKind.focus_group_discussion: N_("Фокус-групповая дискуссия"),
+        EventKind.mini_meeting: N_("Мини-собрание по целевой группе"),
+        EventKind.meeting: N_("Встреча"),
+        EventKind.training: N_("Тренинг"),
+        EventKind.other: N_("Мероприятие"),
+    }
+)
 
-EVENT_STATUS = _Labels({
-    EventStatus.draft: N_("Черновик"),
-    EventStatus.published: N_("Опубликовано"),
-    EventStatus.postponed: N_("Перенесено"),
-    EventStatus.cancelled: N_("Отменено"),
-})
+EVENT_STATUS = _Labels(
+    {
+        EventStatus.draft: N_("Черновик"),
+        EventStatus.published: N_("Опубликовано"),
+        EventStatus.postponed: N_("Перенесено"),
+        EventStatus.cancelled: N_("Отменено"),
+    }
+)
 
-EVENT_ROLE = _Labels({
-    EventRole.organiser: N_("Организатор"),
-    EventRole.co_organiser: N_("Соорганизатор"),
-    EventRole.funder: N_("Финансирование"),
-    EventRole.implementing_partner: N_("Партнёр-исполнитель"),
-    EventRole.partner: N_("Партнёр"),
-    EventRole.participant: N_("Участник"),
-    EventRole.invited: N_("Приглашены"),
-    EventRole.presenter: N_("Представили опыт"),
-})
+EVENT_ROLE = _Labels(
+    {
+        EventRole.organiser: N_("Организатор"),
+        EventRole.co_organiser: N_("Соорганизатор"),
+        EventRole.funder: N_("Финансирование"),
+        EventRole.implementing_partner: N_("Партнёр-исполнитель"),
+        EventRole.partner: N_("Партнёр"),
+        EventRole.participant: N_("Участник"),
+        EventRole.invited: N_("Приглашены"),
+        EventRole.presenter: N_("Представили опыт"),
+    }
+)
 
-EVENT_ROLE_PLURAL = _Labels({
-    EventRole.organiser: N_("Организаторы"),
-    EventRole.co_organiser: N_("Соорганизаторы"),
-    EventRole.funder: N_("При финансовой поддержке"),
-    EventRole.implementing_partner: N_("Партнёры-исполнители"),
-    EventRole.partner: N_("Партнёры"),
-    EventRole.participant: N_("Участвующие организации"),
-    EventRole.invited: N_("Приглашённые организации"),
-    EventRole.presenter: N_("Представили опыт"),
-})
+EVENT_ROLE_PLURAL = _Labels(
+    {
+        EventRole.organiser: N_("Организаторы"),
+        EventRole.co_organiser: N_("Соорганизаторы"),
+        EventRole.funder: N_("При финансовой поддержке"),
+        EventRole.implementing_partner: N_("Партнёры-исполнители"),
+        EventRole.partner: N_("Партнёры"),
+        EventRole.participant: N_("Участвующие организации"),
+        EventRole.invited: N_("Приглашённые организации"),
+        EventRole.presenter: N_("Представили опыт"),
+    }
+)
 
-PROJECT_ROLE = _Labels({
-    ProjectRole.funder: N_("Финансирование"),
-    ProjectRole.implementer: N_("Реализация"),
-    ProjectRole.partner: N_("Партнёр"),
-})
+PROJECT_ROLE = _Labels(
+    {
+        ProjectRole.funder: N_("Финансирование"),
+        ProjectRole.implementer: N_("Реализация"),
+        ProjectRole.partner: N_("Партнёр"),
+    }
+)
 
-ORGANISATION_KIND = _Labels({
-    OrganisationKind.ministry: N_("Министерство"),
-    OrganisationKind.state_agency: N_("Государственное агентство"),
-    OrganisationKind.government_office: N_("Аппарат Правительства / Кабинета Министров"),
-    OrganisationKind.parliament: N_("Парламент"),
-    OrganisationKind.local_government: N_("Орган местного самоуправления"),
-    OrganisationKind.donor: N_("Донор / партнёр по развитию"),
-    OrganisationKind.international_org: N_("Международная организация"),
-    OrganisationKind.cso: N_("Организация гражданского общества"),
-    OrganisationKind.business: N_("Бизнес"),
-    OrganisationKind.media: N_("СМИ"),
-    OrganisationKind.academia: N_("Научное и экспертное сообщество"),
-    OrganisationKind.consortium: N_("Консорциум"),
-    OrganisationKind.other: N_("Другое"),
-})
+ORGANISATION_KIND = _Labels(
+    {
+        OrganisationKind.ministry: N_("Министерство"),
+        OrganisationKind.state_agency: N_("Государственное агентство"),
+        OrganisationKind.government_office: N_("Аппарат Правительства / Кабинета Министров"),
+        OrganisationKind.parliament: N_("Парламент"),
+        OrganisationKind.local_government: N_("Орган местного самоуправления"),
+        OrganisationKind.donor: N_("Донор / партнёр по развитию"),
+        OrganisationKind.international_org: N_("Международная организация"),
+        OrganisationKind.cso: N_("Организация гражданского общества"),
+        OrganisationKind.business: N_("Бизнес"),
+        OrganisationKind.media: N_("СМИ"),
+        OrganisationKind.academia: N_("Научное и экспертное сообщество"),
+        OrganisationKind.consortium: N_("Консорциум"),
+        OrganisationKind.other: N_("Другое"),
+    }
+)
 
-SESSION_KIND = _Labels({
-    SessionKind.opening: N_("Открытие"),
-    SessionKind.presentation: N_("Презентация"),
-    SessionKind.panel: N_("Панельная дискуссия"),
-    SessionKind.discussion: N_("Обсуждение"),
-    SessionKind.working_group: N_("Рабочая группа"),
-    SessionKind.break_: N_("Перерыв"),
-    SessionKind.closing: N_("Закрытие"),
-    SessionKind.other: "",
-})
+SESSION_KIND = _Labels(
+    {
+        SessionKind.opening: N_("Открытие"),
+        SessionKind.presentation: N_("Презентация"),
+        SessionKind.panel: N_("Панельная дискуссия"),
+        SessionKind.discussion: N_("Обсуждение"),
+        SessionKind.working_group: N_("Рабочая группа"),
+        SessionKind.break_: N_("Перерыв"),
+        SessionKind.closing: N_("Закрытие"),
+        SessionKind.other: "",
+    }
+)
 
-SPEAKER_ROLE = _Labels({
-    SpeakerRole.speaker: N_("Выступающий"),
-    SpeakerRole.moderator: N_("Модератор"),
-    SpeakerRole.panellist: N_("Панелист"),
-})
+SPEAKER_ROLE = _Labels(
+    {
+        SpeakerRole.speaker: N_("Выступающий"),
+        SpeakerRole.moderator: N_("Модератор"),
+        SpeakerRole.panellist: N_("Панелист"),
+    }
+)
 
-PRESS_TYPE = _Labels({
-    PressReleaseType.announcement: N_("Анонс"),
-    PressReleaseType.press_release: N_("Пресс-релиз"),
-    PressReleaseType.report: N_("Новость / отчёт о мероприятии"),
-})
+PRESS_TYPE = _Labels(
+    {
+        PressReleaseType.announcement: N_("Анонс"),
+        PressReleaseType.press_release: N_("Пресс-релиз"),
+        PressReleaseType.report: N_("Новость / отчёт о мероприятии"),
+    }
+)
 
-REGISTRATION_MODE = _Labels({
-    RegistrationMode.open: N_("Открытая регистрация"),
-    RegistrationMode.approval: N_("Регистрация с подтверждением организатором"),
-    RegistrationMode.invitation: N_("Только по приглашениям"),
-    RegistrationMode.closed: N_("Регистрация закрыта"),
-})
+REGISTRATION_MODE = _Labels(
+    {
+        RegistrationMode.open: N_("Открытая регистрация"),
+        RegistrationMode.approval: N_("Регистрация с подтверждением организатором"),
+        RegistrationMode.invitation: N_("Только по приглашениям"),
+        RegistrationMode.closed: N_("Регистрация закрыта"),
+    }
+)
 
 LANGUAGE = _Labels({"ru": N_("русский"), "ky": N_("кыргызский"), "en": N_("английский")})

@@ -13,14 +13,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from eventhub import ROOT, __version__
-from eventhub.config import Settings, get_settings
-from eventhub.db import make_engine
-from eventhub.errors import DomainError
 from eventhub.admin import pages as admin_pages
 from eventhub.agenda import api as agenda_api
+from eventhub.core.config import Settings, get_settings
+from eventhub.core.db import make_engine
+from eventhub.core.errors import DomainError
+from eventhub.core.i18n import N_, _, reset_language, set_language
+from eventhub.core.middleware import HeadAsGet, LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
+from eventhub.core.schemas import COMMON_RESPONSES
+from eventhub.core.validation import field_errors
 from eventhub.directory import api as directory_api
-from eventhub.i18n import N_, _, reset_language, set_language
-from eventhub.middleware import HeadAsGet, LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
 from eventhub.events import api as events_api
 from eventhub.events import pages as events_pages
 from eventhub.events.page_cache import EventPageCacheMiddleware
@@ -35,12 +37,10 @@ from eventhub.projects import pages as projects_pages
 from eventhub.public import pages as public_pages
 from eventhub.public.assets import HashedStaticFiles
 from eventhub.public.compression import CompressionMiddleware
-from eventhub.schemas import COMMON_RESPONSES
 from eventhub.registrations import admin as registrations_admin
 from eventhub.registrations import api as registrations_api
 from eventhub.registrations import pages as registrations_pages
 from eventhub.templating import templates
-from eventhub.validation import field_errors
 
 log = logging.getLogger("eventhub")
 
@@ -82,7 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(registrations_api.router)
     app.include_router(api)
 
-    app.include_router(feeds_api.router, responses=COMMON_RESPONSES)  # before the event pages: /events/{slug}.ics is not a slug
+    app.include_router(
+        feeds_api.router, responses=COMMON_RESPONSES
+    )  # before the event pages: /events/{slug}.ics is not a slug
     app.include_router(events_pages.router)
     app.include_router(organisations_pages.router)
     app.include_router(projects_pages.router)
@@ -120,9 +122,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(feeds_api.FeedCacheMiddleware)  # cached feeds answered before routing
     app.add_middleware(SecurityHeaders, hsts=settings.base_url.startswith("https://"))
     app.add_middleware(
-        LimitBodySize, max_bytes=settings.max_body_bytes, upload_max_bytes=settings.max_upload_bytes, upload_paths=("/import",)
+        LimitBodySize,
+        max_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.max_upload_bytes,
+        upload_paths=("/import",),
     )
-    app.add_middleware(LanguageMiddleware, default=settings.default_language)  # outside LimitBodySize: its 413 is translated
+    app.add_middleware(
+        LanguageMiddleware, default=settings.default_language
+    )  # outside LimitBodySize: its 413 is translated
     app.add_middleware(RejectNulBytes)
     app.add_middleware(CompressionMiddleware)  # compresses every answer, errors too
     app.add_middleware(HeadAsGet)  # outermost: HEAD is the GET without its body, headers as sent
@@ -162,7 +169,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def integrity_error(request: Request, exc: sa.exc.IntegrityError) -> Response:
         # Two requests raced for the same slug or row; the loser is told to retry, not a 500.
         log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
-        return _error_response(request, 409, "conflict", _("Данные изменились одновременно с вашим запросом; повторите"))
+        return _error_response(
+            request, 409, "conflict", _("Данные изменились одновременно с вашим запросом; повторите")
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -188,4 +197,3 @@ def _install_error_handlers(app: FastAPI) -> None:
 def app_factory() -> FastAPI:
     """Entry point for uvicorn --factory."""
     return create_app()
-

@@ -11,12 +11,13 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from eventhub import ROOT, i18n, labels
-from eventhub.i18n import current_language
+from eventhub import ROOT, labels
 from eventhub.accounts.csrf import csrf_input
-from eventhub.models import Event
+from eventhub.core import i18n
+from eventhub.core.i18n import current_language
+from eventhub.core.models import Event
+from eventhub.core.text import format_phone, markdown_to_html
 from eventhub.public.jinja import GLOBALS as PUBLIC_GLOBALS
-from eventhub.text import format_phone, markdown_to_html
 
 
 def local(dt: datetime | None, tz: str) -> datetime | None:
@@ -68,7 +69,9 @@ def datetime_filter(dt: datetime | None, tz: str = "Asia/Bishkek") -> str:
     loc = local(dt, tz)
     if (loc.hour, loc.minute) == (0, 0):
         return format_date(loc, "long", locale=current_language())
-    return f"{format_date(loc, 'long', locale=current_language())}, {format_time(loc, 'short', locale=current_language())}"
+    return (
+        f"{format_date(loc, 'long', locale=current_language())}, {format_time(loc, 'short', locale=current_language())}"
+    )
 
 
 def plural(n: int, one: str, few: str, many: str) -> str:

@@ -11,14 +11,14 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from eventhub.config import Settings
-from eventhub.db import get_db, make_engine, upgrade
+from eventhub.core.config import Settings
+from eventhub.core.db import get_db, make_engine, upgrade
 from eventhub.main import create_app
 
 PG_URL = os.environ.get("EVENTHUB_TEST_DATABASE_URL", "")
 
 
-def pytest_report_header(config) -> str:  # noqa: ANN001
+def pytest_report_header(config) -> str:
     return f"eventhub test database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (set EVENTHUB_TEST_DATABASE_URL for PostgreSQL)'}"
 
 
@@ -59,7 +59,7 @@ def db(engine: sa.Engine) -> Iterator[Session]:
 
 
 @pytest.fixture(scope="session")
-def _app_once(settings: Settings):  # noqa: ANN202
+def _app_once(settings: Settings):
     # Building the app's routes costs about half a second: once per session, not per test.
     app = create_app(settings)
     yield app
@@ -67,7 +67,7 @@ def _app_once(settings: Settings):  # noqa: ANN202
 
 
 @pytest.fixture()
-def app(_app_once, db: Session):  # noqa: ANN001, ANN201
+def app(_app_once, db: Session):
     """The app bound to the test's transaction; overrides and app.state are restored after the test."""
     app = _app_once
     saved_state = dict(app.state._state)
@@ -79,7 +79,7 @@ def app(_app_once, db: Session):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture()
-def client(app) -> Iterator[TestClient]:  # noqa: ANN001
+def client(app) -> Iterator[TestClient]:
     with TestClient(app) as c:
         yield c
 
@@ -105,7 +105,7 @@ class QueryCounter:
     def __init__(self) -> None:
         self.statements: list[str] = []
 
-    def __call__(self, conn, cursor, statement, *args) -> None:  # noqa: ANN001
+    def __call__(self, conn, cursor, statement, *args) -> None:
         if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
             self.statements.append(statement)
 
@@ -115,7 +115,7 @@ class QueryCounter:
 
 
 @pytest.fixture()
-def count_queries(engine: sa.Engine):  # noqa: ANN201
+def count_queries(engine: sa.Engine):
     @contextmanager
     def counting() -> Iterator[QueryCounter]:
         counter = QueryCounter()
@@ -137,16 +137,18 @@ def password_hash() -> str:
 
 
 @pytest.fixture()
-def make_staff(db, password_hash):  # noqa: ANN001, ANN201
+def make_staff(db, password_hash):
     """A staff user of `role` (organisers tied to organisation slugs) with password "test password 123"."""
     import uuid
 
     from sqlmodel import select
 
-    from eventhub.models import Organisation, StaffUser, StaffUserOrganisation
+    from eventhub.core.models import Organisation, StaffUser, StaffUserOrganisation
 
     def make(role: str = "admin", organisations: tuple[str, ...] = (), email: str | None = None) -> StaffUser:
-        user = StaffUser(email=email or f"{role}-{uuid.uuid4().hex[:8]}@example.org", password_hash=password_hash, role=role)
+        user = StaffUser(
+            email=email or f"{role}-{uuid.uuid4().hex[:8]}@example.org", password_hash=password_hash, role=role
+        )
         db.add(user)
         db.flush()
         for slug in organisations:
@@ -159,7 +161,7 @@ def make_staff(db, password_hash):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture()
-def login_as(client, db, settings, make_staff):  # noqa: ANN001, ANN201
+def login_as(client, db, settings, make_staff):
     """Log the test client in as a new staff user of `role` by setting the signed session
     cookie directly; returns (user, csrf_token) for form posts."""
     import base64
@@ -167,7 +169,7 @@ def login_as(client, db, settings, make_staff):  # noqa: ANN001, ANN201
 
     import itsdangerous
 
-    def login(role: str = "admin", organisations: tuple[str, ...] = (), email: str | None = None):  # noqa: ANN202
+    def login(role: str = "admin", organisations: tuple[str, ...] = (), email: str | None = None):
         user = make_staff(role, organisations, email)
         csrf = f"csrf-{user.id}"
         payload = base64.b64encode(json.dumps({"user_id": user.id, "csrf": csrf}).encode())
@@ -183,7 +185,7 @@ CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") i
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser():
     """One headless Chromium for every browser test (playwright's sync API allows one per thread)."""
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (apt-get install chromium, or `make test` does it)")
@@ -202,13 +204,13 @@ def at(*args: int) -> datetime:
 
 
 @pytest.fixture()
-def bearer_as(db, make_staff):  # noqa: ANN001, ANN201
+def bearer_as(db, make_staff):
     """Authorization headers with a new API token of `user`, or of a new staff user of `role`."""
     import uuid
 
     from eventhub.accounts.service import create_token
 
-    def make(role: str = "admin", organisations: tuple[str, ...] = (), user=None) -> dict[str, str]:  # noqa: ANN001
+    def make(role: str = "admin", organisations: tuple[str, ...] = (), user=None) -> dict[str, str]:
         if user is None:
             user = make_staff(role, organisations, f"api-{role}-{uuid.uuid4().hex[:8]}@example.org")
         _, plain = create_token(db, user)

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from eventhub.models import (
+from eventhub.core.models import (
     AgendaSession,
     Event,
     EventOrganisation,
@@ -18,7 +18,7 @@ from eventhub.models import (
     Project,
     SessionSpeaker,
 )
-from eventhub.text import search_key
+from eventhub.core.text import search_key
 
 _n = itertools.count(1)
 
@@ -82,7 +82,9 @@ def make_panel(db: Session, session: AgendaSession, **kw: Any) -> Panel:
 
 def make_press_contact(db: Session, **kw: Any) -> PressContact:
     n = next(_n)
-    return _save(db, PressContact(**({"slug": f"contact-{n}", "name": f"Контакт {n}", "phones": ["+996702174107"]} | kw)))
+    return _save(
+        db, PressContact(**({"slug": f"contact-{n}", "name": f"Контакт {n}", "phones": ["+996702174107"]} | kw))
+    )
 
 
 def make_release(db: Session, **kw: Any) -> PressRelease:
@@ -100,7 +102,10 @@ def make_release(db: Session, **kw: Any) -> PressRelease:
 
 def table_counts(db: Session) -> dict[str, int]:
     """Rows per table: a request that was refused must leave every count as it was."""
-    import sqlalchemy as sa  # noqa: PLC0415  (only this helper needs Core)
-    from sqlmodel import SQLModel  # noqa: PLC0415
+    import sqlalchemy as sa
+    from sqlmodel import SQLModel
 
-    return {t.name: db.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() for t in SQLModel.metadata.sorted_tables}
+    return {
+        t.name: db.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+        for t in SQLModel.metadata.sorted_tables
+    }

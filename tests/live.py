@@ -10,13 +10,15 @@ from pathlib import Path
 import uvicorn
 from sqlmodel import Session
 
-from eventhub.config import Settings
-from eventhub.db import make_engine, upgrade
+from eventhub.core.config import Settings
+from eventhub.core.db import make_engine, upgrade
 from eventhub.main import create_app
 
 
 def sqlite_settings(data_dir: Path, **overrides: object) -> Settings:
-    return Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'live.sqlite3'}", secret_key="live-test", **overrides)
+    return Settings(
+        data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'live.sqlite3'}", secret_key="live-test", **overrides
+    )
 
 
 @contextmanager

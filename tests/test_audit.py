@@ -13,8 +13,14 @@ def project(latest: str, *vulns: dict) -> dict:
 
 
 def vuln(vid: str, fixed_in: list[str], *, withdrawn: str | None = None, aliases: list[str] | None = None) -> dict:
-    return {"id": vid, "aliases": aliases or [], "fixed_in": fixed_in, "withdrawn": withdrawn,
-            "details": "…", "link": f"https://osv.dev/vulnerability/{vid}"}
+    return {
+        "id": vid,
+        "aliases": aliases or [],
+        "fixed_in": fixed_in,
+        "withdrawn": withdrawn,
+        "details": "…",
+        "link": f"https://osv.dev/vulnerability/{vid}",
+    }
 
 
 def test_latest_release_with_a_listed_vulnerability_is_vulnerable() -> None:
@@ -84,9 +90,12 @@ def test_shipped_ignore_list_is_empty() -> None:
 
 # ---- the exit code, with pip-audit and PyPI replaced --------------------------------------
 
+
 def _no_pip_audit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(audit, "run_pip_audit", lambda: ({}, "pip-audit audited 0 (replaced in the test)"))
-    monkeypatch.setattr(audit, "installed_distributions", lambda: {"demo": ("demo", "2.0.0"), "other": ("other", "1.0")})
+    monkeypatch.setattr(
+        audit, "installed_distributions", lambda: {"demo": ("demo", "2.0.0"), "other": ("other", "1.0")}
+    )
     monkeypatch.setattr(audit, "load_ignores", lambda: {})
     monkeypatch.setattr(audit.time, "sleep", lambda s: None)
 
@@ -100,7 +109,9 @@ def test_unreachable_pypi_warns_and_exits_0(monkeypatch: pytest.MonkeyPatch, cap
     monkeypatch.setattr(audit.urllib.request, "urlopen", down)
     assert audit.main() == 0
     out = capsys.readouterr().out
-    assert "WARNING" in out and "NOTHING WAS AUDITED" in out and "0 audited, 0 vulnerable, 2 could not be audited" in out
+    assert (
+        "WARNING" in out and "NOTHING WAS AUDITED" in out and "0 audited, 0 vulnerable, 2 could not be audited" in out
+    )
 
 
 def test_a_found_vulnerability_exits_1(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:

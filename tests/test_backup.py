@@ -10,16 +10,16 @@ from sqlmodel import Session, SQLModel, select
 
 from eventhub.accounts.service import create_token, create_user
 from eventhub.backup import export_database, import_database
-from eventhub.config import Settings
-from eventhub.db import make_engine, upgrade
+from eventhub.core.config import Settings
+from eventhub.core.db import make_engine, upgrade
+from eventhub.core.errors import Invalid
+from eventhub.core.models import AuditLog, Organisation, OutboxMessage, Registration
 from eventhub.demo.loader import load_demo
-from eventhub.errors import Invalid
-from eventhub.models import AuditLog, Organisation, OutboxMessage, Registration
 from tests.conftest import PG_URL
 
 
 @pytest.fixture()
-def fresh_engine(tmp_path):  # noqa: ANN001, ANN201
+def fresh_engine(tmp_path):
     """Engines on new, migrated databases (SQLite files, or PostgreSQL schemas)."""
     made = []
 
@@ -66,13 +66,29 @@ def _fill(engine: sa.Engine, demo_data: dict) -> None:
         user = create_user(db, email="admin@example.org", password="0123456789", role="admin")
         create_token(db, user, "ci")
         event_id = db.execute(sa.text("SELECT id FROM event ORDER BY id LIMIT 1")).scalar_one()
-        db.add(Registration(
-            event_id=event_id, token_hash="a" * 64, full_name="Айгуль Токтогулова", email="a@example.org",
-            email_normalised="a@example.org", phone="+996702174107", gender="female", consent_at=datetime(2030, 1, 1, tzinfo=UTC),
-            consent_text="Согласие", status="confirmed",
-        ))
+        db.add(
+            Registration(
+                event_id=event_id,
+                token_hash="a" * 64,
+                full_name="Айгуль Токтогулова",
+                email="a@example.org",
+                email_normalised="a@example.org",
+                phone="+996702174107",
+                gender="female",
+                consent_at=datetime(2030, 1, 1, tzinfo=UTC),
+                consent_text="Согласие",
+                status="confirmed",
+            )
+        )
         db.add(AuditLog(action="update", entity_type="event", entity_id=event_id, changes={"title": ["a", "б"]}))
-        db.add(OutboxMessage(to_address="a@example.org", subject="Тема", body_text="Текст", attachments=[{"filename": "invite.ics", "content": "BEGIN:VCALENDAR"}]))
+        db.add(
+            OutboxMessage(
+                to_address="a@example.org",
+                subject="Тема",
+                body_text="Текст",
+                attachments=[{"filename": "invite.ics", "content": "BEGIN:VCALENDAR"}],
+            )
+        )
         db.commit()
 
 
@@ -86,7 +102,7 @@ def _dump(engine: sa.Engine) -> dict[str, list[tuple]]:
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz"])
-def test_round_trip_loses_nothing(fresh_engine, demo_data, tmp_path, suffix) -> None:  # noqa: ANN001
+def test_round_trip_loses_nothing(fresh_engine, demo_data, tmp_path, suffix) -> None:
     source = fresh_engine()
     _fill(source, demo_data)
     path = tmp_path / f"backup{suffix}"
@@ -103,7 +119,7 @@ def test_round_trip_loses_nothing(fresh_engine, demo_data, tmp_path, suffix) -> 
         db.commit()
 
 
-def test_import_refuses_a_non_empty_database_and_changes_nothing(fresh_engine, demo_data, tmp_path) -> None:  # noqa: ANN001
+def test_import_refuses_a_non_empty_database_and_changes_nothing(fresh_engine, demo_data, tmp_path) -> None:
     source = fresh_engine()
     _fill(source, demo_data)
     path = tmp_path / "b.jsonl"
@@ -112,7 +128,7 @@ def test_import_refuses_a_non_empty_database_and_changes_nothing(fresh_engine, d
         import_database(source, path)
 
 
-def test_import_refuses_a_foreign_or_truncated_file(fresh_engine, demo_data, tmp_path) -> None:  # noqa: ANN001
+def test_import_refuses_a_foreign_or_truncated_file(fresh_engine, demo_data, tmp_path) -> None:
     target = fresh_engine()
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"hello": 1}\n')

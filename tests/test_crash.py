@@ -12,21 +12,33 @@ import time
 import httpx
 from sqlmodel import Session
 
-from eventhub.config import Settings
-from eventhub.db import make_engine, upgrade
+from eventhub.core.config import Settings
+from eventhub.core.db import make_engine, upgrade
 from tests.factories import add_organisation_role, make_event, make_organisation
 from tools.live_server import ROOT, free_port
 
 CAPACITY = 15
 
 
-def _serve(db_path, data_dir, port: int) -> subprocess.Popen:  # noqa: ANN001
-    env = {**os.environ, "EVENTHUB_DATABASE_URL": f"sqlite:///{db_path}", "EVENTHUB_DATA_DIR": str(data_dir),
-           "EVENTHUB_SECRET_KEY": "crash-secret", "EVENTHUB_BASE_URL": f"http://127.0.0.1:{port}",
-           "EVENTHUB_SMTP_HOST": "127.0.0.1", "EVENTHUB_SMTP_PORT": str(free_port()),  # nobody listens: mail waits
-           "EVENTHUB_RATE_LIMIT_REGISTRATIONS": "0"}
-    proc = subprocess.Popen([sys.executable, "-m", "eventhub.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _serve(db_path, data_dir, port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "EVENTHUB_DATABASE_URL": f"sqlite:///{db_path}",
+        "EVENTHUB_DATA_DIR": str(data_dir),
+        "EVENTHUB_SECRET_KEY": "crash-secret",
+        "EVENTHUB_BASE_URL": f"http://127.0.0.1:{port}",
+        "EVENTHUB_SMTP_HOST": "127.0.0.1",
+        "EVENTHUB_SMTP_PORT": str(free_port()),  # nobody listens: mail waits
+        "EVENTHUB_RATE_LIMIT_REGISTRATIONS": "0",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eventhub.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
@@ -42,7 +54,7 @@ def _person(i: int) -> dict:
     return {"full_name": f"Участник {i}", "email": f"p{i}@example.org", "category": "participant", "consent": True}
 
 
-def test_registrations_acknowledged_before_a_sigkill_survive_it(tmp_path) -> None:  # noqa: ANN001
+def test_registrations_acknowledged_before_a_sigkill_survive_it(tmp_path) -> None:
     db_path = tmp_path / "crash.sqlite3"
     settings = Settings(database_url=f"sqlite:///{db_path}", data_dir=tmp_path, secret_key="crash-secret")
     upgrade(settings)
@@ -86,7 +98,9 @@ def test_registrations_acknowledged_before_a_sigkill_survive_it(tmp_path) -> Non
 
     server = _serve(db_path, tmp_path, port)  # the same file, after the crash
     try:
-        after = httpx.post(f"http://127.0.0.1:{port}/api/v1/events/{slug}/registrations", json=_person(99_999), timeout=10)
+        after = httpx.post(
+            f"http://127.0.0.1:{port}/api/v1/events/{slug}/registrations", json=_person(99_999), timeout=10
+        )
         assert after.status_code == 202
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -95,8 +109,13 @@ def test_registrations_acknowledged_before_a_sigkill_survive_it(tmp_path) -> Non
     con = sqlite3.connect(db_path)
     try:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        stored = {email: (status, reg_id) for reg_id, email, status in con.execute(
-            "SELECT r.id, r.email, r.status FROM registration r JOIN event e ON e.id = r.event_id WHERE e.slug = ?", (slug,))}
+        stored = {
+            email: (status, reg_id)
+            for reg_id, email, status in con.execute(
+                "SELECT r.id, r.email, r.status FROM registration r JOIN event e ON e.id = r.event_id WHERE e.slug = ?",
+                (slug,),
+            )
+        }
         assert set(acknowledged) <= set(stored)  # every 2xx is there
         without_mail = con.execute(
             "SELECT count(*) FROM registration r WHERE NOT EXISTS (SELECT 1 FROM outbox_message o WHERE o.registration_id = r.id)"
@@ -104,7 +123,9 @@ def test_registrations_acknowledged_before_a_sigkill_survive_it(tmp_path) -> Non
         assert without_mail == 0  # no half-stored registration: each has its e-mail
         held = [s for s, _ in stored.values() if s in ("confirmed", "attended")]
         assert len(held) <= CAPACITY
-        waiting = sorted(p for (p,) in con.execute("SELECT waitlist_position FROM registration WHERE status = 'waitlisted'"))
+        waiting = sorted(
+            p for (p,) in con.execute("SELECT waitlist_position FROM registration WHERE status = 'waitlisted'")
+        )
         assert waiting == list(range(1, len(waiting) + 1))  # the waiting list has no gaps or doubles
     finally:
         con.close()

@@ -14,7 +14,7 @@ UNKNOWN = [
 
 
 @pytest.mark.parametrize(("url", "field"), UNKNOWN)
-def test_an_unknown_slug_in_a_filter_is_a_422_naming_the_field(client, demo, url, field) -> None:  # noqa: ANN001
+def test_an_unknown_slug_in_a_filter_is_a_422_naming_the_field(client, demo, url, field) -> None:
     response = client.get(url)
     assert response.status_code == 422, response.text[:300]
     error = response.json()["error"]
@@ -32,14 +32,14 @@ def test_an_unknown_slug_in_a_filter_is_a_422_naming_the_field(client, demo, url
         ("/press?organisation=nope", "неизвестная организация: nope"),
     ],
 )
-def test_pages_show_the_error_page_in_russian(client, demo, url, text) -> None:  # noqa: ANN001
+def test_pages_show_the_error_page_in_russian(client, demo, url, text) -> None:
     response = client.get(url)
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("text/html")
     assert "Неверные параметры фильтра" in response.text and text in response.text
 
 
-def test_a_draft_event_is_as_unknown_to_the_press_filter_as_a_missing_one(client, demo, db) -> None:  # noqa: ANN001
+def test_a_draft_event_is_as_unknown_to_the_press_filter_as_a_missing_one(client, demo, db) -> None:
     from tests.factories import make_event
 
     draft = make_event(db, status="draft")
@@ -61,6 +61,6 @@ def test_a_draft_event_is_as_unknown_to_the_press_filter_as_a_missing_one(client
         "/projects/df-psi-3",
     ],
 )
-def test_known_slugs_and_the_pages_of_an_organisation_or_project_still_answer(client, demo, url) -> None:  # noqa: ANN001
+def test_known_slugs_and_the_pages_of_an_organisation_or_project_still_answer(client, demo, url) -> None:
     response = client.get(url)
     assert response.status_code == 200, response.text[:300]

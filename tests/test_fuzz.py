@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(bool(PG_URL), reason="fuzzing runs once per CI r
 
 
 @pytest.fixture(scope="module")
-def fuzz_target(tmp_path_factory):  # noqa: ANN001, ANN201
+def fuzz_target(tmp_path_factory):
     tokens = {}
 
     def prepare(db: Session) -> None:
@@ -34,12 +34,26 @@ def fuzz_target(tmp_path_factory):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.parametrize("who", ["anonymous", "admin"])
-def test_api_survives_fuzzing(fuzz_target, who) -> None:  # noqa: ANN001
+def test_api_survives_fuzzing(fuzz_target, who) -> None:
     if not ST.exists():
         pytest.skip("schemathesis is not installed (pip install -e '.[test]')")
     base, tokens = fuzz_target
-    cmd = [str(ST), "run", f"{base}/openapi.json", "--checks", CHECKS, "--max-examples", "8", "--seed", "20261122",
-           "--request-timeout", "10", "--no-color", "--phases", "examples,coverage,fuzzing"]
+    cmd = [
+        str(ST),
+        "run",
+        f"{base}/openapi.json",
+        "--checks",
+        CHECKS,
+        "--max-examples",
+        "8",
+        "--seed",
+        "20261122",
+        "--request-timeout",
+        "10",
+        "--no-color",
+        "--phases",
+        "examples,coverage,fuzzing",
+    ]
     if who != "anonymous":
         cmd += ["-H", f"Authorization: Bearer {tokens[who]}"]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)

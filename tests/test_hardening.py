@@ -3,7 +3,7 @@
 import pytest
 
 
-def test_pages_carry_security_headers(client) -> None:  # noqa: ANN001
+def test_pages_carry_security_headers(client) -> None:
     response = client.get("/events")
     csp = response.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
@@ -14,27 +14,27 @@ def test_pages_carry_security_headers(client) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("path", ["/api/v1/events", "/events"])
-def test_oversized_bodies_are_refused_with_413(client, path) -> None:  # noqa: ANN001
+def test_oversized_bodies_are_refused_with_413(client, path) -> None:
     response = client.post(path, content=b"x" * (300 * 1024), headers={"content-type": "application/json"})
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
 
 
-def test_unknown_method_is_a_json_405_under_the_api(client) -> None:  # noqa: ANN001
+def test_unknown_method_is_a_json_405_under_the_api(client) -> None:
     response = client.delete("/api/v1/projects")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
 
 
-def test_nul_bytes_in_the_address_are_a_400(client) -> None:  # noqa: ANN001
+def test_nul_bytes_in_the_address_are_a_400(client) -> None:
     assert client.get("/api/v1/events", params={"q": "a\x00b"}).status_code == 400
 
 
-def test_a_worker_runs_as_many_threads_as_configured(settings, tmp_path) -> None:  # noqa: ANN001
+def test_a_worker_runs_as_many_threads_as_configured(settings, tmp_path) -> None:
     import anyio.to_thread
     from fastapi.testclient import TestClient
 
-    from eventhub.db import make_engine
+    from eventhub.core.db import make_engine
     from eventhub.main import create_app
 
     app = create_app(settings.model_copy(update={"threads": 7}))
@@ -49,7 +49,7 @@ def test_a_worker_runs_as_many_threads_as_configured(settings, tmp_path) -> None
 def test_thread_counts_out_of_range_are_refused() -> None:
     from pydantic import ValidationError
 
-    from eventhub.config import Settings
+    from eventhub.core.config import Settings
 
     with pytest.raises(ValidationError):
         Settings(threads=1)

@@ -4,10 +4,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from eventhub import models  # noqa: F401
+from eventhub.core import models  # noqa: F401
 
 
-def test_models_and_migrations_have_no_difference(engine) -> None:  # noqa: ANN001
+def test_models_and_migrations_have_no_difference(engine) -> None:
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(ctx, SQLModel.metadata)
@@ -18,7 +18,7 @@ def test_migrations_reach_a_single_head() -> None:
     from alembic.script import ScriptDirectory
 
     from eventhub import ROOT
-    from eventhub.db import _alembic_config
+    from eventhub.core.db import _alembic_config
 
     script = ScriptDirectory.from_config(_alembic_config("sqlite://"))
     assert len(script.get_heads()) == 1

@@ -4,7 +4,7 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def spec(settings) -> dict:  # noqa: ANN001
+def spec(settings) -> dict:
     from fastapi.testclient import TestClient
 
     from eventhub.main import create_app
@@ -41,7 +41,7 @@ def _ref(content: dict) -> str:
 )
 def test_write_operations_document_their_models_errors_and_security(
     spec, method, path, request_model, status, response_model
-) -> None:  # noqa: ANN001
+) -> None:
     operation = spec["paths"][path][method]
     assert _ref(operation["requestBody"]["content"]) == request_model
     assert _ref(operation["responses"][status]["content"]) == response_model
@@ -51,7 +51,7 @@ def test_write_operations_document_their_models_errors_and_security(
     assert operation.get("description") or operation.get("summary")
 
 
-def test_the_bearer_scheme_and_strict_request_models(spec) -> None:  # noqa: ANN001
+def test_the_bearer_scheme_and_strict_request_models(spec) -> None:
     schemes = spec["components"]["securitySchemes"]
     assert schemes["HTTPBearer"]["type"] == "http" and schemes["HTTPBearer"]["scheme"] == "bearer"
     schemas = spec["components"]["schemas"]
@@ -67,7 +67,7 @@ def test_the_bearer_scheme_and_strict_request_models(spec) -> None:  # noqa: ANN
     assert "requestBody" not in publish and _ref(publish["responses"]["200"]["content"]) == "EventStaff"
 
 
-def test_security_is_declared_exactly_where_a_token_is_needed(client, demo) -> None:  # noqa: ANN001
+def test_security_is_declared_exactly_where_a_token_is_needed(client, demo) -> None:
     """Generated clients follow `security`: anonymous reads must not demand a token, writes must."""
     spec = client.get("/openapi.json").json()
     slugs = {}
@@ -91,11 +91,22 @@ def test_security_is_declared_exactly_where_a_token_is_needed(client, demo) -> N
             status = client.get(url).status_code
             if status == 200:
                 answered_anonymously.add(path)
-                assert "security" not in operation, f"GET {path} answers anonymously but declares {operation['security']}"
+                assert "security" not in operation, (
+                    f"GET {path} answers anonymously but declares {operation['security']}"
+                )
             elif status == 401:
-                assert operation.get("security") == [{"HTTPBearer": []}], f"GET {path} needs a token but does not say so"
-    for expected in ("/api/v1/events", "/api/v1/events/{slug}", "/api/v1/series", "/api/v1/series/{slug}",
-                     "/api/v1/press-contacts", "/api/v1/press-contacts/{slug}", "/api/v1/press-releases/{slug}"):
+                assert operation.get("security") == [{"HTTPBearer": []}], (
+                    f"GET {path} needs a token but does not say so"
+                )
+    for expected in (
+        "/api/v1/events",
+        "/api/v1/events/{slug}",
+        "/api/v1/series",
+        "/api/v1/series/{slug}",
+        "/api/v1/press-contacts",
+        "/api/v1/press-contacts/{slug}",
+        "/api/v1/press-releases/{slug}",
+    ):
         assert expected in answered_anonymously
     staff_reads = {p for p, ops in spec["paths"].items() if ops.get("get", {}).get("security")}
     assert {"/api/v1/events/{slug}/audit", "/api/v1/people", "/api/v1/events/{slug}/registrations"} <= staff_reads

@@ -9,7 +9,7 @@ tools.messages.ky_required)."""
 import pytest
 from babel import Locale
 
-from eventhub import i18n
+from eventhub.core import i18n
 from tools import messages
 
 
@@ -18,7 +18,7 @@ def source() -> dict:
     return messages.extract()
 
 
-def test_extraction_finds_templates_python_and_labels(source) -> None:  # noqa: ANN001
+def test_extraction_finds_templates_python_and_labels(source) -> None:
     paths = {p for m in source.values() for p in m.paths}
     assert "templates/base.html" in paths
     assert "eventhub/labels.py" in paths
@@ -27,9 +27,12 @@ def test_extraction_finds_templates_python_and_labels(source) -> None:  # noqa: 
 
 
 @pytest.mark.parametrize("lang", messages.LANGUAGES)
-def test_catalogue_is_complete(lang, source) -> None:  # noqa: ANN001
+def test_catalogue_is_complete(lang, source) -> None:
     problems = messages.problems(lang, source)
-    assert problems == [], f"{len(problems)} problem(s) in the {lang} catalogue; run `make messages`, then translate:\n" + "\n".join(problems)
+    assert problems == [], (
+        f"{len(problems)} problem(s) in the {lang} catalogue; run `make messages`, then translate:\n"
+        + "\n".join(problems)
+    )
 
 
 def test_no_reader_facing_text_bypasses_the_catalogues() -> None:
@@ -61,7 +64,7 @@ def test_kyrgyz_is_required_for_public_registration_and_email_text(path: str, re
     assert messages.ky_required(path) is required
 
 
-def test_a_missing_untranslated_or_fuzzy_message_is_reported(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_missing_untranslated_or_fuzzy_message_is_reported(tmp_path, monkeypatch) -> None:
     po = tmp_path / "ky" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
     po.write_text(
@@ -76,7 +79,9 @@ def test_a_missing_untranslated_or_fuzzy_message_is_reported(tmp_path, monkeypat
         key: messages.SourceMessage(key, None, None, {"templates/events/detail.html"})
         for key in ("Цели", "Когда", "до %(deadline)s", "Где")
     }
-    source["Только для сотрудников"] = messages.SourceMessage("Только для сотрудников", None, None, {"templates/admin/x.html"})
+    source["Только для сотрудников"] = messages.SourceMessage(
+        "Только для сотрудников", None, None, {"templates/admin/x.html"}
+    )
     found = "\n".join(messages.problems("ky", source))
     assert "untranslated 'Цели'" in found
     assert "fuzzy 'Когда'" in found
@@ -85,7 +90,7 @@ def test_a_missing_untranslated_or_fuzzy_message_is_reported(tmp_path, monkeypat
     assert "Только для сотрудников" not in found  # staff pages need no Kyrgyz
 
 
-def test_bare_text_is_found_in_templates_and_python(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_bare_text_is_found_in_templates_and_python(tmp_path, monkeypatch) -> None:
     (tmp_path / "templates" / "registrations").mkdir(parents=True)
     (tmp_path / "eventhub").mkdir()
     (tmp_path / "templates" / "registrations" / "form.html").write_text(
@@ -96,7 +101,7 @@ def test_bare_text_is_found_in_templates_and_python(tmp_path, monkeypatch) -> No
         encoding="utf-8",
     )
     (tmp_path / "eventhub" / "service.py").write_text(
-        '"""Модуль."""\nfrom eventhub.i18n import _\n\n\ndef f(slug):\n'
+        '"""Модуль."""\nfrom eventhub.core.i18n import _\n\n\ndef f(slug):\n'
         '    """Документация."""\n    ok = _("Не найдено: %(slug)s") % {"slug": slug}\n'
         '    log.warning("Не найдено: %s", slug)\n'
         '    raise ValueError(f"Не найдено: {slug}")\n',

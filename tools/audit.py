@@ -64,8 +64,11 @@ def _version(text: str) -> Version | None:
 
 
 def _vuln(entry: dict) -> dict:
-    return {"id": entry.get("id") or "?", "aliases": list(entry.get("aliases") or []),
-            "fixed_in": list(entry.get("fixed_in") or [])}
+    return {
+        "id": entry.get("id") or "?",
+        "aliases": list(entry.get("aliases") or []),
+        "fixed_in": list(entry.get("fixed_in") or []),
+    }
 
 
 def verdict(installed_version: str, project_json: dict) -> Verdict:
@@ -82,7 +85,10 @@ def verdict(installed_version: str, project_json: dict) -> Verdict:
             return Verdict(VULNERABLE, f"latest release {latest_text}, known vulnerabilities listed for it", listed)
         return Verdict(CLEAN, f"latest release {latest_text}, no known vulnerability listed")
     if installed > latest:
-        return Verdict(UNAUDITED, f"installed {installed_version} is newer than PyPI's latest {latest_text} (pre-release or not from PyPI)")
+        return Verdict(
+            UNAUDITED,
+            f"installed {installed_version} is newer than PyPI's latest {latest_text} (pre-release or not from PyPI)",
+        )
     # Older than latest. A vulnerability of the latest release applies unless some release at or
     # below the installed one fixed it (a fix on an older branch); when it was introduced is unknown.
     presumed = []
@@ -91,13 +97,21 @@ def verdict(installed_version: str, project_json: dict) -> Verdict:
         if not any(f <= installed for f in fixes):
             presumed.append(vuln)
     if presumed:
-        return Verdict(VULNERABLE, f"not the latest release ({latest_text}); vulnerabilities of the latest release "
-                       "that no release up to the installed one fixes are presumed to apply", presumed)
-    return Verdict(UNAUDITED, f"not the latest release ({latest_text} exists): vulnerabilities fixed by "
-                   f"{latest_text} or earlier are not listed by PyPI's project JSON, so it could not be fully audited")
+        return Verdict(
+            VULNERABLE,
+            f"not the latest release ({latest_text}); vulnerabilities of the latest release "
+            "that no release up to the installed one fixes are presumed to apply",
+            presumed,
+        )
+    return Verdict(
+        UNAUDITED,
+        f"not the latest release ({latest_text} exists): vulnerabilities fixed by "
+        f"{latest_text} or earlier are not listed by PyPI's project JSON, so it could not be fully audited",
+    )
 
 
 # ---- ignore list --------------------------------------------------------------------------
+
 
 def load_ignores(path: Path = IGNORE_FILE) -> dict[str, str]:
     """`ID  # reason` per line; blank lines and whole-line comments are skipped."""
@@ -128,6 +142,7 @@ def apply_ignores(result: Verdict, ignores: dict[str, str]) -> tuple[Verdict, li
 
 
 # ---- the environment ----------------------------------------------------------------------
+
 
 def installed_distributions() -> dict[str, tuple[str, str]]:
     """canonical name -> (display name, version) of every installed distribution but eventhub."""
@@ -161,7 +176,7 @@ def _closure(roots: list[Requirement], extra: str = "") -> set[str]:
             continue
         for text in requires:
             sub = Requirement(text)
-            for sub_extra in (req.extras or {""}):
+            for sub_extra in req.extras or {""}:
                 todo.append((sub, sub_extra))
     return names
 
@@ -179,10 +194,22 @@ def groups() -> dict[str, str]:
 
 # ---- pip-audit ----------------------------------------------------------------------------
 
+
 def run_pip_audit() -> tuple[dict[str, Verdict], str]:
     """pip-audit's verdict for each package it could audit, and a note about the run."""
-    cmd = [sys.executable, "-m", "pip_audit", "--local", "--progress-spinner", "off", "--format", "json",
-           "--skip-editable", "--timeout", str(TIMEOUT)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip_audit",
+        "--local",
+        "--progress-spinner",
+        "off",
+        "--format",
+        "json",
+        "--skip-editable",
+        "--timeout",
+        str(TIMEOUT),
+    ]
     try:
         run = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -198,14 +225,22 @@ def run_pip_audit() -> tuple[dict[str, Verdict], str]:
         if dep.get("skip_reason"):
             skipped += 1
             continue
-        vulns = [{"id": v.get("id") or "?", "aliases": v.get("aliases") or [], "fixed_in": v.get("fix_versions") or []}
-                 for v in dep.get("vulns") or []]
-        status, why = (VULNERABLE, "pip-audit: known vulnerabilities") if vulns else (CLEAN, "pip-audit: no known vulnerability")
+        vulns = [
+            {"id": v.get("id") or "?", "aliases": v.get("aliases") or [], "fixed_in": v.get("fix_versions") or []}
+            for v in dep.get("vulns") or []
+        ]
+        status, why = (
+            (VULNERABLE, "pip-audit: known vulnerabilities") if vulns else (CLEAN, "pip-audit: no known vulnerability")
+        )
         audited[canonicalize_name(dep["name"])] = Verdict(status, why, vulns)
-    return audited, f"pip-audit audited {len(audited)}, skipped {skipped} (its vulnerability service did not answer for them)"
+    return (
+        audited,
+        f"pip-audit audited {len(audited)}, skipped {skipped} (its vulnerability service did not answer for them)",
+    )
 
 
 # ---- PyPI project JSON --------------------------------------------------------------------
+
 
 class NotOnPyPI(Exception):
     pass
@@ -215,8 +250,9 @@ def fetch_project(name: str) -> dict:
     last: Exception | None = None
     for attempt in range(RETRIES):
         try:
-            request = urllib.request.Request(PYPI_JSON.format(name=name), headers={"Accept": "application/json",
-                                                                                  "User-Agent": "eventhub-audit"})
+            request = urllib.request.Request(
+                PYPI_JSON.format(name=name), headers={"Accept": "application/json", "User-Agent": "eventhub-audit"}
+            )
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
                 return json.load(response)
         except urllib.error.HTTPError as exc:
@@ -241,6 +277,7 @@ def fallback(name: str, version: str) -> tuple[Verdict, bool]:
 
 # ---- report -------------------------------------------------------------------------------
 
+
 def _describe(vulns: list[dict]) -> str:
     parts = []
     for v in vulns:
@@ -263,7 +300,7 @@ def main() -> int:
         print(f"audit: falling back to PyPI's project JSON for {len(todo)} packages")
         with ThreadPoolExecutor(WORKERS) as pool:
             answers = pool.map(lambda key: fallback(dists[key][0], dists[key][1]), todo)
-            for key, (result, answered) in zip(todo, answers):
+            for key, (result, answered) in zip(todo, answers, strict=False):
                 results[key] = (result, "pypi-json")
                 reached += answered
 
@@ -281,14 +318,20 @@ def main() -> int:
         print(line)
 
     audited = counts[VULNERABLE] + counts[CLEAN]
-    print(f"audit: {audited} audited, {counts[VULNERABLE]} vulnerable, {counts[UNAUDITED]} could not be audited"
-          f" (of {len(results)} installed packages)")
+    print(
+        f"audit: {audited} audited, {counts[VULNERABLE]} vulnerable, {counts[UNAUDITED]} could not be audited"
+        f" (of {len(results)} installed packages)"
+    )
     if todo and reached == 0 and not by_pip_audit:
-        print("audit: WARNING: neither pip-audit's service nor PyPI's JSON could be reached: NOTHING WAS AUDITED "
-              "(exit 0 so that CI does not fail on lost registry access)")
+        print(
+            "audit: WARNING: neither pip-audit's service nor PyPI's JSON could be reached: NOTHING WAS AUDITED "
+            "(exit 0 so that CI does not fail on lost registry access)"
+        )
         return 0
     if counts[UNAUDITED]:
-        print(f"audit: {counts[UNAUDITED]} packages could not be audited (reasons above); they are not known to be clean")
+        print(
+            f"audit: {counts[UNAUDITED]} packages could not be audited (reasons above); they are not known to be clean"
+        )
     return 1 if counts[VULNERABLE] else 0
 
 

@@ -24,7 +24,9 @@ NODE_FOLDERS = {
 
 def _apt_install(*packages: str, why: str) -> bool:
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        print(f"install_test_deps: {' '.join(packages)} missing and apt-get unavailable (not root); {why} will be skipped")
+        print(
+            f"install_test_deps: {' '.join(packages)} missing and apt-get unavailable (not root); {why} will be skipped"
+        )
         return False
     print(f"install_test_deps: installing Debian's {' '.join(packages)}")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")

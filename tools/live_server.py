@@ -18,8 +18,8 @@ from urllib.parse import quote
 import httpx
 import sqlalchemy as sa
 
-from eventhub.config import Settings
-from eventhub.db import make_engine, upgrade
+from eventhub.core.config import Settings
+from eventhub.core.db import make_engine, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,8 +45,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(data_dir: Path, *, pg_url: str | None = None, smtp_port: int | None = None, workers: int = 1,
-                startup_timeout: float = 60.0):
+def live_server(
+    data_dir: Path,
+    *,
+    pg_url: str | None = None,
+    smtp_port: int | None = None,
+    workers: int = 1,
+    startup_timeout: float = 60.0,
+):
     """Yield (base_url, settings, engine) of a migrated database and a running server."""
     schema = None
     if pg_url:
@@ -72,14 +78,35 @@ def live_server(data_dir: Path, *, pg_url: str | None = None, smtp_port: int | N
         # unless the caller's environment sets it.
         "EVENTHUB_RATE_LIMIT_REGISTRATIONS": os.environ.get("EVENTHUB_RATE_LIMIT_REGISTRATIONS", "0"),
     }
-    settings = Settings(database_url=url, data_dir=data_dir, secret_key=env["EVENTHUB_SECRET_KEY"], base_url=base_url,
-                        smtp_port=int(env["EVENTHUB_SMTP_PORT"]))
+    settings = Settings(
+        database_url=url,
+        data_dir=data_dir,
+        secret_key=env["EVENTHUB_SECRET_KEY"],
+        base_url=base_url,
+        smtp_port=int(env["EVENTHUB_SMTP_PORT"]),
+    )
     upgrade(settings)
     engine = make_engine(settings)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "eventhub.main:app_factory", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
-        env=env, cwd=ROOT, start_new_session=True,  # its own process group: workers stop with it
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "eventhub.main:app_factory",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,  # its own process group: workers stop with it
     )
     try:
         deadline = time.monotonic() + startup_timeout

@@ -5,7 +5,7 @@ which (1) fills the Russian catalogue where it can — the source strings are Ru
 `msgstr` repeats the `msgid`; for plural entries the "one" and "many" forms are the msgid
 and msgid_plural, the "few" form (2 участника) is left for a person to write — and
 (2) prints everything tests/test_translations.py would fail on, so a translator can work
-through the list and re-run. Nothing is compiled: eventhub.i18n compiles the .po files in
+through the list and re-run. Nothing is compiled: eventhub.core.i18n compiles the .po files in
 memory at start-up.
 
     python -m tools.messages            # fill ru, then report; exit status 1 if anything is missing
@@ -113,7 +113,7 @@ def problems(lang: str, source: dict | None = None) -> list[str]:
         return [f"{lang}: no catalogue at {path.relative_to(ROOT)} (run `make messages`)"]
     catalog = load(lang)
     out = []
-    for key, item in sorted(source.items(), key=lambda kv: str(kv[0])):
+    for _key, item in sorted(source.items(), key=lambda kv: str(kv[0])):
         if lang == "ky" and not any(ky_required(p) for p in item.paths):
             continue
         where = ", ".join(sorted(item.paths))
@@ -124,19 +124,31 @@ def problems(lang: str, source: dict | None = None) -> list[str]:
         if message.fuzzy:
             out.append(f"{lang}: fuzzy {item.msgid!r} ({where}) — check the translation, then remove the fuzzy flag")
         if item.plural and not message.pluralizable:
-            out.append(f"{lang}: {item.msgid!r} is a plural message in the source but not in the catalogue — run `make messages`")
+            out.append(
+                f"{lang}: {item.msgid!r} is a plural message in the source but not in the catalogue — run `make messages`"
+            )
             continue
         forms = _forms(message)
         if item.plural and len(forms) != catalog.num_plurals:
-            out.append(f"{lang}: {item.msgid!r} has {len(forms)} plural forms, the language needs {catalog.num_plurals}")
+            out.append(
+                f"{lang}: {item.msgid!r} has {len(forms)} plural forms, the language needs {catalog.num_plurals}"
+            )
         if not all(forms):
-            out.append(f"{lang}: untranslated {item.msgid!r} ({where})" + (
-                " — the plural forms are: " + " | ".join(f or "…" for f in forms) if item.plural else ""))
+            out.append(
+                f"{lang}: untranslated {item.msgid!r} ({where})"
+                + (" — the plural forms are: " + " | ".join(f or "…" for f in forms) if item.plural else "")
+            )
             continue
-        names = set(_PLACEHOLDER.findall(item.msgid)) | set(_PLACEHOLDER.findall(item.plural or "")) | ({"num"} if item.plural else set())
+        names = (
+            set(_PLACEHOLDER.findall(item.msgid))
+            | set(_PLACEHOLDER.findall(item.plural or ""))
+            | ({"num"} if item.plural else set())
+        )
         for text in (item.msgid, item.plural, *forms):
             if text and (error := _format_error(text, names)):
-                out.append(f"{lang}: {text!r} cannot be formatted with {sorted(names)} ({error}); write a literal % as %%")
+                out.append(
+                    f"{lang}: {text!r} cannot be formatted with {sorted(names)} ({error}); write a literal % as %%"
+                )
         if lang == SOURCE_LANGUAGE:
             if forms[0] != item.msgid or forms[-1] != (item.plural or item.msgid):
                 out.append(
@@ -172,7 +184,13 @@ def fill_source_catalogue(source: dict | None = None) -> int:
 
 # Header lines that change on every run (dates, Babel's version) or only hold pybabel's
 # placeholders: dropped, so that two branches running `make messages` do not conflict on them.
-VOLATILE_HEADERS = ("POT-Creation-Date:", "PO-Revision-Date:", "Generated-By:", "Last-Translator:", "Report-Msgid-Bugs-To:")
+VOLATILE_HEADERS = (
+    "POT-Creation-Date:",
+    "PO-Revision-Date:",
+    "Generated-By:",
+    "Last-Translator:",
+    "Report-Msgid-Bugs-To:",
+)
 
 
 def drop_volatile_headers() -> int:
@@ -183,7 +201,9 @@ def drop_volatile_headers() -> int:
             continue
         text = path.read_text(encoding="utf-8")
         kept = "".join(
-            line for line in text.splitlines(keepends=True) if not line.startswith(tuple('"' + h for h in VOLATILE_HEADERS))
+            line
+            for line in text.splitlines(keepends=True)
+            if not line.startswith(tuple('"' + h for h in VOLATILE_HEADERS))
         )
         if kept != text:
             path.write_text(kept, encoding="utf-8")
@@ -201,15 +221,15 @@ PYTHON_EXEMPT = ("eventhub/demo/", "eventhub/backup.py", "eventhub/cli.py", "eve
 LOGGERS = {"log", "logger", "logging"}  # log lines are for operators, not readers
 
 
-def _jinja_env():  # noqa: ANN202 - imported here so `--check` on Python alone needs no Jinja
-    from jinja2 import Environment  # noqa: PLC0415
+def _jinja_env():
+    from jinja2 import Environment
 
     return Environment(extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
 
 
 def bare_text_in_template(path: Path) -> Iterator[str]:
     """Cyrillic outside _()/ngettext in a template, and the retired plural() helper."""
-    from jinja2 import nodes  # noqa: PLC0415 - see _jinja_env
+    from jinja2 import nodes
 
     rel = path.relative_to(ROOT).as_posix()
     source = path.read_text(encoding="utf-8")
@@ -233,7 +253,7 @@ def bare_text_in_template(path: Path) -> Iterator[str]:
     def visit(node: nodes.Node, translated: bool) -> Iterator[str]:
         if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name):
             if node.node.name == "plural":
-                yield f"{rel}:{node.lineno}: plural() is Russian only — use ngettext(\"%(num)d …\", \"%(num)d …\", n)"
+                yield f'{rel}:{node.lineno}: plural() is Russian only — use ngettext("%(num)d …", "%(num)d …", n)'
             translated = translated or node.node.name in GETTEXT_NAMES
         if isinstance(node, nodes.Const) and isinstance(node.value, str) and CYRILLIC.search(node.value):
             if not translated and not ignored(node.lineno):
@@ -263,7 +283,11 @@ def bare_text_in_python(path: Path) -> Iterator[str]:
     def visit(node: ast.AST, translated: bool) -> Iterator[str]:
         if isinstance(node, ast.Call) and called(node.func) in GETTEXT_NAMES:
             translated = True
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", None) in LOGGERS:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and getattr(node.func.value, "id", None) in LOGGERS
+        ):
             translated = True  # not shown to readers, so not translated
         if (
             isinstance(node, ast.Constant)
@@ -301,7 +325,10 @@ def main(argv: list[str]) -> int:
     report = bare_text() + [p for lang in LANGUAGES for p in problems(lang, source)]
     for line in report:
         print(line)
-    print(f"{len(source)} messages in the source; {len(report)} problem(s)" + ("" if report else ": every catalogue is complete"))
+    print(
+        f"{len(source)} messages in the source; {len(report)} problem(s)"
+        + ("" if report else ": every catalogue is complete")
+    )
     return 1 if report else 0
 
 

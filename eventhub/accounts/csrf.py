@@ -10,8 +10,8 @@ from fastapi import Depends, Request
 from markupsafe import Markup, escape
 
 from eventhub.accounts.security import same
-from eventhub.errors import Forbidden
-from eventhub.i18n import _
+from eventhub.core.errors import Forbidden
+from eventhub.core.i18n import _
 
 SESSION_KEY = "csrf"
 FIELD = "csrf_token"

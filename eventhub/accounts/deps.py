@@ -9,11 +9,11 @@ from fastapi.security.utils import get_authorization_scheme_param
 from eventhub.accounts import ratelimit
 from eventhub.accounts.permissions import Action, require
 from eventhub.accounts.service import user_for_token
-from eventhub.db import DbDep
-from eventhub.deps import get_now
-from eventhub.errors import Forbidden, TooManyRequests, Unauthorized
-from eventhub.i18n import _
-from eventhub.models import StaffRole, StaffUser
+from eventhub.core.db import DbDep
+from eventhub.core.deps import get_now
+from eventhub.core.errors import Forbidden, TooManyRequests, Unauthorized
+from eventhub.core.i18n import _
+from eventhub.core.models import StaffRole, StaffUser
 
 bearer = HTTPBearer(auto_error=False, description="API token from `eventhub token create EMAIL`")
 SESSION_USER_KEY = "user_id"
@@ -63,7 +63,7 @@ def get_current_user(
     return user
 
 
-def require_roles(*roles: StaffRole):  # noqa: ANN201
+def require_roles(*roles: StaffRole):
     """Dependency factory: the current user, if their role is one of `roles` (admins always)."""
 
     def check(user: Annotated[StaffUser, Depends(get_current_user)]) -> StaffUser:
@@ -78,7 +78,7 @@ OptionalUser = Annotated[StaffUser | None, Depends(get_optional_user)]
 CurrentUser = Annotated[StaffUser, Depends(get_current_user)]
 
 
-def allowed_to(action: Action):  # noqa: ANN201
+def allowed_to(action: Action):
     """Dependency factory: the current user if their role may do `action` (see permissions.py)."""
 
     def check(user: CurrentUser) -> StaffUser:
@@ -88,4 +88,3 @@ def allowed_to(action: Action):  # noqa: ANN201
 
 
 EventEditor = Annotated[StaffUser, Depends(allowed_to(Action.edit_events))]
-

@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from eventhub.accounts.service import organisation_ids
-from eventhub.errors import Forbidden, Invalid, NotFound, Unauthorized
-from eventhub.models import PUBLIC_EVENT_STATUSES, Event, EventOrganisation, EventRole, StaffRole, StaffUser
-from eventhub.i18n import _
+from eventhub.core.errors import Forbidden, Invalid, NotFound, Unauthorized
+from eventhub.core.i18n import _
+from eventhub.core.models import PUBLIC_EVENT_STATUSES, Event, EventOrganisation, EventRole, StaffRole, StaffUser
 
 MANAGING_ROLES = (EventRole.organiser, EventRole.co_organiser)
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from fastapi import Request
 from sqlmodel import Session, delete, select
 
-from eventhub.models import LoginAttempt
+from eventhub.core.models import LoginAttempt
 
 WINDOW = timedelta(minutes=15)
 PER_ACCOUNT = 5  # failures for one e-mail from one address

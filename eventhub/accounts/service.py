@@ -5,9 +5,9 @@ import functools
 from sqlmodel import Session, select
 
 from eventhub.accounts.security import hash_password, hash_token, needs_rehash, new_token, verify_password
-from eventhub.errors import Conflict, Invalid, NotFound
-from eventhub.i18n import _
-from eventhub.models import ApiToken, Organisation, StaffRole, StaffUser, StaffUserOrganisation, utcnow
+from eventhub.core.errors import Conflict, Invalid, NotFound
+from eventhub.core.i18n import _
+from eventhub.core.models import ApiToken, Organisation, StaffRole, StaffUser, StaffUserOrganisation, utcnow
 
 TOKEN_PREFIX = "eh_"
 
@@ -18,18 +18,25 @@ def create_user(
     """A staff user; organisers are tied to the organisations (slugs) whose events they run."""
     email = email.strip().lower()
     if role not in StaffRole.__members__.values():
-        raise Invalid(_("Неизвестная роль"), fields={"role": _("допустимые роли: %(roles)s") % {"roles": ", ".join(StaffRole)}})
+        raise Invalid(
+            _("Неизвестная роль"), fields={"role": _("допустимые роли: %(roles)s") % {"roles": ", ".join(StaffRole)}}
+        )
     if len(password) < 10:
         raise Invalid(_("Пароль слишком короткий"), fields={"password": _("не менее %(min)d символов") % {"min": 10}})
     if db.exec(select(StaffUser).where(StaffUser.email == email)).first():
-        raise Conflict(_("Пользователь %(email)s уже есть") % {"email": email}, fields={"email": _("уже зарегистрирован")})
+        raise Conflict(
+            _("Пользователь %(email)s уже есть") % {"email": email}, fields={"email": _("уже зарегистрирован")}
+        )
     user = StaffUser(email=email, password_hash=hash_password(password), role=role, full_name=full_name)
     db.add(user)
     db.flush()
     for slug in organisations:
         org = db.exec(select(Organisation).where(Organisation.slug == slug)).first()
         if org is None:
-            raise NotFound(_("Организация «%(slug)s» не найдена") % {"slug": slug}, fields={"organisation": _("нет такой организации")})
+            raise NotFound(
+                _("Организация «%(slug)s» не найдена") % {"slug": slug},
+                fields={"organisation": _("нет такой организации")},
+            )
         db.add(StaffUserOrganisation(user_id=user.id, organisation_id=org.id))
     db.flush()
     return user

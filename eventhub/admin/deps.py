@@ -9,9 +9,9 @@ from starlette.exceptions import HTTPException
 
 from eventhub.accounts.deps import OptionalUser
 from eventhub.accounts.permissions import GRANTS
-from eventhub.models import StaffUser
+from eventhub.core.i18n import _
+from eventhub.core.models import StaffUser
 from eventhub.templating import templates
-from eventhub.i18n import _
 
 
 def get_admin_user(request: Request, user: OptionalUser) -> StaffUser:

@@ -10,14 +10,14 @@ from eventhub.accounts.permissions import can, require
 from eventhub.admin.deps import AdminUser, done, render
 from eventhub.admin.forms import ENUM_LABELS, Form, ref_choices, save
 from eventhub.admin.translations import save_translations_page, translations_page
-from eventhub.db import DbDep, WriteDbDep
+from eventhub.core.db import DbDep, WriteDbDep
+from eventhub.core.errors import Conflict
+from eventhub.core.i18n import _
+from eventhub.core.models import StaffUser
+from eventhub.core.text import format_phone
+from eventhub.core.versions import Block
 from eventhub.directory.service import Directory, delete_entry, get_entry, input_of, list_entries, save_entry
 from eventhub.directory.specs import DIRECTORIES
-from eventhub.errors import Conflict
-from eventhub.models import StaffUser
-from eventhub.text import format_phone
-from eventhub.versions import Block
-from eventhub.i18n import _
 
 PER_PAGE = 50
 

@@ -7,14 +7,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
 
-from eventhub.accounts.audit import event_history
 from eventhub.accounts.csrf import CsrfDep
 from eventhub.accounts.permissions import Action, can, managed_organisations, require, require_event_edit
 from eventhub.admin.deps import AdminUser, done, render
 from eventhub.admin.forms import Form, ref_choices, save
 from eventhub.admin.translations import save_translations_page, translations_page
 from eventhub.agenda.schemas import SessionCreate
-from eventhub.agenda.translations import agenda_blocks
 from eventhub.agenda.service import (
     create_session,
     delete_session,
@@ -23,9 +21,15 @@ from eventhub.agenda.service import (
     session_input,
     update_session,
 )
-from eventhub.db import DbDep, WriteDbDep
-from eventhub.deps import NowDep, SettingsDep
-from eventhub.errors import Conflict, Invalid, NotFound
+from eventhub.agenda.translations import agenda_blocks
+from eventhub.core.audit import event_history
+from eventhub.core.db import DbDep, WriteDbDep
+from eventhub.core.deps import NowDep, SettingsDep
+from eventhub.core.errors import Conflict, Invalid, NotFound
+from eventhub.core.i18n import N_, _
+from eventhub.core.models import Event, EventRole, EventStatus, Organisation, StaffUser
+from eventhub.core.validation import WriteModel, validate
+from eventhub.core.versions import Block
 from eventhub.events.deps import EventFiltersDep
 from eventhub.events.editing import (
     cancel_event,
@@ -41,10 +45,6 @@ from eventhub.events.editing import (
 )
 from eventhub.events.schemas import Cancel, EventCreate, EventOrganisations, Postpone
 from eventhub.events.translations import FIELDS as TRANSLATION_FIELDS
-from eventhub.models import Event, EventRole, EventStatus, Organisation, StaffUser
-from eventhub.validation import WriteModel, validate
-from eventhub.versions import Block
-from eventhub.i18n import N_, _
 
 router = APIRouter(prefix="/admin/events", default_response_class=HTMLResponse, include_in_schema=False)
 EVENT_FORM = Form(EventCreate, exclude=("organisations",))
@@ -67,7 +67,10 @@ def _my_organisations(db: DbDep, user: StaffUser) -> list[tuple[str, str]]:
     query = select(Organisation).order_by(Organisation.name).limit(2000)
     if managed is not None:
         query = query.where(Organisation.id.in_(managed))
-    return [(o.slug, f"{o.short_name} — {o.name}" if o.short_name and o.short_name != o.name else o.name) for o in db.exec(query)]
+    return [
+        (o.slug, f"{o.short_name} — {o.name}" if o.short_name and o.short_name != o.name else o.name)
+        for o in db.exec(query)
+    ]
 
 
 @router.get("")
@@ -206,9 +209,7 @@ def translations_edit(request: Request, db: DbDep, user: AdminUser, slug: str) -
 
 
 @router.post("/{slug}/translations")
-async def translations_update(
-    request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep
-) -> Response:
+async def translations_update(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> Response:
     """Save the versions side by side; an error keeps everything typed."""
     event = _event(db, slug, user)
     blocks = [Block(event, TRANSLATION_FIELDS)]

@@ -19,9 +19,9 @@ from starlette.datastructures import FormData
 
 from eventhub import labels
 from eventhub.admin.deps import done
-from eventhub.directory.service import REF_MODELS
-from eventhub.errors import Conflict, Invalid
-from eventhub.models import (
+from eventhub.core.errors import Conflict, Invalid
+from eventhub.core.i18n import _
+from eventhub.core.models import (
     EventKind,
     EventRole,
     EventStatus,
@@ -31,8 +31,8 @@ from eventhub.models import (
     RegistrationMode,
     SessionKind,
 )
-from eventhub.validation import validate
-from eventhub.i18n import _
+from eventhub.core.validation import validate
+from eventhub.directory.service import REF_MODELS
 
 ENUM_LABELS: dict[type, dict] = {
     EventKind: labels.EVENT_KIND,
@@ -206,7 +206,12 @@ class Form:
         for key, message in fields.items():
             name, _sep, rest = key.partition(".")
             index = rest.split(".")[0]
-            out.setdefault(name, _("строка %(value)s: %(message)s") % {"value": int(index) + 1, "message": message} if index.isdigit() else message)
+            out.setdefault(
+                name,
+                _("строка %(value)s: %(message)s") % {"value": int(index) + 1, "message": message}
+                if index.isdigit()
+                else message,
+            )
         return out
 
 

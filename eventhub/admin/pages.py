@@ -12,12 +12,12 @@ from eventhub.accounts.ratelimit import clear_failures, record_failure, retry_af
 from eventhub.accounts.service import authenticate
 from eventhub.admin import directory, events
 from eventhub.admin.deps import AdminUser, done, render
-from eventhub.db import DbDep, WriteDbDep
-from eventhub.deps import NowDep
+from eventhub.core.db import DbDep, WriteDbDep
+from eventhub.core.deps import NowDep
+from eventhub.core.i18n import _
+from eventhub.core.models import EventStatus
 from eventhub.events.editing import list_editable_events
 from eventhub.events.service import EventFilters
-from eventhub.models import EventStatus
-from eventhub.i18n import _
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -30,7 +30,7 @@ def _safe_next(target: object) -> str:
 
 
 @router.get("/admin/login")
-def login_page(request: Request, user: OptionalUser, next: str = "/admin") -> HTMLResponse:  # noqa: A002
+def login_page(request: Request, user: OptionalUser, next: str = "/admin") -> HTMLResponse:
     if user is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     return render(request, "admin/login.html", None, next=_safe_next(next), email="")

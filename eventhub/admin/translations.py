@@ -7,15 +7,21 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from eventhub.admin.deps import done, render
-from eventhub.errors import Invalid
-from eventhub.i18n import _
-from eventhub.models import StaffUser
-from eventhub.versions import Block, save_versions
+from eventhub.core.errors import Invalid
+from eventhub.core.i18n import _
+from eventhub.core.models import StaffUser
+from eventhub.core.versions import Block, save_versions
 
 
 def translations_page(
-    request: Request, user: StaffUser, blocks: list[Block], *, typed: dict | None = None, errors: dict | None = None,
-    status: int = 200, **context: Any,
+    request: Request,
+    user: StaffUser,
+    blocks: list[Block],
+    *,
+    typed: dict | None = None,
+    errors: dict | None = None,
+    status: int = 200,
+    **context: Any,
 ) -> HTMLResponse:
     """The page: `context` gives heading, action and event (with tab and back) or back."""
     values = typed if typed is not None else {b.key: b.stored() for b in blocks}
@@ -27,7 +33,13 @@ def translations_page(
 
 
 async def save_translations_page(
-    request: Request, db: Session, user: StaffUser, blocks: list[Block], *, event_id: int | None, then: str,
+    request: Request,
+    db: Session,
+    user: StaffUser,
+    blocks: list[Block],
+    *,
+    event_id: int | None,
+    then: str,
     **context: Any,
 ) -> Response:
     """Store every block's versions, or none and the page again (`context` as for translations_page)

@@ -5,10 +5,10 @@ from fastapi import APIRouter, Response
 from eventhub.accounts.deps import EventEditor
 from eventhub.agenda.schemas import SessionCreate, SessionOrder, SessionUpdate
 from eventhub.agenda.service import create_session, delete_session, get_session, reorder_sessions, update_session_partly
-from eventhub.db import WriteDbDep
+from eventhub.core.db import WriteDbDep
+from eventhub.core.schemas import WRITE_RESPONSES
 from eventhub.events.deps import EventDep
 from eventhub.events.schemas import SessionPublic
-from eventhub.schemas import WRITE_RESPONSES
 
 router = APIRouter(prefix="/events/{slug}/sessions", tags=["agenda"], responses=WRITE_RESPONSES)
 

@@ -6,10 +6,10 @@ from typing import Annotated
 from annotated_types import Len
 
 from eventhub.agenda.translations import SessionVersion
-from eventhub.models import SessionKind
-from eventhub.validation import Line, Maybe, Slug, WriteModel, field, partial
-from eventhub.versions import translations_field
-from eventhub.i18n import N_
+from eventhub.core.i18n import N_
+from eventhub.core.models import SessionKind
+from eventhub.core.validation import Line, Maybe, Slug, WriteModel, field, partial
+from eventhub.core.versions import translations_field
 
 WHEN_HINT = N_("в часовом поясе мероприятия, если пояс не указан; в пределах дней мероприятия")
 People = Annotated[list[Slug], Len(0, 30)]
@@ -32,7 +32,9 @@ class SessionCreate(WriteModel):
     guiding_questions: Annotated[list[Line(1000)], Len(0, 30)] = field(
         [], title=N_("Вопросы для обсуждения"), widget="lines", hint=N_("по одному в строке"), group=N_("Панель")
     )
-    expected_result: Maybe(Line(5000)) = field(None, title=N_("Ожидаемый результат"), widget="textarea", group=N_("Панель"))
+    expected_result: Maybe(Line(5000)) = field(
+        None, title=N_("Ожидаемый результат"), widget="textarea", group=N_("Панель")
+    )
     translations: dict[str, SessionVersion] | None = translations_field()
 
 

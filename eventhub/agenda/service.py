@@ -8,18 +8,27 @@ from typing import Any
 
 from sqlmodel import Session, delete
 
-from eventhub.accounts import audit
 from eventhub.accounts.permissions import require_event_edit
 from eventhub.agenda.schemas import SessionCreate
 from eventhub.agenda.translations import PANEL_FIELDS, SESSION_FIELDS, split_versions
-from eventhub.db import lock_for_update
+from eventhub.core import audit
+from eventhub.core.db import lock_for_update
+from eventhub.core.errors import Invalid, NotFound
+from eventhub.core.i18n import _
+from eventhub.core.models import (
+    AgendaSession,
+    Event,
+    Language,
+    Panel,
+    SessionKind,
+    SessionSpeaker,
+    SpeakerRole,
+    StaffUser,
+)
+from eventhub.core.validation import merged
+from eventhub.core.versions import check_versions
 from eventhub.directory.service import resolve
-from eventhub.errors import Invalid, NotFound
 from eventhub.events.editing import aware, event_days, touch
-from eventhub.models import AgendaSession, Event, Language, Panel, SessionKind, SessionSpeaker, SpeakerRole, StaffUser
-from eventhub.validation import merged
-from eventhub.versions import check_versions
-from eventhub.i18n import _
 
 PEOPLE_FIELDS = {
     "speakers": SpeakerRole.speaker,
@@ -34,7 +43,9 @@ def get_session(event: Event, session_id: int) -> AgendaSession:
     for s in event.sessions:
         if s.id == session_id:
             return s
-    raise NotFound(_("Сессия %(session_id)s не найдена в программе «%(title)s»") % {"session_id": session_id, "title": event.title})
+    raise NotFound(
+        _("Сессия %(session_id)s не найдена в программе «%(title)s»") % {"session_id": session_id, "title": event.title}
+    )
 
 
 def session_input(session: AgendaSession) -> dict[str, Any]:
@@ -82,7 +93,10 @@ def _prepare(db: Session, event: Event, data: SessionCreate, own: AgendaSession 
                 continue
             other_end = other.end_at or other.start_at
             if other.start_at == start or (other.start_at < (end or start) and start < other_end):
-                errors["room"] = _("в зале «%(room)s» в это время уже идёт «%(title)s»") % {"room": data.room, "title": other.title}
+                errors["room"] = _("в зале «%(room)s» в это время уже идёт «%(title)s»") % {
+                    "room": data.room,
+                    "title": other.title,
+                }
                 break
     if errors:
         raise Invalid(_("Неверные данные сессии"), fields=errors)
@@ -108,8 +122,11 @@ def _write_people_and_panel(
     if wants_panel and panel is None:
         db.add(
             Panel(
-                session_id=session.id, guiding_questions=data.guiding_questions, expected_result=data.expected_result,
-                original_language=session.original_language, translations=panel_versions or {},
+                session_id=session.id,
+                guiding_questions=data.guiding_questions,
+                expected_result=data.expected_result,
+                original_language=session.original_language,
+                translations=panel_versions or {},
             )  # fmt: skip
         )
     elif wants_panel:
@@ -215,7 +232,9 @@ def reorder_sessions(db: Session, *, event: Event, ids: list[int], user: StaffUs
     if sorted(ids) != sorted(by_id):
         foreign = [i for i in ids if i not in by_id]
         hint = (
-            _("не из этой программы: %(join)s") % {"join": ', '.join(map(str, foreign))} if foreign else _("нужна каждая сессия ровно один раз")
+            _("не из этой программы: %(join)s") % {"join": ", ".join(map(str, foreign))}
+            if foreign
+            else _("нужна каждая сессия ровно один раз")
         )
         raise Invalid(_("Неверный порядок"), fields={"ids": hint})
     before = [s.id for s in event.sessions]

@@ -1,8 +1,8 @@
 """The agenda's texts that have versions in other languages: sessions and their panels."""
 
-from eventhub.i18n import N_, _
-from eventhub.models import Event
-from eventhub.versions import Block, Fields, Text, version_model
+from eventhub.core.i18n import N_, _
+from eventhub.core.models import Event
+from eventhub.core.versions import Block, Fields, Text, version_model
 
 SESSION_FIELDS: Fields = {
     "title": Text(N_("Название"), 400, "line"),
@@ -22,7 +22,9 @@ def agenda_blocks(event: Event) -> list[Block]:
     for s in event.sessions:
         blocks.append(Block(s, SESSION_FIELDS, key=f"s{s.id}", heading=s.title))
         if s.panel is not None:
-            blocks.append(Block(s.panel, PANEL_FIELDS, key=f"p{s.id}", heading=_("Панель: %(title)s") % {"title": s.title}))
+            blocks.append(
+                Block(s.panel, PANEL_FIELDS, key=f"p{s.id}", heading=_("Панель: %(title)s") % {"title": s.title})
+            )
     return blocks
 
 

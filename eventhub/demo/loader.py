@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from sqlmodel import Session, SQLModel, select
 
-from eventhub.directory.service import replace_rows
-from eventhub.models import (
+from eventhub.core.models import (
     AgendaSession,
     Event,
     EventOrganisation,
@@ -28,7 +27,8 @@ from eventhub.models import (
     SessionSpeaker,
     SpeakerRole,
 )
-from eventhub.text import normalise_phone, search_key
+from eventhub.core.text import normalise_phone, search_key
+from eventhub.directory.service import replace_rows
 
 SEED_FILE = Path(__file__).with_name("seed.yaml")
 
@@ -97,7 +97,9 @@ class _Loader:
             self.replace_children(
                 project.organisations,
                 wanted,
-                lambda i, w, p=project: ProjectOrganisation(project_id=p.id, organisation_id=w[0], role=w[1], position=i),
+                lambda i, w, p=project: ProjectOrganisation(
+                    project_id=p.id, organisation_id=w[0], role=w[1], position=i
+                ),
                 lambda c: (c.organisation_id, c.role),
             )
             self.replace_children(

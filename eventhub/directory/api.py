@@ -6,8 +6,9 @@ from fastapi import APIRouter, Path, Response
 
 from eventhub.accounts.deps import STAFF_ONLY, CurrentUser, OptionalUser
 from eventhub.accounts.permissions import can, require
-from eventhub.db import DbDep, WriteDbDep
-from eventhub.deps import PaginationDep
+from eventhub.core.db import DbDep, WriteDbDep
+from eventhub.core.deps import PaginationDep
+from eventhub.core.schemas import WRITE_RESPONSES, Page
 from eventhub.directory.service import (
     Directory,
     delete_entry,
@@ -18,7 +19,6 @@ from eventhub.directory.service import (
     update_entry,
 )
 from eventhub.directory.specs import DIRECTORIES
-from eventhub.schemas import WRITE_RESPONSES, Page
 
 SlugPath = Annotated[str, Path(max_length=160)]
 HAVE_READ_ROUTES = ("organisations", "projects")  # their own routers serve GET
@@ -27,16 +27,16 @@ HAVE_READ_ROUTES = ("organisations", "projects")  # their own routers serve GET
 def directory_router(spec: Directory) -> APIRouter:
     """POST, PATCH, DELETE (and GET where no other router reads) for one kind of entry."""
     router = APIRouter(prefix=f"/{spec.key}", tags=[spec.key], responses=WRITE_RESPONSES)
-    Create, Update, Out = spec.create, spec.update, spec.out  # noqa: N806
+    Create, Update, Out = spec.create, spec.update, spec.out
 
     @router.post("", status_code=201, response_model=Out, name=f"create_{spec.key}", summary=spec.new_title)
-    def create(body: Create, db: WriteDbDep, user: CurrentUser):  # noqa: ANN202
+    def create(body: Create, db: WriteDbDep, user: CurrentUser):
         obj = save_entry(db, spec, user=user, data=body)
         db.commit()
         return output_of(db, spec, obj)
 
     @router.patch("/{slug}", response_model=Out, name=f"update_{spec.key}", summary="Change the fields sent")
-    def update(slug: SlugPath, body: Update, db: WriteDbDep, user: CurrentUser):  # noqa: ANN202
+    def update(slug: SlugPath, body: Update, db: WriteDbDep, user: CurrentUser):
         obj = update_entry(db, spec, user=user, obj=get_entry(db, spec, slug), patch=body)
         db.commit()
         return output_of(db, spec, obj)
@@ -59,14 +59,14 @@ def directory_router(spec: Directory) -> APIRouter:
     staff_only = [] if spec.public else [STAFF_ONLY]  # OpenAPI: Bearer declared where anonymous readers get 401
 
     @router.get("", response_model=Page[Out], name=f"list_{spec.key}", summary=spec.title, dependencies=staff_only)
-    def listing(db: DbDep, user: OptionalUser, page: PaginationDep, q: str | None = None):  # noqa: ANN202
+    def listing(db: DbDep, user: OptionalUser, page: PaginationDep, q: str | None = None):
         private = reader(user)
         rows, total = list_entries(db, spec, q=q, offset=page.offset, limit=page.limit)
         items = [output_of(db, spec, r, private=private) for r in rows]
         return {"items": items, "total": total, "offset": page.offset, "limit": page.limit}
 
     @router.get("/{slug}", response_model=Out, name=f"get_{spec.key}", summary="One entry", dependencies=staff_only)
-    def one(slug: SlugPath, db: DbDep, user: OptionalUser):  # noqa: ANN202
+    def one(slug: SlugPath, db: DbDep, user: OptionalUser):
         return output_of(db, spec, get_entry(db, spec, slug), private=reader(user))
 
     return router

@@ -7,17 +7,20 @@ from typing import Annotated
 
 from annotated_types import Interval, Len
 
-from eventhub.models import OrganisationKind, Region
-from eventhub.validation import Email, Line, Maybe, Phone, Slug, Url, WriteModel, field
-from eventhub.versions import Fields, Text, translations_field, version_model
-from eventhub.i18n import N_
+from eventhub.core.i18n import N_
+from eventhub.core.models import OrganisationKind, Region
+from eventhub.core.validation import Email, Line, Maybe, Phone, Slug, Url, WriteModel, field
+from eventhub.core.versions import Fields, Text, translations_field, version_model
 
 SLUG_HINT = N_("латиницей; оставьте пустым — адрес составится из названия")
 Year = Annotated[int, Interval(ge=1991, le=2100)]
 
 
 # The texts the public pages show in the reader's language, each with versions in the others.
-ORGANISATION_TEXTS: Fields = {"name": Text(N_("Полное название"), 300, "line"), "description": Text(N_("Описание"), 20_000)}
+ORGANISATION_TEXTS: Fields = {
+    "name": Text(N_("Полное название"), 300, "line"),
+    "description": Text(N_("Описание"), 20_000),
+}
 PROJECT_TEXTS: Fields = {
     "name": Text(N_("Полное название"), 400, "line"),
     "summary": Text(N_("Кратко"), 2000),
@@ -96,6 +99,9 @@ class PressContactCreate(WriteModel):
     organisation_name: Maybe(Line(300)) = field(None, title=N_("Организация (если нет в справочнике)"))
     role: Maybe(Line(300)) = field(None, title=N_("Роль"), hint=N_("например: член Оргкомитета"))
     phones: Annotated[list[Phone], Len(0, 5)] = field(
-        [], title=N_("Телефоны"), widget="lines", hint=N_("по одному в строке; местные номера вида 0702 174 107 — кыргызские")
+        [],
+        title=N_("Телефоны"),
+        widget="lines",
+        hint=N_("по одному в строке; местные номера вида 0702 174 107 — кыргызские"),
     )
     email: Maybe(Email) = field(None, title="E-mail")

@@ -16,14 +16,14 @@ import sqlalchemy as sa
 from pydantic import BaseModel, create_model
 from sqlmodel import Session, SQLModel, select
 
-from eventhub.accounts import audit
 from eventhub.accounts.permissions import Action, require
-from eventhub.errors import Conflict, Invalid, NotFound
-from eventhub.models import EventSeries, Language, Organisation, Person, PressContact, Project, StaffUser
-from eventhub.text import normalise_query, search_key, slugify
-from eventhub.validation import merged, partial
-from eventhub.versions import Fields, check_versions
-from eventhub.i18n import _
+from eventhub.core import audit
+from eventhub.core.errors import Conflict, Invalid, NotFound
+from eventhub.core.i18n import _
+from eventhub.core.models import EventSeries, Language, Organisation, Person, PressContact, Project, StaffUser
+from eventhub.core.text import normalise_query, search_key, slugify
+from eventhub.core.validation import merged, partial
+from eventhub.core.versions import Fields, check_versions
 
 REF_MODELS: dict[str, type[SQLModel]] = {
     "organisations": Organisation,
@@ -55,7 +55,10 @@ def resolve(db: Session, ref: str, slugs: list[str] | str | None, field_name: st
     found = {row.slug: row for row in db.exec(select(model).where(model.slug.in_(wanted)))}
     missing = [s for s in wanted if s not in found]
     if missing:
-        raise Invalid(_("Ссылка на несуществующую запись"), fields={field_name: _("не найдено: %(join)s") % {"join": ', '.join(missing)}})
+        raise Invalid(
+            _("Ссылка на несуществующую запись"),
+            fields={field_name: _("не найдено: %(join)s") % {"join": ", ".join(missing)}},
+        )
     return [found[s] for s in wanted]
 
 
@@ -228,7 +231,10 @@ def delete_entry(db: Session, spec: Directory, *, user: StaffUser | None, obj: A
     require(user, spec.delete_action)
     changes = audit.diff(input_of(db, spec, obj), {})
     delete_row(
-        db, obj, _("«%(getattr)s» нельзя удалить: на запись ссылаются мероприятия или другие записи") % {"getattr": getattr(obj, spec.label)}
+        db,
+        obj,
+        _("«%(getattr)s» нельзя удалить: на запись ссылаются мероприятия или другие записи")
+        % {"getattr": getattr(obj, spec.label)},
     )
     audit.record(db, user=user, action="delete", entity=obj, changes=changes)
     db.flush()

@@ -5,6 +5,17 @@ from typing import Any
 from sqlmodel import Session, delete
 
 from eventhub.accounts.permissions import Action
+from eventhub.core.i18n import N_, _
+from eventhub.core.models import (
+    EventSeries,
+    Organisation,
+    Person,
+    PressContact,
+    Project,
+    ProjectOrganisation,
+    ProjectRegion,
+    ProjectRole,
+)
 from eventhub.directory.schemas import (
     ORGANISATION_TEXTS,
     PERSON_TEXTS,
@@ -17,17 +28,6 @@ from eventhub.directory.schemas import (
     SeriesCreate,
 )
 from eventhub.directory.service import Children, Directory
-from eventhub.models import (
-    EventSeries,
-    Organisation,
-    Person,
-    PressContact,
-    Project,
-    ProjectOrganisation,
-    ProjectRegion,
-    ProjectRole,
-)
-from eventhub.i18n import N_, _
 
 PROJECT_ROLES = {
     "funders": ProjectRole.funder,
@@ -36,7 +36,7 @@ PROJECT_ROLES = {
 }
 
 
-def _years(first: str, last: str):  # noqa: ANN202
+def _years(first: str, last: str):
     def check(data: Any) -> dict[str, str]:
         a, b = getattr(data, first), getattr(data, last)
         return {last: _("не раньше первого года")} if a and b and b < a else {}

@@ -4,11 +4,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from eventhub.accounts.audit import event_history
 from eventhub.accounts.deps import CurrentUser, EventEditor
 from eventhub.accounts.permissions import Action, require
-from eventhub.db import DbDep, WriteDbDep
-from eventhub.deps import NowDep, PaginationDep, SettingsDep
+from eventhub.core.audit import event_history
+from eventhub.core.db import DbDep, WriteDbDep
+from eventhub.core.deps import NowDep, PaginationDep, SettingsDep
+from eventhub.core.schemas import ERROR_RESPONSES, WRITE_RESPONSES, Page
 from eventhub.events.deps import EventDep, EventFiltersDep
 from eventhub.events.editing import (
     cancel_event,
@@ -32,7 +33,6 @@ from eventhub.events.schemas import (
     Postpone,
 )
 from eventhub.events.service import list_events
-from eventhub.schemas import ERROR_RESPONSES, WRITE_RESPONSES, Page
 
 router = APIRouter(prefix="/events", tags=["events"], responses=ERROR_RESPONSES)
 

@@ -6,12 +6,12 @@ from fastapi import Depends, Path
 
 from eventhub.accounts.deps import OptionalUser
 from eventhub.accounts.permissions import can_view_event
-from eventhub.db import DbDep
-from eventhub.errors import NotFound
+from eventhub.core.db import DbDep
+from eventhub.core.errors import NotFound
+from eventhub.core.i18n import _
+from eventhub.core.models import Event
 from eventhub.events.editing import get_event_for_staff
 from eventhub.events.service import EventFilters, check_filter_slugs, get_public_event
-from eventhub.models import Event
-from eventhub.i18n import _
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,159}$"
 

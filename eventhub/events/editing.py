@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from eventhub.accounts import audit
 from eventhub.accounts.permissions import (
     Action,
     editable_events_clause,
@@ -21,13 +20,11 @@ from eventhub.accounts.permissions import (
     require_managing_organisations,
 )
 from eventhub.accounts.service import organisation_ids
-from eventhub.db import lock_for_update
-from eventhub.directory.service import delete_row, replace_rows, resolve, slug_of, unique_slug
-from eventhub.errors import Conflict, Invalid
-from eventhub.events.schemas import Cancel, EventCreate, EventOrganisationIn, Postpone
-from eventhub.events.service import EventFilters, _event_options, _filtered
-from eventhub.events.translations import FIELDS as TRANSLATION_FIELDS
-from eventhub.models import (
+from eventhub.core import audit
+from eventhub.core.db import lock_for_update
+from eventhub.core.errors import Conflict, Invalid
+from eventhub.core.i18n import _
+from eventhub.core.models import (
     Event,
     EventOrganisation,
     EventPressContact,
@@ -39,10 +36,13 @@ from eventhub.models import (
     StaffUser,
     utcnow,
 )
-from eventhub.text import search_key
-from eventhub.validation import merged, validate
-from eventhub.versions import check_versions
-from eventhub.i18n import _
+from eventhub.core.text import search_key
+from eventhub.core.validation import merged, validate
+from eventhub.core.versions import check_versions
+from eventhub.directory.service import delete_row, replace_rows, resolve, slug_of, unique_slug
+from eventhub.events.schemas import Cancel, EventCreate, EventOrganisationIn, Postpone
+from eventhub.events.service import EventFilters, _event_options, _filtered
+from eventhub.events.translations import FIELDS as TRANSLATION_FIELDS
 
 # A change to any of these moves the event in people's calendars.
 CALENDAR_FIELDS = (
@@ -104,7 +104,10 @@ def _check_agenda_fits(event: Event, start: datetime, end: datetime, tz: str) ->
         if (s_start and not lo <= s_start <= hi) or (s_end and not lo <= s_end <= hi):
             raise Invalid(
                 _("Программа не помещается в новые даты"),
-                fields={"end_at": _("сессия «%(title)s» выходит за дни мероприятия: сначала измените программу") % {"title": s.title}},
+                fields={
+                    "end_at": _("сессия «%(title)s» выходит за дни мероприятия: сначала измените программу")
+                    % {"title": s.title}
+                },
             )
     return days
 
@@ -148,7 +151,8 @@ def _default_organisations(db: Session, user: StaffUser) -> list[tuple[int, str,
     mine = sorted(organisation_ids(db, user))
     if len(mine) != 1:
         raise Invalid(
-            _("Укажите организатора"), fields={"organisations": _("укажите, какая из ваших организаций проводит мероприятие")}
+            _("Укажите организатора"),
+            fields={"organisations": _("укажите, какая из ваших организаций проводит мероприятие")},
         )
     return [(mine[0], "organiser", None)]
 
@@ -343,7 +347,9 @@ def list_editable_events(
 ) -> tuple[list[Event], int]:
     """The events `user` may edit, newest first, with the public filters and a status."""
     if status and status not in EventStatus.__members__.values():
-        raise Invalid(_("Неверные параметры фильтра"), fields={"status": _("неизвестный статус: %(status)s") % {"status": status}})
+        raise Invalid(
+            _("Неверные параметры фильтра"), fields={"status": _("неизвестный статус: %(status)s") % {"status": status}}
+        )
     query = _filtered(filters.validate(), now, statuses=(status,) if status else EDITABLE_STATUSES)
     query = query.where(editable_events_clause(db, user))
     total = db.exec(select(sa.func.count()).select_from(query.subquery())).one()

@@ -5,7 +5,7 @@ readers are anonymous and see the same bytes. A request with no cookies and no
 Authorization header gets the page rendered for the same address (path and query), the
 same language, the same content version and the same minute:
 
-* the content version is the feeds' (``eventhub.feeds.changes``: every write to events,
+* the content version is the feeds' (``eventhub.core.changes``: every write to events,
   sessions, speakers, organisations… bumps it, for every worker): read like the feeds read
   it — trusted for a second, re-read at once after a commit in this process — so an edit
   shows at once in the worker that made it and within a second in the others;
@@ -27,11 +27,11 @@ from typing import Any
 from fastapi import Request, Response
 from sqlmodel import Session
 
-from eventhub.deps import get_now
-from eventhub.feeds import changes
+from eventhub.core import changes
+from eventhub.core.deps import get_now
+from eventhub.core.i18n import current_language
 from eventhub.feeds.api import feed_cache
 from eventhub.feeds.service import read_stamp
-from eventhub.i18n import current_language
 
 Key = tuple[str, str, str, int, int]
 _SKIPPED_HEADERS = {b"content-length", b"set-cookie"}

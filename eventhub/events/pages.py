@@ -7,15 +7,13 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import select
 
 from eventhub.accounts.deps import OptionalUser
-
-from eventhub.db import DbDep
-from eventhub.deps import NowDep, SettingsDep
+from eventhub.core.db import DbDep
+from eventhub.core.deps import NowDep, SettingsDep
+from eventhub.core.models import Event, EventKind, EventRole, EventSeries, Region
 from eventhub.events.deps import EventFiltersDep, get_event_or_404
-from eventhub.events.service import EventFilters
 from eventhub.events.page_cache import cache_key, page_cache
-from eventhub.events.service import list_events
+from eventhub.events.service import EventFilters, list_events
 from eventhub.feeds.links import calendar_links, subscribe_links
-from eventhub.models import Event, EventKind, EventRole, EventSeries, Region
 from eventhub.organisations.service import list_organisations
 from eventhub.press.service import list_public_releases
 from eventhub.projects.service import list_projects
@@ -78,8 +76,12 @@ def _list_subject(db: DbDep, filters: EventFilters, organisations: list, project
 
 @router.get("/events/{slug}", include_in_schema=False)
 def event_page(
-    request: Request, slug: Annotated[str, Path(max_length=160)], db: DbDep, user: OptionalUser, now: NowDep,
-    settings: SettingsDep
+    request: Request,
+    slug: Annotated[str, Path(max_length=160)],
+    db: DbDep,
+    user: OptionalUser,
+    now: NowDep,
+    settings: SettingsDep,
 ) -> Response:
     """Everything about one event (anonymous readers get it from the render cache when current)."""
     key = cache_key(request, db, now) if user is None else None

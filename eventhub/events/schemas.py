@@ -6,12 +6,12 @@ from typing import Annotated, Any
 from annotated_types import Interval, Len
 from pydantic import BaseModel, Field
 
-from eventhub.i18n import N_, all_versions, content, current_language
-from eventhub.models import AgendaSession, Event, EventKind, EventRole, Language, Region, RegistrationMode
-from eventhub.schemas import OrganisationRef, ProjectRef, SeriesRef
+from eventhub.core.i18n import N_, all_versions, content, current_language
+from eventhub.core.models import AgendaSession, Event, EventKind, EventRole, Language, Region, RegistrationMode
+from eventhub.core.schemas import OrganisationRef, ProjectRef, SeriesRef
+from eventhub.core.validation import Line, Maybe, Slug, TimeZone, Url, WriteModel, field, partial
+from eventhub.core.versions import translations_field
 from eventhub.events.translations import EventVersion
-from eventhub.validation import Line, Maybe, Slug, TimeZone, Url, WriteModel, field, partial
-from eventhub.versions import translations_field
 
 
 class Venue(BaseModel):
@@ -173,7 +173,7 @@ class EventDetail(EventPublic):
         )
 
 
-def _org_name(holder) -> str | None:  # noqa: ANN001
+def _org_name(holder) -> str | None:
     if holder.organisation is not None:
         return holder.organisation.short_name or holder.organisation.name
     return holder.organisation_name
@@ -231,7 +231,9 @@ class EventOrganisationIn(WriteModel):
 class EventCreate(WriteModel):
     """A new event; it starts as a draft. Times without an offset are in the event's `timezone`."""
 
-    slug: Maybe(Slug) = field(None, title=N_("Адрес (slug)"), hint=N_("латиницей; пусто — из названия"), group=N_("Основное"))
+    slug: Maybe(Slug) = field(
+        None, title=N_("Адрес (slug)"), hint=N_("латиницей; пусто — из названия"), group=N_("Основное")
+    )
     kind: EventKind = field(title=N_("Вид"), group=N_("Основное"))
     title: Line(400) = field(title=N_("Название"), group=N_("Основное"))
     summary: Maybe(Line(2000)) = field(None, title=N_("Кратко"), widget="textarea", group=N_("Основное"))
@@ -248,7 +250,9 @@ class EventCreate(WriteModel):
         False, title=N_("Весь день (время неизвестно)"), hint=N_("хранятся только даты"), group=N_("Время")
     )
     date_note: Maybe(Line(2000)) = field(None, title=N_("Примечание к дате"), group=N_("Время"))
-    venue_name: Maybe(Line(300)) = field(None, title=N_("Площадка"), hint=N_("например: конференц-зал ИПР"), group=N_("Место"))
+    venue_name: Maybe(Line(300)) = field(
+        None, title=N_("Площадка"), hint=N_("например: конференц-зал ИПР"), group=N_("Место")
+    )
     venue_address: Maybe(Line(400)) = field(None, title=N_("Адрес"), group=N_("Место"))
     city: Maybe(Line(120)) = field(None, title=N_("Город или село"), group=N_("Место"))
     venue_region: Maybe(Region) = field(None, title=N_("Область"), group=N_("Место"))
@@ -266,8 +270,12 @@ class EventCreate(WriteModel):
         None, title=N_("Число участников"), group=N_("Охват")
     )
     participants_note: Maybe(Line(2000)) = field(None, title=N_("Кто участвует"), widget="textarea", group=N_("Охват"))
-    registration_mode: RegistrationMode = field(RegistrationMode.closed, title=N_("Регистрация"), group=N_("Регистрация"))
-    capacity: Maybe(Annotated[int, Interval(ge=0, le=1_000_000)]) = field(None, title=N_("Мест"), group=N_("Регистрация"))
+    registration_mode: RegistrationMode = field(
+        RegistrationMode.closed, title=N_("Регистрация"), group=N_("Регистрация")
+    )
+    capacity: Maybe(Annotated[int, Interval(ge=0, le=1_000_000)]) = field(
+        None, title=N_("Мест"), group=N_("Регистрация")
+    )
     registration_opens_at: Maybe(datetime) = field(None, title=N_("Регистрация открывается"), group=N_("Регистрация"))
     registration_deadline_at: Maybe(datetime) = field(None, title=N_("Регистрация до"), group=N_("Регистрация"))
     press_contacts: Annotated[list[Slug], Len(0, 20)] = field(

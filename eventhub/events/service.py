@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from eventhub.errors import Invalid, NotFound
-from eventhub.i18n import _
-from eventhub.models import (
+from eventhub.core.changes import Stamp, read_stamp
+from eventhub.core.errors import Invalid, NotFound
+from eventhub.core.i18n import _
+from eventhub.core.models import (
     PUBLIC_EVENT_STATUSES,
     AgendaSession,
     Event,
@@ -30,8 +31,7 @@ from eventhub.models import (
     Region,
     SessionSpeaker,
 )
-from eventhub.feeds.changes import Stamp, read_stamp
-from eventhub.text import normalise_query
+from eventhub.core.text import normalise_query
 
 WHEN = ("upcoming", "past", "all")
 
@@ -62,7 +62,9 @@ class EventFilters:
         return self
 
 
-SlugLookup = tuple[str, Any, Callable[[str], str], tuple]  # attribute, model, message for an unknown slug, extra conditions
+SlugLookup = tuple[
+    str, Any, Callable[[str], str], tuple
+]  # attribute, model, message for an unknown slug, extra conditions
 
 
 def known_slugs(db: Session, filters: Any, lookups: tuple[SlugLookup, ...]) -> dict[str, Any]:
@@ -97,7 +99,7 @@ def check_filter_slugs(db: Session, filters: EventFilters) -> dict[str, Any]:
     )
 
 
-def _list_options():  # noqa: ANN202
+def _list_options():
     return (
         selectinload(Event.organisations).selectinload(EventOrganisation.organisation),
         selectinload(Event.regions),
@@ -164,9 +166,11 @@ def list_events(
         return _page(db, query.where(Event.start_at < now).order_by(*newest), offset, limit), total
     # Anything still running began at most the longest event's length ago.
     reach = _longest_public_event(db, stamp)
-    upcoming = _filtered(dataclass_replace(filters, when="all"), now).where(
-        Event.end_at >= now, Event.start_at >= now - reach
-    ).order_by(*soonest)
+    upcoming = (
+        _filtered(dataclass_replace(filters, when="all"), now)
+        .where(Event.end_at >= now, Event.start_at >= now - reach)
+        .order_by(*soonest)
+    )
     if filters.when == "upcoming":
         return _page(db, upcoming, offset, limit), total
     if offset == 0:
@@ -187,7 +191,7 @@ def now_bucket(when: str, now: datetime) -> int | None:
 
 
 # Per-process memo of values that only a write can change, keyed by the content version
-# (``eventhub.feeds.changes`` bumps it in the writing transaction, for every worker). The
+# (``eventhub.core.changes`` bumps it in the writing transaction, for every worker). The
 # version's change time is part of the key, so a rolled-back version number never matches.
 _MEMO: "OrderedDict[tuple, Any]" = OrderedDict()
 _MEMO_LOCK = threading.Lock()
@@ -239,7 +243,7 @@ def _page(db: Session, query: sa.Select, offset: int, limit: int) -> list[Event]
     return list(db.exec(query.options(*_list_options()).offset(offset).limit(limit)).all())
 
 
-def _event_options():  # noqa: ANN202
+def _event_options():
     return (
         *_list_options(),
         selectinload(Event.sessions)
@@ -247,7 +251,9 @@ def _event_options():  # noqa: ANN202
         .selectinload(SessionSpeaker.person)
         .selectinload(Person.organisation),
         selectinload(Event.sessions).selectinload(AgendaSession.panel),
-        selectinload(Event.press_contacts).selectinload(EventPressContact.contact).selectinload(PressContact.organisation),
+        selectinload(Event.press_contacts)
+        .selectinload(EventPressContact.contact)
+        .selectinload(PressContact.organisation),
     )
 
 

@@ -2,9 +2,9 @@
 
 from sqlmodel import Session
 
-from eventhub.i18n import N_
-from eventhub.models import Event, StaffUser
-from eventhub.versions import Fields, Text, set_translations, version_model
+from eventhub.core.i18n import N_
+from eventhub.core.models import Event, StaffUser
+from eventhub.core.versions import Fields, Text, set_translations, version_model
 
 FIELDS: Fields = {
     "title": Text(N_("Название"), 400, "line"),

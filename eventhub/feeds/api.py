@@ -17,16 +17,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import Response
 
-from eventhub.db import DbDep
-from eventhub.deps import NowDep, SettingsDep, get_now
-from eventhub.errors import NotFound
+from eventhub.core import changes, i18n
+from eventhub.core.db import DbDep
+from eventhub.core.deps import NowDep, SettingsDep, get_now
+from eventhub.core.errors import NotFound
+from eventhub.core.i18n import _
+from eventhub.core.models import utcnow
 from eventhub.events.deps import SLUG_PATTERN, EventFiltersDep
-from eventhub.feeds import changes, service
+from eventhub.feeds import service
 from eventhub.feeds.cache import FeedCache
 from eventhub.feeds.service import FeedSpec, RenderedFeed
-from eventhub.models import utcnow
-from eventhub import i18n
-from eventhub.i18n import _
 
 _SLUG = re.compile(SLUG_PATTERN)
 _cache_lock = threading.Lock()

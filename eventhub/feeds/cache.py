@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 
-from eventhub.feeds import changes
+from eventhub.core import changes
 from eventhub.feeds.service import RenderedFeed, Stamp
 
 _LOCKS = 64

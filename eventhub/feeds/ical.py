@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from eventhub import labels
-from eventhub.models import AgendaSession, Event, EventStatus, SpeakerRole
-from eventhub.i18n import _, content
+from eventhub.core.i18n import _, content
+from eventhub.core.models import AgendaSession, Event, EventStatus, SpeakerRole
 
 REFRESH = timedelta(hours=1)
 AGENDA_LINES = 15  # sessions listed in an event's DESCRIPTION before "и ещё N"
@@ -69,7 +69,7 @@ def location_text(event: Event, room: str | None = None) -> str | None:
     return ", ".join([room.strip()] + venue if room and room.strip() else venue) or None
 
 
-def speaker_line(speaker) -> str:  # noqa: ANN001  (a SessionSpeaker with person loaded)
+def speaker_line(speaker) -> str:
     person = speaker.person
     if person.organisation is not None:
         org = person.organisation.short_name or content(person.organisation, "name")
@@ -206,9 +206,14 @@ def event_description(event: Event, base_url: str) -> str:
     if content(event, "date_note"):
         blocks.append(content(event, "date_note").strip())
     if event.status == EventStatus.cancelled:
-        blocks.append(_("Мероприятие отменено.") + (f" {content(event, 'status_note')}" if content(event, "status_note") else ""))
+        blocks.append(
+            _("Мероприятие отменено.") + (f" {content(event, 'status_note')}" if content(event, "status_note") else "")
+        )
     elif event.status == EventStatus.postponed:
-        blocks.append(_("Мероприятие перенесено.") + (f" {content(event, 'status_note')}" if content(event, "status_note") else ""))
+        blocks.append(
+            _("Мероприятие перенесено.")
+            + (f" {content(event, 'status_note')}" if content(event, "status_note") else "")
+        )
     elif content(event, "status_note"):
         blocks.append(content(event, "status_note"))
     if content(event, "summary"):
@@ -288,9 +293,14 @@ def session_description(session: AgendaSession, event: Event, base_url: str, *, 
         blocks.append(_("Выступают:\n") + "\n".join(f"— {p}" for p in speakers))
     if session.panel is not None:
         if content(session.panel, "guiding_questions"):
-            blocks.append(_("Вопросы для обсуждения:\n") + "\n".join(f"— {q}" for q in content(session.panel, "guiding_questions")))
+            blocks.append(
+                _("Вопросы для обсуждения:\n")
+                + "\n".join(f"— {q}" for q in content(session.panel, "guiding_questions"))
+            )
         if content(session.panel, "expected_result"):
-            blocks.append(_("Ожидаемый результат: %(strip)s") % {"strip": content(session.panel, "expected_result").strip()})
+            blocks.append(
+                _("Ожидаемый результат: %(strip)s") % {"strip": content(session.panel, "expected_result").strip()}
+            )
     if event.status == EventStatus.cancelled:
         blocks.insert(0, _("Мероприятие отменено."))
     blocks.append(_("Подробнее: %(event_url)s") % {"event_url": event_url(event, base_url)})
@@ -387,11 +397,16 @@ def render_agenda(
     cal = _calendar(
         _("Программа: %(title)s") % {"title": content(event, "title")},
         prodid,
-        description=_("Программа мероприятия «%(title)s»: %(event_url)s") % {"title": content(event, "title"), "event_url": event_url(event, base_url)},
+        description=_("Программа мероприятия «%(title)s»: %(event_url)s")
+        % {"title": content(event, "title"), "event_url": event_url(event, base_url)},
         source_url=source_url,
     )
     if not timed:
-        zones = {} if event.all_day else _zones_and_years(((event.timezone, event.start_at), (event.timezone, event.end_at)))
+        zones = (
+            {}
+            if event.all_day
+            else _zones_and_years(((event.timezone, event.start_at), (event.timezone, event.end_at)))
+        )
         return _serialise(cal, zones, [event_component(event, base_url=base_url, host=host)])
     zones = _zones_and_years(
         pair for s in timed for pair in ((event.timezone, s.start_at), (event.timezone, s.end_at or s.start_at))

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC
 from urllib.parse import quote, urlencode
 
+from eventhub.core import i18n
+from eventhub.core.i18n import _
+from eventhub.core.models import Event, EventStatus
 from eventhub.events.service import EventFilters
 from eventhub.feeds.ical import event_url, local_dates, location_text
 from eventhub.feeds.service import filters_query
-from eventhub.models import Event, EventStatus
-from eventhub import i18n
-from eventhub.i18n import _
 
 GOOGLE_TEMPLATE = "https://calendar.google.com/calendar/render"
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r"

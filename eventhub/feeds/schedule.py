@@ -17,6 +17,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from eventhub import __version__, labels
+from eventhub.core.i18n import _
+from eventhub.core.models import AgendaSession, Event, SessionSpeaker
+from eventhub.core.text import slugify
 from eventhub.feeds.ical import (
     event_url,
     host_of,
@@ -26,9 +29,6 @@ from eventhub.feeds.ical import (
     session_uid,
     speaker_line,
 )
-from eventhub.models import AgendaSession, Event, SessionSpeaker
-from eventhub.text import slugify
-from eventhub.i18n import _
 
 JSON_SCHEMA_ID = "https://c3voc.de/schedule/schema.json"
 TIMESLOT = "00:15"

@@ -24,19 +24,20 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from eventhub import __version__, i18n, labels
-from eventhub.errors import NotFound
-from eventhub.events.service import EventFilters, check_filter_slugs, get_public_event, select_public_events
-from eventhub.feeds import ical, schedule
-from eventhub.feeds.changes import Stamp, read_stamp  # noqa: F401  (re-exported for api, cache, page_cache)
-from eventhub.models import (
+from eventhub import __version__, labels
+from eventhub.core import i18n
+from eventhub.core.changes import Stamp, read_stamp
+from eventhub.core.errors import NotFound
+from eventhub.core.i18n import _
+from eventhub.core.models import (
     PUBLIC_EVENT_STATUSES,
     Event,
     FeedState,
     Registration,
     RegistrationStatus,
 )
-from eventhub.i18n import _
+from eventhub.events.service import EventFilters, check_filter_slugs, get_public_event, select_public_events
+from eventhub.feeds import ical, schedule
 
 ICS = "text/calendar; charset=utf-8"
 XML = "application/xml; charset=utf-8"
@@ -255,7 +256,9 @@ def calendar_feed(
         return ical.render_events(
             events,
             name=title,
-            description=_("Мероприятия %(site_name)s: %(base_url)s/events") % {"site_name": site_name, "base_url": base_url} + (f"?{query}" if query else ""),
+            description=_("Мероприятия %(site_name)s: %(base_url)s/events")
+            % {"site_name": site_name, "base_url": base_url}
+            + (f"?{query}" if query else ""),
             base_url=base_url,
             prodid=prodid(site_name),
             source_url=source,
@@ -386,7 +389,10 @@ def personal_feed(db: Session, token: str, *, base_url: str, site_name: str, lan
             .order_by(Event.start_at, Event.id)
         ).all()
         return ical.render_events(
-            events, name=_("Мои мероприятия — %(site_name)s") % {"site_name": site_name}, base_url=base_url, prodid=prodid(site_name)
+            events,
+            name=_("Мои мероприятия — %(site_name)s") % {"site_name": site_name},
+            base_url=base_url,
+            prodid=prodid(site_name),
         )
 
     return FeedSpec(

@@ -4,12 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from eventhub.db import DbDep
-from eventhub.deps import PaginationDep
+from eventhub.core.db import DbDep
+from eventhub.core.deps import PaginationDep
+from eventhub.core.schemas import ERROR_RESPONSES, Page, ProjectRef
 from eventhub.organisations.schemas import OrganisationDetail, OrganisationPublic
 from eventhub.organisations.service import get_organisation, list_organisations
 from eventhub.projects.service import projects_of_organisation
-from eventhub.schemas import ERROR_RESPONSES, Page, ProjectRef
 
 router = APIRouter(prefix="/organisations", tags=["organisations"], responses=ERROR_RESPONSES)
 

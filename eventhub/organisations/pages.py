@@ -3,10 +3,10 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from eventhub.db import DbDep
-from eventhub.deps import NowDep
+from eventhub.core.db import DbDep
+from eventhub.core.deps import NowDep
+from eventhub.core.models import OrganisationKind
 from eventhub.events.service import EventFilters, list_events
-from eventhub.models import OrganisationKind
 from eventhub.organisations.service import get_organisation, list_organisations
 from eventhub.projects.service import projects_of_organisation
 from eventhub.templating import templates

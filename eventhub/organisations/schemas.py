@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, ConfigDict
 
-from eventhub.schemas import ProjectRef
+from eventhub.core.schemas import ProjectRef
 
 
 class OrganisationPublic(BaseModel):

@@ -3,10 +3,10 @@
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from eventhub.errors import Invalid, NotFound
-from eventhub.i18n import _
-from eventhub.models import OrganisationKind, Organisation
-from eventhub.text import normalise_query
+from eventhub.core.errors import Invalid, NotFound
+from eventhub.core.i18n import _
+from eventhub.core.models import Organisation, OrganisationKind
+from eventhub.core.text import normalise_query
 
 
 def list_organisations(
@@ -14,9 +14,14 @@ def list_organisations(
 ) -> tuple[list[Organisation], int]:
     """Organisations by name, optionally searched and filtered by kind."""
     if kind and kind not in OrganisationKind.__members__.values():
-        raise Invalid(_("Неверные параметры фильтра"), fields={"kind": _("неизвестный вид организации: %(kind)s") % {"kind": kind}})
+        raise Invalid(
+            _("Неверные параметры фильтра"),
+            fields={"kind": _("неизвестный вид организации: %(kind)s") % {"kind": kind}},
+        )
     if q is not None and len(q) > 200:
-        raise Invalid(_("Неверные параметры фильтра"), fields={"q": _("запрос длиннее %(max)d символов") % {"max": 200}})
+        raise Invalid(
+            _("Неверные параметры фильтра"), fields={"q": _("запрос длиннее %(max)d символов") % {"max": 200}}
+        )
     query = select(Organisation)
     if kind:
         query = query.where(Organisation.kind == kind)

@@ -14,12 +14,14 @@ from eventhub.accounts.csrf import CsrfDep
 from eventhub.accounts.permissions import Action, require
 from eventhub.admin.deps import AdminUser
 from eventhub.admin.translations import save_translations_page, translations_page
+from eventhub.core.db import DbDep
+from eventhub.core.deps import NowDep, SettingsDep
+from eventhub.core.errors import Conflict, Invalid
+from eventhub.core.i18n import N_, _
+from eventhub.core.models import Language, Organisation, PressRelease, PressReleaseStatus, StaffUser
+from eventhub.core.text import markdown_to_html
+from eventhub.core.versions import Block
 from eventhub.events.translations import RELEASE_FIELDS
-from eventhub.versions import Block
-from eventhub.db import DbDep
-from eventhub.deps import NowDep, SettingsDep
-from eventhub.errors import Conflict, Invalid
-from eventhub.models import Language, Organisation, PressRelease, PressReleaseStatus, StaffUser
 from eventhub.press.schemas import PressContactInput, PressReleaseWrite
 from eventhub.press.service import (
     check_release,
@@ -34,10 +36,10 @@ from eventhub.press.service import (
     update_release,
 )
 from eventhub.templating import templates
-from eventhub.text import markdown_to_html
-from eventhub.i18n import N_, _
 
 router = APIRouter(prefix="/admin/press", default_response_class=HTMLResponse, include_in_schema=False)
+
+
 def _writer(user: AdminUser) -> StaffUser:
     """Signed in (else the login page) and allowed to write releases (else 403)."""
     return require(user, Action.write_releases)
@@ -49,7 +51,9 @@ ACTIONS_NEW = ("preview", "save", "schedule", "publish")
 ACTIONS_EDIT = (*ACTIONS_NEW, "unpublish")
 DONE = {
     "save": N_("Сохранено."),
-    "schedule": N_("Публикация запланирована: она появится на сайте, в лентах и в API ровно в момент окончания эмбарго."),
+    "schedule": N_(
+        "Публикация запланирована: она появится на сайте, в лентах и в API ровно в момент окончания эмбарго."
+    ),
     "publish": N_("Опубликовано."),
     "unpublish": N_("Публикация снята с сайта и снова стала черновиком."),
 }
@@ -76,7 +80,9 @@ def admin_press_list(request: Request, db: DbDep, user: Writer, now: NowDep, sta
 
 
 @router.get("/new")
-def admin_press_new(request: Request, db: DbDep, user: Writer, settings: SettingsDep, event: str | None = None) -> HTMLResponse:
+def admin_press_new(
+    request: Request, db: DbDep, user: Writer, settings: SettingsDep, event: str | None = None
+) -> HTMLResponse:
     """An empty editor (optionally about one event)."""
     form = {"type": "press_release", "language": "ru", "event": event or "", "contacts": []}
     return _editor(request, db, settings, form=form, release=None)
@@ -142,7 +148,12 @@ def admin_press_edit(
     """The editor of one release, with its status and what to do next."""
     release = get_release(db, release_id=release_id)
     return _editor(
-        request, db, settings, form=_form_of(release, settings.timezone), release=release, now=now,
+        request,
+        db,
+        settings,
+        form=_form_of(release, settings.timezone),
+        release=release,
+        now=now,
         done=_(DONE[request.query_params.get("done", "")]) if request.query_params.get("done", "") in DONE else None,
     )
 
@@ -162,7 +173,9 @@ async def admin_press_update(
     except (Invalid, Conflict) as exc:
         db.rollback()
         release = get_release(db, release_id=release_id)
-        return _editor(request, db, settings, form=form, release=release, errors=exc.fields, status=exc.status_code, now=now)
+        return _editor(
+            request, db, settings, form=form, release=release, errors=exc.fields, status=exc.status_code, now=now
+        )
     db.commit()
     return RedirectResponse(f"/admin/press/{release_id}?done={action}", status_code=303)
 
@@ -192,7 +205,10 @@ async def _read_form(request: Request, actions: tuple[str, ...]) -> tuple[dict[s
         form[f"new_contact_{name}"] = _str(raw.get(f"new_contact_{name}"))
     action = _str(raw.get("action")) or "save"
     if action not in actions:
-        raise Invalid(_("Неизвестное действие"), fields={"action": _("допустимые действия: %(join)s") % {"join": ', '.join(actions)}})
+        raise Invalid(
+            _("Неизвестное действие"),
+            fields={"action": _("допустимые действия: %(join)s") % {"join": ", ".join(actions)}},
+        )
     return form, action
 
 
@@ -273,7 +289,14 @@ def _preview(
     if action == "preview":
         preview = {"title": form["title"], "lead": form["lead"], "body_html": markdown_to_html(form["body"])}
     return _editor(
-        request, db, settings, form=form, release=release, errors=errors, preview=preview, now=now,
+        request,
+        db,
+        settings,
+        form=form,
+        release=release,
+        errors=errors,
+        preview=preview,
+        now=now,
         status=422 if errors else 200,
     )
 

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 
 from eventhub.accounts.deps import OptionalUser, allowed_to
 from eventhub.accounts.permissions import Action, can
-from eventhub.db import DbDep
-from eventhub.deps import NowDep, PaginationDep, SettingsDep
-from eventhub.models import StaffUser
+from eventhub.core.db import DbDep
+from eventhub.core.deps import NowDep, PaginationDep, SettingsDep
+from eventhub.core.models import StaffUser
+from eventhub.core.schemas import ERROR_RESPONSES, ErrorResponse, Page
 from eventhub.press.deps import ReleaseFiltersDep
 from eventhub.press.schemas import PressReleaseDetail, PressReleasePublic, PressReleaseStaff, PressReleaseWrite
 from eventhub.press.service import (
@@ -20,7 +21,6 @@ from eventhub.press.service import (
     list_public_releases,
     update_release,
 )
-from eventhub.schemas import ERROR_RESPONSES, ErrorResponse, Page
 
 router = APIRouter(prefix="/press-releases", tags=["press"], responses=ERROR_RESPONSES)
 Writer = Annotated[StaffUser, Depends(allowed_to(Action.write_releases))]

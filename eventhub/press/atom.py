@@ -91,4 +91,6 @@ def render_atom(
             _add(entry, "summary", e.summary, type="text")
         _add(entry, "content", e.content_html, type="html")
     ET.indent(feed, space="  ")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False) + b"\n"
+    return (
+        b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False) + b"\n"
+    )

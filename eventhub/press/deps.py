@@ -4,13 +4,16 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from eventhub.db import DbDep
+from eventhub.core.db import DbDep
 from eventhub.press.service import ReleaseFilters, check_filter_slugs
 
 
 def get_release_filters(
     db: DbDep,
-    event: str | None = None, organisation: str | None = None, language: str | None = None, type: str | None = None
+    event: str | None = None,
+    organisation: str | None = None,
+    language: str | None = None,
+    type: str | None = None,
 ) -> ReleaseFilters:
     """Filters of the press room and the API list (event and organisation by slug), validated
     once: an unknown value, or a slug that names nothing public, is a 4xx naming the field."""

@@ -1,20 +1,23 @@
 """Public pages of the press room: the list, one release, its contacts as a vCard, Atom feeds."""
 
 import hashlib
-from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from eventhub import __version__, i18n, labels
-from eventhub.db import DbDep
-from eventhub.deps import NowDep, SettingsDep
-from eventhub.errors import NotFound
-from eventhub.models import PUBLIC_EVENT_STATUSES, Language, PressRelease
+from eventhub import __version__, labels
+from eventhub.core import i18n
+from eventhub.core.db import DbDep
+from eventhub.core.deps import NowDep, SettingsDep
+from eventhub.core.errors import NotFound
+from eventhub.core.i18n import _
+from eventhub.core.models import PUBLIC_EVENT_STATUSES, Language, PressRelease
+from eventhub.core.text import markdown_to_html
 from eventhub.press.atom import EPOCH, AtomEntry, feed_updated, render_atom
 from eventhub.press.deps import ReleaseFiltersDep
 from eventhub.press.service import (
@@ -27,8 +30,6 @@ from eventhub.press.service import (
 )
 from eventhub.press.vcard import render_vcard
 from eventhub.templating import datetime_filter, event_date_range, templates
-from eventhub.text import markdown_to_html
-from eventhub.i18n import _
 
 router = APIRouter(default_response_class=HTMLResponse)
 PER_PAGE = 20
@@ -64,7 +65,7 @@ LangQuery = Annotated[str | None, Query(description="language of the feed: ru (d
 @contextmanager
 def _feed_language(lang: str | None) -> Iterator[None]:
     """Write a feed in ?lang= (else Russian): the address alone decides, as for the calendars."""
-    from eventhub.feeds.service import feed_language  # noqa: PLC0415 - the feeds package imports the pages' models
+    from eventhub.feeds.service import feed_language
 
     token = i18n.set_language(feed_language(lang))
     try:
@@ -98,7 +99,9 @@ def _press_feed(request: Request, db: DbDep, now: NowDep, settings: SettingsDep)
     body = render_atom(
         feed_id=f"{base}/press/feed.atom{lang}",
         title=_("Пресс-центр eventhub"),
-        subtitle=_("Анонсы, пресс-релизы и новости о мероприятиях государства, МСУ, партнёров по развитию и ОГО Кыргызстана"),
+        subtitle=_(
+            "Анонсы, пресс-релизы и новости о мероприятиях государства, МСУ, партнёров по развитию и ОГО Кыргызстана"
+        ),
         self_url=f"{base}/press/feed.atom{lang}",
         alternate_url=f"{base}/press{lang}",
         entries=entries,
@@ -165,7 +168,11 @@ def release_vcard(request: Request, db: DbDep, slug: SlugPath, now: NowDep, sett
     contacts = [link.contact for link in release.contacts]
     if not contacts:
         raise NotFound(_("У этой публикации нет контактов для прессы"))
-    body = render_vcard(contacts, note=_("Контакт для прессы: %(title)s") % {"title": release.title}, source_url=f"{settings.base_url}/press/{slug}")
+    body = render_vcard(
+        contacts,
+        note=_("Контакт для прессы: %(title)s") % {"title": release.title},
+        source_url=f"{settings.base_url}/press/{slug}",
+    )
     changed = max([entry_updated(release), *(c.updated_at for c in contacts)])
     response = _conditional(request, body, "text/vcard; charset=utf-8", changed)
     response.headers["Content-Disposition"] = f'attachment; filename="press-contacts-{release.slug}.vcf"'
@@ -180,7 +187,10 @@ def release_pdf(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settin
     event_lines = []
     if event is not None:
         place = ", ".join(p for p in (event.venue_name, event.venue_address, event.city) if p)
-        event_lines = [f"{labels.EVENT_KIND.get(event.kind, '')}: {event.title}", _("Когда: %(event_date_range)s") % {"event_date_range": event_date_range(event)}]
+        event_lines = [
+            f"{labels.EVENT_KIND.get(event.kind, '')}: {event.title}",
+            _("Когда: %(event_date_range)s") % {"event_date_range": event_date_range(event)},
+        ]
         if place:
             event_lines.append(_("Где: %(place)s") % {"place": place})
     from eventhub.press.pdf import PdfRelease, render_pdf  # fpdf and Pillow: ~40 MB, loaded on first PDF

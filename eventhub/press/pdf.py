@@ -12,9 +12,9 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from eventhub.models import PressContact
-from eventhub.text import format_phone
-from eventhub.i18n import _
+from eventhub.core.i18n import _
+from eventhub.core.models import PressContact
+from eventhub.core.text import format_phone
 
 FONTS = Path(__file__).with_name("fonts")
 FAMILY = "DejaVu"
@@ -93,7 +93,9 @@ def render_pdf(doc: PdfRelease) -> bytes:
         pdf.ln(3)
         pdf.set_fill_color(243, 245, 247)
         pdf.set_font(FAMILY, "", 9.5)
-        pdf.multi_cell(width, 5, "\n".join(doc.event_lines), fill=True, padding=2.5, new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(
+            width, 5, "\n".join(doc.event_lines), fill=True, padding=2.5, new_x="LMARGIN", new_y="NEXT", align="L"
+        )
     pdf.ln(3)
     pdf.set_font(FAMILY, "", 10.5)
     pdf.write_html(

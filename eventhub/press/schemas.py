@@ -7,9 +7,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from eventhub.i18n import N_, content, current_language
-from eventhub.models import PUBLIC_EVENT_STATUSES, PressContact, PressRelease
-from eventhub.text import format_phone, markdown_to_html
+from eventhub.core.i18n import N_, content, current_language
+from eventhub.core.models import PUBLIC_EVENT_STATUSES, PressContact, PressRelease
+from eventhub.core.text import format_phone, markdown_to_html
 
 
 class PressContactInput(BaseModel):
@@ -40,7 +40,9 @@ class PressReleaseWrite(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    type: str | None = Field(default=None, examples=["press_release"], description="announcement | press_release | report")
+    type: str | None = Field(
+        default=None, examples=["press_release"], description="announcement | press_release | report"
+    )
     title: str | None = None
     lead: str | None = None
     body: str | None = Field(default=None, description="Markdown; raw HTML is refused")
@@ -81,7 +83,9 @@ class PressContactPublic(BaseModel):
     organisation: str | None
     role: str | None
     phones: list[str] = Field(description="E.164")
-    phones_display: list[str] = Field(description="as shown: 0702 174 107 (Kyrgyz numbers national, foreign ones international)")
+    phones_display: list[str] = Field(
+        description="as shown: 0702 174 107 (Kyrgyz numbers national, foreign ones international)"
+    )
     email: str | None
 
     @classmethod

@@ -12,10 +12,9 @@ from markdown_it import MarkdownIt
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from eventhub.errors import Conflict, Invalid, NotFound
-from eventhub.events.service import known_slugs
-from eventhub.i18n import _
-from eventhub.models import (
+from eventhub.core.errors import Conflict, Invalid, NotFound
+from eventhub.core.i18n import _
+from eventhub.core.models import (
     PUBLIC_EVENT_STATUSES,
     AuditLog,
     Event,
@@ -31,8 +30,9 @@ from eventhub.models import (
     RegistrationCategory,
     StaffUser,
 )
+from eventhub.core.text import InvalidPhone, normalise_phone, search_key, slugify
+from eventhub.events.service import known_slugs
 from eventhub.press.schemas import PressContactInput, PressReleaseWrite
-from eventhub.text import InvalidPhone, normalise_phone, search_key, slugify
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,159}$")
 MAX_BODY = 100_000
@@ -81,7 +81,9 @@ class ReleaseFilters:
         """Unknown values are a 422 with the field named, not an empty list."""
         fields = {}
         if self.language and self.language not in Language.__members__.values():
-            fields["language"] = _("неизвестный язык: %(language)s; допустимые: ru, ky, en") % {"language": self.language}
+            fields["language"] = _("неизвестный язык: %(language)s; допустимые: ru, ky, en") % {
+                "language": self.language
+            }
         if self.type and self.type not in PressReleaseType.__members__.values():
             fields["type"] = _("неизвестный вид публикации: %(type)s") % {"type": self.type}
         for name in ("event", "organisation"):
@@ -100,13 +102,18 @@ def check_filter_slugs(db: Session, filters: ReleaseFilters) -> dict[str, Any]:
         db,
         filters,
         (
-            ("event", Event, lambda slug: _("Мероприятие «%(slug)s» не найдено") % {"slug": slug}, (Event.status.in_(PUBLIC_EVENT_STATUSES),)),
+            (
+                "event",
+                Event,
+                lambda slug: _("Мероприятие «%(slug)s» не найдено") % {"slug": slug},
+                (Event.status.in_(PUBLIC_EVENT_STATUSES),),
+            ),
             ("organisation", Organisation, lambda slug: _("неизвестная организация") + f": {slug}", ()),
         ),
     )
 
 
-def _options():  # noqa: ANN202
+def _options():
     return (
         selectinload(PressRelease.contacts)
         .selectinload(PressReleaseContact.contact)
@@ -189,11 +196,17 @@ def filter_choices(db: Session, *, now: datetime) -> dict[str, list]:
     """Events and organisations that have public releases: the options of the press room filters."""
     visible = select(PressRelease.event_id).where(visible_clause(now), PressRelease.event_id.is_not(None))
     events = db.exec(
-        select(Event).where(Event.id.in_(visible), Event.status.in_(PUBLIC_EVENT_STATUSES)).order_by(Event.start_at.desc())
+        select(Event)
+        .where(Event.id.in_(visible), Event.status.in_(PUBLIC_EVENT_STATUSES))
+        .order_by(Event.start_at.desc())
     ).all()
     orgs = db.exec(
         select(Organisation)
-        .where(Organisation.id.in_(select(EventOrganisation.organisation_id).where(EventOrganisation.event_id.in_(visible))))
+        .where(
+            Organisation.id.in_(
+                select(EventOrganisation.organisation_id).where(EventOrganisation.event_id.in_(visible))
+            )
+        )
         .order_by(Organisation.name)
     ).all()
     return {"events": list(events), "organisations": list(orgs)}
@@ -207,7 +220,9 @@ def list_all_releases(
 ) -> tuple[list[PressRelease], int]:
     """Every release, drafts too, newest change first (the admin list)."""
     if status and status not in PressReleaseStatus.__members__.values():
-        raise Invalid(_("Неверные параметры фильтра"), fields={"status": _("неизвестный статус: %(status)s") % {"status": status}})
+        raise Invalid(
+            _("Неверные параметры фильтра"), fields={"status": _("неизвестный статус: %(status)s") % {"status": status}}
+        )
     query = select(PressRelease)
     if status:
         query = query.where(PressRelease.status == status)
@@ -224,7 +239,9 @@ def list_all_releases(
 def get_release(db: Session, *, release_id: int | None = None, slug: str | None = None) -> PressRelease:
     """Any release, whatever its status (staff only)."""
     query = select(PressRelease).options(*_options())
-    query = query.where(PressRelease.id == release_id) if release_id is not None else query.where(PressRelease.slug == slug)
+    query = (
+        query.where(PressRelease.id == release_id) if release_id is not None else query.where(PressRelease.slug == slug)
+    )
     release = db.exec(query).first()
     if release is None:
         raise NotFound(_("Публикация «%(value)s» не найдена") % {"value": slug or release_id})
@@ -233,7 +250,9 @@ def get_release(db: Session, *, release_id: int | None = None, slug: str | None 
 
 def list_contacts(db: Session) -> list[PressContact]:
     """Every press contact, for the release form."""
-    return list(db.exec(select(PressContact).options(selectinload(PressContact.organisation)).order_by(PressContact.name)).all())
+    return list(
+        db.exec(select(PressContact).options(selectinload(PressContact.organisation)).order_by(PressContact.name)).all()
+    )
 
 
 def list_events_for_form(db: Session) -> list[Event]:
@@ -280,9 +299,9 @@ def _check_markdown(source: str) -> str | None:
     html = html_in_markdown(source)
     if html:
         sample = html[0] if len(html[0]) <= 60 else html[0][:57] + "…"
-        return (
-            _("HTML-разметка в тексте не допускается (найдено: %(sample)s). Используйте Markdown: **жирный**, *курсив*, [ссылка](https://…), списки «- » и «1. »") % {"sample": sample}
-        )
+        return _(
+            "HTML-разметка в тексте не допускается (найдено: %(sample)s). Используйте Markdown: **жирный**, *курсив*, [ссылка](https://…), списки «- » и «1. »"
+        ) % {"sample": sample}
     if _BAD_LINK.search(source) or _BAD_AUTOLINK.search(source):
         return _("Недопустимая ссылка: разрешены только адреса http(s)://, mailto: и tel:")
     return None
@@ -328,7 +347,9 @@ def _check_contact(db: Session, c: PressContactInput, prefix: str, fields: dict[
     elif c.organisation:
         org = db.exec(select(Organisation).where(Organisation.slug == c.organisation.strip()[:160])).first()
         if org is None:
-            fields[f"{prefix}.organisation"] = _("нет организации «%(value)s» в справочнике") % {"value": c.organisation.strip()[:60]}
+            fields[f"{prefix}.organisation"] = _("нет организации «%(value)s» в справочнике") % {
+                "value": c.organisation.strip()[:60]
+            }
         else:
             out["organisation_id"] = org.id
     phones = []
@@ -340,9 +361,9 @@ def _check_contact(db: Session, c: PressContactInput, prefix: str, fields: dict[
                 raise InvalidPhone(raw)
             phone = normalise_phone(raw.strip()[:40])
         except InvalidPhone:
-            fields[f"{prefix}.phones"] = (
-                _("номер «%(value)s» не распознан: укажите номер в виде 0702 174 107 или +996 702 174 107") % {"value": raw.strip()[:40]}
-            )
+            fields[f"{prefix}.phones"] = _(
+                "номер «%(value)s» не распознан: укажите номер в виде 0702 174 107 или +996 702 174 107"
+            ) % {"value": raw.strip()[:40]}
             break
         if phone not in phones:
             phones.append(phone)
@@ -352,7 +373,9 @@ def _check_contact(db: Session, c: PressContactInput, prefix: str, fields: dict[
         try:
             out["email"] = validate_email(c.email.strip(), check_deliverability=False).normalized
         except EmailNotValidError:
-            fields[f"{prefix}.email"] = _("адрес «%(value)s» не похож на адрес электронной почты") % {"value": c.email.strip()[:80]}
+            fields[f"{prefix}.email"] = _("адрес «%(value)s» не похож на адрес электронной почты") % {
+                "value": c.email.strip()[:80]
+            }
     if out["name"] and not phones and not out["email"] and f"{prefix}.phones" not in fields:
         fields[f"{prefix}.phones"] = _("укажите хотя бы один телефон или адрес электронной почты")
     return out
@@ -407,7 +430,9 @@ def check_release(
                 continue
             for name, limit in (("title", 400), ("lead", MAX_LEAD), ("body", MAX_BODY)):
                 value = _clean(getattr(version, name))
-                err = _text_error(value, max_length=limit) or (_check_markdown(value) if name == "body" and value else None)
+                err = _text_error(value, max_length=limit) or (
+                    _check_markdown(value) if name == "body" and value else None
+                )
                 if err:
                     fields[f"{key}.{name}"] = err
                 elif value:
@@ -437,7 +462,11 @@ def check_release(
         slugs = [s.strip()[:160] for s in data.contacts if s and s.strip() and not _CONTROL.search(s)]
         if len(slugs) != len([s for s in data.contacts if s and s.strip()]):
             fields["contacts"] = _("недопустимые символы в адресе контакта")
-        found = {c.slug: c.id for c in db.exec(select(PressContact).where(PressContact.slug.in_(slugs))).all()} if slugs else {}
+        found = (
+            {c.slug: c.id for c in db.exec(select(PressContact).where(PressContact.slug.in_(slugs))).all()}
+            if slugs
+            else {}
+        )
         missing = [s for s in slugs if s not in found]
         if missing and "contacts" not in fields:
             fields["contacts"] = _("нет таких контактов: ") + ", ".join(m[:60] for m in missing[:5])
@@ -526,7 +555,9 @@ def _audit(db: Session, user: StaffUser | None, action: str, release: PressRelea
     def plain(v: Any) -> Any:
         return v.isoformat() if isinstance(v, datetime) else v
 
-    record = {k: [plain(a), plain(b)] if k not in ("body", "translations") else ["…", "…"] for k, (a, b) in changes.items()}
+    record = {
+        k: [plain(a), plain(b)] if k not in ("body", "translations") else ["…", "…"] for k, (a, b) in changes.items()
+    }
     db.add(
         AuditLog(
             user_id=user.id if user else None,
@@ -545,7 +576,10 @@ def create_release(db: Session, *, data: PressReleaseWrite, user: StaffUser | No
     values = checked.values
     if "slug" in values:
         if db.exec(select(PressRelease.id).where(PressRelease.slug == values["slug"])).first() is not None:
-            raise Conflict(_("Такой адрес уже занят"), fields={"slug": _("адрес «%(values)s» уже занят") % {"values": values['slug']}})
+            raise Conflict(
+                _("Такой адрес уже занят"),
+                fields={"slug": _("адрес «%(values)s» уже занят") % {"values": values["slug"]}},
+            )
     else:
         values["slug"] = _unique_slug(db, slugify(values["title"]))
     release = PressRelease(created_by_id=user.id if user else None, created_at=now, updated_at=now, **values)
@@ -566,7 +600,10 @@ def update_release(
     values = checked.values
     if "slug" in values and values["slug"] != release.slug:
         if db.exec(select(PressRelease.id).where(PressRelease.slug == values["slug"])).first() is not None:
-            raise Conflict(_("Такой адрес уже занят"), fields={"slug": _("адрес «%(values)s» уже занят") % {"values": values['slug']}})
+            raise Conflict(
+                _("Такой адрес уже занят"),
+                fields={"slug": _("адрес «%(values)s» уже занят") % {"values": values["slug"]}},
+            )
     changes = {k: (getattr(release, k), v) for k, v in values.items() if getattr(release, k) != v}
     for key, (_old, new) in changes.items():
         setattr(release, key, new)

@@ -5,7 +5,7 @@ non-ASCII text in UTF-8. Takes loaded contacts and returns bytes; nothing else i
 
 from collections.abc import Sequence
 
-from eventhub.models import PressContact
+from eventhub.core.models import PressContact
 
 
 def _escape(value: str) -> str:
@@ -49,9 +49,7 @@ def name_parts(name: str) -> tuple[str, str, str]:
     return " ".join(words), "", ""
 
 
-def render_vcard(
-    contacts: Sequence[PressContact], *, note: str | None = None, source_url: str | None = None
-) -> bytes:
+def render_vcard(contacts: Sequence[PressContact], *, note: str | None = None, source_url: str | None = None) -> bytes:
     """One VCARD per contact: name, organisation, role, phones (E.164), e-mail."""
     lines: list[str] = []
     for c in contacts:

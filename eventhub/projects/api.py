@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from eventhub.db import DbDep
+from eventhub.core.db import DbDep
+from eventhub.core.schemas import ERROR_RESPONSES
 from eventhub.projects.schemas import ProjectPublic
 from eventhub.projects.service import get_project, list_projects
-from eventhub.schemas import ERROR_RESPONSES
 
 router = APIRouter(prefix="/projects", tags=["projects"], responses=ERROR_RESPONSES)
 

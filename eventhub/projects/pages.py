@@ -3,8 +3,8 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from eventhub.db import DbDep
-from eventhub.deps import NowDep
+from eventhub.core.db import DbDep
+from eventhub.core.deps import NowDep
 from eventhub.events.service import EventFilters, list_events
 from eventhub.projects.service import get_project, list_projects
 from eventhub.templating import templates

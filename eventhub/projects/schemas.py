@@ -2,8 +2,8 @@
 
 from pydantic import BaseModel
 
-from eventhub.models import Project
-from eventhub.schemas import OrganisationRef
+from eventhub.core.models import Project
+from eventhub.core.schemas import OrganisationRef
 
 
 class Figure(BaseModel):

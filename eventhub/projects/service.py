@@ -3,12 +3,12 @@
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from eventhub.errors import NotFound
-from eventhub.i18n import _
-from eventhub.models import Organisation, Project, ProjectOrganisation
+from eventhub.core.errors import NotFound
+from eventhub.core.i18n import _
+from eventhub.core.models import Organisation, Project, ProjectOrganisation
 
 
-def _options():  # noqa: ANN202
+def _options():
     return (
         selectinload(Project.organisations).selectinload(ProjectOrganisation.organisation),
         selectinload(Project.regions),

@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import Request
 from markupsafe import Markup
 
-from eventhub.models import Event, PressRelease
+from eventhub.core.models import Event, PressRelease
 from eventhub.press.service import public_date
 from eventhub.public import jsonld
 from eventhub.public.assets import static_url

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from eventhub.core.models import PUBLIC_EVENT_STATUSES, Event, EventStatus, Organisation, Person, PressRelease
 from eventhub.labels import REGION
-from eventhub.models import PUBLIC_EVENT_STATUSES, Event, EventStatus, Organisation, Person, PressRelease
 
 CONTEXT = "https://schema.org"
 STATUS = {
@@ -167,7 +167,9 @@ def press_release_jsonld(
     event = release.event
     if event is not None and event.status in PUBLIC_EVENT_STATUSES:  # a draft event stays unnamed
         data["about"] = {"@type": "Event", "name": event.title, "url": f"{base_url}/events/{event.slug}"}
-        organisers = [organisation(eo.organisation, base_url) for eo in event.organisations if eo.role in ORGANISER_ROLES]
+        organisers = [
+            organisation(eo.organisation, base_url) for eo in event.organisations if eo.role in ORGANISER_ROLES
+        ]
         if organisers:
             data["author"] = _one_or_many(organisers)
             data["publisher"] = organisers[0]

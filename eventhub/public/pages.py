@@ -5,8 +5,8 @@ from functools import lru_cache
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
-from eventhub.db import DbDep
-from eventhub.deps import NowDep, SettingsDep
+from eventhub.core.db import DbDep
+from eventhub.core.deps import NowDep, SettingsDep
 from eventhub.events.deps import EventDep
 from eventhub.public.assets import STATIC_DIR, file_hash
 from eventhub.public.seo import render_robots, render_sitemap

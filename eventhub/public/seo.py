@@ -19,8 +19,14 @@ def share_links(url: str, title: str) -> list[ShareLink]:
     """Plain links to the share pages of WhatsApp, Telegram and Facebook: no scripts, no tracking."""
     return [
         ShareLink("whatsapp", "WhatsApp", "https://wa.me/?" + urlencode({"text": f"{title} {url}"}, quote_via=quote)),
-        ShareLink("telegram", "Telegram", "https://t.me/share/url?" + urlencode({"url": url, "text": title}, quote_via=quote)),
-        ShareLink("facebook", "Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}, quote_via=quote)),
+        ShareLink(
+            "telegram", "Telegram", "https://t.me/share/url?" + urlencode({"url": url, "text": title}, quote_via=quote)
+        ),
+        ShareLink(
+            "facebook",
+            "Facebook",
+            "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url}, quote_via=quote),
+        ),
     ]
 
 
@@ -48,5 +54,11 @@ DISALLOWED = ("/admin", "/api/", "/r/", "/calendar/personal/", "/events/*/regist
 
 
 def render_robots(base_url: str) -> str:
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED), "Allow: /", "", f"Sitemap: {base_url}/sitemap.xml"]
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in DISALLOWED),
+        "Allow: /",
+        "",
+        f"Sitemap: {base_url}/sitemap.xml",
+    ]
     return "\n".join(lines) + "\n"

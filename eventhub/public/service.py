@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from eventhub.models import PUBLIC_EVENT_STATUSES, Event, Organisation, PressRelease, Project
+from eventhub.core.models import PUBLIC_EVENT_STATUSES, Event, Organisation, PressRelease, Project
 from eventhub.press.service import visible_clause
 from eventhub.public.seo import SITEMAP_LIMIT, SitemapEntry
 

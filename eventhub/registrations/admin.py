@@ -10,18 +10,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from eventhub.accounts.csrf import CsrfDep
-from eventhub.db import DbDep
-from eventhub.deps import NowDep
-from eventhub.errors import Conflict, DomainError, Invalid, NotFound
-from eventhub.models import GENDER_CHOICES, Event, Region, Registration, RegistrationCategory, RegistrationStatus
+from eventhub.core.db import DbDep
+from eventhub.core.deps import NowDep
+from eventhub.core.errors import Conflict, DomainError, Invalid, NotFound
+from eventhub.core.i18n import N_, _
+from eventhub.core.locks import write_transaction
+from eventhub.core.models import GENDER_CHOICES, Event, Region, Registration, RegistrationCategory, RegistrationStatus
 from eventhub.registrations import exports, importer, service
 from eventhub.registrations.deps import CheckinDep, MailDep, ManagedDep, SiteDep
-from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.pages import FormDep
 from eventhub.templating import templates
-from eventhub.i18n import N_, _
 
-router = APIRouter(prefix="/admin/events/{slug}/registrations", default_response_class=HTMLResponse, include_in_schema=False)
+router = APIRouter(
+    prefix="/admin/events/{slug}/registrations", default_response_class=HTMLResponse, include_in_schema=False
+)
 PER_PAGE = 50
 STAFF_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 NOTICES = {
@@ -44,7 +46,9 @@ def _render(request: Request, name: str, ctx: dict, status: int = 200) -> HTMLRe
 
 def _back(event: Event, path: str = "", notice: str | None = None, **params: str) -> RedirectResponse:
     query = urlencode({k: v for k, v in {"done": notice, **params}.items() if v})
-    return RedirectResponse(f"/admin/events/{event.slug}/registrations{path}{'?' + query if query else ''}", status_code=303)
+    return RedirectResponse(
+        f"/admin/events/{event.slug}/registrations{path}{'?' + query if query else ''}", status_code=303
+    )
 
 
 # --- the list and its actions ---
@@ -52,39 +56,80 @@ def _back(event: Event, path: str = "", notice: str | None = None, **params: str
 
 @router.get("")
 def registrations_list(
-    request: Request, db: DbDep, managed: ManagedDep, page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    status: str | None = None, category: str | None = None, region: str | None = None, gender: str | None = None,
-    q: Annotated[str | None, Query(max_length=200)] = None, done: str | None = None,
+    request: Request,
+    db: DbDep,
+    managed: ManagedDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    status: str | None = None,
+    category: str | None = None,
+    region: str | None = None,
+    gender: str | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    done: str | None = None,
 ) -> HTMLResponse:
     """An event's registrations with filters and search, and the organiser's actions."""
     event, user = managed
-    filters = service.ListFilters(status=status or None, category=category or None, region=region or None,
-                                  gender=gender or None, q=q or None)
+    filters = service.ListFilters(
+        status=status or None, category=category or None, region=region or None, gender=gender or None, q=q or None
+    )
     return _list_response(request, db, event, filters, page, notice=_(NOTICES[done]) if done in NOTICES else None)
 
 
-def _list_response(request: Request, db: Any, event: Event, filters: service.ListFilters, page: int = 1,
-                   notice: str | None = None, error: str | None = None, status: int = 200) -> HTMLResponse:
+def _list_response(
+    request: Request,
+    db: Any,
+    event: Event,
+    filters: service.ListFilters,
+    page: int = 1,
+    notice: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     rows = service.list_registrations(db, event, filters)
     total = len(rows)
     pages = max(1, -(-total // PER_PAGE))
     page = min(page, pages)
-    return _render(request, "list.html", {
-        "event": event, "rows": rows[(page - 1) * PER_PAGE: page * PER_PAGE], "total": total, "page": page, "pages": pages,
-        "filters": filters, "counts": service.counts_by_status(db, event), "free": service.free_places(db, event),
-        "statuses": list(RegistrationStatus), "categories": list(RegistrationCategory), "regions": list(Region),
-        "genders": list(GENDER_CHOICES), "notice": notice, "error": error,
-    }, status)
+    return _render(
+        request,
+        "list.html",
+        {
+            "event": event,
+            "rows": rows[(page - 1) * PER_PAGE : page * PER_PAGE],
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "filters": filters,
+            "counts": service.counts_by_status(db, event),
+            "free": service.free_places(db, event),
+            "statuses": list(RegistrationStatus),
+            "categories": list(RegistrationCategory),
+            "regions": list(Region),
+            "genders": list(GENDER_CHOICES),
+            "notice": notice,
+            "error": error,
+        },
+        status,
+    )
 
 
-ACTIONS = {"approve": (service.approve, "approved"), "decline": (service.decline, "declined"),
-           "promote": (service.promote, "promoted")}
+ACTIONS = {
+    "approve": (service.approve, "approved"),
+    "decline": (service.decline, "declined"),
+    "promote": (service.promote, "promoted"),
+}
 
 
 @router.post("/{reg_id:int}/{action}")
 def registration_action(
-    request: Request, reg_id: int, action: str, db: DbDep, managed: ManagedDep, _csrf: CsrfDep,
-    now: NowDep, site: SiteDep, mailer: MailDep,
+    request: Request,
+    reg_id: int,
+    action: str,
+    db: DbDep,
+    managed: ManagedDep,
+    _csrf: CsrfDep,
+    now: NowDep,
+    site: SiteDep,
+    mailer: MailDep,
 ) -> Response:
     """Approve, decline, or move from the waiting list; the participant is told by e-mail."""
     if action not in ACTIONS:
@@ -102,7 +147,9 @@ def registration_action(
 
 
 @router.post("/fill")
-def fill_places(db: DbDep, managed: ManagedDep, _csrf: CsrfDep, now: NowDep, site: SiteDep, mailer: MailDep) -> Response:
+def fill_places(
+    db: DbDep, managed: ManagedDep, _csrf: CsrfDep, now: NowDep, site: SiteDep, mailer: MailDep
+) -> Response:
     """Promote from the waiting list into free places (after the capacity was raised)."""
     event, user = managed
     with write_transaction(db):
@@ -116,8 +163,12 @@ def fill_places(db: DbDep, managed: ManagedDep, _csrf: CsrfDep, now: NowDep, sit
 
 @router.get("/checkin")
 def checkin_page(
-    request: Request, db: DbDep, managed: CheckinDep, site: SiteDep,
-    q: Annotated[str | None, Query(max_length=200)] = None, code: Annotated[str | None, Query(max_length=300)] = None,
+    request: Request,
+    db: DbDep,
+    managed: CheckinDep,
+    site: SiteDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    code: Annotated[str | None, Query(max_length=300)] = None,
     done: int | None = None,
 ) -> HTMLResponse:
     """Made for a phone: search by name (or scan the QR code), one tap to mark arrival."""
@@ -125,8 +176,18 @@ def checkin_page(
     return _checkin_response(request, db, event, site, q=q, code=code, done=done)
 
 
-def _checkin_response(request: Request, db: Any, event: Event, site: Any, *, q: str | None = None, code: str | None = None,
-                      done: int | None = None, error: str | None = None, status: int = 200) -> HTMLResponse:
+def _checkin_response(
+    request: Request,
+    db: Any,
+    event: Event,
+    site: Any,
+    *,
+    q: str | None = None,
+    code: str | None = None,
+    done: int | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     found: list = []
     scanned = None
     if code or (q and service.parse_checkin_code(q)):
@@ -138,16 +199,32 @@ def _checkin_response(request: Request, db: Any, event: Event, site: Any, *, q: 
     elif q:
         found = service.list_registrations(db, event, service.ListFilters(q=q))[:30]
     counts = service.counts_by_status(db, event)
-    return _render(request, "checkin.html", {
-        "event": event, "q": q or "", "found": found, "scanned": scanned, "error": error,
-        "done": db.get(Registration, done) if done else None,
-        "arrived": counts["attended"], "expected": counts["confirmed"] + counts["attended"],
-    }, status)
+    return _render(
+        request,
+        "checkin.html",
+        {
+            "event": event,
+            "q": q or "",
+            "found": found,
+            "scanned": scanned,
+            "error": error,
+            "done": db.get(Registration, done) if done else None,
+            "arrived": counts["attended"],
+            "expected": counts["confirmed"] + counts["attended"],
+        },
+        status,
+    )
 
 
 @router.post("/checkin")
 def checkin_mark(
-    request: Request, db: DbDep, managed: CheckinDep, _csrf: CsrfDep, now: NowDep, site: SiteDep, form: FormDep,
+    request: Request,
+    db: DbDep,
+    managed: CheckinDep,
+    _csrf: CsrfDep,
+    now: NowDep,
+    site: SiteDep,
+    form: FormDep,
 ) -> Response:
     """Mark arrival (`registration` id, or `code` from the QR code); `undo` takes it back."""
     event, user = managed
@@ -164,8 +241,15 @@ def checkin_mark(
     except (ValueError, NotFound, Conflict) as exc:
         db.rollback()
         message = exc.message if isinstance(exc, DomainError) else _("Неверный номер регистрации")
-        return _checkin_response(request, db, db.get(Event, event.id), site, q=form.get("q"), error=message,
-                                 status=getattr(exc, "status_code", 422))
+        return _checkin_response(
+            request,
+            db,
+            db.get(Event, event.id),
+            site,
+            q=form.get("q"),
+            error=message,
+            status=getattr(exc, "status_code", 422),
+        )
     return _back(event, "/checkin", done=str(reg_id), q=form.get("q", "")[:200])
 
 
@@ -177,31 +261,47 @@ def stats_page(request: Request, db: DbDep, managed: ManagedDep) -> HTMLResponse
     """Registered and attended by gender, organisation kind, region and category."""
     event, _user = managed
     stats = service.statistics(db, event)
-    return _render(request, "stats.html", {"event": event, "stats": stats,
-                                            "tables": [stats[k] for k in ("gender", "organisation_kind", "region", "category")]})
+    return _render(
+        request,
+        "stats.html",
+        {
+            "event": event,
+            "stats": stats,
+            "tables": [stats[k] for k in ("gender", "organisation_kind", "region", "category")],
+        },
+    )
 
 
 # --- exports ---
 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response:
-    return Response(body, media_type=media_type, headers={
-        **STAFF_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        body,
+        media_type=media_type,
+        headers={**STAFF_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.get("/export.csv")
 def export_csv(db: DbDep, managed: ManagedDep) -> Response:
     """Every registration as CSV (UTF-8 with BOM, `;`)."""
     event, _user = managed
-    return _download(exports.to_csv(service.export_rows(db, event)), "text/csv; charset=utf-8", f"{event.slug}-participants.csv")
+    return _download(
+        exports.to_csv(service.export_rows(db, event)), "text/csv; charset=utf-8", f"{event.slug}-participants.csv"
+    )
 
 
 @router.get("/export.xlsx")
 def export_xlsx(db: DbDep, managed: ManagedDep) -> Response:
     """Every registration as XLSX, with a statistics sheet."""
     event, _user = managed
-    body = exports.to_xlsx(service.export_rows(db, event), service.stats_tables(service.statistics(db, event)), title=event.title)
-    return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{event.slug}-participants.xlsx")
+    body = exports.to_xlsx(
+        service.export_rows(db, event), service.stats_tables(service.statistics(db, event)), title=event.title
+    )
+    return _download(
+        body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{event.slug}-participants.xlsx"
+    )
 
 
 @router.get("/sign-in")
@@ -218,23 +318,48 @@ def sign_in_sheet(request: Request, db: DbDep, managed: CheckinDep) -> HTMLRespo
 
 
 @router.get("/invitations")
-def invitations_page(request: Request, db: DbDep, managed: ManagedDep, site: SiteDep, done: str | None = None) -> HTMLResponse:
+def invitations_page(
+    request: Request, db: DbDep, managed: ManagedDep, site: SiteDep, done: str | None = None
+) -> HTMLResponse:
     """Organisations invited, their seat quotas, seats used and links."""
     event, _user = managed
     return _invitations_response(request, db, event, site, notice=_(NOTICES[done]) if done in NOTICES else None)
 
 
-def _invitations_response(request: Request, db: Any, event: Event, site: Any, *, values: dict | None = None,
-                          errors: dict | None = None, notice: str | None = None, status: int = 200) -> HTMLResponse:
-    rows = [(inv, org, used, service.invitation_url(site, event, inv)) for inv, org, used in service.list_invitations(db, event)]
-    return _render(request, "invitations.html", {
-        "event": event, "rows": rows, "values": values or {"seat_quota": "5"}, "errors": errors or {},
-        "notice": notice, "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
-    }, status)
+def _invitations_response(
+    request: Request,
+    db: Any,
+    event: Event,
+    site: Any,
+    *,
+    values: dict | None = None,
+    errors: dict | None = None,
+    notice: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    rows = [
+        (inv, org, used, service.invitation_url(site, event, inv))
+        for inv, org, used in service.list_invitations(db, event)
+    ]
+    return _render(
+        request,
+        "invitations.html",
+        {
+            "event": event,
+            "rows": rows,
+            "values": values or {"seat_quota": "5"},
+            "errors": errors or {},
+            "notice": notice,
+            "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
+        },
+        status,
+    )
 
 
 @router.post("/invitations")
-def invitation_save(request: Request, db: DbDep, managed: ManagedDep, _csrf: CsrfDep, site: SiteDep, form: FormDep) -> Response:
+def invitation_save(
+    request: Request, db: DbDep, managed: ManagedDep, _csrf: CsrfDep, site: SiteDep, form: FormDep
+) -> Response:
     """Invite an organisation with a seat quota (or change the quota)."""
     event, _user = managed
     try:
@@ -243,23 +368,33 @@ def invitation_save(request: Request, db: DbDep, managed: ManagedDep, _csrf: Csr
         quota = -1
     try:
         with write_transaction(db):
-            service.save_invitation(db, event=event, organisation=form.get("organisation", "")[:300], seat_quota=quota,
-                                    note=(form.get("note") or "").strip() or None, site=site)
+            service.save_invitation(
+                db,
+                event=event,
+                organisation=form.get("organisation", "")[:300],
+                seat_quota=quota,
+                note=(form.get("note") or "").strip() or None,
+                site=site,
+            )
     except Invalid as exc:
-        return _invitations_response(request, db, db.get(Event, event.id), site, values=form, errors=exc.fields,
-                                     status=exc.status_code)
+        return _invitations_response(
+            request, db, db.get(Event, event.id), site, values=form, errors=exc.fields, status=exc.status_code
+        )
     return _back(event, "/invitations", notice="invitation")
 
 
 @router.post("/invitations/{invitation_id}/{action}")
-def invitation_action(invitation_id: int, action: str, db: DbDep, managed: ManagedDep, _csrf: CsrfDep,
-                      now: NowDep, site: SiteDep) -> Response:
+def invitation_action(
+    invitation_id: int, action: str, db: DbDep, managed: ManagedDep, _csrf: CsrfDep, now: NowDep, site: SiteDep
+) -> Response:
     """Revoke an invitation's link, or give it a new one."""
     if action not in ("revoke", "renew"):
         raise NotFound(_("Нет такого действия"))
     event, _user = managed
     with write_transaction(db):
-        service.revoke_invitation(db, event=event, invitation_id=invitation_id, now=now, site=site, renew=action == "renew")
+        service.revoke_invitation(
+            db, event=event, invitation_id=invitation_id, now=now, site=site, renew=action == "renew"
+        )
     return _back(event, "/invitations", notice="renewed" if action == "renew" else "revoked")
 
 
@@ -270,7 +405,9 @@ def invitation_action(invitation_id: int, action: str, db: DbDep, managed: Manag
 def import_page(request: Request, managed: ManagedDep) -> HTMLResponse:
     """Upload an XLSX or CSV list."""
     event, _user = managed
-    return _render(request, "import.html", {"event": event, "preview": None, "errors": {}, "headers": importer.HEADER_ALIASES})
+    return _render(
+        request, "import.html", {"event": event, "preview": None, "errors": {}, "headers": importer.HEADER_ALIASES}
+    )
 
 
 async def uploaded_file(request: Request) -> tuple[str, bytes]:
@@ -284,7 +421,10 @@ async def uploaded_file(request: Request) -> tuple[str, bytes]:
 
 @router.post("/import")
 def import_preview(
-    request: Request, upload: Annotated[tuple[str, bytes], Depends(uploaded_file)], db: DbDep, managed: ManagedDep,
+    request: Request,
+    upload: Annotated[tuple[str, bytes], Depends(uploaded_file)],
+    db: DbDep,
+    managed: ManagedDep,
     _csrf: CsrfDep,
 ) -> HTMLResponse:
     """Show what would be created and what is wrong, row by row; store nothing."""
@@ -297,15 +437,30 @@ def import_preview(
         preview = importer.check_rows(db, event, rows)
     except Invalid as exc:
         errors = exc.fields
-    return _render(request, "import.html", {
-        "event": event, "preview": preview, "errors": errors, "filename": filename, "headers": importer.HEADER_ALIASES,
-        "rows_json": json.dumps(rows, ensure_ascii=False) if preview and preview.ok else "",
-    }, 422 if errors or (preview and not preview.ok) else 200)
+    return _render(
+        request,
+        "import.html",
+        {
+            "event": event,
+            "preview": preview,
+            "errors": errors,
+            "filename": filename,
+            "headers": importer.HEADER_ALIASES,
+            "rows_json": json.dumps(rows, ensure_ascii=False) if preview and preview.ok else "",
+        },
+        422 if errors or (preview and not preview.ok) else 200,
+    )
 
 
 @router.post("/import/confirm")
 def import_confirm(
-    request: Request, form: FormDep, db: DbDep, managed: ManagedDep, _csrf: CsrfDep, now: NowDep, site: SiteDep,
+    request: Request,
+    form: FormDep,
+    db: DbDep,
+    managed: ManagedDep,
+    _csrf: CsrfDep,
+    now: NowDep,
+    site: SiteDep,
     mailer: MailDep,
 ) -> Response:
     """Store every row of the checked list, or none (the rows are checked again)."""
@@ -326,8 +481,18 @@ def import_confirm(
         try:
             with write_transaction(db):
                 created, mails = importer.import_rows(
-                    db, event_id=event.id, rows=rows, user=user, now=now, site=site,
-                    consent_note=(_("Импорт списка организатором %(email)s: организатор подтвердил, что участники дали согласие на обработку персональных данных. %(value)s") % {"email": user.email, "value": form.get('filename', '')[:200]}).strip(),
+                    db,
+                    event_id=event.id,
+                    rows=rows,
+                    user=user,
+                    now=now,
+                    site=site,
+                    consent_note=(
+                        _(
+                            "Импорт списка организатором %(email)s: организатор подтвердил, что участники дали согласие на обработку персональных данных. %(value)s"
+                        )
+                        % {"email": user.email, "value": form.get("filename", "")[:200]}
+                    ).strip(),
                     send_mail=bool(form.get("send_mail")),
                 )
         except Invalid as exc:
@@ -337,7 +502,16 @@ def import_confirm(
             return _back(event, notice="imported", imported=str(len(created)))
     event = db.get(Event, event.id)
     preview = importer.check_rows(db, event, rows) if rows else None
-    return _render(request, "import.html", {
-        "event": event, "preview": preview, "errors": errors, "filename": form.get("filename", "")[:200],
-        "headers": importer.HEADER_ALIASES, "rows_json": form.get("rows", "") if preview and preview.ok else "",
-    }, 422)
+    return _render(
+        request,
+        "import.html",
+        {
+            "event": event,
+            "preview": preview,
+            "errors": errors,
+            "filename": form.get("filename", "")[:200],
+            "headers": importer.HEADER_ALIASES,
+            "rows_json": form.get("rows", "") if preview and preview.ok else "",
+        },
+        422,
+    )

@@ -6,12 +6,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from eventhub.db import DbDep
-from eventhub.deps import NowDep
-from eventhub.errors import Invalid
+from eventhub.core.db import DbDep
+from eventhub.core.deps import NowDep
+from eventhub.core.errors import Invalid
+from eventhub.core.i18n import N_, _
+from eventhub.core.locks import write_transaction
+from eventhub.core.schemas import ERROR_RESPONSES, ErrorResponse
 from eventhub.registrations import service
-from eventhub.registrations.deps import MailDep, RegistrationLimit, ManagedApiDep, PublicEventDep, SiteDep
-from eventhub.registrations.locks import write_transaction
+from eventhub.registrations.deps import MailDep, ManagedApiDep, PublicEventDep, RegistrationLimit, SiteDep
 from eventhub.registrations.schemas import (
     CONSENT_TEXT,
     RegistrationAccepted,
@@ -20,14 +22,12 @@ from eventhub.registrations.schemas import (
     RegistrationValid,
     parse_registration,
 )
-from eventhub.schemas import ERROR_RESPONSES, ErrorResponse
-from eventhub.i18n import N_, _
 
 router = APIRouter(tags=["registrations"], responses=ERROR_RESPONSES)
 
-ACCEPTED = (
-    N_("Заявка принята. На указанный адрес отправлено письмо со статусом регистрации и личной ссылкой; "
-    "если этот адрес уже зарегистрирован, повторная регистрация не создана, а ссылка отправлена ещё раз.")
+ACCEPTED = N_(
+    "Заявка принята. На указанный адрес отправлено письмо со статусом регистрации и личной ссылкой; "
+    "если этот адрес уже зарегистрирован, повторная регистрация не создана, а ссылка отправлена ещё раз."
 )
 MAX_BODY = 64 * 1024
 
@@ -36,7 +36,9 @@ async def json_object(request: Request) -> dict[str, Any]:
     """The request body as a JSON object (read in the event loop; the route runs in a thread)."""
     body = await request.body()
     if len(body) > MAX_BODY:
-        raise Invalid(_("Слишком большой запрос"), fields={"request": _("не больше %(MAX_BODY)s байт") % {"MAX_BODY": MAX_BODY}})
+        raise Invalid(
+            _("Слишком большой запрос"), fields={"request": _("не больше %(MAX_BODY)s байт") % {"MAX_BODY": MAX_BODY}}
+        )
     try:
         data = json.loads(body or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
@@ -54,10 +56,20 @@ async def json_object(request: Request) -> dict[str, Any]:
         200: {"model": RegistrationValid, "description": "dry_run: the form is valid, nothing stored"},
         409: {"model": ErrorResponse, "description": "registration closed, or the invitation's seats are used up"},
     },
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": RegistrationCreate.model_json_schema()}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": RegistrationCreate.model_json_schema()}},
+        }
+    },
 )
 def api_register(
-    _limit: RegistrationLimit, db: DbDep, event: PublicEventDep, now: NowDep, site: SiteDep, mailer: MailDep,
+    _limit: RegistrationLimit,
+    db: DbDep,
+    event: PublicEventDep,
+    now: NowDep,
+    site: SiteDep,
+    mailer: MailDep,
     data: Annotated[dict[str, Any], Depends(json_object)],
     dry_run: Annotated[bool, Query(description="only validate the form; store and send nothing")] = False,
 ) -> Any:
@@ -84,8 +96,10 @@ def api_consent_text() -> dict[str, str]:
 
 @router.get("/events/{slug}/registrations", response_model=list[RegistrationStaff])
 def api_list_registrations(
-    db: DbDep, managed: ManagedApiDep,
-    status: str | None = None, q: Annotated[str | None, Query(max_length=200)] = None,
+    db: DbDep,
+    managed: ManagedApiDep,
+    status: str | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> list[RegistrationStaff]:
     """The event's registrations with personal data: its organisers only (Bearer token)."""
     event, _user = managed

@@ -7,18 +7,19 @@ import threading
 import typer
 from sqlmodel import Session
 
-from eventhub.config import get_settings
-from eventhub.db import make_engine, upgrade
-from eventhub.models import utcnow
-from eventhub.registrations import outbox, service
-from eventhub.registrations.locks import write_transaction
+from eventhub.core import outbox
+from eventhub.core.config import get_settings
+from eventhub.core.db import make_engine, upgrade
+from eventhub.core.locks import write_transaction
+from eventhub.core.models import utcnow
+from eventhub.registrations import service
 from eventhub.registrations.mail import Site
 
 outbox_app = typer.Typer(help="E-mails waiting to be sent.", no_args_is_help=True)
 reminders_app = typer.Typer(help="Reminders the day before an event.", no_args_is_help=True)
 
 
-def _engine():  # noqa: ANN202
+def _engine():
     settings = get_settings()
     upgrade(settings)
     return settings, make_engine(settings)
@@ -52,7 +53,11 @@ def reminders_send(
         for event_id in service.events_needing_reminders(db, now=now, within_hours=hours):
             with write_transaction(db):  # one transaction per event, its lock first
                 ids += service.queue_reminders(db, event_id=event_id, now=now, site=site)
-        report = outbox.deliver(db, settings, ids=ids, owned=True, limit=max(len(ids), 1)) if ids else outbox.DeliveryReport()
+        report = (
+            outbox.deliver(db, settings, ids=ids, owned=True, limit=max(len(ids), 1))
+            if ids
+            else outbox.DeliveryReport()
+        )
     typer.echo(f"reminders: {len(ids)} queued; {report}")
 
 

@@ -13,14 +13,14 @@ from eventhub.accounts import ratelimit
 from eventhub.accounts.deps import get_current_user
 from eventhub.accounts.permissions import require_check_in, require_event_edit
 from eventhub.admin.deps import get_admin_user
-from eventhub.db import DbDep
-from eventhub.deps import NowDep, SettingsDep
-from eventhub.errors import NotFound, TooManyRequests
-from eventhub.models import PUBLIC_EVENT_STATUSES, Event, StaffUser
-from eventhub.registrations.locks import write_transaction
+from eventhub.core.db import DbDep
+from eventhub.core.deps import NowDep, SettingsDep
+from eventhub.core.errors import NotFound, TooManyRequests
+from eventhub.core.i18n import _
+from eventhub.core.locks import write_transaction
+from eventhub.core.models import PUBLIC_EVENT_STATUSES, Event, StaffUser
+from eventhub.core.outbox import AFTER_RESPONSE_DELAYS, deliver_after_response
 from eventhub.registrations.mail import Site
-from eventhub.registrations.outbox import AFTER_RESPONSE_DELAYS, deliver_after_response
-from eventhub.i18n import _
 
 
 def get_site(settings: SettingsDep) -> Site:
@@ -40,8 +40,9 @@ SessionFactoryDep = Annotated[Callable[[], AbstractContextManager[Session]], Dep
 class MailAfterResponse:
     """Send the outbox rows a request wrote, after its commit, in a background task."""
 
-    def __init__(self, request: Request, background: BackgroundTasks, settings: SettingsDep,
-                 factory: SessionFactoryDep) -> None:
+    def __init__(
+        self, request: Request, background: BackgroundTasks, settings: SettingsDep, factory: SessionFactoryDep
+    ) -> None:
         self.background = background
         self.settings = settings
         self.factory = factory
@@ -100,11 +101,12 @@ def _event_by_slug(db: Session, slug: str) -> Event:
     return event
 
 
-def _managed(check: Callable[[Session, StaffUser, Event], StaffUser], user_dep: Callable):  # noqa: ANN202
+def _managed(check: Callable[[Session, StaffUser, Event], StaffUser], user_dep: Callable):
     """The event of the path and the user, if `check` (from accounts.permissions) lets them."""
 
-    def load(db: DbDep, slug: Annotated[str, Path(max_length=160)],
-             user: Annotated[StaffUser, Depends(user_dep)]) -> tuple[Event, StaffUser]:
+    def load(
+        db: DbDep, slug: Annotated[str, Path(max_length=160)], user: Annotated[StaffUser, Depends(user_dep)]
+    ) -> tuple[Event, StaffUser]:
         event = _event_by_slug(db, slug)
         check(db, user, event)
         _release(db)

@@ -11,7 +11,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
-from eventhub.i18n import N_, _
+from eventhub.core.i18n import N_, _
 
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -71,7 +71,7 @@ def to_csv(rows: Sequence[ExportRow]) -> bytes:
     return "\ufeff".encode() + buf.getvalue().encode("utf-8")
 
 
-def _cell(ws, row: int, col: int, value: object):  # noqa: ANN001, ANN202
+def _cell(ws, row: int, col: int, value: object):
     cell = ws.cell(row=row, column=col)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         cell.value = value

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from eventhub import i18n
-from eventhub.models import Event
+from eventhub.core import i18n
+from eventhub.core.models import Event
 
 METHODS = ("REQUEST", "CANCEL", "PUBLISH")
 
@@ -95,4 +95,6 @@ def _vtimezone(tzid: str, year: int) -> icalendar.Timezone:
     # Only the rules around the event: a short VTIMEZONE (also past 2038). Computing one
     # takes ~20 ms and registrations compose mail under the event's lock, so it is kept
     # (and only ever read: a component can be serialised into many calendars).
-    return icalendar.Timezone.from_tzinfo(ZoneInfo(tzid), tzid, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1))
+    return icalendar.Timezone.from_tzinfo(
+        ZoneInfo(tzid), tzid, first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1)
+    )

@@ -15,8 +15,9 @@ from sqlmodel import Session, select
 
 from eventhub import labels as event_labels
 from eventhub.accounts.security import hash_token
-from eventhub.errors import Invalid
-from eventhub.models import Event, Gender, Organisation, Region, Registration, RegistrationCategory, StaffUser
+from eventhub.core.errors import Invalid
+from eventhub.core.i18n import _
+from eventhub.core.models import Event, Gender, Organisation, Region, Registration, RegistrationCategory, StaffUser
 from eventhub.registrations import labels, mail
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import RegistrationData, parse_registration
@@ -29,38 +30,104 @@ from eventhub.registrations.service import (
     placement,
     set_status,
 )
-from eventhub.i18n import _
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 
 HEADER_ALIASES = {
-    "full_name": ("фио", "ф.и.о.", "ф. и. о.", "фамилия и имя", "фамилия, имя", "фамилия имя отчество", "имя", "участник", "full_name", "name", "full name"),  # i18n: ignore (aliases matched against the uploaded file)
-    "email": ("email", "e-mail", "e mail", "эл. почта", "электронная почта", "почта", "адрес электронной почты"),  # i18n: ignore (aliases matched against the uploaded file)
-    "phone": ("телефон", "тел.", "тел", "мобильный", "phone", "mobile"),  # i18n: ignore (aliases matched against the uploaded file)
-    "organisation": ("организация", "орган", "ведомство", "organisation", "organization"),  # i18n: ignore (aliases matched against the uploaded file)
+    "full_name": (
+        "фио",
+        "ф.и.о.",
+        "ф. и. о.",
+        "фамилия и имя",
+        "фамилия, имя",
+        "фамилия имя отчество",
+        "имя",
+        "участник",
+        "full_name",
+        "name",
+        "full name",
+    ),  # i18n: ignore (aliases matched against the uploaded file)
+    "email": (
+        "email",
+        "e-mail",
+        "e mail",
+        "эл. почта",
+        "электронная почта",
+        "почта",
+        "адрес электронной почты",
+    ),  # i18n: ignore (aliases matched against the uploaded file)
+    "phone": (
+        "телефон",
+        "тел.",
+        "тел",
+        "мобильный",
+        "phone",
+        "mobile",
+    ),  # i18n: ignore (aliases matched against the uploaded file)
+    "organisation": (
+        "организация",
+        "орган",
+        "ведомство",
+        "organisation",
+        "organization",
+    ),  # i18n: ignore (aliases matched against the uploaded file)
     "position": ("должность", "position", "title"),  # i18n: ignore (aliases matched against the uploaded file)
     "category": ("категория", "category"),  # i18n: ignore (aliases matched against the uploaded file)
     "region": ("регион", "область", "region", "oblast"),  # i18n: ignore (aliases matched against the uploaded file)
     "gender": ("пол", "gender", "sex"),  # i18n: ignore (aliases matched against the uploaded file)
-    "accessibility_needs": ("особые потребности", "потребности", "accessibility", "accessibility_needs"),  # i18n: ignore (aliases matched against the uploaded file)
+    "accessibility_needs": (
+        "особые потребности",
+        "потребности",
+        "accessibility",
+        "accessibility_needs",
+    ),  # i18n: ignore (aliases matched against the uploaded file)
 }
 # Values people type in lists, mapped to ours.
 VALUE_ALIASES = {
-    "gender": {**{v.casefold(): k.value for k, v in labels.GENDER.items()}, "ж": "female", "жен": "female", "женщина": "female",  # i18n: ignore (aliases matched against the uploaded file)
-               "м": "male", "муж": "male", "мужчина": "male", "f": "female", "m": "male"},  # i18n: ignore (aliases matched against the uploaded file)
-    "category": {v.casefold(): k.value for k, v in labels.CATEGORY.items()} | {"спикер": "speaker", "сми": "press", "журналист": "press"},  # i18n: ignore (aliases matched against the uploaded file)
-    "region": {v.casefold(): k.value for k, v in event_labels.REGION.items()} | {
-        "бишкек": "bishkek", "ош": "osh_city", "чуй": "chuy", "талас": "talas", "иссык-куль": "issyk_kul",  # i18n: ignore (aliases matched against the uploaded file)
-        "нарын": "naryn", "джалал-абад": "jalal_abad", "жалал-абад": "jalal_abad", "баткен": "batken",  # i18n: ignore (aliases matched against the uploaded file)
-        "чуйская": "chuy", "таласская": "talas", "иссык-кульская": "issyk_kul", "нарынская": "naryn",  # i18n: ignore (aliases matched against the uploaded file)
-        "джалал-абадская": "jalal_abad", "ошская": "osh", "баткенская": "batken",  # i18n: ignore (aliases matched against the uploaded file)
+    "gender": {
+        **{v.casefold(): k.value for k, v in labels.GENDER.items()},
+        "ж": "female",
+        "жен": "female",
+        "женщина": "female",  # i18n: ignore (aliases matched against the uploaded file)
+        "м": "male",
+        "муж": "male",
+        "мужчина": "male",
+        "f": "female",
+        "m": "male",
+    },  # i18n: ignore (aliases matched against the uploaded file)
+    "category": {v.casefold(): k.value for k, v in labels.CATEGORY.items()}
+    | {
+        "спикер": "speaker",
+        "сми": "press",
+        "журналист": "press",
+    },  # i18n: ignore (aliases matched against the uploaded file)
+    "region": {v.casefold(): k.value for k, v in event_labels.REGION.items()}
+    | {
+        "бишкек": "bishkek",
+        "ош": "osh_city",
+        "чуй": "chuy",
+        "талас": "talas",
+        "иссык-куль": "issyk_kul",  # i18n: ignore (aliases matched against the uploaded file)
+        "нарын": "naryn",
+        "джалал-абад": "jalal_abad",
+        "жалал-абад": "jalal_abad",
+        "баткен": "batken",  # i18n: ignore (aliases matched against the uploaded file)
+        "чуйская": "chuy",
+        "таласская": "talas",
+        "иссык-кульская": "issyk_kul",
+        "нарынская": "naryn",  # i18n: ignore (aliases matched against the uploaded file)
+        "джалал-абадская": "jalal_abad",
+        "ошская": "osh",
+        "баткенская": "batken",  # i18n: ignore (aliases matched against the uploaded file)
     },
 }
 
 
 def _header_key(text: str) -> str | None:
-    folded = " ".join(str(text or "").casefold().replace("ё", "е").split()).strip(" :*")  # i18n: ignore (aliases matched against the uploaded file)
+    folded = " ".join(str(text or "").casefold().replace("ё", "е").split()).strip(
+        " :*"
+    )  # i18n: ignore (aliases matched against the uploaded file)
     for key, aliases in HEADER_ALIASES.items():
         if folded in aliases:
             return key
@@ -90,7 +157,10 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
             fields={"file": _("в первой строке должны быть заголовки; обязательны «ФИО» и «E-mail»")},
         )
     if len(table) - 1 > MAX_ROWS:
-        raise Invalid(_("Слишком много строк"), fields={"file": _("не больше %(MAX_ROWS)s участников в одном файле") % {"MAX_ROWS": MAX_ROWS}})
+        raise Invalid(
+            _("Слишком много строк"),
+            fields={"file": _("не больше %(MAX_ROWS)s участников в одном файле") % {"MAX_ROWS": MAX_ROWS}},
+        )
     rows = []
     for raw in table[1:]:
         row = {}
@@ -107,12 +177,17 @@ def _read_xlsx(content: bytes) -> list[list[object]]:
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise Invalid(_("Не удалось прочитать файл Excel"), fields={"file": _("файл повреждён или это не .xlsx")}) from exc
+        raise Invalid(
+            _("Не удалось прочитать файл Excel"), fields={"file": _("файл повреждён или это не .xlsx")}
+        ) from exc
     ws = wb.worksheets[0]
     rows = []
     for i, row in enumerate(ws.iter_rows(values_only=True)):
         if i > MAX_ROWS + 1:
-            raise Invalid(_("Слишком много строк"), fields={"file": _("не больше %(MAX_ROWS)s участников в одном файле") % {"MAX_ROWS": MAX_ROWS}})
+            raise Invalid(
+                _("Слишком много строк"),
+                fields={"file": _("не больше %(MAX_ROWS)s участников в одном файле") % {"MAX_ROWS": MAX_ROWS}},
+            )
         rows.append(list(row))
     wb.close()
     return rows
@@ -132,7 +207,9 @@ def _read_csv(content: bytes) -> list[list[str]]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
-    return [row for _i, row in zip(range(MAX_ROWS + 2), csv.reader(io.StringIO(text), delimiter=delimiter), strict=False)]
+    return [
+        row for _i, row in zip(range(MAX_ROWS + 2), csv.reader(io.StringIO(text), delimiter=delimiter), strict=False)
+    ]
 
 
 @dataclass
@@ -166,8 +243,14 @@ def _mapped(row: dict[str, str]) -> dict[str, str]:
     for key, aliases in VALUE_ALIASES.items():
         value = out.get(key, "")
         if value:
-            folded = value.casefold().replace("ё", "е").strip()  # i18n: ignore (aliases matched against the uploaded file)
-            folded = folded.replace(" область", "").replace(" обл.", "") if key == "region" and folded not in aliases else folded  # i18n: ignore (matching)
+            folded = (
+                value.casefold().replace("ё", "е").strip()
+            )  # i18n: ignore (aliases matched against the uploaded file)
+            folded = (
+                folded.replace(" область", "").replace(" обл.", "")
+                if key == "region" and folded not in aliases
+                else folded
+            )  # i18n: ignore (matching)
             out[key] = aliases.get(folded, value)
     return out
 
@@ -192,7 +275,9 @@ def check_rows(db: Session, event: Event, rows: list[dict[str, str]]) -> Preview
         if values.get("organisation") and "organisation" not in check.errors:
             check.organisation = find_organisation(db, values["organisation"])
             if check.organisation is None:
-                check.errors["organisation"] = _("организации «%(value)s» нет в справочнике") % {"value": values['organisation'][:60]}
+                check.errors["organisation"] = _("организации «%(value)s» нет в справочнике") % {
+                    "value": values["organisation"][:60]
+                }
         if check.data:
             key = check.data.email_normalised
             if key in existing:
@@ -206,8 +291,15 @@ def check_rows(db: Session, event: Event, rows: list[dict[str, str]]) -> Preview
 
 
 def import_rows(
-    db: Session, *, event_id: int, rows: list[dict[str, str]], user: StaffUser, now: datetime, site: Site,
-    consent_note: str, send_mail: bool = True,
+    db: Session,
+    *,
+    event_id: int,
+    rows: list[dict[str, str]],
+    user: StaffUser,
+    now: datetime,
+    site: Site,
+    consent_note: str,
+    send_mail: bool = True,
 ) -> tuple[list[Registration], list[int]]:
     """Create every row or none: checks again under the event's lock, places each row like
     a registration through the form (confirmed while places last, then the waiting list)."""
@@ -215,20 +307,34 @@ def import_rows(
     preview = check_rows(db, event, rows)
     if not preview.ok:
         raise Invalid(
-            _("В файле есть ошибки (%(error_count)s строк); ничего не импортировано") % {"error_count": preview.error_count},
-            fields={_("строка %(number)s") % {"number": r.number}: "; ".join(r.errors.values()) for r in preview.rows if not r.ok},
+            _("В файле есть ошибки (%(error_count)s строк); ничего не импортировано")
+            % {"error_count": preview.error_count},
+            fields={
+                _("строка %(number)s") % {"number": r.number}: "; ".join(r.errors.values())
+                for r in preview.rows
+                if not r.ok
+            },
         )
     created, mails = [], []
     for check in preview.rows:
         data = check.data
         reg = Registration(
-            event_id=event.id, email=data.email, email_normalised=data.email_normalised,
+            event_id=event.id,
+            email=data.email,
+            email_normalised=data.email_normalised,
             token_hash=hash_token(site.private_token(event.id, data.email_normalised)),
-            full_name=data.full_name, phone=data.phone,
+            full_name=data.full_name,
+            phone=data.phone,
             organisation_id=check.organisation.id if check.organisation else None,
-            position=data.position, category=data.category, region=data.region, gender=data.gender,
-            accessibility_needs=data.accessibility_needs, language=data.language,
-            consent_at=now, consent_text=consent_note, created_at=now,
+            position=data.position,
+            category=data.category,
+            region=data.region,
+            gender=data.gender,
+            accessibility_needs=data.accessibility_needs,
+            language=data.language,
+            consent_at=now,
+            consent_text=consent_note,
+            created_at=now,
         )
         reg.calendar_token_hash = site.calendar_hash(reg, 0)
         status, position = placement(db, event, None, pre_approved=True)
@@ -240,6 +346,15 @@ def import_rows(
         created.append(reg)
         if send_mail:
             kind = "confirmed" if status == S.confirmed else "waitlisted"
-            mails.append(mail.enqueue(db, kind=kind, event=event, reg=reg, site=site, now=now,
-                                      calendar_generation=calendar_generation(site, reg)).id)
+            mails.append(
+                mail.enqueue(
+                    db,
+                    kind=kind,
+                    event=event,
+                    reg=reg,
+                    site=site,
+                    now=now,
+                    calendar_generation=calendar_generation(site, reg),
+                ).id
+            )
     return created, mails

@@ -3,30 +3,30 @@
 Bodies are Jinja text templates (templates/registrations/mail/<kind>.txt); the HTML part
 is made from the text (paragraphs, links) plus the check-in QR code where there is one."""
 
-import io
-from typing import Any
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.utils import parseaddr
+from typing import Any
 from urllib.parse import urlparse
 
 import jinja2
 from markupsafe import escape
 from sqlmodel import Session
 
-from eventhub import ROOT, __version__, i18n
+from eventhub import ROOT, __version__
 from eventhub.accounts.security import hash_token
-from eventhub.config import Settings
-from eventhub.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
+from eventhub.core import i18n
+from eventhub.core.config import Settings
+from eventhub.core.i18n import N_, _
+from eventhub.core.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
+from eventhub.core.outbox import CLAIM_FOR
 from eventhub.registrations import labels
 from eventhub.registrations.ics import invitation_ics
 from eventhub.registrations.tokens import derive_token, registration_subject
 from eventhub.templating import env as page_env
-from eventhub.i18n import N_, _
 
 CONFIRMING = ("confirmed", "approved", "promoted")
-CLAIM_FOR = timedelta(minutes=5)  # how long the writer of a message has to send it  # kinds that carry the invitation and QR code
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,9 @@ class Site:
         return f"{self.base_url}/r/{self.private_token(reg.event_id, reg.email_normalised)}"
 
     def calendar_token(self, reg: Registration, generation: int) -> str:
-        return derive_token(self.secret, "calendar", registration_subject(reg.event_id, reg.email_normalised), generation)
+        return derive_token(
+            self.secret, "calendar", registration_subject(reg.event_id, reg.email_normalised), generation
+        )
 
     def calendar_hash(self, reg: Registration, generation: int) -> str:
         return hash_token(self.calendar_token(reg, generation))
@@ -121,14 +123,6 @@ def text_to_html(text: str, qr_cid: str | None) -> str:
     )
 
 
-def qr_png(value: str) -> bytes:
-    import segno  # imported here: 4 MB that only a worker sending confirmations needs
-
-    buf = io.BytesIO()
-    segno.make(value, error="m").save(buf, kind="png", scale=6, border=2)
-    return buf.getvalue()
-
-
 def enqueue(db: Session, *, reg: Registration, **kwargs: Any) -> OutboxMessage:
     """Write one e-mail about `reg` to the outbox, in the registrant's language (see _enqueue)."""
     token = i18n.set_language(reg.language or i18n.DEFAULT_LANGUAGE)
@@ -139,8 +133,16 @@ def enqueue(db: Session, *, reg: Registration, **kwargs: Any) -> OutboxMessage:
 
 
 def _enqueue(
-    db: Session, *, kind: str, event: Event, reg: Registration, site: Site, now: datetime,
-    calendar_generation: int | None = None, note: str | None = None, withdraw_invite: bool = False,
+    db: Session,
+    *,
+    kind: str,
+    event: Event,
+    reg: Registration,
+    site: Site,
+    now: datetime,
+    calendar_generation: int | None = None,
+    note: str | None = None,
+    withdraw_invite: bool = False,
 ) -> OutboxMessage:
     """Write one e-mail about `reg` to the outbox (flushed, not committed).
 
@@ -168,29 +170,40 @@ def _enqueue(
     if context["checkin_code"]:
         qr_cid = f"qr-{reg.id}@{site.host}"
         # The PNG is drawn when the mail is sent (outbox.to_email), not under the event's lock.
-        attachments.append({
-            "filename": "checkin-qr.png",
-            "content_type": "image/png",
-            "qr": site.checkin_url(event, reg),
-            "content": "",
-            "cid": qr_cid,
-        })
+        attachments.append(
+            {
+                "filename": "checkin-qr.png",
+                "content_type": "image/png",
+                "qr": site.checkin_url(event, reg),
+                "content": "",
+                "cid": qr_cid,
+            }
+        )
     method = "REQUEST" if kind in CONFIRMING else "CANCEL" if withdraw_invite else None
     if method:
         ics = invitation_ics(
-            event, method=method, host=site.host, prodid=f"-//{site.site_name}//eventhub {__version__}//RU", now=now,
-            event_url=site.event_url(event), organizer_email=site.from_address, organizer_name=site.site_name,
-            attendee_email=reg.email, attendee_name=reg.full_name,
+            event,
+            method=method,
+            host=site.host,
+            prodid=f"-//{site.site_name}//eventhub {__version__}//RU",
+            now=now,
+            event_url=site.event_url(event),
+            organizer_email=site.from_address,
+            organizer_name=site.site_name,
+            attendee_email=reg.email,
+            attendee_name=reg.full_name,
             note=_("Ваша регистрация: %(private_url)s") % {"private_url": private_url} if method == "REQUEST" else None,
         )
-        attachments.append({
-            "filename": "invite.ics" if method == "REQUEST" else "cancel.ics",
-            "content_type": f"text/calendar; method={method}; charset=utf-8",
-            "content": ics.decode(),
-        })
+        attachments.append(
+            {
+                "filename": "invite.ics" if method == "REQUEST" else "cancel.ics",
+                "content_type": f"text/calendar; method={method}; charset=utf-8",
+                "content": ics.decode(),
+            }
+        )
     message = OutboxMessage(
         to_address=reg.email,
-        subject=_(SUBJECTS[kind]).format(title=i18n.content(event, 'title'))[:400],
+        subject=_(SUBJECTS[kind]).format(title=i18n.content(event, "title"))[:400],
         body_text=text,
         body_html=text_to_html(text, qr_cid),
         attachments=attachments,

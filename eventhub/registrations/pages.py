@@ -7,18 +7,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eventhub import __version__
 from eventhub import labels as event_labels
-from eventhub.db import DbDep
-from eventhub.deps import NowDep, get_now
-from eventhub.errors import Conflict, Invalid
-from eventhub.models import GENDER_CHOICES, Event, Invitation, Language, Organisation, Region, RegistrationCategory
+from eventhub.core.db import DbDep
+from eventhub.core.deps import NowDep, get_now
+from eventhub.core.errors import Conflict, Invalid
+from eventhub.core.i18n import N_, _, current_language
+from eventhub.core.locks import write_transaction
+from eventhub.core.models import GENDER_CHOICES, Event, Invitation, Language, Organisation, Region, RegistrationCategory
+from eventhub.core.text import format_phone
 from eventhub.registrations import labels, service
 from eventhub.registrations.deps import MailDep, PublicEventDep, RegistrationLimit, SiteDep
 from eventhub.registrations.ics import invitation_ics
-from eventhub.registrations.locks import write_transaction
 from eventhub.registrations.schemas import CONSENT_TEXT, parse_registration
 from eventhub.templating import templates
-from eventhub.text import format_phone
-from eventhub.i18n import N_, _, current_language
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -28,10 +28,10 @@ PRIVATE_HEADERS = {
     "Cache-Control": "no-store",
     "X-Robots-Tag": "noindex, nofollow",
 }
-NEUTRAL_DONE = (
-    N_("Спасибо! Мы отправили письмо на адрес {email}: в нём статус вашей регистрации и личная ссылка, "
+NEUTRAL_DONE = N_(
+    "Спасибо! Мы отправили письмо на адрес {email}: в нём статус вашей регистрации и личная ссылка, "
     "по которой можно изменить данные или отменить участие. Если вы уже регистрировались с этим "
-    "адресом, повторной регистрации не будет — в письме будет ссылка на прежнюю.")
+    "адресом, повторной регистрации не будет — в письме будет ссылка на прежнюю."
 )
 
 
@@ -86,15 +86,21 @@ def _form_context(db: DbDep, event: Event, now: Any, invitation_token: str | Non
     }
 
 
-def _render_form(request: Request, ctx: dict, values: dict, errors: dict, message: str | None, status: int) -> HTMLResponse:
+def _render_form(
+    request: Request, ctx: dict, values: dict, errors: dict, message: str | None, status: int
+) -> HTMLResponse:
     return templates.TemplateResponse(
-        request, "registrations/register.html", {**ctx, "values": values, "errors": errors, "message": message},
+        request,
+        "registrations/register.html",
+        {**ctx, "values": values, "errors": errors, "message": message},
         status_code=status,
     )
 
 
 @router.get("/events/{slug}/register")
-def register_form(request: Request, db: DbDep, event: PublicEventDep, now: NowDep, invitation: str | None = None) -> HTMLResponse:
+def register_form(
+    request: Request, db: DbDep, event: PublicEventDep, now: NowDep, invitation: str | None = None
+) -> HTMLResponse:
     """The registration form (or why registration is not possible)."""
     if invitation is not None and len(invitation) > 100:
         invitation = ""
@@ -104,8 +110,14 @@ def register_form(request: Request, db: DbDep, event: PublicEventDep, now: NowDe
 
 @router.post("/events/{slug}/register")
 def register_submit(
-    request: Request, _limit: RegistrationLimit, db: DbDep, event: PublicEventDep, now: NowDep, site: SiteDep,
-    mailer: MailDep, form: FormDep,
+    request: Request,
+    _limit: RegistrationLimit,
+    db: DbDep,
+    event: PublicEventDep,
+    now: NowDep,
+    site: SiteDep,
+    mailer: MailDep,
+    form: FormDep,
 ) -> HTMLResponse:
     """Register; the answer is the same whether the address is new or already registered."""
     event_id = event.id
@@ -121,7 +133,8 @@ def register_submit(
         return _render_form(request, ctx, values, exc.fields, exc.message, exc.status_code)
     mailer.send(result.mails)
     return templates.TemplateResponse(
-        request, "registrations/done.html",
+        request,
+        "registrations/done.html",
         {"event": db.get(Event, event_id), "message": _(NEUTRAL_DONE).format(email=data.email)},
     )
 
@@ -154,20 +167,35 @@ def _private_response(request: Request, ctx: dict, status: int = 200, **extra: A
 
 def _values(reg: Any, org_label: str) -> dict:
     return {
-        "full_name": reg.full_name, "phone": format_phone(reg.phone), "organisation": org_label if reg.organisation_id else "",
-        "organisation_other": reg.organisation_name or "", "position": reg.position or "", "category": reg.category,
-        "outlet": reg.outlet or "", "region": reg.region or "", "gender": reg.gender if reg.gender in GENDER_CHOICES else "",
-        "accessibility_needs": reg.accessibility_needs or "", "language": reg.language,
+        "full_name": reg.full_name,
+        "phone": format_phone(reg.phone),
+        "organisation": org_label if reg.organisation_id else "",
+        "organisation_other": reg.organisation_name or "",
+        "position": reg.position or "",
+        "category": reg.category,
+        "outlet": reg.outlet or "",
+        "region": reg.region or "",
+        "gender": reg.gender if reg.gender in GENDER_CHOICES else "",
+        "accessibility_needs": reg.accessibility_needs or "",
+        "language": reg.language,
     }
 
 
 @router.get("/r/{token}")
-def private_page(request: Request, token: str, db: DbDep, site: SiteDep, now: NowDep, done: str | None = None) -> HTMLResponse:
+def private_page(
+    request: Request, token: str, db: DbDep, site: SiteDep, now: NowDep, done: str | None = None
+) -> HTMLResponse:
     """A participant's own registration: view, change, cancel, calendar."""
     reg = service.registration_by_token(db, token)
     ctx = _private_context(db, reg, site, now)
-    return _private_response(request, ctx, values=_values(reg, ctx["org_label"]), errors={}, token=token,
-                             done=done if done in ("saved", "cancelled", "calendar") else None)
+    return _private_response(
+        request,
+        ctx,
+        values=_values(reg, ctx["org_label"]),
+        errors={},
+        token=token,
+        done=done if done in ("saved", "cancelled", "calendar") else None,
+    )
 
 
 @router.post("/r/{token}")
@@ -180,8 +208,16 @@ def private_update(request: Request, token: str, db: DbDep, site: SiteDep, now: 
     except (Invalid, Conflict) as exc:
         reg = service.registration_by_token(db, token)
         ctx = _private_context(db, reg, site, now)
-        return _private_response(request, ctx, status=exc.status_code, values={k: v[:2000] for k, v in form.items()},
-                                 errors=exc.fields, message=exc.message, token=token, done=None)
+        return _private_response(
+            request,
+            ctx,
+            status=exc.status_code,
+            values={k: v[:2000] for k, v in form.items()},
+            errors=exc.fields,
+            message=exc.message,
+            token=token,
+            done=None,
+        )
     return RedirectResponse(f"/r/{token}?done=saved", status_code=303, headers=PRIVATE_HEADERS)
 
 
@@ -196,8 +232,16 @@ def private_cancel(request: Request, token: str, db: DbDep, site: SiteDep, now: 
     except Conflict as exc:
         reg = service.registration_by_token(db, token)
         ctx = _private_context(db, reg, site, now)
-        return _private_response(request, ctx, status=exc.status_code, values=_values(reg, ctx["org_label"]),
-                                 errors={}, message=exc.message, token=token, done=None)
+        return _private_response(
+            request,
+            ctx,
+            status=exc.status_code,
+            values=_values(reg, ctx["org_label"]),
+            errors={},
+            message=exc.message,
+            token=token,
+            done=None,
+        )
     mailer.send(result.mails)
     return RedirectResponse(f"/r/{token}?done=cancelled", status_code=303, headers=PRIVATE_HEADERS)
 
@@ -217,9 +261,16 @@ def private_ics(token: str, db: DbDep, site: SiteDep, now: NowDep) -> Response:
     reg = service.registration_by_token(db, token)
     event = db.get(Event, reg.event_id)
     body = invitation_ics(
-        event, method="PUBLISH", host=site.host, prodid=f"-//{site.site_name}//eventhub {__version__}//RU", now=now,
-        event_url=site.event_url(event), organizer_email=site.from_address, organizer_name=site.site_name,
-        attendee_email=reg.email, attendee_name=reg.full_name,
+        event,
+        method="PUBLISH",
+        host=site.host,
+        prodid=f"-//{site.site_name}//eventhub {__version__}//RU",
+        now=now,
+        event_url=site.event_url(event),
+        organizer_email=site.from_address,
+        organizer_name=site.site_name,
+        attendee_email=reg.email,
+        attendee_name=reg.full_name,
         note=_("Ваша регистрация: %(private_url)s") % {"private_url": site.private_url(reg)},
     )
     headers = {**PRIVATE_HEADERS, "Content-Disposition": f'attachment; filename="{event.slug}.ics"'}

@@ -11,19 +11,19 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field
 
-from eventhub.errors import Invalid
-from eventhub.models import Gender, Language, Region, RegistrationCategory
-from eventhub.text import InvalidPhone, normalise_phone
-from eventhub.i18n import N_, _, current_language
+from eventhub.core.errors import Invalid
+from eventhub.core.i18n import N_, _, current_language
+from eventhub.core.models import Gender, Language, Region, RegistrationCategory
+from eventhub.core.text import InvalidPhone, normalise_phone
 
-CONSENT_TEXT = (
-    N_("Я даю согласие организаторам мероприятия на обработку моих персональных данных "
+CONSENT_TEXT = N_(
+    "Я даю согласие организаторам мероприятия на обработку моих персональных данных "
     "(фамилия и имя, адрес электронной почты, телефон, организация, должность, регион, пол, "
     "особые потребности) в соответствии с законодательством Кыргызской Республики о персональных "
     "данных: для регистрации на мероприятие, связи со мной по вопросам мероприятия и подготовки "
     "обезличенной статистики для отчётов партнёрам. Мои данные видят только организаторы этого "
     "мероприятия; они не публикуются. Согласие действует до окончания мероприятия и один год после "
-    "него; я могу отозвать его, отменив регистрацию по личной ссылке.")
+    "него; я могу отозвать его, отменив регистрацию по личной ссылке."
 )
 
 LIMITS = {
@@ -70,11 +70,21 @@ class RegistrationData:
 class RegistrationCreate(BaseModel):
     """The form, as JSON (`POST /api/v1/events/{slug}/registrations`)."""
 
-    model_config = ConfigDict(json_schema_extra={"example": {
-        "full_name": "Айгуль Осмонова", "email": "aigul@example.org", "phone": "0702 174 107",  # i18n: ignore (an API example)
-        "organisation": "ipr", "position": "эксперт", "category": "participant", "region": "naryn",  # i18n: ignore (an API example)
-        "gender": "female", "consent": True,
-    }})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "full_name": "Айгуль Осмонова",
+                "email": "aigul@example.org",
+                "phone": "0702 174 107",  # i18n: ignore (an API example)
+                "organisation": "ipr",
+                "position": "эксперт",
+                "category": "participant",
+                "region": "naryn",  # i18n: ignore (an API example)
+                "gender": "female",
+                "consent": True,
+            }
+        }
+    )
 
     full_name: str = Field(max_length=LIMITS["full_name"], description=N_("имя и фамилия (обязательно)"))
     email: str = Field(max_length=LIMITS["email"], description=N_("адрес электронной почты (обязательно)"))
@@ -92,8 +102,9 @@ class RegistrationCreate(BaseModel):
     invitation: str | None = Field(None, description=N_("токен приглашения (для мероприятий по приглашениям)"))
 
 
-def _text(data: Mapping[str, Any], name: str, fields: dict[str, str], *, required: bool = False,
-          multiline: bool = False) -> str | None:
+def _text(
+    data: Mapping[str, Any], name: str, fields: dict[str, str], *, required: bool = False, multiline: bool = False
+) -> str | None:
     raw = data.get(name)
     if raw is None:
         raw = ""
@@ -180,10 +191,21 @@ def parse_registration(data: Mapping[str, Any], *, require_consent: bool = True)
     if fields:
         raise Invalid(_("Проверьте поля формы"), fields=fields)
     return RegistrationData(
-        full_name=full_name, email=email, email_normalised=email_key, phone=phone,
-        organisation=organisation, organisation_other=organisation_other, position=position,
-        category=category, outlet=outlet, region=region, gender=gender,
-        accessibility_needs=accessibility, language=language, invitation=invitation, honeypot=honeypot,
+        full_name=full_name,
+        email=email,
+        email_normalised=email_key,
+        phone=phone,
+        organisation=organisation,
+        organisation_other=organisation_other,
+        position=position,
+        category=category,
+        outlet=outlet,
+        region=region,
+        gender=gender,
+        accessibility_needs=accessibility,
+        language=language,
+        invitation=invitation,
+        honeypot=honeypot,
     )
 
 

@@ -14,16 +14,17 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from eventhub import i18n
 from eventhub import labels as event_labels
 from eventhub.accounts.security import hash_token
-from eventhub.db import lock_for_update
-from eventhub.errors import Conflict, Invalid, NotFound
-from eventhub.models import (
+from eventhub.core import i18n
+from eventhub.core.db import lock_for_update
+from eventhub.core.errors import Conflict, Invalid, NotFound
+from eventhub.core.i18n import _
+from eventhub.core.models import (
+    GENDER_CHOICES,
     AuditLog,
     Event,
     EventStatus,
-    GENDER_CHOICES,
     Gender,
     Invitation,
     Organisation,
@@ -35,13 +36,12 @@ from eventhub.models import (
     RegistrationStatus,
     StaffUser,
 )
+from eventhub.core.text import format_phone, normalise_query, search_key
 from eventhub.registrations import labels, mail
 from eventhub.registrations.exports import ExportRow, StatsTable
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import CONSENT_TEXT, RegistrationData, parse_registration
 from eventhub.registrations.tokens import find_generation, registration_subject
-from eventhub.text import format_phone, normalise_query, search_key
-from eventhub.i18n import _
 
 S = RegistrationStatus
 HOLDING = (S.confirmed, S.attended)  # take a place
@@ -104,9 +104,15 @@ def find_organisation(db: Session, text: str | None) -> Organisation | None:
         return None
     candidates = {text, *(p.strip() for p in text.split(" — ") if p.strip())}
     hit = db.exec(
-        select(Organisation).where(
-            sa.or_(Organisation.slug.in_(candidates), Organisation.short_name.in_(candidates), Organisation.name.in_(candidates))
-        ).order_by(Organisation.id)
+        select(Organisation)
+        .where(
+            sa.or_(
+                Organisation.slug.in_(candidates),
+                Organisation.short_name.in_(candidates),
+                Organisation.name.in_(candidates),
+            )
+        )
+        .order_by(Organisation.id)
     ).first()
     if hit:
         return hit
@@ -156,8 +162,10 @@ def registration_by_token(db: Session, token: str) -> Registration:
         reg = db.exec(select(Registration).where(Registration.token_hash == hash_token(token))).first()
     if reg is None:
         raise NotFound(
-            _("Ссылка недействительна или устарела. Чтобы получить ссылку снова, зарегистрируйтесь "
-            "ещё раз с тем же адресом электронной почты — мы пришлём её на этот адрес.")
+            _(
+                "Ссылка недействительна или устарела. Чтобы получить ссылку снова, зарегистрируйтесь "
+                "ещё раз с тем же адресом электронной почты — мы пришлём её на этот адрес."
+            )
         )
     return reg
 
@@ -196,10 +204,16 @@ def set_status(reg: Registration, status: str, now: datetime) -> None:
 
 
 def audit(db: Session, user: StaffUser | None, action: str, reg: Registration, before: str | None) -> None:
-    db.add(AuditLog(
-        user_id=user.id if user else None, action=action, entity_type="registration", entity_id=reg.id,
-        event_id=reg.event_id, changes={"status": [before, reg.status]},
-    ))
+    db.add(
+        AuditLog(
+            user_id=user.id if user else None,
+            action=action,
+            entity_type="registration",
+            entity_id=reg.id,
+            event_id=reg.event_id,
+            changes={"status": [before, reg.status]},
+        )
+    )
 
 
 # --- registering ---
@@ -240,7 +254,9 @@ def _quota_error() -> QuotaExhausted:
     )
 
 
-def placement(db: Session, event: Event, invitation: Invitation | None, *, pre_approved: bool = False) -> tuple[str, int | None]:
+def placement(
+    db: Session, event: Event, invitation: Invitation | None, *, pre_approved: bool = False
+) -> tuple[str, int | None]:
     """The status (and waiting-list position) a new registration gets, under the lock.
     Invitations and the organiser's own imports count as approved."""
     if event.registration_mode == RegistrationMode.approval and invitation is None and not pre_approved:
@@ -269,8 +285,14 @@ STATUS_MAIL = {S.confirmed: "confirmed", S.pending: "pending", S.waitlisted: "wa
 
 
 def register(
-    db: Session, *, event_id: int, data: RegistrationData, now: datetime, site: Site,
-    consent_text: str = CONSENT_TEXT, invitation_required: bool | None = None,
+    db: Session,
+    *,
+    event_id: int,
+    data: RegistrationData,
+    now: datetime,
+    site: Site,
+    consent_text: str = CONSENT_TEXT,
+    invitation_required: bool | None = None,
 ) -> RegisterResult:
     """Register a person (or re-send their private link if they already are).
 
@@ -284,12 +306,21 @@ def register(
         invitation = _invitation_for(db, event, data.invitation)
 
     existing = db.exec(
-        select(Registration).where(Registration.event_id == event.id, Registration.email_normalised == data.email_normalised)
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.email_normalised == data.email_normalised
+        )
     ).first()
     if existing is not None and existing.status != S.cancelled:
         # No duplicate: the link goes again to that address, never to whoever typed it.
-        msg = mail.enqueue(db, kind="already_registered", event=event, reg=existing, site=site, now=now,
-                           calendar_generation=calendar_generation(site, existing))
+        msg = mail.enqueue(
+            db,
+            kind="already_registered",
+            event=event,
+            reg=existing,
+            site=site,
+            now=now,
+            calendar_generation=calendar_generation(site, existing),
+        )
         return RegisterResult(existing, created=False, mails=[msg.id])
 
     if invitation is not None:
@@ -320,14 +351,22 @@ def register(
     reg.waitlist_position = position
     db.add(reg)
     db.flush()
-    msg = mail.enqueue(db, kind=STATUS_MAIL[status], event=event, reg=reg, site=site, now=now,
-                       calendar_generation=calendar_generation(site, reg))
+    msg = mail.enqueue(
+        db,
+        kind=STATUS_MAIL[status],
+        event=event,
+        reg=reg,
+        site=site,
+        now=now,
+        calendar_generation=calendar_generation(site, reg),
+    )
     return RegisterResult(reg, created=True, mails=[msg.id])
 
 
 def calendar_generation(site: Site, reg: Registration) -> int | None:
-    return find_generation(site.secret, "calendar", registration_subject(reg.event_id, reg.email_normalised),
-                           reg.calendar_token_hash)
+    return find_generation(
+        site.secret, "calendar", registration_subject(reg.event_id, reg.email_normalised), reg.calendar_token_hash
+    )
 
 
 def calendar_url(site: Site, reg: Registration) -> str | None:
@@ -354,8 +393,19 @@ def reset_calendar_link(db: Session, *, reg: Registration, site: Site) -> str:
 # --- the participant's own changes ---
 
 
-EDITABLE = ("full_name", "phone", "organisation", "organisation_other", "position", "category", "outlet",
-            "region", "gender", "accessibility_needs", "language")
+EDITABLE = (
+    "full_name",
+    "phone",
+    "organisation",
+    "organisation_other",
+    "position",
+    "category",
+    "outlet",
+    "region",
+    "gender",
+    "accessibility_needs",
+    "language",
+)
 
 
 def update_details(db: Session, *, reg: Registration, form: dict, now: datetime) -> Registration:
@@ -376,24 +426,40 @@ def fill_from_waitlist(db: Session, *, event: Event, now: datetime, site: Site) 
     """Promote the first on the waiting list while places are free (under the lock)."""
     promoted, mails = [], []
     if event.capacity is None:
-        waiting = list(db.exec(
-            select(Registration).where(Registration.event_id == event.id, Registration.status == S.waitlisted)
-            .order_by(Registration.waitlist_position, Registration.id)
-        ))
+        waiting = list(
+            db.exec(
+                select(Registration)
+                .where(Registration.event_id == event.id, Registration.status == S.waitlisted)
+                .order_by(Registration.waitlist_position, Registration.id)
+            )
+        )
     else:
         free = event.capacity - _held(db, event.id)
         if free <= 0:
             return promoted, mails
-        waiting = list(db.exec(
-            select(Registration).where(Registration.event_id == event.id, Registration.status == S.waitlisted)
-            .order_by(Registration.waitlist_position, Registration.id).limit(free)
-        ))
+        waiting = list(
+            db.exec(
+                select(Registration)
+                .where(Registration.event_id == event.id, Registration.status == S.waitlisted)
+                .order_by(Registration.waitlist_position, Registration.id)
+                .limit(free)
+            )
+        )
     for reg in waiting:
         set_status(reg, S.confirmed, now)
         db.add(reg)
         db.flush()
-        mails.append(mail.enqueue(db, kind="promoted", event=event, reg=reg, site=site, now=now,
-                                  calendar_generation=calendar_generation(site, reg)).id)
+        mails.append(
+            mail.enqueue(
+                db,
+                kind="promoted",
+                event=event,
+                reg=reg,
+                site=site,
+                now=now,
+                calendar_generation=calendar_generation(site, reg),
+            ).id
+        )
         promoted.append(reg)
     return promoted, mails
 
@@ -405,8 +471,9 @@ class ChangeResult:
     mails: list[int] = field(default_factory=list)
 
 
-def cancel(db: Session, *, event_id: int, registration_id: int, now: datetime, site: Site,
-           user: StaffUser | None = None) -> ChangeResult:
+def cancel(
+    db: Session, *, event_id: int, registration_id: int, now: datetime, site: Site, user: StaffUser | None = None
+) -> ChangeResult:
     """Cancel a registration; its place goes to the first on the waiting list, who is told.
 
     Call it at a transaction's start: the event's lock comes first."""
@@ -423,8 +490,11 @@ def cancel(db: Session, *, event_id: int, registration_id: int, now: datetime, s
     db.add(reg)
     db.flush()
     audit(db, user, "cancel", reg, before)
-    mails = [mail.enqueue(db, kind="cancelled", event=event, reg=reg, site=site, now=now,
-                          withdraw_invite=before in HOLDING).id]
+    mails = [
+        mail.enqueue(
+            db, kind="cancelled", event=event, reg=reg, site=site, now=now, withdraw_invite=before in HOLDING
+        ).id
+    ]
     promoted, more = fill_from_waitlist(db, event=event, now=now, site=site)
     return ChangeResult(reg, promoted, mails + more)
 
@@ -440,21 +510,54 @@ def _for_action(db: Session, event: Event, registration_id: int) -> tuple[Event,
     return event, reg
 
 
-def approve(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime, site: Site) -> ChangeResult:
+def approve(
+    db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime, site: Site
+) -> ChangeResult:
     """Pending → confirmed, if a place is free."""
-    return _confirm(db, event, registration_id, user, now, site, source=S.pending, action="approve", kind="approved",
-                    refusal=_("Одобрить можно только заявку, ожидающую подтверждения"))
+    return _confirm(
+        db,
+        event,
+        registration_id,
+        user,
+        now,
+        site,
+        source=S.pending,
+        action="approve",
+        kind="approved",
+        refusal=_("Одобрить можно только заявку, ожидающую подтверждения"),
+    )
 
 
-def promote(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime, site: Site) -> ChangeResult:
+def promote(
+    db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime, site: Site
+) -> ChangeResult:
     """Waiting list → confirmed (this person, not necessarily the first), if a place is free."""
-    return _confirm(db, event, registration_id, user, now, site, source=S.waitlisted, action="promote", kind="promoted",
-                    refusal=_("Перевести можно только из листа ожидания"))
+    return _confirm(
+        db,
+        event,
+        registration_id,
+        user,
+        now,
+        site,
+        source=S.waitlisted,
+        action="promote",
+        kind="promoted",
+        refusal=_("Перевести можно только из листа ожидания"),
+    )
 
 
 def _confirm(
-    db: Session, event: Event, registration_id: int, user: StaffUser, now: datetime, site: Site,
-    *, source: str, action: str, kind: str, refusal: str,
+    db: Session,
+    event: Event,
+    registration_id: int,
+    user: StaffUser,
+    now: datetime,
+    site: Site,
+    *,
+    source: str,
+    action: str,
+    kind: str,
+    refusal: str,
 ) -> ChangeResult:
     """Confirm a registration that is in `source`, if a place is free, and tell the person."""
     event, reg = _for_action(db, event, registration_id)
@@ -466,12 +569,15 @@ def _confirm(
     db.add(reg)
     db.flush()
     audit(db, user, action, reg, source)
-    msg = mail.enqueue(db, kind=kind, event=event, reg=reg, site=site, now=now,
-                       calendar_generation=calendar_generation(site, reg))
+    msg = mail.enqueue(
+        db, kind=kind, event=event, reg=reg, site=site, now=now, calendar_generation=calendar_generation(site, reg)
+    )
     return ChangeResult(reg, mails=[msg.id])
 
 
-def decline(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime, site: Site) -> ChangeResult:
+def decline(
+    db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime, site: Site
+) -> ChangeResult:
     """Decline a pending, waiting or confirmed registration; a freed place goes to the waiting list."""
     event, reg = _for_action(db, event, registration_id)
     if reg.status not in CANCELLABLE:
@@ -481,8 +587,11 @@ def decline(db: Session, *, event: Event, registration_id: int, user: StaffUser,
     db.add(reg)
     db.flush()
     audit(db, user, "decline", reg, before)
-    mails = [mail.enqueue(db, kind="declined", event=event, reg=reg, site=site, now=now,
-                          withdraw_invite=before in HOLDING).id]
+    mails = [
+        mail.enqueue(
+            db, kind="declined", event=event, reg=reg, site=site, now=now, withdraw_invite=before in HOLDING
+        ).id
+    ]
     promoted, more = ([], [])
     if before in HOLDING:
         promoted, more = fill_from_waitlist(db, event=event, now=now, site=site)
@@ -512,7 +621,11 @@ def parse_checkin_code(value: str) -> tuple[int, str] | None:
 def registration_by_code(db: Session, *, event: Event, code: str, site: Site) -> Registration:
     parsed = parse_checkin_code(code)
     reg = db.get(Registration, parsed[0]) if parsed else None
-    if reg is None or reg.event_id != event.id or site.checkin_code(reg) != code.strip().split("code=")[-1].split("&")[0]:
+    if (
+        reg is None
+        or reg.event_id != event.id
+        or site.checkin_code(reg) != code.strip().split("code=")[-1].split("&")[0]
+    ):
         raise NotFound(_("QR-код не подходит к этому мероприятию"))
     return reg
 
@@ -523,7 +636,9 @@ def check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser
     if reg.status == S.attended:
         return reg
     if reg.status != S.confirmed:
-        raise Conflict(_("Отметить можно только подтверждённую регистрацию (сейчас: %(status)s)") % {"status": reg.status})
+        raise Conflict(
+            _("Отметить можно только подтверждённую регистрацию (сейчас: %(status)s)") % {"status": reg.status}
+        )
     set_status(reg, S.attended, now)
     reg.checked_in_at = now
     db.add(reg)
@@ -557,7 +672,12 @@ class ListFilters:
 
     def validate(self) -> "ListFilters":
         fields = {}
-        for name, enum in (("status", RegistrationStatus), ("category", RegistrationCategory), ("region", Region), ("gender", Gender)):
+        for name, enum in (
+            ("status", RegistrationStatus),
+            ("category", RegistrationCategory),
+            ("region", Region),
+            ("gender", Gender),
+        ):
             value = getattr(self, name)
             if value and value not in enum.__members__.values():
                 fields[name] = _("неизвестное значение")
@@ -569,11 +689,20 @@ class ListFilters:
 
 
 def _search_text(reg: Registration, org: Organisation | None) -> str:
-    return search_key(reg.full_name, reg.email, reg.organisation_name, org.name if org else None,
-                      org.short_name if org else None, reg.position, reg.phone)
+    return search_key(
+        reg.full_name,
+        reg.email,
+        reg.organisation_name,
+        org.name if org else None,
+        org.short_name if org else None,
+        reg.position,
+        reg.phone,
+    )
 
 
-def list_registrations(db: Session, event: Event, filters: ListFilters) -> list[tuple[Registration, Organisation | None]]:
+def list_registrations(
+    db: Session, event: Event, filters: ListFilters
+) -> list[tuple[Registration, Organisation | None]]:
     """An event's registrations with filters; the search folds case, ё/е and Latin/Cyrillic."""
     filters.validate()
     query = (
@@ -586,8 +715,10 @@ def list_registrations(db: Session, event: Event, filters: ListFilters) -> list[
         if value:
             query = query.where(getattr(Registration, name) == value)
     query = query.order_by(
-        sa.case((Registration.status == S.waitlisted, 1), else_=0), Registration.waitlist_position,
-        Registration.full_name, Registration.id,
+        sa.case((Registration.status == S.waitlisted, 1), else_=0),
+        Registration.waitlist_position,
+        Registration.full_name,
+        Registration.id,
     )
     rows = list(db.exec(query))
     words = normalise_query(filters.q or "")
@@ -599,7 +730,9 @@ def list_registrations(db: Session, event: Event, filters: ListFilters) -> list[
 
 def counts_by_status(db: Session, event: Event) -> dict[str, int]:
     rows = db.exec(
-        select(Registration.status, sa.func.count()).where(Registration.event_id == event.id).group_by(Registration.status)
+        select(Registration.status, sa.func.count())
+        .where(Registration.event_id == event.id)
+        .group_by(Registration.status)
     )
     counts = {s.value: 0 for s in RegistrationStatus}
     counts.update({status: n for status, n in rows})
@@ -630,8 +763,18 @@ def statistics(db: Session, event: Event) -> dict:
         .where(Registration.event_id == event.id, Registration.status.in_(HOLDING))
     ).all()
     dims = {
-        "gender": (_("Пол"), 0, labels.GENDER, [g.value for g in GENDER_CHOICES]),  # undisclosed (older rows) counts as not stated
-        "organisation_kind": (_("Вид организации"), 1, event_labels.ORGANISATION_KIND, [k.value for k in event_labels.ORGANISATION_KIND]),
+        "gender": (
+            _("Пол"),
+            0,
+            labels.GENDER,
+            [g.value for g in GENDER_CHOICES],
+        ),  # undisclosed (older rows) counts as not stated
+        "organisation_kind": (
+            _("Вид организации"),
+            1,
+            event_labels.ORGANISATION_KIND,
+            [k.value for k in event_labels.ORGANISATION_KIND],
+        ),
         "region": (_("Регион"), 2, event_labels.REGION, [r.value for r in event_labels.REGION]),
         "category": (_("Категория"), 3, labels.CATEGORY, [c.value for c in labels.CATEGORY]),
     }
@@ -640,7 +783,13 @@ def statistics(db: Session, event: Event) -> dict:
         registered = Counter(_stat_value(r[idx], order) for r in rows)
         attended = Counter(_stat_value(r[idx], order) for r in rows if r[4] == S.attended)
         keys = [k for k in order if registered.get(k)] + ([None] if registered.get(None) else [])
-        result[key] = Breakdown(title, [(names.get(k, _(labels.NOT_GIVEN)) if k else _(labels.NOT_GIVEN), registered[k], attended[k]) for k in keys])
+        result[key] = Breakdown(
+            title,
+            [
+                (names.get(k, _(labels.NOT_GIVEN)) if k else _(labels.NOT_GIVEN), registered[k], attended[k])
+                for k in keys
+            ],
+        )
     total = len(rows)
     came = sum(1 for r in rows if r[4] == S.attended)
     result["attendance"] = Breakdown(_("Явка"), [(_("Зарегистрированы"), total, came)])
@@ -655,26 +804,32 @@ def list_invitations(db: Session, event: Event) -> list[tuple[Invitation, Organi
     used = (
         select(Registration.invitation_id, sa.func.count().label("n"))
         .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
-        .group_by(Registration.invitation_id).subquery()
+        .group_by(Registration.invitation_id)
+        .subquery()
     )
     rows = db.exec(
         select(Invitation, Organisation, sa.func.coalesce(used.c.n, 0))
         .join(Organisation, Organisation.id == Invitation.organisation_id)
         .join(used, used.c.invitation_id == Invitation.id, isouter=True)
-        .where(Invitation.event_id == event.id).order_by(Organisation.name)
+        .where(Invitation.event_id == event.id)
+        .order_by(Organisation.name)
     )
     return list(rows)
 
 
 def invitation_url(site: Site, event: Event, invitation: Invitation) -> str | None:
-    generation = find_generation(site.secret, "invitation", f"{event.id}:{invitation.organisation_id}", invitation.token_hash)
+    generation = find_generation(
+        site.secret, "invitation", f"{event.id}:{invitation.organisation_id}", invitation.token_hash
+    )
     if generation is None:
         return None
     token = site.invitation_token(event.id, invitation.organisation_id, generation)
     return f"{site.base_url}/events/{event.slug}/register?invitation={token}"
 
 
-def save_invitation(db: Session, *, event: Event, organisation: str, seat_quota: int, note: str | None, site: Site) -> Invitation:
+def save_invitation(
+    db: Session, *, event: Event, organisation: str, seat_quota: int, note: str | None, site: Site
+) -> Invitation:
     """Invite an organisation (or change its quota); the link can be shown again any time."""
     lock_event(db, event.id)
     org = find_organisation(db, organisation)
@@ -687,10 +842,13 @@ def save_invitation(db: Session, *, event: Event, organisation: str, seat_quota:
         fields["note"] = _("не длиннее 1000 символов")
     if fields:
         raise Invalid(_("Проверьте поля приглашения"), fields=fields)
-    invitation = db.exec(select(Invitation).where(Invitation.event_id == event.id, Invitation.organisation_id == org.id)).first()
+    invitation = db.exec(
+        select(Invitation).where(Invitation.event_id == event.id, Invitation.organisation_id == org.id)
+    ).first()
     if invitation is None:
-        invitation = Invitation(event_id=event.id, organisation_id=org.id,
-                                token_hash=hash_token(site.invitation_token(event.id, org.id, 0)))
+        invitation = Invitation(
+            event_id=event.id, organisation_id=org.id, token_hash=hash_token(site.invitation_token(event.id, org.id, 0))
+        )
     invitation.seat_quota = seat_quota
     invitation.note = note or None
     invitation.revoked_at = None
@@ -699,14 +857,18 @@ def save_invitation(db: Session, *, event: Event, organisation: str, seat_quota:
     return invitation
 
 
-def revoke_invitation(db: Session, *, event: Event, invitation_id: int, now: datetime, site: Site, renew: bool = False) -> Invitation:
+def revoke_invitation(
+    db: Session, *, event: Event, invitation_id: int, now: datetime, site: Site, renew: bool = False
+) -> Invitation:
     """Revoke an invitation's link; with `renew`, give it a new link instead (the old one stops working)."""
     lock_event(db, event.id)
     invitation = db.get(Invitation, invitation_id, populate_existing=True)
     if invitation is None or invitation.event_id != event.id:
         raise NotFound(_("Приглашение не найдено"))
     if renew:
-        generation = find_generation(site.secret, "invitation", f"{event.id}:{invitation.organisation_id}", invitation.token_hash)
+        generation = find_generation(
+            site.secret, "invitation", f"{event.id}:{invitation.organisation_id}", invitation.token_hash
+        )
         generation = 0 if generation is None else generation + 1
         invitation.token_hash = hash_token(site.invitation_token(event.id, invitation.organisation_id, generation))
         invitation.revoked_at = None
@@ -722,10 +884,17 @@ def revoke_invitation(db: Session, *, event: Event, invitation_id: int, now: dat
 
 def events_needing_reminders(db: Session, *, now: datetime, within_hours: int = 24) -> list[int]:
     """Published events starting within the next `within_hours`."""
-    return list(db.exec(
-        select(Event.id).where(Event.status == EventStatus.published, Event.start_at > now,
-                               Event.start_at <= now + timedelta(hours=within_hours)).order_by(Event.start_at)
-    ))
+    return list(
+        db.exec(
+            select(Event.id)
+            .where(
+                Event.status == EventStatus.published,
+                Event.start_at > now,
+                Event.start_at <= now + timedelta(hours=within_hours),
+            )
+            .order_by(Event.start_at)
+        )
+    )
 
 
 def queue_reminders(db: Session, *, event_id: int, now: datetime, site: Site) -> list[int]:
@@ -734,10 +903,17 @@ def queue_reminders(db: Session, *, event_id: int, now: datetime, site: Site) ->
     Each registration is claimed by a conditional UPDATE of `reminder_sent_at`, in the same
     transaction as its outbox row: running this twice (cron) sends nobody a second reminder."""
     event = lock_event(db, event_id)
-    regs = list(db.exec(
-        select(Registration).where(Registration.event_id == event.id, Registration.status == S.confirmed,
-                                   Registration.reminder_sent_at.is_(None)).order_by(Registration.id)
-    ))
+    regs = list(
+        db.exec(
+            select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status == S.confirmed,
+                Registration.reminder_sent_at.is_(None),
+            )
+            .order_by(Registration.id)
+        )
+    )
     mails = []
     t = Registration.__table__
     for reg in regs:
@@ -745,13 +921,26 @@ def queue_reminders(db: Session, *, event_id: int, now: datetime, site: Site) ->
             sa.update(t).where(t.c.id == reg.id, t.c.reminder_sent_at.is_(None)).values(reminder_sent_at=now)
         ).rowcount
         if claimed == 1:
-            mails.append(mail.enqueue(db, kind="reminder", event=event, reg=reg, site=site, now=now,
-                                      calendar_generation=calendar_generation(site, reg)).id)
+            mails.append(
+                mail.enqueue(
+                    db,
+                    kind="reminder",
+                    event=event,
+                    reg=reg,
+                    site=site,
+                    now=now,
+                    calendar_generation=calendar_generation(site, reg),
+                ).id
+            )
     return mails
 
 
 def outbox_for(db: Session, registration_id: int) -> list[OutboxMessage]:
-    return list(db.exec(select(OutboxMessage).where(OutboxMessage.registration_id == registration_id).order_by(OutboxMessage.id)))
+    return list(
+        db.exec(
+            select(OutboxMessage).where(OutboxMessage.registration_id == registration_id).order_by(OutboxMessage.id)
+        )
+    )
 
 
 # --- exports ---
@@ -770,26 +959,31 @@ def export_rows(db: Session, event: Event, *, statuses: tuple[str, ...] | None =
 
     out = []
     for n, (reg, org) in enumerate(rows, 1):
-        out.append(ExportRow(
-            number=n,
-            full_name=reg.full_name,
-            email=reg.email,
-            phone=format_phone(reg.phone),
-            organisation=(org.name if org else reg.organisation_name) or "",
-            organisation_kind=event_labels.ORGANISATION_KIND.get(org.kind, "") if org else "",
-            position=reg.position or "",
-            category=labels.CATEGORY.get(reg.category, reg.category),
-            outlet=reg.outlet or "",
-            region=event_labels.REGION.get(reg.region, "") if reg.region else "",
-            gender=labels.GENDER.get(reg.gender, "") if reg.gender in GENDER_CHOICES else "",
-            accessibility_needs=reg.accessibility_needs or "",
-            status=labels.STATUS.get(reg.status, reg.status),
-            waitlist_position=str(reg.waitlist_position or ""),
-            registered_at=when(reg.created_at),
-            checked_in_at=when(reg.checked_in_at),
-        ))
+        out.append(
+            ExportRow(
+                number=n,
+                full_name=reg.full_name,
+                email=reg.email,
+                phone=format_phone(reg.phone),
+                organisation=(org.name if org else reg.organisation_name) or "",
+                organisation_kind=event_labels.ORGANISATION_KIND.get(org.kind, "") if org else "",
+                position=reg.position or "",
+                category=labels.CATEGORY.get(reg.category, reg.category),
+                outlet=reg.outlet or "",
+                region=event_labels.REGION.get(reg.region, "") if reg.region else "",
+                gender=labels.GENDER.get(reg.gender, "") if reg.gender in GENDER_CHOICES else "",
+                accessibility_needs=reg.accessibility_needs or "",
+                status=labels.STATUS.get(reg.status, reg.status),
+                waitlist_position=str(reg.waitlist_position or ""),
+                registered_at=when(reg.created_at),
+                checked_in_at=when(reg.checked_in_at),
+            )
+        )
     return out
 
 
 def stats_tables(stats: dict) -> list[StatsTable]:
-    return [StatsTable(stats[k].title, stats[k].rows) for k in ("attendance", "gender", "organisation_kind", "region", "category")]
+    return [
+        StatsTable(stats[k].title, stats[k].rows)
+        for k in ("attendance", "gender", "organisation_kind", "region", "category")
+    ]

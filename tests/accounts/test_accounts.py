@@ -2,15 +2,15 @@
 
 import pytest
 from fastapi import APIRouter, Depends
+from sqlmodel import select
 
 from eventhub.accounts.deps import CurrentUser, require_roles
 from eventhub.accounts.service import authenticate, create_token, create_user, revoke_token
-from eventhub.errors import Conflict, Invalid
-from eventhub.models import ApiToken, StaffRole
-from sqlmodel import select
+from eventhub.core.errors import Conflict, Invalid
+from eventhub.core.models import ApiToken, StaffRole
 
 
-def test_password_is_stored_hashed_with_argon2_and_checked(db) -> None:  # noqa: ANN001
+def test_password_is_stored_hashed_with_argon2_and_checked(db) -> None:
     user = create_user(db, email="Org@Example.org", password="correct horse battery", role="organiser")
     assert user.email == "org@example.org"
     assert user.password_hash.startswith("$argon2")
@@ -19,7 +19,7 @@ def test_password_is_stored_hashed_with_argon2_and_checked(db) -> None:  # noqa:
     assert authenticate(db, "nobody@example.org", "correct horse battery") is None
 
 
-def test_a_password_hashed_with_older_parameters_is_rehashed_at_login(db) -> None:  # noqa: ANN001
+def test_a_password_hashed_with_older_parameters_is_rehashed_at_login(db) -> None:
     from argon2 import PasswordHasher
 
     user = create_user(db, email="old@example.org", password="correct horse battery", role="admin")
@@ -33,7 +33,7 @@ def test_a_password_hashed_with_older_parameters_is_rehashed_at_login(db) -> Non
     assert authenticate(db, "old@example.org", "correct horse battery") == user
 
 
-def test_duplicate_email_short_password_and_unknown_role_are_refused(db) -> None:  # noqa: ANN001
+def test_duplicate_email_short_password_and_unknown_role_are_refused(db) -> None:
     create_user(db, email="a@example.org", password="0123456789", role="admin")
     with pytest.raises(Conflict):
         create_user(db, email="A@example.org", password="0123456789", role="admin")
@@ -44,7 +44,7 @@ def test_duplicate_email_short_password_and_unknown_role_are_refused(db) -> None
 
 
 @pytest.fixture()
-def protected(app):  # noqa: ANN001, ANN201
+def protected(app):
     router = APIRouter()
 
     @router.get("/api/v1/_whoami")
@@ -52,14 +52,14 @@ def protected(app):  # noqa: ANN001, ANN201
         return {"email": user.email}
 
     @router.get("/api/v1/_press_only")
-    def press_only(user=Depends(require_roles(StaffRole.press_officer))) -> dict:  # noqa: ANN001, B008
+    def press_only(user=Depends(require_roles(StaffRole.press_officer))) -> dict:  # noqa: B008
         return {"ok": True}
 
     app.include_router(router)
     return app
 
 
-def test_bearer_token_authenticates_until_revoked(client, db, protected) -> None:  # noqa: ANN001
+def test_bearer_token_authenticates_until_revoked(client, db, protected) -> None:
     user = create_user(db, email="t@example.org", password="0123456789", role="organiser")
     token, plain = create_token(db, user, "integration")
     db.commit()
@@ -74,12 +74,12 @@ def test_bearer_token_authenticates_until_revoked(client, db, protected) -> None
     assert response.json()["error"]["code"] == "unauthorized"
 
 
-def test_anonymous_and_bad_tokens_get_401(client, protected) -> None:  # noqa: ANN001
+def test_anonymous_and_bad_tokens_get_401(client, protected) -> None:
     assert client.get("/api/v1/_whoami").status_code == 401
     assert client.get("/api/v1/_whoami", headers={"Authorization": "Bearer nope"}).status_code == 401
 
 
-def test_only_the_hash_of_a_token_is_stored(db) -> None:  # noqa: ANN001
+def test_only_the_hash_of_a_token_is_stored(db) -> None:
     user = create_user(db, email="h@example.org", password="0123456789", role="admin")
     _, plain = create_token(db, user)
     stored = db.exec(select(ApiToken)).all()
@@ -88,7 +88,7 @@ def test_only_the_hash_of_a_token_is_stored(db) -> None:  # noqa: ANN001
 
 
 @pytest.fixture()
-def form_route(app):  # noqa: ANN001, ANN201
+def form_route(app):
     from eventhub.accounts.csrf import CsrfDep
 
     router = APIRouter()
@@ -101,7 +101,7 @@ def form_route(app):  # noqa: ANN001, ANN201
     return app
 
 
-def test_session_login_and_csrf_token_protect_form_posts(client, login_as, form_route) -> None:  # noqa: ANN001
+def test_session_login_and_csrf_token_protect_form_posts(client, login_as, form_route) -> None:
     user, csrf = login_as("organiser")
     assert client.post("/admin/_form", data={"csrf_token": csrf}).json() == {"user": user.email}
     assert client.post("/admin/_form", data={"csrf_token": "forged"}).status_code == 403

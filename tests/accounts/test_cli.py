@@ -4,13 +4,13 @@ import pytest
 from typer.testing import CliRunner
 
 from eventhub.cli import app
-from eventhub.config import get_settings
+from eventhub.core.config import get_settings
 
 runner = CliRunner()
 
 
 @pytest.fixture()
-def cli_env(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+def cli_env(tmp_path, monkeypatch):
     monkeypatch.setenv("EVENTHUB_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("EVENTHUB_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
     get_settings.cache_clear()
@@ -18,7 +18,7 @@ def cli_env(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
     get_settings.cache_clear()
 
 
-def test_tokens_are_created_listed_and_revoked(cli_env) -> None:  # noqa: ANN001
+def test_tokens_are_created_listed_and_revoked(cli_env) -> None:
     added = runner.invoke(app, ["user", "add", "Org@Example.org", "--role", "admin"], input="long enough password\n")
     assert added.exit_code == 0, added.output
     created = runner.invoke(app, ["token", "create", "org@example.org", "--name", "сайт"])

@@ -7,22 +7,22 @@ import pytest
 from fastapi.testclient import TestClient
 
 from eventhub.accounts.ratelimit import PER_ADDRESS, record_failure
-from eventhub.config import Settings
-from eventhub.db import get_db
+from eventhub.core.config import Settings
+from eventhub.core.db import get_db
+from eventhub.core.models import utcnow
 from eventhub.main import create_app
-from eventhub.models import utcnow
 
 
-def _csrf(client, path: str = "/admin/login") -> str:  # noqa: ANN001
+def _csrf(client, path: str = "/admin/login") -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
 
 
-def _login(client, email: str, password: str, next_: str = "/admin"):  # noqa: ANN001, ANN202
+def _login(client, email: str, password: str, next_: str = "/admin"):
     data = {"email": email, "password": password, "csrf_token": _csrf(client), "next": next_}
     return client.post("/admin/login", data=data, follow_redirects=False)
 
 
-def test_login_sets_a_session_and_logout_ends_it(client, make_staff) -> None:  # noqa: ANN001
+def test_login_sets_a_session_and_logout_ends_it(client, make_staff) -> None:
     make_staff("organiser", email="org@example.org")
     assert client.get("/admin", follow_redirects=False).headers["location"] == "/admin/login?next=/admin"
     response = _login(client, "ORG@example.org", "test password 123", "/admin/events")
@@ -36,18 +36,18 @@ def test_login_sets_a_session_and_logout_ends_it(client, make_staff) -> None:  #
     assert client.get("/admin", follow_redirects=False).status_code == 303
 
 
-def test_wrong_password_shows_the_form_again_with_a_message(client, make_staff) -> None:  # noqa: ANN001
+def test_wrong_password_shows_the_form_again_with_a_message(client, make_staff) -> None:
     make_staff("admin", email="a@example.org")
     response = _login(client, "a@example.org", "wrong password")
     assert response.status_code == 401
     assert "Неверный e-mail или пароль" in response.text and 'value="a@example.org"' in response.text
 
 
-def test_odd_input_to_the_login_form_is_a_plain_refusal(client) -> None:  # noqa: ANN001
+def test_odd_input_to_the_login_form_is_a_plain_refusal(client) -> None:
     assert _login(client, "a\x00@example.org", "x" * 5000).status_code == 401
 
 
-def test_login_without_the_form_token_is_refused(client, make_staff) -> None:  # noqa: ANN001
+def test_login_without_the_form_token_is_refused(client, make_staff) -> None:
     make_staff("admin", email="a@example.org")
     response = client.post("/admin/login", data={"email": "a@example.org", "password": "test password 123"})
     assert response.status_code == 403
@@ -56,7 +56,7 @@ def test_login_without_the_form_token_is_refused(client, make_staff) -> None:  #
 @pytest.mark.parametrize(
     "target", ["https://evil.example/", "//evil.example", "/admin/../events", "/\\evil", "/admin/login"]
 )
-def test_login_only_returns_to_admin_pages(client, make_staff, target) -> None:  # noqa: ANN001
+def test_login_only_returns_to_admin_pages(client, make_staff, target) -> None:
     make_staff("admin", email="a@example.org")
     assert _login(client, "a@example.org", "test password 123", target).headers["location"] in (
         "/admin",
@@ -64,7 +64,7 @@ def test_login_only_returns_to_admin_pages(client, make_staff, target) -> None: 
     )
 
 
-def test_five_failures_lock_the_account_for_this_address_in_every_worker(client, db, settings, make_staff) -> None:  # noqa: ANN001
+def test_five_failures_lock_the_account_for_this_address_in_every_worker(client, db, settings, make_staff) -> None:
     make_staff("admin", email="a@example.org")
     for _ in range(5):
         assert _login(client, "a@example.org", "wrong password").status_code == 401
@@ -82,7 +82,7 @@ def test_five_failures_lock_the_account_for_this_address_in_every_worker(client,
     other.state.engine.dispose()
 
 
-def test_a_success_clears_the_failures(client, make_staff) -> None:  # noqa: ANN001
+def test_a_success_clears_the_failures(client, make_staff) -> None:
     make_staff("admin", email="a@example.org")
     for _ in range(4):
         _login(client, "a@example.org", "wrong password")
@@ -92,7 +92,7 @@ def test_a_success_clears_the_failures(client, make_staff) -> None:  # noqa: ANN
         assert _login(client, "a@example.org", "wrong password").status_code == 401
 
 
-def test_many_accounts_tried_from_one_address_are_stopped(client, db) -> None:  # noqa: ANN001
+def test_many_accounts_tried_from_one_address_are_stopped(client, db) -> None:
     for n in range(PER_ADDRESS - 1):
         record_failure(db, email=f"user{n}@example.org", ip="testclient", now=utcnow())
     db.commit()
@@ -100,7 +100,7 @@ def test_many_accounts_tried_from_one_address_are_stopped(client, db) -> None:  
     assert _login(client, "someone-else@example.org", "guess").status_code == 429
 
 
-def test_session_cookie_is_secure_when_the_site_is_https(settings) -> None:  # noqa: ANN001
+def test_session_cookie_is_secure_when_the_site_is_https(settings) -> None:
     https = Settings(**(settings.model_dump() | {"base_url": "https://events.example.kg"}))
     app = create_app(https)
     with TestClient(app, base_url="https://testserver") as client:

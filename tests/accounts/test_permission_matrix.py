@@ -5,14 +5,13 @@ directory entry...) and sends a valid request; allowed roles must succeed, other
 refused: 401 from the API and a trip to the login page for nobody, 403 for a role
 without the right. A guard test fails when a route is added without a case here."""
 
+import itertools
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-import itertools
-import uuid
 
 import pytest
 from fastapi.routing import _IncludedRouter
@@ -20,11 +19,11 @@ from fastapi.routing import _IncludedRouter
 from eventhub.admin.events import EVENT_FORM, SESSION_FORM
 from eventhub.admin.forms import Form
 from eventhub.agenda.service import session_input
+from eventhub.core.models import EventSeries, Invitation, Organisation, Registration
 from eventhub.directory.service import input_of
 from eventhub.directory.specs import DIRECTORIES
 from eventhub.events.editing import event_input
 from eventhub.main import create_app
-from eventhub.models import EventSeries, Invitation, Organisation, Registration
 from tests.admin.posting import as_post
 from tests.factories import (
     add_organisation_role,
@@ -61,7 +60,9 @@ class World:
 
     def open_event(self) -> Any:
         """A published event of the organiser's organisation, open for registration."""
-        event = make_event(self.db, registration_mode="open", capacity=10, start_at=START, end_at=START + timedelta(hours=8))
+        event = make_event(
+            self.db, registration_mode="open", capacity=10, start_at=START, end_at=START + timedelta(hours=8)
+        )
         add_organisation_role(self.db, event, self.org, "organiser")
         return event
 
@@ -69,8 +70,13 @@ class World:
         event = self.open_event()
         n = next(_regs)
         reg = Registration(
-            event_id=event.id, token_hash=f"matrix-{n}-{uuid.uuid4().hex}", full_name="Айгуль Осмонова",
-            email=f"p{n}@example.org", email_normalised=f"p{n}@example.org", consent_at=START, consent_text="Согласие",
+            event_id=event.id,
+            token_hash=f"matrix-{n}-{uuid.uuid4().hex}",
+            full_name="Айгуль Осмонова",
+            email=f"p{n}@example.org",
+            email_normalised=f"p{n}@example.org",
+            consent_at=START,
+            consent_text="Согласие",
             status=status,
         )
         self.db.add(reg)
@@ -275,13 +281,16 @@ CASES += [
     _release_case("GET", "/admin/press/{release_id}"),
     _release_case("GET", "/admin/press/{release_id}/translations"),
     _release_case("POST", "/admin/press/{release_id}/translations", body=lambda w, r: {"en-title": "Release"}),
-    _release_case("POST", "/admin/press/{release_id}", body=lambda w, r: {**NEW_RELEASE, "title": "Иначе", "action": "save"}),
+    _release_case(
+        "POST", "/admin/press/{release_id}", body=lambda w, r: {**NEW_RELEASE, "title": "Иначе", "action": "save"}
+    ),
     _release_case("POST", "/admin/press/{release_id}/delete", body=lambda w, r: {"confirm": "yes"}),
 ]
 
 
-
-def _reg_event_case(method: str, path: str, allowed: set[str] = EVENTS, body: Callable | None = None, **kw: Any) -> Case:
+def _reg_event_case(
+    method: str, path: str, allowed: set[str] = EVENTS, body: Callable | None = None, **kw: Any
+) -> Case:
     def make(w: World) -> tuple[dict, Any]:
         event = w.open_event()
         return {"slug": event.slug}, body(w, event) if body else None
@@ -323,12 +332,20 @@ CASES += [
     Case("POST", REGS + "/invitations/{invitation_id}/{action}", EVENTS, _invitation_case),
     _reg_event_case("GET", REGS + "/import"),
     _reg_event_case(
-        "POST", REGS + "/import", body=lambda w, e: {}, success=200,
+        "POST",
+        REGS + "/import",
+        body=lambda w, e: {},
+        success=200,
         upload=("list.csv", "ФИО;Email\nБакыт Асанов;bakyt@example.org\n".encode(), "text/csv"),
     ),  # fmt: skip
     _reg_event_case(
-        "POST", REGS + "/import/confirm",
-        body=lambda w, e: {"rows": json.dumps([IMPORT_ROW], ensure_ascii=False), "consent": "on", "filename": "list.csv"},
+        "POST",
+        REGS + "/import/confirm",
+        body=lambda w, e: {
+            "rows": json.dumps([IMPORT_ROW], ensure_ascii=False),
+            "consent": "on",
+            "filename": "list.csv",
+        },
     ),  # fmt: skip
     # --- registrations: the staff API (participants' personal data) ---
     _reg_event_case("GET", "/api/v1/events/{slug}/registrations"),
@@ -343,11 +360,11 @@ PUBLIC = {
 }  # fmt: skip
 
 
-def _routes(app) -> set[tuple[str, str]]:  # noqa: ANN001
+def _routes(app) -> set[tuple[str, str]]:
     """(method, path) of every route, however deeply its router is included."""
     out = set()
 
-    def walk(routes) -> None:  # noqa: ANN001
+    def walk(routes) -> None:
         for r in routes:
             for ctx in r.effective_route_contexts() if isinstance(r, _IncludedRouter) else [r]:
                 for method in getattr(ctx, "methods", None) or ():
@@ -357,7 +374,7 @@ def _routes(app) -> set[tuple[str, str]]:  # noqa: ANN001
     return out
 
 
-def test_every_write_endpoint_and_admin_page_has_a_case(settings) -> None:  # noqa: ANN001
+def test_every_write_endpoint_and_admin_page_has_a_case(settings) -> None:
     app = create_app(settings)  # a fresh one: other tests add routes of their own to the shared app
     guarded = {
         (m, p)
@@ -372,7 +389,7 @@ def test_every_write_endpoint_and_admin_page_has_a_case(settings) -> None:  # no
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_may_do_exactly_what_it_is_allowed(role, app, client, db, login_as, bearer_as) -> None:  # noqa: ANN001
+def test_each_role_may_do_exactly_what_it_is_allowed(role, app, client, db, login_as, bearer_as) -> None:
     app.state.outbox_retry_delays = ()  # e-mails of approvals stay in the outbox: no SMTP here
     org = make_organisation(db)
     db.commit()
@@ -394,7 +411,11 @@ def test_each_role_may_do_exactly_what_it_is_allowed(role, app, client, db, logi
             kwargs["files"] = {"file": case.upload}
         response = client.request(case.method, url, **kwargs)
         if role in case.allowed:
-            ok = response.status_code in (200, 201, 204) if api or case.method == "GET" else response.status_code == case.success
+            ok = (
+                response.status_code in (200, 201, 204)
+                if api or case.method == "GET"
+                else response.status_code == case.success
+            )
         elif role == "anonymous":
             ok = (
                 response.status_code == 401

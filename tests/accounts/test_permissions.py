@@ -15,7 +15,7 @@ from tests.factories import add_organisation_role, make_event, make_organisation
         ("checkin", False, True, True, False),
     ],
 )
-def test_what_each_role_may_do(db, make_staff, role, press, check_in_own, check_in_other, edit_own) -> None:  # noqa: ANN001
+def test_what_each_role_may_do(db, make_staff, role, press, check_in_own, check_in_other, edit_own) -> None:
     own, other = make_organisation(db, slug="own"), make_organisation(db)
     mine, theirs = make_event(db), make_event(db)
     add_organisation_role(db, mine, own, "co_organiser")
@@ -27,7 +27,7 @@ def test_what_each_role_may_do(db, make_staff, role, press, check_in_own, check_
     assert (can_edit_event(db, user, mine), can_edit_event(db, user, theirs)) == (edit_own, role == "admin")
 
 
-def test_nobody_and_inactive_users_may_do_nothing(db, make_staff) -> None:  # noqa: ANN001
+def test_nobody_and_inactive_users_may_do_nothing(db, make_staff) -> None:
     user = make_staff("admin")
     user.is_active = False
     event = make_event(db)

@@ -5,20 +5,20 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 
 from eventhub.accounts import ratelimit
-from eventhub.models import utcnow
+from eventhub.core.models import utcnow
 from tests.factories import add_organisation_role, make_event, make_organisation
 
 PERSON = {"full_name": "Айгуль Осмонова", "email": "aigul@example.org", "category": "participant", "consent": True}
 
 
-def _open_event(db):  # noqa: ANN001, ANN202
+def _open_event(db):
     event = make_event(db, registration_mode="open", capacity=50)
     add_organisation_role(db, event, make_organisation(db), "organiser")
     db.commit()
     return event
 
 
-def test_registration_posts_from_one_address_are_limited_with_retry_after(app, client, db, settings) -> None:  # noqa: ANN001
+def test_registration_posts_from_one_address_are_limited_with_retry_after(app, client, db, settings) -> None:
     app.state.settings = settings.model_copy(update={"rate_limit_registrations": 3})
     event = _open_event(db)
     url = f"/api/v1/events/{event.slug}/registrations?dry_run=true"
@@ -33,7 +33,7 @@ def test_registration_posts_from_one_address_are_limited_with_retry_after(app, c
         assert other.post(f"/events/{event.slug}/register", data={}).status_code == 429
 
 
-def test_registration_limit_frees_up_after_a_minute(app, client, db, settings) -> None:  # noqa: ANN001
+def test_registration_limit_frees_up_after_a_minute(app, client, db, settings) -> None:
     state = {"now": utcnow()}
     app.state.clock = lambda: state["now"]
     app.state.settings = settings.model_copy(update={"rate_limit_registrations": 1})
@@ -45,7 +45,7 @@ def test_registration_limit_frees_up_after_a_minute(app, client, db, settings) -
     assert client.post(url, json=PERSON).status_code == 200
 
 
-def test_bad_tokens_are_limited_but_a_valid_token_from_the_same_address_is_not(app, client, db, bearer_as) -> None:  # noqa: ANN001
+def test_bad_tokens_are_limited_but_a_valid_token_from_the_same_address_is_not(app, client, db, bearer_as) -> None:
     good = bearer_as("admin")
     bad = {"Authorization": "Bearer not-a-real-token"}
     statuses = [client.get("/api/v1/people", headers=bad).status_code for _ in range(ratelimit.BAD_TOKEN.count)]
@@ -64,7 +64,7 @@ def test_bad_tokens_are_limited_but_a_valid_token_from_the_same_address_is_not(a
     assert client.get("/api/v1/events").status_code == 200  # anonymous reads are not affected
 
 
-def test_registrations_do_not_count_as_failed_logins(db) -> None:  # noqa: ANN001
+def test_registrations_do_not_count_as_failed_logins(db) -> None:
     now = utcnow()
     for _ in range(max(ratelimit.PER_ADDRESS, ratelimit.REGISTRATION.count)):
         ratelimit.count(db, ratelimit.REGISTRATION, ip="10.0.0.1", now=now)

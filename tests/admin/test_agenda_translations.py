@@ -2,28 +2,33 @@
 
 from datetime import UTC, datetime, timedelta
 
-from eventhub.models import AuditLog
 from sqlmodel import select
 
+from eventhub.core.models import AuditLog
 from tests.factories import add_organisation_role, make_event, make_organisation, make_panel, make_session
 
 START = datetime(2030, 5, 14, 4, 0, tzinfo=UTC)
 
 
-def _agenda(db):  # noqa: ANN001, ANN202
+def _agenda(db):
     org = make_organisation(db)
     event = make_event(db, title="Форум аймаков", start_at=START, end_at=START + timedelta(hours=8))
     add_organisation_role(db, event, org, "organiser")
     opening = make_session(db, event, title="Открытие", start_at=START, end_at=START + timedelta(hours=1))
     panel_session = make_session(
-        db, event, title="Панель о воде", kind="panel", start_at=START + timedelta(hours=1), end_at=START + timedelta(hours=2)
+        db,
+        event,
+        title="Панель о воде",
+        kind="panel",
+        start_at=START + timedelta(hours=1),
+        end_at=START + timedelta(hours=2),
     )
     panel = make_panel(db, panel_session, expected_result="Предложения по воде", guiding_questions=["Кто платит?"])
     db.commit()
     return org, event, opening, panel_session, panel
 
 
-def test_organiser_saves_kyrgyz_session_title_and_panel_result_readers_see_them(client, db, login_as) -> None:  # noqa: ANN001
+def test_organiser_saves_kyrgyz_session_title_and_panel_result_readers_see_them(client, db, login_as) -> None:
     org, event, opening, panel_session, panel = _agenda(db)
     _, csrf = login_as("organiser", (org.slug,))
     agenda = client.get(f"/admin/events/{event.slug}/agenda").text
@@ -31,7 +36,9 @@ def test_organiser_saves_kyrgyz_session_title_and_panel_result_readers_see_them(
     page = client.get(f"/admin/events/{event.slug}/agenda/translations")
     assert page.status_code == 200
     assert "Открытие" in page.text and "Предложения по воде" in page.text and "Кто платит?" in page.text
-    assert f'name="s{opening.id}-ky-title"' in page.text and f'name="p{panel_session.id}-en-expected_result"' in page.text
+    assert (
+        f'name="s{opening.id}-ky-title"' in page.text and f'name="p{panel_session.id}-en-expected_result"' in page.text
+    )
 
     response = client.post(
         f"/admin/events/{event.slug}/agenda/translations",
@@ -62,7 +69,7 @@ def test_organiser_saves_kyrgyz_session_title_and_panel_result_readers_see_them(
     assert sorted(actions) == [("translate", "agenda_session"), ("translate", "panel")]
 
 
-def test_an_over_long_panel_result_is_refused_beside_the_field_and_nothing_is_stored(client, db, login_as) -> None:  # noqa: ANN001
+def test_an_over_long_panel_result_is_refused_beside_the_field_and_nothing_is_stored(client, db, login_as) -> None:
     _, event, opening, panel_session, panel = _agenda(db)
     _, csrf = login_as("admin")
     response = client.post(
@@ -82,7 +89,7 @@ def test_an_over_long_panel_result_is_refused_beside_the_field_and_nothing_is_st
     assert db.get(type(panel), panel.id).translations == {}
 
 
-def test_agenda_translations_are_not_for_other_organisations_or_check_in_staff(client, db, login_as) -> None:  # noqa: ANN001
+def test_agenda_translations_are_not_for_other_organisations_or_check_in_staff(client, db, login_as) -> None:
     _, event, opening, _s, _p = _agenda(db)
     other = make_organisation(db)
     db.commit()

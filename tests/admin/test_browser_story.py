@@ -72,7 +72,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture()
-def page(server: str, browser):  # noqa: ANN001, ANN201
+def page(server: str, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -82,7 +82,7 @@ def page(server: str, browser):  # noqa: ANN001, ANN201
 
 def _session(
     page, base: str, title: str, start: str, end: str, room: str, kind: str = "other", **panel: object
-) -> None:  # noqa: ANN001
+) -> None:
     page.goto(f"{base}/admin/events/forum-aimakov-2024/sessions/new")
     page.get_by_label("Вид", exact=True).select_option(kind)
     page.get_by_label("Название", exact=True).fill(title)
@@ -98,7 +98,7 @@ def _session(
     page.get_by_role("button", name="Сохранить").click()
 
 
-def test_a_new_organiser_publishes_and_postpones_the_forum(page, server: str) -> None:  # noqa: ANN001
+def test_a_new_organiser_publishes_and_postpones_the_forum(page, server: str) -> None:
     base = server
     # Sign in: the admin sends a stranger to the login page and back.
     page.goto(f"{base}/admin/events")

@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import select
 
 from eventhub.admin.events import EVENT_FORM
+from eventhub.core.models import AgendaSession, AuditLog, Event, Organisation
 from eventhub.events.editing import event_input
-from eventhub.models import AgendaSession, AuditLog, Event, Organisation
 from tests.admin.posting import as_post
 from tests.factories import (
     add_organisation_role,
@@ -24,14 +24,14 @@ START = datetime(2030, 5, 14, 4, 0, tzinfo=UTC)  # 10:00 in Bishkek
 
 
 @pytest.fixture()
-def organiser(db, login_as):  # noqa: ANN001, ANN201
+def organiser(db, login_as):
     """Signed in as an organiser of IPR; returns the CSRF token."""
     make_organisation(db, slug="ipr", short_name="ИПР", name="Институт политики развития")
     db.commit()
     return login_as("organiser", ("ipr",))[1]
 
 
-def _ipr_event(db, status: str = "draft", **kw) -> Event:  # noqa: ANN001, ANN003
+def _ipr_event(db, status: str = "draft", **kw) -> Event:
     event = make_event(db, status=status, start_at=START, end_at=START + timedelta(hours=8), **kw)
     add_organisation_role(db, event, db.exec(select(Organisation).where(Organisation.slug == "ipr")).one())
     db.commit()
@@ -59,7 +59,7 @@ NEW_FORM = {
 }
 
 
-def test_an_error_is_shown_beside_the_field_and_what_was_typed_is_kept(client, db, organiser) -> None:  # noqa: ANN001
+def test_an_error_is_shown_beside_the_field_and_what_was_typed_is_kept(client, db, organiser) -> None:
     before = table_counts(db)
     response = client.post("/admin/events/new", data=NEW_FORM | {"csrf_token": organiser})
     assert response.status_code == 422
@@ -73,13 +73,13 @@ def test_an_error_is_shown_beside_the_field_and_what_was_typed_is_kept(client, d
     assert table_counts(db) == before
 
 
-def test_the_online_link_error_too(client, db, organiser) -> None:  # noqa: ANN001
+def test_the_online_link_error_too(client, db, organiser) -> None:
     form = NEW_FORM | {"csrf_token": organiser, "end_at": "2024-09-13T18:00", "online_url": "zoom"}
     page = client.post("/admin/events/new", data=form).text
     assert _error(page, "online_url") == "нужен адрес, начинающийся с http:// или https://"
 
 
-def test_an_organiser_builds_an_event_with_the_forms(client, db, organiser) -> None:  # noqa: ANN001
+def test_an_organiser_builds_an_event_with_the_forms(client, db, organiser) -> None:
     for slug in ("aibek", "gulnara"):
         make_person(db, slug=slug, name=slug.title())
     make_organisation(db, slug="usaid", name="USAID")
@@ -122,7 +122,7 @@ def test_an_organiser_builds_an_event_with_the_forms(client, db, organiser) -> N
     )
 
 
-def test_the_organisations_editor_points_at_the_wrong_row(client, db, organiser) -> None:  # noqa: ANN001
+def test_the_organisations_editor_points_at_the_wrong_row(client, db, organiser) -> None:
     event = _ipr_event(db)
     rows = {"csrf_token": organiser, "rows": "3", "organisation-0": "ipr", "role-0": "organiser",
             "organisation-1": "", "organisation-2": "ipr", "role-2": "organiser"}  # fmt: skip
@@ -132,7 +132,7 @@ def test_the_organisations_editor_points_at_the_wrong_row(client, db, organiser)
     assert "уже указана в этой роли" in response.text.split('name="organisation-2"')[1].split("</td>")[0]
 
 
-def test_postpone_asks_for_valid_new_dates(client, db, organiser) -> None:  # noqa: ANN001
+def test_postpone_asks_for_valid_new_dates(client, db, organiser) -> None:
     event = _ipr_event(db, status="published")
     page = client.get(f"/admin/events/{event.slug}/postpone").text
     assert 'value="2030-05-14T10:00"' in page and "Перенести мероприятие?" in page
@@ -146,7 +146,7 @@ def test_postpone_asks_for_valid_new_dates(client, db, organiser) -> None:  # no
     assert (event.status, event.start_at) == ("postponed", START + timedelta(days=7))
 
 
-def test_agenda_arrows_move_sessions(client, db, organiser) -> None:  # noqa: ANN001
+def test_agenda_arrows_move_sessions(client, db, organiser) -> None:
     event = _ipr_event(db)
     first, second = (
         make_session(db, event, title="Первая", position=0),
@@ -164,14 +164,14 @@ def test_agenda_arrows_move_sessions(client, db, organiser) -> None:  # noqa: AN
     ]
 
 
-def test_forms_need_the_csrf_token(client, db, organiser) -> None:  # noqa: ANN001
+def test_forms_need_the_csrf_token(client, db, organiser) -> None:
     event = _ipr_event(db)
     assert client.post(f"/admin/events/{event.slug}/delete", data={}).status_code == 403
     assert client.post(f"/admin/events/{event.slug}/delete", data={"csrf_token": "forged"}).status_code == 403
     assert db.get(Event, event.id) is not None
 
 
-def test_event_list_shows_only_the_organisers_events_with_status_filter(client, db, organiser) -> None:  # noqa: ANN001
+def test_event_list_shows_only_the_organisers_events_with_status_filter(client, db, organiser) -> None:
     mine_draft, mine_public = _ipr_event(db, title="Мой черновик"), _ipr_event(db, status="published", title="Моё")
     make_event(db, title="Чужое")
     db.commit()
@@ -184,7 +184,7 @@ def test_event_list_shows_only_the_organisers_events_with_status_filter(client, 
     assert "Черновик" in client.get(f"/events/{mine_draft.slug}").text  # a preview for those who edit it
 
 
-def test_history_of_changes_is_shown_to_admins(client, db, organiser, login_as) -> None:  # noqa: ANN001
+def test_history_of_changes_is_shown_to_admins(client, db, organiser, login_as) -> None:
     event = _ipr_event(db)
     values = as_post(EVENT_FORM.values(event_input(db, event), event.timezone), city="Ош", csrf_token=organiser)
     assert client.post(f"/admin/events/{event.slug}", data=values, follow_redirects=False).status_code == 303
@@ -194,7 +194,7 @@ def test_history_of_changes_is_shown_to_admins(client, db, organiser, login_as) 
     assert "История изменений" in page and "Бишкек</del> → <ins>Ош" in page
 
 
-def test_directory_search_and_a_field_error(client, db, organiser) -> None:  # noqa: ANN001
+def test_directory_search_and_a_field_error(client, db, organiser) -> None:
     make_organisation(db, slug="aris", short_name="АРИС", name="Агентство развития и инвестирования сообществ")
     db.commit()
     page = client.get("/admin/organisations", params={"q": "агентство"}).text
@@ -205,7 +205,7 @@ def test_directory_search_and_a_field_error(client, db, organiser) -> None:  # n
     assert 'value="example.org"' in response.text and '<option value="cso" selected' in response.text
 
 
-def test_a_directory_entry_in_use_is_not_deleted_and_the_page_says_why(client, db, login_as) -> None:  # noqa: ANN001
+def test_a_directory_entry_in_use_is_not_deleted_and_the_page_says_why(client, db, login_as) -> None:
     _, csrf = login_as("admin")
     org = make_organisation(db)
     add_organisation_role(db, make_event(db), org)
@@ -214,7 +214,7 @@ def test_a_directory_entry_in_use_is_not_deleted_and_the_page_says_why(client, d
     assert "нельзя удалить" in page
 
 
-def test_every_demo_event_opens_in_the_editor_and_saves(client, demo, login_as) -> None:  # noqa: ANN001
+def test_every_demo_event_opens_in_the_editor_and_saves(client, demo, login_as) -> None:
     _, csrf = login_as("admin")
     for event in demo.exec(select(Event)).all():
         before = event_input(demo, event)
@@ -226,7 +226,7 @@ def test_every_demo_event_opens_in_the_editor_and_saves(client, demo, login_as) 
     assert demo.exec(select(AuditLog)).all() == []  # saving unchanged is no change
 
 
-def test_events_list_page_queries_do_not_grow_with_rows(client, db, organiser, count_queries) -> None:  # noqa: ANN001
+def test_events_list_page_queries_do_not_grow_with_rows(client, db, organiser, count_queries) -> None:
     def queries() -> int:
         with count_queries() as counter:
             assert client.get("/admin/events").status_code == 200
@@ -239,7 +239,7 @@ def test_events_list_page_queries_do_not_grow_with_rows(client, db, organiser, c
     assert queries() == few <= 12
 
 
-def test_drafts_of_other_organisations_are_not_found(client, db, organiser) -> None:  # noqa: ANN001
+def test_drafts_of_other_organisations_are_not_found(client, db, organiser) -> None:
     other = make_organisation(db)
     draft = make_event(db, status="draft")
     add_organisation_role(db, draft, other)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from eventhub.models import AgendaSession, AuditLog, Panel, SessionSpeaker
+from eventhub.core.models import AgendaSession, AuditLog, Panel, SessionSpeaker
 from tests.factories import (
     add_organisation_role,
     make_event,
@@ -19,7 +19,7 @@ START = datetime(2030, 5, 14, 3, 0, tzinfo=UTC)  # 09:00 in Bishkek
 
 
 @pytest.fixture()
-def event(db):  # noqa: ANN001, ANN201
+def event(db):
     """A two-day draft of IPR, 14–15 May 2030, with two people to put on panels."""
     org = make_organisation(db, slug="ipr")
     event = make_event(db, status="draft", start_at=START, end_at=START + timedelta(days=1, hours=8))
@@ -31,11 +31,11 @@ def event(db):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture()
-def headers(bearer_as):  # noqa: ANN001, ANN201
+def headers(bearer_as):
     return bearer_as("organiser", ("ipr",))
 
 
-def _post(client, event, headers, **body):  # noqa: ANN001, ANN003, ANN202
+def _post(client, event, headers, **body):
     return client.post(f"/api/v1/events/{event.slug}/sessions", json=body, headers=headers)
 
 
@@ -52,7 +52,7 @@ PANEL = {
 }
 
 
-def test_a_panel_with_moderators_panellists_questions_and_result(client, db, event, headers) -> None:  # noqa: ANN001
+def test_a_panel_with_moderators_panellists_questions_and_result(client, db, event, headers) -> None:
     response = _post(client, event, headers, **PANEL)
     assert response.status_code == 201
     body = response.json()
@@ -69,7 +69,7 @@ def test_a_panel_with_moderators_panellists_questions_and_result(client, db, eve
     assert "Панель 1: услуги МСУ" in page and "Будут сформулированы предложения" in page and "Модератор" in page
 
 
-def test_parallel_sessions_in_different_rooms_but_never_two_in_one_room(client, event, headers) -> None:  # noqa: ANN001
+def test_parallel_sessions_in_different_rooms_but_never_two_in_one_room(client, event, headers) -> None:
     for room in ("Зал А", "Зал Б", "Зал В"):
         assert (
             _post(
@@ -107,7 +107,7 @@ def test_parallel_sessions_in_different_rooms_but_never_two_in_one_room(client, 
 )
 def test_each_invalid_session_field_is_a_422_and_nothing_changes(
     client, db, event, headers, body, field, message
-) -> None:  # noqa: ANN001
+) -> None:
     before = table_counts(db)
     response = _post(client, event, headers, **({"title": "Сессия"} | body))
     assert response.status_code == 422
@@ -115,7 +115,7 @@ def test_each_invalid_session_field_is_a_422_and_nothing_changes(
     assert table_counts(db) == before
 
 
-def test_sessions_are_placed_by_time_and_can_be_reordered(client, db, event, headers) -> None:  # noqa: ANN001
+def test_sessions_are_placed_by_time_and_can_be_reordered(client, db, event, headers) -> None:
     ids = {t: _post(client, event, headers, title=t, start_at=s).json()["id"]
            for t, s in (("Обед", "2030-05-14T13:00"), ("Открытие", "2030-05-14T09:00"), ("Без времени", None))}  # fmt: skip
     titles = lambda: [s["title"] for s in client.get(f"/api/v1/events/{event.slug}", headers=headers).json()["agenda"]]  # noqa: E731
@@ -127,7 +127,7 @@ def test_sessions_are_placed_by_time_and_can_be_reordered(client, db, event, hea
     assert db.exec(select(AuditLog.action).where(AuditLog.action == "reorder")).all() == ["reorder"]
 
 
-def test_reordering_with_foreign_or_missing_ids_is_refused(client, db, event, headers) -> None:  # noqa: ANN001
+def test_reordering_with_foreign_or_missing_ids_is_refused(client, db, event, headers) -> None:
     own = _post(client, event, headers, title="Своя").json()["id"]
     other_event = make_event(db)
     foreign = make_session(db, other_event).id
@@ -142,7 +142,7 @@ def test_reordering_with_foreign_or_missing_ids_is_refused(client, db, event, he
     assert client.put(url, json={"ids": ["x"]}, headers=headers).status_code == 422
 
 
-def test_patch_and_delete_a_session_and_not_another_events_one(client, db, event, headers) -> None:  # noqa: ANN001
+def test_patch_and_delete_a_session_and_not_another_events_one(client, db, event, headers) -> None:
     sid = _post(client, event, headers, **PANEL).json()["id"]
     changed = client.patch(f"/api/v1/events/{event.slug}/sessions/{sid}", json={"kind": "discussion", "guiding_questions": [],
                            "expected_result": None, "panellists": ["nurlan"]}, headers=headers).json()  # fmt: skip
@@ -162,7 +162,7 @@ def test_patch_and_delete_a_session_and_not_another_events_one(client, db, event
     assert db.exec(select(SessionSpeaker)).all() == []
 
 
-def test_agenda_changes_touch_the_event_but_not_its_sequence(client, db, event, headers) -> None:  # noqa: ANN001
+def test_agenda_changes_touch_the_event_but_not_its_sequence(client, db, event, headers) -> None:
     before = event.updated_at
     _post(client, event, headers, title="Открытие")
     db.refresh(event)

@@ -4,13 +4,13 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from eventhub.models import AgendaSession, AuditLog, Event, Panel
+from eventhub.core.models import AgendaSession, AuditLog, Event, Panel
 from tests.factories import add_organisation_role, make_event, make_organisation, table_counts
 
 START = datetime(2030, 5, 14, 3, 0, tzinfo=UTC)
 
 
-def _event(db):  # noqa: ANN001, ANN202
+def _event(db):
     org = make_organisation(db, slug="ipr")
     event = make_event(db, status="published", start_at=START, end_at=START + timedelta(hours=8))
     add_organisation_role(db, event, org)
@@ -18,7 +18,7 @@ def _event(db):  # noqa: ANN001, ANN202
     return event
 
 
-def test_a_panel_posted_with_kyrgyz_versions_is_shown_in_kyrgyz(client, db, bearer_as) -> None:  # noqa: ANN001
+def test_a_panel_posted_with_kyrgyz_versions_is_shown_in_kyrgyz(client, db, bearer_as) -> None:
     event = _event(db)
     headers = bearer_as("organiser", ("ipr",))
     body = {
@@ -47,11 +47,13 @@ def test_a_panel_posted_with_kyrgyz_versions_is_shown_in_kyrgyz(client, db, bear
     db.expire_all()
     assert db.get(AgendaSession, session.id).translations == {"en": {"title": "Water"}}
     assert db.exec(select(Panel.translations).where(Panel.session_id == session.id)).one() == {}
-    logged = db.exec(select(AuditLog.changes).where(AuditLog.entity_type == "agenda_session").order_by(AuditLog.id)).all()
+    logged = db.exec(
+        select(AuditLog.changes).where(AuditLog.entity_type == "agenda_session").order_by(AuditLog.id)
+    ).all()
     assert logged[-1]["translations"][1] == {"en": {"title": "Water"}}
 
 
-def test_wrong_session_versions_are_422_naming_the_field_and_nothing_is_stored(client, db, bearer_as) -> None:  # noqa: ANN001
+def test_wrong_session_versions_are_422_naming_the_field_and_nothing_is_stored(client, db, bearer_as) -> None:
     event = _event(db)
     headers = bearer_as("admin")
     before = table_counts(db)
@@ -62,14 +64,16 @@ def test_wrong_session_versions_are_422_naming_the_field_and_nothing_is_stored(c
         ({"en": {"guiding_questions": ["x" * 1001]}}, "translations.en.guiding_questions.0"),
     ]:
         response = client.post(
-            f"/api/v1/events/{event.slug}/sessions", json={"title": "Открытие", "translations": versions}, headers=headers
+            f"/api/v1/events/{event.slug}/sessions",
+            json={"title": "Открытие", "translations": versions},
+            headers=headers,
         )
         assert response.status_code == 422, versions
         assert field in response.json()["error"]["fields"], response.json()
     assert table_counts(db) == before
 
 
-def test_an_event_takes_english_versions_through_the_api(client, db, bearer_as) -> None:  # noqa: ANN001
+def test_an_event_takes_english_versions_through_the_api(client, db, bearer_as) -> None:
     event = _event(db)
     headers = bearer_as("organiser", ("ipr",))
     response = client.patch(

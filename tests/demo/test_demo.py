@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from eventhub.core.models import Event, EventKind, Organisation, PressRelease, Project
 from eventhub.demo.loader import load_demo
-from eventhub.models import Event, EventKind, Organisation, PressRelease, Project
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
@@ -19,13 +19,13 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def test_loading_twice_changes_nothing(db, demo_data) -> None:  # noqa: ANN001
+def test_loading_twice_changes_nothing(db, demo_data) -> None:
     assert load_demo(db, demo_data) > 0
     db.commit()
     assert load_demo(db, demo_data) == 0
 
 
-def test_demo_has_four_events_and_four_published_releases(demo) -> None:  # noqa: ANN001
+def test_demo_has_four_events_and_four_published_releases(demo) -> None:
     events = demo.exec(select(Event)).all()
     assert sorted(e.kind for e in events) == ["dialogue", "focus_group", "forum", "round_table"]
     assert all(e.status == "published" for e in events)
@@ -133,7 +133,7 @@ SEED_004 = "dialog-vklad-ogo-v-razvitie-regionov"
         ),
     ],
 )
-def test_event_page_shows_every_fact_of_its_seed(client, demo, slug, facts) -> None:  # noqa: ANN001
+def test_event_page_shows_every_fact_of_its_seed(client, demo, slug, facts) -> None:
     response = client.get(f"/events/{slug}")
     assert response.status_code == 200
     text = _text(response.text)
@@ -141,7 +141,7 @@ def test_event_page_shows_every_fact_of_its_seed(client, demo, slug, facts) -> N
     assert missing == []
 
 
-def test_dialogue_has_four_panels_each_with_an_expected_result(client, demo) -> None:  # noqa: ANN001
+def test_dialogue_has_four_panels_each_with_an_expected_result(client, demo) -> None:
     data = client.get(f"/api/v1/events/{SEED_004}").json()
     panels = [s for s in data["agenda"] if s["kind"] == "panel"]
     assert len(panels) == 4
@@ -156,7 +156,7 @@ def test_dialogue_has_four_panels_each_with_an_expected_result(client, demo) -> 
     ]
 
 
-def test_forum_belongs_to_the_yearly_series(client, demo) -> None:  # noqa: ANN001
+def test_forum_belongs_to_the_yearly_series(client, demo) -> None:
     data = client.get(f"/api/v1/events/{SEED_003}").json()
     assert data["series"]["slug"] == "forum-aymakov"
     assert data["series_edition"] == "2023"
@@ -169,18 +169,21 @@ def test_forum_belongs_to_the_yearly_series(client, demo) -> None:  # noqa: ANN0
 @pytest.mark.parametrize(
     ("slug", "facts"),
     [
-        ("ppms-casa-1000", ["77", "Джалал-Абадская", "Ошская", "Баткенская", "НЭСК", "Фонд Ага Хана", "Всемирный банк", "186", "2,5"]),
+        (
+            "ppms-casa-1000",
+            ["77", "Джалал-Абадская", "Ошская", "Баткенская", "НЭСК", "Фонд Ага Хана", "Всемирный банк", "186", "2,5"],
+        ),
         ("df-ppms", ["150", "186", "2,5"]),
         ("df-psi-3", ["Всемирный банк", "АРИС", "COVID-19", "сельские сходы", "мини-собрания по целевым группам"]),
         ("uspeshnyy-aymak-2", ["USAID", "Институт политики развития", "38", "50", "Нарынская"]),
     ],
 )
-def test_project_pages_show_the_figures_of_seed_001_and_003(client, demo, slug, facts) -> None:  # noqa: ANN001
+def test_project_pages_show_the_figures_of_seed_001_and_003(client, demo, slug, facts) -> None:
     text = _text(client.get(f"/projects/{slug}").text)
     assert [f for f in facts if f not in text] == []
 
 
-def test_project_page_lists_its_events(client, demo) -> None:  # noqa: ANN001
+def test_project_page_lists_its_events(client, demo) -> None:
     text = _text(client.get("/projects/df-psi-3").text)
     assert "Перспективы и актуальные вопросы реализации Проектов АРИС" in text
 
@@ -194,9 +197,10 @@ def test_project_page_lists_its_events(client, demo) -> None:  # noqa: ANN001
         ("press_release", "1 марта 2019 г.", "Состоятся четыре панельные дискуссии"),
     ],
 )
-def test_seed_texts_are_published_with_their_dates(client, demo, type_, date, phrase) -> None:  # noqa: ANN001
+def test_seed_texts_are_published_with_their_dates(client, demo, type_, date, phrase) -> None:
     release = next(
-        r for r in demo.exec(select(PressRelease).where(PressRelease.type == type_)).all()
+        r
+        for r in demo.exec(select(PressRelease).where(PressRelease.type == type_)).all()
         if phrase in _text(client.get(f"/press/{r.slug}").text)
     )
     text = _text(client.get(f"/press/{release.slug}").text)
@@ -204,7 +208,7 @@ def test_seed_texts_are_published_with_their_dates(client, demo, type_, date, ph
     assert release.slug in client.get("/press").text
 
 
-def test_seed_facts_organisation_kinds(demo) -> None:  # noqa: ANN001
+def test_seed_facts_organisation_kinds(demo) -> None:
     kinds = {o.slug: o.kind for o in demo.exec(select(Organisation)).all()}
     assert kinds["world-bank"] == "donor"
     assert kinds["usaid"] == "donor"
@@ -214,7 +218,7 @@ def test_seed_facts_organisation_kinds(demo) -> None:  # noqa: ANN001
     assert demo.exec(select(Project).where(Project.slug == "df-psi-3")).one()
 
 
-def test_seed_files_are_where_the_checklist_says(demo) -> None:  # noqa: ANN001
+def test_seed_files_are_where_the_checklist_says(demo) -> None:
     if not SEEDS.is_dir():
         pytest.skip(f"seed documents not found at {SEEDS}")
     assert len(list(SEEDS.glob("*.txt"))) == 5

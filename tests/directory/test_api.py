@@ -3,13 +3,13 @@
 import pytest
 from sqlmodel import select
 
+from eventhub.core.models import AuditLog, Organisation
 from eventhub.directory.service import input_of, update_entry
 from eventhub.directory.specs import DIRECTORIES
-from eventhub.models import AuditLog, Organisation
 from tests.factories import add_organisation_role, make_event, make_organisation, table_counts
 
 
-def test_an_organisation_gets_a_transliterated_slug_and_is_found_by_search(client, db, bearer_as) -> None:  # noqa: ANN001
+def test_an_organisation_gets_a_transliterated_slug_and_is_found_by_search(client, db, bearer_as) -> None:
     headers = bearer_as("organiser")
     body = {"name": "Айыл өкмөтү Ак-Муз", "short_name": "АО Ак-Муз", "kind": "local_government"}
     first = client.post("/api/v1/organisations", json=body, headers=headers)
@@ -26,7 +26,7 @@ def test_an_organisation_gets_a_transliterated_slug_and_is_found_by_search(clien
     assert client.get("/api/v1/organisations", params={"q": "кызыл-суу"}).json()["total"] == 1
 
 
-def test_press_contact_phones_are_stored_as_e164(client, db, bearer_as) -> None:  # noqa: ANN001
+def test_press_contact_phones_are_stored_as_e164(client, db, bearer_as) -> None:
     headers = bearer_as("press_officer")
     body = {"name": "Абдыразакова Гульмира", "phones": ["0702174107", "0555 077764", "+996 312 66-33-11"]}
     response = client.post("/api/v1/press-contacts", json=body, headers=headers)
@@ -56,7 +56,7 @@ def test_press_contact_phones_are_stored_as_e164(client, db, bearer_as) -> None:
         ("series", {"title": "A", "slug": "Серия"}, "slug", "латинские"),
     ],
 )
-def test_each_invalid_field_is_a_422_and_nothing_changes(client, db, bearer_as, key, body, field, message) -> None:  # noqa: ANN001
+def test_each_invalid_field_is_a_422_and_nothing_changes(client, db, bearer_as, key, body, field, message) -> None:
     headers = bearer_as("admin")
     before = table_counts(db)
     response = client.post(f"/api/v1/{key}", json=body, headers=headers)
@@ -65,7 +65,7 @@ def test_each_invalid_field_is_a_422_and_nothing_changes(client, db, bearer_as, 
     assert table_counts(db) == before
 
 
-def test_project_funders_implementers_and_regions(client, db, bearer_as) -> None:  # noqa: ANN001
+def test_project_funders_implementers_and_regions(client, db, bearer_as) -> None:
     headers = bearer_as("organiser")
     for slug in ("usaid", "ipr"):
         make_organisation(db, slug=slug)
@@ -83,7 +83,7 @@ def test_project_funders_implementers_and_regions(client, db, bearer_as) -> None
     ]
 
 
-def test_an_entry_in_use_is_not_deleted(client, db, bearer_as) -> None:  # noqa: ANN001
+def test_an_entry_in_use_is_not_deleted(client, db, bearer_as) -> None:
     headers = bearer_as("admin")
     used, unused = make_organisation(db), make_organisation(db)
     add_organisation_role(db, make_event(db), used)
@@ -99,7 +99,7 @@ def test_an_entry_in_use_is_not_deleted(client, db, bearer_as) -> None:  # noqa:
     assert entry.changes["name"] == [unused.name, None]
 
 
-def test_people_contacts_are_for_staff_only(client, db, bearer_as) -> None:  # noqa: ANN001
+def test_people_contacts_are_for_staff_only(client, db, bearer_as) -> None:
     headers = bearer_as("organiser")
     client.post(
         "/api/v1/people",
@@ -112,7 +112,7 @@ def test_people_contacts_are_for_staff_only(client, db, bearer_as) -> None:  # n
     assert (person["email"], person["phone"]) == ("n@example.org", "+996702174107")
 
 
-def test_changes_are_audited_field_by_field(client, db, bearer_as) -> None:  # noqa: ANN001
+def test_changes_are_audited_field_by_field(client, db, bearer_as) -> None:
     headers = bearer_as("press_officer")
     slug = client.post(
         "/api/v1/press-contacts", json={"name": "Контакт", "role": "пресс-секретарь"}, headers=headers
@@ -125,7 +125,7 @@ def test_changes_are_audited_field_by_field(client, db, bearer_as) -> None:  # n
                        {"phones": [None, ["+996702174107"]]}]  # fmt: skip
 
 
-def test_every_demo_entry_can_be_saved_unchanged(demo) -> None:  # noqa: ANN001
+def test_every_demo_entry_can_be_saved_unchanged(demo) -> None:
     """What the loader stored passes the write models, so the editors can open and save it."""
     admin = _admin(demo)
     for spec in DIRECTORIES.values():
@@ -136,8 +136,8 @@ def test_every_demo_entry_can_be_saved_unchanged(demo) -> None:  # noqa: ANN001
     assert demo.exec(select(AuditLog.changes).where(AuditLog.changes != {})).all() == []
 
 
-def _admin(db):  # noqa: ANN001, ANN202
-    from eventhub.models import StaffUser
+def _admin(db):
+    from eventhub.core.models import StaffUser
 
     user = StaffUser(email="a@example.org", password_hash="x", role="admin")
     db.add(user)
@@ -145,7 +145,7 @@ def _admin(db):  # noqa: ANN001, ANN202
     return user
 
 
-def test_series_and_press_contacts_are_public_to_read(client, demo) -> None:  # noqa: ANN001
+def test_series_and_press_contacts_are_public_to_read(client, demo) -> None:
     series = client.get("/api/v1/series").json()
     assert [s["slug"] for s in series["items"]] == ["forum-aymakov"]
     assert client.get("/api/v1/series/forum-aymakov").json()["project"] == "uspeshnyy-aymak-2"

@@ -2,11 +2,11 @@
 
 from sqlmodel import select
 
-from eventhub.models import AuditLog, Person, Project
+from eventhub.core.models import AuditLog, Person, Project
 from tests.factories import make_organisation, make_person, make_project, table_counts
 
 
-def test_organiser_saves_an_english_project_name_and_the_project_page_shows_it(client, db, login_as) -> None:  # noqa: ANN001
+def test_organiser_saves_an_english_project_name_and_the_project_page_shows_it(client, db, login_as) -> None:
     org = make_organisation(db)
     project = make_project(db, name="Успешный аймак", summary="Развитие местного самоуправления")
     db.commit()
@@ -29,7 +29,7 @@ def test_organiser_saves_an_english_project_name_and_the_project_page_shows_it(c
     assert db.exec(select(AuditLog.action).where(AuditLog.entity_type == "project")).all() == ["translate"]
 
 
-def test_a_too_long_position_is_refused_and_the_ordinary_editor_keeps_the_versions(client, db, login_as) -> None:  # noqa: ANN001
+def test_a_too_long_position_is_refused_and_the_ordinary_editor_keeps_the_versions(client, db, login_as) -> None:
     person = make_person(db, name="Айгуль Осмонова", position="эксперт", translations={"en": {"position": "expert"}})
     db.commit()
     _, csrf = login_as("admin")
@@ -51,7 +51,7 @@ def test_a_too_long_position_is_refused_and_the_ordinary_editor_keeps_the_versio
     assert (person.position, person.translations) == ("директор", {"en": {"position": "expert"}})
 
 
-def test_check_in_staff_may_not_translate_directory_entries(client, db, login_as) -> None:  # noqa: ANN001
+def test_check_in_staff_may_not_translate_directory_entries(client, db, login_as) -> None:
     project = make_project(db)
     db.commit()
     _, csrf = login_as("checkin")
@@ -62,7 +62,7 @@ def test_check_in_staff_may_not_translate_directory_entries(client, db, login_as
     assert project.translations == {}
 
 
-def test_the_api_takes_versions_of_a_project_and_of_a_person(client, db, bearer_as) -> None:  # noqa: ANN001
+def test_the_api_takes_versions_of_a_project_and_of_a_person(client, db, bearer_as) -> None:
     headers = bearer_as("organiser")
     body = {"name": "Чистая вода", "translations": {"en": {"name": "Clean water"}, "ky": {"name": "Таза суу"}}}
     created = client.post("/api/v1/projects", json=body, headers=headers)
@@ -80,10 +80,12 @@ def test_the_api_takes_versions_of_a_project_and_of_a_person(client, db, bearer_
         headers=headers,
     )  # fmt: skip
     assert person.status_code == 201
-    assert db.exec(select(Person.translations).where(Person.slug == person.json()["slug"])).one() == {"en": {"position": "expert"}}
+    assert db.exec(select(Person.translations).where(Person.slug == person.json()["slug"])).one() == {
+        "en": {"position": "expert"}
+    }
 
 
-def test_api_versions_in_the_original_language_unknown_fields_or_too_long_are_422(client, db, bearer_as) -> None:  # noqa: ANN001
+def test_api_versions_in_the_original_language_unknown_fields_or_too_long_are_422(client, db, bearer_as) -> None:
     headers = bearer_as("admin")
     before = table_counts(db)
     cases = [

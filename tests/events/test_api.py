@@ -7,7 +7,7 @@ import pytest
 from tests.factories import add_organisation_role, make_event, make_organisation, make_project
 
 
-def test_list_filters_by_kind_region_organisation_and_project(client, db) -> None:  # noqa: ANN001
+def test_list_filters_by_kind_region_organisation_and_project(client, db) -> None:
     org = make_organisation(db, slug="ipr")
     project = make_project(db, slug="sa2")
     forum = make_event(db, kind="forum", venue_region="naryn", project_id=project.id, title="Форум")
@@ -15,7 +15,7 @@ def test_list_filters_by_kind_region_organisation_and_project(client, db) -> Non
     make_event(db, kind="round_table", venue_region="bishkek", title="Круглый стол")
     db.commit()
 
-    def slugs(**params) -> list[str]:  # noqa: ANN003
+    def slugs(**params) -> list[str]:
         response = client.get("/api/v1/events", params=params)
         assert response.status_code == 200
         return [e["slug"] for e in response.json()["items"]]
@@ -27,7 +27,7 @@ def test_list_filters_by_kind_region_organisation_and_project(client, db) -> Non
     assert slugs(kind="forum", region="bishkek") == []
 
 
-def test_drafts_are_not_listed_or_shown(client, db) -> None:  # noqa: ANN001
+def test_drafts_are_not_listed_or_shown(client, db) -> None:
     draft = make_event(db, status="draft")
     db.commit()
     assert client.get("/api/v1/events").json()["total"] == 0
@@ -35,7 +35,7 @@ def test_drafts_are_not_listed_or_shown(client, db) -> None:  # noqa: ANN001
     assert client.get(f"/events/{draft.slug}").status_code == 404
 
 
-def test_upcoming_first_soonest_first_then_past_newest_first(client, db) -> None:  # noqa: ANN001
+def test_upcoming_first_soonest_first_then_past_newest_first(client, db) -> None:
     now = datetime.now(UTC)
     later = make_event(db, start_at=now + timedelta(days=30))
     sooner = make_event(db, start_at=now + timedelta(days=3))
@@ -48,7 +48,7 @@ def test_upcoming_first_soonest_first_then_past_newest_first(client, db) -> None
     assert [e["slug"] for e in upcoming] == [sooner.slug, later.slug]
 
 
-def test_pagination_reports_total_and_slices(client, db) -> None:  # noqa: ANN001
+def test_pagination_reports_total_and_slices(client, db) -> None:
     for _ in range(5):
         make_event(db)
     db.commit()
@@ -69,7 +69,7 @@ def test_pagination_reports_total_and_slices(client, db) -> None:  # noqa: ANN00
         ({"q": "x" * 201}, "q"),
     ],
 )
-def test_bad_filters_and_pagination_get_a_422_naming_the_field(client, params, field) -> None:  # noqa: ANN001
+def test_bad_filters_and_pagination_get_a_422_naming_the_field(client, params, field) -> None:
     response = client.get("/api/v1/events", params=params)
     assert response.status_code == 422
     body = response.json()["error"]
@@ -77,20 +77,28 @@ def test_bad_filters_and_pagination_get_a_422_naming_the_field(client, params, f
     assert field in body["fields"]
 
 
-def test_unknown_event_is_a_404_with_a_json_error(client) -> None:  # noqa: ANN001
+def test_unknown_event_is_a_404_with_a_json_error(client) -> None:
     response = client.get("/api/v1/events/no-such-event")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
 
 @pytest.mark.parametrize("slug", ["%00", "a" * 300, "..%2F..%2Fetc", "<script>", "событие"])
-def test_odd_slugs_are_a_4xx_never_a_500(client, slug) -> None:  # noqa: ANN001
-    for prefix in ("/api/v1/events/", "/api/v1/organisations/", "/api/v1/projects/", "/events/", "/projects/", "/organisations/", "/press/"):
+def test_odd_slugs_are_a_4xx_never_a_500(client, slug) -> None:
+    for prefix in (
+        "/api/v1/events/",
+        "/api/v1/organisations/",
+        "/api/v1/projects/",
+        "/events/",
+        "/projects/",
+        "/organisations/",
+        "/press/",
+    ):
         response = client.get(prefix + slug)
         assert 400 <= response.status_code < 500, prefix
 
 
-def test_event_detail_has_agenda_organisations_and_local_zone(client, db) -> None:  # noqa: ANN001
+def test_event_detail_has_agenda_organisations_and_local_zone(client, db) -> None:
     org = make_organisation(db, name="Институт политики развития", short_name="ИПР", kind="cso")
     event = make_event(db, start_at=datetime(2030, 6, 10, 4, tzinfo=UTC))
     add_organisation_role(db, event, org, "organiser")
@@ -99,11 +107,20 @@ def test_event_detail_has_agenda_organisations_and_local_zone(client, db) -> Non
     assert data["start_at"] == "2030-06-10T04:00:00Z"
     assert data["timezone"] == "Asia/Bishkek"
     assert data["organisations"] == [
-        {"organisation": {"slug": org.slug, "short_name": "ИПР", "name": "Институт политики развития", "kind": "cso"}, "role": "organiser", "note": None}
+        {
+            "organisation": {
+                "slug": org.slug,
+                "short_name": "ИПР",
+                "name": "Институт политики развития",
+                "kind": "cso",
+            },
+            "role": "organiser",
+            "note": None,
+        }
     ]
 
 
-def test_organisations_and_projects_api(client, demo) -> None:  # noqa: ANN001
+def test_organisations_and_projects_api(client, demo) -> None:
     orgs = client.get("/api/v1/organisations", params={"kind": "donor", "limit": 100}).json()
     assert {"world-bank", "usaid", "giz"} <= {o["slug"] for o in orgs["items"]}
     aris = client.get("/api/v1/organisations/aris").json()
@@ -115,18 +132,18 @@ def test_organisations_and_projects_api(client, demo) -> None:  # noqa: ANN001
     assert client.get("/api/v1/projects/none").status_code == 404
 
 
-def test_openapi_describes_typed_responses(client) -> None:  # noqa: ANN001
+def test_openapi_describes_typed_responses(client) -> None:
     spec = client.get("/openapi.json").json()
     detail = spec["paths"]["/api/v1/events/{slug}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert detail == {"$ref": "#/components/schemas/EventDetail"}
     assert "agenda" in spec["components"]["schemas"]["EventDetail"]["properties"]
 
 
-def test_healthz_checks_the_database(client) -> None:  # noqa: ANN001
+def test_healthz_checks_the_database(client) -> None:
     assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
 
 
-def test_pages_run_across_the_boundary_of_upcoming_and_past(client, db) -> None:  # noqa: ANN001
+def test_pages_run_across_the_boundary_of_upcoming_and_past(client, db) -> None:
     now = datetime.now(UTC)
     upcoming = [make_event(db, start_at=now + timedelta(days=d)) for d in (9, 1, 5)]
     past = [make_event(db, start_at=now - timedelta(days=d)) for d in (40, 2, 10)]
@@ -143,7 +160,7 @@ def test_pages_run_across_the_boundary_of_upcoming_and_past(client, db) -> None:
         assert seen == expected, limit
 
 
-def test_a_long_event_still_running_is_upcoming_and_first(client, db) -> None:  # noqa: ANN001
+def test_a_long_event_still_running_is_upcoming_and_first(client, db) -> None:
     now = datetime.now(UTC)
     soon = make_event(db, start_at=now + timedelta(days=2))
     ended = make_event(db, start_at=now - timedelta(days=5))
@@ -159,7 +176,7 @@ def test_a_long_event_still_running_is_upcoming_and_first(client, db) -> None:  
     assert (upcoming["total"], [e["slug"] for e in upcoming["items"]]) == (2, [exhibition.slug, soon.slug])
 
 
-def test_totals_follow_every_write(client, db) -> None:  # noqa: ANN001
+def test_totals_follow_every_write(client, db) -> None:
     event = make_event(db)
     db.commit()
     assert client.get("/api/v1/events").json()["total"] == 1

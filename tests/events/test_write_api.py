@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from eventhub.models import AuditLog, Event
+from eventhub.core.models import AuditLog, Event
 from tests.factories import (
     add_organisation_role,
     make_event,
@@ -20,13 +20,13 @@ NEW = {"kind": "forum", "title": "Форум аймаков — 2024", "start_at
 
 
 @pytest.fixture()
-def ipr(db, bearer_as):  # noqa: ANN001, ANN201
+def ipr(db, bearer_as):
     """An organiser of IPR (with its token) and the organisation."""
     org = make_organisation(db, slug="ipr", short_name="ИПР", name="Институт политики развития")
     return org, bearer_as("organiser", ("ipr",))
 
 
-def test_organiser_creates_a_draft_of_their_organisation_in_the_series(client, demo, bearer_as) -> None:  # noqa: ANN001
+def test_organiser_creates_a_draft_of_their_organisation_in_the_series(client, demo, bearer_as) -> None:
     headers = bearer_as("organiser", ("ipr",))
     response = client.post("/api/v1/events", json=NEW | {"series": "forum-aymakov"}, headers=headers)
     assert response.status_code == 201
@@ -41,7 +41,7 @@ def test_organiser_creates_a_draft_of_their_organisation_in_the_series(client, d
     assert (audit.action, audit.changes["title"]) == ("create", [None, "Форум аймаков — 2024"])
 
 
-def test_slugs_are_transliterated_and_made_unique(client, ipr) -> None:  # noqa: ANN001
+def test_slugs_are_transliterated_and_made_unique(client, ipr) -> None:
     _, headers = ipr
     slugs = [client.post("/api/v1/events", json=NEW, headers=headers).json()["slug"] for _ in range(3)]
     assert slugs == ["forum-aimakov-2024", "forum-aimakov-2024-2", "forum-aimakov-2024-3"]
@@ -98,7 +98,7 @@ def test_slugs_are_transliterated_and_made_unique(client, ipr) -> None:  # noqa:
         ),
     ],
 )
-def test_each_invalid_field_is_a_422_naming_it_and_nothing_is_stored(client, db, ipr, change, field, message) -> None:  # noqa: ANN001
+def test_each_invalid_field_is_a_422_naming_it_and_nothing_is_stored(client, db, ipr, change, field, message) -> None:
     _, headers = ipr
     db.commit()
     before = table_counts(db)
@@ -120,14 +120,14 @@ def test_each_invalid_field_is_a_422_naming_it_and_nothing_is_stored(client, db,
         (b"\xff\xfe", "body"),
     ],
 )
-def test_malformed_bodies_are_a_422_with_a_message(client, db, ipr, content, field) -> None:  # noqa: ANN001
+def test_malformed_bodies_are_a_422_with_a_message(client, db, ipr, content, field) -> None:
     _, headers = ipr
     response = client.post("/api/v1/events", content=content, headers=headers | {"content-type": "application/json"})
     assert response.status_code == 422
     assert list(response.json()["error"]["fields"]) == [field]
 
 
-def test_script_tags_are_kept_as_text_and_escaped_on_pages(client, db, ipr) -> None:  # noqa: ANN001
+def test_script_tags_are_kept_as_text_and_escaped_on_pages(client, db, ipr) -> None:
     _, headers = ipr
     evil = '<script>alert("x")</script>'
     slug = client.post("/api/v1/events", json=NEW | {"title": evil, "summary": evil}, headers=headers).json()["slug"]
@@ -137,13 +137,13 @@ def test_script_tags_are_kept_as_text_and_escaped_on_pages(client, db, ipr) -> N
     assert "&lt;script&gt;alert(" in page and evil not in page
 
 
-def _create(client, headers, **change) -> dict:  # noqa: ANN001, ANN003
+def _create(client, headers, **change) -> dict:
     response = client.post("/api/v1/events", json=NEW | change, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()
 
 
-def test_patch_changes_the_fields_sent_and_audits_before_and_after(client, db, ipr) -> None:  # noqa: ANN001
+def test_patch_changes_the_fields_sent_and_audits_before_and_after(client, db, ipr) -> None:
     _, headers = ipr
     event = _create(client, headers, venue_name="Отель «Ак-Кеме»")
     response = client.patch(f"/api/v1/events/{event['slug']}", json={"title": "Форум аймаков 2024"}, headers=headers)
@@ -160,7 +160,7 @@ def test_patch_changes_the_fields_sent_and_audits_before_and_after(client, db, i
     assert entry.user_id is not None
 
 
-def test_time_and_place_changes_bump_the_calendar_sequence(client, ipr) -> None:  # noqa: ANN001
+def test_time_and_place_changes_bump_the_calendar_sequence(client, ipr) -> None:
     _, headers = ipr
     slug = _create(client, headers)["slug"]
     sequences = [
@@ -170,7 +170,7 @@ def test_time_and_place_changes_bump_the_calendar_sequence(client, ipr) -> None:
     assert sequences == [1, 2, 2, 3]
 
 
-def test_invalid_patch_changes_nothing(client, db, ipr) -> None:  # noqa: ANN001
+def test_invalid_patch_changes_nothing(client, db, ipr) -> None:
     _, headers = ipr
     event = _create(client, headers)
     response = client.patch(
@@ -181,7 +181,7 @@ def test_invalid_patch_changes_nothing(client, db, ipr) -> None:  # noqa: ANN001
     assert client.get(f"/api/v1/events/{event['slug']}", headers=headers).json()["title"] == NEW["title"]
 
 
-def test_moving_the_first_day_moves_the_agenda(client, ipr) -> None:  # noqa: ANN001
+def test_moving_the_first_day_moves_the_agenda(client, ipr) -> None:
     _, headers = ipr
     slug = _create(client, headers, end_at="2024-09-14T17:00")["slug"]
     for day in (13, 14):
@@ -193,7 +193,7 @@ def test_moving_the_first_day_moves_the_agenda(client, ipr) -> None:  # noqa: AN
     assert [s["start_at"] for s in moved["agenda"]] == ["2024-09-20T04:00:00Z", "2024-09-21T04:00:00Z"]
 
 
-def test_shortening_an_event_below_its_agenda_is_refused(client, ipr) -> None:  # noqa: ANN001
+def test_shortening_an_event_below_its_agenda_is_refused(client, ipr) -> None:
     _, headers = ipr
     slug = _create(client, headers, end_at="2024-09-14T17:00")["slug"]
     session = {"title": "Второй день", "start_at": "2024-09-14T10:00", "end_at": "2024-09-14T11:00"}
@@ -204,13 +204,13 @@ def test_shortening_an_event_below_its_agenda_is_refused(client, ipr) -> None:  
     assert client.get(f"/api/v1/events/{slug}", headers=headers).json()["end_at"] == "2024-09-14T11:00:00Z"
 
 
-def test_all_day_events_keep_whole_days(client, ipr) -> None:  # noqa: ANN001
+def test_all_day_events_keep_whole_days(client, ipr) -> None:
     _, headers = ipr
     body = _create(client, headers, all_day=True, start_at="2024-09-13T15:00", end_at="2024-09-14T09:00")
     assert (body["start_at"], body["end_at"]) == ("2024-09-12T18:00:00Z", "2024-09-14T18:00:00Z")
 
 
-def test_publish_postpone_cancel(client, db, ipr) -> None:  # noqa: ANN001
+def test_publish_postpone_cancel(client, db, ipr) -> None:
     _, headers = ipr
     slug = _create(client, headers)["slug"]
     client.post(
@@ -253,7 +253,7 @@ def test_publish_postpone_cancel(client, db, ipr) -> None:  # noqa: ANN001
         ({"start_at": "2024-09-20T10:00", "end_at": "2024-09-20T17:00", "reason": "x"}, "reason"),
     ],
 )
-def test_postponing_needs_new_dates(client, ipr, body, field) -> None:  # noqa: ANN001
+def test_postponing_needs_new_dates(client, ipr, body, field) -> None:
     _, headers = ipr
     slug = _create(client, headers)["slug"]
     client.post(f"/api/v1/events/{slug}/publish", headers=headers)
@@ -262,7 +262,7 @@ def test_postponing_needs_new_dates(client, ipr, body, field) -> None:  # noqa: 
     assert field in response.json()["error"]["fields"]
 
 
-def test_cancelling_needs_a_reason_and_a_public_event(client, ipr) -> None:  # noqa: ANN001
+def test_cancelling_needs_a_reason_and_a_public_event(client, ipr) -> None:
     _, headers = ipr
     slug = _create(client, headers)["slug"]
     assert client.post(f"/api/v1/events/{slug}/cancel", json={"reason": "x"}, headers=headers).status_code == 409
@@ -272,7 +272,7 @@ def test_cancelling_needs_a_reason_and_a_public_event(client, ipr) -> None:  # n
     assert client.post(f"/api/v1/events/{slug}/postpone", json={}, headers=headers).status_code == 422
 
 
-def test_only_drafts_are_deleted(client, db, ipr) -> None:  # noqa: ANN001
+def test_only_drafts_are_deleted(client, db, ipr) -> None:
     _, headers = ipr
     draft, public = _create(client, headers)["slug"], _create(client, headers)["slug"]
     client.post(f"/api/v1/events/{public}/publish", headers=headers)
@@ -281,7 +281,7 @@ def test_only_drafts_are_deleted(client, db, ipr) -> None:  # noqa: ANN001
     assert db.exec(select(Event.slug)).all() == [public]
 
 
-def test_organisations_and_roles_are_replaced_and_touch_the_event(client, db, ipr) -> None:  # noqa: ANN001
+def test_organisations_and_roles_are_replaced_and_touch_the_event(client, db, ipr) -> None:
     _, headers = ipr
     make_organisation(db, slug="usaid", name="USAID")
     db.commit()
@@ -301,7 +301,7 @@ def test_organisations_and_roles_are_replaced_and_touch_the_event(client, db, ip
     assert lose_it.status_code == 422  # an organiser may not give the event away
 
 
-def test_organisers_cannot_see_or_change_other_organisations_events(client, db, ipr) -> None:  # noqa: ANN001
+def test_organisers_cannot_see_or_change_other_organisations_events(client, db, ipr) -> None:
     _, headers = ipr
     other = make_organisation(db, slug="aris")
     draft, public = make_event(db, status="draft"), make_event(db, status="published")
@@ -327,7 +327,7 @@ def test_organisers_cannot_see_or_change_other_organisations_events(client, db, 
     assert table_counts(db) == before
 
 
-def test_staff_who_may_edit_read_drafts_through_the_api(client, db, ipr, bearer_as) -> None:  # noqa: ANN001
+def test_staff_who_may_edit_read_drafts_through_the_api(client, db, ipr, bearer_as) -> None:
     _, headers = ipr
     slug = _create(client, headers)["slug"]
     make_organisation(db, slug="aris")
@@ -339,7 +339,7 @@ def test_staff_who_may_edit_read_drafts_through_the_api(client, db, ipr, bearer_
     assert client.get("/api/v1/events", headers=headers).json()["total"] == 0  # lists stay public-only
 
 
-def test_audit_log_is_for_admins(client, ipr, bearer_as) -> None:  # noqa: ANN001
+def test_audit_log_is_for_admins(client, ipr, bearer_as) -> None:
     _, headers = ipr
     slug = _create(client, headers)["slug"]
     client.patch(f"/api/v1/events/{slug}", json={"city": "Бишкек"}, headers=headers)
@@ -352,7 +352,7 @@ def test_audit_log_is_for_admins(client, ipr, bearer_as) -> None:  # noqa: ANN00
     assert entries[0]["user"].startswith("api-organiser-")
 
 
-def test_updated_at_and_sequence_of_a_factory_event(client, db, bearer_as) -> None:  # noqa: ANN001
+def test_updated_at_and_sequence_of_a_factory_event(client, db, bearer_as) -> None:
     event = make_event(db, status="published", start_at=datetime(2030, 1, 1, 4, tzinfo=UTC))
     session = make_session(db, event, start_at=event.start_at, end_at=event.start_at + timedelta(hours=1))
     db.commit()
@@ -377,7 +377,7 @@ def test_updated_at_and_sequence_of_a_factory_event(client, db, bearer_as) -> No
         ({}, "organisations"),
     ],
 )
-def test_invalid_organisation_lists_are_refused(client, db, ipr, body, field) -> None:  # noqa: ANN001
+def test_invalid_organisation_lists_are_refused(client, db, ipr, body, field) -> None:
     _, headers = ipr
     slug = _create(client, headers)["slug"]
     before = table_counts(db)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session
 
-from eventhub.models import Event, Registration
+from eventhub.core.models import Event, Registration
 from tests.feeds.parsers import PYTHON_PARSERS, find_icaljs
 
 PARSERS = ["icalendar", "vobject", "ical", "ical.js"]
@@ -16,13 +16,13 @@ _n = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def icaljs():  # noqa: ANN201
+def icaljs():
     js, reason = find_icaljs()
     return js if js is not None else reason
 
 
 @pytest.fixture()
-def parse(icaljs, tmp_path) -> Callable[[str, dict[str, bytes]], dict[str, list[dict]]]:  # noqa: ANN001
+def parse(icaljs, tmp_path) -> Callable[[str, dict[str, bytes]], dict[str, list[dict]]]:
     """parse(parser, {name: body}) -> {name: [event dicts]}; ical.js skips with a reason if missing."""
 
     def parse(parser: str, bodies: dict[str, bytes]) -> dict[str, list[dict]]:
@@ -35,7 +35,7 @@ def parse(icaljs, tmp_path) -> Callable[[str, dict[str, bytes]], dict[str, list[
     return parse
 
 
-def make_registration(db: Session, event: Event, *, email: str, status: str = "confirmed", **kw) -> Registration:  # noqa: ANN003
+def make_registration(db: Session, event: Event, *, email: str, status: str = "confirmed", **kw) -> Registration:
     """A registration as the registration flow would store it (flushed, not committed)."""
     n = next(_n)
     values = {

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from eventhub.models import AgendaSession, Event, Organisation, Panel, Person, SessionSpeaker
+from eventhub.core.models import AgendaSession, Event, Organisation, Panel, Person, SessionSpeaker
 
 REVISED = datetime(2030, 5, 1, 9, 30, tzinfo=UTC)
 CREATED = datetime(2030, 4, 1, 8, 0, tzinfo=UTC)
@@ -20,7 +20,7 @@ def _person(pid: int, name: str, position: str, org: Organisation | None = None,
     )
 
 
-def _session(sid: int, event: Event, **kw) -> AgendaSession:  # noqa: ANN003
+def _session(sid: int, event: Event, **kw) -> AgendaSession:
     values = {"id": sid, "event_id": event.id, "position": sid, "updated_at": REVISED, "kind": "other"} | kw
     return AgendaSession(**values)
 

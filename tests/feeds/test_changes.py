@@ -5,28 +5,28 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import select
 
-from eventhub.db import lock_for_update
-from eventhub.feeds import changes
+from eventhub.core import changes
+from eventhub.core.db import lock_for_update
+from eventhub.core.models import Event, Panel
 from eventhub.feeds.service import read_stamp
-from eventhub.models import Event, Panel
 from tests.factories import add_speaker, make_event, make_panel, make_person, make_session
 from tests.feeds.conftest import make_registration
 
 
-def _fresh(db, event: Event) -> Event:  # noqa: ANN001
+def _fresh(db, event: Event) -> Event:
     """The event as a new request would load it (attributes expired, not yet loaded)."""
     db.commit()
     db.expire_all()
     return db.get(Event, event.id)
 
 
-def test_new_events_start_at_sequence_0(db) -> None:  # noqa: ANN001
+def test_new_events_start_at_sequence_0(db) -> None:
     event = make_event(db)
     db.commit()
     assert event.sequence == 0
 
 
-def test_postponing_cancelling_moving_raise_sequence(db) -> None:  # noqa: ANN001
+def test_postponing_cancelling_moving_raise_sequence(db) -> None:
     event = _fresh(db, make_event(db))
     event.status = "postponed"
     event.start_at += timedelta(days=7)
@@ -41,7 +41,7 @@ def test_postponing_cancelling_moving_raise_sequence(db) -> None:  # noqa: ANN00
     assert event.sequence == 3
 
 
-def test_text_edits_and_same_values_keep_sequence(db) -> None:  # noqa: ANN001
+def test_text_edits_and_same_values_keep_sequence(db) -> None:
     event = _fresh(db, make_event(db))
     event.title = "Новое название"
     event.summary = "Новое описание"
@@ -54,7 +54,7 @@ def test_text_edits_and_same_values_keep_sequence(db) -> None:  # noqa: ANN001
     assert event.sequence == 0
 
 
-def test_drafts_keep_sequence_until_published(db) -> None:  # noqa: ANN001
+def test_drafts_keep_sequence_until_published(db) -> None:
     event = _fresh(db, make_event(db, status="draft"))
     event.start_at += timedelta(days=1)
     event.end_at += timedelta(days=1)
@@ -65,7 +65,7 @@ def test_drafts_keep_sequence_until_published(db) -> None:  # noqa: ANN001
     assert event.sequence == 1
 
 
-def test_bump_sequence_if_needed_is_idempotent_for_one_change(db) -> None:  # noqa: ANN001
+def test_bump_sequence_if_needed_is_idempotent_for_one_change(db) -> None:
     event = _fresh(db, make_event(db))
     event.end_at += timedelta(hours=1)
     assert changes.bump_sequence_if_needed(event) is True
@@ -74,7 +74,7 @@ def test_bump_sequence_if_needed_is_idempotent_for_one_change(db) -> None:  # no
     assert event.sequence == 1
 
 
-def test_moving_a_session_raises_the_event_sequence_and_revision(db) -> None:  # noqa: ANN001
+def test_moving_a_session_raises_the_event_sequence_and_revision(db) -> None:
     event = make_event(db)
     session = make_session(db, event, start_at=event.start_at, end_at=event.start_at + timedelta(hours=1))
     event = _fresh(db, event)
@@ -86,7 +86,7 @@ def test_moving_a_session_raises_the_event_sequence_and_revision(db) -> None:  #
     assert event.updated_at > revised
 
 
-def test_agenda_details_touch_the_event_and_session_without_sequence(db) -> None:  # noqa: ANN001
+def test_agenda_details_touch_the_event_and_session_without_sequence(db) -> None:
     event = make_event(db)
     session = make_session(db, event, start_at=event.start_at)
     event = _fresh(db, event)
@@ -104,7 +104,7 @@ def test_agenda_details_touch_the_event_and_session_without_sequence(db) -> None
     assert event.updated_at > before
 
 
-def test_content_version_moves_with_feed_content_only(db) -> None:  # noqa: ANN001
+def test_content_version_moves_with_feed_content_only(db) -> None:
     event = make_event(db)
     db.commit()
     first = read_stamp(db)
@@ -120,7 +120,7 @@ def test_content_version_moves_with_feed_content_only(db) -> None:  # noqa: ANN0
     assert read_stamp(db).version > second.version
 
 
-def test_orm_bulk_updates_bump_the_version(db) -> None:  # noqa: ANN001
+def test_orm_bulk_updates_bump_the_version(db) -> None:
     event = make_event(db)
     db.commit()
     before = read_stamp(db)
@@ -129,7 +129,7 @@ def test_orm_bulk_updates_bump_the_version(db) -> None:  # noqa: ANN001
     assert read_stamp(db).version > before.version
 
 
-def test_commits_that_changed_feeds_advance_the_local_generation(db) -> None:  # noqa: ANN001
+def test_commits_that_changed_feeds_advance_the_local_generation(db) -> None:
     before = changes.local_generation()
     make_event(db)
     db.commit()
@@ -138,7 +138,7 @@ def test_commits_that_changed_feeds_advance_the_local_generation(db) -> None:  #
     assert changes.local_generation() == before + 1
 
 
-def test_version_time_never_goes_backwards(db, monkeypatch) -> None:  # noqa: ANN001
+def test_version_time_never_goes_backwards(db, monkeypatch) -> None:
     make_event(db)
     db.commit()
     ahead = read_stamp(db).changed_at
@@ -148,7 +148,7 @@ def test_version_time_never_goes_backwards(db, monkeypatch) -> None:  # noqa: AN
     assert read_stamp(db).changed_at == ahead
 
 
-def test_row_lock_is_not_a_change(db) -> None:  # noqa: ANN001
+def test_row_lock_is_not_a_change(db) -> None:
     event = make_event(db)
     db.commit()
     revised = event.updated_at
@@ -158,7 +158,7 @@ def test_row_lock_is_not_a_change(db) -> None:  # noqa: ANN001
     assert db.get(Event, event.id).updated_at == revised
 
 
-def test_deleting_an_event_with_its_agenda_is_a_change(client, db) -> None:  # noqa: ANN001
+def test_deleting_an_event_with_its_agenda_is_a_change(client, db) -> None:
     event = make_event(db)
     session = make_session(db, event, start_at=event.start_at)
     make_panel(db, session)
@@ -172,7 +172,7 @@ def test_deleting_an_event_with_its_agenda_is_a_change(client, db) -> None:  # n
     assert client.get(f"/events/{event.slug}.ics").status_code == 404
 
 
-def test_loading_the_demo_twice_leaves_the_feeds_alone(demo, demo_data) -> None:  # noqa: ANN001
+def test_loading_the_demo_twice_leaves_the_feeds_alone(demo, demo_data) -> None:
     from eventhub.demo.loader import load_demo  # imported here: like the CLI command
 
     before = read_stamp(demo)

@@ -6,17 +6,17 @@ from email.utils import format_datetime, parsedate_to_datetime
 import pytest
 import sqlalchemy as sa
 
-from eventhub.feeds import changes
+from eventhub.core import changes
+from eventhub.core.models import ContentVersion
 from eventhub.feeds.api import feed_cache
 from eventhub.feeds.cache import FeedCache
-from eventhub.models import ContentVersion
 from tests.factories import add_organisation_role, make_event, make_organisation, make_session
 
 IDENTITY = {"Accept-Encoding": "identity"}
 
 
 @pytest.fixture(autouse=True)
-def writes_in_the_past(monkeypatch, db):  # noqa: ANN001, ANN201
+def writes_in_the_past(monkeypatch, db):
     """Writes stamp the content version 10 minutes ago, 10 s apart, so that Last-Modified
     (whole seconds, never in the future) moves visibly between edits made in one second."""
     clock = [datetime.now(UTC) - timedelta(minutes=10)]
@@ -31,7 +31,7 @@ def writes_in_the_past(monkeypatch, db):  # noqa: ANN001, ANN201
     monkeypatch.setattr(changes, "utcnow", past)
 
 
-def _event(db, **kw):  # noqa: ANN001, ANN003, ANN202
+def _event(db, **kw):
     event = make_event(
         db, start_at=datetime(2030, 6, 10, 4, tzinfo=UTC), end_at=datetime(2030, 6, 10, 7, tzinfo=UTC), **kw
     )
@@ -39,7 +39,7 @@ def _event(db, **kw):  # noqa: ANN001, ANN003, ANN202
     return event
 
 
-def test_feed_headers(client, db) -> None:  # noqa: ANN001
+def test_feed_headers(client, db) -> None:
     event = _event(db)
     response = client.get(f"/events/{event.slug}.ics", headers=IDENTITY)
     assert response.status_code == 200
@@ -55,13 +55,13 @@ def test_feed_headers(client, db) -> None:  # noqa: ANN001
     assert feed.headers["content-disposition"] == 'inline; filename="calendar.ics"'
 
 
-def test_the_ics_address_is_not_taken_for_a_slug(client, db) -> None:  # noqa: ANN001
+def test_the_ics_address_is_not_taken_for_a_slug(client, db) -> None:
     event = _event(db)
     assert "text/html" in client.get(f"/events/{event.slug}").headers["content-type"]
     assert client.get(f"/events/{event.slug}.ics").headers["content-type"].startswith("text/calendar")
 
 
-def test_etag_changes_after_an_edit_and_not_otherwise(client, db) -> None:  # noqa: ANN001
+def test_etag_changes_after_an_edit_and_not_otherwise(client, db) -> None:
     event = _event(db)
     other = _event(db, kind="forum")
     first = client.get("/calendar.ics?kind=round_table")
@@ -85,7 +85,7 @@ def test_etag_changes_after_an_edit_and_not_otherwise(client, db) -> None:  # no
     assert "новое название".encode() in edited.content.replace(b"\r\n ", b"")
 
 
-def test_conditional_requests_get_304(client, db) -> None:  # noqa: ANN001
+def test_conditional_requests_get_304(client, db) -> None:
     event = _event(db)
     url = f"/events/{event.slug}.ics"
     first = client.get(url, headers=IDENTITY)
@@ -114,7 +114,7 @@ def test_conditional_requests_get_304(client, db) -> None:  # noqa: ANN001
     assert client.get(url, headers={"If-Modified-Since": modified}).status_code == 200
 
 
-def test_head_has_the_headers_and_no_body(client, db) -> None:  # noqa: ANN001
+def test_head_has_the_headers_and_no_body(client, db) -> None:
     event = _event(db)
     for url in (f"/events/{event.slug}.ics", "/calendar.ics", f"/events/{event.slug}/agenda.ics"):
         get = client.get(url, headers=IDENTITY)
@@ -127,7 +127,7 @@ def test_head_has_the_headers_and_no_body(client, db) -> None:  # noqa: ANN001
         assert client.head(url, headers={"If-None-Match": get.headers["etag"]}).status_code == 304
 
 
-def test_gzip_when_asked_with_its_own_etag(client, db) -> None:  # noqa: ANN001
+def test_gzip_when_asked_with_its_own_etag(client, db) -> None:
     for _ in range(5):
         _event(db, summary="Длинное описание мероприятия " * 20)
     plain = client.get("/calendar.ics", headers=IDENTITY)
@@ -142,7 +142,7 @@ def test_gzip_when_asked_with_its_own_etag(client, db) -> None:  # noqa: ANN001
         assert client.get("/calendar.ics", headers={"If-None-Match": etag}).status_code == 304
 
 
-def test_a_feed_is_rendered_once_per_change(client, db) -> None:  # noqa: ANN001
+def test_a_feed_is_rendered_once_per_change(client, db) -> None:
     event = _event(db)
     client.get("/calendar.ics")
     cache = feed_cache(client.app)
@@ -158,7 +158,7 @@ def test_a_feed_is_rendered_once_per_change(client, db) -> None:  # noqa: ANN001
     assert cache.renders == renders + 2
 
 
-def test_a_cached_feed_is_served_without_touching_the_database(client, db, count_queries) -> None:  # noqa: ANN001
+def test_a_cached_feed_is_served_without_touching_the_database(client, db, count_queries) -> None:
     event = _event(db)
     url = f"/events/{event.slug}.ics"
     client.get(url)
@@ -168,7 +168,7 @@ def test_a_cached_feed_is_served_without_touching_the_database(client, db, count
     assert counter.count == 0, counter.statements
 
 
-def test_a_miss_issues_bounded_queries(client, db, count_queries) -> None:  # noqa: ANN001
+def test_a_miss_issues_bounded_queries(client, db, count_queries) -> None:
     org = make_organisation(db, slug="ipr-test")
     for i in range(30):
         event = make_event(db, start_at=datetime(2030, 6, 1, 4, tzinfo=UTC) + timedelta(days=i))
@@ -183,7 +183,7 @@ def test_a_miss_issues_bounded_queries(client, db, count_queries) -> None:  # no
     assert counter.count <= 8, counter.statements
 
 
-def test_another_worker_sees_a_write_within_the_check_interval(app, client, db) -> None:  # noqa: ANN001
+def test_another_worker_sees_a_write_within_the_check_interval(app, client, db) -> None:
     """A write by another process bumps content_version only; this process learns of it by reading it."""
     event = _event(db)
     ticks = [0.0]
@@ -226,25 +226,25 @@ def test_another_worker_sees_a_write_within_the_check_interval(app, client, db) 
         ("/calendar/personal/" + "a" * 201 + ".ics", 422),
     ],
 )
-def test_bad_input_is_a_4xx_never_a_500(client, db, url, status) -> None:  # noqa: ANN001
+def test_bad_input_is_a_4xx_never_a_500(client, db, url, status) -> None:
     response = client.get(url)
     assert response.status_code == status, response.text[:300]
     assert 400 <= client.head(url).status_code < 500  # /events/.ics is the page route's, which has no HEAD
 
 
-def test_unknown_filter_value_is_reported_by_field(client) -> None:  # noqa: ANN001
+def test_unknown_filter_value_is_reported_by_field(client) -> None:
     response = client.get("/calendar.ics?organisation=no-such-org&kind=party")
     assert response.status_code == 422
     assert "неизвестный вид мероприятия" in response.text
 
 
-def test_drafts_are_not_in_feeds(client, db) -> None:  # noqa: ANN001
+def test_drafts_are_not_in_feeds(client, db) -> None:
     draft = _event(db, status="draft", title="Черновик круглого стола")
     assert client.get(f"/events/{draft.slug}.ics").status_code == 404
     assert "Черновик".encode() not in client.get("/calendar.ics").content
 
 
-def test_upcoming_feed_follows_the_clock(app, client, db) -> None:  # noqa: ANN001
+def test_upcoming_feed_follows_the_clock(app, client, db) -> None:
     soon = _event(db)
     now = [datetime(2030, 6, 10, 3, tzinfo=UTC)]
     app.state.clock = lambda: now[0]

@@ -182,7 +182,7 @@ def test_rendering_is_a_function_of_the_content() -> None:
 
 
 @pytest.mark.parametrize("parser", ["icalendar", "vobject", "ical"])
-def test_agenda_without_session_times_carries_the_event_itself(parser) -> None:  # noqa: ANN001
+def test_agenda_without_session_times_carries_the_event_itself(parser) -> None:
     """No session has a time: the agenda calendar is not empty (RFC 5545 §3.6) but holds the
     event's own entry, the same UID and dates as /events/{slug}.ics, with the agenda in it."""
     event = round_table()

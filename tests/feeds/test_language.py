@@ -12,14 +12,25 @@ EN = {"title": "Round table of aiyl okmotus", "summary": "Budgets of local gover
 KY = {"title": "Айыл өкмөттөрүнүн тегерек үстөлү"}
 
 
-def _event(db):  # noqa: ANN001, ANN202
+def _event(db):
     event = make_event(
-        db, kind="round_table", title="Круглый стол айыл окмоту", summary="Бюджеты МСУ.",
-        start_at=datetime(2030, 6, 10, 4, tzinfo=UTC), end_at=datetime(2030, 6, 10, 7, tzinfo=UTC),
+        db,
+        kind="round_table",
+        title="Круглый стол айыл окмоту",
+        summary="Бюджеты МСУ.",
+        start_at=datetime(2030, 6, 10, 4, tzinfo=UTC),
+        end_at=datetime(2030, 6, 10, 7, tzinfo=UTC),
         translations={"en": EN, "ky": KY},
     )
-    make_session(db, event, kind="panel", title="Бюджет", start_at=datetime(2030, 6, 10, 4, tzinfo=UTC),
-                 end_at=datetime(2030, 6, 10, 5, tzinfo=UTC), translations={"en": {"title": "Budget"}})
+    make_session(
+        db,
+        event,
+        kind="panel",
+        title="Бюджет",
+        start_at=datetime(2030, 6, 10, 4, tzinfo=UTC),
+        end_at=datetime(2030, 6, 10, 5, tzinfo=UTC),
+        translations={"en": {"title": "Budget"}},
+    )
     db.commit()
     return event
 
@@ -40,7 +51,7 @@ def _vevents(body: bytes) -> list:
         ("<script>", "Круглый стол айыл окмоту", "Круглый стол"),
     ],
 )
-def test_event_ics_is_written_in_the_asked_language(client, db, lang, summary, category) -> None:  # noqa: ANN001
+def test_event_ics_is_written_in_the_asked_language(client, db, lang, summary, category) -> None:
     event = _event(db)
     params = {"lang": lang} if lang else {}
     response = client.get(f"/events/{event.slug}.ics", params=params)
@@ -50,7 +61,7 @@ def test_event_ics_is_written_in_the_asked_language(client, db, lang, summary, c
     assert [str(c) for c in vevent["categories"].cats] == [category]
 
 
-def test_english_feed_has_english_labels_and_texts_and_falls_back_per_field(client, db) -> None:  # noqa: ANN001
+def test_english_feed_has_english_labels_and_texts_and_falls_back_per_field(client, db) -> None:
     event = _event(db)
     en = client.get(f"/events/{event.slug}.ics", params={"lang": "en"}).text
     assert "Budgets of local governments." in en and "Бюджеты МСУ" not in en
@@ -62,7 +73,7 @@ def test_english_feed_has_english_labels_and_texts_and_falls_back_per_field(clie
     assert [str(c) for c in session["categories"].cats] == ["Panel discussion"]
 
 
-def test_each_language_is_its_own_cached_feed(client, db) -> None:  # noqa: ANN001
+def test_each_language_is_its_own_cached_feed(client, db) -> None:
     event = _event(db)
     path = "/calendar.ics"
     first = {lang: client.get(path, params={"lang": lang}) for lang in ("ru", "en", "ky")}
@@ -78,7 +89,7 @@ def test_each_language_is_its_own_cached_feed(client, db) -> None:  # noqa: ANN0
     assert client.get(path).content != en.content
 
 
-def test_event_page_offers_the_feeds_in_the_readers_language(client, db) -> None:  # noqa: ANN001
+def test_event_page_offers_the_feeds_in_the_readers_language(client, db) -> None:
     event = _event(db)
     en = client.get(f"/events/{event.slug}", params={"lang": "en"}).text
     assert f"/events/{event.slug}.ics?lang=en" in en
@@ -86,10 +97,14 @@ def test_event_page_offers_the_feeds_in_the_readers_language(client, db) -> None
     assert f"/events/{event.slug}.ics?lang" not in ru and f"/events/{event.slug}.ics" in ru
 
 
-def test_press_atom_feeds_take_lang(client, db) -> None:  # noqa: ANN001
+def test_press_atom_feeds_take_lang(client, db) -> None:
     event = _event(db)
     make_release(
-        db, title="Круглый стол прошёл", lead="Коротко.", body="Текст.", event_id=event.id,
+        db,
+        title="Круглый стол прошёл",
+        lead="Коротко.",
+        body="Текст.",
+        event_id=event.id,
         published_at=datetime(2024, 1, 1, 6, tzinfo=UTC),
         translations={"en": {"title": "The round table took place", "lead": "In short.", "body": "Text."}},
     )

@@ -44,7 +44,7 @@ def test_calendar_links_and_webcal() -> None:
     assert links.calendar_links(all_day_forum(), BASE).agenda_ics is None  # no sessions with a time
 
 
-def test_event_page_has_the_add_to_calendar_block(client, db) -> None:  # noqa: ANN001
+def test_event_page_has_the_add_to_calendar_block(client, db) -> None:
     event = make_event(db, start_at=datetime(2030, 6, 10, 4, tzinfo=UTC), end_at=datetime(2030, 6, 10, 7, tzinfo=UTC))
     make_session(db, event, start_at=event.start_at)
     db.commit()
@@ -59,14 +59,14 @@ def test_event_page_has_the_add_to_calendar_block(client, db) -> None:  # noqa: 
     assert client.get(f"/events/{event.slug}.ics").status_code == 200
 
 
-def test_cancelled_event_offers_no_google_or_outlook(client, db) -> None:  # noqa: ANN001
+def test_cancelled_event_offers_no_google_or_outlook(client, db) -> None:
     event = make_event(db, status="cancelled")
     db.commit()
     page = client.get(f"/events/{event.slug}").text
     assert "webcal://" in page and "calendar.google.com" not in page
 
 
-def test_events_page_subscribe_panel_follows_the_filters(client, db) -> None:  # noqa: ANN001
+def test_events_page_subscribe_panel_follows_the_filters(client, db) -> None:
     make_event(db, kind="forum", venue_region="naryn")
     db.commit()
     page = html.unescape(client.get("/events").text)
@@ -87,4 +87,3 @@ def test_personal_links_point_at_the_private_feed() -> None:
     assert found.ics == f"{BASE}/calendar/personal/abcDEF123_-abcDEF123_-.ics"
     assert found.webcal == "webcal://events.example.kg/calendar/personal/abcDEF123_-abcDEF123_-.ics"
     assert _query(found.google)["cid"] == found.webcal
-

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from eventhub.core.models import Event
 from eventhub.feeds.service import reset_calendar_token
-from eventhub.models import Event
 from tests.factories import make_event, make_session
 from tests.feeds.conftest import PARSERS, make_registration
 from tests.feeds.parsers import comparable, with_icalendar
@@ -24,7 +24,7 @@ DEMO_SLUGS = (
 )
 
 
-def _demo_feeds(client, db) -> dict[str, bytes]:  # noqa: ANN001
+def _demo_feeds(client, db) -> dict[str, bytes]:
     events = {e.slug: e for e in db.exec(select(Event).where(Event.slug.in_(DEMO_SLUGS))).all()}
     owner = make_registration(db, events["forum-aymakov-2023"], email="aigul@example.kg")
     make_registration(db, events["dialog-vklad-ogo-v-razvitie-regionov"], email="aigul@example.kg")
@@ -50,7 +50,7 @@ def _demo_feeds(client, db) -> dict[str, bytes]:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-def test_every_demo_feed_reads_the_same_in_every_parser(client, demo, parse, parser) -> None:  # noqa: ANN001
+def test_every_demo_feed_reads_the_same_in_every_parser(client, demo, parse, parser) -> None:
     feeds = _demo_feeds(client, demo)
     parsed = parse(parser, feeds)
     for url, body in feeds.items():
@@ -61,7 +61,7 @@ def test_every_demo_feed_reads_the_same_in_every_parser(client, demo, parse, par
     assert sorted(e["start"] for e in personal) == ["2019-03-01", "2023-09-08"]
 
 
-def test_demo_feeds_have_unique_uids_and_a_vtimezone_for_every_tzid(client, demo) -> None:  # noqa: ANN001
+def test_demo_feeds_have_unique_uids_and_a_vtimezone_for_every_tzid(client, demo) -> None:
     for url, body in _demo_feeds(client, demo).items():
         uids = re.findall(rb"\r\nUID:([^\r]+)", body)
         assert len(uids) == len(set(uids)), url
@@ -71,13 +71,13 @@ def test_demo_feeds_have_unique_uids_and_a_vtimezone_for_every_tzid(client, demo
             line.decode("utf-8")
 
 
-def test_demo_all_day_events_are_whole_days(client, demo) -> None:  # noqa: ANN001
+def test_demo_all_day_events_are_whole_days(client, demo) -> None:
     body = client.get("/events/forum-aymakov-2023.ics").content
     assert b"DTSTART;VALUE=DATE:20230908\r\nDTEND;VALUE=DATE:20230909\r\n" in body
     assert b"VTIMEZONE" not in body
 
 
-def _timed_events(db):  # noqa: ANN001, ANN202
+def _timed_events(db):
     bishkek = make_event(
         db,
         title="Круглый стол в Бишкеке",
@@ -113,7 +113,7 @@ def _timed_events(db):  # noqa: ANN001, ANN202
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-def test_local_times_are_right_in_every_parser(client, db, parse, parser) -> None:  # noqa: ANN001
+def test_local_times_are_right_in_every_parser(client, db, parse, parser) -> None:
     bishkek, berlin = _timed_events(db)
     feeds = {
         "bishkek": client.get(f"/events/{bishkek.slug}.ics").content,
@@ -139,7 +139,7 @@ def test_local_times_are_right_in_every_parser(client, db, parse, parser) -> Non
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-def test_postponement_raises_sequence_and_cancellation_cancels_in_every_parser(client, db, parse, parser) -> None:  # noqa: ANN001
+def test_postponement_raises_sequence_and_cancellation_cancels_in_every_parser(client, db, parse, parser) -> None:
     event = make_event(db, start_at=datetime(2030, 6, 10, 4, tzinfo=UTC), end_at=datetime(2030, 6, 10, 7, tzinfo=UTC))
     db.commit()
     url = f"/events/{event.slug}.ics"
@@ -167,7 +167,7 @@ def test_postponement_raises_sequence_and_cancellation_cancels_in_every_parser(c
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-def test_cyrillic_folded_text_comes_back_whole_in_every_parser(client, db, parse, parser) -> None:  # noqa: ANN001
+def test_cyrillic_folded_text_comes_back_whole_in_every_parser(client, db, parse, parser) -> None:
     summary = "Вклад организаций гражданского общества в развитие регионов: «кровеносная система» — ё, ң, ө, ү"
     event = make_event(db, title=summary * 2, summary=summary * 5)
     db.commit()
@@ -179,7 +179,7 @@ def test_cyrillic_folded_text_comes_back_whole_in_every_parser(client, db, parse
 
 
 @pytest.mark.parametrize("parser", ["icalendar", "vobject", "ical"])
-def test_demo_agendas_without_times_are_the_event_not_an_empty_calendar(client, demo, parse, parser) -> None:  # noqa: ANN001
+def test_demo_agendas_without_times_are_the_event_not_an_empty_calendar(client, demo, parse, parser) -> None:
     for slug in DEMO_SLUGS:
         agenda = client.get(f"/events/{slug}/agenda.ics").content
         assert agenda.count(b"BEGIN:VEVENT") == 1, slug

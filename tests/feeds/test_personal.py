@@ -7,18 +7,18 @@ from tests.factories import make_event
 from tests.feeds.conftest import make_registration
 
 
-def _events(db, n: int):  # noqa: ANN001, ANN202
+def _events(db, n: int):
     return [
         make_event(db, title=f"Мероприятие {i}", start_at=datetime(2030, 6, 1 + i, 4, tzinfo=UTC)) for i in range(n)
     ]
 
 
-def _summaries(response) -> list[str]:  # noqa: ANN001
+def _summaries(response) -> list[str]:
     unfolded = response.content.replace(b"\r\n ", b"").decode()
     return sorted(line.removeprefix("SUMMARY:") for line in unfolded.split("\r\n") if line.startswith("SUMMARY:"))
 
 
-def test_feed_has_the_participants_confirmed_and_attended_registrations(client, db) -> None:  # noqa: ANN001
+def test_feed_has_the_participants_confirmed_and_attended_registrations(client, db) -> None:
     a, b, c, d, e = _events(db, 5)
     owner = make_registration(db, a, email="Aigul@Example.kg", email_normalised="aigul@example.kg")
     make_registration(db, b, email="aigul@example.kg", status="attended")
@@ -34,7 +34,7 @@ def test_feed_has_the_participants_confirmed_and_attended_registrations(client, 
     assert b"aigul" not in response.content.lower() and "Участник".encode() not in response.content
 
 
-def test_only_the_hash_of_the_token_is_stored(db) -> None:  # noqa: ANN001
+def test_only_the_hash_of_the_token_is_stored(db) -> None:
     [event] = _events(db, 1)
     registration = make_registration(db, event, email="a@example.kg")
     token = reset_calendar_token(db, registration)
@@ -42,7 +42,7 @@ def test_only_the_hash_of_the_token_is_stored(db) -> None:  # noqa: ANN001
     assert registration.calendar_token_hash == calendar_token_hash(token) != token
 
 
-def test_reset_cuts_off_the_old_address_everywhere(client, db) -> None:  # noqa: ANN001
+def test_reset_cuts_off_the_old_address_everywhere(client, db) -> None:
     a, b = _events(db, 2)
     first = make_registration(db, a, email="a@example.kg")
     second = make_registration(db, b, email="a@example.kg")
@@ -58,7 +58,7 @@ def test_reset_cuts_off_the_old_address_everywhere(client, db) -> None:  # noqa:
     assert _summaries(response) == ["Мероприятие 0", "Мероприятие 1"]
 
 
-def test_feed_follows_registration_changes(client, db) -> None:  # noqa: ANN001
+def test_feed_follows_registration_changes(client, db) -> None:
     a, b = _events(db, 2)
     owner = make_registration(db, a, email="a@example.kg")
     token = reset_calendar_token(db, owner)
@@ -79,7 +79,7 @@ def test_feed_follows_registration_changes(client, db) -> None:  # noqa: ANN001
     assert _summaries(client.get(url)) == ["Мероприятие 1"]
 
 
-def test_draft_events_stay_out_of_personal_feeds(client, db) -> None:  # noqa: ANN001
+def test_draft_events_stay_out_of_personal_feeds(client, db) -> None:
     [event] = _events(db, 1)
     owner = make_registration(db, event, email="a@example.kg")
     token = reset_calendar_token(db, owner)
@@ -88,7 +88,7 @@ def test_draft_events_stay_out_of_personal_feeds(client, db) -> None:  # noqa: A
     assert _summaries(client.get(f"/calendar/personal/{token}.ics")) == []
 
 
-def test_cancelled_event_stays_as_cancelled_for_registered_people(client, db) -> None:  # noqa: ANN001
+def test_cancelled_event_stays_as_cancelled_for_registered_people(client, db) -> None:
     [event] = _events(db, 1)
     owner = make_registration(db, event, email="a@example.kg")
     token = reset_calendar_token(db, owner)

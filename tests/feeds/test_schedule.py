@@ -38,20 +38,20 @@ def _valid_xml(xsd: etree.XMLSchema, body: bytes) -> etree._Element:
     return doc
 
 
-def _valid_json(validator, body: bytes) -> dict:  # noqa: ANN001
+def _valid_json(validator, body: bytes) -> dict:
     data = json.loads(body)
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(data)]
     assert errors == []
     return data
 
 
-def test_sample_schedules_match_the_expected_files(xsd, json_validator) -> None:  # noqa: ANN001
+def test_sample_schedules_match_the_expected_files(xsd, json_validator) -> None:
     event = round_table()
     _matches_expected("round_table_schedule.xml", schedule.render_schedule_xml(event, base_url=BASE))
     _matches_expected("round_table_schedule.json", schedule.render_schedule_json(event, base_url=BASE))
 
 
-def test_schedules_of_the_samples_are_valid(xsd, json_validator) -> None:  # noqa: ANN001
+def test_schedules_of_the_samples_are_valid(xsd, json_validator) -> None:
     for event in (round_table(), partner_session()):
         doc = _valid_xml(xsd, schedule.render_schedule_xml(event, base_url=BASE))
         data = _valid_json(json_validator, schedule.render_schedule_json(event, base_url=BASE))
@@ -59,7 +59,7 @@ def test_schedules_of_the_samples_are_valid(xsd, json_validator) -> None:  # noq
         assert sum(len(ev) for day in data["schedule"]["conference"]["days"] for ev in day["rooms"].values()) == 2
 
 
-def test_berlin_sessions_carry_their_offsets(json_validator) -> None:  # noqa: ANN001
+def test_berlin_sessions_carry_their_offsets(json_validator) -> None:
     data = json.loads(schedule.render_schedule_json(partner_session(), base_url=BASE))
     events = [ev for day in data["schedule"]["conference"]["days"] for evs in day["rooms"].values() for ev in evs]
     assert [(e["date"], e["start"], e["duration"]) for e in events] == [
@@ -77,7 +77,7 @@ def test_acronym_passes_both_schemas_rules() -> None:
     assert schedule.acronym(event) == "ab__"
 
 
-def test_demo_schedules_are_valid(client, demo, xsd, json_validator) -> None:  # noqa: ANN001
+def test_demo_schedules_are_valid(client, demo, xsd, json_validator) -> None:
     for slug in DEMO_SLUGS:
         xml = client.get(f"/events/{slug}/schedule.xml")
         assert xml.status_code == 200
@@ -88,7 +88,7 @@ def test_demo_schedules_are_valid(client, demo, xsd, json_validator) -> None:  #
         _valid_json(json_validator, js.content)
 
 
-def test_parallel_multi_day_agenda_is_valid_with_rooms_days_and_persons(client, db, xsd, json_validator) -> None:  # noqa: ANN001
+def test_parallel_multi_day_agenda_is_valid_with_rooms_days_and_persons(client, db, xsd, json_validator) -> None:
     event = make_event(
         db,
         kind="forum",

@@ -18,13 +18,13 @@ class Clock:
 
 
 @pytest.fixture()
-def clock(app) -> Clock:  # noqa: ANN001
+def clock(app) -> Clock:
     app.state.clock = Clock(datetime(2030, 3, 1, 3, 0, 0, tzinfo=UTC))
     return app.state.clock
 
 
 @pytest.fixture()
-def writer(db):  # noqa: ANN001, ANN201
+def writer(db):
     """Authorization headers of a press officer's API token."""
 
     def make(role: str = "press_officer") -> dict[str, str]:

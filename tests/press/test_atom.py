@@ -32,7 +32,7 @@ def assert_valid_atom(body: bytes) -> etree._Element:
     return doc
 
 
-def test_the_demo_feed_is_valid_atom_newest_first(client, demo) -> None:  # noqa: ANN001
+def test_the_demo_feed_is_valid_atom_newest_first(client, demo) -> None:
     response = client.get("/press/feed.atom")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/atom+xml; charset=utf-8"
@@ -48,12 +48,15 @@ def test_the_demo_feed_is_valid_atom_newest_first(client, demo) -> None:  # noqa
     ]
     assert doc.findtext(f"{ATOM}updated") == "2023-09-07T18:00:00Z"
     parsed = feedparser.parse(response.content)
-    assert parsed.entries[2].title == "Диалог «Вклад организаций гражданского общества в развитие регионов Кыргызской Республики»"
+    assert (
+        parsed.entries[2].title
+        == "Диалог «Вклад организаций гражданского общества в развитие регионов Кыргызской Республики»"
+    )
     assert "Планирование развития регионов с участием граждан и ОГО" in parsed.entries[2].content[0].value
     assert parsed.entries[2].link == "http://testserver/press/dialog-vklad-ogo-v-razvitie-regionov-press-reliz"
 
 
-def test_the_per_event_feed_is_valid_and_holds_only_that_event(client, demo) -> None:  # noqa: ANN001
+def test_the_per_event_feed_is_valid_and_holds_only_that_event(client, demo) -> None:
     response = client.get("/events/forum-aymakov-2023/press.atom")
     doc = assert_valid_atom(response.content)
     assert [e.findtext(f"{ATOM}title") for e in doc.iter(f"{ATOM}entry")] == [
@@ -62,30 +65,32 @@ def test_the_per_event_feed_is_valid_and_holds_only_that_event(client, demo) -> 
     assert doc.findtext(f"{ATOM}id") == "http://testserver/events/forum-aymakov-2023/press.atom"
 
 
-def test_an_empty_feed_is_valid_and_stable(client) -> None:  # noqa: ANN001
+def test_an_empty_feed_is_valid_and_stable(client) -> None:
     first = client.get("/press/feed.atom")
     assert_valid_atom(first.content)
     assert client.get("/press/feed.atom").content == first.content
 
 
-def test_feed_of_an_unknown_or_draft_event_is_404(client, db) -> None:  # noqa: ANN001
+def test_feed_of_an_unknown_or_draft_event_is_404(client, db) -> None:
     make_event(db, slug="draft-event", status="draft")
     db.commit()
     assert client.get("/events/draft-event/press.atom").status_code == 404
     assert client.get("/events/no-such-event/press.atom").status_code == 404
 
 
-def test_hostile_text_stays_escaped_and_the_feed_stays_valid(client, db) -> None:  # noqa: ANN001
-    make_release(db, title="A & B <script>x</script> ]]> \"q\"", lead="<b>lead</b> & more", body="x <img src=x onerror=alert(1)>")
+def test_hostile_text_stays_escaped_and_the_feed_stays_valid(client, db) -> None:
+    make_release(
+        db, title='A & B <script>x</script> ]]> "q"', lead="<b>lead</b> & more", body="x <img src=x onerror=alert(1)>"
+    )
     db.commit()
     body = client.get("/press/feed.atom").content
     doc = assert_valid_atom(body)
-    assert feedparser.parse(body).entries[0].title == "A & B <script>x</script> ]]> \"q\""
+    assert feedparser.parse(body).entries[0].title == 'A & B <script>x</script> ]]> "q"'
     content = doc.find(f"{ATOM}entry/{ATOM}content").text  # the HTML a feed reader renders
     assert content == "<p>&lt;b&gt;lead&lt;/b&gt; &amp; more</p>\n<p>x &lt;img src=x onerror=alert(1)&gt;</p>\n"
 
 
-def test_conditional_requests_get_304(client, demo) -> None:  # noqa: ANN001
+def test_conditional_requests_get_304(client, demo) -> None:
     first = client.get("/press/feed.atom")
     etag, last_modified = first.headers["etag"], first.headers["last-modified"]
     assert last_modified == "Thu, 07 Sep 2023 18:00:00 GMT"
@@ -104,7 +109,7 @@ def test_conditional_requests_get_304(client, demo) -> None:  # noqa: ANN001
     assert garbage.status_code == 200
 
 
-def test_feed_changes_its_etag_when_a_release_is_edited(client, db) -> None:  # noqa: ANN001
+def test_feed_changes_its_etag_when_a_release_is_edited(client, db) -> None:
     release = make_release(db)
     db.commit()
     before = client.get("/press/feed.atom").headers["etag"]
@@ -141,13 +146,13 @@ def test_renderer_is_pure_and_writes_given_times() -> None:
 
 
 @pytest.mark.parametrize("broken", [b"<feed xmlns='http://www.w3.org/2005/Atom'><title>x</title></feed>"])
-def test_the_validator_does_reject_an_invalid_feed(broken) -> None:  # noqa: ANN001
+def test_the_validator_does_reject_an_invalid_feed(broken) -> None:
     with pytest.raises(AssertionError):
         assert_valid_atom(broken)
 
 
 @pytest.mark.parametrize("path", ["/press/feed.atom", "/events/dialog-vklad-ogo-v-razvitie-regionov/press.atom"])
-def test_each_language_is_its_own_feed_with_its_own_id_and_self_link(client, demo, settings, path) -> None:  # noqa: ANN001
+def test_each_language_is_its_own_feed_with_its_own_id_and_self_link(client, demo, settings, path) -> None:
     feeds = {}
     for query in ("", "?lang=ru", "?lang=en", "?lang=ky", "?lang=zz"):
         response = client.get(path + query)

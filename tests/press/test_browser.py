@@ -32,7 +32,7 @@ CONTACTS = [
 
 
 @pytest.fixture()
-def live_server(app, demo) -> Iterator[str]:  # noqa: ANN001
+def live_server(app, demo) -> Iterator[str]:
     """The test app (sharing the test's database transaction) served on 127.0.0.1."""
     import uvicorn  # imported here: only browser tests serve over a socket
 
@@ -61,7 +61,7 @@ def shots(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(("name", "width", "height"), [("phone", 390, 844), ("desktop", 1280, 900)])
-def test_cso_dialogue_release_shows_title_panels_and_contacts(browser, live_server, shots, name, width, height) -> None:  # noqa: ANN001
+def test_cso_dialogue_release_shows_title_panels_and_contacts(browser, live_server, shots, name, width, height) -> None:
     page = browser.new_page(viewport={"width": width, "height": height}, locale="ru-RU")
     page.goto(f"{live_server}/press/{SEED_004}", wait_until="load")
 
@@ -77,7 +77,9 @@ def test_cso_dialogue_release_shows_title_panels_and_contacts(browser, live_serv
         card.scroll_into_view_if_needed()
         assert card.is_visible()
         assert person in card.inner_text() and phone in card.inner_text()
-        assert card.get_by_role("link", name=phone).get_attribute("href") == "tel:+996" + phone.replace(" ", "")[1:]  # E.164
+        assert (
+            card.get_by_role("link", name=phone).get_attribute("href") == "tel:+996" + phone.replace(" ", "")[1:]
+        )  # E.164
     page_width = page.evaluate("document.documentElement.scrollWidth")
     assert page_width <= width, f"the page scrolls sideways at {width}px ({page_width}px wide)"
 
@@ -87,7 +89,7 @@ def test_cso_dialogue_release_shows_title_panels_and_contacts(browser, live_serv
     page.close()
 
 
-def test_printed_release_hides_navigation_and_keeps_contacts(browser, live_server, shots) -> None:  # noqa: ANN001
+def test_printed_release_hides_navigation_and_keeps_contacts(browser, live_server, shots) -> None:
     page = browser.new_page(viewport={"width": 800, "height": 1000})
     page.goto(f"{live_server}/press/{SEED_004}", wait_until="load")
     page.emulate_media(media="print")

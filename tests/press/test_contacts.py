@@ -4,9 +4,9 @@ grouping; the vCard of a release is read back by an independent parser (vobject)
 import pytest
 import vobject
 
-from eventhub.models import PressReleaseContact
+from eventhub.core.models import PressReleaseContact
+from eventhub.core.text import InvalidPhone, format_phone, normalise_phone
 from eventhub.press.vcard import render_vcard
-from eventhub.text import InvalidPhone, format_phone, normalise_phone
 from tests.factories import make_organisation, make_press_contact, make_release
 
 SEED_004 = "dialog-vklad-ogo-v-razvitie-regionov-press-reliz"
@@ -29,7 +29,7 @@ SEED_004 = "dialog-vklad-ogo-v-razvitie-regionov-press-reliz"
         ("0312 62 13 78", "+996312621378", "0312 621 378"),
     ],
 )
-def test_phone_is_stored_as_e164_and_shown_nationally(written, e164, shown) -> None:  # noqa: ANN001
+def test_phone_is_stored_as_e164_and_shown_nationally(written, e164, shown) -> None:
     assert normalise_phone(written) == e164
     assert format_phone(normalise_phone(written)) == shown
 
@@ -43,23 +43,23 @@ def test_phone_is_stored_as_e164_and_shown_nationally(written, e164, shown) -> N
         ("", ""),
     ],
 )
-def test_landlines_are_national_and_foreign_numbers_international(e164, shown) -> None:  # noqa: ANN001
+def test_landlines_are_national_and_foreign_numbers_international(e164, shown) -> None:
     assert format_phone(e164) == shown
 
 
-def test_event_page_shows_seed_phones_in_national_format(client, demo) -> None:  # noqa: ANN001
+def test_event_page_shows_seed_phones_in_national_format(client, demo) -> None:
     html = client.get("/events/dialog-vklad-ogo-v-razvitie-regionov").text
     assert '<a class="phone" href="tel:+996702174107">0702 174 107</a>' in html
     assert "+996 702 174 107" not in html
 
 
 @pytest.mark.parametrize("bad", ["12345", "07021741", "телефон", "+996 000 000 000", "0702174107000"])
-def test_what_is_not_a_phone_is_refused(bad) -> None:  # noqa: ANN001
+def test_what_is_not_a_phone_is_refused(bad) -> None:
     with pytest.raises(InvalidPhone):
         normalise_phone(bad)
 
 
-def test_seed_contacts_show_as_tel_links_in_national_format(client, demo) -> None:  # noqa: ANN001
+def test_seed_contacts_show_as_tel_links_in_national_format(client, demo) -> None:
     html = client.get(f"/press/{SEED_004}").text
     for e164, shown in [
         ("+996702174107", "0702 174 107"),
@@ -71,7 +71,7 @@ def test_seed_contacts_show_as_tel_links_in_national_format(client, demo) -> Non
         assert f'<a class="phone" href="tel:{e164}">{shown}</a>' in html
 
 
-def test_vcard_of_the_seed_release_parses_with_vobject(client, demo) -> None:  # noqa: ANN001
+def test_vcard_of_the_seed_release_parses_with_vobject(client, demo) -> None:
     response = client.get(f"/press/{SEED_004}/contacts.vcf")
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/vcard; charset=utf-8"
@@ -99,7 +99,7 @@ def test_vcard_of_the_seed_release_parses_with_vobject(client, demo) -> None:  #
     assert "Вклад организаций гражданского общества" in cards[0].note.value
 
 
-def test_vcard_escapes_and_folds_long_values_without_breaking_letters(db) -> None:  # noqa: ANN001
+def test_vcard_escapes_and_folds_long_values_without_breaking_letters(db) -> None:
     org = make_organisation(db, name="Ассоциация; «Союз, местных» \\ самоуправлений Кыргызской Республики и партнёров")
     contact = make_press_contact(
         db,
@@ -122,13 +122,13 @@ def test_vcard_escapes_and_folds_long_values_without_breaking_letters(db) -> Non
     assert card.note.value.endswith("заголовок ")
 
 
-def test_vcard_of_a_release_without_contacts_is_404(client, db) -> None:  # noqa: ANN001
+def test_vcard_of_a_release_without_contacts_is_404(client, db) -> None:
     release = make_release(db)
     db.commit()
     assert client.get(f"/press/{release.slug}/contacts.vcf").status_code == 404
 
 
-def test_vcard_answers_304_to_a_matching_etag(client, db) -> None:  # noqa: ANN001
+def test_vcard_answers_304_to_a_matching_etag(client, db) -> None:
     release = make_release(db)
     db.add(PressReleaseContact(release_id=release.id, contact_id=make_press_contact(db).id))
     db.commit()
@@ -137,7 +137,7 @@ def test_vcard_answers_304_to_a_matching_etag(client, db) -> None:  # noqa: ANN0
     assert again.status_code == 304
 
 
-def test_vcard_name_is_split_into_family_and_given_name(client, demo) -> None:  # noqa: ANN001
+def test_vcard_name_is_split_into_family_and_given_name(client, demo) -> None:
     """Seed names are «Фамилия Имя»: a phone must file Абдыразакова under А with Гульмира as given name."""
     cards = list(vobject.readComponents(client.get(f"/press/{SEED_004}/contacts.vcf").content.decode("utf-8")))
     assert [(c.n.value.family, c.n.value.given) for c in cards] == [
@@ -159,7 +159,7 @@ def test_vcard_name_is_split_into_family_and_given_name(client, demo) -> None:  
         ("Ли Мария Анна Сергеевна", "Ли Мария Анна Сергеевна", "", ""),
     ],
 )
-def test_vcard_names_that_cannot_be_split_stay_whole(db, name, family, given, additional) -> None:  # noqa: ANN001
+def test_vcard_names_that_cannot_be_split_stay_whole(db, name, family, given, additional) -> None:
     card = vobject.readOne(render_vcard([make_press_contact(db, name=name, phones=["+996702174107"])]).decode())
     assert (card.n.value.family, card.n.value.given, card.n.value.additional) == (family, given, additional)
     assert card.fn.value == name

@@ -5,14 +5,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from eventhub.core.models import PressReleaseContact
 from tests.factories import make_event, make_press_contact, make_release
-from eventhub.models import PressReleaseContact
 
 EMBARGO = datetime(2030, 3, 1, 4, 0, 0, tzinfo=UTC)  # 10:00 in Bishkek
 
 
 @pytest.fixture()
-def embargoed(db):  # noqa: ANN001, ANN201
+def embargoed(db):
     event = make_event(db, slug="dialog-2030", start_at=datetime(2030, 3, 1, 3, tzinfo=UTC))
     release = make_release(
         db,
@@ -46,7 +46,7 @@ SURFACES = {
 
 
 @pytest.mark.parametrize("surface", list(SURFACES))
-def test_release_is_hidden_one_second_before_the_embargo_and_shown_at_it(client, clock, embargoed, surface) -> None:  # noqa: ANN001
+def test_release_is_hidden_one_second_before_the_embargo_and_shown_at_it(client, clock, embargoed, surface) -> None:
     url, shows = SURFACES[surface]
 
     clock.now = EMBARGO - timedelta(seconds=1)
@@ -61,7 +61,7 @@ def test_release_is_hidden_one_second_before_the_embargo_and_shown_at_it(client,
     assert shows(later)
 
 
-def test_hidden_release_is_a_plain_404_not_a_hint(client, clock, embargoed) -> None:  # noqa: ANN001
+def test_hidden_release_is_a_plain_404_not_a_hint(client, clock, embargoed) -> None:
     clock.now = EMBARGO - timedelta(microseconds=1)
     response = client.get("/press/embargoed-release")
     assert response.status_code == 404
@@ -69,7 +69,7 @@ def test_hidden_release_is_a_plain_404_not_a_hint(client, clock, embargoed) -> N
     assert client.get("/api/v1/press-releases/embargoed-release").json()["error"]["code"] == "not_found"
 
 
-def test_feed_etag_changes_the_second_the_embargo_ends(client, clock, embargoed) -> None:  # noqa: ANN001
+def test_feed_etag_changes_the_second_the_embargo_ends(client, clock, embargoed) -> None:
     clock.now = EMBARGO - timedelta(seconds=1)
     before = client.get("/press/feed.atom")
     assert client.get("/press/feed.atom", headers={"If-None-Match": before.headers["etag"]}).status_code == 304
@@ -80,7 +80,7 @@ def test_feed_etag_changes_the_second_the_embargo_ends(client, clock, embargoed)
     assert "embargoed-release" in after.text
 
 
-def test_public_date_of_an_embargoed_release_is_the_embargo_time(client, clock, embargoed) -> None:  # noqa: ANN001
+def test_public_date_of_an_embargoed_release_is_the_embargo_time(client, clock, embargoed) -> None:
     clock.now = EMBARGO + timedelta(hours=1)
     item = client.get("/api/v1/press-releases/embargoed-release").json()
     assert item["published_at"] == "2030-03-01T04:00:00Z"
@@ -88,7 +88,7 @@ def test_public_date_of_an_embargoed_release_is_the_embargo_time(client, clock, 
     assert "1 марта 2030\u202fг., 10:00" in client.get("/press/embargoed-release").text
 
 
-def test_drafts_are_never_public(client, db, clock) -> None:  # noqa: ANN001
+def test_drafts_are_never_public(client, db, clock) -> None:
     make_release(db, slug="a-draft", status="draft", published_at=None, embargo_until=EMBARGO)
     db.commit()
     clock.now = EMBARGO + timedelta(days=1)

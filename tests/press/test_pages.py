@@ -6,7 +6,7 @@ import re
 import pytest
 from lxml import html as lxml_html
 
-from eventhub.models import PressReleaseContact
+from eventhub.core.models import PressReleaseContact
 from tests.factories import add_organisation_role, make_event, make_organisation, make_press_contact, make_release
 
 SEED_004 = "dialog-vklad-ogo-v-razvitie-regionov-press-reliz"
@@ -16,7 +16,7 @@ def _text(page: str) -> str:
     return re.sub(r"[ \t\r\n]+", " ", lxml_html.fromstring(page).text_content())  # keeps CLDR's U+202F
 
 
-def test_press_room_lists_the_four_seed_texts_newest_first(client, demo) -> None:  # noqa: ANN001
+def test_press_room_lists_the_four_seed_texts_newest_first(client, demo) -> None:
     doc = lxml_html.fromstring(client.get("/press").text)
     assert [a.get("href") for a in doc.cssselect(".release-card h2 a")] == [
         "/press/organy-msu-obmenyalis-luchshimi-praktikami-na-forume-aymakov-2023",
@@ -38,12 +38,12 @@ def test_press_room_lists_the_four_seed_texts_newest_first(client, demo) -> None
         ({"language": "en"}, []),
     ],
 )
-def test_press_room_filters(client, demo, params, expected) -> None:  # noqa: ANN001
+def test_press_room_filters(client, demo, params, expected) -> None:
     doc = lxml_html.fromstring(client.get("/press", params=params).text)
     assert [a.get("href").removeprefix("/press/") for a in doc.cssselect(".release-card h2 a")] == expected
 
 
-def test_press_room_filter_options_and_bad_filter(client, demo) -> None:  # noqa: ANN001
+def test_press_room_filter_options_and_bad_filter(client, demo) -> None:
     doc = lxml_html.fromstring(client.get("/press", params={"event": "forum-aymakov-2023"}).text)
     assert doc.cssselect("#f-event option[selected]")[0].get("value") == "forum-aymakov-2023"
     assert len(doc.cssselect("#f-event option")) == 5  # «all» and the four seed events
@@ -52,7 +52,7 @@ def test_press_room_filter_options_and_bad_filter(client, demo) -> None:  # noqa
     assert bad.status_code == 422 and "неизвестный язык" in bad.text
 
 
-def test_press_room_issues_a_bounded_number_of_queries(client, db, count_queries) -> None:  # noqa: ANN001
+def test_press_room_issues_a_bounded_number_of_queries(client, db, count_queries) -> None:
     def build(n: int) -> None:
         for _ in range(n):
             event = make_event(db)
@@ -70,7 +70,7 @@ def test_press_room_issues_a_bounded_number_of_queries(client, db, count_queries
     assert many.count == few.count <= 12
 
 
-def test_release_page_has_the_event_card_with_add_to_calendar(client, demo) -> None:  # noqa: ANN001
+def test_release_page_has_the_event_card_with_add_to_calendar(client, demo) -> None:
     doc = lxml_html.fromstring(client.get(f"/press/{SEED_004}").text)
     card = doc.cssselect("aside.event-ref")[0]
     text = re.sub(r"[ \t\r\n]+", " ", card.text_content())
@@ -79,7 +79,7 @@ def test_release_page_has_the_event_card_with_add_to_calendar(client, demo) -> N
     assert "/events/dialog-vklad-ogo-v-razvitie-regionov.ics" in [a.get("href") for a in card.cssselect("a")]
 
 
-def test_release_page_has_open_graph_and_twitter_tags(client, demo) -> None:  # noqa: ANN001
+def test_release_page_has_open_graph_and_twitter_tags(client, demo) -> None:
     doc = lxml_html.fromstring(client.get(f"/press/{SEED_004}").text)
     meta = {m.get("property") or m.get("name"): m.get("content") for m in doc.cssselect("meta[content]")}
     title = "Диалог «Вклад организаций гражданского общества в развитие регионов Кыргызской Республики»"
@@ -95,22 +95,22 @@ def test_release_page_has_open_graph_and_twitter_tags(client, demo) -> None:  # 
     assert any(href.startswith("/static/press.") and href.endswith(".css") for href in stylesheets)
 
 
-def test_print_stylesheet_hides_navigation_and_keeps_contacts(client) -> None:  # noqa: ANN001
+def test_print_stylesheet_hides_navigation_and_keeps_contacts(client) -> None:
     css = client.get("/static/press.css").text
-    print_rules = css[css.index("@media print"):]
+    print_rules = css[css.index("@media print") :]
     assert ".no-print" in print_rules and "display: none" in print_rules
     assert ".print-only { display: block" in print_rules
     assert ".press-contacts { break-inside: avoid; }" in print_rules
 
 
-def test_release_page_lists_contacts_with_vcard_download(client, demo) -> None:  # noqa: ANN001
+def test_release_page_lists_contacts_with_vcard_download(client, demo) -> None:
     doc = lxml_html.fromstring(client.get(f"/press/{SEED_004}").text)
     contacts = doc.cssselect(".press-contacts .contact")
     assert len(contacts) == 5
     assert [a.get("href") for a in doc.cssselect(".press-contacts a[download]")] == [f"/press/{SEED_004}/contacts.vcf"]
 
 
-def test_a_release_about_a_draft_event_shows_no_event_card(client, db) -> None:  # noqa: ANN001
+def test_a_release_about_a_draft_event_shows_no_event_card(client, db) -> None:
     event = make_event(db, status="draft", title="Секретное мероприятие")
     release = make_release(db, event_id=event.id)
     db.commit()
@@ -159,23 +159,25 @@ SEED_TEXTS = {
 
 
 @pytest.mark.parametrize("slug", list(SEED_TEXTS))
-def test_seed_text_reads_like_the_original(client, demo, slug) -> None:  # noqa: ANN001
+def test_seed_text_reads_like_the_original(client, demo, slug) -> None:
     text = _text(client.get(f"/press/{slug}").text)
     assert [fact for fact in SEED_TEXTS[slug] if fact not in text] == []
     assert "обновлено" not in text  # a seed text was never changed after publication
 
 
-def test_seed_003_links_the_project_page_it_names(client, demo) -> None:  # noqa: ANN001
-    doc = lxml_html.fromstring(client.get("/press/organy-msu-obmenyalis-luchshimi-praktikami-na-forume-aymakov-2023").text)
+def test_seed_003_links_the_project_page_it_names(client, demo) -> None:
+    doc = lxml_html.fromstring(
+        client.get("/press/organy-msu-obmenyalis-luchshimi-praktikami-na-forume-aymakov-2023").text
+    )
     link = [a for a in doc.cssselect(".release-body a") if a.text_content() == "www.fb.com/SA2Project"]
     assert link[0].get("href") == "https://www.fb.com/SA2Project"
 
 
-def test_event_page_links_its_press_feed(client, demo) -> None:  # noqa: ANN001
+def test_event_page_links_its_press_feed(client, demo) -> None:
     assert 'href="/events/forum-aymakov-2023/press.atom"' in client.get("/events/forum-aymakov-2023").text
 
 
-def test_release_pdf_carries_the_text_panels_and_contacts(client, demo) -> None:  # noqa: ANN001
+def test_release_pdf_carries_the_text_panels_and_contacts(client, demo) -> None:
     import io
 
     from pypdf import PdfReader
@@ -187,7 +189,10 @@ def test_release_pdf_carries_the_text_panels_and_contacts(client, demo) -> None:
     reader = PdfReader(io.BytesIO(response.content))
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     assert "Диалог «Вклад организаций гражданского общества в развитие регионов Кыргызской Республики»" in text
-    for panel in ("Планирование развития регионов с участием граждан и ОГО", "Вклад региональных ОГО в решение местных проблем"):
+    for panel in (
+        "Планирование развития регионов с участием граждан и ОГО",
+        "Вклад региональных ОГО в решение местных проблем",
+    ):
         assert panel in text
     for phone in ("0702 174 107", "0555 077 764", "0777 777 990", "0555 808 692", "0555 935 193"):
         assert phone in text
@@ -196,7 +201,7 @@ def test_release_pdf_carries_the_text_panels_and_contacts(client, demo) -> None:
     assert again.status_code == 304  # same release, same bytes: the renderer is deterministic
 
 
-def test_release_pdf_writes_kyrgyz_letters(client, db) -> None:  # noqa: ANN001
+def test_release_pdf_writes_kyrgyz_letters(client, db) -> None:
     import io
 
     from pypdf import PdfReader

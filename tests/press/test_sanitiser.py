@@ -5,8 +5,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from eventhub.core.text import markdown_to_html
 from eventhub.press.service import html_in_markdown
-from eventhub.text import markdown_to_html
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -33,7 +33,7 @@ HOSTILE = [
     '<p title="x" onfocus="alert(1)" autofocus>x</p>',
     "```html\n<script>alert(1)</script>\n```",
     "`<img src=x onerror=alert(1)>`",
-    '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     '<form action="javascript:alert(1)"><button>go</button></form>',
     '<a href="&#x6A;avascript:alert(1)">x</a>',
     "<object data=javascript:alert(1)></object>",
@@ -60,7 +60,7 @@ def _elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
 
 
 @pytest.mark.parametrize("source", HOSTILE)
-def test_sanitised_html_has_no_script_handler_or_dangerous_link(source) -> None:  # noqa: ANN001
+def test_sanitised_html_has_no_script_handler_or_dangerous_link(source) -> None:
     html = markdown_to_html(source)
     elements = _elements(html)
     tags = {tag for tag, _ in elements}
@@ -74,7 +74,9 @@ def test_sanitised_html_has_no_script_handler_or_dangerous_link(source) -> None:
 
 
 def test_safe_markdown_keeps_its_meaning() -> None:
-    html = markdown_to_html("**Цели:**\n\n1. один\n2. два\n\n[сайт](https://example.org) и [почта](mailto:a@b.kg), [звонок](tel:+996702174107)")
+    html = markdown_to_html(
+        "**Цели:**\n\n1. один\n2. два\n\n[сайт](https://example.org) и [почта](mailto:a@b.kg), [звонок](tel:+996702174107)"
+    )
     assert "<strong>Цели:</strong>" in html
     assert "<ol>" in html and "<li>два</li>" in html
     assert '<a href="https://example.org" rel="noopener noreferrer nofollow">сайт</a>' in html
@@ -93,5 +95,5 @@ def test_safe_markdown_keeps_its_meaning() -> None:
         ("<https://example.org>", []),
     ],
 )
-def test_raw_html_in_markdown_is_found_outside_code(source, found) -> None:  # noqa: ANN001
+def test_raw_html_in_markdown_is_found_outside_code(source, found) -> None:
     assert html_in_markdown(source) == found

@@ -11,10 +11,10 @@ from xml.etree import ElementTree
 import pytest
 from sqlmodel import Session, select
 
+from eventhub.core.models import Organisation
 from eventhub.demo.loader import load_demo, read_seed
-from eventhub.models import Organisation
-from tests.live import serve, sqlite_settings
 from tests.factories import add_organisation_role, add_speaker, make_event, make_panel, make_person, make_session
+from tests.live import serve, sqlite_settings
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
 AXE = Path(__file__).resolve().parent.parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
@@ -38,25 +38,74 @@ def add_states_the_demo_lacks(db: Session) -> None:
     cancelled one, so the page checks also see badges, notices, times and rooms."""
     start = datetime(2031, 4, 15, 3, tzinfo=UTC)
     postponed = make_event(
-        db, slug="selskiy-skhod-ak-talaa-2031", kind="village_assembly", status="postponed",
-        title="Сельский сход: бюджет айыл окмоту на 2032 год", summary="Обсуждение проекта местного бюджета с жителями.",
-        status_note="Сход перенесён на неделю из-за посевной.", start_at=start, end_at=start + timedelta(hours=5),
-        venue_name="Дом культуры", venue_address="ул. Ленина, 1", city="Баетов", venue_region="naryn",
-        online_url="https://meet.example.org/ak-talaa", registration_mode="open", capacity=120,
+        db,
+        slug="selskiy-skhod-ak-talaa-2031",
+        kind="village_assembly",
+        status="postponed",
+        title="Сельский сход: бюджет айыл окмоту на 2032 год",
+        summary="Обсуждение проекта местного бюджета с жителями.",
+        status_note="Сход перенесён на неделю из-за посевной.",
+        start_at=start,
+        end_at=start + timedelta(hours=5),
+        venue_name="Дом культуры",
+        venue_address="ул. Ленина, 1",
+        city="Баетов",
+        venue_region="naryn",
+        online_url="https://meet.example.org/ak-talaa",
+        registration_mode="open",
+        capacity=120,
         goals=["Представить проект бюджета", "Собрать предложения жителей"],
     )
-    add_organisation_role(db, postponed, db.exec(select(Organisation).where(Organisation.slug == "ipr")).one(), "organiser")
-    add_organisation_role(db, postponed, db.exec(select(Organisation).where(Organisation.slug == "usaid")).one(), "funder")
-    opening = make_session(db, postponed, kind="opening", title="Открытие схода", start_at=start, end_at=start + timedelta(minutes=20), position=1)
+    add_organisation_role(
+        db, postponed, db.exec(select(Organisation).where(Organisation.slug == "ipr")).one(), "organiser"
+    )
+    add_organisation_role(
+        db, postponed, db.exec(select(Organisation).where(Organisation.slug == "usaid")).one(), "funder"
+    )
+    opening = make_session(
+        db,
+        postponed,
+        kind="opening",
+        title="Открытие схода",
+        start_at=start,
+        end_at=start + timedelta(minutes=20),
+        position=1,
+    )
     add_speaker(db, opening, make_person(db, name="Глава айыл окмоту", position="глава"), "speaker")
-    panel = make_session(db, postponed, kind="panel", title="Куда идут деньги аймака", start_at=start + timedelta(minutes=20),
-                         end_at=start + timedelta(hours=2), room="Большой зал", position=2)
+    panel = make_session(
+        db,
+        postponed,
+        kind="panel",
+        title="Куда идут деньги аймака",
+        start_at=start + timedelta(minutes=20),
+        end_at=start + timedelta(hours=2),
+        room="Большой зал",
+        position=2,
+    )
     add_speaker(db, panel, make_person(db, name="Модератор Схода"), "moderator")
     add_speaker(db, panel, make_person(db, name="Депутат Кенеша", position="депутат"), "panellist")
-    make_panel(db, panel, guiding_questions=["Что важнее: вода или дороги?"], expected_result="список приоритетов жителей")
-    make_session(db, postponed, kind="break", title="Перерыв", start_at=start + timedelta(hours=2), end_at=start + timedelta(hours=2, minutes=30), position=3)
-    make_event(db, slug="seminar-otmenen-2031", kind="seminar", status="cancelled", title="Семинар для бухгалтеров аймаков",
-               status_note="Семинар отменён организатором.", start_at=start + timedelta(days=30), end_at=start + timedelta(days=30, hours=3))
+    make_panel(
+        db, panel, guiding_questions=["Что важнее: вода или дороги?"], expected_result="список приоритетов жителей"
+    )
+    make_session(
+        db,
+        postponed,
+        kind="break",
+        title="Перерыв",
+        start_at=start + timedelta(hours=2),
+        end_at=start + timedelta(hours=2, minutes=30),
+        position=3,
+    )
+    make_event(
+        db,
+        slug="seminar-otmenen-2031",
+        kind="seminar",
+        status="cancelled",
+        title="Семинар для бухгалтеров аймаков",
+        status_note="Семинар отменён организатором.",
+        start_at=start + timedelta(days=30),
+        end_at=start + timedelta(days=30, hours=3),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +120,8 @@ def public_paths(live_server: str) -> list[str]:
 def axe_source() -> str:
     if not AXE.exists():
         if not shutil.which("npm"):
-            pytest.skip("node/npm are missing, so axe-core cannot be installed: apt-get install nodejs npm, then `python -m tools.install_test_deps`")
+            pytest.skip(
+                "node/npm are missing, so axe-core cannot be installed: apt-get install nodejs npm, then `python -m tools.install_test_deps`"
+            )
         pytest.skip("axe-core is not installed: run `python -m tools.install_test_deps` (`make test` does it)")
     return AXE.read_text()

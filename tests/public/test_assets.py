@@ -13,18 +13,18 @@ from eventhub.public.compression import accepted_encodings
 CSS = (ROOT / "static" / "style.css").read_bytes()
 
 
-def stylesheet_url(client) -> str:  # noqa: ANN001
+def stylesheet_url(client) -> str:
     [href] = re.findall(r'<link rel="stylesheet" href="([^"]+)">', client.get("/events").text)
     return href
 
 
-def test_pages_link_the_stylesheet_under_its_content_hash(client) -> None:  # noqa: ANN001
+def test_pages_link_the_stylesheet_under_its_content_hash(client) -> None:
     href = stylesheet_url(client)
     assert re.fullmatch(r"/static/style\.[0-9a-f]{12}\.css", href)
     assert href == f"/static/style.{file_hash(ROOT / 'static' / 'style.css')}.css"
 
 
-def test_hashed_stylesheet_is_cached_for_a_year(client) -> None:  # noqa: ANN001
+def test_hashed_stylesheet_is_cached_for_a_year(client) -> None:
     response = client.get(stylesheet_url(client))
     assert response.status_code == 200
     assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
@@ -32,7 +32,7 @@ def test_hashed_stylesheet_is_cached_for_a_year(client) -> None:  # noqa: ANN001
     assert response.content == CSS
 
 
-def test_plain_and_stale_names_are_revalidated_not_kept(client) -> None:  # noqa: ANN001
+def test_plain_and_stale_names_are_revalidated_not_kept(client) -> None:
     plain = client.get("/static/style.css")
     assert (plain.status_code, plain.headers["cache-control"], plain.content) == (200, "no-cache", CSS)
     again = client.get("/static/style.css", headers={"If-None-Match": plain.headers["etag"]})
@@ -43,7 +43,7 @@ def test_plain_and_stale_names_are_revalidated_not_kept(client) -> None:  # noqa
     assert client.get("/static/../eventhub/main.py").status_code == 404
 
 
-def test_hashed_name_changes_with_the_content(tmp_path) -> None:  # noqa: ANN001
+def test_hashed_name_changes_with_the_content(tmp_path) -> None:
     (tmp_path / "app.css").write_text("a{}")
     first = hashed_name("app.css", tmp_path)
     (tmp_path / "app.css").write_text("a{color:red}")
@@ -53,13 +53,19 @@ def test_hashed_name_changes_with_the_content(tmp_path) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("br", {"br"}), ("gzip, deflate, br", {"gzip", "deflate", "br"}), ("br;q=0, gzip;q=0.5", {"gzip"}), ("", set()), ("GZIP;q=bad", set())],
+    [
+        ("br", {"br"}),
+        ("gzip, deflate, br", {"gzip", "deflate", "br"}),
+        ("br;q=0, gzip;q=0.5", {"gzip"}),
+        ("", set()),
+        ("GZIP;q=bad", set()),
+    ],
 )
 def test_accept_encoding_is_read_with_its_weights(header: str, expected: set[str]) -> None:
     assert accepted_encodings(header) == expected
 
 
-def test_event_page_is_sent_as_brotli_or_gzip_as_the_browser_asks(client, demo) -> None:  # noqa: ANN001
+def test_event_page_is_sent_as_brotli_or_gzip_as_the_browser_asks(client, demo) -> None:
     path = "/events/forum-aymakov-2023"
     plain = client.get(path, headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers
@@ -75,7 +81,7 @@ def test_event_page_is_sent_as_brotli_or_gzip_as_the_browser_asks(client, demo) 
     assert int(br.headers["content-length"]) < int(gz.headers["content-length"])
 
 
-def test_compressed_bytes_on_the_wire_decode_to_the_page(client, demo) -> None:  # noqa: ANN001
+def test_compressed_bytes_on_the_wire_decode_to_the_page(client, demo) -> None:
     path = "/events/forum-aymakov-2023"
     plain = client.get(path, headers={"Accept-Encoding": "identity"}).content
     with client.stream("GET", path, headers={"Accept-Encoding": "br"}) as response:
@@ -84,18 +90,18 @@ def test_compressed_bytes_on_the_wire_decode_to_the_page(client, demo) -> None: 
         assert gzip.decompress(b"".join(response.iter_raw())) == plain
 
 
-def test_small_answers_are_not_compressed(client) -> None:  # noqa: ANN001
+def test_small_answers_are_not_compressed(client) -> None:
     response = client.get("/robots.txt", headers={"Accept-Encoding": "br, gzip"})
     assert "content-encoding" not in response.headers
 
 
-def test_stylesheet_is_compressed_too(client) -> None:  # noqa: ANN001
+def test_stylesheet_is_compressed_too(client) -> None:
     response = client.get(stylesheet_url(client), headers={"Accept-Encoding": "br"})
     assert response.headers["content-encoding"] == "br"
     assert response.content == CSS
 
 
-def test_the_favicon_is_served_and_linked_from_this_host(client, demo) -> None:  # noqa: ANN001
+def test_the_favicon_is_served_and_linked_from_this_host(client, demo) -> None:
     import re
     from io import BytesIO
 

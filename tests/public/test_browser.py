@@ -20,21 +20,34 @@ RUN_AXE = """async (tags) => {
 }"""
 
 
-def _axe(page, axe_source: str) -> list[dict]:  # noqa: ANN001
+def _axe(page, axe_source: str) -> list[dict]:
     page.add_script_tag(content=axe_source)
     return page.evaluate(RUN_AXE, AXE_TAGS)
 
 
-def test_demo_sitemap_covers_every_kind_of_public_page(public_paths) -> None:  # noqa: ANN001
-    for expected in ("/", "/events", "/organisations", "/projects", "/press",
-                     f"/events/{CSO_DIALOGUE}", f"/events/{CSO_DIALOGUE}/programme",
-                     "/organisations/aris", "/projects/uspeshnyy-aymak-2", "/press/dialog-vklad-ogo-v-razvitie-regionov-press-reliz"):
+def test_demo_sitemap_covers_every_kind_of_public_page(public_paths) -> None:
+    for expected in (
+        "/",
+        "/events",
+        "/organisations",
+        "/projects",
+        "/press",
+        f"/events/{CSO_DIALOGUE}",
+        f"/events/{CSO_DIALOGUE}/programme",
+        "/organisations/aris",
+        "/projects/uspeshnyy-aymak-2",
+        "/press/dialog-vklad-ogo-v-razvitie-regionov-press-reliz",
+    ):
         assert expected in public_paths
-    assert len([p for p in public_paths if p.startswith("/events/") and p.endswith("/programme")]) == 4 + 2  # demo + added states
+    assert (
+        len([p for p in public_paths if p.startswith("/events/") and p.endswith("/programme")]) == 4 + 2
+    )  # demo + added states
 
 
-def test_no_wcag_a_or_aa_violations_on_any_public_page(browser, live_server, public_paths, axe_source) -> None:  # noqa: ANN001
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU", bypass_csp=True)  # axe is injected inline
+def test_no_wcag_a_or_aa_violations_on_any_public_page(browser, live_server, public_paths, axe_source) -> None:
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="ru-RU", bypass_csp=True
+    )  # axe is injected inline
     page = context.new_page()
     violations = {}
     for path in public_paths:
@@ -48,14 +61,21 @@ def test_no_wcag_a_or_aa_violations_on_any_public_page(browser, live_server, pub
 
 
 @pytest.mark.parametrize("locale", ["ky-KG", "en-US"])
-def test_no_wcag_violations_in_kyrgyz_and_english(browser, live_server, axe_source, locale: str) -> None:  # noqa: ANN001
+def test_no_wcag_violations_in_kyrgyz_and_english(browser, live_server, axe_source, locale: str) -> None:
     """The pages of each kind in the other two languages: <html lang>, and lang="ru" on texts
     shown in their original language, keep axe (valid-lang, html-has-lang) satisfied."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale, bypass_csp=True)
     page = context.new_page()
     violations = {}
-    for path in ("/events", f"/events/{CSO_DIALOGUE}", f"/events/{CSO_DIALOGUE}/programme", "/projects/uspeshnyy-aymak-2",
-                 "/organisations/aris", "/press", "/press/dialog-vklad-ogo-v-razvitie-regionov-press-reliz"):
+    for path in (
+        "/events",
+        f"/events/{CSO_DIALOGUE}",
+        f"/events/{CSO_DIALOGUE}/programme",
+        "/projects/uspeshnyy-aymak-2",
+        "/organisations/aris",
+        "/press",
+        "/press/dialog-vklad-ogo-v-razvitie-regionov-press-reliz",
+    ):
         response = page.goto(live_server + path)
         assert response.status == 200, path
         assert page.evaluate("document.documentElement.lang") == locale[:2]
@@ -65,10 +85,14 @@ def test_no_wcag_violations_in_kyrgyz_and_english(browser, live_server, axe_sour
     assert violations == {}, json.dumps(violations, ensure_ascii=False, indent=1)
 
 
-def test_registration_form_with_errors_has_no_wcag_violations_where_it_exists(browser, live_server, public_paths, axe_source) -> None:  # noqa: ANN001
+def test_registration_form_with_errors_has_no_wcag_violations_where_it_exists(
+    browser, live_server, public_paths, axe_source
+) -> None:
     """Covers /events/{slug}/register for every event where the route answers 200 (shown, then
     submitted empty so the errors appear); skips when no event has the form on this branch."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU", bypass_csp=True)  # axe is injected inline
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="ru-RU", bypass_csp=True
+    )  # axe is injected inline
     page = context.new_page()
     events = [p for p in public_paths if p.startswith("/events/") and p.count("/") == 2]
     checked, violations = [], {}
@@ -93,7 +117,7 @@ def test_registration_form_with_errors_has_no_wcag_violations_where_it_exists(br
     assert violations == {}, json.dumps(violations, ensure_ascii=False, indent=1)
 
 
-def test_every_public_page_reflows_at_320_px_without_sideways_scrolling(browser, live_server, public_paths) -> None:  # noqa: ANN001
+def test_every_public_page_reflows_at_320_px_without_sideways_scrolling(browser, live_server, public_paths) -> None:
     too_wide = {}
     for locale in ("ru-RU", "ky-KG", "en-US"):  # the language comes from Accept-Language
         context = browser.new_context(viewport={"width": 320, "height": 640}, locale=locale)
@@ -107,7 +131,7 @@ def test_every_public_page_reflows_at_320_px_without_sideways_scrolling(browser,
     assert too_wide == {}
 
 
-def test_filters_and_links_work_with_javascript_off(browser, live_server) -> None:  # noqa: ANN001
+def test_filters_and_links_work_with_javascript_off(browser, live_server) -> None:
     context = browser.new_context(viewport={"width": 320, "height": 640}, java_script_enabled=False, locale="ru-RU")
     page = context.new_page()
     page.goto(live_server + "/events")
@@ -121,7 +145,7 @@ def test_filters_and_links_work_with_javascript_off(browser, live_server) -> Non
     context.close()
 
 
-def test_keyboard_reaches_the_skip_link_first_with_a_visible_focus_ring(browser, live_server) -> None:  # noqa: ANN001
+def test_keyboard_reaches_the_skip_link_first_with_a_visible_focus_ring(browser, live_server) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="ru-RU")
     page.goto(live_server + f"/events/{CSO_DIALOGUE}")
     page.keyboard.press("Tab")
@@ -137,7 +161,7 @@ def test_keyboard_reaches_the_skip_link_first_with_a_visible_focus_ring(browser,
     page.close()
 
 
-def test_cso_dialogue_programme_prints_on_at_most_two_a4_pages(browser, live_server) -> None:  # noqa: ANN001
+def test_cso_dialogue_programme_prints_on_at_most_two_a4_pages(browser, live_server) -> None:
     from pypdf import PdfReader  # imported here: only this test reads PDFs
 
     page = browser.new_page(locale="ru-RU")

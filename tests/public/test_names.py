@@ -17,7 +17,10 @@ def _text(page: str) -> str:
         ("/events/dialog-vklad-ogo-v-razvitie-regionov", ["СПС (СПС)"], []),
         (
             "/events/fokus-gruppa-mestnoe-samoupravlenie-2030",
-            ["Институт бюджетных решений (Институт бюджетных решений)", "Агентство инициатив развития (Агентство инициатив развития)"],
+            [
+                "Институт бюджетных решений (Институт бюджетных решений)",
+                "Агентство инициатив развития (Агентство инициатив развития)",
+            ],
             ["Институт политики развития (ИПР)"],
         ),
         ("/projects/ppms-casa-1000", ["НЭСК (НЭСК)", "Фонд Ага Хана (Фонд Ага Хана)"], ["НЭСК", "Фонд Ага Хана"]),
@@ -25,7 +28,7 @@ def _text(page: str) -> str:
         ("/organisations/nesk", ["НЭСК (НЭСК)"], []),
     ],
 )
-def test_a_name_equal_to_its_short_name_is_shown_once(client, demo, url, doubled, kept) -> None:  # noqa: ANN001
+def test_a_name_equal_to_its_short_name_is_shown_once(client, demo, url, doubled, kept) -> None:
     response = client.get(url)
     assert response.status_code == 200
     text = _text(response.text)
@@ -36,8 +39,10 @@ def test_a_name_equal_to_its_short_name_is_shown_once(client, demo, url, doubled
         assert name in text
 
 
-def test_organisation_filter_names_each_organisation_once(client, demo) -> None:  # noqa: ANN001
-    options = [html.unescape(o) for o in re.findall(r'<option value="[^"]+"[^>]*>([^<]+)</option>', client.get("/events").text)]
+def test_organisation_filter_names_each_organisation_once(client, demo) -> None:
+    options = [
+        html.unescape(o) for o in re.findall(r'<option value="[^"]+"[^>]*>([^<]+)</option>', client.get("/events").text)
+    ]
     assert "НЭСК" in options and "СПС" in options
     assert "НЭСК — НЭСК" not in options and "СПС — СПС" not in options
     assert "ИПР — Институт политики развития" in options

@@ -17,14 +17,14 @@ def meta(html: str, key: str) -> str:
     return unescape(match.group(1))
 
 
-def sitemap_locs(client) -> list[str]:  # noqa: ANN001
+def sitemap_locs(client) -> list[str]:
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/xml")
     return [loc.text for loc in ElementTree.fromstring(response.content).findall("sm:url/sm:loc", NS)]
 
 
-def test_event_page_has_open_graph_and_twitter_card(client, demo) -> None:  # noqa: ANN001
+def test_event_page_has_open_graph_and_twitter_card(client, demo) -> None:
     html = client.get("/events/forum-aymakov-2023").text
     assert meta(html, "og:title") == "Форум аймаков – 2023"
     assert meta(html, "og:url") == "http://testserver/events/forum-aymakov-2023"
@@ -36,7 +36,7 @@ def test_event_page_has_open_graph_and_twitter_card(client, demo) -> None:  # no
     assert '<link rel="canonical" href="http://testserver/events/forum-aymakov-2023">' in html
 
 
-def test_share_links_are_plain_links_with_the_event_address(client, demo) -> None:  # noqa: ANN001
+def test_share_links_are_plain_links_with_the_event_address(client, demo) -> None:
     html = client.get("/events/forum-aymakov-2023").text
     links = {m[0]: unescape(m[1]) for m in re.findall(r'class="share share-(\w+)" href="([^"]+)"', html)}
     url = "http://testserver/events/forum-aymakov-2023"
@@ -50,9 +50,16 @@ def test_share_links_are_plain_links_with_the_event_address(client, demo) -> Non
     assert '<a class="button-link" href="/events/forum-aymakov-2023/programme">' in html
 
 
-def test_public_pages_load_nothing_from_other_hosts_and_run_no_script(client, demo) -> None:  # noqa: ANN001
-    for path in ("/", "/events/forum-aymakov-2023", "/events/forum-aymakov-2023/programme", "/organisations/aris",
-                 "/projects/uspeshnyy-aymak-2", "/press", "/press/dialog-vklad-ogo-v-razvitie-regionov-press-reliz"):
+def test_public_pages_load_nothing_from_other_hosts_and_run_no_script(client, demo) -> None:
+    for path in (
+        "/",
+        "/events/forum-aymakov-2023",
+        "/events/forum-aymakov-2023/programme",
+        "/organisations/aris",
+        "/projects/uspeshnyy-aymak-2",
+        "/press",
+        "/press/dialog-vklad-ogo-v-razvitie-regionov-press-reliz",
+    ):
         html = client.get(path).text
         assert re.findall(r'\bsrc="(?!/)', html) == [], path
         # Absolute links to the site itself (canonical, hreflang alternates) are fine.
@@ -60,7 +67,7 @@ def test_public_pages_load_nothing_from_other_hosts_and_run_no_script(client, de
         assert re.findall(r"<script(?! type=\"application/ld\+json\")", html) == [], path
 
 
-def test_sitemap_lists_public_pages_only(client, db, demo, app) -> None:  # noqa: ANN001
+def test_sitemap_lists_public_pages_only(client, db, demo, app) -> None:
     draft = make_event(db, status="draft")
     postponed = make_event(db, status="postponed")
     cancelled = make_event(db, status="cancelled")
@@ -72,10 +79,20 @@ def test_sitemap_lists_public_pages_only(client, db, demo, app) -> None:  # noqa
     locs = sitemap_locs(client)
 
     base = "http://testserver"
-    for path in ("/", "/events", "/organisations", "/projects", "/press",
-                 "/events/forum-aymakov-2023", "/events/forum-aymakov-2023/programme", "/organisations/ipr",
-                 "/projects/df-psi-3", "/press/dialog-vklad-ogo-v-razvitie-regionov-press-reliz",
-                 f"/events/{postponed.slug}", f"/events/{cancelled.slug}"):
+    for path in (
+        "/",
+        "/events",
+        "/organisations",
+        "/projects",
+        "/press",
+        "/events/forum-aymakov-2023",
+        "/events/forum-aymakov-2023/programme",
+        "/organisations/ipr",
+        "/projects/df-psi-3",
+        "/press/dialog-vklad-ogo-v-razvitie-regionov-press-reliz",
+        f"/events/{postponed.slug}",
+        f"/events/{cancelled.slug}",
+    ):
         assert base + path in locs
     assert f"{base}/events/{draft.slug}" not in locs
     assert f"{base}/events/{draft.slug}/programme" not in locs
@@ -89,13 +106,13 @@ def test_sitemap_lists_public_pages_only(client, db, demo, app) -> None:  # noqa
     assert f"{base}/press/{embargoed.slug}" in sitemap_locs(client)
 
 
-def test_sitemap_gives_last_modification_times_in_utc(client, demo) -> None:  # noqa: ANN001
+def test_sitemap_gives_last_modification_times_in_utc(client, demo) -> None:
     tree = ElementTree.fromstring(client.get("/sitemap.xml").content)
     lastmods = [el.text for el in tree.findall("sm:url/sm:lastmod", NS)]
     assert lastmods and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", t) for t in lastmods)
 
 
-def test_robots_txt_points_at_the_sitemap_and_keeps_private_addresses_out(client) -> None:  # noqa: ANN001
+def test_robots_txt_points_at_the_sitemap_and_keeps_private_addresses_out(client) -> None:
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")

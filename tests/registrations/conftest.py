@@ -29,7 +29,7 @@ class Sink:
         self.envelopes: list = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope) -> str:
         with self.lock:
             self.envelopes.append(envelope)
             self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
@@ -56,7 +56,7 @@ class Sink:
 
 
 @pytest.fixture(scope="session")
-def smtp_server():  # noqa: ANN201
+def smtp_server():
     sink = Sink()
     sink.port = free_port()
     controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
@@ -66,19 +66,19 @@ def smtp_server():  # noqa: ANN201
 
 
 @pytest.fixture()
-def mailbox(smtp_server):  # noqa: ANN001, ANN201
+def mailbox(smtp_server):
     smtp_server.clear()
     return smtp_server
 
 
 @pytest.fixture(autouse=True)
-def _wire_mail(app, db, settings, smtp_server):  # noqa: ANN001, ANN202
+def _wire_mail(app, db, settings, smtp_server):
     """Mail of every test goes to the loopback SMTP server; the after-response task uses the
     test's own session (its transaction is invisible to other connections)."""
     smtp_server.clear()
     app.state.settings = settings.model_copy(update={"smtp_port": smtp_server.port, "smtp_host": "127.0.0.1"})
     app.state.outbox_retry_delays = (0.0,)
-    app.dependency_overrides[get_session_factory] = lambda: (lambda: nullcontext(db))
+    app.dependency_overrides[get_session_factory] = lambda: lambda: nullcontext(db)
     yield
 
 
@@ -86,14 +86,14 @@ NOW = datetime(2030, 2, 1, 6, 0, tzinfo=UTC)
 
 
 @pytest.fixture()
-def clock(app):  # noqa: ANN001, ANN201
+def clock(app):
     """The app's 'now', fixed (and movable) for the test."""
     state = {"now": NOW}
     app.state.clock = lambda: state["now"]
     return state
 
 
-def open_event(db, **kw):  # noqa: ANN001, ANN201
+def open_event(db, **kw):
     """An upcoming published event with open registration, organised by a fresh organisation."""
     org = kw.pop("organiser", None) or make_organisation(db)
     values = {"registration_mode": "open", "capacity": 2, "start_at": NOW + timedelta(days=30)} | kw
@@ -102,7 +102,7 @@ def open_event(db, **kw):  # noqa: ANN001, ANN201
     return event
 
 
-def form(**kw):  # noqa: ANN201
+def form(**kw):
     values = {
         "full_name": "Айгуль Осмонова",
         "email": "aigul@example.org",

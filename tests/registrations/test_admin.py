@@ -5,31 +5,31 @@ import re
 import pytest
 from sqlmodel import select
 
-from eventhub.models import AuditLog, Registration
 from eventhub.accounts.permissions import can_check_in, can_edit_event
+from eventhub.core.models import AuditLog, Registration
 from tests.factories import add_organisation_role, make_organisation
 from tests.registrations.conftest import form, open_event
 
 
 @pytest.fixture()
-def organised(db):  # noqa: ANN001, ANN201
+def organised(db):
     org = make_organisation(db, slug="ogo-koalitsiya", name="Коалиция ОГО")
     event = open_event(db, organiser=org, capacity=2)
     db.commit()
     return event
 
 
-def _register(client, event, *people) -> None:  # noqa: ANN001
+def _register(client, event, *people) -> None:
     for email, extra in people:
         assert client.post(f"/events/{event.slug}/register", data=form(email=email, **extra)).status_code == 200
 
 
-def _regs(db, event):  # noqa: ANN001, ANN202
+def _regs(db, event):
     db.expire_all()
     return {r.email: r for r in db.exec(select(Registration).where(Registration.event_id == event.id))}
 
 
-def test_only_staff_of_the_organising_organisations_see_registrations(client, db, clock, organised, login_as) -> None:  # noqa: ANN001
+def test_only_staff_of_the_organising_organisations_see_registrations(client, db, clock, organised, login_as) -> None:
     base = f"/admin/events/{organised.slug}/registrations"
     anonymous = client.get(base, follow_redirects=False)
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/admin/login")
@@ -53,7 +53,7 @@ def test_only_staff_of_the_organising_organisations_see_registrations(client, db
     assert [can_check_in(db, u, organised) for u in (organiser, checkin, admin)] == [True, True, True]
 
 
-def test_co_organisers_manage_but_partners_do_not(db, clock, login_as) -> None:  # noqa: ANN001
+def test_co_organisers_manage_but_partners_do_not(db, clock, login_as) -> None:
     co, partner = make_organisation(db), make_organisation(db)
     event = open_event(db)
     add_organisation_role(db, event, co, "co_organiser")
@@ -66,10 +66,14 @@ def test_co_organisers_manage_but_partners_do_not(db, clock, login_as) -> None: 
     assert can_edit_event(db, partner_user, event) is False
 
 
-def test_list_filters_and_searches_across_case_and_alphabets(client, db, clock, organised, login_as) -> None:  # noqa: ANN001
-    _register(client, organised, ("a@example.org", {"full_name": "Айгуль Осмонова", "gender": "female"}),
-              ("b@example.org", {"full_name": "Бакыт Асанов", "gender": "male"}),
-              ("c@example.org", {"full_name": "Чынара Жусупова", "gender": "female"}))
+def test_list_filters_and_searches_across_case_and_alphabets(client, db, clock, organised, login_as) -> None:
+    _register(
+        client,
+        organised,
+        ("a@example.org", {"full_name": "Айгуль Осмонова", "gender": "female"}),
+        ("b@example.org", {"full_name": "Бакыт Асанов", "gender": "male"}),
+        ("c@example.org", {"full_name": "Чынара Жусупова", "gender": "female"}),
+    )
     login_as("organiser", organisations=("ogo-koalitsiya",), email="staff7@example.org")
     base = f"/admin/events/{organised.slug}/registrations"
 
@@ -85,7 +89,9 @@ def test_list_filters_and_searches_across_case_and_alphabets(client, db, clock, 
     assert client.get(base, params={"status": "vip"}).status_code == 422
 
 
-def test_approve_and_decline_pending_registrations_and_the_participant_is_told(client, db, clock, mailbox, login_as) -> None:  # noqa: ANN001
+def test_approve_and_decline_pending_registrations_and_the_participant_is_told(
+    client, db, clock, mailbox, login_as
+) -> None:
     org = make_organisation(db)
     event = open_event(db, organiser=org, registration_mode="approval", capacity=1)
     db.commit()
@@ -105,14 +111,22 @@ def test_approve_and_decline_pending_registrations_and_the_participant_is_told(c
     assert declined.status_code == 200
     assert no_csrf.status_code == 403
     assert {e: r.status for e, r in _regs(db, event).items()} == {
-        "a@example.org": "confirmed", "b@example.org": "pending", "c@example.org": "declined"}
+        "a@example.org": "confirmed",
+        "b@example.org": "pending",
+        "c@example.org": "declined",
+    }
     subjects = {m["To"]: m["Subject"] for m in mailbox.wait_for(2)}
     assert subjects["a@example.org"].startswith("Заявка одобрена")
     assert subjects["c@example.org"].startswith("Заявка отклонена")
-    assert db.exec(select(AuditLog.action).where(AuditLog.event_id == event.id).order_by(AuditLog.id)).all() == ["approve", "decline"]
+    assert db.exec(select(AuditLog.action).where(AuditLog.event_id == event.id).order_by(AuditLog.id)).all() == [
+        "approve",
+        "decline",
+    ]
 
 
-def test_declining_a_confirmed_participant_promotes_from_the_waiting_list(client, db, clock, organised, mailbox, login_as) -> None:  # noqa: ANN001
+def test_declining_a_confirmed_participant_promotes_from_the_waiting_list(
+    client, db, clock, organised, mailbox, login_as
+) -> None:
     _register(client, organised, ("a@example.org", {}), ("b@example.org", {}), ("c@example.org", {}))
     _, csrf = login_as("organiser", organisations=("ogo-koalitsiya",), email="staff9@example.org")
     base = f"/admin/events/{organised.slug}/registrations"
@@ -120,11 +134,18 @@ def test_declining_a_confirmed_participant_promotes_from_the_waiting_list(client
     client.post(f"{base}/{_regs(db, organised)['a@example.org'].id}/decline", data={"csrf_token": csrf})
 
     assert {e: r.status for e, r in _regs(db, organised).items()} == {
-        "a@example.org": "declined", "b@example.org": "confirmed", "c@example.org": "confirmed"}
+        "a@example.org": "declined",
+        "b@example.org": "confirmed",
+        "c@example.org": "confirmed",
+    }
 
 
-def test_organiser_moves_someone_from_the_waiting_list_after_raising_capacity(client, db, clock, organised, login_as) -> None:  # noqa: ANN001
-    _register(client, organised, ("a@example.org", {}), ("b@example.org", {}), ("c@example.org", {}), ("d@example.org", {}))
+def test_organiser_moves_someone_from_the_waiting_list_after_raising_capacity(
+    client, db, clock, organised, login_as
+) -> None:
+    _register(
+        client, organised, ("a@example.org", {}), ("b@example.org", {}), ("c@example.org", {}), ("d@example.org", {})
+    )
     _, csrf = login_as("organiser", organisations=("ogo-koalitsiya",), email="staff10@example.org")
     base = f"/admin/events/{organised.slug}/registrations"
     regs = _regs(db, organised)
@@ -139,11 +160,22 @@ def test_organiser_moves_someone_from_the_waiting_list_after_raising_capacity(cl
     assert refused.status_code == 409
     assert moved.status_code == 200 and filled.status_code == 200
     assert {e: r.status for e, r in _regs(db, organised).items()} == {
-        "a@example.org": "confirmed", "b@example.org": "confirmed", "c@example.org": "confirmed", "d@example.org": "confirmed"}
+        "a@example.org": "confirmed",
+        "b@example.org": "confirmed",
+        "c@example.org": "confirmed",
+        "d@example.org": "confirmed",
+    }
 
 
-def test_check_in_by_name_with_one_tap_and_by_the_qr_code_from_the_email(client, db, clock, organised, mailbox, login_as) -> None:  # noqa: ANN001
-    _register(client, organised, ("a@example.org", {"full_name": "Айгуль Осмонова"}), ("b@example.org", {"full_name": "Бакыт Асанов"}))
+def test_check_in_by_name_with_one_tap_and_by_the_qr_code_from_the_email(
+    client, db, clock, organised, mailbox, login_as
+) -> None:
+    _register(
+        client,
+        organised,
+        ("a@example.org", {"full_name": "Айгуль Осмонова"}),
+        ("b@example.org", {"full_name": "Бакыт Асанов"}),
+    )
     messages = {m["To"]: m for m in mailbox.wait_for(2)}
     _, csrf = login_as("checkin", organisations=("ogo-koalitsiya",), email="staff11@example.org")
     base = f"/admin/events/{organised.slug}/registrations/checkin"
@@ -162,12 +194,17 @@ def test_check_in_by_name_with_one_tap_and_by_the_qr_code_from_the_email(client,
     assert "Бакыт Асанов" in scanned.text and "Отметить приход" in scanned.text
     assert "Бакыт Асанов" in typed.text
     assert forged.status_code == 200 and "QR-код не подходит" in forged.text
-    assert {e: r.status for e, r in _regs(db, organised).items()} == {"a@example.org": "attended", "b@example.org": "attended"}
+    assert {e: r.status for e, r in _regs(db, organised).items()} == {
+        "a@example.org": "attended",
+        "b@example.org": "attended",
+    }
     assert all(r.checked_in_at is not None for r in _regs(db, organised).values())
     assert "Пришли: <strong>2</strong> из 2" in client.get(base).text
 
 
-def test_the_qr_code_image_in_the_confirmation_holds_the_check_in_address(client, db, clock, organised, mailbox) -> None:  # noqa: ANN001
+def test_the_qr_code_image_in_the_confirmation_holds_the_check_in_address(
+    client, db, clock, organised, mailbox
+) -> None:
     _register(client, organised, ("a@example.org", {}))
     [message] = mailbox.wait_for(1)
     html = message.get_body(("html",)).get_content()
@@ -179,16 +216,19 @@ def test_the_qr_code_image_in_the_confirmation_holds_the_check_in_address(client
     assert images[0].get_payload(decode=True).startswith(b"\x89PNG")
 
 
-def test_statistics_show_sex_disaggregated_registered_and_attended(client, db, clock, login_as) -> None:  # noqa: ANN001
+def test_statistics_show_sex_disaggregated_registered_and_attended(client, db, clock, login_as) -> None:
     org = make_organisation(db)
     ministry = make_organisation(db, short_name="МФ", name="Министерство финансов", kind="ministry")
     event = open_event(db, organiser=org, capacity=None)
     db.commit()
-    _register(client, event,
-              ("a@example.org", {"gender": "female", "region": "naryn"}),
-              ("b@example.org", {"gender": "female", "region": "osh", "organisation": "МФ", "organisation_other": None}),
-              ("c@example.org", {"gender": "male", "region": "naryn", "category": "press"}),
-              ("d@example.org", {"gender": None, "region": None}))
+    _register(
+        client,
+        event,
+        ("a@example.org", {"gender": "female", "region": "naryn"}),
+        ("b@example.org", {"gender": "female", "region": "osh", "organisation": "МФ", "organisation_other": None}),
+        ("c@example.org", {"gender": "male", "region": "naryn", "category": "press"}),
+        ("d@example.org", {"gender": None, "region": None}),
+    )
     _, csrf = login_as("organiser", organisations=(org.slug,), email="staff12@example.org")
     base = f"/admin/events/{event.slug}/registrations"
     client.post(f"{base}/checkin", data={"csrf_token": csrf, "registration": str(_regs(db, event)["a@example.org"].id)})

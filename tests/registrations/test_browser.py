@@ -9,7 +9,7 @@ import icalendar
 import pytest
 from sqlmodel import Session, select
 
-from eventhub.models import Event, Registration, utcnow
+from eventhub.core.models import Event, Registration, utcnow
 from tools.live_server import live_server
 
 DIALOGUE = "dialog-vklad-ogo-v-razvitie-regionov"
@@ -18,21 +18,22 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture()
-def browser_page(browser):  # noqa: ANN001, ANN201
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  device_scale_factor=2, locale="ru-RU")
+def browser_page(browser):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2, locale="ru-RU"
+    )
     page = context.new_page()
     page.set_default_timeout(20_000)
     yield page
     context.close()
 
 
-def _private_link(message) -> str:  # noqa: ANN001
+def _private_link(message) -> str:
     return re.search(r"(http://127\.0\.0\.1:\d+/r/[\w-]+)", message.get_body(("plain",)).get_content()).group(1)
 
 
 def test_register_on_a_phone_receive_the_invitation_cancel_and_the_waiting_list_moves(
-    browser_page, tmp_path, smtp_server, mailbox  # noqa: ANN001
+    browser_page, tmp_path, smtp_server, mailbox
 ) -> None:
     from eventhub.demo.loader import load_demo
 

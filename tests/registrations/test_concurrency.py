@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from eventhub.models import Registration, utcnow
+from eventhub.core.models import Registration, utcnow
 from eventhub.registrations import service
 from eventhub.registrations.mail import Site
 from tests.conftest import PG_URL
@@ -20,7 +20,7 @@ from tools.live_server import live_server
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def server(request, tmp_path, smtp_server):  # noqa: ANN001, ANN201
+def server(request, tmp_path, smtp_server):
     if request.param == "postgresql" and not PG_URL:
         pytest.skip("set EVENTHUB_TEST_DATABASE_URL to run this on PostgreSQL")
     if request.param == "sqlite" and PG_URL:
@@ -46,7 +46,7 @@ def _person(i: int, **kw) -> dict:
     return {"full_name": f"Участник {i:03d}", "email": f"p{i:03d}@example.org", "consent": True} | kw
 
 
-def test_200_simultaneous_registrations_for_50_places_confirm_exactly_50(server) -> None:  # noqa: ANN001
+def test_200_simultaneous_registrations_for_50_places_confirm_exactly_50(server) -> None:
     base_url, settings, engine = server
     with Session(engine) as db:
         event = open_event(db, capacity=50, start_at=utcnow() + timedelta(days=30))
@@ -64,18 +64,21 @@ def test_200_simultaneous_registrations_for_50_places_confirm_exactly_50(server)
     assert sorted(r.waitlist_position for r in regs if r.status == "waitlisted") == list(range(1, 151))
 
 
-def test_simultaneous_registrations_through_one_invitation_never_exceed_its_quota(server) -> None:  # noqa: ANN001
+def test_simultaneous_registrations_through_one_invitation_never_exceed_its_quota(server) -> None:
     base_url, settings, engine = server
     with Session(engine) as db:
         org = make_organisation(db)
         event = open_event(db, registration_mode="invitation", capacity=None, start_at=utcnow() + timedelta(days=30))
-        invitation = service.save_invitation(db, event=event, organisation=org.slug, seat_quota=10, note=None,
-                                             site=Site.from_settings(settings))
+        invitation = service.save_invitation(
+            db, event=event, organisation=org.slug, seat_quota=10, note=None, site=Site.from_settings(settings)
+        )
         db.commit()
         token = service.invitation_url(Site.from_settings(settings), event, invitation).split("invitation=")[1]
         event_id, slug = event.id, event.slug
 
-    statuses = _burst(f"{base_url}/api/v1/events/{slug}/registrations", [_person(i, invitation=token) for i in range(40)])
+    statuses = _burst(
+        f"{base_url}/api/v1/events/{slug}/registrations", [_person(i, invitation=token) for i in range(40)]
+    )
 
     assert sorted(statuses) == [202] * 10 + [409] * 30
     with Session(engine) as db:

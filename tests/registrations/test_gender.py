@@ -6,7 +6,7 @@ import re
 
 from sqlmodel import select
 
-from eventhub.models import Registration
+from eventhub.core.models import Registration
 from eventhub.registrations.service import export_rows, statistics
 from tests.registrations.conftest import form, open_event
 
@@ -15,7 +15,7 @@ def _gender_radios(page: str) -> list[str]:
     return re.findall(r'<input type="radio" name="gender" value="([^"]*)"', page)
 
 
-def test_form_offers_one_no_answer(client, db, clock) -> None:  # noqa: ANN001
+def test_form_offers_one_no_answer(client, db, clock) -> None:
     event = open_event(db)
     db.commit()
     page = client.get(f"/events/{event.slug}/register").text
@@ -23,11 +23,15 @@ def test_form_offers_one_no_answer(client, db, clock) -> None:  # noqa: ANN001
     assert "не отвечать" in page and "Предпочитаю не указывать" not in page
 
 
-def test_every_no_answer_is_one_not_stated_line(client, db, clock, mailbox) -> None:  # noqa: ANN001
+def test_every_no_answer_is_one_not_stated_line(client, db, clock, mailbox) -> None:
     event = open_event(db, capacity=None)
     db.commit()
-    for email, gender in (("a@example.org", "female"), ("b@example.org", None), ("c@example.org", "undisclosed"),
-                          ("d@example.org", "male")):
+    for email, gender in (
+        ("a@example.org", "female"),
+        ("b@example.org", None),
+        ("c@example.org", "undisclosed"),
+        ("d@example.org", "male"),
+    ):
         assert client.post(f"/events/{event.slug}/register", data=form(email=email, gender=gender)).status_code == 200
     db.expire_all()
     regs = {r.email: r for r in db.exec(select(Registration).where(Registration.event_id == event.id))}

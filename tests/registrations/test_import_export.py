@@ -9,14 +9,14 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import select
 
-from eventhub.models import OutboxMessage, Registration
+from eventhub.core.models import OutboxMessage, Registration
 from eventhub.registrations.exports import ExportRow, StatsTable, to_csv, to_xlsx
 from tests.factories import make_organisation
 from tests.registrations.conftest import form, open_event
 
 
 @pytest.fixture()
-def setup(client, db, clock, login_as):  # noqa: ANN001, ANN201
+def setup(client, db, clock, login_as):
     org = make_organisation(db, slug="ipr", short_name="ИПР", name="Институт политики развития")
     make_organisation(db, slug="minfin", short_name="МФ", name="Министерство финансов", kind="ministry")
     event = open_event(db, organiser=org, capacity=3)
@@ -41,16 +41,19 @@ GOOD = [
 ]
 
 
-def _count(db) -> int:  # noqa: ANN001
+def _count(db) -> int:
     db.expire_all()
     return len(db.exec(select(Registration)).all())
 
 
-def test_xlsx_list_is_previewed_then_imported_on_confirmation(client, db, setup, mailbox) -> None:  # noqa: ANN001
+def test_xlsx_list_is_previewed_then_imported_on_confirmation(client, db, setup, mailbox) -> None:
     event, csrf, base = setup
 
-    preview = client.post(f"{base}/import", data={"csrf_token": csrf},
-                          files={"file": ("список.xlsx", _xlsx(GOOD), "application/octet-stream")})
+    preview = client.post(
+        f"{base}/import",
+        data={"csrf_token": csrf},
+        files={"file": ("список.xlsx", _xlsx(GOOD), "application/octet-stream")},
+    )
 
     assert preview.status_code == 200
     assert "Ошибок нет" in preview.text and "Импортировать 2" in preview.text
@@ -58,46 +61,74 @@ def test_xlsx_list_is_previewed_then_imported_on_confirmation(client, db, setup,
     rows = re.search(r'name="rows" value="([^"]*)"', preview.text).group(1)
     import html
 
-    confirmed = client.post(f"{base}/import/confirm", data={
-        "csrf_token": csrf, "rows": html.unescape(rows), "consent": "on", "send_mail": "on", "filename": "список.xlsx"})
+    confirmed = client.post(
+        f"{base}/import/confirm",
+        data={
+            "csrf_token": csrf,
+            "rows": html.unescape(rows),
+            "consent": "on",
+            "send_mail": "on",
+            "filename": "список.xlsx",
+        },
+    )
 
-    assert confirmed.status_code == 200 and "Список импортирован" in confirmed.text, re.sub(r"\s+", " ", confirmed.text)[-2500:]
+    assert confirmed.status_code == 200 and "Список импортирован" in confirmed.text, re.sub(
+        r"\s+", " ", confirmed.text
+    )[-2500:]
     regs = {r.email: r for r in db.exec(select(Registration))}
     assert set(regs) == {"bakyt@minfin.kg", "aigul@minfin.kg"}
-    assert (regs["bakyt@minfin.kg"].gender, regs["bakyt@minfin.kg"].region, regs["bakyt@minfin.kg"].phone) == ("male", "bishkek", "+996555077764")
+    assert (regs["bakyt@minfin.kg"].gender, regs["bakyt@minfin.kg"].region, regs["bakyt@minfin.kg"].phone) == (
+        "male",
+        "bishkek",
+        "+996555077764",
+    )
     assert regs["aigul@minfin.kg"].region == "naryn" and regs["aigul@minfin.kg"].organisation_id is not None
     assert all(r.status == "confirmed" for r in regs.values())
     assert "org@example.org" in regs["aigul@minfin.kg"].consent_text
     assert len(mailbox.wait_for(2)) == 2
 
 
-def test_half_bad_csv_reports_every_row_and_stores_nothing(client, db, setup) -> None:  # noqa: ANN001
+def test_half_bad_csv_reports_every_row_and_stores_nothing(client, db, setup) -> None:
     event, csrf, base = setup
     client.post(f"/events/{event.slug}/register", data=form(email="known@example.org"))
-    text = "ФИО;E-mail;Организация\n" \
-           "Асанов Бакыт;bakyt@minfin.kg;МФ\n" \
-           "Без почты;not-an-email;МФ\n" \
-           "Неизвестный;x@example.org;Министерство чудес\n" \
-           "Повтор;BAKYT@minfin.kg;МФ\n" \
-           "Уже есть;known@example.org;\n"
+    text = (
+        "ФИО;E-mail;Организация\n"
+        "Асанов Бакыт;bakyt@minfin.kg;МФ\n"
+        "Без почты;not-an-email;МФ\n"
+        "Неизвестный;x@example.org;Министерство чудес\n"
+        "Повтор;BAKYT@minfin.kg;МФ\n"
+        "Уже есть;known@example.org;\n"
+    )
 
-    preview = client.post(f"{base}/import", data={"csrf_token": csrf},
-                          files={"file": ("list.csv", text.encode("utf-8-sig"), "text/csv")})
-    forced = client.post(f"{base}/import/confirm", data={
-        "csrf_token": csrf, "consent": "on",
-        "rows": json.dumps([{"full_name": "Асанов Бакыт", "email": "bakyt@minfin.kg"}, {"full_name": "X", "email": "bad"}])})
+    preview = client.post(
+        f"{base}/import", data={"csrf_token": csrf}, files={"file": ("list.csv", text.encode("utf-8-sig"), "text/csv")}
+    )
+    forced = client.post(
+        f"{base}/import/confirm",
+        data={
+            "csrf_token": csrf,
+            "consent": "on",
+            "rows": json.dumps(
+                [{"full_name": "Асанов Бакыт", "email": "bakyt@minfin.kg"}, {"full_name": "X", "email": "bad"}]
+            ),
+        },
+    )
 
     assert preview.status_code == 422
     assert "Ошибок: <strong>4</strong> из 5" in preview.text
-    for message in ("неверный адрес", "организации «Министерство чудес» нет в справочнике", "повтор: этот адрес уже в строке 2",
-                    "уже зарегистрирован(а)"):
+    for message in (
+        "неверный адрес",
+        "организации «Министерство чудес» нет в справочнике",
+        "повтор: этот адрес уже в строке 2",
+        "уже зарегистрирован(а)",
+    ):
         assert message in preview.text
     assert "Импортировать" not in preview.text.split("Загрузить другой файл")[0].split("</table>")[-1]
     assert forced.status_code == 422 and "ничего не импортировано" in forced.text
     assert _count(db) == 1  # only the registration made through the form
 
 
-def test_import_refuses_files_it_cannot_read(client, db, setup) -> None:  # noqa: ANN001
+def test_import_refuses_files_it_cannot_read(client, db, setup) -> None:
     _event, csrf, base = setup
     cases = [
         (("list.pdf", b"%PDF-1.4", "application/pdf"), "нужен файл .xlsx или .csv"),
@@ -111,7 +142,7 @@ def test_import_refuses_files_it_cannot_read(client, db, setup) -> None:  # noqa
     assert _count(db) == 0
 
 
-def test_import_needs_the_organisers_consent_confirmation(client, db, setup) -> None:  # noqa: ANN001
+def test_import_needs_the_organisers_consent_confirmation(client, db, setup) -> None:
     _event, csrf, base = setup
     rows = json.dumps([{"full_name": "Асанов Бакыт", "email": "bakyt@minfin.kg"}])
 
@@ -121,10 +152,18 @@ def test_import_needs_the_organisers_consent_confirmation(client, db, setup) -> 
     assert _count(db) == 0
 
 
-def test_csv_export_opens_in_excel_and_neutralises_formulas(client, db, setup) -> None:  # noqa: ANN001
+def test_csv_export_opens_in_excel_and_neutralises_formulas(client, db, setup) -> None:
     event, csrf, base = setup
-    client.post(f"/events/{event.slug}/register", data=form(email="a@example.org", full_name="=HYPERLINK(1)", position="+7 дней",
-                                                            organisation_other="@коалиция", accessibility_needs="-инвалидная коляска"))
+    client.post(
+        f"/events/{event.slug}/register",
+        data=form(
+            email="a@example.org",
+            full_name="=HYPERLINK(1)",
+            position="+7 дней",
+            organisation_other="@коалиция",
+            accessibility_needs="-инвалидная коляска",
+        ),
+    )
 
     response = client.get(f"{base}/export.csv")
 
@@ -142,10 +181,12 @@ def test_csv_export_opens_in_excel_and_neutralises_formulas(client, db, setup) -
     assert record["Пол"] == "Женский" and record["Статус"] == "Подтверждена"
 
 
-def test_xlsx_export_has_participants_and_statistics_sheets(client, db, setup) -> None:  # noqa: ANN001
+def test_xlsx_export_has_participants_and_statistics_sheets(client, db, setup) -> None:
     event, csrf, base = setup
     client.post(f"/events/{event.slug}/register", data=form(email="a@example.org", full_name="=1+2"))
-    client.post(f"/events/{event.slug}/register", data=form(email="b@example.org", full_name="Бакыт Асанов", gender="male"))
+    client.post(
+        f"/events/{event.slug}/register", data=form(email="b@example.org", full_name="Бакыт Асанов", gender="male")
+    )
 
     response = client.get(f"{base}/export.xlsx")
 
@@ -167,7 +208,7 @@ def test_exporters_are_pure_functions_of_rows() -> None:
     assert book["Статистика"]["D4"].value == 67
 
 
-def test_sign_in_sheet_lists_confirmed_people_with_a_signature_column_and_prints(client, db, setup) -> None:  # noqa: ANN001
+def test_sign_in_sheet_lists_confirmed_people_with_a_signature_column_and_prints(client, db, setup) -> None:
     event, csrf, base = setup
     for i, name in enumerate(("Чынара Жусупова", "Айгуль Осмонова", "Бакыт Асанов", "Жазгуль Токтогулова")):
         client.post(f"/events/{event.slug}/register", data=form(email=f"p{i}@example.org", full_name=name))

@@ -9,16 +9,17 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from eventhub.config import Settings, get_settings
-from eventhub.db import make_engine, upgrade
-from eventhub.models import OutboxMessage, Registration, utcnow
-from eventhub.registrations import outbox, service
+from eventhub.core import outbox
+from eventhub.core.config import Settings, get_settings
+from eventhub.core.db import make_engine, upgrade
+from eventhub.core.models import OutboxMessage, Registration, utcnow
+from eventhub.registrations import service
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import parse_registration
 from tests.registrations.conftest import NOW, form, free_port, open_event
 
 
-def test_confirmation_carries_a_valid_calendar_invitation(client, db, clock, mailbox) -> None:  # noqa: ANN001
+def test_confirmation_carries_a_valid_calendar_invitation(client, db, clock, mailbox) -> None:
     event = open_event(db, venue_name="Конференц-зал ИПР", city="Бишкек")
     db.commit()
     client.post(f"/events/{event.slug}/register", data=form())
@@ -40,7 +41,9 @@ def test_confirmation_carries_a_valid_calendar_invitation(client, db, clock, mai
     assert cal.walk("VTIMEZONE")[0]["tzid"] == "Asia/Bishkek"
 
 
-def test_registration_survives_a_down_smtp_server_and_the_mail_is_sent_later(client, app, db, settings, clock, mailbox) -> None:  # noqa: ANN001
+def test_registration_survives_a_down_smtp_server_and_the_mail_is_sent_later(
+    client, app, db, settings, clock, mailbox
+) -> None:
     app.state.settings = settings.model_copy(update={"smtp_port": free_port()})  # nobody listens there
     event = open_event(db)
     db.commit()
@@ -63,7 +66,7 @@ def test_registration_survives_a_down_smtp_server_and_the_mail_is_sent_later(cli
     assert [m["To"] for m in mailbox.wait_for(1)] == ["aigul@example.org"]
 
 
-def test_a_message_is_given_up_after_the_last_attempt(db, settings, clock) -> None:  # noqa: ANN001
+def test_a_message_is_given_up_after_the_last_attempt(db, settings, clock) -> None:
     event = open_event(db)
     db.commit()
     site = Site.from_settings(settings)
@@ -80,7 +83,7 @@ def test_a_message_is_given_up_after_the_last_attempt(db, settings, clock) -> No
 
 
 @pytest.fixture()
-def cli_db(tmp_path, monkeypatch, smtp_server):  # noqa: ANN001, ANN201
+def cli_db(tmp_path, monkeypatch, smtp_server):
     """A real database file that the CLI commands open themselves (committed data)."""
     monkeypatch.setenv("EVENTHUB_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
     monkeypatch.setenv("EVENTHUB_DATA_DIR", str(tmp_path))
@@ -95,7 +98,7 @@ def cli_db(tmp_path, monkeypatch, smtp_server):  # noqa: ANN001, ANN201
     get_settings.cache_clear()
 
 
-def test_outbox_send_from_cron_sends_each_message_once(cli_db, mailbox) -> None:  # noqa: ANN001
+def test_outbox_send_from_cron_sends_each_message_once(cli_db, mailbox) -> None:
     from eventhub.cli import app as cli
 
     settings, engine = cli_db
@@ -103,8 +106,13 @@ def test_outbox_send_from_cron_sends_each_message_once(cli_db, mailbox) -> None:
         event = open_event(db, start_at=NOW.replace(year=2099))
         db.commit()
         for i in range(3):
-            service.register(db, event_id=event.id, data=parse_registration(form(email=f"p{i}@example.org")), now=NOW,
-                             site=Site.from_settings(settings))
+            service.register(
+                db,
+                event_id=event.id,
+                data=parse_registration(form(email=f"p{i}@example.org")),
+                now=NOW,
+                site=Site.from_settings(settings),
+            )
             db.commit()
     # The requests that wrote these messages died before sending them.
     early = CliRunner().invoke(cli, ["outbox", "send"])
@@ -122,18 +130,26 @@ def test_outbox_send_from_cron_sends_each_message_once(cli_db, mailbox) -> None:
     assert sorted(m["To"] for m in mailbox.wait_for(3)) == ["p0@example.org", "p1@example.org", "p2@example.org"]
 
 
-def test_reminders_go_once_to_confirmed_people_of_events_starting_within_a_day(cli_db, mailbox) -> None:  # noqa: ANN001
+def test_reminders_go_once_to_confirmed_people_of_events_starting_within_a_day(cli_db, mailbox) -> None:
     from eventhub.cli import app as cli
+
     settings, engine = cli_db
     site = Site.from_settings(settings)
     now = utcnow()
     with Session(engine) as db:
-        tomorrow = open_event(db, capacity=1, start_at=now + timedelta(hours=20),
-                              registration_deadline_at=now + timedelta(hours=10))
+        tomorrow = open_event(
+            db, capacity=1, start_at=now + timedelta(hours=20), registration_deadline_at=now + timedelta(hours=10)
+        )
         later = open_event(db, start_at=now + timedelta(days=5))
         db.commit()
         for email, event in (("a@example.org", tomorrow), ("b@example.org", tomorrow), ("c@example.org", later)):
-            service.register(db, event_id=event.id, data=parse_registration(form(email=email)), now=now - timedelta(days=1), site=site)
+            service.register(
+                db,
+                event_id=event.id,
+                data=parse_registration(form(email=email)),
+                now=now - timedelta(days=1),
+                site=site,
+            )
             db.commit()
         outbox.deliver(db, settings, now=now + timedelta(days=1), limit=10)
     mailbox.clear()
@@ -147,4 +163,6 @@ def test_reminders_go_once_to_confirmed_people_of_events_starting_within_a_day(c
     assert reminder["To"] == "a@example.org"  # b is on the waiting list, c's event is in five days
     assert reminder["Subject"].startswith("Напоминание")
     with Session(engine) as db:
-        assert db.exec(select(Registration).where(Registration.email_normalised == "a@example.org")).one().reminder_sent_at
+        assert (
+            db.exec(select(Registration).where(Registration.email_normalised == "a@example.org")).one().reminder_sent_at
+        )

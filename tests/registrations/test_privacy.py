@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlparse
 
 from sqlmodel import select
 
-from eventhub.models import Event
+from eventhub.core.models import Event
 from eventhub.registrations import service
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import parse_registration
@@ -24,7 +24,7 @@ SKIP_PREFIXES = ("/admin", "/r/", "/static/", "/docs")
 MAX_PAGES = 600
 
 
-def _forbidden(settings) -> list[str]:  # noqa: ANN001
+def _forbidden(settings) -> list[str]:
     needles = []
     for name, email, phone, _gender, _region in PEOPLE:
         e164 = parse_registration(form(phone=phone)).phone
@@ -32,7 +32,7 @@ def _forbidden(settings) -> list[str]:  # noqa: ANN001
     return needles
 
 
-def test_public_addresses_show_no_participant_data(client, demo, settings, clock) -> None:  # noqa: ANN001
+def test_public_addresses_show_no_participant_data(client, demo, settings, clock) -> None:
     db = demo
     site = Site.from_settings(settings)
     dialogue = db.exec(select(Event).where(Event.slug == "dialog-vklad-ogo-v-razvitie-regionov")).one()
@@ -41,18 +41,50 @@ def test_public_addresses_show_no_participant_data(client, demo, settings, clock
     db.add(dialogue)
     db.commit()
     for name, email, phone, gender, region in PEOPLE:
-        service.register(db, event_id=dialogue.id, data=parse_registration(form(
-            full_name=name, email=email, phone=phone, gender=gender, region=region, accessibility_needs="пандус у входа")),
-            now=NOW, site=site)
+        service.register(
+            db,
+            event_id=dialogue.id,
+            data=parse_registration(
+                form(
+                    full_name=name,
+                    email=email,
+                    phone=phone,
+                    gender=gender,
+                    region=region,
+                    accessibility_needs="пандус у входа",
+                )
+            ),
+            now=NOW,
+            site=site,
+        )
         db.commit()
     forbidden = _forbidden(settings)
 
     slugs = [e.slug for e in db.exec(select(Event))]
-    seeds = ["/", "/events", "/organisations", "/projects", "/press", "/calendar.ics", "/press/feed.atom", "/healthz",
-             "/openapi.json", "/api/v1/events", "/api/v1/organisations", "/api/v1/projects", "/api/v1/registrations/consent"]
+    seeds = [
+        "/",
+        "/events",
+        "/organisations",
+        "/projects",
+        "/press",
+        "/calendar.ics",
+        "/press/feed.atom",
+        "/healthz",
+        "/openapi.json",
+        "/api/v1/events",
+        "/api/v1/organisations",
+        "/api/v1/projects",
+        "/api/v1/registrations/consent",
+    ]
     for slug in slugs:
-        seeds += [f"/events/{slug}", f"/events/{slug}/register", f"/events/{slug}.ics", f"/events/{slug}/agenda.ics",
-                  f"/api/v1/events/{slug}", f"/api/v1/events/{slug}/registrations"]
+        seeds += [
+            f"/events/{slug}",
+            f"/events/{slug}/register",
+            f"/events/{slug}.ics",
+            f"/events/{slug}/agenda.ics",
+            f"/api/v1/events/{slug}",
+            f"/api/v1/events/{slug}/registrations",
+        ]
     queue, seen, visited = deque(seeds), set(seeds), 0
     while queue and visited < MAX_PAGES:
         path = queue.popleft()

@@ -6,26 +6,26 @@ import icalendar
 from sqlmodel import select
 
 from eventhub.accounts.security import hash_token
-from eventhub.models import Registration
+from eventhub.core.models import Registration
 from tests.registrations.conftest import form, open_event
 
 
-def _link(message) -> str:  # noqa: ANN001
+def _link(message) -> str:
     return re.search(r"http://testserver(/r/[\w-]+)", message.get_body(("plain",)).get_content()).group(1)
 
 
-def _register(client, event, mailbox, email: str, **kw) -> str:  # noqa: ANN001
+def _register(client, event, mailbox, email: str, **kw) -> str:
     before = len(mailbox.messages)
     client.post(f"/events/{event.slug}/register", data=form(email=email, **kw))
     return _link(mailbox.wait_for(before + 1)[before])
 
 
-def _status(db, email: str) -> str:  # noqa: ANN001
+def _status(db, email: str) -> str:
     db.expire_all()
     return db.exec(select(Registration).where(Registration.email_normalised == email)).one().status
 
 
-def test_only_the_hash_of_the_private_token_is_stored(client, db, clock, mailbox) -> None:  # noqa: ANN001
+def test_only_the_hash_of_the_private_token_is_stored(client, db, clock, mailbox) -> None:
     event = open_event(db)
     db.commit()
     link = _register(client, event, mailbox, "a@example.org")
@@ -37,7 +37,7 @@ def test_only_the_hash_of_the_private_token_is_stored(client, db, clock, mailbox
     assert token not in reg.token_hash and token not in (reg.calendar_token_hash or "")
 
 
-def test_cancelling_frees_the_place_and_promotes_the_first_on_the_waiting_list(client, db, clock, mailbox) -> None:  # noqa: ANN001
+def test_cancelling_frees_the_place_and_promotes_the_first_on_the_waiting_list(client, db, clock, mailbox) -> None:
     event = open_event(db, capacity=1)
     db.commit()
     link = _register(client, event, mailbox, "first@example.org")
@@ -50,7 +50,10 @@ def test_cancelling_frees_the_place_and_promotes_the_first_on_the_waiting_list(c
     assert response.status_code == 303
     assert "Регистрация отменена" in client.get(response.headers["location"]).text
     assert [_status(db, e) for e in ("first@example.org", "second@example.org", "third@example.org")] == [
-        "cancelled", "confirmed", "waitlisted"]
+        "cancelled",
+        "confirmed",
+        "waitlisted",
+    ]
     messages = {m["To"]: m for m in mailbox.wait_for(2)}
     cancel_ics = icalendar.Calendar.from_ical(_attachment(messages["first@example.org"], "text/calendar"))
     assert cancel_ics["method"] == "CANCEL"
@@ -61,14 +64,14 @@ def test_cancelling_frees_the_place_and_promotes_the_first_on_the_waiting_list(c
     assert str(vevent["attendee"]) == "mailto:second@example.org"
 
 
-def _attachment(message, content_type: str) -> bytes:  # noqa: ANN001
+def _attachment(message, content_type: str) -> bytes:
     for part in message.walk():
         if part.get_content_type() == content_type:
             return part.get_payload(decode=True)
     raise AssertionError(f"no {content_type} part")
 
 
-def test_a_cancelled_registration_cannot_be_cancelled_twice_and_can_register_again(client, db, clock, mailbox) -> None:  # noqa: ANN001
+def test_a_cancelled_registration_cannot_be_cancelled_twice_and_can_register_again(client, db, clock, mailbox) -> None:
     event = open_event(db)
     db.commit()
     link = _register(client, event, mailbox, "a@example.org")
@@ -83,28 +86,42 @@ def test_a_cancelled_registration_cannot_be_cancelled_twice_and_can_register_aga
     assert client.get(link).status_code == 200  # the same link still works
 
 
-def test_participant_changes_details_and_errors_keep_what_was_typed(client, db, clock, mailbox) -> None:  # noqa: ANN001
+def test_participant_changes_details_and_errors_keep_what_was_typed(client, db, clock, mailbox) -> None:
     event = open_event(db)
     db.commit()
     link = _register(client, event, mailbox, "a@example.org")
 
     bad = client.post(link, data={"full_name": "Айгуль Осмонова-Токтогулова", "phone": "123"})
-    good = client.post(link, data={"full_name": "Айгуль Осмонова-Токтогулова", "phone": "0555 077 764", "gender": "",
-                                   "accessibility_needs": "пандус"}, follow_redirects=False)
+    good = client.post(
+        link,
+        data={
+            "full_name": "Айгуль Осмонова-Токтогулова",
+            "phone": "0555 077 764",
+            "gender": "",
+            "accessibility_needs": "пандус",
+        },
+        follow_redirects=False,
+    )
 
     assert bad.status_code == 422 and "неверный номер" in bad.text and "Осмонова-Токтогулова" in bad.text
     assert good.status_code == 303
     db.expire_all()
     reg = db.exec(select(Registration)).one()
     assert (reg.full_name, reg.phone, reg.gender, reg.accessibility_needs) == (
-        "Айгуль Осмонова-Токтогулова", "+996555077764", None, "пандус")
+        "Айгуль Осмонова-Токтогулова",
+        "+996555077764",
+        None,
+        "пандус",
+    )
     assert reg.email == "a@example.org"
     # the private page gives the number back the way the participant wrote it (national format)
     page = client.get(link).text
     assert "0555 077 764" in page and "+996 555 077 764" not in page
 
 
-def test_private_page_offers_the_event_ics_and_a_personal_calendar_link_that_can_be_reset(client, db, clock, mailbox) -> None:  # noqa: ANN001
+def test_private_page_offers_the_event_ics_and_a_personal_calendar_link_that_can_be_reset(
+    client, db, clock, mailbox
+) -> None:
     event = open_event(db)
     db.commit()
     link = _register(client, event, mailbox, "a@example.org")
@@ -127,7 +144,7 @@ def test_private_page_offers_the_event_ics_and_a_personal_calendar_link_that_can
     assert db.exec(select(Registration)).one().calendar_token_hash == hash_token(new_feed)
 
 
-def test_a_bad_or_outdated_link_is_a_clear_404(client, db, clock) -> None:  # noqa: ANN001
+def test_a_bad_or_outdated_link_is_a_clear_404(client, db, clock) -> None:
     for path in ("/r/nonsense", "/r/" + "x" * 43, "/r/" + "x" * 500):
         response = client.get(path)
         assert response.status_code == 404
@@ -135,7 +152,7 @@ def test_a_bad_or_outdated_link_is_a_clear_404(client, db, clock) -> None:  # no
     assert client.post("/r/nonsense/cancel").status_code == 404
 
 
-def test_head_on_the_private_page_answers_like_get(client, db, clock, mailbox) -> None:  # noqa: ANN001
+def test_head_on_the_private_page_answers_like_get(client, db, clock, mailbox) -> None:
     event = open_event(db)
     db.commit()
     link = _register(client, event, mailbox, "head@example.org")

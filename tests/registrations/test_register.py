@@ -6,16 +6,16 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from eventhub.models import OutboxMessage, Registration
+from eventhub.core.models import OutboxMessage, Registration
 from tests.registrations.conftest import form, open_event
 
 
-def _regs(db, event):  # noqa: ANN001, ANN202
+def _regs(db, event):
     db.expire_all()
     return list(db.exec(select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)))
 
 
-def test_register_through_the_form_confirms_and_mails_the_private_link(client, db, clock, mailbox) -> None:  # noqa: ANN001
+def test_register_through_the_form_confirms_and_mails_the_private_link(client, db, clock, mailbox) -> None:
     event = open_event(db)
     db.commit()
 
@@ -24,7 +24,12 @@ def test_register_through_the_form_confirms_and_mails_the_private_link(client, d
     assert response.status_code == 200
     assert "Проверьте почту" in response.text
     [reg] = _regs(db, event)
-    assert (reg.status, reg.full_name, reg.phone, reg.gender) == ("confirmed", "Айгуль Осмонова", "+996702174107", "female")
+    assert (reg.status, reg.full_name, reg.phone, reg.gender) == (
+        "confirmed",
+        "Айгуль Осмонова",
+        "+996702174107",
+        "female",
+    )
     assert "персональных данных" in reg.consent_text
     [message] = mailbox.wait_for(1)
     assert message["To"] == "aigul@example.org"
@@ -36,7 +41,7 @@ def test_register_through_the_form_confirms_and_mails_the_private_link(client, d
     assert "Подтверждена" in page.text
 
 
-def test_full_event_puts_the_next_people_on_the_waiting_list(client, db, clock, mailbox) -> None:  # noqa: ANN001
+def test_full_event_puts_the_next_people_on_the_waiting_list(client, db, clock, mailbox) -> None:
     event = open_event(db, capacity=1)
     db.commit()
 
@@ -54,7 +59,7 @@ def test_full_event_puts_the_next_people_on_the_waiting_list(client, db, clock, 
     assert "номер в очереди: 2" in mailbox.to("third@example.org")[0].get_body(("plain",)).get_content()
 
 
-def test_approval_mode_keeps_registrations_pending(client, db, clock, mailbox) -> None:  # noqa: ANN001
+def test_approval_mode_keeps_registrations_pending(client, db, clock, mailbox) -> None:
     event = open_event(db, registration_mode="approval")
     db.commit()
 
@@ -64,13 +69,17 @@ def test_approval_mode_keeps_registrations_pending(client, db, clock, mailbox) -
     assert mailbox.wait_for(1)[0]["Subject"].startswith("Заявка получена")
 
 
-def test_same_email_again_creates_no_duplicate_and_mails_the_link_only_to_that_address(client, db, clock, mailbox) -> None:  # noqa: ANN001
+def test_same_email_again_creates_no_duplicate_and_mails_the_link_only_to_that_address(
+    client, db, clock, mailbox
+) -> None:
     event = open_event(db)
     db.commit()
     first = client.post(f"/events/{event.slug}/register", data=form())
     [confirmation] = mailbox.wait_for(1)
 
-    again = client.post(f"/events/{event.slug}/register", data=form(email="AIGUL@Example.org", full_name="Кто-то другой"))
+    again = client.post(
+        f"/events/{event.slug}/register", data=form(email="AIGUL@Example.org", full_name="Кто-то другой")
+    )
 
     assert again.status_code == 200
     assert again.text.replace("AIGUL@example.org", "aigul@example.org") == first.text  # the same neutral page
@@ -84,11 +93,18 @@ def test_same_email_again_creates_no_duplicate_and_mails_the_link_only_to_that_a
     assert link not in again.text
 
 
-def test_api_registers_and_answers_the_same_for_new_and_known_addresses(client, db, clock, mailbox) -> None:  # noqa: ANN001
+def test_api_registers_and_answers_the_same_for_new_and_known_addresses(client, db, clock, mailbox) -> None:
     event = open_event(db)
     db.commit()
-    payload = {"full_name": "Бакыт Асанов", "email": "bakyt@example.org", "phone": "+996 555 077 764",
-               "organisation": "ИПР", "category": "press", "outlet": "Кабар", "consent": True}
+    payload = {
+        "full_name": "Бакыт Асанов",
+        "email": "bakyt@example.org",
+        "phone": "+996 555 077 764",
+        "organisation": "ИПР",
+        "category": "press",
+        "outlet": "Кабар",
+        "consent": True,
+    }
 
     new = client.post(f"/api/v1/events/{event.slug}/registrations", json=payload)
     known = client.post(f"/api/v1/events/{event.slug}/registrations", json=payload | {"full_name": "Другой"})
@@ -101,7 +117,7 @@ def test_api_registers_and_answers_the_same_for_new_and_known_addresses(client, 
     assert (reg.category, reg.outlet, reg.organisation_name) == ("press", "Кабар", "ИПР")
 
 
-def test_dry_run_validates_and_stores_nothing(client, db, clock, mailbox) -> None:  # noqa: ANN001
+def test_dry_run_validates_and_stores_nothing(client, db, clock, mailbox) -> None:
     event = open_event(db)
     db.commit()
     url = f"/api/v1/events/{event.slug}/registrations?dry_run=true"
@@ -116,22 +132,33 @@ def test_dry_run_validates_and_stores_nothing(client, db, clock, mailbox) -> Non
     assert db.exec(select(OutboxMessage)).all() == []
 
 
-def test_directory_organisation_is_recognised_by_its_label_or_short_name(client, db, clock) -> None:  # noqa: ANN001
+def test_directory_organisation_is_recognised_by_its_label_or_short_name(client, db, clock) -> None:
     from tests.factories import make_organisation
 
     ipr = make_organisation(db, short_name="ИПР", name="Институт политики развития", kind="cso")
     event = open_event(db, capacity=None)
     db.commit()
 
-    client.post(f"/events/{event.slug}/register", data=form(email="a@example.org", organisation="ИПР — Институт политики развития", organisation_other=None))
-    client.post(f"/events/{event.slug}/register", data=form(email="b@example.org", organisation="ипр", organisation_other=None))
-    client.post(f"/events/{event.slug}/register", data=form(email="c@example.org", organisation="Новая НКО", organisation_other=None))
+    client.post(
+        f"/events/{event.slug}/register",
+        data=form(email="a@example.org", organisation="ИПР — Институт политики развития", organisation_other=None),
+    )
+    client.post(
+        f"/events/{event.slug}/register", data=form(email="b@example.org", organisation="ипр", organisation_other=None)
+    )
+    client.post(
+        f"/events/{event.slug}/register",
+        data=form(email="c@example.org", organisation="Новая НКО", organisation_other=None),
+    )
 
     assert [(r.organisation_id, r.organisation_name) for r in _regs(db, event)] == [
-        (ipr.id, None), (ipr.id, None), (None, "Новая НКО")]
+        (ipr.id, None),
+        (ipr.id, None),
+        (None, "Новая НКО"),
+    ]
 
 
-def test_form_shows_the_consent_text_the_directory_and_a_hidden_honeypot(client, db, clock) -> None:  # noqa: ANN001
+def test_form_shows_the_consent_text_the_directory_and_a_hidden_honeypot(client, db, clock) -> None:
     from tests.factories import make_organisation
 
     make_organisation(db, short_name="АРИС", name="Агентство развития и инвестирования сообществ")
@@ -146,7 +173,7 @@ def test_form_shows_the_consent_text_the_directory_and_a_hidden_honeypot(client,
     assert "Свободных мест: 2" in html
 
 
-def test_honeypot_filled_looks_accepted_but_stores_nothing(client, db, clock, mailbox) -> None:  # noqa: ANN001
+def test_honeypot_filled_looks_accepted_but_stores_nothing(client, db, clock, mailbox) -> None:
     event = open_event(db)
     db.commit()
 
@@ -155,7 +182,6 @@ def test_honeypot_filled_looks_accepted_but_stores_nothing(client, db, clock, ma
     assert response.status_code == 200 and "Проверьте почту" in response.text
     assert _regs(db, event) == []
     assert db.exec(select(OutboxMessage)).all() == []
-
 
 
 BAD_INPUT = [
@@ -177,12 +203,16 @@ BAD_INPUT = [
 
 
 @pytest.mark.parametrize(("change", "field", "message"), BAD_INPUT)
-def test_bad_input_is_explained_beside_the_field_and_nothing_is_stored(client, db, clock, change, field, message) -> None:  # noqa: ANN001
+def test_bad_input_is_explained_beside_the_field_and_nothing_is_stored(
+    client, db, clock, change, field, message
+) -> None:
     event = open_event(db)
     db.commit()
 
     page = client.post(f"/events/{event.slug}/register", data=form(**change))
-    api = client.post(f"/api/v1/events/{event.slug}/registrations", json=form(**change) | {"consent": change.get("consent", "on")})
+    api = client.post(
+        f"/api/v1/events/{event.slug}/registrations", json=form(**change) | {"consent": change.get("consent", "on")}
+    )
 
     assert page.status_code == 422
     assert f'id="err-{field}"' in page.text and message in page.text
@@ -195,7 +225,7 @@ def test_bad_input_is_explained_beside_the_field_and_nothing_is_stored(client, d
     assert db.exec(select(OutboxMessage)).all() == []
 
 
-def test_api_refuses_a_body_that_is_not_a_json_object(client, db, clock) -> None:  # noqa: ANN001
+def test_api_refuses_a_body_that_is_not_a_json_object(client, db, clock) -> None:
     event = open_event(db)
     db.commit()
     url = f"/api/v1/events/{event.slug}/registrations"
@@ -203,7 +233,9 @@ def test_api_refuses_a_body_that_is_not_a_json_object(client, db, clock) -> None
     assert client.post(url, content=b"{not json", headers={"content-type": "application/json"}).status_code == 422
     assert client.post(url, json=[1, 2]).json()["error"]["fields"] == {"request": "ожидается объект JSON"}
     assert client.post(url, json={"full_name": 5, "email": ["x"], "consent": True}).json()["error"]["fields"] == {
-        "full_name": "должно быть строкой", "email": "должно быть строкой"}
+        "full_name": "должно быть строкой",
+        "email": "должно быть строкой",
+    }
 
 
 CLOSED = [
@@ -215,9 +247,8 @@ CLOSED = [
 ]
 
 
-
 @pytest.mark.parametrize(("overrides", "message"), CLOSED)
-def test_closed_or_past_events_refuse_registration_with_a_reason(client, db, clock, overrides, message) -> None:  # noqa: ANN001
+def test_closed_or_past_events_refuse_registration_with_a_reason(client, db, clock, overrides, message) -> None:
     event = open_event(db, **overrides)
     db.commit()
 
@@ -231,7 +262,7 @@ def test_closed_or_past_events_refuse_registration_with_a_reason(client, db, clo
     assert _regs(db, event) == []
 
 
-def test_event_page_shows_the_register_button_only_while_registration_is_open(client, db, clock) -> None:  # noqa: ANN001
+def test_event_page_shows_the_register_button_only_while_registration_is_open(client, db, clock) -> None:
     open_ = open_event(db)
     closed = open_event(db, registration_mode="closed")
     db.commit()

@@ -14,9 +14,9 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from eventhub.config import Settings
-from eventhub.db import make_engine, upgrade
-from eventhub.models import OutboxMessage, OutboxStatus, utcnow
+from eventhub.core.config import Settings
+from eventhub.core.db import make_engine, upgrade
+from eventhub.core.models import OutboxMessage, OutboxStatus, utcnow
 from tests.conftest import PG_URL
 from tools.live_server import ROOT
 
@@ -24,7 +24,7 @@ N = 60
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path):  # noqa: ANN001, ANN201
+def database(request, tmp_path):
     """A migrated database of its own (committed rows, seen by other processes)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'worker.sqlite3'}"
@@ -48,14 +48,25 @@ def database(request, tmp_path):  # noqa: ANN001, ANN201
         admin.dispose()
 
 
-def _start_worker(url: str, data_dir, smtp_port: int) -> subprocess.Popen:  # noqa: ANN001
-    env = {**os.environ, "EVENTHUB_DATABASE_URL": url, "EVENTHUB_DATA_DIR": str(data_dir),
-           "EVENTHUB_SECRET_KEY": "worker-secret", "EVENTHUB_SMTP_HOST": "127.0.0.1", "EVENTHUB_SMTP_PORT": str(smtp_port)}
-    return subprocess.Popen([sys.executable, "-m", "eventhub.cli", "worker", "--batch", "5", "--idle", "0.1"],
-                            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def _start_worker(url: str, data_dir, smtp_port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "EVENTHUB_DATABASE_URL": url,
+        "EVENTHUB_DATA_DIR": str(data_dir),
+        "EVENTHUB_SECRET_KEY": "worker-secret",
+        "EVENTHUB_SMTP_HOST": "127.0.0.1",
+        "EVENTHUB_SMTP_PORT": str(smtp_port),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "eventhub.cli", "worker", "--batch", "5", "--idle", "0.1"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
-def test_two_workers_send_every_mail_exactly_once(database, tmp_path, mailbox) -> None:  # noqa: ANN001
+def test_two_workers_send_every_mail_exactly_once(database, tmp_path, mailbox) -> None:
     url, engine = database
     now = utcnow()
     with Session(engine) as db:
@@ -86,8 +97,8 @@ def test_two_workers_send_every_mail_exactly_once(database, tmp_path, mailbox) -
     assert all(b"worker stopped: sent" in err for _out, err in outputs)
 
 
-def test_a_stopping_sender_gives_back_what_it_has_not_sent(database, tmp_path) -> None:  # noqa: ANN001
-    from eventhub.registrations.outbox import deliver
+def test_a_stopping_sender_gives_back_what_it_has_not_sent(database, tmp_path) -> None:
+    from eventhub.core.outbox import deliver
 
     url, engine = database
     with Session(engine) as db:

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from eventhub import i18n
+from eventhub.core import i18n
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -54,7 +54,9 @@ class LimitBodySize:
             await self.app(scope, receive, send)
             return
         limit = self.upload_max_bytes if scope["path"].endswith(self.upload_paths or ("\0",)) else self.max_bytes
-        too_big = _error(413, "payload_too_large", i18n.gettext("Тело запроса больше %(kb)d КБ") % {"kb": limit // 1024})
+        too_big = _error(
+            413, "payload_too_large", i18n.gettext("Тело запроса больше %(kb)d КБ") % {"kb": limit // 1024}
+        )
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             await too_big(scope, receive, send)
@@ -141,7 +143,9 @@ class LanguageMiddleware:
             return
         request = Request(scope)
         asked = i18n.valid_language(request.query_params.get("lang"))
-        lang = i18n.negotiate(asked, request.cookies.get(i18n.COOKIE), request.headers.get("accept-language"), self.default)
+        lang = i18n.negotiate(
+            asked, request.cookies.get(i18n.COOKIE), request.headers.get("accept-language"), self.default
+        )
         scope.setdefault("state", {})["lang"] = lang
         token = i18n.set_language(lang)
 

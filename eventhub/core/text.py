@@ -7,12 +7,35 @@ import phonenumbers
 from markdown_it import MarkdownIt
 from slugify import slugify as _slugify
 
-from eventhub.i18n import gettext
+from eventhub.core.i18n import gettext
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 _ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "h2", "h3", "h4",
-    "blockquote", "code", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sup",
+    "sub",
 }
 
 
@@ -23,7 +46,9 @@ def slugify(text: str, max_length: int = 100) -> str:
 
 # Folding shared by stored text and queries: case, ё/е, Kyrgyz letters typed on a Russian
 # keyboard (ө/о, ү/у, ң/н), and the usual spellings of a Latin transliteration (y/i, kh/h...).
-_CYRILLIC_FOLD = str.maketrans({"ё": "е", "ө": "о", "ү": "у", "ң": "н", "һ": "х"})  # i18n: ignore (search folding, not text)
+_CYRILLIC_FOLD = str.maketrans(
+    {"ё": "е", "ө": "о", "ү": "у", "ң": "н", "һ": "х"}
+)  # i18n: ignore (search folding, not text)
 _LATIN_FOLD = (("kh", "h"), ("ts", "c"), ("ya", "ia"), ("yu", "iu"), ("y", "i"), ("j", "zh"), ("w", "v"), ("x", "ks"))
 _WORD_SPLIT = re.compile(r"[\s,.;:«»\"'()!?/\\\[\]{}<>|*&^%$#@~`+=]+")
 

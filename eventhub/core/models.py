@@ -6,7 +6,6 @@ their columns, ``original_language`` says which language that is, and ``translat
 holds the other versions: ``{"en": {"title": "...", "goals": [...]}, "ky": {...}}``.
 """
 
-
 import enum
 from datetime import UTC, datetime
 from typing import Any, Optional
@@ -24,6 +23,7 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
 
 class JSONType(sa.types.TypeDecorator):
     """JSON on SQLite, JSONB on PostgreSQL."""
@@ -454,7 +454,9 @@ class Person(Translatable, Timestamped, table=True):
 
 class AgendaSession(Translatable, table=True):
     __tablename__ = "agenda_session"
-    __table_args__ = (sa.CheckConstraint("end_at IS NULL OR start_at IS NULL OR end_at >= start_at", name="end_after_start"),)
+    __table_args__ = (
+        sa.CheckConstraint("end_at IS NULL OR start_at IS NULL OR end_at >= start_at", name="end_after_start"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")

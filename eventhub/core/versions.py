@@ -12,11 +12,11 @@ from annotated_types import Len
 from pydantic import BaseModel, Field, create_model
 from sqlmodel import Session
 
-from eventhub.accounts.audit import record
-from eventhub.errors import Invalid
-from eventhub.i18n import LANGUAGES, N_, _
-from eventhub.models import StaffUser
-from eventhub.validation import Line, Maybe, WriteModel
+from eventhub.core.audit import record
+from eventhub.core.errors import Invalid
+from eventhub.core.i18n import LANGUAGES, N_, _
+from eventhub.core.models import StaffUser
+from eventhub.core.validation import Line, Maybe, WriteModel
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,8 @@ def translation_input(obj: Any, fields: Fields) -> dict[str, dict[str, str]]:
     for lang in other_languages(obj):
         values = (obj.translations or {}).get(lang, {})
         out[lang] = {
-            f: "\n".join(values.get(f) or []) if text.shape == "lines" else values.get(f) or "" for f, text in fields.items()
+            f: "\n".join(values.get(f) or []) if text.shape == "lines" else values.get(f) or ""
+            for f, text in fields.items()
         }
     return out
 
@@ -122,7 +123,9 @@ def store_versions(
     if versions == before:
         return False
     obj.translations = versions
-    record(db, user=user, action="translate", entity=obj, event_id=event_id, changes={"translations": [before, versions]})
+    record(
+        db, user=user, action="translate", entity=obj, event_id=event_id, changes={"translations": [before, versions]}
+    )
     db.flush()
     return True
 
@@ -152,13 +155,16 @@ class Block:
 
     def posted(self, form: Any) -> dict[str, dict[str, str]]:
         """What was typed, for each other language (a missing field is empty)."""
-        return {
-            lang: {f: str(form.get(self.name(lang, f)) or "") for f in self.fields} for lang in self.languages
-        }
+        return {lang: {f: str(form.get(self.name(lang, f)) or "") for f in self.fields} for lang in self.languages}
 
 
 def save_versions(
-    db: Session, *, blocks: list[Block], typed: dict[str, dict[str, dict[str, str]]], user: StaffUser, event_id: int | None
+    db: Session,
+    *,
+    blocks: list[Block],
+    typed: dict[str, dict[str, dict[str, str]]],
+    user: StaffUser,
+    event_id: int | None,
 ) -> int:
     """Store what was typed for every block, or nothing if any field is wrong; how many objects changed.
 

@@ -9,10 +9,9 @@ from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-import eventhub.feeds.changes  # noqa: F401  (every session versions feed content and SEQUENCE on flush)
+import eventhub.core.changes  # noqa: F401  (every session versions feed content and SEQUENCE on flush)
 from eventhub import ROOT
-from eventhub.config import Settings
-
+from eventhub.core.config import Settings
 
 SQLITE_HEAP_LIMIT = 8 * 1024 * 1024  # bytes of SQLite memory in one process before it recycles its caches
 
@@ -36,7 +35,7 @@ def make_engine(settings: Settings) -> Engine:
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
     dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" listener issue BEGIN
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
@@ -49,7 +48,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
     cur.close()
 
 
-def _sqlite_begin(conn) -> None:  # noqa: ANN001
+def _sqlite_begin(conn) -> None:
     # pysqlite's own BEGIN comes late (before the first write), which breaks read
     # isolation; the documented SQLAlchemy recipe is to emit it here. Writers that must
     # not race (capacity checks) take the write lock first with lock_for_update().
@@ -57,7 +56,7 @@ def _sqlite_begin(conn) -> None:  # noqa: ANN001
 
 
 @lru_cache
-def _alembic_config(url: str):  # noqa: ANN202
+def _alembic_config(url: str):
     from alembic.config import Config  # imported here: only migrations need Alembic
 
     cfg = Config(str(ROOT / "alembic.ini"))

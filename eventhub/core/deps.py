@@ -5,8 +5,8 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from eventhub.config import Settings
-from eventhub.models import utcnow
+from eventhub.core.config import Settings
+from eventhub.core.models import utcnow
 
 
 def get_app_settings(request: Request) -> Settings:

@@ -26,7 +26,10 @@ class ErrorResponse(BaseModel):
 
 # Answers any API operation may give, whatever it does: documented once for all of them.
 COMMON_RESPONSES = {
-    400: {"model": ErrorResponse, "description": "Malformed request (e.g. a NUL byte, a body that is not what it says)"},
+    400: {
+        "model": ErrorResponse,
+        "description": "Malformed request (e.g. a NUL byte, a body that is not what it says)",
+    },
     401: {"model": ErrorResponse, "description": "An Authorization header with an unknown or revoked token"},
     413: {"model": ErrorResponse, "description": "Request body too large"},
     429: {"model": ErrorResponse, "description": "Too many requests; retry after the time in Retry-After"},

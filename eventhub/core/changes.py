@@ -1,6 +1,6 @@
 """What every write does for the feeds: SEQUENCE, revision times, the content version.
 
-Installed once for every ``Session`` (``eventhub.db`` imports this module), so write code in
+Installed once for every ``Session`` (``eventhub.core.db`` imports this module), so write code in
 any domain gets it without calling anything:
 
 * ``bump_sequence_if_needed(event)`` runs before each flush for every changed event: the
@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import get_history
 
-from eventhub.models import (
+from eventhub.core.models import (
     AgendaSession,
     ContentVersion,
     Event,
@@ -73,6 +73,7 @@ EVENT_SEQUENCE_FIELDS = (
     "status",
 )
 SESSION_SEQUENCE_FIELDS = ("start_at", "end_at", "room")
+
 
 @dataclass(frozen=True)
 class Stamp:

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, select
 
-from eventhub.models import AuditLog, StaffUser
+from eventhub.core.models import AuditLog, StaffUser
 
 
 def jsonable(value: Any) -> Any:

@@ -21,9 +21,9 @@ from pydantic import (
     create_model,
 )
 
-from eventhub.errors import Invalid
-from eventhub.text import InvalidPhone, normalise_phone
-from eventhub.i18n import N_, _
+from eventhub.core.errors import Invalid
+from eventhub.core.i18n import N_, _
+from eventhub.core.text import InvalidPhone, normalise_phone
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -72,14 +72,14 @@ def _no_nul(value: str) -> str:
     return value
 
 
-def Line(max_length: int) -> Any:  # noqa: N802  (a type factory, used like a type)
+def Line(max_length: int) -> Any:
     """Non-empty text, stripped, at most `max_length` characters."""
     return Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length), AfterValidator(_no_nul)
     ]
 
 
-def Maybe(type_: Any) -> Any:  # noqa: N802
+def Maybe(type_: Any) -> Any:
     """An optional value where a blank string means "none"."""
     return Annotated[type_ | None, BeforeValidator(_blank_to_none)]
 
@@ -157,7 +157,11 @@ def field_message(err: dict[str, Any]) -> str:
     if kind == "too_short" and ctx.get("min_length") == 1:
         return _("выберите хотя бы одно значение")
     if kind == "string_too_short":
-        return _("не может быть пустым") if ctx.get("min_length") == 1 else _("не короче %(get)s символов") % {"get": ctx.get('min_length')}
+        return (
+            _("не может быть пустым")
+            if ctx.get("min_length") == 1
+            else _("не короче %(get)s символов") % {"get": ctx.get("min_length")}
+        )
     if err.get("input", ...) is None and kind not in ("value_error", "missing"):
         return _("обязательное поле")
     if kind in ("value_error", "assertion_error"):

@@ -5,6 +5,7 @@ senders (a request's background task and `eventhub outbox send` from cron) never
 same row twice, and a sender that died leaves a claim that expires and is taken again."""
 
 import base64
+import io
 import logging
 import smtplib
 import ssl
@@ -20,10 +21,9 @@ from email.utils import formatdate, make_msgid
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from eventhub.config import Settings
-from eventhub.models import OutboxMessage, OutboxStatus, utcnow
-from eventhub.registrations.locks import serialised_writes
-from eventhub.registrations.mail import CLAIM_FOR, qr_png
+from eventhub.core.config import Settings
+from eventhub.core.locks import serialised_writes
+from eventhub.core.models import OutboxMessage, OutboxStatus, utcnow
 
 log = logging.getLogger("eventhub.outbox")
 
@@ -33,6 +33,17 @@ MAX_ATTEMPTS = 8
 AFTER_RESPONSE_DELAYS = (0.0, 1.0, 4.0)
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+
+CLAIM_FOR = timedelta(minutes=5)  # how long the writer of a message has to send it
+
+
+def qr_png(value: str) -> bytes:
+    import segno  # imported here: 4 MB that only a worker sending confirmations needs
+
+    buf = io.BytesIO()
+    segno.make(value, error="m").save(buf, kind="png", scale=6, border=2)
+    return buf.getvalue()
 
 
 def backoff(attempts: int) -> timedelta:
@@ -120,7 +131,9 @@ class DeliveryReport:
         return f"sent {len(self.sent)}, to retry {len(self.retrying)}, given up {len(self.failed)}"
 
 
-def claim(db: Session, *, now: datetime, ids: Iterable[int] | None = None, force: bool = False, limit: int = 100) -> list[int]:
+def claim(
+    db: Session, *, now: datetime, ids: Iterable[int] | None = None, force: bool = False, limit: int = 100
+) -> list[int]:
     """Take up to `limit` due messages for this sender; committed so others see the claim.
 
     Reads and writes are kept in separate transactions: on SQLite a transaction that read
@@ -133,12 +146,17 @@ def claim(db: Session, *, now: datetime, ids: Iterable[int] | None = None, force
     if ids is None and db.get_bind().dialect.name == "postgresql":
         # Several senders at once (`eventhub worker` in more than one process): each takes
         # rows no one else has locked, so none waits and no row is sent twice.
-        claimed = list(db.execute(
-            select(t.c.id).where(due).order_by(t.c.id).limit(limit).with_for_update(skip_locked=True)
-        ).scalars())
+        claimed = list(
+            db.execute(
+                select(t.c.id).where(due).order_by(t.c.id).limit(limit).with_for_update(skip_locked=True)
+            ).scalars()
+        )
         if claimed:
-            db.execute(sa.update(t).where(t.c.id.in_(claimed)).values(status=OutboxStatus.sending,
-                                                                        locked_until=now + CLAIM_FOR))
+            db.execute(
+                sa.update(t)
+                .where(t.c.id.in_(claimed))
+                .values(status=OutboxStatus.sending, locked_until=now + CLAIM_FOR)
+            )
         db.commit()
         return claimed
     if ids is None:
@@ -150,7 +168,9 @@ def claim(db: Session, *, now: datetime, ids: Iterable[int] | None = None, force
     with serialised_writes(db):
         for msg_id in candidates:
             result = db.execute(
-                sa.update(t).where(t.c.id == msg_id, due).values(status=OutboxStatus.sending, locked_until=now + CLAIM_FOR)
+                sa.update(t)
+                .where(t.c.id == msg_id, due)
+                .values(status=OutboxStatus.sending, locked_until=now + CLAIM_FOR)
             )
             if result.rowcount == 1:
                 claimed.append(msg_id)
@@ -159,8 +179,15 @@ def claim(db: Session, *, now: datetime, ids: Iterable[int] | None = None, force
 
 
 def deliver(
-    db: Session, settings: Settings, *, now: datetime | None = None, ids: Iterable[int] | None = None,
-    force: bool = False, owned: bool = False, limit: int = 100, stop: Callable[[], bool] | None = None,
+    db: Session,
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+    ids: Iterable[int] | None = None,
+    force: bool = False,
+    owned: bool = False,
+    limit: int = 100,
+    stop: Callable[[], bool] | None = None,
 ) -> DeliveryReport:
     """Send the due messages (or the given ones); each outcome is committed as it happens.
 
@@ -169,7 +196,9 @@ def deliver(
     back (a sender killed instead leaves claims that expire and are taken again)."""
     now = now or utcnow()
     report = DeliveryReport()
-    claimed = sorted(ids)[:limit] if owned and ids is not None else claim(db, now=now, ids=ids, force=force, limit=limit)
+    claimed = (
+        sorted(ids)[:limit] if owned and ids is not None else claim(db, now=now, ids=ids, force=force, limit=limit)
+    )
     if not claimed:
         return report
     domain = settings.base_url.split("//")[-1].split("/")[0].split(":")[0] or "eventhub.local"
@@ -195,15 +224,24 @@ def deliver(
                 connection.close()
                 message = f"{type(exc).__name__}: {exc}"[:2000]
                 gave_up = attempts >= MAX_ATTEMPTS
-                values = {"attempts": attempts, "last_error": message, "locked_until": None,
-                          "status": OutboxStatus.failed if gave_up else OutboxStatus.pending}
+                values = {
+                    "attempts": attempts,
+                    "last_error": message,
+                    "locked_until": None,
+                    "status": OutboxStatus.failed if gave_up else OutboxStatus.pending,
+                }
                 if not gave_up:
                     values["next_attempt_at"] = now + backoff(attempts)
                 (report.failed if gave_up else report.retrying).append(msg_id)
                 log.warning("outbox %s to %s: %s", msg_id, to_address, message)
             else:
-                values = {"attempts": attempts, "status": OutboxStatus.sent, "sent_at": now, "locked_until": None,
-                          "last_error": None}
+                values = {
+                    "attempts": attempts,
+                    "status": OutboxStatus.sent,
+                    "sent_at": now,
+                    "locked_until": None,
+                    "last_error": None,
+                }
                 report.sent.append(msg_id)
             with serialised_writes(db):
                 db.execute(sa.update(t).where(t.c.id == msg_id).values(**values))
@@ -216,13 +254,21 @@ def deliver(
 def _release(db: Session, ids: list[int]) -> None:
     t = OutboxMessage.__table__
     with serialised_writes(db):
-        db.execute(sa.update(t).where(t.c.id.in_(ids), t.c.status == OutboxStatus.sending)
-                   .values(status=OutboxStatus.pending, locked_until=None))
+        db.execute(
+            sa.update(t)
+            .where(t.c.id.in_(ids), t.c.status == OutboxStatus.sending)
+            .values(status=OutboxStatus.pending, locked_until=None)
+        )
         db.commit()
 
 
 def run_worker(
-    engine: sa.Engine, settings: Settings, *, stop: threading.Event, batch: int = 50, idle: float = 2.0,
+    engine: sa.Engine,
+    settings: Settings,
+    *,
+    stop: threading.Event,
+    batch: int = 50,
+    idle: float = 2.0,
 ) -> DeliveryReport:
     """`eventhub worker`: send the outbox until `stop` is set, waiting `idle` seconds when
     nothing is due. Safe to run in several processes (see `claim`)."""
@@ -264,4 +310,6 @@ def deliver_after_response(
 
 
 def pending_count(db: Session) -> int:
-    return db.exec(select(sa.func.count()).where(OutboxMessage.status.in_((OutboxStatus.pending, OutboxStatus.sending)))).one()
+    return db.exec(
+        select(sa.func.count()).where(OutboxMessage.status.in_((OutboxStatus.pending, OutboxStatus.sending)))
+    ).one()
