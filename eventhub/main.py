@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 import sqlalchemy as sa
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -17,6 +17,7 @@ from eventhub.admin import pages as admin_pages
 from eventhub.agenda import api as agenda_api
 from eventhub.core.config import Settings, get_settings
 from eventhub.core.db import make_engine
+from eventhub.core.deps import language_query
 from eventhub.core.errors import DomainError
 from eventhub.core.i18n import N_, _, reset_language, set_language
 from eventhub.core.middleware import HeadAsGet, LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
@@ -72,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings)
 
-    api = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
+    api = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES, dependencies=[Depends(language_query)])
     api.include_router(events_api.router)
     api.include_router(organisations_api.router)
     api.include_router(projects_api.router)

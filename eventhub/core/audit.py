@@ -4,6 +4,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, select
 
 from eventhub.core.models import AuditLog, StaffUser
@@ -71,13 +72,20 @@ def record(
     return entry
 
 
-def event_history(db: Session, event_id: int, limit: int = 200) -> list[tuple[AuditLog, StaffUser | None]]:
+def event_history(
+    db: Session, event_id: int, *, offset: int = 0, limit: int = 200
+) -> list[tuple[AuditLog, StaffUser | None]]:
     """Changes to an event and its agenda, newest first, with who made them."""
     rows = db.exec(
         select(AuditLog, StaffUser)
         .join(StaffUser, StaffUser.id == AuditLog.user_id, isouter=True)
         .where(AuditLog.event_id == event_id)
         .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .offset(offset)
         .limit(limit)
     ).all()
     return [(entry, user) for entry, user in rows]
+
+
+def count_event_history(db: Session, event_id: int) -> int:
+    return db.exec(select(sa.func.count()).select_from(AuditLog).where(AuditLog.event_id == event_id)).one()

@@ -1,8 +1,10 @@
 """Response shapes shared by several domains: pages of results, errors, small references."""
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from eventhub.core.i18n import content
 
 T = TypeVar("T")
 
@@ -42,27 +44,33 @@ ERROR_RESPONSES = {
 
 
 class OrganisationRef(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     slug: str
     short_name: str | None
-    name: str
+    name: str = Field(description="in the language of the answer, else the original")
     kind: str
+
+    @classmethod
+    def of(cls, org: Any) -> "OrganisationRef":
+        return cls(slug=org.slug, short_name=org.short_name, name=content(org, "name"), kind=org.kind)
 
 
 class ProjectRef(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     slug: str
     short_name: str | None
-    name: str
+    name: str = Field(description="in the language of the answer, else the original")
+
+    @classmethod
+    def of(cls, project: Any) -> "ProjectRef":
+        return cls(slug=project.slug, short_name=project.short_name, name=content(project, "name"))
 
 
 class SeriesRef(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     slug: str
-    title: str
+    title: str = Field(description="in the language of the answer, else the original")
+
+    @classmethod
+    def of(cls, series: Any) -> "SeriesRef":
+        return cls(slug=series.slug, title=content(series, "title"))
 
 
 WRITE_RESPONSES = {

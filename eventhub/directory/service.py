@@ -13,13 +13,13 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel, Field, create_model
 from sqlmodel import Session, SQLModel, select
 
 from eventhub.accounts.permissions import Action, require
 from eventhub.core import audit
 from eventhub.core.errors import Conflict, Invalid, NotFound
-from eventhub.core.i18n import _
+from eventhub.core.i18n import _, content, current_language
 from eventhub.core.models import EventSeries, Language, Organisation, Person, PressContact, Project, StaffUser
 from eventhub.core.text import normalise_query, search_key, slugify
 from eventhub.core.validation import merged, partial
@@ -111,9 +111,16 @@ def loose(tp: Any) -> Any:
     return tp
 
 
-def out_model(schema: type[BaseModel], name: str) -> type[BaseModel]:
-    """The response model of a write: the request's fields as stored, plus id and timestamps."""
+def out_model(schema: type[BaseModel], name: str, *, translated: bool = False) -> type[BaseModel]:
+    """The response model of an entry: the request's fields, plus id and timestamps (and, for
+    kinds with versions in other languages, which language the texts are in)."""
     fields: dict[str, Any] = {"id": (int, ...), "slug": (str, ...)}
+    if translated:
+        fields["language"] = (
+            str,
+            Field(description="language of the texts: the asked one on reads, else the original"),
+        )
+        fields["original_language"] = (str, ...)
     for fname, info in schema.model_fields.items():
         if fname != "slug":
             fields[fname] = (loose(info.annotation) | None, None)
@@ -153,7 +160,7 @@ class Directory:
     def __post_init__(self) -> None:
         base = self.create.__name__.removesuffix("Create")
         self.update = partial(self.create, f"{base}Update")
-        self.out = out_model(self.create, f"{base}Out")
+        self.out = out_model(self.create, f"{base}Out", translated=self.texts is not None)
 
 
 def input_of(db: Session, spec: Directory, obj: Any) -> dict[str, Any]:
@@ -170,10 +177,17 @@ def input_of(db: Session, spec: Directory, obj: Any) -> dict[str, Any]:
     return data
 
 
-def output_of(db: Session, spec: Directory, obj: Any, *, private: bool = True) -> dict[str, Any]:
+def output_of(
+    db: Session, spec: Directory, obj: Any, *, private: bool = True, localise: bool = False
+) -> dict[str, Any]:
+    """An entry as the API shows it: as stored after a write, in the reader's language on reads."""
     data = input_of(db, spec, obj) | {"id": obj.id, "updated_at": getattr(obj, "updated_at", None)}
     if spec.texts:
         data["translations"] = obj.translations or {}
+        data["original_language"] = obj.original_language
+        data["language"] = current_language() if localise else obj.original_language
+        if localise:
+            data |= {f: content(obj, f) for f in spec.texts}
     return data if private else {k: v for k, v in data.items() if k not in spec.private_fields}
 
 

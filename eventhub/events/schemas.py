@@ -102,7 +102,7 @@ class SessionPublic(BaseModel):
                 SpeakerPublic(
                     person=sp.person.slug,
                     name=sp.person.name,
-                    position=sp.person.position,
+                    position=content(sp.person, "position"),
                     organisation=_org_name(sp.person),
                     role=sp.role,
                 )
@@ -175,7 +175,7 @@ class EventDetail(EventPublic):
 
 def _org_name(holder) -> str | None:
     if holder.organisation is not None:
-        return holder.organisation.short_name or holder.organisation.name
+        return holder.organisation.short_name or content(holder.organisation, "name")
     return holder.organisation_name
 
 
@@ -205,13 +205,11 @@ def _common(event: Event, base_url: str) -> dict:
         online_url=event.online_url,
         languages=event.languages,
         regions=sorted(r.region for r in event.regions),
-        project=ProjectRef.model_validate(event.project) if event.project else None,
-        series=SeriesRef.model_validate(event.series) if event.series else None,
+        project=ProjectRef.of(event.project) if event.project else None,
+        series=SeriesRef.of(event.series) if event.series else None,
         series_edition=event.series_edition,
         organisations=[
-            EventOrganisationPublic(
-                organisation=OrganisationRef.model_validate(eo.organisation), role=eo.role, note=eo.note
-            )
+            EventOrganisationPublic(organisation=OrganisationRef.of(eo.organisation), role=eo.role, note=eo.note)
             for eo in event.organisations
         ],
     )

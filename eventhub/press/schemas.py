@@ -90,7 +90,7 @@ class PressContactPublic(BaseModel):
 
     @classmethod
     def from_contact(cls, c: PressContact) -> "PressContactPublic":
-        org = c.organisation.name if c.organisation is not None else c.organisation_name
+        org = content(c.organisation, "name") if c.organisation is not None else c.organisation_name
         return cls(
             slug=c.slug,
             name=c.name,

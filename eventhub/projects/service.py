@@ -1,5 +1,6 @@
 """Projects and programmes that events belong to."""
 
+import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -15,9 +16,14 @@ def _options():
     )
 
 
-def list_projects(db: Session) -> list[Project]:
-    """Every project with its funders, implementers and regions."""
-    return list(db.exec(select(Project).options(*_options()).order_by(Project.name, Project.id)).all())
+def list_projects(db: Session, *, offset: int = 0, limit: int | None = None) -> list[Project]:
+    """Projects by name with their funders, implementers and regions (every one without a limit)."""
+    query = select(Project).options(*_options()).order_by(Project.name, Project.id).offset(offset).limit(limit)
+    return list(db.exec(query).all())
+
+
+def count_projects(db: Session) -> int:
+    return db.exec(select(sa.func.count()).select_from(Project)).one()
 
 
 def get_project(db: Session, slug: str) -> Project:
