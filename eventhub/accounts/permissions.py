@@ -55,11 +55,6 @@ def require(user: StaffUser | None, action: Action) -> StaffUser:
     return user
 
 
-def can_edit_press(user: StaffUser | None) -> bool:
-    """Press releases and press contacts."""
-    return can(user, Action.edit_press)
-
-
 def managed_organisations(db: Session, user: StaffUser) -> set[int] | None:
     """Organisations whose events the user runs; None means every organisation (admin)."""
     if user.role == StaffRole.admin:

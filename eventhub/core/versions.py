@@ -184,14 +184,6 @@ def save_versions(
     return sum(store_versions(db, obj=b.obj, versions=v, user=user, event_id=event_id) for b, v in cleaned)
 
 
-def set_translations(
-    db: Session, *, obj: Any, fields: Fields, data: dict[str, dict[str, str]], user: StaffUser, event_id: int | None
-) -> Any:
-    """Replace one object's versions in the other languages; empty fields fall back to the original."""
-    save_versions(db, blocks=[Block(obj, fields)], typed={"": data}, user=user, event_id=event_id)
-    return obj
-
-
 def version_model(name: str, fields: Fields) -> type[BaseModel]:
     """The request model of one language version of `fields` (API bodies, /openapi.json)."""
     attrs: dict[str, Any] = {}

@@ -514,10 +514,6 @@ def check_release(
     return _Checked(values, contact_ids, new_contacts)
 
 
-def _published(release: PressRelease | None) -> bool:
-    return release is not None and release.status == PressReleaseStatus.published and release.published_at is not None
-
-
 def _unique_slug(db: Session, base: str, model: type = PressRelease, exclude_id: int | None = None) -> str:
     base = base[:150].strip("-") or "item"
     taken = set(db.exec(select(model.slug).where(model.slug.like(f"{base}%"))).all())

@@ -28,7 +28,6 @@ from eventhub.core.models import (
     Gender,
     Invitation,
     Organisation,
-    OutboxMessage,
     Region,
     Registration,
     RegistrationCategory,
@@ -292,7 +291,6 @@ def register(
     now: datetime,
     site: Site,
     consent_text: str = CONSENT_TEXT,
-    invitation_required: bool | None = None,
 ) -> RegisterResult:
     """Register a person (or re-send their private link if they already are).
 
@@ -933,14 +931,6 @@ def queue_reminders(db: Session, *, event_id: int, now: datetime, site: Site) ->
                 ).id
             )
     return mails
-
-
-def outbox_for(db: Session, registration_id: int) -> list[OutboxMessage]:
-    return list(
-        db.exec(
-            select(OutboxMessage).where(OutboxMessage.registration_id == registration_id).order_by(OutboxMessage.id)
-        )
-    )
 
 
 # --- exports ---
