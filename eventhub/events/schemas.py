@@ -117,7 +117,7 @@ class SessionPublic(BaseModel):
         )
 
 
-class PressContactPublic(BaseModel):
+class EventPressContactPublic(BaseModel):
     name: str
     organisation: str | None
     role: str | None
@@ -142,7 +142,7 @@ class EventDetail(EventPublic):
     participants_note: str | None
     registration: Registration
     agenda: list[SessionPublic]
-    press_contacts: list[PressContactPublic]
+    press_contacts: list[EventPressContactPublic]
 
     @classmethod
     def from_event(cls, event: Event, base_url: str, with_translations: bool = False) -> "EventDetail":
@@ -161,7 +161,7 @@ class EventDetail(EventPublic):
             ),
             agenda=[SessionPublic.from_session(s) for s in event.sessions],
             press_contacts=[
-                PressContactPublic(
+                EventPressContactPublic(
                     name=c.contact.name,
                     organisation=_org_name(c.contact),
                     role=c.contact.role,

@@ -1,5 +1,7 @@
 """API shapes of organisations."""
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from eventhub.core.i18n import content, current_language
@@ -30,7 +32,7 @@ class OrganisationDetail(OrganisationPublic):
         return cls(**_fields(org), projects=[ProjectRef.of(p) for p in projects])
 
 
-def _fields(org: Organisation) -> dict:
+def _fields(org: Organisation) -> dict[str, Any]:
     return dict(
         slug=org.slug,
         language=current_language(),

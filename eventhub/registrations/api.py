@@ -63,7 +63,8 @@ def _self_contained(schema: dict[str, Any]) -> dict[str, Any]:
             return [inline(v) for v in node]
         return node
 
-    return inline(schema)
+    inlined: dict[str, Any] = inline(schema)
+    return inlined
 
 
 @router.post(
