@@ -119,8 +119,8 @@ VALUE_ALIASES = {
         "нарынская": "naryn",  # i18n: ignore (aliases matched against the uploaded file)
         "джалал-абадская": "jalal_abad",
         "ошская": "osh",
-        "баткенская": "batken",  # i18n: ignore (aliases matched against the uploaded file)
-    },
+        "баткенская": "batken",
+    },  # i18n: ignore (aliases matched against the uploaded file)
 }
 
 
