@@ -73,11 +73,11 @@ class RegistrationCreate(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "example": {
-                "full_name": "Айгуль Осмонова",
+                "full_name": "Айгуль Осмонова",  # i18n: ignore (an API example)
                 "email": "aigul@example.org",
                 "phone": "0702 174 107",  # i18n: ignore (an API example)
                 "organisation": "ipr",
-                "position": "эксперт",
+                "position": "эксперт",  # i18n: ignore (an API example)
                 "category": "participant",
                 "region": "naryn",  # i18n: ignore (an API example)
                 "gender": "female",
