@@ -6,7 +6,7 @@ write API check a version with the same rules (`clean_versions`), and `save_vers
 stores a whole page of them all-or-nothing, audited. Nothing here knows about HTTP."""
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from annotated_types import Len
 from pydantic import BaseModel, Field, create_model
@@ -184,9 +184,12 @@ def save_versions(
     return sum(store_versions(db, obj=b.obj, versions=v, user=user, event_id=event_id) for b, v in cleaned)
 
 
+T = TypeVar("T")
+
+
 def set_translations(
-    db: Session, *, obj: Any, fields: Fields, data: dict[str, dict[str, str]], user: StaffUser, event_id: int | None
-) -> Any:
+    db: Session, *, obj: T, fields: Fields, data: dict[str, dict[str, str]], user: StaffUser, event_id: int | None
+) -> T:
     """Replace one object's versions in the other languages; empty fields fall back to the original."""
     save_versions(db, blocks=[Block(obj, fields)], typed={"": data}, user=user, event_id=event_id)
     return obj
@@ -195,9 +198,11 @@ def set_translations(
 def version_model(name: str, fields: Fields) -> type[BaseModel]:
     """The request model of one language version of `fields` (API bodies, /openapi.json)."""
     attrs: dict[str, Any] = {}
+    maybe: Any = Maybe  # subscripted with types built at run time, which mypy cannot follow
     for field, text in fields.items():
-        tp = Annotated[list[Line(text.longest)], Len(0, text.items)] if text.shape == "lines" else Line(text.longest)
-        attrs[field] = (Maybe(tp), Field(None, title=text.label))
+        line: Any = Annotated[str, Line(text.longest)]
+        tp = Annotated[list[line], Len(0, text.items)] if text.shape == "lines" else line
+        attrs[field] = (maybe[tp], Field(None, title=text.label))
     doc = "A version in another language; empty fields fall back to the original."
     return create_model(name, __base__=WriteModel, __doc__=doc, **attrs)
 

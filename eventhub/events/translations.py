@@ -1,9 +1,12 @@
 """The texts of events and press releases that have versions in other languages (see eventhub/versions.py)."""
 
+from typing import TYPE_CHECKING
+
 from sqlmodel import Session
 
 from eventhub.core.i18n import N_
 from eventhub.core.models import Event, StaffUser
+from eventhub.core.validation import WriteModel
 from eventhub.core.versions import Fields, Text, set_translations, version_model
 
 FIELDS: Fields = {
@@ -19,7 +22,11 @@ RELEASE_FIELDS: Fields = {
     "body": Text(N_("Текст (Markdown)"), 50000),
 }
 
-EventVersion = version_model("EventVersion", FIELDS)
+# Models made at run time: mypy sees their base class, pydantic and FastAPI the models themselves.
+if TYPE_CHECKING:
+    EventVersion = WriteModel
+else:
+    EventVersion = version_model("EventVersion", FIELDS)
 
 
 def set_event_translations(db: Session, *, event: Event, data: dict[str, dict[str, str]], user: StaffUser) -> Event:
