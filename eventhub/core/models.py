@@ -25,7 +25,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 
-class JSONType(sa.types.TypeDecorator):
+class JSONType(sa.types.TypeDecorator[Any]):
     """JSON on SQLite, JSONB on PostgreSQL."""
 
     impl = sa.JSON()
@@ -35,7 +35,7 @@ class JSONType(sa.types.TypeDecorator):
         return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else sa.JSON())
 
 
-class UTCDateTime(sa.types.TypeDecorator):
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
 
     impl = sa.DateTime(timezone=True)
