@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import get_history
-from sqlmodel import SQLModel, col
+from sqlmodel import col
 
 from eventhub.core.models import (
     AgendaSession,
@@ -43,6 +43,7 @@ from eventhub.core.models import (
     Project,
     SessionSpeaker,
     UTCDateTime,
+    table_of,
     utcnow,
 )
 
@@ -133,7 +134,7 @@ def bump_sequence_if_needed(event: Event) -> bool:
 def bump_content_version(db: Session, *, now: datetime | None = None) -> None:
     """Bump the one content_version row in the current transaction (feeds re-render after commit)."""
     now = now or utcnow()
-    table = SQLModel.metadata.tables[ContentVersion.__tablename__]
+    table = table_of(ContentVersion)
     stamp = sa.literal(now, UTCDateTime())
     bump = (
         sa.update(table)
