@@ -1,23 +1,24 @@
 """Projects and programmes that events belong to."""
 
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlalchemy.orm.interfaces import LoaderOption
+from sqlmodel import Session, col, select
 
 from eventhub.core.errors import NotFound
 from eventhub.core.i18n import _
-from eventhub.core.models import Organisation, Project, ProjectOrganisation
+from eventhub.core.models import Organisation, Project, ProjectOrganisation, rel
 
 
-def _options():
+def _options() -> tuple[LoaderOption, ...]:
     return (
-        selectinload(Project.organisations).selectinload(ProjectOrganisation.organisation),
-        selectinload(Project.regions),
+        selectinload(rel(Project.organisations)).selectinload(rel(ProjectOrganisation.organisation)),
+        selectinload(rel(Project.regions)),
     )
 
 
 def list_projects(db: Session) -> list[Project]:
     """Every project with its funders, implementers and regions."""
-    return list(db.exec(select(Project).options(*_options()).order_by(Project.name, Project.id)).all())
+    return list(db.exec(select(Project).options(*_options()).order_by(col(Project.name), col(Project.id))).all())
 
 
 def get_project(db: Session, slug: str) -> Project:
@@ -31,7 +32,7 @@ def projects_of_organisation(db: Session, org: Organisation) -> list[Project]:
     return list(
         db.exec(
             select(Project)
-            .join(ProjectOrganisation, ProjectOrganisation.project_id == Project.id)
+            .join(ProjectOrganisation, col(ProjectOrganisation.project_id) == col(Project.id))
             .where(ProjectOrganisation.organisation_id == org.id)
             .options(*_options())
             .distinct()
