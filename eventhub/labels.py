@@ -18,13 +18,13 @@ from eventhub.core.models import (
 )
 
 
-class _Labels(dict):
-    def __getitem__(self, key: object) -> str:
+class _Labels(dict[str, str]):
+    def __getitem__(self, key: str) -> str:
         value = super().__getitem__(key)
         return gettext(value) if value else value  # gettext("") would be the catalogue header
 
     def get(self, key: object, default: str | None = None) -> str | None:  # type: ignore[override]
-        return self[key] if key in self else default
+        return self[key] if isinstance(key, str) and key in self else default
 
 
 REGION = _Labels(

@@ -1,6 +1,6 @@
 """Response shapes shared by several domains: pages of results, errors, small references."""
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,8 +24,11 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+# FastAPI's `responses=`: {status: {"model": ..., "description": ...}}
+Responses = dict[int | str, dict[str, Any]]
+
 # Answers any API operation may give, whatever it does: documented once for all of them.
-COMMON_RESPONSES = {
+COMMON_RESPONSES: Responses = {
     400: {
         "model": ErrorResponse,
         "description": "Malformed request (e.g. a NUL byte, a body that is not what it says)",
@@ -35,7 +38,7 @@ COMMON_RESPONSES = {
     429: {"model": ErrorResponse, "description": "Too many requests; retry after the time in Retry-After"},
 }
 
-ERROR_RESPONSES = {
+ERROR_RESPONSES: Responses = {
     404: {"model": ErrorResponse, "description": "Not found"},
     422: {"model": ErrorResponse, "description": "Invalid parameters, with a message per field"},
 }
@@ -65,7 +68,7 @@ class SeriesRef(BaseModel):
     title: str
 
 
-WRITE_RESPONSES = {
+WRITE_RESPONSES: Responses = {
     401: {"model": ErrorResponse, "description": "No or a revoked API token"},
     403: {"model": ErrorResponse, "description": "The token's user may not do this"},
     404: {"model": ErrorResponse, "description": "Not found (drafts of other organisations included)"},
