@@ -146,7 +146,9 @@ def _wants_json(request: Request) -> bool:
     return path.startswith("/api/") or path == "/healthz" or path.endswith(MACHINE_SUFFIXES)
 
 
-def _error_response(request: Request, status: int, code: str, message: str, fields: dict | None = None) -> Response:
+def _error_response(
+    request: Request, status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> Response:
     if _wants_json(request):
         return JSONResponse({"error": {"code": code, "message": message, "fields": fields or {}}}, status_code=status)
     return templates.TemplateResponse(

@@ -8,12 +8,12 @@ holds the other versions: ``{"en": {"title": "...", "goals": [...]}, "ky": {...}
 
 import enum
 from datetime import UTC, datetime
-from typing import Any, Optional
+from typing import Any, Optional, Protocol, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import validates
+from sqlalchemy.orm import QueryableAttribute, validates
 from sqlmodel import Field, Relationship, SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -25,7 +25,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 
-class JSONType(sa.types.TypeDecorator):
+class JSONType(sa.types.TypeDecorator[Any]):
     """JSON on SQLite, JSONB on PostgreSQL."""
 
     impl = sa.JSON()
@@ -35,7 +35,7 @@ class JSONType(sa.types.TypeDecorator):
         return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else sa.JSON())
 
 
-class UTCDateTime(sa.types.TypeDecorator):
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
 
     impl = sa.DateTime(timezone=True)
@@ -58,6 +58,29 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class HasId(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: HasId) -> int:
+    """The id of a stored row (loaded or flushed); SQLModel types it as optional for new rows."""
+    if row.id is None:
+        raise RuntimeError(f"{type(row).__name__} has no id yet: flush it first")
+    return row.id
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """A table model's Core table (SQLModel does not declare `__table__`)."""
+    return cast(sa.Table, sa.inspect(model).local_table)
+
+
+def rel(attr: object) -> QueryableAttribute[Any]:
+    """A relationship (`Event.sessions`) as loader options take it: SQLModel types the class
+    attribute as an instance's value, though it is SQLAlchemy's instrumented attribute."""
+    return cast(QueryableAttribute[Any], attr)
 
 
 def _ts(**kw: Any) -> Any:

@@ -26,8 +26,11 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+# FastAPI's `responses=`: {status: {"model": ..., "description": ...}}
+Responses = dict[int | str, dict[str, Any]]
+
 # Answers any API operation may give, whatever it does: documented once for all of them.
-COMMON_RESPONSES = {
+COMMON_RESPONSES: Responses = {
     400: {
         "model": ErrorResponse,
         "description": "Malformed request (e.g. a NUL byte, a body that is not what it says)",
@@ -37,7 +40,7 @@ COMMON_RESPONSES = {
     429: {"model": ErrorResponse, "description": "Too many requests; retry after the time in Retry-After"},
 }
 
-ERROR_RESPONSES = {
+ERROR_RESPONSES: Responses = {
     404: {"model": ErrorResponse, "description": "Not found"},
     422: {"model": ErrorResponse, "description": "Invalid parameters, with a message per field"},
 }
@@ -73,7 +76,7 @@ class SeriesRef(BaseModel):
         return cls(slug=series.slug, title=content(series, "title"))
 
 
-WRITE_RESPONSES = {
+WRITE_RESPONSES: Responses = {
     401: {"model": ErrorResponse, "description": "No or a revoked API token"},
     403: {"model": ErrorResponse, "description": "The token's user may not do this"},
     404: {"model": ErrorResponse, "description": "Not found (drafts of other organisations included)"},

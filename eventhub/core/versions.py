@@ -187,9 +187,11 @@ def save_versions(
 def version_model(name: str, fields: Fields) -> type[BaseModel]:
     """The request model of one language version of `fields` (API bodies, /openapi.json)."""
     attrs: dict[str, Any] = {}
+    maybe: Any = Maybe  # subscripted with types built at run time, which mypy cannot follow
     for field, text in fields.items():
-        tp = Annotated[list[Line(text.longest)], Len(0, text.items)] if text.shape == "lines" else Line(text.longest)
-        attrs[field] = (Maybe(tp), Field(None, title=text.label))
+        line: Any = Annotated[str, Line(text.longest)]
+        tp = Annotated[list[line], Len(0, text.items)] if text.shape == "lines" else line
+        attrs[field] = (maybe[tp], Field(None, title=text.label))
     doc = "A version in another language; empty fields fall back to the original."
     return create_model(name, __base__=WriteModel, __doc__=doc, **attrs)
 

@@ -1,6 +1,9 @@
 """The texts of events and press releases that have versions in other languages (see eventhub/versions.py)."""
 
+from typing import TYPE_CHECKING
+
 from eventhub.core.i18n import N_
+from eventhub.core.validation import WriteModel
 from eventhub.core.versions import Fields, Text, version_model
 
 FIELDS: Fields = {
@@ -16,4 +19,8 @@ RELEASE_FIELDS: Fields = {
     "body": Text(N_("Текст (Markdown)"), 50000),
 }
 
-EventVersion = version_model("EventVersion", FIELDS)
+# Models made at run time: mypy sees their base class, pydantic and FastAPI the models themselves.
+if TYPE_CHECKING:
+    EventVersion = WriteModel
+else:
+    EventVersion = version_model("EventVersion", FIELDS)
