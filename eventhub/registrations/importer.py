@@ -14,10 +14,10 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from eventhub import labels as event_labels
-from eventhub.accounts.security import hash_token
 from eventhub.core.errors import Invalid
 from eventhub.core.i18n import _
 from eventhub.core.models import Event, Gender, Organisation, Region, Registration, RegistrationCategory, StaffUser
+from eventhub.core.tokens import hash_token
 from eventhub.registrations import labels, mail
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import RegistrationData, parse_registration

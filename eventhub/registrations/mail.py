@@ -15,18 +15,22 @@ from markupsafe import escape
 from sqlmodel import Session
 
 from eventhub import ROOT, __version__
-from eventhub.accounts.security import hash_token
 from eventhub.core import i18n
 from eventhub.core.config import Settings
 from eventhub.core.i18n import N_, _
 from eventhub.core.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
 from eventhub.core.outbox import CLAIM_FOR
+from eventhub.core.tokens import derive_token, hash_token
 from eventhub.registrations import labels
 from eventhub.registrations.ics import invitation_ics
-from eventhub.registrations.tokens import derive_token, registration_subject
 from eventhub.templating import env as page_env
 
 CONFIRMING = ("confirmed", "approved", "promoted")
+
+
+def registration_subject(event_id: int, email_normalised: str) -> str:
+    # Known before the row is inserted, stable for a person's one registration per event.
+    return f"{event_id}:{email_normalised}"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from eventhub import labels as event_labels
-from eventhub.accounts.security import hash_token
 from eventhub.core import i18n
 from eventhub.core.db import lock_for_update
 from eventhub.core.errors import Conflict, Invalid, NotFound
@@ -37,11 +36,11 @@ from eventhub.core.models import (
     StaffUser,
 )
 from eventhub.core.text import format_phone, normalise_query, search_key
+from eventhub.core.tokens import find_generation, hash_token
 from eventhub.registrations import labels, mail
 from eventhub.registrations.exports import ExportRow, StatsTable
-from eventhub.registrations.mail import Site
+from eventhub.registrations.mail import Site, registration_subject
 from eventhub.registrations.schemas import CONSENT_TEXT, RegistrationData, parse_registration
-from eventhub.registrations.tokens import find_generation, registration_subject
 
 S = RegistrationStatus
 HOLDING = (S.confirmed, S.attended)  # take a place

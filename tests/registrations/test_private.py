@@ -5,8 +5,8 @@ import re
 import icalendar
 from sqlmodel import select
 
-from eventhub.accounts.security import hash_token
 from eventhub.core.models import Registration
+from eventhub.core.tokens import hash_token
 from tests.registrations.conftest import form, open_event
 
 
