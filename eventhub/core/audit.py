@@ -58,14 +58,17 @@ def record(
     entity: SQLModel,
     changes: dict[str, Any] | None = None,
     event_id: int | None = None,
+    elide: tuple[str, ...] = (),
 ) -> AuditLog:
+    """The one writer of audit entries: `changes` is {field: [before, after]} (see `diff`);
+    fields in `elide` are recorded as changed without their values (long texts)."""
     entry = AuditLog(
         user_id=user.id if user else None,
         action=action,
         entity_type=entity.__tablename__,
         entity_id=entity.id,
         event_id=event_id,
-        changes=changes or {},
+        changes={k: ["…", "…"] if k in elide else jsonable(v) for k, v in (changes or {}).items()},
     )
     db.add(entry)
     return entry

@@ -12,11 +12,11 @@ from markdown_it import MarkdownIt
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
+from eventhub.core import audit
 from eventhub.core.errors import Conflict, Invalid, NotFound
 from eventhub.core.i18n import _
 from eventhub.core.models import (
     PUBLIC_EVENT_STATUSES,
-    AuditLog,
     Event,
     EventOrganisation,
     Language,
@@ -551,23 +551,8 @@ def _store_contacts(db: Session, release: PressRelease, checked: _Checked) -> No
     db.refresh(release, ["contacts"])
 
 
-def _audit(db: Session, user: StaffUser | None, action: str, release: PressRelease, changes: dict) -> None:
-    def plain(v: Any) -> Any:
-        return v.isoformat() if isinstance(v, datetime) else v
-
-    record = {
-        k: [plain(a), plain(b)] if k not in ("body", "translations") else ["…", "…"] for k, (a, b) in changes.items()
-    }
-    db.add(
-        AuditLog(
-            user_id=user.id if user else None,
-            action=action,
-            entity_type="press_release",
-            entity_id=release.id,
-            event_id=release.event_id,
-            changes=record,
-        )
-    )
+# Long texts are recorded as changed, not copied into the log.
+_ELIDED = ("body", "translations")
 
 
 def create_release(db: Session, *, data: PressReleaseWrite, user: StaffUser | None, now: datetime) -> PressRelease:
@@ -587,7 +572,15 @@ def create_release(db: Session, *, data: PressReleaseWrite, user: StaffUser | No
     db.add(release)
     db.flush()
     _store_contacts(db, release, checked)
-    _audit(db, user, "create", release, {k: (None, v) for k, v in values.items()})
+    audit.record(
+        db,
+        user=user,
+        action="create",
+        entity=release,
+        event_id=release.event_id,
+        changes=audit.diff({}, values),
+        elide=_ELIDED,
+    )
     db.flush()
     return release
 
@@ -604,27 +597,28 @@ def update_release(
                 _("Такой адрес уже занят"),
                 fields={"slug": _("адрес «%(values)s» уже занят") % {"values": values["slug"]}},
             )
-    changes = {k: (getattr(release, k), v) for k, v in values.items() if getattr(release, k) != v}
-    for key, (_old, new) in changes.items():
-        setattr(release, key, new)
+    changes = audit.apply_changes(release, values)
     release.search_text = search_key(release.title, release.lead)
     before = [link.contact_id for link in release.contacts]
     _store_contacts(db, release, checked)
     after = [link.contact_id for link in release.contacts]
     if before != after:
-        changes["contacts"] = (before, after)
+        changes["contacts"] = [before, after]
     if changes:
         release.updated_at = now
         action = {"published": "publish", "scheduled": "schedule", "draft": "unpublish"}.get(
             changes["status"][1] if "status" in changes else "", "update"
         )
-        _audit(db, user, action, release, changes)
+        audit.record(
+            db, user=user, action=action, entity=release, event_id=release.event_id, changes=changes, elide=_ELIDED
+        )
     db.flush()
     return release
 
 
 def delete_release(db: Session, release: PressRelease, *, user: StaffUser | None) -> None:
     """Delete a release and its contact links (the contacts stay in the directory)."""
-    _audit(db, user, "delete", release, {"slug": (release.slug, None), "title": (release.title, None)})
+    changes = audit.diff({"slug": release.slug, "title": release.title}, {})
+    audit.record(db, user=user, action="delete", entity=release, event_id=release.event_id, changes=changes)
     db.delete(release)
     db.flush()

@@ -23,7 +23,7 @@ from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import RegistrationData, parse_registration
 from eventhub.registrations.service import (
     S,
-    audit,
+    audit_status,
     calendar_generation,
     find_organisation,
     lock_event,
@@ -342,7 +342,7 @@ def import_rows(
         reg.waitlist_position = position
         db.add(reg)
         db.flush()
-        audit(db, user, "import", reg, None)
+        audit_status(db, user, "import", reg, None)
         created.append(reg)
         if send_mail:
             kind = "confirmed" if status == S.confirmed else "waitlisted"

@@ -15,13 +15,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from eventhub import labels as event_labels
-from eventhub.core import i18n
+from eventhub.core import audit, i18n
 from eventhub.core.db import lock_for_update
 from eventhub.core.errors import Conflict, Invalid, NotFound
 from eventhub.core.i18n import _
 from eventhub.core.models import (
     GENDER_CHOICES,
-    AuditLog,
     Event,
     EventStatus,
     Gender,
@@ -202,16 +201,10 @@ def set_status(reg: Registration, status: str, now: datetime) -> None:
         reg.waitlist_position = None
 
 
-def audit(db: Session, user: StaffUser | None, action: str, reg: Registration, before: str | None) -> None:
-    db.add(
-        AuditLog(
-            user_id=user.id if user else None,
-            action=action,
-            entity_type="registration",
-            entity_id=reg.id,
-            event_id=reg.event_id,
-            changes={"status": [before, reg.status]},
-        )
+def audit_status(db: Session, user: StaffUser | None, action: str, reg: Registration, before: str | None) -> None:
+    """The audit entry of a change of a registration's status."""
+    audit.record(
+        db, user=user, action=action, entity=reg, event_id=reg.event_id, changes={"status": [before, reg.status]}
     )
 
 
@@ -488,7 +481,7 @@ def cancel(
     set_status(reg, S.cancelled, now)
     db.add(reg)
     db.flush()
-    audit(db, user, "cancel", reg, before)
+    audit_status(db, user, "cancel", reg, before)
     mails = [
         mail.enqueue(
             db, kind="cancelled", event=event, reg=reg, site=site, now=now, withdraw_invite=before in HOLDING
@@ -567,7 +560,7 @@ def _confirm(
     set_status(reg, S.confirmed, now)
     db.add(reg)
     db.flush()
-    audit(db, user, action, reg, source)
+    audit_status(db, user, action, reg, source)
     msg = mail.enqueue(
         db, kind=kind, event=event, reg=reg, site=site, now=now, calendar_generation=calendar_generation(site, reg)
     )
@@ -585,7 +578,7 @@ def decline(
     set_status(reg, S.declined, now)
     db.add(reg)
     db.flush()
-    audit(db, user, "decline", reg, before)
+    audit_status(db, user, "decline", reg, before)
     mails = [
         mail.enqueue(
             db, kind="declined", event=event, reg=reg, site=site, now=now, withdraw_invite=before in HOLDING
@@ -602,7 +595,7 @@ def fill(db: Session, *, event: Event, user: StaffUser, now: datetime, site: Sit
     event = lock_event(db, event.id)
     promoted, mails = fill_from_waitlist(db, event=event, now=now, site=site)
     for reg in promoted:
-        audit(db, user, "promote", reg, S.waitlisted)
+        audit_status(db, user, "promote", reg, S.waitlisted)
     return ChangeResult(None, promoted, mails)
 
 
@@ -642,7 +635,7 @@ def check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser
     reg.checked_in_at = now
     db.add(reg)
     db.flush()
-    audit(db, user, "check_in", reg, S.confirmed)
+    audit_status(db, user, "check_in", reg, S.confirmed)
     return reg
 
 
@@ -654,7 +647,7 @@ def undo_check_in(db: Session, *, event: Event, registration_id: int, user: Staf
     reg.checked_in_at = None
     db.add(reg)
     db.flush()
-    audit(db, user, "undo_check_in", reg, S.attended)
+    audit_status(db, user, "undo_check_in", reg, S.attended)
     return reg
 
 
