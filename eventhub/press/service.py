@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from eventhub.core import audit
-from eventhub.core.errors import Conflict, Invalid, NotFound
+from eventhub.core.errors import Invalid, NotFound
 from eventhub.core.i18n import _
 from eventhub.core.models import (
     PUBLIC_EVENT_STATUSES,
@@ -30,7 +30,7 @@ from eventhub.core.models import (
     RegistrationCategory,
     StaffUser,
 )
-from eventhub.core.text import InvalidPhone, normalise_phone, search_key, slugify
+from eventhub.core.text import InvalidPhone, normalise_phone, search_key, unique_slug
 from eventhub.events.service import known_slugs
 from eventhub.press.schemas import PressContactInput, PressReleaseWrite
 
@@ -518,25 +518,12 @@ def _published(release: PressRelease | None) -> bool:
     return release is not None and release.status == PressReleaseStatus.published and release.published_at is not None
 
 
-def _unique_slug(db: Session, base: str, model: type = PressRelease, exclude_id: int | None = None) -> str:
-    base = base[:150].strip("-") or "item"
-    taken = set(db.exec(select(model.slug).where(model.slug.like(f"{base}%"))).all())
-    if exclude_id is not None:
-        own = db.get(model, exclude_id)
-        taken.discard(own.slug if own else None)
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def _store_contacts(db: Session, release: PressRelease, checked: _Checked) -> None:
     if checked.contact_ids is None and not checked.new_contacts:
         return
     ids = checked.contact_ids if checked.contact_ids is not None else [link.contact_id for link in release.contacts]
     for c in checked.new_contacts:
-        contact = PressContact(slug=_unique_slug(db, slugify(c["name"]), PressContact), **c)
+        contact = PressContact(slug=unique_slug(db, PressContact, c["name"]), **c)
         db.add(contact)
         db.flush()
         ids.append(contact.id)
@@ -559,14 +546,7 @@ def create_release(db: Session, *, data: PressReleaseWrite, user: StaffUser | No
     """A new release (a draft unless `status` says otherwise), its contacts, an audit entry."""
     checked = check_release(db, data, now=now)
     values = checked.values
-    if "slug" in values:
-        if db.exec(select(PressRelease.id).where(PressRelease.slug == values["slug"])).first() is not None:
-            raise Conflict(
-                _("Такой адрес уже занят"),
-                fields={"slug": _("адрес «%(values)s» уже занят") % {"values": values["slug"]}},
-            )
-    else:
-        values["slug"] = _unique_slug(db, slugify(values["title"]))
+    values["slug"] = unique_slug(db, PressRelease, values["title"], wanted=values.get("slug"))
     release = PressRelease(created_by_id=user.id if user else None, created_at=now, updated_at=now, **values)
     release.search_text = search_key(release.title, release.lead)
     db.add(release)
@@ -591,12 +571,8 @@ def update_release(
     """Change the fields sent; status changes publish, schedule or withdraw the release."""
     checked = check_release(db, data, now=now, release=release)
     values = checked.values
-    if "slug" in values and values["slug"] != release.slug:
-        if db.exec(select(PressRelease.id).where(PressRelease.slug == values["slug"])).first() is not None:
-            raise Conflict(
-                _("Такой адрес уже занят"),
-                fields={"slug": _("адрес «%(values)s» уже занят") % {"values": values["slug"]}},
-            )
+    if "slug" in values:
+        values["slug"] = unique_slug(db, PressRelease, release.title, wanted=values["slug"], own_id=release.id)
     changes = audit.apply_changes(release, values)
     release.search_text = search_key(release.title, release.lead)
     before = [link.contact_id for link in release.contacts]

@@ -210,13 +210,14 @@ def test_a_bad_patch_changes_nothing(client, db, clock, writer) -> None:
     assert db.exec(select(func.count()).select_from(PressContact)).one() == 0
 
 
-def test_taken_slug_is_a_409_with_the_field(client, db, clock, writer) -> None:
+def test_taken_slug_is_a_422_with_the_field_like_events_and_the_directory(client, db, clock, writer) -> None:
     make_release(db, slug="taken")
     db.commit()
     response = client.post(
         "/api/v1/press-releases", headers=writer(), json={"type": "report", "title": "x", "slug": "taken"}
     )
-    assert response.status_code == 409
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == "Адрес уже занят"
     assert response.json()["error"]["fields"] == {"slug": "адрес «taken» уже занят"}
 
 
