@@ -21,8 +21,8 @@ from eventhub.core.i18n import N_, _
 from eventhub.core.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
 from eventhub.core.outbox import CLAIM_FOR
 from eventhub.core.tokens import derive_token, hash_token
+from eventhub.feeds.ical import render_invitation
 from eventhub.registrations import labels
-from eventhub.registrations.ics import invitation_ics
 from eventhub.templating import env as page_env
 
 CONFIRMING = ("confirmed", "approved", "promoted")
@@ -185,13 +185,12 @@ def _enqueue(
         )
     method = "REQUEST" if kind in CONFIRMING else "CANCEL" if withdraw_invite else None
     if method:
-        ics = invitation_ics(
+        ics = render_invitation(
             event,
             method=method,
-            host=site.host,
+            base_url=site.base_url,
             prodid=f"-//{site.site_name}//eventhub {__version__}//RU",
             now=now,
-            event_url=site.event_url(event),
             organizer_email=site.from_address,
             organizer_name=site.site_name,
             attendee_email=reg.email,
