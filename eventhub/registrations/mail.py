@@ -20,7 +20,7 @@ from eventhub.core.config import Settings
 from eventhub.core.i18n import N_, _
 from eventhub.core.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
 from eventhub.core.outbox import CLAIM_FOR
-from eventhub.core.tokens import derive_token, hash_token
+from eventhub.core.tokens import derive_token
 from eventhub.feeds.ical import render_invitation
 from eventhub.registrations import labels
 from eventhub.templating import env as page_env
@@ -60,13 +60,12 @@ class Site:
     def private_url(self, reg: Registration) -> str:
         return f"{self.base_url}/r/{self.private_token(reg.event_id, reg.email_normalised)}"
 
-    def calendar_token(self, reg: Registration, generation: int) -> str:
-        return derive_token(
-            self.secret, "calendar", registration_subject(reg.event_id, reg.email_normalised), generation
-        )
+    def calendar_token(self, email_normalised: str, generation: int) -> str:
+        # One per person for all their registrations (see PersonalCalendar).
+        return derive_token(self.secret, "personal-calendar", email_normalised, generation)
 
-    def calendar_hash(self, reg: Registration, generation: int) -> str:
-        return hash_token(self.calendar_token(reg, generation))
+    def calendar_url(self, email_normalised: str, generation: int) -> str:
+        return f"{self.base_url}/calendar/personal/{self.calendar_token(email_normalised, generation)}.ics"
 
     def invitation_token(self, event_id: int, organisation_id: int, generation: int) -> str:
         return derive_token(self.secret, "invitation", f"{event_id}:{organisation_id}", generation)
@@ -144,7 +143,7 @@ def _enqueue(
     reg: Registration,
     site: Site,
     now: datetime,
-    calendar_generation: int | None = None,
+    calendar_url: str | None = None,
     note: str | None = None,
     withdraw_invite: bool = False,
 ) -> OutboxMessage:
@@ -153,9 +152,6 @@ def _enqueue(
     Confirmations carry the invitation (METHOD:REQUEST) and the check-in QR code;
     `withdraw_invite` adds METHOD:CANCEL for someone who had been sent an invitation."""
     private_url = site.private_url(reg)
-    calendar_url = None
-    if calendar_generation is not None:
-        calendar_url = f"{site.base_url}/calendar/personal/{site.calendar_token(reg, calendar_generation)}.ics"
     context = {
         "kind": kind,
         "event": event,

@@ -150,7 +150,7 @@ def _private_context(db: DbDep, reg: Any, site: Any, now: Any) -> dict:
         "event": event,
         "org": org,
         "org_label": service.organisation_label(org) if org else (reg.organisation_name or ""),
-        "calendar_url": service.calendar_url(site, reg),
+        "calendar_url": service.calendar_url(db, site, reg, create=False),  # a read: issued on registering
         "can_change": reg.status in service.CANCELLABLE and event.end_at > now,
         "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
         "choices": choices(),
