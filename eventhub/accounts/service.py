@@ -4,10 +4,11 @@ import functools
 
 from sqlmodel import Session, select
 
-from eventhub.accounts.security import hash_password, hash_token, needs_rehash, new_token, verify_password
+from eventhub.accounts.security import hash_password, needs_rehash, verify_password
 from eventhub.core.errors import Conflict, Invalid, NotFound
 from eventhub.core.i18n import _
 from eventhub.core.models import ApiToken, Organisation, StaffRole, StaffUser, StaffUserOrganisation, utcnow
+from eventhub.core.tokens import hash_token, new_token
 
 TOKEN_PREFIX = "eh_"
 

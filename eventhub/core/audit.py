@@ -70,7 +70,10 @@ def record(
     entity: Row,
     changes: dict[str, Any] | None = None,
     event_id: int | None = None,
+    elide: tuple[str, ...] = (),
 ) -> AuditLog:
+    """The one writer of audit entries: `changes` is {field: [before, after]} (see `diff`);
+    fields in `elide` are recorded as changed without their values (long texts)."""
     table = entity.__tablename__
     assert isinstance(table, str)  # SQLModel declares a str or a declared_attr; a row reads the str
     entry = AuditLog(
@@ -79,7 +82,7 @@ def record(
         entity_type=table,
         entity_id=entity.id,
         event_id=event_id,
-        changes=changes or {},
+        changes={k: ["…", "…"] if k in elide else jsonable(v) for k, v in (changes or {}).items()},
     )
     db.add(entry)
     return entry

@@ -626,9 +626,8 @@ class Registration(Timestamped, table=True):
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", ondelete="CASCADE")
     invitation_id: int | None = Field(default=None, foreign_key="invitation.id", index=True)
-    # Hashes only: the private link and the personal calendar token are shown once.
+    # A hash only: the private link is derived again from the secret key when it is e-mailed.
     token_hash: str = Field(max_length=64, unique=True)
-    calendar_token_hash: str | None = Field(default=None, max_length=64, unique=True)
 
     full_name: str = Field(max_length=200)
     email: str = Field(max_length=254)
@@ -650,6 +649,18 @@ class Registration(Timestamped, table=True):
     status_changed_at: datetime = _created()
     checked_in_at: datetime | None = _ts(default=None)
     reminder_sent_at: datetime | None = _ts(default=None)
+
+
+class PersonalCalendar(SQLModel, table=True):
+    """A participant's personal calendar address (/calendar/personal/{token}.ics): one per person
+    (normalised e-mail) for all their registrations, so a reset from any private page moves it
+    to the next generation and cuts off every older address of that person."""
+
+    __tablename__ = "personal_calendar"
+
+    email_normalised: str = Field(primary_key=True, max_length=254)
+    generation: int = Field(default=0, ge=0)
+    token_hash: str = Field(max_length=64, unique=True)  # of the current generation's token
 
 
 # --- staff ---

@@ -3,7 +3,8 @@ contact): create, change, delete and list, with unique transliterated slugs, ref
 slug, search keys and the audit log. A `Directory` describes one kind of entry; the API and
 the admin pages are generated from the same description (directory/api.py, admin/directory.py).
 
-The generic helpers here (`unique_slug`, `resolve`, `loose`) serve events and agendas too."""
+The generic helpers here (`resolve`, `loose`) serve events and agendas too; slugs come from
+core.text.unique_slug."""
 
 import types
 import typing
@@ -30,7 +31,7 @@ from eventhub.core.models import (
     StaffUser,
     table_of,
 )
-from eventhub.core.text import normalise_query, search_key, slugify
+from eventhub.core.text import normalise_query, search_key, slugify, unique_slug
 from eventhub.core.validation import merged, partial
 from eventhub.core.versions import Fields, check_versions
 
@@ -76,22 +77,6 @@ def resolve(db: Session, ref: str, slugs: list[str] | str | None, field_name: st
 def slug_of(db: Session, ref: str, row_id: int | None) -> str | None:
     row: Any = db.get(REF_MODELS[ref], row_id) if row_id is not None else None  # any kind of entry
     return row.slug if row else None
-
-
-def unique_slug(
-    db: Session, model: type[SQLModel], *, wanted: str | None, source: str, own_id: int | None = None
-) -> str:
-    """`wanted` if it is free; otherwise a slug transliterated from `source`, with -2, -3... on collision."""
-    columns = table_of(model).c
-    others = select(columns.slug).where(columns.id != own_id) if own_id is not None else select(columns.slug)
-    if wanted:
-        if db.exec(others.where(columns.slug == wanted)).first():
-            raise Invalid(_("Адрес уже занят"), fields={"slug": _("адрес «%(wanted)s» уже занят") % {"wanted": wanted}})
-        return wanted
-    base = slugify(source, max_length=100)
-    taken = set(db.exec(others.where(columns.slug.startswith(base))))
-    candidates = [base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))]
-    return next(c for c in candidates if c not in taken)
 
 
 def replace_rows(
@@ -227,7 +212,7 @@ def save_entry(db: Session, spec: Directory, *, user: StaffUser | None, data: An
             values.pop(name)
             values[f"{name}_id"] = resolved[name][0].id if resolved[name] else None
     values["slug"] = unique_slug(
-        db, spec.model, wanted=data.slug, source=values[spec.label], own_id=obj.id if obj is not None else None
+        db, spec.model, values[spec.label], wanted=data.slug, own_id=obj.id if obj is not None else None
     )
     if spec.search:
         values["search_text"] = search_key(*(values.get(f) for f in spec.search))

@@ -39,10 +39,10 @@ from eventhub.core.models import (
     table_of,
     utcnow,
 )
-from eventhub.core.text import search_key
+from eventhub.core.text import search_key, unique_slug
 from eventhub.core.validation import merged, validate
 from eventhub.core.versions import check_versions
-from eventhub.directory.service import delete_row, replace_rows, resolve, slug_of, unique_slug
+from eventhub.directory.service import delete_row, replace_rows, resolve, slug_of
 from eventhub.events.schemas import Cancel, EventCreate, EventOrganisationIn, Postpone
 from eventhub.events.service import EventFilters, _event_options, _filtered
 from eventhub.events.translations import FIELDS as TRANSLATION_FIELDS
@@ -224,7 +224,7 @@ def create_event(db: Session, *, data: EventCreate, user: StaffUser | None) -> E
     if related["organisations"] is None:
         related["organisations"] = _default_organisations(db, user)
     require_managing_organisations(db, user, [(org, role) for org, role, _ in related["organisations"]])
-    values["slug"] = unique_slug(db, Event, wanted=data.slug, source=data.title)
+    values["slug"] = unique_slug(db, Event, data.title, wanted=data.slug)
     event = Event(**values, status=EventStatus.draft, created_by_id=user.id)
     db.add(event)
     db.flush()
@@ -246,7 +246,7 @@ def update_event(db: Session, *, event: Event, data: EventCreate, user: StaffUse
     values, related = _prepare(db, data, event=event)
     if related["organisations"] is not None:
         require_managing_organisations(db, user, [(org, role) for org, role, _ in related["organisations"]])
-    values["slug"] = unique_slug(db, Event, wanted=data.slug, source=data.title, own_id=event.id)
+    values["slug"] = unique_slug(db, Event, data.title, wanted=data.slug, own_id=event.id)
     days = _check_agenda_fits(event, values["start_at"], values["end_at"], data.timezone)
     _move_agenda(event, days, data.timezone)
     changed = audit.apply_changes(event, values)

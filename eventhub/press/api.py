@@ -28,7 +28,6 @@ SlugPath = Annotated[str, Path(max_length=160)]
 WRITE_ERRORS = {
     401: {"model": ErrorResponse, "description": "No or invalid token"},
     403: {"model": ErrorResponse, "description": "Not a press officer or organiser"},
-    409: {"model": ErrorResponse, "description": "The slug is taken"},
 }
 
 

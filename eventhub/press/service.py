@@ -12,11 +12,11 @@ from markdown_it import MarkdownIt
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from eventhub.core.errors import Conflict, Invalid, NotFound
+from eventhub.core import audit
+from eventhub.core.errors import Invalid, NotFound
 from eventhub.core.i18n import _
 from eventhub.core.models import (
     PUBLIC_EVENT_STATUSES,
-    AuditLog,
     Event,
     EventOrganisation,
     Language,
@@ -30,7 +30,7 @@ from eventhub.core.models import (
     RegistrationCategory,
     StaffUser,
 )
-from eventhub.core.text import InvalidPhone, normalise_phone, search_key, slugify
+from eventhub.core.text import InvalidPhone, normalise_phone, search_key, unique_slug
 from eventhub.events.service import known_slugs
 from eventhub.press.schemas import PressContactInput, PressReleaseWrite
 
@@ -514,25 +514,12 @@ def check_release(
     return _Checked(values, contact_ids, new_contacts)
 
 
-def _unique_slug(db: Session, base: str, model: type = PressRelease, exclude_id: int | None = None) -> str:
-    base = base[:150].strip("-") or "item"
-    taken = set(db.exec(select(model.slug).where(model.slug.like(f"{base}%"))).all())
-    if exclude_id is not None:
-        own = db.get(model, exclude_id)
-        taken.discard(own.slug if own else None)
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def _store_contacts(db: Session, release: PressRelease, checked: _Checked) -> None:
     if checked.contact_ids is None and not checked.new_contacts:
         return
     ids = checked.contact_ids if checked.contact_ids is not None else [link.contact_id for link in release.contacts]
     for c in checked.new_contacts:
-        contact = PressContact(slug=_unique_slug(db, slugify(c["name"]), PressContact), **c)
+        contact = PressContact(slug=unique_slug(db, PressContact, c["name"]), **c)
         db.add(contact)
         db.flush()
         ids.append(contact.id)
@@ -547,43 +534,29 @@ def _store_contacts(db: Session, release: PressRelease, checked: _Checked) -> No
     db.refresh(release, ["contacts"])
 
 
-def _audit(db: Session, user: StaffUser | None, action: str, release: PressRelease, changes: dict) -> None:
-    def plain(v: Any) -> Any:
-        return v.isoformat() if isinstance(v, datetime) else v
-
-    record = {
-        k: [plain(a), plain(b)] if k not in ("body", "translations") else ["…", "…"] for k, (a, b) in changes.items()
-    }
-    db.add(
-        AuditLog(
-            user_id=user.id if user else None,
-            action=action,
-            entity_type="press_release",
-            entity_id=release.id,
-            event_id=release.event_id,
-            changes=record,
-        )
-    )
+# Long texts are recorded as changed, not copied into the log.
+_ELIDED = ("body", "translations")
 
 
 def create_release(db: Session, *, data: PressReleaseWrite, user: StaffUser | None, now: datetime) -> PressRelease:
     """A new release (a draft unless `status` says otherwise), its contacts, an audit entry."""
     checked = check_release(db, data, now=now)
     values = checked.values
-    if "slug" in values:
-        if db.exec(select(PressRelease.id).where(PressRelease.slug == values["slug"])).first() is not None:
-            raise Conflict(
-                _("Такой адрес уже занят"),
-                fields={"slug": _("адрес «%(values)s» уже занят") % {"values": values["slug"]}},
-            )
-    else:
-        values["slug"] = _unique_slug(db, slugify(values["title"]))
+    values["slug"] = unique_slug(db, PressRelease, values["title"], wanted=values.get("slug"))
     release = PressRelease(created_by_id=user.id if user else None, created_at=now, updated_at=now, **values)
     release.search_text = search_key(release.title, release.lead)
     db.add(release)
     db.flush()
     _store_contacts(db, release, checked)
-    _audit(db, user, "create", release, {k: (None, v) for k, v in values.items()})
+    audit.record(
+        db,
+        user=user,
+        action="create",
+        entity=release,
+        event_id=release.event_id,
+        changes=audit.diff({}, values),
+        elide=_ELIDED,
+    )
     db.flush()
     return release
 
@@ -594,33 +567,30 @@ def update_release(
     """Change the fields sent; status changes publish, schedule or withdraw the release."""
     checked = check_release(db, data, now=now, release=release)
     values = checked.values
-    if "slug" in values and values["slug"] != release.slug:
-        if db.exec(select(PressRelease.id).where(PressRelease.slug == values["slug"])).first() is not None:
-            raise Conflict(
-                _("Такой адрес уже занят"),
-                fields={"slug": _("адрес «%(values)s» уже занят") % {"values": values["slug"]}},
-            )
-    changes = {k: (getattr(release, k), v) for k, v in values.items() if getattr(release, k) != v}
-    for key, (_old, new) in changes.items():
-        setattr(release, key, new)
+    if "slug" in values:
+        values["slug"] = unique_slug(db, PressRelease, release.title, wanted=values["slug"], own_id=release.id)
+    changes = audit.apply_changes(release, values)
     release.search_text = search_key(release.title, release.lead)
     before = [link.contact_id for link in release.contacts]
     _store_contacts(db, release, checked)
     after = [link.contact_id for link in release.contacts]
     if before != after:
-        changes["contacts"] = (before, after)
+        changes["contacts"] = [before, after]
     if changes:
         release.updated_at = now
         action = {"published": "publish", "scheduled": "schedule", "draft": "unpublish"}.get(
             changes["status"][1] if "status" in changes else "", "update"
         )
-        _audit(db, user, action, release, changes)
+        audit.record(
+            db, user=user, action=action, entity=release, event_id=release.event_id, changes=changes, elide=_ELIDED
+        )
     db.flush()
     return release
 
 
 def delete_release(db: Session, release: PressRelease, *, user: StaffUser | None) -> None:
     """Delete a release and its contact links (the contacts stay in the directory)."""
-    _audit(db, user, "delete", release, {"slug": (release.slug, None), "title": (release.title, None)})
+    changes = audit.diff({"slug": release.slug, "title": release.title}, {})
+    audit.record(db, user=user, action="delete", entity=release, event_id=release.event_id, changes=changes)
     db.delete(release)
     db.flush()

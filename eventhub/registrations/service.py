@@ -15,19 +15,18 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from eventhub import labels as event_labels
-from eventhub.accounts.security import hash_token
-from eventhub.core import i18n
+from eventhub.core import audit, i18n
 from eventhub.core.db import lock_for_update
 from eventhub.core.errors import Conflict, Invalid, NotFound
 from eventhub.core.i18n import _
 from eventhub.core.models import (
     GENDER_CHOICES,
-    AuditLog,
     Event,
     EventStatus,
     Gender,
     Invitation,
     Organisation,
+    PersonalCalendar,
     Region,
     Registration,
     RegistrationCategory,
@@ -36,11 +35,11 @@ from eventhub.core.models import (
     StaffUser,
 )
 from eventhub.core.text import format_phone, normalise_query, search_key
+from eventhub.core.tokens import find_generation, hash_token
 from eventhub.registrations import labels, mail
 from eventhub.registrations.exports import ExportRow, StatsTable
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import CONSENT_TEXT, RegistrationData, parse_registration
-from eventhub.registrations.tokens import find_generation, registration_subject
 
 S = RegistrationStatus
 HOLDING = (S.confirmed, S.attended)  # take a place
@@ -202,16 +201,10 @@ def set_status(reg: Registration, status: str, now: datetime) -> None:
         reg.waitlist_position = None
 
 
-def audit(db: Session, user: StaffUser | None, action: str, reg: Registration, before: str | None) -> None:
-    db.add(
-        AuditLog(
-            user_id=user.id if user else None,
-            action=action,
-            entity_type="registration",
-            entity_id=reg.id,
-            event_id=reg.event_id,
-            changes={"status": [before, reg.status]},
-        )
+def audit_status(db: Session, user: StaffUser | None, action: str, reg: Registration, before: str | None) -> None:
+    """The audit entry of a change of a registration's status."""
+    audit.record(
+        db, user=user, action=action, entity=reg, event_id=reg.event_id, changes={"status": [before, reg.status]}
     )
 
 
@@ -317,7 +310,7 @@ def register(
             reg=existing,
             site=site,
             now=now,
-            calendar_generation=calendar_generation(site, existing),
+            calendar_url=calendar_url(db, site, existing),
         )
         return RegisterResult(existing, created=False, mails=[msg.id])
 
@@ -342,8 +335,6 @@ def register(
     reg.checked_in_at = None
     reg.reminder_sent_at = None
     reg.created_at = reg.created_at or now
-    if reg.calendar_token_hash is None:
-        reg.calendar_token_hash = site.calendar_hash(reg, 0)
     status, position = placement(db, event, invitation)
     set_status(reg, status, now)
     reg.waitlist_position = position
@@ -356,36 +347,49 @@ def register(
         reg=reg,
         site=site,
         now=now,
-        calendar_generation=calendar_generation(site, reg),
+        calendar_url=calendar_url(db, site, reg),
     )
     return RegisterResult(reg, created=True, mails=[msg.id])
 
 
-def calendar_generation(site: Site, reg: Registration) -> int | None:
-    return find_generation(
-        site.secret, "calendar", registration_subject(reg.event_id, reg.email_normalised), reg.calendar_token_hash
-    )
+def personal_calendar(
+    db: Session, site: Site, email_normalised: str, *, create: bool = True
+) -> PersonalCalendar | None:
+    """The person's calendar address (generation 0 the first time, unless `create` is false)."""
+    row = db.get(PersonalCalendar, email_normalised)
+    if row is None and create:
+        row = PersonalCalendar(
+            email_normalised=email_normalised, token_hash=hash_token(site.calendar_token(email_normalised, 0))
+        )
+        try:
+            with db.begin_nested():
+                db.add(row)
+        except sa.exc.IntegrityError:  # the same person's first registration to another event, at once
+            row = db.get(PersonalCalendar, email_normalised)
+    return row
 
 
-def calendar_url(site: Site, reg: Registration) -> str | None:
-    generation = calendar_generation(site, reg)
-    if generation is None:
-        return None
-    return f"{site.base_url}/calendar/personal/{site.calendar_token(reg, generation)}.ics"
+def calendar_url(db: Session, site: Site, reg: Registration, *, create: bool = True) -> str | None:
+    """The address of the participant's personal calendar (None: none issued and `create` false)."""
+    row = personal_calendar(db, site, reg.email_normalised, create=create)
+    return site.calendar_url(row.email_normalised, row.generation) if row is not None else None
 
 
 def reset_calendar_link(db: Session, *, reg: Registration, site: Site) -> str:
-    """A new personal calendar link; the old one stops working."""
-    lock_event(db, reg.event_id)
-    db.refresh(reg)
-    generation = calendar_generation(site, reg)
-    generation = 0 if generation is None else generation + 1
-    if generation >= 1000:
-        raise Conflict(_("Ссылку на календарь сбрасывали слишком много раз; обратитесь к организаторам"))
-    reg.calendar_token_hash = site.calendar_hash(reg, generation)
-    db.add(reg)
+    """A new personal calendar address; every older one of this person, from any of their
+    registrations, stops working, and the new one lists all of them."""
+    personal_calendar(db, site, reg.email_normalised)
+    row = db.exec(
+        select(PersonalCalendar)
+        .where(PersonalCalendar.email_normalised == reg.email_normalised)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    row.generation += 1
+    row.token_hash = hash_token(site.calendar_token(row.email_normalised, row.generation))
+    db.add(row)
     db.flush()
-    return calendar_url(site, reg)
+    return site.calendar_url(row.email_normalised, row.generation)
 
 
 # --- the participant's own changes ---
@@ -455,7 +459,7 @@ def fill_from_waitlist(db: Session, *, event: Event, now: datetime, site: Site) 
                 reg=reg,
                 site=site,
                 now=now,
-                calendar_generation=calendar_generation(site, reg),
+                calendar_url=calendar_url(db, site, reg),
             ).id
         )
         promoted.append(reg)
@@ -487,7 +491,7 @@ def cancel(
     set_status(reg, S.cancelled, now)
     db.add(reg)
     db.flush()
-    audit(db, user, "cancel", reg, before)
+    audit_status(db, user, "cancel", reg, before)
     mails = [
         mail.enqueue(
             db, kind="cancelled", event=event, reg=reg, site=site, now=now, withdraw_invite=before in HOLDING
@@ -566,9 +570,9 @@ def _confirm(
     set_status(reg, S.confirmed, now)
     db.add(reg)
     db.flush()
-    audit(db, user, action, reg, source)
+    audit_status(db, user, action, reg, source)
     msg = mail.enqueue(
-        db, kind=kind, event=event, reg=reg, site=site, now=now, calendar_generation=calendar_generation(site, reg)
+        db, kind=kind, event=event, reg=reg, site=site, now=now, calendar_url=calendar_url(db, site, reg)
     )
     return ChangeResult(reg, mails=[msg.id])
 
@@ -584,7 +588,7 @@ def decline(
     set_status(reg, S.declined, now)
     db.add(reg)
     db.flush()
-    audit(db, user, "decline", reg, before)
+    audit_status(db, user, "decline", reg, before)
     mails = [
         mail.enqueue(
             db, kind="declined", event=event, reg=reg, site=site, now=now, withdraw_invite=before in HOLDING
@@ -601,7 +605,7 @@ def fill(db: Session, *, event: Event, user: StaffUser, now: datetime, site: Sit
     event = lock_event(db, event.id)
     promoted, mails = fill_from_waitlist(db, event=event, now=now, site=site)
     for reg in promoted:
-        audit(db, user, "promote", reg, S.waitlisted)
+        audit_status(db, user, "promote", reg, S.waitlisted)
     return ChangeResult(None, promoted, mails)
 
 
@@ -641,7 +645,7 @@ def check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser
     reg.checked_in_at = now
     db.add(reg)
     db.flush()
-    audit(db, user, "check_in", reg, S.confirmed)
+    audit_status(db, user, "check_in", reg, S.confirmed)
     return reg
 
 
@@ -653,7 +657,7 @@ def undo_check_in(db: Session, *, event: Event, registration_id: int, user: Staf
     reg.checked_in_at = None
     db.add(reg)
     db.flush()
-    audit(db, user, "undo_check_in", reg, S.attended)
+    audit_status(db, user, "undo_check_in", reg, S.attended)
     return reg
 
 
@@ -927,7 +931,7 @@ def queue_reminders(db: Session, *, event_id: int, now: datetime, site: Site) ->
                     reg=reg,
                     site=site,
                     now=now,
-                    calendar_generation=calendar_generation(site, reg),
+                    calendar_url=calendar_url(db, site, reg),
                 ).id
             )
     return mails
