@@ -19,7 +19,7 @@ from fastapi.routing import _IncludedRouter
 from eventhub.admin.events import EVENT_FORM, SESSION_FORM
 from eventhub.admin.forms import Form
 from eventhub.agenda.service import session_input
-from eventhub.core.models import EventSeries, Invitation, Organisation, Registration
+from eventhub.core.models import EventSeries, Invitation, Organisation, Registration, StaffUser
 from eventhub.directory.service import input_of
 from eventhub.directory.specs import DIRECTORIES
 from eventhub.events.editing import event_input
@@ -263,7 +263,9 @@ for _key in DIRECTORIES:
 
 def _release_case(method: str, path: str, body: Callable | None = None) -> Case:
     def make(w: World) -> tuple[dict, Any]:
-        release = make_release(w.db, status="draft", published_at=None)
+        # About a published event of the organiser's organisation: press officers serve it too.
+        event = w.event("published")
+        release = make_release(w.db, status="draft", published_at=None, event_id=event.id)
         return {"slug": release.slug, "release_id": release.id}, body(w, release) if body else None
 
     return Case(method, path, RELEASES, make)
@@ -314,6 +316,14 @@ def _invitation_case(w: World) -> tuple[dict, Any]:
     return {"slug": event.slug, "invitation_id": invitation.id, "action": "revoke"}, {}
 
 
+def _door_keeper(w: World) -> StaffUser:
+    """A check-in user of no organisation, to be given an event."""
+    user = StaffUser(email=f"door-{uuid.uuid4().hex[:8]}@example.org", password_hash="-", role="checkin")
+    w.db.add(user)
+    w.db.flush()
+    return user
+
+
 REGS = "/admin/events/{slug}/registrations"
 IMPORT_ROW = {"full_name": "Бакыт Асанов", "email": "bakyt@example.org", "category": "participant"}
 CASES += [
@@ -323,6 +333,8 @@ CASES += [
     _reg_event_case("POST", REGS + "/fill", body=lambda w, e: {}),
     _reg_event_case("GET", REGS + "/checkin", CHECKIN),
     _reg_case("POST", REGS + "/checkin", CHECKIN, "confirmed", body=lambda w, r: {"registration": str(r.id)}),
+    _reg_event_case("GET", REGS + "/checkin-staff"),
+    _reg_event_case("POST", REGS + "/checkin-staff", body=lambda w, e: {"email": _door_keeper(w).email}),
     _reg_event_case("GET", REGS + "/stats"),
     _reg_event_case("GET", REGS + "/export.csv"),
     _reg_event_case("GET", REGS + "/export.xlsx"),
@@ -395,7 +407,8 @@ def test_each_role_may_do_exactly_what_it_is_allowed(role, app, client, db, logi
     db.commit()
     headers, csrf = {}, None
     if role != "anonymous":
-        user, csrf = login_as(role, (org.slug,) if role == "organiser" else ())
+        # Check-in staff of the organisation work at its published events.
+        user, csrf = login_as(role, (org.slug,) if role in ("organiser", "checkin") else ())
         headers = bearer_as(user=user)
     world = World(db, org)
     wrong = []
