@@ -687,6 +687,15 @@ class StaffUserOrganisation(SQLModel, table=True):
     organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, ondelete="CASCADE")
 
 
+class EventCheckinStaff(SQLModel, table=True):
+    """Check-in staff given one event by its organisers (besides their organisations' published events)."""
+
+    __tablename__ = "event_checkin_staff"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="staff_user.id", primary_key=True, index=True, ondelete="CASCADE")
+
+
 class ApiToken(SQLModel, table=True):
     __tablename__ = "api_token"
 

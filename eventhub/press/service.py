@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
+from eventhub.accounts import scopes
 from eventhub.core import audit
 from eventhub.core.errors import Invalid, NotFound
 from eventhub.core.i18n import _
@@ -216,14 +217,14 @@ def filter_choices(db: Session, *, now: datetime) -> dict[str, list]:
 
 
 def list_all_releases(
-    db: Session, *, status: str | None = None, offset: int = 0, limit: int = 50
+    db: Session, *, user: StaffUser, status: str | None = None, offset: int = 0, limit: int = 50
 ) -> tuple[list[PressRelease], int]:
-    """Every release, drafts too, newest change first (the admin list)."""
+    """The releases `user` may change, drafts too, newest change first (the admin list)."""
     if status and status not in PressReleaseStatus.__members__.values():
         raise Invalid(
             _("Неверные параметры фильтра"), fields={"status": _("неизвестный статус: %(status)s") % {"status": status}}
         )
-    query = select(PressRelease)
+    query = select(PressRelease).where(scopes.releases_clause(db, user))
     if status:
         query = query.where(PressRelease.status == status)
     total = db.exec(select(sa.func.count()).select_from(query.subquery())).one()
@@ -236,16 +237,11 @@ def list_all_releases(
     return list(rows.all()), total
 
 
-def get_release(db: Session, *, release_id: int | None = None, slug: str | None = None) -> PressRelease:
-    """Any release, whatever its status (staff only)."""
-    query = select(PressRelease).options(*_options())
-    query = (
-        query.where(PressRelease.id == release_id) if release_id is not None else query.where(PressRelease.slug == slug)
-    )
-    release = db.exec(query).first()
-    if release is None:
-        raise NotFound(_("Публикация «%(value)s» не найдена") % {"value": slug or release_id})
-    return release
+def get_release(
+    db: Session, *, user: StaffUser, release_id: int | None = None, slug: str | None = None
+) -> PressRelease:
+    """A release `user` may change, whatever its status; another organisation's is not found."""
+    return scopes.release_or_404(db, user, release_id=release_id, slug=slug, options=_options())
 
 
 def list_contacts(db: Session) -> list[PressContact]:
@@ -255,16 +251,22 @@ def list_contacts(db: Session) -> list[PressContact]:
     )
 
 
-def list_events_for_form(db: Session) -> list[Event]:
-    return list(db.exec(select(Event).order_by(Event.start_at.desc())).all())
+def list_events_for_form(db: Session, user: StaffUser) -> list[Event]:
+    """The events a release of `user` may be about (no other organisation's drafts)."""
+    return list(
+        db.exec(select(Event).where(scopes.press_events_clause(db, user)).order_by(Event.start_at.desc())).all()
+    )
 
 
-def press_accreditations(db: Session, *, event_slug: str | None = None) -> list[tuple[Event, list[Registration]]]:
-    """Journalists registered with the category press, grouped by event (newest event first)."""
+def press_accreditations(
+    db: Session, *, user: StaffUser, event_slug: str | None = None
+) -> list[tuple[Event, list[Registration]]]:
+    """Journalists registered with the category press, grouped by event (newest event first),
+    at the events whose accreditations `user` sees."""
     query = (
         select(Registration, Event)
         .join(Event, Event.id == Registration.event_id)
-        .where(Registration.category == RegistrationCategory.press)
+        .where(Registration.category == RegistrationCategory.press, scopes.press_events_clause(db, user))
         .order_by(Event.start_at.desc(), Event.id, Registration.created_at, Registration.id)
     )
     if event_slug:
@@ -538,10 +540,26 @@ def _store_contacts(db: Session, release: PressRelease, checked: _Checked) -> No
 _ELIDED = ("body", "translations")
 
 
+def _check_event_scope(
+    db: Session, user: StaffUser | None, data: PressReleaseWrite, values: dict, release: PressRelease | None
+) -> None:
+    """A release is about an event its writer may see: another organisation's draft is "not found"."""
+    event_id = values.get("event_id")
+    if release is not None and event_id == release.event_id:
+        return
+    if not scopes.release_event_allowed(db, user, event_id):
+        slug = (data.event or "").strip()[:160]
+        raise Invalid(
+            _("Публикация не сохранена: исправьте отмеченные поля"),
+            fields={"event": _("мероприятие «%(value)s» не найдено") % {"value": slug}},
+        )
+
+
 def create_release(db: Session, *, data: PressReleaseWrite, user: StaffUser | None, now: datetime) -> PressRelease:
     """A new release (a draft unless `status` says otherwise), its contacts, an audit entry."""
     checked = check_release(db, data, now=now)
     values = checked.values
+    _check_event_scope(db, user, data, values, None)
     values["slug"] = unique_slug(db, PressRelease, values["title"], wanted=values.get("slug"))
     release = PressRelease(created_by_id=user.id if user else None, created_at=now, updated_at=now, **values)
     release.search_text = search_key(release.title, release.lead)
@@ -567,6 +585,7 @@ def update_release(
     """Change the fields sent; status changes publish, schedule or withdraw the release."""
     checked = check_release(db, data, now=now, release=release)
     values = checked.values
+    _check_event_scope(db, user, data, values, release)
     if "slug" in values:
         values["slug"] = unique_slug(db, PressRelease, release.title, wanted=values["slug"], own_id=release.id)
     changes = audit.apply_changes(release, values)

@@ -6,6 +6,7 @@ statement of its transaction, then counts, then writes: concurrent registrations
 serialised per event, so neither the capacity nor an invitation's quota is ever exceeded
 (SQLite: the database write lock; PostgreSQL: SELECT ... FOR UPDATE)."""
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from eventhub import labels as event_labels
+from eventhub.accounts.scopes import find_registration_of, invitation_of, registration_of
 from eventhub.core import audit, i18n
 from eventhub.core.db import lock_for_update
 from eventhub.core.errors import Conflict, Invalid, NotFound
@@ -34,12 +36,12 @@ from eventhub.core.models import (
     RegistrationStatus,
     StaffUser,
 )
-from eventhub.core.text import format_phone, normalise_query, search_key
+from eventhub.core.text import InvalidPhone, format_phone, normalise_phone, normalise_query, search_key
 from eventhub.core.tokens import find_generation, hash_token
 from eventhub.registrations import labels, mail
 from eventhub.registrations.exports import ExportRow, StatsTable
 from eventhub.registrations.mail import Site
-from eventhub.registrations.schemas import CONSENT_TEXT, RegistrationData, parse_registration
+from eventhub.registrations.schemas import CONSENT_TEXT, RegistrationData, normalise_email, parse_registration
 
 S = RegistrationStatus
 HOLDING = (S.confirmed, S.attended)  # take a place
@@ -480,9 +482,7 @@ def cancel(
 
     Call it at a transaction's start: the event's lock comes first."""
     event = lock_event(db, event_id)
-    reg = db.get(Registration, registration_id, populate_existing=True)
-    if reg is None or reg.event_id != event.id:
-        raise NotFound(_("Регистрация не найдена"))
+    reg = registration_of(db, event, registration_id, fresh=True)
     if reg.status not in CANCELLABLE:
         raise Conflict(_("Регистрацию в статусе «%(status)s» отменить нельзя") % {"status": reg.status})
     if event.end_at <= now:
@@ -506,10 +506,7 @@ def cancel(
 
 def _for_action(db: Session, event: Event, registration_id: int) -> tuple[Event, Registration]:
     event = lock_event(db, event.id)
-    reg = db.get(Registration, registration_id, populate_existing=True)
-    if reg is None or reg.event_id != event.id:
-        raise NotFound(_("Регистрация не найдена"))
-    return event, reg
+    return event, registration_of(db, event, registration_id, fresh=True)
 
 
 def approve(
@@ -622,12 +619,8 @@ def parse_checkin_code(value: str) -> tuple[int, str] | None:
 
 def registration_by_code(db: Session, *, event: Event, code: str, site: Site) -> Registration:
     parsed = parse_checkin_code(code)
-    reg = db.get(Registration, parsed[0]) if parsed else None
-    if (
-        reg is None
-        or reg.event_id != event.id
-        or site.checkin_code(reg) != code.strip().split("code=")[-1].split("&")[0]
-    ):
+    reg = find_registration_of(db, event, parsed[0]) if parsed else None
+    if reg is None or site.checkin_code(reg) != code.strip().split("code=")[-1].split("&")[0]:
         raise NotFound(_("QR-код не подходит к этому мероприятию"))
     return reg
 
@@ -728,6 +721,40 @@ def list_registrations(
         # SQLite's lower() folds only ASCII; an event's list is small, so search it here.
         rows = [r for r in rows if all(w in _search_text(*r) for w in words)]
     return rows
+
+
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().-]+$")
+
+
+def checkin_search(
+    db: Session, event: Event, q: str, *, limit: int = 30
+) -> list[tuple[Registration, Organisation | None]]:
+    """People at the door, found by their name; by an e-mail or a phone only when it is given
+    whole, so the page cannot list everyone whose address or number holds a fragment."""
+    q = q.strip()[:200]
+    query = (
+        select(Registration, Organisation)
+        .join(Organisation, Organisation.id == Registration.organisation_id, isouter=True)
+        .where(Registration.event_id == event.id)
+        .order_by(Registration.full_name, Registration.id)
+    )
+    if "@" in q:
+        try:
+            key = normalise_email(q)[1]
+        except ValueError:
+            return []
+        return list(db.exec(query.where(Registration.email_normalised == key).limit(limit)))
+    if _PHONE_LIKE.match(q) and any(c.isdigit() for c in q):
+        try:
+            phone = normalise_phone(q)
+        except InvalidPhone:
+            return []
+        return list(db.exec(query.where(Registration.phone == phone).limit(limit)))
+    words = normalise_query(q)
+    if not words:
+        return []
+    # SQLite's lower() folds only ASCII; an event's list is small, so search it here.
+    return [r for r in db.exec(query) if all(w in search_key(r[0].full_name) for w in words)][:limit]
 
 
 def counts_by_status(db: Session, event: Event) -> dict[str, int]:
@@ -864,9 +891,7 @@ def revoke_invitation(
 ) -> Invitation:
     """Revoke an invitation's link; with `renew`, give it a new link instead (the old one stops working)."""
     lock_event(db, event.id)
-    invitation = db.get(Invitation, invitation_id, populate_existing=True)
-    if invitation is None or invitation.event_id != event.id:
-        raise NotFound(_("Приглашение не найдено"))
+    invitation = invitation_of(db, event, invitation_id, fresh=True)
     if renew:
         generation = find_generation(
             site.secret, "invitation", f"{event.id}:{invitation.organisation_id}", invitation.token_hash

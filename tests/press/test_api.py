@@ -65,7 +65,7 @@ def test_press_officer_writes_a_draft_then_publishes_it(client, db, clock, write
 
 
 def test_scheduling_sets_the_embargo_and_withdrawing_hides_it_again(client, db, clock, writer) -> None:
-    headers = writer("organiser")
+    headers = writer()  # the release is nobody's: organisers see only their organisations' (tests/press/test_scope.py)
     make_release(db, slug="r1", status="draft", published_at=None)
     db.commit()
 
