@@ -40,6 +40,7 @@ from eventhub.registrations.mail import Site
 from eventhub.templating import event_date_range
 
 LANGUAGES = tuple(lang.value for lang in Language)
+HOLDING = (RegistrationStatus.confirmed, RegistrationStatus.attended)  # the default audience: who has a place
 PLACEHOLDERS = ("name", "link", "event")
 MAX_SUBJECT = 200
 MAX_BODY = 10_000
@@ -111,7 +112,7 @@ class MessageInput(WriteModel):
 class Audience(WriteModel):
     """Who a message goes to: each list narrows the audience (an empty list: any)."""
 
-    status: list[RegistrationStatus] = Field(default_factory=lambda: [RegistrationStatus.confirmed], min_length=1)
+    status: list[RegistrationStatus] = Field(default_factory=lambda: list(HOLDING), min_length=1)
     category: list[RegistrationCategory] = Field(default_factory=list)
     region: list[Region] = Field(default_factory=list)
     organisation: list[int] = Field(default_factory=list, max_length=500)
@@ -144,7 +145,7 @@ def parse_message(data: dict[str, Any]) -> MessageInput:
 
 def parse_audience(data: dict[str, Any]) -> Audience:
     """The audience of a form or query; without the form's `audience` marker, the default
-    (confirmed participants)."""
+    (confirmed participants, and those who came)."""
     if not data.get("audience"):
         return Audience()
     values: dict[str, Any] = {k: data.get(k) or [] for k in AUDIENCE_LISTS}

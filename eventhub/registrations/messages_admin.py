@@ -106,7 +106,7 @@ def _choices(db: Any, event: Event) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-DEFAULT_AUDIENCE = {"audience": "1", "status": ["confirmed"], "checked_in": "any"}
+DEFAULT_AUDIENCE = {"audience": "1", "status": [s.value for s in messages.HOLDING], "checked_in": "any"}
 
 
 # --- messages ---
