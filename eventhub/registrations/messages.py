@@ -45,7 +45,6 @@ PLACEHOLDERS = ("name", "link", "event")
 MAX_SUBJECT = 200
 MAX_BODY = 10_000
 _PLACEHOLDER = re.compile(r"\{([^{}\n]{0,40})\}")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!])")
 
 
 # --- input ---
@@ -67,7 +66,7 @@ def _one_line(value: str) -> str:
     return value
 
 
-def _text_characters(value: str) -> str:
+def text_characters(value: str) -> str:
     if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in value):
         raise ValueError(_("недопустимый управляющий символ"))
     return value.replace("\r\n", "\n")
@@ -82,7 +81,7 @@ Subject = Annotated[
 Body = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=MAX_BODY),
-    AfterValidator(_text_characters),
+    AfterValidator(text_characters),
     AfterValidator(_placeholders_known),
 ]
 
@@ -222,6 +221,65 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
+# Markers that Markdown leaves alone: the message is rendered once per language with them,
+# then each person's values go in (escaped for HTML), so 1,000 recipients cost one render.
+_MARKERS = {p: f"EHPLACEHOLDER{p.upper()}X" for p in PLACEHOLDERS}
+
+
+@dataclass(frozen=True)
+class Template:
+    """One language's message with the placeholders still in it."""
+
+    language: str
+    subject: str
+    text: str
+    fragment: str
+
+    def personal(self, values: dict[str, str]) -> Rendered:
+        html_values = {p: str(escape(v)) for p, v in values.items()}
+        fragment = self.fragment
+        for p, marker in _MARKERS.items():
+            # A bare {link} becomes a link; one inside [text]({link}) is the address.
+            fragment = fragment.replace(f'href="{marker}"', f'href="{html_values[p]}"')
+            value = html_values[p]
+            if p == "link":
+                value = f'<a href="{value}">{value}</a>'
+            fragment = fragment.replace(marker, value)
+        html = (
+            f'<!doctype html><html lang="{self.language}"><head><meta charset="utf-8"></head>'
+            '<body style="font-family:Arial,sans-serif;line-height:1.5;max-width:40rem">' + fragment + "</body></html>"
+        )
+        subject = " ".join(_fill(self.subject, values).split())[:400]
+        return Rendered(self.language, subject, _fill(self.text, values), html, fragment)
+
+
+def template(*, event: Event, versions: dict[str, dict[str, str]], original: str, lang: str, site: Site) -> Template:
+    """The message in `lang` (else the original), with the event's footer in `lang`."""
+    token = i18n.set_language(lang)
+    try:
+        subject, body = _version(versions, original, lang)
+        title = i18n.content(event, "title")
+        event_url = site.event_url(event)
+        when = event_date_range(event)
+        footer = f"—\n«{title}», {when}\n{event_url}\n{site.site_name}"
+        html_footer = (
+            f'<p style="color:#555">—<br>«{escape(title)}», {escape(when)}<br>'
+            f'<a href="{escape(event_url)}">{escape(event_url)}</a><br>{escape(site.site_name)}</p>'
+        )
+        fragment = markdown_to_html(_fill(body, _MARKERS)) + html_footer
+        return Template(lang, subject.replace("{event}", title), f"{body}\n\n{footer}\n", fragment)
+    finally:
+        i18n.reset_language(token)
+
+
+def _language(reg: Registration, original: str) -> str:
+    return reg.language if reg.language in LANGUAGES else original
+
+
+def _values(event: Event, reg: Registration, lang: str, link: str) -> dict[str, str]:
+    return {"name": reg.full_name, "link": link, "event": i18n.content(event, "title", lang)}
+
+
 def render(
     *,
     event: Event,
@@ -232,30 +290,9 @@ def render(
     link: str | None = None,
 ) -> Rendered:
     """The message as `reg` gets it: their language, name and private link (or `link`)."""
-    lang = reg.language if reg.language in LANGUAGES else original
-    token = i18n.set_language(lang)
-    try:
-        subject, body = _version(versions, original, lang)
-        title = i18n.content(event, "title")
-        values = {"name": reg.full_name, "link": link or site.private_url(reg), "event": title}
-        markdown_values = values | {k: _MARKDOWN_SPECIAL.sub(r"\\\1", values[k]) for k in ("name", "event")}
-        text_body = _fill(body, values)
-        event_url = site.event_url(event)
-        when = event_date_range(event)
-        footer = f"—\n«{title}», {when}\n{event_url}\n{site.site_name}"
-        html_footer = (
-            f'<p style="color:#555">—<br>«{escape(title)}», {escape(when)}<br>'
-            f'<a href="{escape(event_url)}">{escape(event_url)}</a><br>{escape(site.site_name)}</p>'
-        )
-        fragment = markdown_to_html(_fill(body, markdown_values)) + html_footer
-        html = (
-            f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head>'
-            '<body style="font-family:Arial,sans-serif;line-height:1.5;max-width:40rem">' + fragment + "</body></html>"
-        )
-        subject = " ".join(_fill(subject, values).split())[:400]
-        return Rendered(lang, subject, f"{text_body}\n\n{footer}\n", html, fragment)
-    finally:
-        i18n.reset_language(token)
+    lang = _language(reg, original)
+    tpl = template(event=event, versions=versions, original=original, lang=lang, site=site)
+    return tpl.personal(_values(event, reg, lang, link or site.private_url(reg)))
 
 
 def masked_link(site: Site, reg: Registration) -> str:
@@ -294,6 +331,28 @@ def _outbox_row(rendered: Rendered, *, to: str, kind: str, **kw: Any) -> OutboxM
     return OutboxMessage(
         to_address=to, subject=rendered.subject, body_text=rendered.text, body_html=rendered.html, kind=kind, **kw
     )
+
+
+def row_values(rendered: Rendered, *, to: str, kind: str, **kw: Any) -> dict[str, Any]:
+    return {
+        "to_address": to,
+        "subject": rendered.subject,
+        "body_text": rendered.text,
+        "body_html": rendered.html,
+        "kind": kind,
+        **kw,
+    }
+
+
+def insert_outbox(db: Session, rows: list[dict[str, Any]], *, now: datetime) -> list[int]:
+    """Many outbox rows in one statement (building 1,000 ORM objects costs more than sending
+    them to the database); pending, due now."""
+    if not rows:
+        return []
+    defaults = {"attachments": [], "status": OutboxStatus.pending.value, "attempts": 0}
+    stamped = [defaults | {"created_at": now, "next_attempt_at": now} | r for r in rows]
+    t = OutboxMessage.__table__
+    return list(db.execute(sa.insert(t).returning(t.c.id, sort_by_parameter_order=True), stamped).scalars())
 
 
 def send_test(
@@ -345,19 +404,15 @@ def send(
     )
     db.add(message)
     db.flush()
-    rows = [
-        _outbox_row(
-            render(event=event, reg=reg, versions=versions, original=original, site=site),
-            to=reg.email,
-            kind="message",
-            registration_id=reg.id,
-            message_id=message.id,
-            next_attempt_at=now,
-        )
-        for reg in people
-    ]
-    db.add_all(rows)
-    db.flush()
+    templates: dict[str, Template] = {}
+    rows = []
+    for reg in people:
+        lang = _language(reg, original)
+        if lang not in templates:
+            templates[lang] = template(event=event, versions=versions, original=original, lang=lang, site=site)
+        rendered = templates[lang].personal(_values(event, reg, lang, site.private_url(reg)))
+        rows.append(row_values(rendered, to=reg.email, kind="message", registration_id=reg.id, message_id=message.id))
+    ids = insert_outbox(db, rows, now=now)
     audit.record(
         db,
         user=user,
@@ -366,7 +421,7 @@ def send(
         changes={"recipients": [None, len(people)], "audience": [None, audience.as_json()]},
         event_id=event.id,
     )
-    return message, [r.id for r in rows]
+    return message, ids
 
 
 # --- history and the outbox ---

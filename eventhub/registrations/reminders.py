@@ -25,7 +25,14 @@ from eventhub.core.models import (
 from eventhub.core.validation import Maybe, WriteModel, validate
 from eventhub.registrations import mail, service
 from eventhub.registrations.mail import Site
-from eventhub.registrations.messages import LANGUAGES, MAX_BODY, _outbox_row, _text_characters, render
+from eventhub.registrations.messages import (
+    LANGUAGES,
+    MAX_BODY,
+    insert_outbox,
+    row_values,
+    template,
+    text_characters,
+)
 
 DEFAULT_HOURS = 24
 # What the form offers: hours before the start.
@@ -52,10 +59,10 @@ def _known_hours(value: list[int]) -> list[int]:
 
 
 Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=MAX_REMINDER_TEXT), AfterValidator(_text_characters)
+    str, StringConstraints(strip_whitespace=True, max_length=MAX_REMINDER_TEXT), AfterValidator(text_characters)
 ]
 LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=MAX_BODY), AfterValidator(_text_characters)
+    str, StringConstraints(strip_whitespace=True, max_length=MAX_BODY), AfterValidator(text_characters)
 ]
 
 
@@ -279,15 +286,22 @@ def queue_after_event(
             }
         finally:
             i18n.reset_language(token)
-    rows = []
+    rows, templates = [], {}
     for reg in people:
         if reg.id in done:
             continue
         db.add(RegistrationNotice(registration_id=reg.id, kind=AFTER_EVENT, sent_at=now))
-        rendered = render(event=event, reg=reg, versions=versions, original=settings.original_language, site=site)
-        rows.append(_outbox_row(rendered, to=reg.email, kind=AFTER_EVENT, registration_id=reg.id, next_attempt_at=now))
-    db.add_all(rows)
+        lang = reg.language if reg.language in LANGUAGES else settings.original_language
+        if lang not in templates:
+            templates[lang] = template(
+                event=event, versions=versions, original=settings.original_language, lang=lang, site=site
+            )
+        rendered = templates[lang].personal(
+            {"name": reg.full_name, "link": site.private_url(reg), "event": i18n.content(event, "title", lang)}
+        )
+        rows.append(row_values(rendered, to=reg.email, kind=AFTER_EVENT, registration_id=reg.id))
     db.flush()
+    ids = insert_outbox(db, rows, now=now)
     if user is not None and rows:
         audit.record(
             db,
@@ -297,7 +311,7 @@ def queue_after_event(
             changes={"recipients": [None, len(rows)]},
             event_id=event.id,
         )
-    return [r.id for r in rows]
+    return ids
 
 
 def after_event_sent(db: Session, event: Event) -> int:

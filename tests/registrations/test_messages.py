@@ -93,7 +93,7 @@ def test_a_message_reaches_each_person_in_their_language_with_their_name_and_lin
     assert "Получателей: 3." in preview.text
     assert not any(site.private_url(r) in preview.text for r in regs.values())  # links are masked
     assert test.status_code == 200 and "Проверочное письмо отправлено на organiser@example.org" in test.text
-    assert to_self["To"] == "organiser@example.org"
+    assert (to_self["To"], to_self["Subject"]) == ("organiser@example.org", "[Проверка] Программа: Форум аймаков")
     assert not any(site.private_url(r) in _text(to_self) for r in regs.values())
     assert sent.status_code == 303
     [message] = db.exec(select(EventMessage)).all()
@@ -113,6 +113,8 @@ def test_a_message_reaches_each_person_in_their_language_with_their_name_and_lin
         f"Hello, Чынара Жусупова!\n\nYour page: {site.private_url(regs['chynara@example.org'])}\n"
     )
     assert "<strong>Начало в 10:00.</strong>" in _html(by_to["aigul@example.org"])
+    link = site.private_url(regs["aigul@example.org"])
+    assert f'Ваша страница: <a href="{link}">{link}</a>' in _html(by_to["aigul@example.org"])
     assert (message.recipients, message.original_language, sorted(message.translations)) == (3, "ru", ["en", "ky"])
     assert message.audience["status"] == ["confirmed"]
     rows = db.exec(select(OutboxMessage).where(OutboxMessage.message_id == message.id)).all()
@@ -350,3 +352,26 @@ def test_no_whatsapp_link_or_phone_on_public_pages(client, db, clock, organised,
     assert not any(phone in p.text for p in pages for phone in ("+996555077764", "996555077764", "0555 077 764"))
     client.cookies.clear()
     assert client.get(f"/admin/events/{organised.slug}/registrations/phones", follow_redirects=False).status_code == 303
+
+
+def test_the_outbox_and_history_pages_cost_the_same_queries_for_many_rows(
+    client, db, clock, organised, organiser, count_queries
+) -> None:
+    _user, csrf = organiser
+    base = f"/admin/events/{organised.slug}/registrations"
+    _post(client, organised, csrf, "send")
+    with count_queries() as few:
+        client.get(f"{base}/outbox")
+        client.get(f"{base}/messages")
+    site = Site.from_settings(client.app.state.settings)
+    for i in range(20):
+        data = parse_registration(form(email=f"more{i}@example.org", full_name=f"Участник {i}"))
+        service.register(db, event_id=organised.id, data=data, now=NOW, site=site)
+        db.commit()
+    for _ in range(3):
+        _post(client, organised, csrf, "send")
+    with count_queries() as many:
+        client.get(f"{base}/outbox")
+        client.get(f"{base}/messages")
+
+    assert many.count == few.count
