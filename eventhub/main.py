@@ -40,6 +40,7 @@ from eventhub.public.assets import HashedStaticFiles
 from eventhub.public.compression import CompressionMiddleware
 from eventhub.registrations import admin as registrations_admin
 from eventhub.registrations import api as registrations_api
+from eventhub.registrations import messages_admin as registrations_messages
 from eventhub.registrations import pages as registrations_pages
 from eventhub.templating import templates
 
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(registrations_pages.router)
     app.include_router(press_admin.router)  # before the general admin pages
     app.include_router(registrations_admin.router)
+    app.include_router(registrations_messages.router)
     app.include_router(admin_pages.router)
     app.mount("/static", HashedStaticFiles(directory=ROOT / "static"), name="static")
 

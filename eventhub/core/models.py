@@ -663,6 +663,52 @@ class PersonalCalendar(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)  # of the current generation's token
 
 
+class EventMessage(Translatable, table=True):
+    """A message staff wrote to an event's registrants; its outbox rows point here.
+
+    ``subject``/``body`` (Markdown) are the original; ``translations`` the other versions:
+    ``{"ky": {"subject": "...", "body": "..."}}``. ``audience`` is the filter it was sent to."""
+
+    __tablename__ = "event_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    subject: str = Field(max_length=200)
+    body: str = Field(sa_type=sa.Text)
+    audience: dict[str, Any] = _json(dict)
+    recipients: int = 0
+    created_by_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+    created_at: datetime = _created()
+
+
+class EventMailSettings(Translatable, table=True):
+    """Per event: when reminders go (hours before the start; none for an empty list) and the
+    after-event message to those who came. An event without a row reminds once, a day before."""
+
+    __tablename__ = "event_mail_settings"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    reminder_hours: list[int] = _json(lambda: [24])
+    reminder_text: str | None = Field(default=None, sa_type=sa.Text)
+    after_event: bool = False
+    after_event_text: str | None = Field(default=None, sa_type=sa.Text)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, nullable=False, sa_column_kwargs={"onupdate": utcnow}
+    )
+
+
+class RegistrationNotice(SQLModel, table=True):
+    """A reminder (``reminder:<hours>``) or the after-event message (``after_event``) a registrant
+    was sent; rows older than the registration's consent belong to an earlier registration."""
+
+    __tablename__ = "registration_notice"
+
+    id: int | None = Field(default=None, primary_key=True)
+    registration_id: int = Field(foreign_key="registration.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=20)
+    sent_at: datetime = _ts(nullable=False)
+
+
 # --- staff ---
 
 
@@ -752,6 +798,7 @@ class OutboxMessage(SQLModel, table=True):
     # [{"filename": "invite.ics", "content_type": "text/calendar; method=REQUEST", "content": "..."}]
     attachments: list[dict[str, str]] = _json(list)
     registration_id: int | None = Field(default=None, foreign_key="registration.id", index=True)
+    message_id: int | None = Field(default=None, foreign_key="event_message.id", index=True, ondelete="SET NULL")
     kind: str = Field(default="other", max_length=40)
     status: str = _enum(OutboxStatus, default=OutboxStatus.pending)
     attempts: int = 0
