@@ -9,7 +9,7 @@ serialised per event, so neither the capacity nor an invitation's quota is ever 
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -907,59 +907,6 @@ def revoke_invitation(
 
 
 # --- reminders ---
-
-
-def events_needing_reminders(db: Session, *, now: datetime, within_hours: int = 24) -> list[int]:
-    """Published events starting within the next `within_hours`."""
-    return list(
-        db.exec(
-            select(Event.id)
-            .where(
-                Event.status == EventStatus.published,
-                Event.start_at > now,
-                Event.start_at <= now + timedelta(hours=within_hours),
-            )
-            .order_by(Event.start_at)
-        )
-    )
-
-
-def queue_reminders(db: Session, *, event_id: int, now: datetime, site: Site) -> list[int]:
-    """Reminders for the confirmed participants of one event (call at a transaction's start).
-
-    Each registration is claimed by a conditional UPDATE of `reminder_sent_at`, in the same
-    transaction as its outbox row: running this twice (cron) sends nobody a second reminder."""
-    event = lock_event(db, event_id)
-    regs = list(
-        db.exec(
-            select(Registration)
-            .where(
-                Registration.event_id == event.id,
-                Registration.status == S.confirmed,
-                Registration.reminder_sent_at.is_(None),
-            )
-            .order_by(Registration.id)
-        )
-    )
-    mails = []
-    t = Registration.__table__
-    for reg in regs:
-        claimed = db.execute(
-            sa.update(t).where(t.c.id == reg.id, t.c.reminder_sent_at.is_(None)).values(reminder_sent_at=now)
-        ).rowcount
-        if claimed == 1:
-            mails.append(
-                mail.enqueue(
-                    db,
-                    kind="reminder",
-                    event=event,
-                    reg=reg,
-                    site=site,
-                    now=now,
-                    calendar_url=calendar_url(db, site, reg),
-                ).id
-            )
-    return mails
 
 
 # --- exports ---
