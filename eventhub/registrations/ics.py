@@ -38,8 +38,14 @@ def invitation_ics(
     attendee_email: str | None = None,
     attendee_name: str | None = None,
     note: str | None = None,
+    sequence: int | None = None,
 ) -> bytes:
-    """An iCalendar object with the event for one attendee (RFC 5545 / 5546)."""
+    """An iCalendar object with the event for one attendee (RFC 5545 / 5546).
+
+    `sequence`: what this attendee's copy must carry (never below what they were sent
+    before); by default the event's, one more for a CANCEL. A PUBLISH (a file to import)
+    names no attendee. A CANCEL of a still-held event withdraws one attendee and so has no
+    STATUS; STATUS:CANCELLED is for the event itself being cancelled."""
     if method not in METHODS:
         raise ValueError(f"unknown METHOD {method!r}")
     cal = icalendar.Calendar()
@@ -52,7 +58,9 @@ def invitation_ics(
     vevent.add("uid", event_uid(event, host))
     vevent.add("dtstamp", now)
     # A cancellation must carry a higher SEQUENCE than the request it withdraws.
-    vevent.add("sequence", event.sequence + (1 if method == "CANCEL" else 0))
+    if sequence is None:
+        sequence = event.sequence + (1 if method == "CANCEL" else 0)
+    vevent.add("sequence", sequence)
     zone = ZoneInfo(event.timezone)
     if event.all_day:
         start = event.start_at.astimezone(zone).date()
@@ -69,19 +77,22 @@ def invitation_ics(
     if location:
         vevent.add("location", location)
     vevent.add("url", event_url)
-    cancelled = method == "CANCEL" or event.status == "cancelled"
-    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    withdrawn = method == "CANCEL" and event.status != "cancelled"  # one attendee, not the event
+    if event.status == "cancelled":
+        vevent.add("status", "CANCELLED")
+    elif not withdrawn:
+        vevent.add("status", "CONFIRMED")
     vevent.add("transp", "OPAQUE")
 
     organizer = icalendar.vCalAddress(f"mailto:{organizer_email}")
     organizer.params["cn"] = icalendar.vText(organizer_name)
     vevent.add("organizer", organizer)
-    if attendee_email:
+    if attendee_email and method != "PUBLISH":
         attendee = icalendar.vCalAddress(f"mailto:{attendee_email}")
         if attendee_name:
             attendee.params["cn"] = icalendar.vText(attendee_name)
         attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
-        attendee.params["partstat"] = icalendar.vText("DECLINED" if method == "CANCEL" else "ACCEPTED")
+        attendee.params["partstat"] = icalendar.vText("DECLINED" if withdrawn else "ACCEPTED")
         attendee.params["rsvp"] = icalendar.vText("FALSE")
         vevent.add("attendee", attendee)
     if not event.all_day:

@@ -74,7 +74,7 @@ def registration_window(event: Event, now: datetime) -> Window:
     """Whether the form accepts registrations now, and why not."""
     if event.status == EventStatus.cancelled:
         return Window(False, _("Мероприятие отменено, регистрация закрыта."))
-    if event.status != EventStatus.published:
+    if event.status not in (EventStatus.published, EventStatus.postponed):  # postponed: open unless closed
         return Window(False, _("Регистрация на это мероприятие сейчас недоступна."))
     if event.end_at <= now:
         return Window(False, _("Мероприятие уже прошло, регистрация закрыта."))
