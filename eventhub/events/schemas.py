@@ -299,17 +299,17 @@ NOTIFY_HINT = N_("письмо каждому зарегистрированно
 NOTE_TITLE = N_("Сообщение для участников")
 
 
-class ChangeNotice(WriteModel):
+class NoticeIn(WriteModel):
     """How participants hear of a change of time, place or online link (not stored on the event)."""
 
     notify: bool = field(True, title=N_("Сообщить участникам"), hint=NOTIFY_HINT)
     note: Line(2000) | None = field(None, title=NOTE_TITLE, hint=N_("войдёт в письмо участникам"), widget="textarea")
 
 
-CHANGE_NOTICE_FIELDS = frozenset(ChangeNotice.model_fields)
+CHANGE_NOTICE_FIELDS = frozenset(NoticeIn.model_fields)
 
 
-class EventUpdate(partial(EventCreate, "EventFields"), ChangeNotice):
+class EventUpdate(partial(EventCreate, "EventFields"), NoticeIn):
     """Fields to change in EventCreate; omitted fields keep their values. A change of time,
     place or online link is written to every registered participant unless `notify` is
     false; `note` goes into that e-mail."""
