@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-import icalendar
 import sqlalchemy as sa
 from markupsafe import escape
 from sqlmodel import Session
@@ -198,15 +197,23 @@ class Composer:
 
 
 def _attendee_line(person: Recipient) -> bytes:
-    attendee = icalendar.vCalAddress(f"mailto:{person.email}")
-    attendee.params["cn"] = icalendar.vText(person.full_name)
-    attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
-    attendee.params["partstat"] = icalendar.vText("ACCEPTED")
-    attendee.params["rsvp"] = icalendar.vText("FALSE")
-    holder = icalendar.Event()
-    holder.add("attendee", attendee)
-    # BEGIN:VEVENT / the folded ATTENDEE line(s) / END:VEVENT: keep the middle.
-    return holder.to_ical().split(b"\r\n", 1)[1].rsplit(b"END:VEVENT", 1)[0]
+    """The ATTENDEE content line, folded at 75 octets (RFC 5545 3.1); written by hand because
+    icalendar's serialiser costs ~1 ms a line, most of a 1,000-person change."""
+    name = "".join(c for c in person.full_name if c >= " ").replace('"', "'")  # DQUOTE cannot be in a value
+    line = f'ATTENDEE;CN="{name}";PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:{person.email}'
+    return _fold(line.encode()) + b"\r\n"
+
+
+def _fold(line: bytes, limit: int = 75) -> bytes:
+    parts, start = [], 0
+    while len(line) - start > limit:
+        cut = start + (limit if start == 0 else limit - 1)
+        while line[cut] & 0xC0 == 0x80:  # not inside a UTF-8 character
+            cut -= 1
+        parts.append(line[start:cut])
+        start = cut
+    parts.append(line[start:])
+    return b"\r\n ".join(parts)
 
 
 @hooks.on_event_changed
