@@ -74,7 +74,7 @@ def registration_window(event: Event, now: datetime) -> Window:
     """Whether the form accepts registrations now, and why not."""
     if event.status == EventStatus.cancelled:
         return Window(False, _("Мероприятие отменено, регистрация закрыта."))
-    if event.status != EventStatus.published:
+    if event.status not in (EventStatus.published, EventStatus.postponed):  # postponed: open unless closed
         return Window(False, _("Регистрация на это мероприятие сейчас недоступна."))
     if event.end_at <= now:
         return Window(False, _("Мероприятие уже прошло, регистрация закрыта."))
@@ -412,6 +412,11 @@ EDITABLE = (
 )
 
 
+def _refuse_if_cancelled(event: Event) -> None:
+    if event.status == EventStatus.cancelled:
+        raise Conflict(_("Мероприятие отменено: регистрацию больше нельзя изменить или отменить"))
+
+
 def update_details(db: Session, *, reg: Registration, form: dict, now: datetime) -> Registration:
     """Change what the participant may change (not the e-mail: it is the registration's key)."""
     data = parse_registration({**{k: form.get(k) for k in EDITABLE}, "email": reg.email}, require_consent=False)
@@ -419,6 +424,7 @@ def update_details(db: Session, *, reg: Registration, form: dict, now: datetime)
     db.refresh(reg)
     if reg.status in (S.cancelled, S.declined):
         raise Conflict(_("Отменённую или отклонённую регистрацию изменить нельзя"))
+    _refuse_if_cancelled(db.get(Event, reg.event_id))
     invitation = db.get(Invitation, reg.invitation_id) if reg.invitation_id else None
     _apply(db, reg, data, invitation)
     db.add(reg)
@@ -487,6 +493,7 @@ def cancel(
         raise Conflict(_("Регистрацию в статусе «%(status)s» отменить нельзя") % {"status": reg.status})
     if event.end_at <= now:
         raise Conflict(_("Мероприятие уже прошло"))
+    _refuse_if_cancelled(event)
     before = reg.status
     set_status(reg, S.cancelled, now)
     db.add(reg)
