@@ -315,7 +315,7 @@ class NoticeIn(WriteModel):
     """How participants hear of a change of time, place or online link (not stored on the event)."""
 
     notify: bool = field(True, title=N_("Сообщить участникам"), hint=NOTIFY_HINT)
-    note: Maybe[Annotated[str, Line(2000)]] = field(
+    note: Annotated[str, Line(2000)] | None = field(
         None, title=NOTE_TITLE, hint=N_("войдёт в письмо участникам"), widget="textarea"
     )
 
@@ -343,7 +343,7 @@ class EventOrganisations(WriteModel):
 class Postpone(WriteModel):
     start_at: datetime = field(title=N_("Новое начало"), hint=WHEN_HINT)
     end_at: datetime = field(title=N_("Новое окончание"), hint=WHEN_HINT)
-    note: Maybe[Annotated[str, Line(2000)]] = field(
+    note: Annotated[str, Line(2000)] | None = field(
         None, title=NOTE_TITLE, hint=N_("на странице мероприятия и в письме участникам"), widget="textarea"
     )
     notify: bool = field(True, title=N_("Сообщить участникам"), hint=NOTIFY_HINT)
