@@ -2,8 +2,8 @@
 
 One personal-calendar address per person (normalised e-mail) instead of one per registration,
 so that a reset from any private page cuts off every older address of that person. Addresses
-are issued again when next needed (an e-mail, the private page's button): the per-registration
-ones of before stop working.
+are issued when next needed (an e-mail, the private page's button); the per-registration ones
+of before go on working (personal_calendar_legacy) until the person resets their address.
 
 Revision ID: a7c4c90fc788
 Revises: 87a1efefc4aa
@@ -32,6 +32,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("email_normalised", name=op.f("pk_personal_calendar")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_personal_calendar_token_hash")),
     )
+    op.create_table(
+        "personal_calendar_legacy",
+        sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("email_normalised", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_personal_calendar_legacy")),
+    )
+    with op.batch_alter_table("personal_calendar_legacy", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_personal_calendar_legacy_email_normalised"), ["email_normalised"])
+    # Subscribers of the old per-registration addresses keep their feed (calendar clients
+    # cannot be told of a new address).
+    op.execute(
+        "INSERT INTO personal_calendar_legacy (token_hash, email_normalised) "
+        "SELECT calendar_token_hash, email_normalised FROM registration WHERE calendar_token_hash IS NOT NULL"
+    )
     with op.batch_alter_table("registration", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_registration_calendar_token_hash"), type_="unique")
         batch_op.drop_column("calendar_token_hash")
@@ -42,4 +56,5 @@ def downgrade() -> None:
         batch_op.add_column(sa.Column("calendar_token_hash", sa.VARCHAR(length=64), nullable=True))
         batch_op.create_unique_constraint(batch_op.f("uq_registration_calendar_token_hash"), ["calendar_token_hash"])
 
+    op.drop_table("personal_calendar_legacy")
     op.drop_table("personal_calendar")

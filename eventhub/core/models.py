@@ -673,6 +673,16 @@ class PersonalCalendar(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)  # of the current generation's token
 
 
+class PersonalCalendarLegacy(SQLModel, table=True):
+    """A personal-calendar address issued per registration before there was one per person:
+    kept so its subscribers keep their feed, until the person resets their address."""
+
+    __tablename__ = "personal_calendar_legacy"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    email_normalised: str = Field(max_length=254, index=True)
+
+
 class EventMessage(Translatable, table=True):
     """A message staff wrote to an event's registrants; its outbox rows point here.
 

@@ -33,6 +33,7 @@ from eventhub.core.models import (
     Event,
     FeedState,
     PersonalCalendar,
+    PersonalCalendarLegacy,
     Registration,
     RegistrationStatus,
 )
@@ -316,18 +317,25 @@ def schedule_feed(slug: str, fmt: str, *, base_url: str) -> FeedSpec:
 # --- personal feeds ---
 
 
-def find_calendar_owner(db: Session, token: str) -> PersonalCalendar:
-    """The person a personal-feed address belongs to (issued by registrations); NotFound for
-    anything else, an address reset since included."""
+def find_calendar_owner(db: Session, token: str) -> str:
+    """The person (normalised e-mail) a personal-feed address belongs to (issued by
+    registrations, or per registration before 2026-12); NotFound for anything else, an
+    address reset since included."""
     owner = None
     if TOKEN_RE.match(token):
-        owner = db.exec(select(PersonalCalendar).where(PersonalCalendar.token_hash == hash_token(token))).first()
+        digest = hash_token(token)
+        owner = (
+            db.exec(select(PersonalCalendar.email_normalised).where(PersonalCalendar.token_hash == digest)).first()
+            or db.exec(
+                select(PersonalCalendarLegacy.email_normalised).where(PersonalCalendarLegacy.token_hash == digest)
+            ).first()
+        )
     if owner is None:
         raise NotFound(_("Календарь не найден"))
     return owner
 
 
-def personal_registrations(db: Session, owner: PersonalCalendar) -> list[Registration]:
+def personal_registrations(db: Session, owner: str) -> list[Registration]:
     """The participant's registrations that belong in their feed: confirmed or attended, public events.
 
     The participant is the e-mail address of the token. This assumes the token reaches only
@@ -337,7 +345,7 @@ def personal_registrations(db: Session, owner: PersonalCalendar) -> list[Registr
             select(Registration)
             .join(Event, Event.id == Registration.event_id)
             .where(
-                Registration.email_normalised == owner.email_normalised,
+                Registration.email_normalised == owner,
                 Registration.status.in_(PERSONAL_STATUSES),
                 Event.status.in_(PUBLIC_EVENT_STATUSES),
             )
@@ -356,11 +364,11 @@ def personal_feed(db: Session, token: str, *, base_url: str, site_name: str, lan
     ).hexdigest()[:16]
     # Registrations do not bump the content version (they are frequent); their own times do.
     all_times = db.exec(
-        select(sa.func.max(Registration.updated_at)).where(Registration.email_normalised == owner.email_normalised)
+        select(sa.func.max(Registration.updated_at)).where(Registration.email_normalised == owner)
     ).one()
     language = db.exec(
         select(Registration.language)
-        .where(Registration.email_normalised == owner.email_normalised)
+        .where(Registration.email_normalised == owner)
         .order_by(Registration.id.desc())
         .limit(1)
     ).first()
@@ -380,7 +388,7 @@ def personal_feed(db: Session, token: str, *, base_url: str, site_name: str, lan
         )
 
     return FeedSpec(
-        f"personal/{owner.token_hash}#{fingerprint}",
+        f"personal/{hash_token(token)}#{fingerprint}",
         ICS,
         "my-events.ics",
         render,

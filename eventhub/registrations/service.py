@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eventhub import labels as event_labels
 from eventhub.accounts.scopes import find_registration_of, invitation_of, registration_of
@@ -29,6 +29,7 @@ from eventhub.core.models import (
     Invitation,
     Organisation,
     PersonalCalendar,
+    PersonalCalendarLegacy,
     Region,
     Registration,
     RegistrationCategory,
@@ -390,6 +391,9 @@ def reset_calendar_link(db: Session, *, reg: Registration, site: Site) -> str:
     row.generation += 1
     row.token_hash = hash_token(site.calendar_token(row.email_normalised, row.generation))
     db.add(row)
+    db.execute(
+        sa.delete(PersonalCalendarLegacy).where(col(PersonalCalendarLegacy.email_normalised) == row.email_normalised)
+    )
     db.flush()
     return site.calendar_url(row.email_normalised, row.generation)
 

@@ -2,10 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import select
+import sqlalchemy as sa
+from sqlmodel import Session, select
 
-from eventhub.core.models import PersonalCalendar
+from eventhub.core.models import PersonalCalendar, PersonalCalendarLegacy
 from eventhub.core.tokens import hash_token
+from eventhub.feeds.service import find_calendar_owner, personal_registrations
 from tests.factories import make_event
 from tests.feeds.conftest import make_registration, personal_token
 
@@ -104,3 +106,41 @@ def test_cancelled_event_stays_as_cancelled_for_registered_people(client, db, se
     db.commit()
     body = client.get(f"/calendar/personal/{token}.ics").content
     assert b"STATUS:CANCELLED" in body
+
+
+def test_an_address_issued_per_registration_before_keeps_working_until_reset(client, db, settings) -> None:
+    [event] = _events(db, 1)
+    reg = make_registration(db, event, email="a@example.kg")
+    old = "per-registration-address-of-2026-11"
+    db.add(PersonalCalendarLegacy(token_hash=hash_token(old), email_normalised="a@example.kg"))
+    db.commit()
+    assert _summaries(client.get(f"/calendar/personal/{old}.ics")) == ["Мероприятие 0"]
+    new = personal_token(db, settings, reg, reset=True)
+    db.commit()
+    assert client.get(f"/calendar/personal/{old}.ics").status_code == 404
+    assert _summaries(client.get(f"/calendar/personal/{new}.ics")) == ["Мероприятие 0"]
+
+
+def test_the_migration_to_one_address_per_person_keeps_the_old_addresses(tmp_path) -> None:
+    """Subscribers cannot be told of a new address: what they subscribed to must still answer."""
+    from alembic import command  # imported here: only this test walks the migrations
+    from eventhub.core.config import Settings
+    from eventhub.core.db import _alembic_config, make_engine, upgrade
+
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'm.sqlite3'}", secret_key="m")
+    upgrade(settings)
+    engine = make_engine(settings)
+    with Session(engine) as s:
+        event = make_event(s, title="Форум", status="published")
+        make_registration(s, event, email="a@example.kg", status="confirmed")
+        s.commit()
+    command.downgrade(_alembic_config(settings.database_url), "87a1efefc4aa")  # before one address per person
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE registration SET calendar_token_hash = :h"), {"h": hash_token("old-token-0123456789")}
+        )
+    upgrade(settings)
+    with Session(engine) as s:
+        assert find_calendar_owner(s, "old-token-0123456789") == "a@example.kg"
+        assert [r.email for r in personal_registrations(s, "a@example.kg")] == ["a@example.kg"]
+    engine.dispose()
