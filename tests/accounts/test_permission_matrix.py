@@ -7,24 +7,39 @@ without the right. A guard test fails when a route is added without a case here.
 
 import itertools
 import json
+import socket
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.routing import _IncludedRouter
+from sqlmodel import select
 
 from eventhub.admin.events import EVENT_FORM, SESSION_FORM
 from eventhub.admin.forms import Form
 from eventhub.agenda.service import session_input
-from eventhub.core.models import EventSeries, Invitation, Organisation, Registration, StaffUser, StaffUserOrganisation
+from eventhub.core.models import (
+    EventMessage,
+    EventSeries,
+    Invitation,
+    Organisation,
+    OutboxMessage,
+    Registration,
+    StaffUser,
+    StaffUserOrganisation,
+)
 from eventhub.core.text import format_phone
 from eventhub.directory.service import input_of
 from eventhub.directory.specs import DIRECTORIES
 from eventhub.events.editing import event_input
 from eventhub.main import create_app
+from eventhub.registrations import messages, reminders
+from eventhub.registrations.deps import get_session_factory
+from eventhub.registrations.mail import Site
 from tests.admin.posting import as_post
 from tests.factories import (
     add_organisation_role,
@@ -45,6 +60,7 @@ PRESS = {"admin", "press_officer"}
 RELEASES = {"admin", "press_officer", "organiser"}
 STAFF = {"admin", "organiser", "press_officer", "checkin"}
 START = datetime(2030, 5, 14, 4, 0, tzinfo=UTC)  # 10:00 in Bishkek
+PAST = datetime(2025, 5, 14, 4, 0, tzinfo=UTC)  # an event that has taken place
 CHECKIN = {"admin", "organiser", "checkin"}  # the door: check-in page and sign-in sheet
 _regs = itertools.count(1)
 
@@ -53,6 +69,7 @@ _regs = itertools.count(1)
 class World:
     db: Any
     org: Organisation  # the organiser's organisation
+    site: Site
 
     def event(self, status: str = "draft") -> Any:
         event = make_event(self.db, status=status, start_at=START, end_at=START + timedelta(hours=8))
@@ -67,8 +84,8 @@ class World:
         add_organisation_role(self.db, event, self.org, "organiser")
         return event
 
-    def registration(self, status: str = "pending") -> tuple[Any, Any]:
-        event = self.open_event()
+    def registration(self, status: str = "pending", event: Any = None) -> tuple[Any, Any]:
+        event = event or self.open_event()
         n = next(_regs)
         reg = Registration(
             event_id=event.id,
@@ -79,10 +96,19 @@ class World:
             consent_at=START,
             consent_text="Согласие",
             status=status,
+            phone="+996555077764",
         )
         self.db.add(reg)
         self.db.flush()
         return event, reg
+
+    def author(self) -> StaffUser:
+        """An organiser of the organisation, who wrote the messages and settings the cases act on."""
+        user = StaffUser(email=f"author-{uuid.uuid4().hex[:8]}@example.org", password_hash="-", role="organiser")
+        self.db.add(user)
+        self.db.flush()
+        self.db.add(StaffUserOrganisation(user_id=user.id, organisation_id=self.org.id))
+        return user
 
     def session(self, status: str = "draft") -> tuple[Any, Any]:
         event = self.event(status)
@@ -97,6 +123,12 @@ class World:
             "series": _make_series,
         }
         return makers[key](self.db)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def _make_series(db: Any) -> EventSeries:
@@ -325,7 +357,44 @@ def _door_keeper(w: World) -> StaffUser:
     return user
 
 
+def send_message(db: Any, event: Any, author: StaffUser, site: Site, subject: str) -> tuple[EventMessage, Any]:
+    """A message sent to the event's registrants by the real service; the first recipient's
+    e-mail was refused by the SMTP server (the outbox shows its error and offers a retry)."""
+    data = messages.parse_message({"subject_ru": subject, "body_ru": "Здравствуйте, {name}! Ваша страница: {link}"})
+    message, ids = messages.send(
+        db, event=event, user=author, data=data, audience=messages.Audience(), site=site, now=START
+    )
+    row = db.get(OutboxMessage, min(ids))
+    row.status, row.attempts, row.last_error = "failed", 5, f"550 5.1.1 <{row.to_address}>: mailbox unavailable"
+    db.add(row)
+    db.flush()
+    return message, row
+
+
+def _message_case(w: World) -> tuple[dict, Any]:
+    event, _reg = w.registration("confirmed")
+    message, row = send_message(w.db, event, w.author(), w.site, "Программа форума")
+    return {"slug": event.slug, "message_id": message.id, "outbox_id": row.id}, None
+
+
+def _after_event_case(w: World) -> tuple[dict, Any]:
+    """An event that took place, someone who came, and an after-event text saved."""
+    event = make_event(w.db, registration_mode="open", capacity=10, start_at=PAST, end_at=PAST + timedelta(hours=8))
+    add_organisation_role(w.db, event, w.org, "organiser")
+    _event, reg = w.registration("attended", event)
+    data = reminders.parse_settings({"after_event": "on", "after_event_text_ru": "Спасибо, что пришли!"})
+    reminders.save_settings(w.db, event=event, data=data, user=w.author())
+    return {"slug": event.slug}, {}
+
+
 REGS = "/admin/events/{slug}/registrations"
+MESSAGE = {
+    "action": "send",
+    "audience": "1",
+    "status": ["confirmed"],
+    "subject_ru": "Программа",
+    "body_ru": "Здравствуйте, {name}!",
+}
 IMPORT_ROW = {"full_name": "Бакыт Асанов", "email": "bakyt@example.org", "category": "participant"}
 CASES += [
     # --- registrations: organiser pages; check-in staff only at the door ---
@@ -360,6 +429,20 @@ CASES += [
             "filename": "list.csv",
         },
     ),  # fmt: skip
+    # --- messages to registrants, reminders, phones for WhatsApp, the event's outbox: organisers ---
+    _reg_event_case("GET", REGS + "/messages"),
+    Case("POST", REGS + "/messages", EVENTS, lambda w: ({"slug": w.registration("confirmed")[0].slug}, MESSAGE)),
+    Case("GET", REGS + "/messages/{message_id:int}", EVENTS, _message_case),
+    _reg_event_case("GET", REGS + "/reminders"),
+    _reg_event_case(
+        "POST",
+        REGS + "/reminders",
+        body=lambda w, e: {"reminder_hours": ["168", "24"], "reminder_text_ru": "До встречи"},
+    ),  # fmt: skip
+    Case("POST", REGS + "/reminders/after-event", EVENTS, _after_event_case),
+    Case("GET", REGS + "/phones", EVENTS, lambda w: ({"slug": w.registration("confirmed")[0].slug}, None)),
+    Case("GET", REGS + "/outbox", EVENTS, _message_case),
+    Case("POST", REGS + "/outbox/{outbox_id:int}/retry", EVENTS, _message_case),
     # --- registrations: the staff API (participants' personal data) ---
     _reg_event_case("GET", "/api/v1/events/{slug}/registrations"),
 ]
@@ -404,6 +487,9 @@ def test_every_write_endpoint_and_admin_page_has_a_case(settings) -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_may_do_exactly_what_it_is_allowed(role, app, client, db, login_as, bearer_as) -> None:
     app.state.outbox_retry_delays = ()  # e-mails of approvals stay in the outbox: no SMTP here
+    # Messages are sent after the response, in the test's transaction, to a port nobody listens on.
+    app.state.settings = app.state.settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": _free_port()})
+    app.dependency_overrides[get_session_factory] = lambda: lambda: nullcontext(db)
     org = make_organisation(db)
     db.commit()
     headers, csrf = {}, None
@@ -411,7 +497,7 @@ def test_each_role_may_do_exactly_what_it_is_allowed(role, app, client, db, logi
         # Check-in staff of the organisation work at its published events.
         user, csrf = login_as(role, (org.slug,) if role in ("organiser", "checkin") else ())
         headers = bearer_as(user=user)
-    world = World(db, org)
+    world = World(db, org, Site.from_settings(app.state.settings))
     wrong = []
     for case in CASES:
         params, body = case.make(world)
@@ -449,7 +535,8 @@ def test_each_role_may_do_exactly_what_it_is_allowed(role, app, client, db, logi
 @dataclass
 class Side:
     """One organisation's world: a published event with a participant and a journalist, a
-    draft event, a release about each, a release about no event, an invitation."""
+    draft event, a release about each, a release about no event, an invitation; a message
+    sent to the participants (one e-mail refused by the server), the event's reminder text."""
 
     org: Organisation
     event: Any
@@ -460,10 +547,11 @@ class Side:
     loose: Any  # about no event, by an organiser of the organisation
     invitation: Invitation
     session: Any
+    message: EventMessage
     markers: dict[str, list[str]]  # kind -> texts that only this organisation's staff may read
 
 
-def _side(db: Any, letter: str, tag: str, author: StaffUser) -> Side:
+def _side(db: Any, letter: str, tag: str, author: StaffUser, site: Site) -> Side:
     org = make_organisation(db)
     db.add(StaffUserOrganisation(user_id=author.id, organisation_id=org.id))
     event = make_event(db, registration_mode="open", start_at=START, end_at=START + timedelta(hours=8))
@@ -493,14 +581,21 @@ def _side(db: Any, letter: str, tag: str, author: StaffUser) -> Side:
     db.add(invitation)
     session = make_session(db, draft, start_at=START, end_at=START + timedelta(hours=1), title=f"Тайная сессия {tag}")
     db.flush()
+    message, _failed = send_message(db, event, author, site, f"Тайное письмо {tag}")
+    settings = reminders.parse_settings({"reminder_hours": ["24"], "reminder_text_ru": f"Тайное напоминание {tag}"})
+    reminders.save_settings(db, event=event, data=settings, user=author)
+    db.flush()
     participant, journalist = people
     return Side(
-        org, event, draft, participant, journalist, release, loose, invitation, session,
+        org, event, draft, participant, journalist, release, loose, invitation, session, message,
         markers={
             "participant": [participant.full_name, participant.email, participant.phone, format_phone(participant.phone)],
             "journalist": [journalist.full_name, journalist.email],
             "draft": [draft.title, release.title, session.title],
             "release": [loose.title],
+            "message": [message.subject],
+            "reminder": [f"Тайное напоминание {tag}"],
+            "phone": [participant.phone, format_phone(participant.phone)],  # the WhatsApp list shows no names
         },
     )  # fmt: skip
 
@@ -509,7 +604,7 @@ def _side(db: Any, letter: str, tag: str, author: StaffUser) -> Side:
 # admins everything; press officers serve every public event (journalists, releases about no
 # event) but see no drafts and no participant; organisers and check-in staff nothing.
 OTHERS_VISIBLE = {
-    "admin": {"participant", "journalist", "draft", "release"},
+    "admin": {"participant", "journalist", "draft", "release", "message", "reminder", "phone"},
     "press_officer": {"journalist", "release"},
     "organiser": set(),
     "checkin": set(),
@@ -542,6 +637,11 @@ def _read_params(db: Any, s: Side, other: Side) -> dict[str, tuple[dict[str, Any
         REGS + "/export.xlsx": (ev, {}),
         REGS + "/import": (ev, {}),
         REGS + "/invitations": (ev, {}),
+        REGS + "/messages": (ev, {}),
+        REGS + "/messages/{message_id:int}": (ev | {"message_id": s.message.id}, {}),
+        REGS + "/outbox": (ev, {}),
+        REGS + "/phones": (ev, {"audience": "1", "status": ["confirmed"]}),
+        REGS + "/reminders": (ev, {}),
         REGS + "/sign-in": (ev, {}),
         REGS + "/stats": (ev, {}),
         "/admin/press": ({}, {}),
@@ -563,6 +663,9 @@ OWN = [
     (REGS, "participant"), (REGS + "/export.csv", "participant"), (REGS + "/export.xlsx", "participant"),
     (REGS + "/sign-in", "participant"), ("/api/v1/events/{slug}/registrations", "participant"),
     ("/admin/press/accreditation", "journalist"), ("/admin/press", "release"),
+    (REGS + "/messages", "message"), (REGS + "/messages/{message_id:int}", "message"),
+    (REGS + "/messages/{message_id:int}", "participant"), (REGS + "/outbox", "participant"),
+    (REGS + "/outbox", "message"), (REGS + "/phones", "phone"), (REGS + "/reminders", "reminder"),
 ]  # fmt: skip
 
 
@@ -594,8 +697,9 @@ def test_each_role_and_organisation_reads_only_its_own(role, app, client, db, lo
     with the other's: the other organisation's participants, journalists, drafts and releases
     never appear in the body (beyond what the role may see on the staff lists)."""
     mine_author, theirs_author = make_staff("organiser"), make_staff("organiser")
-    mine = _side(db, "1", "А", mine_author)
-    theirs = _side(db, "2", "Б", theirs_author)
+    site = Site.from_settings(app.state.settings)
+    mine = _side(db, "1", "А", mine_author, site)
+    theirs = _side(db, "2", "Б", theirs_author, site)
     db.commit()
     headers: dict[str, str] = {}
     if role != "anonymous":
@@ -625,3 +729,31 @@ def test_each_role_and_organisation_reads_only_its_own(role, app, client, db, lo
                 missing += [f"{url}: {kind}" for p_, kind in OWN if p_ == path and mine.markers[kind][0] not in body]
     assert leaks == []
     assert missing == []
+
+
+@pytest.mark.parametrize("role", ["admin", "organiser"])
+def test_an_events_address_reaches_only_that_events_messages_and_mail(
+    role, app, client, db, login_as, make_staff
+) -> None:
+    """Even those who may run both events: the message and outbox ids of another event, sent
+    through this event's address, are not found, and the other event's mail stays as it was."""
+    app.dependency_overrides[get_session_factory] = lambda: lambda: nullcontext(db)
+    site = Site.from_settings(app.state.settings)
+    mine = _side(db, "1", "А", make_staff("organiser"), site)
+    theirs = _side(db, "2", "Б", make_staff("organiser"), site)
+    failed = db.exec(
+        select(OutboxMessage).where(OutboxMessage.message_id == theirs.message.id, OutboxMessage.status == "failed")
+    ).one()
+    db.commit()
+    _user, csrf = login_as(role, (mine.org.slug,))
+    base = f"/admin/events/{mine.event.slug}/registrations"
+
+    detail = client.get(f"{base}/messages/{theirs.message.id}")
+    retried = client.post(f"{base}/outbox/{failed.id}/retry", data={"csrf_token": csrf}, follow_redirects=False)
+
+    assert (detail.status_code, retried.status_code) == (404, 404)
+    assert [
+        t for t in theirs.markers["participant"] + theirs.markers["message"] if t in detail.text + retried.text
+    ] == []
+    db.refresh(failed)
+    assert (failed.status, failed.attempts) == ("failed", 5)
