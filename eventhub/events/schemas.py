@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from eventhub.core.i18n import N_, all_versions, content, current_language
 from eventhub.core.models import AgendaSession, Event, EventKind, EventRole, Language, Region, RegistrationMode
 from eventhub.core.schemas import OrganisationRef, ProjectRef, SeriesRef
-from eventhub.core.validation import Line, Maybe, Slug, TimeZone, Url, WriteModel, field, partial
+from eventhub.core.validation import Line, Maybe, Multiline, Slug, TimeZone, Url, WriteModel, field, partial
 from eventhub.core.versions import translations_field
 from eventhub.events.translations import EventVersion
 
@@ -236,11 +236,11 @@ class EventCreate(WriteModel):
     )
     kind: EventKind = field(title=N_("Вид"), group=N_("Основное"))
     title: Line(400) = field(title=N_("Название"), group=N_("Основное"))
-    summary: Maybe(Line(2000)) = field(None, title=N_("Кратко"), widget="textarea", group=N_("Основное"))
+    summary: Maybe(Multiline(2000)) = field(None, title=N_("Кратко"), widget="textarea", group=N_("Основное"))
     goals: Annotated[list[Line(1000)], Len(0, 30)] = field(
         [], title=N_("Цели"), widget="lines", hint=N_("по одной в строке"), group=N_("Основное")
     )
-    description: Maybe(Line(100_000)) = field(
+    description: Maybe(Multiline(100_000)) = field(
         None, title=N_("Описание"), widget="textarea", hint="Markdown", group=N_("Основное")
     )
     start_at: datetime = field(title=N_("Начало"), hint=WHEN_HINT, group=N_("Время"))
@@ -269,7 +269,9 @@ class EventCreate(WriteModel):
     participants_count: Maybe(Annotated[int, Interval(ge=0, le=1_000_000)]) = field(
         None, title=N_("Число участников"), group=N_("Охват")
     )
-    participants_note: Maybe(Line(2000)) = field(None, title=N_("Кто участвует"), widget="textarea", group=N_("Охват"))
+    participants_note: Maybe(Multiline(2000)) = field(
+        None, title=N_("Кто участвует"), widget="textarea", group=N_("Охват")
+    )
     registration_mode: RegistrationMode = field(
         RegistrationMode.closed, title=N_("Регистрация"), group=N_("Регистрация")
     )
@@ -297,11 +299,11 @@ class EventOrganisations(WriteModel):
 class Postpone(WriteModel):
     start_at: datetime = field(title=N_("Новое начало"), hint=WHEN_HINT)
     end_at: datetime = field(title=N_("Новое окончание"), hint=WHEN_HINT)
-    note: Maybe(Line(2000)) = field(None, title=N_("Сообщение для участников"), widget="textarea")
+    note: Maybe(Multiline(2000)) = field(None, title=N_("Сообщение для участников"), widget="textarea")
 
 
 class Cancel(WriteModel):
-    reason: Line(2000) = field(title=N_("Причина отмены"), widget="textarea")
+    reason: Multiline(2000) = field(title=N_("Причина отмены"), widget="textarea")
 
 
 class EventStaff(EventDetail):
