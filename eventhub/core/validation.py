@@ -263,7 +263,10 @@ def field_message(err: dict[str, Any]) -> str:
 
 def field_name(loc: Iterable[Any]) -> str:
     """('body', 'organisations', 0, 'role') -> 'organisations.0.role'."""
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form")]
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "form", "header", "cookie"):
+        parts = parts[1:]  # where FastAPI found it; a field may be called "body" too
+    parts = [str(p) for p in parts]
     return printable(".".join(parts), multiline=False)[:200]  # a key may hold anything the client sent
 
 
