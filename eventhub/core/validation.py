@@ -152,6 +152,11 @@ def Maybe(type_: Any) -> Any:
     return Annotated[type_ | None, BeforeValidator(_blank_to_none)]
 
 
+def Required(type_: Any) -> Any:
+    """A required value where a blank string is missing ("обязательное поле"), as on a form."""
+    return Annotated[type_, BeforeValidator(_blank_to_none)]
+
+
 def _http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in value or bad_char(value) is not None:

@@ -17,7 +17,7 @@ from eventhub.core.text import format_phone
 from eventhub.registrations import labels, service
 from eventhub.registrations.deps import MailDep, PublicEventDep, RegistrationLimit, SiteDep
 from eventhub.registrations.ics import invitation_ics
-from eventhub.registrations.schemas import CONSENT_TEXT, parse_registration
+from eventhub.registrations.schemas import CONSENT_TEXT, from_form, parse_registration
 from eventhub.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -122,7 +122,7 @@ def register_submit(
     """Register; the answer is the same whether the address is new or already registered."""
     event_id = event.id
     try:
-        data = parse_registration(form)
+        data = parse_registration(from_form(form), honeypot=bool(form.get("website", "").strip()))
         with write_transaction(db):
             result = service.register(db, event_id=event_id, data=data, now=now, site=site)
     except (Invalid, Conflict) as exc:
