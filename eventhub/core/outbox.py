@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 from eventhub.core.config import Settings
 from eventhub.core.locks import serialised_writes
 from eventhub.core.models import OutboxMessage, OutboxStatus, utcnow
+from eventhub.core.text import one_line
 
 log = logging.getLogger("eventhub.outbox")
 
@@ -53,9 +54,11 @@ def backoff(attempts: int) -> timedelta:
 
 def to_email(msg: OutboxMessage, mail_from: str, domain: str) -> EmailMessage:
     email = EmailMessage()
-    email["From"] = mail_from
-    email["To"] = msg.to_address
-    email["Subject"] = msg.subject
+    # Header values come from stored texts (an event's title in the subject): one line each, or
+    # the email package refuses the message and every letter of that event fails.
+    email["From"] = one_line(mail_from)
+    email["To"] = one_line(msg.to_address)
+    email["Subject"] = one_line(msg.subject)
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(idstring=f"outbox-{msg.id}", domain=domain)
     email.set_content(msg.body_text)
@@ -67,7 +70,11 @@ def to_email(msg: OutboxMessage, mail_from: str, domain: str) -> EmailMessage:
         for att in inline:
             maintype, subtype = att["content_type"].split(";")[0].split("/")
             html_part.add_related(
-                _bytes(att), maintype=maintype, subtype=subtype, cid=f"<{att['cid']}>", filename=att["filename"]
+                _bytes(att),
+                maintype=maintype,
+                subtype=subtype,
+                cid=f"<{one_line(att['cid'])}>",
+                filename=one_line(att["filename"]),
             )
     for att in files:
         ctype = att["content_type"]
@@ -75,10 +82,10 @@ def to_email(msg: OutboxMessage, mail_from: str, domain: str) -> EmailMessage:
             subtype = ctype.split(";")[0].split("/")[1]
             params = dict(p.strip().split("=", 1) for p in ctype.split(";")[1:] if "=" in p)
             params.pop("charset", None)
-            email.add_attachment(att["content"], subtype=subtype, filename=att["filename"], params=params)
+            email.add_attachment(att["content"], subtype=subtype, filename=one_line(att["filename"]), params=params)
         else:
             maintype, subtype = ctype.split(";")[0].split("/")
-            email.add_attachment(_bytes(att), maintype=maintype, subtype=subtype, filename=att["filename"])
+            email.add_attachment(_bytes(att), maintype=maintype, subtype=subtype, filename=one_line(att["filename"]))
     return email
 
 

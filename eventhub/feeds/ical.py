@@ -26,6 +26,7 @@ import icalendar
 from eventhub import labels
 from eventhub.core.i18n import _, content
 from eventhub.core.models import AgendaSession, Event, EventStatus, SpeakerRole
+from eventhub.core.text import one_line, printable
 
 REFRESH = timedelta(hours=1)
 AGENDA_LINES = 15  # sessions listed in an event's DESCRIPTION before "и ещё N"
@@ -168,11 +169,13 @@ def _calendar(name: str, prodid: str, *, description: str | None, source_url: st
     cal.add("prodid", prodid)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    # icalendar escapes only the properties it knows as TEXT; the name may hold a reader's query.
+    name = icalendar.vText(one_line(name))
     cal.add("name", name)
     cal.add("x-wr-calname", name)
     if description:
         cal.add("description", description)
-        cal.add("x-wr-caldesc", description)
+        cal.add("x-wr-caldesc", icalendar.vText(printable(description)))
     if source_url:
         cal.add("source", source_url, parameters={"VALUE": "URI"})
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})

@@ -16,6 +16,7 @@ from eventhub.core.errors import Conflict, DomainError, Invalid, NotFound
 from eventhub.core.i18n import N_, _
 from eventhub.core.locks import write_transaction
 from eventhub.core.models import GENDER_CHOICES, Event, Region, Registration, RegistrationCategory, RegistrationStatus
+from eventhub.core.text import content_disposition
 from eventhub.core.validation import validate
 from eventhub.registrations import exports, importer, service
 from eventhub.registrations.deps import CheckinDep, MailDep, ManagedDep, SiteDep
@@ -281,7 +282,7 @@ def _download(body: bytes, media_type: str, filename: str) -> Response:
     return Response(
         body,
         media_type=media_type,
-        headers={**STAFF_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={**STAFF_HEADERS, "Content-Disposition": content_disposition("attachment", filename)},
     )
 
 

@@ -10,6 +10,7 @@ import icalendar
 
 from eventhub.core import i18n
 from eventhub.core.models import Event
+from eventhub.core.text import one_line
 
 METHODS = ("REQUEST", "CANCEL", "PUBLISH")
 
@@ -74,12 +75,12 @@ def invitation_ics(
     vevent.add("transp", "OPAQUE")
 
     organizer = icalendar.vCalAddress(f"mailto:{organizer_email}")
-    organizer.params["cn"] = icalendar.vText(organizer_name)
+    organizer.params["cn"] = icalendar.vText(one_line(organizer_name))
     vevent.add("organizer", organizer)
     if attendee_email:
         attendee = icalendar.vCalAddress(f"mailto:{attendee_email}")
         if attendee_name:
-            attendee.params["cn"] = icalendar.vText(attendee_name)
+            attendee.params["cn"] = icalendar.vText(one_line(attendee_name))
         attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
         attendee.params["partstat"] = icalendar.vText("DECLINED" if method == "CANCEL" else "ACCEPTED")
         attendee.params["rsvp"] = icalendar.vText("FALSE")

@@ -13,7 +13,7 @@ from eventhub.core.errors import Conflict, Invalid
 from eventhub.core.i18n import N_, _, current_language
 from eventhub.core.locks import write_transaction
 from eventhub.core.models import GENDER_CHOICES, Event, Invitation, Language, Organisation, Region, RegistrationCategory
-from eventhub.core.text import format_phone
+from eventhub.core.text import content_disposition, format_phone
 from eventhub.registrations import labels, service
 from eventhub.registrations.deps import MailDep, PublicEventDep, RegistrationLimit, SiteDep
 from eventhub.registrations.ics import invitation_ics
@@ -273,5 +273,5 @@ def private_ics(token: str, db: DbDep, site: SiteDep, now: NowDep) -> Response:
         attendee_name=reg.full_name,
         note=_("Ваша регистрация: %(private_url)s") % {"private_url": site.private_url(reg)},
     )
-    headers = {**PRIVATE_HEADERS, "Content-Disposition": f'attachment; filename="{event.slug}.ics"'}
+    headers = {**PRIVATE_HEADERS, "Content-Disposition": content_disposition("attachment", f"{event.slug}.ics")}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
