@@ -189,6 +189,15 @@ def printable(value: object, *, multiline: bool = True) -> str:
     return "".join(ch for ch in text if ch in keep or not is_control(ch))
 
 
+_CTL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_controls(body: bytes) -> bytes:
+    """A serialised text format (iCalendar) without the C0 controls RFC 5545 forbids in a content
+    line; tabs and the CRLF line ends stay (icalendar has escaped every line break of a value)."""
+    return _CTL_BYTES.sub(b"", body)
+
+
 def xml_text(value: str) -> str:
     """Text an XML 1.0 document can hold: characters XML forbids (C0 controls, lone surrogates,
     U+FFFE/U+FFFF) are dropped; CR becomes LF, as an XML parser would read it anyway."""

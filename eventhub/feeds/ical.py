@@ -26,7 +26,7 @@ import icalendar
 from eventhub import labels
 from eventhub.core.i18n import _, content
 from eventhub.core.models import AgendaSession, Event, EventStatus, SpeakerRole
-from eventhub.core.text import one_line, printable
+from eventhub.core.text import one_line, printable, without_controls
 
 REFRESH = timedelta(hours=1)
 AGENDA_LINES = 15  # sessions listed in an event's DESCRIPTION before "и ещё N"
@@ -357,7 +357,7 @@ def _serialise(cal: icalendar.Calendar, zones: dict[str, tuple[int, int]], compo
     parts += [vtimezone(tzid, *zones[tzid]) for tzid in sorted(zones)]
     parts += [c.to_ical() for c in components]
     parts.append(b"END:VCALENDAR" + tail)
-    return b"".join(parts)
+    return without_controls(b"".join(parts))
 
 
 def render_events(

@@ -10,7 +10,7 @@ import icalendar
 
 from eventhub.core import i18n
 from eventhub.core.models import Event
-from eventhub.core.text import one_line
+from eventhub.core.text import one_line, without_controls
 
 METHODS = ("REQUEST", "CANCEL", "PUBLISH")
 
@@ -88,7 +88,7 @@ def invitation_ics(
     if not event.all_day:
         cal.add_component(_vtimezone(event.timezone, event.start_at.year))
     cal.add_component(vevent)
-    return cal.to_ical()
+    return without_controls(cal.to_ical())
 
 
 @lru_cache(maxsize=64)

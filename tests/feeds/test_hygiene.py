@@ -35,7 +35,7 @@ def test_the_query_in_the_calendar_name_stays_one_escaped_line(client, db, q) ->
 def test_control_characters_in_stored_texts_keep_schedule_xml_valid(client, db) -> None:
     event = make_event(db, slug="ctl-event", title="Форум\x0b аймаков", venue_name="Зал\x1f")
     make_session(
-        db, event, title="Открытие\x0c", description="Повестка\x00 дня", start_at=event.start_at, end_at=event.end_at
+        db, event, title="Открытие\x0c", description="Повестка\x01 дня", start_at=event.start_at, end_at=event.end_at
     )
     db.commit()
 
@@ -47,3 +47,14 @@ def test_control_characters_in_stored_texts_keep_schedule_xml_valid(client, db) 
     assert doc.findtext("day/room/event/title") == "Открытие"
     assert doc.findtext("day/room/event/abstract") == "Повестка дня"
     assert doc.find("day/room").get("name") == "Зал"
+
+
+def test_control_characters_in_a_stored_title_are_not_written_into_the_calendar(client, db) -> None:
+    make_event(db, slug="ctl-ics", title="Форум\x0b аймаков\x1b", summary="Кратко\x07")
+    db.commit()
+
+    body = client.get("/events/ctl-ics.ics").content
+
+    assert not any(b in body for b in (b"\x0b", b"\x1b", b"\x07"))
+    [event] = vobject.readOne(body.decode()).contents["vevent"]
+    assert event.summary.value == "Форум аймаков"
