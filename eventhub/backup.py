@@ -29,7 +29,7 @@ BATCH = 1000
 
 def _open(path: Path, mode: str) -> IO[str]:
     if path.suffix == ".gz":
-        return gzip.open(path, mode + "t", encoding="utf-8")
+        return gzip.open(path, "rt" if mode == "r" else "wt", encoding="utf-8")
     return path.open(mode, encoding="utf-8")
 
 
@@ -52,7 +52,7 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(column: sa.Column, value: Any) -> Any:
+def _decode(column: sa.Column[Any], value: Any) -> Any:
     if value is None:
         return None
     if isinstance(column.type, UTCDateTime | sa.DateTime):
@@ -86,7 +86,7 @@ def export_database(engine: Engine, path: Path) -> dict[str, int]:
     return counts
 
 
-def _read(path: Path) -> tuple[dict, Iterator[dict]]:
+def _read(path: Path) -> tuple[dict[str, Any], Iterator[dict[str, Any]]]:
     fh = _open(path, "r")
     try:
         header = json.loads(fh.readline() or "{}")
@@ -100,7 +100,7 @@ def _read(path: Path) -> tuple[dict, Iterator[dict]]:
         fh.close()
         raise Invalid("Неподдерживаемая версия формата", fields={"version": str(header.get("version"))})
 
-    def rows() -> Iterator[dict]:
+    def rows() -> Iterator[dict[str, Any]]:
         with fh:
             for n, line in enumerate(fh, start=2):
                 if line.strip():
@@ -124,15 +124,15 @@ def import_database(engine: Engine, path: Path) -> dict[str, int]:
                 "Схема базы не совпадает с резервной копией",
                 fields={"revision": f"в базе {revision}, в копии {header['revision']}; выполните eventhub db upgrade"},
             )
-        for table in tables.values():
-            if table.name in SEEDED_BY_MIGRATIONS:
+        for existing in tables.values():
+            if existing.name in SEEDED_BY_MIGRATIONS:
                 continue
-            if conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one():
-                raise Invalid("База данных не пуста", fields={"table": table.name})
+            if conn.execute(sa.select(sa.func.count()).select_from(existing)).scalar_one():
+                raise Invalid("База данных не пуста", fields={"table": existing.name})
         for name in SEEDED_BY_MIGRATIONS:
             conn.execute(tables[name].delete())
-        deferred: list[tuple[sa.Table, dict, dict]] = []
-        batch: list[dict] = []
+        deferred: list[tuple[sa.Table, dict[str, Any], dict[str, Any]]] = []
+        batch: list[dict[str, Any]] = []
         current: sa.Table | None = None
 
         def flush() -> None:
@@ -141,7 +141,7 @@ def import_database(engine: Engine, path: Path) -> dict[str, int]:
                 batch.clear()
 
         for item in rows:
-            table = tables.get(item.get("table"))
+            table = tables.get(item.get("table", ""))
             if table is None:
                 raise Invalid("Неизвестная таблица в копии", fields={"table": str(item.get("table"))})
             if table is not current:

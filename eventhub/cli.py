@@ -7,11 +7,18 @@ import typer
 import uvicorn
 from sqlmodel import Session, select
 
-from eventhub.accounts.service import create_token, create_user, list_tokens, revoke_token
+from eventhub.accounts.service import (
+    create_token,
+    create_user,
+    give_checkin,
+    list_tokens,
+    revoke_token,
+    take_checkin,
+)
 from eventhub.core.config import get_settings
 from eventhub.core.db import make_engine, upgrade
 from eventhub.core.errors import DomainError
-from eventhub.core.models import StaffUser
+from eventhub.core.models import Event, StaffUser
 from eventhub.registrations.cli import outbox_app, reminders_app
 from eventhub.registrations.cli import worker as outbox_worker
 
@@ -53,7 +60,8 @@ def _fail(exc: DomainError) -> None:
 def user_add(
     email: str,
     role: str = typer.Option(..., help="admin | organiser | press_officer | checkin"),
-    organisation: list[str] = typer.Option([], help="slug of an organisation the organiser runs events for"),
+    organisation: list[str] = typer.Option([], help="slug of an organisation the user works for"),
+    event: list[str] = typer.Option([], help="check-in staff: slug of an event they mark arrivals at"),
     name: str = typer.Option(None, help="full name"),
 ) -> None:
     """Add a staff user; the password comes from a prompt, or stdin when piped."""
@@ -66,10 +74,40 @@ def user_add(
             user = create_user(
                 db, email=email, password=password, role=role, full_name=name, organisations=organisation
             )
+            for slug in event:
+                give_checkin(db, event=_event(db, slug), email=user.email)
         except DomainError as exc:
             _fail(exc)
         db.commit()
         typer.echo(f"user {user.email} ({user.role}) added")
+
+
+@user_app.command("checkin")
+def user_checkin(
+    email: str,
+    event: str = typer.Argument(..., help="slug of the event"),
+    remove: bool = typer.Option(False, "--remove", help="take the event back"),
+) -> None:
+    """Let a check-in user mark arrivals at an event (or, with --remove, no longer)."""
+    with _session() as db:
+        try:
+            target = _event(db, event)
+            if remove:
+                take_checkin(db, event=target, user_id=_user(db, email).id)
+            else:
+                give_checkin(db, event=target, email=email)
+        except DomainError as exc:
+            _fail(exc)
+        db.commit()
+    typer.echo(f"{email.strip().lower()} {'no longer checks in' if remove else 'checks in'} at {event}")
+
+
+def _event(db: Session, slug: str) -> Event:
+    found = db.exec(select(Event).where(Event.slug == slug.strip())).first()
+    if found is None:
+        typer.echo(f"error: no event {slug}", err=True)
+        raise typer.Exit(1)
+    return found
 
 
 def _user(db: Session, email: str) -> StaffUser:

@@ -3,6 +3,9 @@
 Values are Russian source strings marked with N_() for extraction; `LABELS[key]` returns
 them in the language of the current request."""
 
+from enum import StrEnum
+from typing import cast
+
 from eventhub.core.i18n import N_, gettext
 from eventhub.core.models import (
     EventKind,
@@ -18,13 +21,15 @@ from eventhub.core.models import (
 )
 
 
-class _Labels(dict):
-    def __getitem__(self, key: object) -> str:
-        value = super().__getitem__(key)
+class _Labels(dict[StrEnum, str]):
+    """Keyed by enum members, which their plain values find as well (a StrEnum hashes as its value)."""
+
+    def __getitem__(self, key: str) -> str:
+        value = super().__getitem__(cast(StrEnum, key))
         return gettext(value) if value else value  # gettext("") would be the catalogue header
 
     def get(self, key: object, default: str | None = None) -> str | None:  # type: ignore[override]
-        return self[key] if key in self else default
+        return self[key] if isinstance(key, str) and key in self else default
 
 
 REGION = _Labels(

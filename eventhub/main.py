@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 import sqlalchemy as sa
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -17,6 +17,7 @@ from eventhub.admin import pages as admin_pages
 from eventhub.agenda import api as agenda_api
 from eventhub.core.config import Settings, get_settings
 from eventhub.core.db import make_engine
+from eventhub.core.deps import language_query
 from eventhub.core.errors import DomainError
 from eventhub.core.i18n import N_, _, reset_language, set_language
 from eventhub.core.middleware import HeadAsGet, LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
@@ -39,6 +40,7 @@ from eventhub.public.assets import HashedStaticFiles
 from eventhub.public.compression import CompressionMiddleware
 from eventhub.registrations import admin as registrations_admin
 from eventhub.registrations import api as registrations_api
+from eventhub.registrations import messages_admin as registrations_messages
 from eventhub.registrations import pages as registrations_pages
 from eventhub.templating import templates
 
@@ -72,7 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings)
 
-    api = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
+    api = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES, dependencies=[Depends(language_query)])
     api.include_router(events_api.router)
     api.include_router(organisations_api.router)
     api.include_router(projects_api.router)
@@ -93,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(registrations_pages.router)
     app.include_router(press_admin.router)  # before the general admin pages
     app.include_router(registrations_admin.router)
+    app.include_router(registrations_messages.router)
     app.include_router(admin_pages.router)
     app.mount("/static", HashedStaticFiles(directory=ROOT / "static"), name="static")
 
@@ -145,7 +148,9 @@ def _wants_json(request: Request) -> bool:
     return path.startswith("/api/") or path == "/healthz" or path.endswith(MACHINE_SUFFIXES)
 
 
-def _error_response(request: Request, status: int, code: str, message: str, fields: dict | None = None) -> Response:
+def _error_response(
+    request: Request, status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> Response:
     if _wants_json(request):
         return JSONResponse({"error": {"code": code, "message": message, "fields": fields or {}}}, status_code=status)
     return templates.TemplateResponse(

@@ -1,7 +1,7 @@
 """The one Jinja2 environment: date, time, phone and Markdown filters, labels, URLs."""
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,10 @@ from eventhub.core.text import format_phone, markdown_to_html
 from eventhub.public.jinja import GLOBALS as PUBLIC_GLOBALS
 
 
+@overload
+def local(dt: datetime, tz: str) -> datetime: ...
+@overload
+def local(dt: None, tz: str) -> None: ...
 def local(dt: datetime | None, tz: str) -> datetime | None:
     return dt.astimezone(ZoneInfo(tz)) if dt else None
 

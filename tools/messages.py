@@ -283,6 +283,9 @@ def bare_text_in_python(path: Path) -> Iterator[str]:
     def visit(node: ast.AST, translated: bool) -> Iterator[str]:
         if isinstance(node, ast.Call) and called(node.func) in GETTEXT_NAMES:
             translated = True
+        end = getattr(node, "end_lineno", None)
+        if end and end != node.lineno and IGNORE_MARK in lines[end - 1]:  # type: ignore[attr-defined]
+            translated = True  # the mark after a multi-line literal (as the formatter wraps it) covers all of it
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)

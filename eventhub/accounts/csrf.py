@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from markupsafe import Markup, escape
 
-from eventhub.accounts.security import same
 from eventhub.core.errors import Forbidden
 from eventhub.core.i18n import _
+from eventhub.core.tokens import same
 
 SESSION_KEY = "csrf"
 FIELD = "csrf_token"

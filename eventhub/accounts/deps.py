@@ -11,9 +11,9 @@ from eventhub.accounts.permissions import Action, require
 from eventhub.accounts.service import user_for_token
 from eventhub.core.db import DbDep
 from eventhub.core.deps import get_now
-from eventhub.core.errors import Forbidden, TooManyRequests, Unauthorized
+from eventhub.core.errors import TooManyRequests, Unauthorized
 from eventhub.core.i18n import _
-from eventhub.core.models import StaffRole, StaffUser
+from eventhub.core.models import StaffUser
 
 bearer = HTTPBearer(auto_error=False, description="API token from `eventhub token create EMAIL`")
 SESSION_USER_KEY = "user_id"
@@ -61,17 +61,6 @@ def get_current_user(
     if user is None:
         raise Unauthorized(_("Нужна авторизация"))
     return user
-
-
-def require_roles(*roles: StaffRole):
-    """Dependency factory: the current user, if their role is one of `roles` (admins always)."""
-
-    def check(user: Annotated[StaffUser, Depends(get_current_user)]) -> StaffUser:
-        if user.role != StaffRole.admin and user.role not in roles:
-            raise Forbidden(_("Недостаточно прав"))
-        return user
-
-    return check
 
 
 OptionalUser = Annotated[StaffUser | None, Depends(get_optional_user)]

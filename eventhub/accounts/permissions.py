@@ -5,10 +5,13 @@
 | admin         | every event                                               | create/edit/delete | yes                     | yes      |
 | organiser     | events where one of their organisations is (co-)organiser | create/edit       | releases only            | own events |
 | press officer | read public ones                                          | no                | yes                      | no       |
-| check-in      | read public ones                                          | no                | no                       | yes      |
+| check-in      | read public ones                                          | no                | no                       | given events** |
 
 *directory: organisations, projects, series, people.
+**check-in staff work only at the events an organiser gave them (event_checkin_staff) and at
+the published events their own organisations (co-)organise.
 Drafts are visible only to those who may edit them; to everyone else they do not exist (404).
+What each role may *read* (lists, exports, releases) is in accounts/scopes.py.
 """
 
 import enum
@@ -19,7 +22,15 @@ from sqlmodel import Session, select
 from eventhub.accounts.service import organisation_ids
 from eventhub.core.errors import Forbidden, Invalid, NotFound, Unauthorized
 from eventhub.core.i18n import _
-from eventhub.core.models import PUBLIC_EVENT_STATUSES, Event, EventOrganisation, EventRole, StaffRole, StaffUser
+from eventhub.core.models import (
+    PUBLIC_EVENT_STATUSES,
+    Event,
+    EventCheckinStaff,
+    EventOrganisation,
+    EventRole,
+    StaffRole,
+    StaffUser,
+)
 
 MANAGING_ROLES = (EventRole.organiser, EventRole.co_organiser)
 
@@ -55,11 +66,6 @@ def require(user: StaffUser | None, action: Action) -> StaffUser:
     return user
 
 
-def can_edit_press(user: StaffUser | None) -> bool:
-    """Press releases and press contacts."""
-    return can(user, Action.edit_press)
-
-
 def managed_organisations(db: Session, user: StaffUser) -> set[int] | None:
     """Organisations whose events the user runs; None means every organisation (admin)."""
     if user.role == StaffRole.admin:
@@ -81,9 +87,22 @@ def can_view_event(db: Session, user: StaffUser | None, event: Event) -> bool:
 
 
 def can_check_in(db: Session, user: StaffUser | None, event: Event) -> bool:
-    if user is not None and user.role == StaffRole.checkin:
-        return can(user, Action.check_in)
-    return can(user, Action.check_in) and can_edit_event(db, user, event)
+    if not can(user, Action.check_in):
+        return False
+    if user.role != StaffRole.checkin:
+        return can_edit_event(db, user, event)
+    if event.id is None:
+        return False
+    given = db.exec(
+        select(EventCheckinStaff.event_id).where(
+            EventCheckinStaff.event_id == event.id, EventCheckinStaff.user_id == user.id
+        )
+    ).first()
+    if given is not None:
+        return True
+    return event.status in PUBLIC_EVENT_STATUSES and bool(
+        organisation_ids(db, user) & _managing_organisations(db, event)
+    )
 
 
 def require_check_in(db: Session, user: StaffUser | None, event: Event) -> StaffUser:
@@ -93,6 +112,8 @@ def require_check_in(db: Session, user: StaffUser | None, event: Event) -> Staff
     if not can_check_in(db, user, event):
         if not can_view_event(db, user, event):
             raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": event.slug})
+        if user.role == StaffRole.checkin:
+            raise Forbidden(_("Вам не поручена регистрация участников этого мероприятия"))
         raise Forbidden(_("Это мероприятие ведут другие организации"))
     return user
 

@@ -1,8 +1,4 @@
-"""Passwords (Argon2) and opaque tokens (random, stored as SHA-256, compared in constant time)."""
-
-import hashlib
-import hmac
-import secrets
+"""Passwords (Argon2). Opaque tokens are eventhub.core.tokens."""
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,17 +22,3 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
-
-
-def new_token(prefix: str = "") -> str:
-    """An unguessable token (256 bits) to show once; only its hash is stored."""
-    return prefix + secrets.token_urlsafe(32)
-
-
-def hash_token(token: str) -> str:
-    # Tokens carry 256 bits of entropy: a fast hash is enough, no salt or stretching needed.
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def same(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())

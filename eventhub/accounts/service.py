@@ -4,10 +4,21 @@ import functools
 
 from sqlmodel import Session, select
 
-from eventhub.accounts.security import hash_password, hash_token, needs_rehash, new_token, verify_password
+from eventhub.accounts.security import hash_password, needs_rehash, verify_password
+from eventhub.core import audit
 from eventhub.core.errors import Conflict, Invalid, NotFound
 from eventhub.core.i18n import _
-from eventhub.core.models import ApiToken, Organisation, StaffRole, StaffUser, StaffUserOrganisation, utcnow
+from eventhub.core.models import (
+    ApiToken,
+    Event,
+    EventCheckinStaff,
+    Organisation,
+    StaffRole,
+    StaffUser,
+    StaffUserOrganisation,
+    utcnow,
+)
+from eventhub.core.tokens import hash_token, new_token
 
 TOKEN_PREFIX = "eh_"
 
@@ -89,6 +100,56 @@ def revoke_token(db: Session, token_id: int, user: StaffUser | None = None) -> A
 
 def organisation_ids(db: Session, user: StaffUser) -> set[int]:
     return set(db.exec(select(StaffUserOrganisation.organisation_id).where(StaffUserOrganisation.user_id == user.id)))
+
+
+# --- check-in staff of an event ---
+
+
+def checkin_staff(db: Session, event: Event) -> list[StaffUser]:
+    """The check-in users given this event (not those who come with their organisation)."""
+    return list(
+        db.exec(
+            select(StaffUser)
+            .join(EventCheckinStaff, EventCheckinStaff.user_id == StaffUser.id)
+            .where(EventCheckinStaff.event_id == event.id)
+            .order_by(StaffUser.email)
+        )
+    )
+
+
+def give_checkin(db: Session, *, event: Event, email: str, user: StaffUser | None = None) -> StaffUser:
+    """Let the check-in user `email` mark arrivals at `event` (again: no change)."""
+    email = (email or "").strip().lower()[:254]
+    staff = db.exec(
+        select(StaffUser).where(
+            StaffUser.email == email, StaffUser.role == StaffRole.checkin, StaffUser.is_active.is_(True)
+        )
+    ).first()
+    if staff is None:
+        raise Invalid(
+            _("Сотрудник не добавлен"),
+            fields={"email": _("нет активного сотрудника с ролью «регистрация на входе» и таким e-mail")},
+        )
+    if db.get(EventCheckinStaff, (event.id, staff.id)) is None:
+        db.add(EventCheckinStaff(event_id=event.id, user_id=staff.id))
+        audit.record(
+            db, user=user, action="update", entity=staff, changes={"checkin": [None, staff.email]}, event_id=event.id
+        )
+        db.flush()
+    return staff
+
+
+def take_checkin(db: Session, *, event: Event, user_id: int, user: StaffUser | None = None) -> None:
+    """Take `event` back from a check-in user (their organisation's events stay theirs)."""
+    row = db.get(EventCheckinStaff, (event.id, user_id)) if 0 < user_id < 2**31 else None
+    if row is None:
+        raise NotFound(_("Этот сотрудник не работает на этом мероприятии"))
+    staff = db.get(StaffUser, user_id)
+    db.delete(row)
+    audit.record(
+        db, user=user, action="update", entity=staff, changes={"checkin": [staff.email, None]}, event_id=event.id
+    )
+    db.flush()
 
 
 @functools.cache

@@ -1,7 +1,7 @@
 """Request bodies of agenda sessions and their panels."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from annotated_types import Len
 
@@ -20,25 +20,33 @@ class SessionCreate(WriteModel):
     questions or an expected result); its moderators and panellists are people by slug."""
 
     kind: SessionKind = field(SessionKind.other, title=N_("Вид"))
-    title: Line(400) = field(title=N_("Название"))
-    description: Maybe(Multiline(20_000)) = field(None, title=N_("Описание"), widget="textarea", hint="Markdown")
-    start_at: Maybe(datetime) = field(None, title=N_("Начало"), hint=WHEN_HINT, group=N_("Время и место"))
-    end_at: Maybe(datetime) = field(None, title=N_("Окончание"), hint=WHEN_HINT, group=N_("Время и место"))
-    room: Maybe(Line(120)) = field(None, title=N_("Зал"), hint=N_("для параллельных сессий"), group=N_("Время и место"))
-    track: Maybe(Line(120)) = field(None, title=N_("Трек"), group=N_("Время и место"))
+    title: Annotated[str, Line(400)] = field(title=N_("Название"))
+    description: Maybe[Annotated[str, Multiline(20_000)]] = field(
+        None, title=N_("Описание"), widget="textarea", hint="Markdown"
+    )
+    start_at: Maybe[datetime] = field(None, title=N_("Начало"), hint=WHEN_HINT, group=N_("Время и место"))
+    end_at: Maybe[datetime] = field(None, title=N_("Окончание"), hint=WHEN_HINT, group=N_("Время и место"))
+    room: Maybe[Annotated[str, Line(120)]] = field(
+        None, title=N_("Зал"), hint=N_("для параллельных сессий"), group=N_("Время и место")
+    )
+    track: Maybe[Annotated[str, Line(120)]] = field(None, title=N_("Трек"), group=N_("Время и место"))
     speakers: People = field([], title=N_("Выступающие"), ref="people", group=N_("Люди"))
     moderators: People = field([], title=N_("Модераторы"), ref="people", group=N_("Люди"))
     panellists: People = field([], title=N_("Панелисты"), ref="people", group=N_("Люди"))
-    guiding_questions: Annotated[list[Line(1000)], Len(0, 30)] = field(
+    guiding_questions: Annotated[list[Annotated[str, Line(1000)]], Len(0, 30)] = field(
         [], title=N_("Вопросы для обсуждения"), widget="lines", hint=N_("по одному в строке"), group=N_("Панель")
     )
-    expected_result: Maybe(Multiline(5000)) = field(
+    expected_result: Maybe[Annotated[str, Multiline(5000)]] = field(
         None, title=N_("Ожидаемый результат"), widget="textarea", group=N_("Панель")
     )
     translations: dict[str, SessionVersion] | None = translations_field()
 
 
-SessionUpdate = partial(SessionCreate, "SessionUpdate")
+# Models made at run time: mypy sees their base class, pydantic and FastAPI the models themselves.
+if TYPE_CHECKING:
+    SessionUpdate = WriteModel
+else:
+    SessionUpdate = partial(SessionCreate, "SessionUpdate")
 
 
 class SessionOrder(WriteModel):

@@ -6,7 +6,7 @@ touches the event's `updated_at` and is audited against the event."""
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import Session, delete
+from sqlmodel import Session, col, delete
 
 from eventhub.accounts.permissions import require_event_edit
 from eventhub.agenda.schemas import SessionCreate
@@ -20,10 +20,13 @@ from eventhub.core.models import (
     Event,
     Language,
     Panel,
+    Person,
     SessionKind,
     SessionSpeaker,
     SpeakerRole,
     StaffUser,
+    id_of,
+    table_of,
 )
 from eventhub.core.validation import merged
 from eventhub.core.versions import check_versions
@@ -72,7 +75,9 @@ def _same_room(a: str | None, b: str | None) -> bool:
     return bool(a and b and a.strip().casefold() == b.strip().casefold())
 
 
-def _prepare(db: Session, event: Event, data: SessionCreate, own: AgendaSession | None) -> tuple[dict, dict]:
+def _prepare(
+    db: Session, event: Event, data: SessionCreate, own: AgendaSession | None
+) -> tuple[dict[str, Any], dict[str, list[Person]]]:
     """Column values and people of a session; every field error before any write."""
     tz = event.timezone
     values = data.model_dump(include=set(SCALAR_FIELDS))
@@ -108,13 +113,18 @@ def _prepare(db: Session, event: Event, data: SessionCreate, own: AgendaSession 
 
 
 def _write_people_and_panel(
-    db: Session, session: AgendaSession, data: SessionCreate, people: dict, versions: dict | None
+    db: Session,
+    session: AgendaSession,
+    data: SessionCreate,
+    people: dict[str, list[Person]],
+    versions: dict[str, dict[str, Any]] | None,
 ) -> None:
-    db.exec(delete(SessionSpeaker).where(SessionSpeaker.session_id == session.id))
+    session_id = id_of(session)
+    db.exec(delete(SessionSpeaker).where(col(SessionSpeaker.session_id) == session_id))
     position = 0
     for name, role in PEOPLE_FIELDS.items():
         for person in people[name]:
-            db.add(SessionSpeaker(session_id=session.id, person_id=person.id, role=role, position=position))
+            db.add(SessionSpeaker(session_id=session_id, person_id=id_of(person), role=role, position=position))
             position += 1
     wants_panel = data.kind == SessionKind.panel or bool(data.guiding_questions or data.expected_result)
     panel = session.panel
@@ -122,14 +132,14 @@ def _write_people_and_panel(
     if wants_panel and panel is None:
         db.add(
             Panel(
-                session_id=session.id,
+                session_id=session_id,
                 guiding_questions=data.guiding_questions,
                 expected_result=data.expected_result,
                 original_language=session.original_language,
                 translations=panel_versions or {},
             )  # fmt: skip
         )
-    elif wants_panel:
+    elif wants_panel and panel is not None:
         panel.guiding_questions, panel.expected_result = list(data.guiding_questions), data.expected_result
         if panel_versions is not None:
             panel.translations = panel_versions
@@ -139,7 +149,7 @@ def _write_people_and_panel(
     db.refresh(session, ["speakers", "panel"])
 
 
-def _changes(before: dict, before_versions: dict, session: AgendaSession) -> dict:
+def _changes(before: dict[str, Any], before_versions: dict[str, Any], session: AgendaSession) -> dict[str, list[Any]]:
     """What changed in a session, its people and panel, and their versions in other languages."""
     changes = audit.diff(before, session_input(session))
     after_versions = session_versions(session)
@@ -155,11 +165,11 @@ def _renumber(sessions: list[AgendaSession]) -> None:
 
 def _locked(db: Session, event: Event, user: StaffUser | None) -> None:
     require_event_edit(db, user, event)
-    lock_for_update(db, Event.__table__, event.id)
+    lock_for_update(db, table_of(Event), id_of(event))
 
 
 def _done(
-    db: Session, event: Event, user: StaffUser | None, action: str, session: AgendaSession, changes: dict
+    db: Session, event: Event, user: StaffUser | None, action: str, session: AgendaSession, changes: dict[str, Any]
 ) -> None:
     touch(event)
     audit.record(db, user=user, action=action, entity=session, event_id=event.id, changes=changes)
@@ -171,7 +181,7 @@ def create_session(db: Session, *, event: Event, data: SessionCreate, user: Staf
     _locked(db, event, user)
     values, people = _prepare(db, event, data, None)
     versions = values.pop("translations", None)
-    session = AgendaSession(event_id=event.id, **values)
+    session = AgendaSession(event_id=id_of(event), **values)
     if versions is not None:
         session.translations = split_versions(versions)[0]
     db.add(session)
@@ -228,7 +238,7 @@ def delete_session(db: Session, *, event: Event, session: AgendaSession, user: S
 def reorder_sessions(db: Session, *, event: Event, ids: list[int], user: StaffUser | None) -> list[AgendaSession]:
     """Put the sessions in the order of `ids`, which must name each session of the event once."""
     _locked(db, event, user)
-    by_id = {s.id: s for s in event.sessions}
+    by_id = {id_of(s): s for s in event.sessions}
     if sorted(ids) != sorted(by_id):
         foreign = [i for i in ids if i not in by_id]
         hint = (
@@ -237,7 +247,7 @@ def reorder_sessions(db: Session, *, event: Event, ids: list[int], user: StaffUs
             else _("нужна каждая сессия ровно один раз")
         )
         raise Invalid(_("Неверный порядок"), fields={"ids": hint})
-    before = [s.id for s in event.sessions]
+    before = [id_of(s) for s in event.sessions]
     _renumber([by_id[i] for i in ids])
     db.flush()
     db.expire(event, ["sessions"])
@@ -252,8 +262,8 @@ def reorder_sessions(db: Session, *, event: Event, ids: list[int], user: StaffUs
 
 def move_session(db: Session, *, event: Event, session: AgendaSession, step: int, user: StaffUser | None) -> None:
     """One place up (step -1) or down (+1): what the agenda page's arrows do."""
-    ids = [s.id for s in event.sessions]
-    i = ids.index(session.id)
+    ids = [id_of(s) for s in event.sessions]
+    i = ids.index(id_of(session))
     j = min(max(i + step, 0), len(ids) - 1)
     ids[i], ids[j] = ids[j], ids[i]
     reorder_sessions(db, event=event, ids=ids, user=user)

@@ -1,7 +1,10 @@
 """The agenda's texts that have versions in other languages: sessions and their panels."""
 
+from typing import TYPE_CHECKING, Any
+
 from eventhub.core.i18n import N_, _
 from eventhub.core.models import Event
+from eventhub.core.validation import WriteModel
 from eventhub.core.versions import Block, Fields, Text, version_model
 
 SESSION_FIELDS: Fields = {
@@ -13,7 +16,11 @@ PANEL_FIELDS: Fields = {
     "expected_result": Text(N_("Ожидаемый результат"), 5000),
 }
 # A session's body carries its panel's fields too, and so does its `translations`.
-SessionVersion = version_model("SessionVersion", SESSION_FIELDS | PANEL_FIELDS)
+# Models made at run time: mypy sees their base class, pydantic and FastAPI the models themselves.
+if TYPE_CHECKING:
+    SessionVersion = WriteModel
+else:
+    SessionVersion = version_model("SessionVersion", SESSION_FIELDS | PANEL_FIELDS)
 
 
 def agenda_blocks(event: Event) -> list[Block]:
@@ -28,10 +35,10 @@ def agenda_blocks(event: Event) -> list[Block]:
     return blocks
 
 
-def split_versions(versions: dict[str, dict]) -> tuple[dict[str, dict], dict[str, dict]]:
+def split_versions(versions: dict[str, dict[str, Any]]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """A session body's versions as (the session's, its panel's)."""
 
-    def part(fields: Fields) -> dict[str, dict]:
+    def part(fields: Fields) -> dict[str, dict[str, Any]]:
         out = {lang: {f: v for f, v in values.items() if f in fields} for lang, values in versions.items()}
         return {lang: values for lang, values in out.items() if values}
 

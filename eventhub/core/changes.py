@@ -21,11 +21,13 @@ session is caught (do_orm_execute); Core statements on the tables are not — ca
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
-from typing import Any
+from typing import Any, TypeGuard, TypeVar, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import get_history
+from sqlmodel import col
 
 from eventhub.core.models import (
     AgendaSession,
@@ -41,6 +43,7 @@ from eventhub.core.models import (
     Project,
     SessionSpeaker,
     UTCDateTime,
+    table_of,
     utcnow,
 )
 
@@ -85,7 +88,9 @@ class Stamp:
 
 def read_stamp(db: Session) -> Stamp | None:
     """The current content version (one primary-key read); None if the row is missing."""
-    row = db.execute(sa.select(ContentVersion.version, ContentVersion.changed_at).where(ContentVersion.id == 1)).first()
+    row = db.execute(
+        sa.select(col(ContentVersion.version), col(ContentVersion.changed_at)).where(col(ContentVersion.id) == 1)
+    ).first()
     return Stamp(*row) if row else None
 
 
@@ -129,9 +134,9 @@ def bump_sequence_if_needed(event: Event) -> bool:
 def bump_content_version(db: Session, *, now: datetime | None = None) -> None:
     """Bump the one content_version row in the current transaction (feeds re-render after commit)."""
     now = now or utcnow()
-    table = ContentVersion.__table__
+    table = table_of(ContentVersion)
     stamp = sa.literal(now, UTCDateTime())
-    result = db.execute(
+    bump = (
         sa.update(table)
         .where(table.c.id == 1)
         # Never backwards, even if this machine's clock is behind the last writer's.
@@ -140,6 +145,8 @@ def bump_content_version(db: Session, *, now: datetime | None = None) -> None:
             changed_at=sa.case((table.c.changed_at > stamp, table.c.changed_at), else_=stamp),
         )
     )
+    # An UPDATE gives a CursorResult; Session.execute is declared to return any Result.
+    result = cast(CursorResult[Any], db.execute(bump))
     if result.rowcount == 0:  # a database made without the migration that inserts the row
         db.execute(sa.insert(table).values(id=1, version=1, changed_at=now))
     db.info["feeds_changed"] = True
@@ -160,7 +167,10 @@ def _parent_session(db: Session, obj: Any) -> AgendaSession | None:
     return None
 
 
-def _live(db: Session, obj: Any) -> bool:
+T = TypeVar("T")
+
+
+def _live(obj: T | None, db: Session) -> TypeGuard[T]:
     return obj is not None and obj not in db.deleted and not sa.inspect(obj).deleted
 
 
@@ -176,11 +186,11 @@ def _before_flush(db: Session, _flush_context: Any, _instances: Any) -> None:
             continue
         if isinstance(obj, (SessionSpeaker, Panel)):
             session = _parent_session(db, obj)
-            if _live(db, session) and session not in db.new:
+            if _live(session, db) and session not in db.new:
                 session.updated_at = now
         if isinstance(obj, (AgendaSession, SessionSpeaker, Panel, EventRegion, EventOrganisation)):
             event = _parent_event(db, obj)
-            if _live(db, event) and event not in db.new and event.id is not None:
+            if _live(event, db) and event not in db.new and event.id is not None:
                 touched_events[event.id] = event
                 if (
                     isinstance(obj, AgendaSession)

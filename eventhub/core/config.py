@@ -25,7 +25,6 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Bishkek"
     default_language: str = "ru"
     site_name: str = "eventhub"
-    page_size: int = 20
     max_body_bytes: int = 256 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024  # participant lists (XLSX/CSV) posted to .../import
     rate_limit_registrations: int = 30  # registration POSTs a minute from one address (all workers); 0: no limit
@@ -94,10 +93,6 @@ class Settings(BaseSettings):
             time.sleep(0.01)
         self.secret_key = key
         return key
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
 
 
 @lru_cache

@@ -1,4 +1,4 @@
-"""Dependencies every domain shares: settings, the clock, pagination."""
+"""Dependencies every domain shares: settings, the clock, pagination, the language parameter."""
 
 from datetime import datetime
 from typing import Annotated
@@ -10,7 +10,8 @@ from eventhub.core.models import utcnow
 
 
 def get_app_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_now(request: Request) -> datetime:
@@ -27,6 +28,19 @@ class Pagination:
     ) -> None:
         self.offset = offset
         self.limit = limit
+
+
+async def language_query(
+    lang: Annotated[
+        str | None,
+        Query(
+            description="language of the texts and messages: ru, ky or en (then the `lang` cookie, "
+            "Accept-Language, ru); texts without a version in it come in their original language",
+            examples=["en"],
+        ),
+    ] = None,
+) -> None:
+    """Documents `lang` on every API operation; LanguageMiddleware has read it already."""
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

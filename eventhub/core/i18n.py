@@ -11,7 +11,6 @@ from functools import cache
 from io import BytesIO
 from typing import Any
 
-from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -109,10 +108,6 @@ _ = gettext
 def N_(message: str) -> str:
     """Mark a string for extraction; it is translated where it is shown."""
     return message
-
-
-def locale() -> Locale:
-    return Locale.parse(current_language())
 
 
 # --- content in several languages ---

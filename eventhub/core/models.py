@@ -8,12 +8,12 @@ holds the other versions: ``{"en": {"title": "...", "goals": [...]}, "ky": {...}
 
 import enum
 from datetime import UTC, datetime
-from typing import Any, Optional
+from typing import Any, Optional, Protocol, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import validates
+from sqlalchemy.orm import QueryableAttribute, validates
 from sqlmodel import Field, Relationship, SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -25,7 +25,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 
-class JSONType(sa.types.TypeDecorator):
+class JSONType(sa.types.TypeDecorator[Any]):
     """JSON on SQLite, JSONB on PostgreSQL."""
 
     impl = sa.JSON()
@@ -35,7 +35,7 @@ class JSONType(sa.types.TypeDecorator):
         return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else sa.JSON())
 
 
-class UTCDateTime(sa.types.TypeDecorator):
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
 
     impl = sa.DateTime(timezone=True)
@@ -58,6 +58,29 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class HasId(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: HasId) -> int:
+    """The id of a stored row (loaded or flushed); SQLModel types it as optional for new rows."""
+    if row.id is None:
+        raise RuntimeError(f"{type(row).__name__} has no id yet: flush it first")
+    return row.id
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """A table model's Core table (SQLModel does not declare `__table__`)."""
+    return cast(sa.Table, sa.inspect(model).local_table)
+
+
+def rel(attr: object) -> QueryableAttribute[Any]:
+    """A relationship (`Event.sessions`) as loader options take it: SQLModel types the class
+    attribute as an instance's value, though it is SQLAlchemy's instrumented attribute."""
+    return cast(QueryableAttribute[Any], attr)
 
 
 def _ts(**kw: Any) -> Any:
@@ -603,9 +626,8 @@ class Registration(Timestamped, table=True):
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", ondelete="CASCADE")
     invitation_id: int | None = Field(default=None, foreign_key="invitation.id", index=True)
-    # Hashes only: the private link and the personal calendar token are shown once.
+    # A hash only: the private link is derived again from the secret key when it is e-mailed.
     token_hash: str = Field(max_length=64, unique=True)
-    calendar_token_hash: str | None = Field(default=None, max_length=64, unique=True)
 
     full_name: str = Field(max_length=200)
     email: str = Field(max_length=254)
@@ -627,6 +649,64 @@ class Registration(Timestamped, table=True):
     status_changed_at: datetime = _created()
     checked_in_at: datetime | None = _ts(default=None)
     reminder_sent_at: datetime | None = _ts(default=None)
+
+
+class PersonalCalendar(SQLModel, table=True):
+    """A participant's personal calendar address (/calendar/personal/{token}.ics): one per person
+    (normalised e-mail) for all their registrations, so a reset from any private page moves it
+    to the next generation and cuts off every older address of that person."""
+
+    __tablename__ = "personal_calendar"
+
+    email_normalised: str = Field(primary_key=True, max_length=254)
+    generation: int = Field(default=0, ge=0)
+    token_hash: str = Field(max_length=64, unique=True)  # of the current generation's token
+
+
+class EventMessage(Translatable, table=True):
+    """A message staff wrote to an event's registrants; its outbox rows point here.
+
+    ``subject``/``body`` (Markdown) are the original; ``translations`` the other versions:
+    ``{"ky": {"subject": "...", "body": "..."}}``. ``audience`` is the filter it was sent to."""
+
+    __tablename__ = "event_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    subject: str = Field(max_length=200)
+    body: str = Field(sa_type=sa.Text)
+    audience: dict[str, Any] = _json(dict)
+    recipients: int = 0
+    created_by_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+    created_at: datetime = _created()
+
+
+class EventMailSettings(Translatable, table=True):
+    """Per event: when reminders go (hours before the start; none for an empty list) and the
+    after-event message to those who came. An event without a row reminds once, a day before."""
+
+    __tablename__ = "event_mail_settings"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    reminder_hours: list[int] = _json(lambda: [24])
+    reminder_text: str | None = Field(default=None, sa_type=sa.Text)
+    after_event: bool = False
+    after_event_text: str | None = Field(default=None, sa_type=sa.Text)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, nullable=False, sa_column_kwargs={"onupdate": utcnow}
+    )
+
+
+class RegistrationNotice(SQLModel, table=True):
+    """A reminder (``reminder:<hours>``) or the after-event message (``after_event``) a registrant
+    was sent; rows older than the registration's consent belong to an earlier registration."""
+
+    __tablename__ = "registration_notice"
+
+    id: int | None = Field(default=None, primary_key=True)
+    registration_id: int = Field(foreign_key="registration.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=20)
+    sent_at: datetime = _ts(nullable=False)
 
 
 # --- staff ---
@@ -651,6 +731,15 @@ class StaffUserOrganisation(SQLModel, table=True):
 
     user_id: int = Field(foreign_key="staff_user.id", primary_key=True, ondelete="CASCADE")
     organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, ondelete="CASCADE")
+
+
+class EventCheckinStaff(SQLModel, table=True):
+    """Check-in staff given one event by its organisers (besides their organisations' published events)."""
+
+    __tablename__ = "event_checkin_staff"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="staff_user.id", primary_key=True, index=True, ondelete="CASCADE")
 
 
 class ApiToken(SQLModel, table=True):
@@ -709,6 +798,7 @@ class OutboxMessage(SQLModel, table=True):
     # [{"filename": "invite.ics", "content_type": "text/calendar; method=REQUEST", "content": "..."}]
     attachments: list[dict[str, str]] = _json(list)
     registration_id: int | None = Field(default=None, foreign_key="registration.id", index=True)
+    message_id: int | None = Field(default=None, foreign_key="event_message.id", index=True, ondelete="SET NULL")
     kind: str = Field(default="other", max_length=40)
     status: str = _enum(OutboxStatus, default=OutboxStatus.pending)
     attempts: int = 0

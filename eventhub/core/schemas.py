@@ -1,8 +1,10 @@
 """Response shapes shared by several domains: pages of results, errors, small references."""
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from eventhub.core.i18n import content
 
 T = TypeVar("T")
 
@@ -24,8 +26,11 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+# FastAPI's `responses=`: {status: {"model": ..., "description": ...}}
+Responses = dict[int | str, dict[str, Any]]
+
 # Answers any API operation may give, whatever it does: documented once for all of them.
-COMMON_RESPONSES = {
+COMMON_RESPONSES: Responses = {
     400: {
         "model": ErrorResponse,
         "description": "Malformed request (e.g. a NUL byte, a body that is not what it says)",
@@ -35,37 +40,43 @@ COMMON_RESPONSES = {
     429: {"model": ErrorResponse, "description": "Too many requests; retry after the time in Retry-After"},
 }
 
-ERROR_RESPONSES = {
+ERROR_RESPONSES: Responses = {
     404: {"model": ErrorResponse, "description": "Not found"},
     422: {"model": ErrorResponse, "description": "Invalid parameters, with a message per field"},
 }
 
 
 class OrganisationRef(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     slug: str
     short_name: str | None
-    name: str
+    name: str = Field(description="in the language of the answer, else the original")
     kind: str
+
+    @classmethod
+    def of(cls, org: Any) -> "OrganisationRef":
+        return cls(slug=org.slug, short_name=org.short_name, name=content(org, "name"), kind=org.kind)
 
 
 class ProjectRef(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     slug: str
     short_name: str | None
-    name: str
+    name: str = Field(description="in the language of the answer, else the original")
+
+    @classmethod
+    def of(cls, project: Any) -> "ProjectRef":
+        return cls(slug=project.slug, short_name=project.short_name, name=content(project, "name"))
 
 
 class SeriesRef(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     slug: str
-    title: str
+    title: str = Field(description="in the language of the answer, else the original")
+
+    @classmethod
+    def of(cls, series: Any) -> "SeriesRef":
+        return cls(slug=series.slug, title=content(series, "title"))
 
 
-WRITE_RESPONSES = {
+WRITE_RESPONSES: Responses = {
     401: {"model": ErrorResponse, "description": "No or a revoked API token"},
     403: {"model": ErrorResponse, "description": "The token's user may not do this"},
     404: {"model": ErrorResponse, "description": "Not found (drafts of other organisations included)"},

@@ -2,14 +2,17 @@
 
 import re
 import unicodedata
+from typing import Any
 from urllib.parse import quote
 
 import nh3
 import phonenumbers
 from markdown_it import MarkdownIt
 from slugify import slugify as _slugify
+from sqlmodel import Session, select
 
-from eventhub.core.i18n import gettext
+from eventhub.core.errors import Invalid
+from eventhub.core.i18n import _, gettext
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 _ALLOWED_TAGS = {
@@ -44,6 +47,23 @@ _ALLOWED_TAGS = {
 def slugify(text: str, max_length: int = 100) -> str:
     """A readable Latin slug of a (Russian or Kyrgyz) title: 'Форум аймаков' -> 'forum-aimakov'."""
     return _slugify(text, max_length=max_length, word_boundary=True) or "item"
+
+
+def unique_slug(db: Session, model: Any, title: str, *, wanted: str | None = None, own_id: int | None = None) -> str:
+    """The slug of a new or changed row of `model` (any table with a unique `slug`), for every domain.
+
+    `wanted` if it is free (taken: a 422 on the field); otherwise `title` transliterated
+    ('Форум аймаков — 2024' -> 'forum-aimakov-2024'), then -2, -3... on collision.
+    `own_id` is the row being changed: its own slug does not count as taken."""
+    others = select(model.slug).where(model.id != own_id) if own_id is not None else select(model.slug)
+    if wanted:
+        if db.exec(others.where(model.slug == wanted)).first():
+            raise Invalid(_("Адрес уже занят"), fields={"slug": _("адрес «%(wanted)s» уже занят") % {"wanted": wanted}})
+        return wanted
+    base = slugify(title, max_length=100)
+    taken = set(db.exec(others.where(model.slug.startswith(base))))
+    candidates = [base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))]
+    return next(c for c in candidates if c not in taken)
 
 
 # Folding shared by stored text and queries: case, ё/е, Kyrgyz letters typed on a Russian

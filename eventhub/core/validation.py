@@ -5,11 +5,13 @@ checked the same way wherever it comes from, and `field_errors` turns any pydant
 error list into `{field: message}` for the JSON error body or the form."""
 
 import enum
-from collections.abc import Iterable
-from typing import Annotated, Any
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from annotated_types import GroupedMetadata
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
@@ -101,20 +103,6 @@ def _paragraphs(value: Any) -> Any:
     return value
 
 
-def Line(max_length: int) -> Any:
-    """Non-empty text on one line, stripped, at most `max_length` characters."""
-    return Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length), BeforeValidator(_one_line)
-    ]
-
-
-def Multiline(max_length: int) -> Any:
-    """Non-empty text of paragraphs (newlines and tabs kept), stripped, at most `max_length` characters."""
-    return Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length), BeforeValidator(_paragraphs)
-    ]
-
-
 def _safe_markdown(value: str) -> str:
     html = html_in_markdown(value)
     if html:
@@ -130,31 +118,79 @@ def _safe_markdown(value: str) -> str:
     return value
 
 
-def Markdown(max_length: int) -> Any:
-    """Multi-line Markdown without raw HTML or script links (what reaches readers is sanitised too)."""
-    return Annotated[Multiline(max_length), AfterValidator(_safe_markdown)]
+# The text types are metadata rather than functions returning a type, so that mypy reads
+# `Annotated[str, Line(300)]` as `str`. The character check comes last: it runs first.
 
 
-def Choice(choices: type[enum.Enum], message: str) -> Any:
-    """One value of `choices`; anything else is refused with `message` (an N_ string), which
-    says in words what may be chosen."""
+@dataclass(frozen=True, slots=True)
+class Line(GroupedMetadata):
+    """Non-empty text on one line, stripped, at most `max_length` characters: `Annotated[str, Line(300)]`."""
 
-    def check(value: Any) -> Any:
-        if isinstance(value, choices) or (isinstance(value, str) and value in choices._value2member_map_):
-            return value
-        raise ValueError(_(message))
+    max_length: int
 
-    return Annotated[choices, BeforeValidator(check)]
-
-
-def Maybe(type_: Any) -> Any:
-    """An optional value where a blank string means "none"."""
-    return Annotated[type_ | None, BeforeValidator(_blank_to_none)]
+    def __iter__(self) -> Iterator[object]:
+        yield StringConstraints(strip_whitespace=True, min_length=1, max_length=self.max_length)
+        yield BeforeValidator(_one_line)
 
 
-def Required(type_: Any) -> Any:
-    """A required value where a blank string is missing ("обязательное поле"), as on a form."""
-    return Annotated[type_, BeforeValidator(_blank_to_none)]
+@dataclass(frozen=True, slots=True)
+class Multiline(GroupedMetadata):
+    """Non-empty paragraphs (newlines and tabs kept), stripped, at most `max_length` characters."""
+
+    max_length: int
+
+    def __iter__(self) -> Iterator[object]:
+        yield StringConstraints(strip_whitespace=True, min_length=1, max_length=self.max_length)
+        yield BeforeValidator(_paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Markdown(GroupedMetadata):
+    """Multiline Markdown without raw HTML or script links (what reaches readers is sanitised too)."""
+
+    max_length: int
+
+    def __iter__(self) -> Iterator[object]:
+        yield StringConstraints(strip_whitespace=True, min_length=1, max_length=self.max_length)
+        yield AfterValidator(_safe_markdown)
+        yield BeforeValidator(_paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice(GroupedMetadata):
+    """One value of `choices`, else `message` (an N_ string) that says in words what may be
+    chosen: `Annotated[Gender, Choice(Gender, N_("..."))]`."""
+
+    choices: type[enum.Enum]
+    message: str
+
+    def __iter__(self) -> Iterator[object]:
+        choices, message = self.choices, self.message
+
+        def check(value: Any) -> Any:
+            if isinstance(value, choices) or (isinstance(value, str) and value in choices._value2member_map_):
+                return value
+            raise ValueError(_(message))
+
+        yield BeforeValidator(check)
+
+
+@dataclass(frozen=True, slots=True)
+class SlugOf(GroupedMetadata):
+    """A slug of at most `max_length` characters: lower-case Latin letters, digits and hyphens."""
+
+    max_length: int
+
+    def __iter__(self) -> Iterator[object]:
+        yield StringConstraints(strip_whitespace=True, max_length=self.max_length, pattern=SLUG_PATTERN)
+        yield BeforeValidator(_one_line)
+
+
+T = TypeVar("T")
+# An optional value where a blank string means "none": `Maybe[Slug]`.
+Maybe = Annotated[T | None, BeforeValidator(_blank_to_none)]
+# A required value where a blank string is missing ("обязательное поле"), as on a form.
+Required = Annotated[T, BeforeValidator(_blank_to_none)]
 
 
 def _http_url(value: str) -> str:
@@ -191,17 +227,8 @@ def _time_zone(value: str) -> str:
     return value
 
 
-def SlugOf(max_length: int) -> Any:
-    """A slug of at most `max_length` characters: lower-case Latin letters, digits and hyphens."""
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, max_length=max_length, pattern=SLUG_PATTERN),
-        BeforeValidator(_one_line),
-    ]
-
-
 _Clean = BeforeValidator(_one_line)  # outermost: a control character is named before any other rule
-Slug = SlugOf(120)
+Slug = Annotated[str, SlugOf(120)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_http_url)]
 Phone = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(_phone), _Clean
@@ -271,8 +298,7 @@ def field_name(loc: Iterable[Any]) -> str:
     parts = list(loc)
     if parts and parts[0] in ("body", "query", "path", "form", "header", "cookie"):
         parts = parts[1:]  # where FastAPI found it; a field may be called "body" too
-    parts = [str(p) for p in parts]
-    return printable(".".join(parts), multiline=False)[:200]  # a key may hold anything the client sent
+    return printable(".".join(str(p) for p in parts), multiline=False)[:200]  # a key holds what the client sent
 
 
 def field_errors(errors: Iterable[dict[str, Any]]) -> dict[str, str]:

@@ -53,13 +53,15 @@ def text_type(text: Text) -> Any:
     """The constrained input type of a translatable field: the one definition of its limits and
     rules, for the write API's `translations`, the side-by-side pages and the object's own field."""
     if text.shape == "lines":
-        return Annotated[list[Line(text.longest)], Len(0, text.items)]
-    return {"line": Line, "text": Multiline, "markdown": Markdown}[text.shape](text.longest)
+        line: Any = Annotated[str, Line(text.longest)]
+        return Annotated[list[line], Len(0, text.items)]
+    return Annotated[str, {"line": Line, "text": Multiline, "markdown": Markdown}[text.shape](text.longest)]
 
 
 @cache
 def _adapter(text: Text) -> TypeAdapter:
-    return TypeAdapter(Maybe(text_type(text)))
+    maybe: Any = Maybe
+    return TypeAdapter(maybe[text_type(text)])
 
 
 def _clean_text(text: Text, value: Any) -> tuple[Any, str | None]:
@@ -186,19 +188,12 @@ def save_versions(
     return sum(store_versions(db, obj=b.obj, versions=v, user=user, event_id=event_id) for b, v in cleaned)
 
 
-def set_translations(
-    db: Session, *, obj: Any, fields: Fields, data: dict[str, dict[str, str]], user: StaffUser, event_id: int | None
-) -> Any:
-    """Replace one object's versions in the other languages; empty fields fall back to the original."""
-    save_versions(db, blocks=[Block(obj, fields)], typed={"": data}, user=user, event_id=event_id)
-    return obj
-
-
 def version_model(name: str, fields: Fields) -> type[BaseModel]:
     """The request model of one language version of `fields` (API bodies, /openapi.json)."""
     attrs: dict[str, Any] = {}
+    maybe: Any = Maybe  # subscripted with types built at run time, which mypy cannot follow
     for field, text in fields.items():
-        attrs[field] = (Maybe(text_type(text)), Field(None, title=text.label))
+        attrs[field] = (maybe[text_type(text)], Field(None, title=text.label))
     doc = "A version in another language; empty fields fall back to the original."
     return create_model(name, __base__=WriteModel, __doc__=doc, **attrs)
 

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -26,6 +26,8 @@ from eventhub.core.models import (
     ProjectRegion,
     SessionSpeaker,
     SpeakerRole,
+    id_of,
+    table_of,
 )
 from eventhub.core.text import normalise_phone, search_key
 from eventhub.directory.service import replace_rows
@@ -35,7 +37,8 @@ SEED_FILE = Path(__file__).with_name("seed.yaml")
 
 def read_seed(path: Path = SEED_FILE) -> dict[str, Any]:
     with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        seed: dict[str, Any] = yaml.safe_load(fh)
+    return seed
 
 
 class _Loader:
@@ -52,7 +55,7 @@ class _Loader:
     # -- helpers --
 
     def upsert(self, model: type[SQLModel], slug: str, values: dict[str, Any]) -> Any:
-        obj = self.db.exec(select(model).where(model.slug == slug)).first()
+        obj = self.db.exec(select(model).where(table_of(model).c.slug == slug)).first()
         if obj is None:
             obj = model(slug=slug, **values)
             self.db.add(obj)
@@ -65,14 +68,14 @@ class _Loader:
         self.db.flush()
         return obj
 
-    def replace_children(self, current: list[Any], wanted: list[tuple], build: Any, key: Any) -> None:
+    def replace_children(self, current: list[Any], wanted: list[tuple[Any, ...]], build: Any, key: Any) -> None:
         """Rebuild a child collection only when its content differs from what is wanted."""
         if replace_rows(self.db, current, wanted, key, build):
             self.changed += 1
 
     # -- sections --
 
-    def organisations(self, items: list[dict]) -> None:
+    def organisations(self, items: list[dict[str, Any]]) -> None:
         for it in items:
             values = {
                 "short_name": it.get("short_name"),
@@ -84,7 +87,7 @@ class _Loader:
             values["search_text"] = search_key(values["short_name"], values["name"])
             self.orgs[it["slug"]] = self.upsert(Organisation, it["slug"], values)
 
-    def projects_(self, items: list[dict]) -> None:
+    def projects_(self, items: list[dict[str, Any]]) -> None:
         for it in items:
             values = {
                 k: it.get(k)
@@ -110,13 +113,13 @@ class _Loader:
             )
             self.db.refresh(project)
 
-    def series_(self, items: list[dict]) -> None:
+    def series_(self, items: list[dict[str, Any]]) -> None:
         for it in items:
             values = {k: it.get(k) for k in ("title", "description", "first_year", "last_year")}
             values["project_id"] = self.projects[it["project"]].id if it.get("project") else None
             self.series[it["slug"]] = self.upsert(EventSeries, it["slug"], values)
 
-    def people_(self, items: list[dict]) -> None:
+    def people_(self, items: list[dict[str, Any]]) -> None:
         for it in items:
             values = {
                 "name": it["name"],
@@ -126,7 +129,7 @@ class _Loader:
             }
             self.people[it["slug"]] = self.upsert(Person, it["slug"], values)
 
-    def contacts_(self, items: list[dict]) -> None:
+    def contacts_(self, items: list[dict[str, Any]]) -> None:
         for it in items:
             values = {
                 "name": it["name"],
@@ -138,7 +141,7 @@ class _Loader:
             }
             self.contacts[it["slug"]] = self.upsert(PressContact, it["slug"], values)
 
-    def events_(self, items: list[dict]) -> None:
+    def events_(self, items: list[dict[str, Any]]) -> None:
         for it in items:
             tz = ZoneInfo(it.get("timezone") or "Asia/Bishkek")
             start, end, all_day = _event_times(it["start"], it.get("end") or it["start"], tz)
@@ -178,23 +181,24 @@ class _Loader:
             self.events[it["slug"]] = event
             self._event_children(event, it)
 
-    def _event_children(self, event: Event, it: dict) -> None:
+    def _event_children(self, event: Event, it: dict[str, Any]) -> None:
+        event_id = id_of(event)
         self.replace_children(
             sorted(event.regions, key=lambda r: r.region),
             sorted((r,) for r in it.get("regions") or []),
-            lambda i, w: EventRegion(event_id=event.id, region=w[0]),
+            lambda i, w: EventRegion(event_id=event_id, region=w[0]),
             lambda c: (c.region,),
         )
         self.replace_children(
             event.organisations,
             [(self.orgs[o["org"]].id, o["role"], o.get("note")) for o in it.get("organisations") or []],
-            lambda i, w: EventOrganisation(event_id=event.id, organisation_id=w[0], role=w[1], note=w[2], position=i),
+            lambda i, w: EventOrganisation(event_id=event_id, organisation_id=w[0], role=w[1], note=w[2], position=i),
             lambda c: (c.organisation_id, c.role, c.note),
         )
         self.replace_children(
             event.press_contacts,
             [(self.contacts[c].id,) for c in it.get("press_contacts") or []],
-            lambda i, w: EventPressContact(event_id=event.id, contact_id=w[0], position=i),
+            lambda i, w: EventPressContact(event_id=event_id, contact_id=w[0], position=i),
             lambda c: (c.contact_id,),
         )
         tz = ZoneInfo(event.timezone)
@@ -209,9 +213,9 @@ class _Loader:
             self.db.flush()
         self.db.refresh(event)
 
-    def _add_session(self, event: Event, i: int, s: dict, tz: ZoneInfo) -> None:
+    def _add_session(self, event: Event, i: int, s: dict[str, Any], tz: ZoneInfo) -> None:
         session = AgendaSession(
-            event_id=event.id,
+            event_id=id_of(event),
             position=i,
             kind=s.get("kind", "other"),
             title=s["title"],
@@ -222,19 +226,22 @@ class _Loader:
         )
         self.db.add(session)
         self.db.flush()
+        session_id = id_of(session)
         for j, (person, role) in enumerate(_speakers(s)):
-            self.db.add(SessionSpeaker(session_id=session.id, person_id=self.people[person].id, role=role, position=j))
+            self.db.add(
+                SessionSpeaker(session_id=session_id, person_id=id_of(self.people[person]), role=role, position=j)
+            )
         panel = s.get("panel")
         if panel is not None:
             self.db.add(
                 Panel(
-                    session_id=session.id,
+                    session_id=session_id,
                     guiding_questions=list(panel.get("guiding_questions") or []),
                     expected_result=panel.get("expected_result"),
                 )
             )
 
-    def releases(self, items: list[dict]) -> None:
+    def releases(self, items: list[dict[str, Any]]) -> None:
         tz = ZoneInfo("Asia/Bishkek")
         for it in items:
             values = {
@@ -261,7 +268,7 @@ class _Loader:
             )
 
 
-def _speakers(s: dict) -> list[tuple[str, str]]:
+def _speakers(s: dict[str, Any]) -> list[tuple[str, str]]:
     out = [(sp["person"], sp.get("role", SpeakerRole.speaker.value)) for sp in s.get("speakers") or []]
     panel = s.get("panel") or {}
     out += [(p, SpeakerRole.moderator.value) for p in panel.get("moderators") or []]
@@ -269,7 +276,7 @@ def _speakers(s: dict) -> list[tuple[str, str]]:
     return out
 
 
-def _session_key(s: dict, people: dict[str, Person], tz: ZoneInfo) -> tuple:
+def _session_key(s: dict[str, Any], people: dict[str, Person], tz: ZoneInfo) -> tuple[Any, ...]:
     panel = s.get("panel")
     return (
         s.get("kind", "other"),
@@ -283,7 +290,7 @@ def _session_key(s: dict, people: dict[str, Person], tz: ZoneInfo) -> tuple:
     )
 
 
-def _stored_session_key(s: AgendaSession) -> tuple:
+def _stored_session_key(s: AgendaSession) -> tuple[Any, ...]:
     return (
         s.kind,
         s.title,
@@ -296,6 +303,10 @@ def _stored_session_key(s: AgendaSession) -> tuple:
     )
 
 
+@overload
+def _local(value: date | datetime | str, tz: ZoneInfo) -> datetime: ...
+@overload
+def _local(value: None, tz: ZoneInfo) -> None: ...
 def _local(value: date | datetime | str | None, tz: ZoneInfo) -> datetime | None:
     """A local date or datetime from the data file as an aware datetime."""
     if value is None:

@@ -62,12 +62,12 @@ def directory_router(spec: Directory) -> APIRouter:
     def listing(db: DbDep, user: OptionalUser, page: PaginationDep, q: str | None = None):
         private = reader(user)
         rows, total = list_entries(db, spec, q=q, offset=page.offset, limit=page.limit)
-        items = [output_of(db, spec, r, private=private) for r in rows]
+        items = [output_of(db, spec, r, private=private, localise=True) for r in rows]
         return {"items": items, "total": total, "offset": page.offset, "limit": page.limit}
 
     @router.get("/{slug}", response_model=Out, name=f"get_{spec.key}", summary="One entry", dependencies=staff_only)
     def one(slug: SlugPath, db: DbDep, user: OptionalUser):
-        return output_of(db, spec, get_entry(db, spec, slug), private=reader(user))
+        return output_of(db, spec, get_entry(db, spec, slug), private=reader(user), localise=True)
 
     return router
 

@@ -3,7 +3,7 @@
 References to other entries are slugs (`"organisation": "ipr"`); an omitted slug is made
 from the name by transliteration."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from annotated_types import Interval, Len
 
@@ -29,37 +29,50 @@ PROJECT_TEXTS: Fields = {
 SERIES_TEXTS: Fields = {"title": Text(N_("Название"), 300, "line")}
 PERSON_TEXTS: Fields = {"position": Text(N_("Должность"), 400, "line")}
 
-OrganisationVersion = version_model("OrganisationVersion", ORGANISATION_TEXTS)
-ProjectVersion = version_model("ProjectVersion", PROJECT_TEXTS)
-SeriesVersion = version_model("SeriesVersion", SERIES_TEXTS)
-PersonVersion = version_model("PersonVersion", PERSON_TEXTS)
+# Models made at run time: mypy sees their base class, pydantic and FastAPI the models themselves.
+if TYPE_CHECKING:
+    OrganisationVersion = WriteModel
+    ProjectVersion = WriteModel
+    SeriesVersion = WriteModel
+    PersonVersion = WriteModel
+else:
+    OrganisationVersion = version_model("OrganisationVersion", ORGANISATION_TEXTS)
+    ProjectVersion = version_model("ProjectVersion", PROJECT_TEXTS)
+    SeriesVersion = version_model("SeriesVersion", SERIES_TEXTS)
+    PersonVersion = version_model("PersonVersion", PERSON_TEXTS)
 
 
 class OrganisationCreate(WriteModel):
-    slug: Maybe(Slug) = field(None, title=N_("Адрес (slug)"), hint=SLUG_HINT)
-    short_name: Maybe(Line(60)) = field(None, title=N_("Краткое название"), hint=N_("например: АРИС, ИПР, СПС"))
-    name: Line(300) = field(title=N_("Полное название"))
+    slug: Maybe[Slug] = field(None, title=N_("Адрес (slug)"), hint=SLUG_HINT)
+    short_name: Maybe[Annotated[str, Line(60)]] = field(
+        None, title=N_("Краткое название"), hint=N_("например: АРИС, ИПР, СПС")
+    )
+    name: Annotated[str, Line(300)] = field(title=N_("Полное название"))
     kind: OrganisationKind = field(OrganisationKind.other, title=N_("Вид организации"))
-    website: Maybe(Url) = field(None, title=N_("Сайт"))
-    parent: Maybe(Slug) = field(None, title=N_("Входит в"), ref="organisations")
-    description: Maybe(Multiline(20_000)) = field(None, title=N_("Описание"), widget="textarea")
+    website: Maybe[Url] = field(None, title=N_("Сайт"))
+    parent: Maybe[Slug] = field(None, title=N_("Входит в"), ref="organisations")
+    description: Maybe[Annotated[str, Multiline(20_000)]] = field(None, title=N_("Описание"), widget="textarea")
     translations: dict[str, OrganisationVersion] | None = translations_field()
 
 
 class Figure(WriteModel):
-    value: Line(40) = field(title=N_("Число"))
-    label: Line(300) = field(title=N_("Что оно значит"))
+    value: Annotated[str, Line(40)] = field(title=N_("Число"))
+    label: Annotated[str, Line(300)] = field(title=N_("Что оно значит"))
 
 
 class ProjectCreate(WriteModel):
-    slug: Maybe(Slug) = field(None, title=N_("Адрес (slug)"), hint=SLUG_HINT)
-    short_name: Maybe(Line(80)) = field(None, title=N_("Краткое название"), hint=N_("например: ДФ ПСИ-3"))
-    name: Line(400) = field(title=N_("Полное название"))
-    summary: Maybe(Multiline(2000)) = field(None, title=N_("Кратко"), widget="textarea")
-    description: Maybe(Multiline(50_000)) = field(None, title=N_("Описание"), widget="textarea", hint="Markdown")
-    website: Maybe(Url) = field(None, title=N_("Сайт"))
-    start_year: Maybe(Year) = field(None, title=N_("Год начала"))
-    end_year: Maybe(Year) = field(None, title=N_("Год окончания"))
+    slug: Maybe[Slug] = field(None, title=N_("Адрес (slug)"), hint=SLUG_HINT)
+    short_name: Maybe[Annotated[str, Line(80)]] = field(
+        None, title=N_("Краткое название"), hint=N_("например: ДФ ПСИ-3")
+    )
+    name: Annotated[str, Line(400)] = field(title=N_("Полное название"))
+    summary: Maybe[Annotated[str, Multiline(2000)]] = field(None, title=N_("Кратко"), widget="textarea")
+    description: Maybe[Annotated[str, Multiline(50_000)]] = field(
+        None, title=N_("Описание"), widget="textarea", hint="Markdown"
+    )
+    website: Maybe[Url] = field(None, title=N_("Сайт"))
+    start_year: Maybe[Year] = field(None, title=N_("Год начала"))
+    end_year: Maybe[Year] = field(None, title=N_("Год окончания"))
     regions: Annotated[list[Region], Len(0, 10)] = field([], title=N_("Регионы"))
     funders: Annotated[list[Slug], Len(0, 20)] = field([], title=N_("Финансирование"), ref="organisations")
     implementers: Annotated[list[Slug], Len(0, 20)] = field([], title=N_("Реализация"), ref="organisations")
@@ -71,37 +84,37 @@ class ProjectCreate(WriteModel):
 
 
 class SeriesCreate(WriteModel):
-    slug: Maybe(Slug) = field(None, title=N_("Адрес (slug)"), hint=SLUG_HINT)
-    title: Line(300) = field(title=N_("Название"))
-    description: Maybe(Multiline(20_000)) = field(None, title=N_("Описание"), widget="textarea")
-    first_year: Maybe(Year) = field(None, title=N_("Первый год"))
-    last_year: Maybe(Year) = field(None, title=N_("Последний год"))
-    project: Maybe(Slug) = field(None, title=N_("Проект"), ref="projects")
+    slug: Maybe[Slug] = field(None, title=N_("Адрес (slug)"), hint=SLUG_HINT)
+    title: Annotated[str, Line(300)] = field(title=N_("Название"))
+    description: Maybe[Annotated[str, Multiline(20_000)]] = field(None, title=N_("Описание"), widget="textarea")
+    first_year: Maybe[Year] = field(None, title=N_("Первый год"))
+    last_year: Maybe[Year] = field(None, title=N_("Последний год"))
+    project: Maybe[Slug] = field(None, title=N_("Проект"), ref="projects")
     translations: dict[str, SeriesVersion] | None = translations_field()
 
 
 class PersonCreate(WriteModel):
-    slug: Maybe(Slug) = field(None, title=N_("Адрес (slug)"), hint=SLUG_HINT)
-    name: Line(200) = field(title=N_("Имя и фамилия"))
-    position: Maybe(Line(400)) = field(None, title=N_("Должность"))
-    organisation: Maybe(Slug) = field(None, title=N_("Организация"), ref="organisations")
-    organisation_name: Maybe(Line(300)) = field(None, title=N_("Организация (если нет в справочнике)"))
-    bio: Maybe(Multiline(5000)) = field(None, title=N_("О себе"), widget="textarea")
-    email: Maybe(Email) = field(None, title="E-mail", hint=N_("виден только сотрудникам"))
-    phone: Maybe(Phone) = field(None, title=N_("Телефон"), hint=N_("виден только сотрудникам; 0702 174 107 или +996…"))
+    slug: Maybe[Slug] = field(None, title=N_("Адрес (slug)"), hint=SLUG_HINT)
+    name: Annotated[str, Line(200)] = field(title=N_("Имя и фамилия"))
+    position: Maybe[Annotated[str, Line(400)]] = field(None, title=N_("Должность"))
+    organisation: Maybe[Slug] = field(None, title=N_("Организация"), ref="organisations")
+    organisation_name: Maybe[Annotated[str, Line(300)]] = field(None, title=N_("Организация (если нет в справочнике)"))
+    bio: Maybe[Annotated[str, Multiline(5000)]] = field(None, title=N_("О себе"), widget="textarea")
+    email: Maybe[Email] = field(None, title="E-mail", hint=N_("виден только сотрудникам"))
+    phone: Maybe[Phone] = field(None, title=N_("Телефон"), hint=N_("виден только сотрудникам; 0702 174 107 или +996…"))
     translations: dict[str, PersonVersion] | None = translations_field()
 
 
 class PressContactCreate(WriteModel):
-    slug: Maybe(Slug) = field(None, title=N_("Адрес (slug)"), hint=SLUG_HINT)
-    name: Line(200) = field(title=N_("Имя и фамилия"))
-    organisation: Maybe(Slug) = field(None, title=N_("Организация"), ref="organisations")
-    organisation_name: Maybe(Line(300)) = field(None, title=N_("Организация (если нет в справочнике)"))
-    role: Maybe(Line(300)) = field(None, title=N_("Роль"), hint=N_("например: член Оргкомитета"))
+    slug: Maybe[Slug] = field(None, title=N_("Адрес (slug)"), hint=SLUG_HINT)
+    name: Annotated[str, Line(200)] = field(title=N_("Имя и фамилия"))
+    organisation: Maybe[Slug] = field(None, title=N_("Организация"), ref="organisations")
+    organisation_name: Maybe[Annotated[str, Line(300)]] = field(None, title=N_("Организация (если нет в справочнике)"))
+    role: Maybe[Annotated[str, Line(300)]] = field(None, title=N_("Роль"), hint=N_("например: член Оргкомитета"))
     phones: Annotated[list[Phone], Len(0, 5)] = field(
         [],
         title=N_("Телефоны"),
         widget="lines",
         hint=N_("по одному в строке; местные номера вида 0702 174 107 — кыргызские"),
     )
-    email: Maybe(Email) = field(None, title="E-mail")
+    email: Maybe[Email] = field(None, title="E-mail")

@@ -3,7 +3,8 @@ contact): create, change, delete and list, with unique transliterated slugs, ref
 slug, search keys and the audit log. A `Directory` describes one kind of entry; the API and
 the admin pages are generated from the same description (directory/api.py, admin/directory.py).
 
-The generic helpers here (`unique_slug`, `resolve`, `loose`) serve events and agendas too."""
+The generic helpers here (`resolve`, `loose`) serve events and agendas too; slugs come from
+core.text.unique_slug."""
 
 import types
 import typing
@@ -13,15 +14,24 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel, Field, create_model
 from sqlmodel import Session, SQLModel, select
 
 from eventhub.accounts.permissions import Action, require
 from eventhub.core import audit
 from eventhub.core.errors import Conflict, Invalid, NotFound
-from eventhub.core.i18n import _
-from eventhub.core.models import EventSeries, Language, Organisation, Person, PressContact, Project, StaffUser
-from eventhub.core.text import normalise_query, search_key, slugify
+from eventhub.core.i18n import _, content, current_language
+from eventhub.core.models import (
+    EventSeries,
+    Language,
+    Organisation,
+    Person,
+    PressContact,
+    Project,
+    StaffUser,
+    table_of,
+)
+from eventhub.core.text import normalise_query, search_key, slugify, unique_slug
 from eventhub.core.validation import merged, partial
 from eventhub.core.versions import Fields, check_versions
 
@@ -52,7 +62,9 @@ def resolve(db: Session, ref: str, slugs: list[str] | str | None, field_name: st
     if not wanted:
         return []
     model = REF_MODELS[ref]
-    found = {row.slug: row for row in db.exec(select(model).where(model.slug.in_(wanted)))}
+    slug = table_of(model).c.slug
+    rows: list[Any] = list(db.exec(select(model).where(slug.in_(wanted))))  # any kind of entry
+    found = {row.slug: row for row in rows}
     missing = [s for s in wanted if s not in found]
     if missing:
         raise Invalid(
@@ -63,26 +75,17 @@ def resolve(db: Session, ref: str, slugs: list[str] | str | None, field_name: st
 
 
 def slug_of(db: Session, ref: str, row_id: int | None) -> str | None:
-    row = db.get(REF_MODELS[ref], row_id) if row_id is not None else None
+    row: Any = db.get(REF_MODELS[ref], row_id) if row_id is not None else None  # any kind of entry
     return row.slug if row else None
 
 
-def unique_slug(
-    db: Session, model: type[SQLModel], *, wanted: str | None, source: str, own_id: int | None = None
-) -> str:
-    """`wanted` if it is free; otherwise a slug transliterated from `source`, with -2, -3... on collision."""
-    others = select(model.slug).where(model.id != own_id) if own_id is not None else select(model.slug)
-    if wanted:
-        if db.exec(others.where(model.slug == wanted)).first():
-            raise Invalid(_("Адрес уже занят"), fields={"slug": _("адрес «%(wanted)s» уже занят") % {"wanted": wanted}})
-        return wanted
-    base = slugify(source, max_length=100)
-    taken = set(db.exec(others.where(model.slug.startswith(base))))
-    candidates = [base, *(f"{base}-{n}" for n in range(2, len(taken) + 3))]
-    return next(c for c in candidates if c not in taken)
-
-
-def replace_rows(db: Session, current: list[Any], wanted: list[tuple], key: Callable, build: Callable) -> bool:
+def replace_rows(
+    db: Session,
+    current: list[Any],
+    wanted: list[tuple[Any, ...]],
+    key: Callable[[Any], tuple[Any, ...]],
+    build: Callable[[int, Any], Any],
+) -> bool:
     """Rebuild a child collection when its content (`key` of each row) differs from `wanted`."""
     if [key(c) for c in current] == wanted:
         return False
@@ -103,17 +106,24 @@ def loose(tp: Any) -> Any:
     if origin in (typing.Union, types.UnionType):
         return typing.Union[tuple(loose(a) for a in typing.get_args(tp))]  # noqa: UP007
     if origin is list:
-        return list[loose(typing.get_args(tp)[0])]
+        return types.GenericAlias(list, loose(typing.get_args(tp)[0]))  # list[...] of a type made here
     if origin is dict:
-        return dict[str, loose(typing.get_args(tp)[1])]
+        return types.GenericAlias(dict, (str, loose(typing.get_args(tp)[1])))
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return dict[str, Any]
     return tp
 
 
-def out_model(schema: type[BaseModel], name: str) -> type[BaseModel]:
-    """The response model of a write: the request's fields as stored, plus id and timestamps."""
+def out_model(schema: type[BaseModel], name: str, *, translated: bool = False) -> type[BaseModel]:
+    """The response model of an entry: the request's fields, plus id and timestamps (and, for
+    kinds with versions in other languages, which language the texts are in)."""
     fields: dict[str, Any] = {"id": (int, ...), "slug": (str, ...)}
+    if translated:
+        fields["language"] = (
+            str,
+            Field(description="language of the texts: the asked one on reads, else the original"),
+        )
+        fields["original_language"] = (str, ...)
     for fname, info in schema.model_fields.items():
         if fname != "slug":
             fields[fname] = (loose(info.annotation) | None, None)
@@ -153,7 +163,7 @@ class Directory:
     def __post_init__(self) -> None:
         base = self.create.__name__.removesuffix("Create")
         self.update = partial(self.create, f"{base}Update")
-        self.out = out_model(self.create, f"{base}Out")
+        self.out = out_model(self.create, f"{base}Out", translated=self.texts is not None)
 
 
 def input_of(db: Session, spec: Directory, obj: Any) -> dict[str, Any]:
@@ -170,10 +180,17 @@ def input_of(db: Session, spec: Directory, obj: Any) -> dict[str, Any]:
     return data
 
 
-def output_of(db: Session, spec: Directory, obj: Any, *, private: bool = True) -> dict[str, Any]:
+def output_of(
+    db: Session, spec: Directory, obj: Any, *, private: bool = True, localise: bool = False
+) -> dict[str, Any]:
+    """An entry as the API shows it: as stored after a write, in the reader's language on reads."""
     data = input_of(db, spec, obj) | {"id": obj.id, "updated_at": getattr(obj, "updated_at", None)}
     if spec.texts:
         data["translations"] = obj.translations or {}
+        data["original_language"] = obj.original_language
+        data["language"] = current_language() if localise else obj.original_language
+        if localise:
+            data |= {f: content(obj, f) for f in spec.texts}
     return data if private else {k: v for k, v in data.items() if k not in spec.private_fields}
 
 
@@ -195,7 +212,7 @@ def save_entry(db: Session, spec: Directory, *, user: StaffUser | None, data: An
             values.pop(name)
             values[f"{name}_id"] = resolved[name][0].id if resolved[name] else None
     values["slug"] = unique_slug(
-        db, spec.model, wanted=data.slug, source=values[spec.label], own_id=obj.id if obj is not None else None
+        db, spec.model, values[spec.label], wanted=data.slug, own_id=obj.id if obj is not None else None
     )
     if spec.search:
         values["search_text"] = search_key(*(values.get(f) for f in spec.search))
@@ -252,7 +269,7 @@ def delete_row(db: Session, obj: Any, refused: str) -> None:
 
 
 def get_entry(db: Session, spec: Directory, slug: str) -> Any:
-    obj = db.exec(select(spec.model).where(spec.model.slug == slug)).first()
+    obj = db.exec(select(spec.model).where(table_of(spec.model).c.slug == slug)).first()
     if obj is None:
         raise NotFound(_("Запись «%(slug)s» не найдена") % {"slug": slug})
     return obj
@@ -264,19 +281,19 @@ def list_entries(
     """Entries by name; `q` matches words of the name (any case, Cyrillic or Latin) or of the slug."""
     if q is not None and len(q) > 200:
         raise Invalid(_("Неверные параметры фильтра"), fields={"q": _("запрос длиннее 200 символов")})
-    model = spec.model
+    model, columns = spec.model, table_of(spec.model).c
     query = select(model)
     for word in normalise_query(q or ""):
         if spec.search:
-            query = query.where(model.search_text.contains(word, autoescape=True))
+            query = query.where(columns.search_text.contains(word, autoescape=True))
         else:
             latin = slugify(word, max_length=0)
             query = query.where(
                 sa.or_(
                     getattr(model, spec.label).contains(word, autoescape=True),
-                    model.slug.contains(latin, autoescape=True),
+                    columns.slug.contains(latin, autoescape=True),
                 )
             )
     total = db.exec(select(sa.func.count()).select_from(query.subquery())).one()
-    rows = db.exec(query.order_by(getattr(model, spec.label), model.id).offset(offset).limit(limit)).all()
+    rows = db.exec(query.order_by(getattr(model, spec.label), columns.id).offset(offset).limit(limit)).all()
     return list(rows), total

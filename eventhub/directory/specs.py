@@ -1,8 +1,9 @@
 """The kinds of directory entries, each described once for its API and admin pages."""
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import Session, delete
+from sqlmodel import Session, col, delete
 
 from eventhub.accounts.permissions import Action
 from eventhub.core.i18n import N_, _
@@ -15,6 +16,7 @@ from eventhub.core.models import (
     ProjectOrganisation,
     ProjectRegion,
     ProjectRole,
+    id_of,
 )
 from eventhub.directory.schemas import (
     ORGANISATION_TEXTS,
@@ -36,7 +38,7 @@ PROJECT_ROLES = {
 }
 
 
-def _years(first: str, last: str):
+def _years(first: str, last: str) -> Callable[[Any], dict[str, str]]:
     def check(data: Any) -> dict[str, str]:
         a, b = getattr(data, first), getattr(data, last)
         return {last: _("не раньше первого года")} if a and b and b < a else {}
@@ -53,15 +55,16 @@ def _read_project_children(db: Session, project: Project) -> dict[str, Any]:
 
 
 def _write_project_children(db: Session, project: Project, values: dict[str, Any]) -> None:
-    db.exec(delete(ProjectOrganisation).where(ProjectOrganisation.project_id == project.id))
-    db.exec(delete(ProjectRegion).where(ProjectRegion.project_id == project.id))
+    project_id = id_of(project)
+    db.exec(delete(ProjectOrganisation).where(col(ProjectOrganisation.project_id) == project_id))
+    db.exec(delete(ProjectRegion).where(col(ProjectRegion.project_id) == project_id))
     position = 0
     for name, role in PROJECT_ROLES.items():
         for org in values[name]:
-            db.add(ProjectOrganisation(project_id=project.id, organisation_id=org.id, role=role, position=position))
+            db.add(ProjectOrganisation(project_id=project_id, organisation_id=org.id, role=role, position=position))
             position += 1
     for region in dict.fromkeys(values["regions"]):
-        db.add(ProjectRegion(project_id=project.id, region=region))
+        db.add(ProjectRegion(project_id=project_id, region=region))
 
 
 ORGANISATIONS = Directory(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from eventhub.accounts.deps import CurrentUser, EventEditor
 from eventhub.accounts.permissions import Action, require
-from eventhub.core.audit import event_history
+from eventhub.core.audit import count_event_history, event_history
 from eventhub.core.db import DbDep, WriteDbDep
 from eventhub.core.deps import NowDep, PaginationDep, SettingsDep
 from eventhub.core.schemas import ERROR_RESPONSES, WRITE_RESPONSES, Page
@@ -134,11 +134,11 @@ def api_cancel_event(
     return _staff_view(db, event.slug, settings.base_url)
 
 
-@router.get("/{slug}/audit", response_model=list[AuditEntry], responses=WRITE_RESPONSES)
-def api_event_audit(user: CurrentUser, event: EventDep, db: DbDep) -> list[AuditEntry]:
+@router.get("/{slug}/audit", response_model=Page[AuditEntry], responses=WRITE_RESPONSES)
+def api_event_audit(user: CurrentUser, event: EventDep, db: DbDep, page: PaginationDep) -> Page[AuditEntry]:
     """Who changed what in the event and its agenda, newest first (admins)."""
     require(user, Action.read_audit)
-    return [
+    items = [
         AuditEntry(
             at=e.at,
             user=u.email if u else None,
@@ -147,5 +147,6 @@ def api_event_audit(user: CurrentUser, event: EventDep, db: DbDep) -> list[Audit
             entity_id=e.entity_id,
             changes=e.changes,
         )  # fmt: skip
-        for e, u in event_history(db, event.id)
+        for e, u in event_history(db, event.id, offset=page.offset, limit=page.limit)
     ]
+    return Page(items=items, total=count_event_history(db, event.id), offset=page.offset, limit=page.limit)

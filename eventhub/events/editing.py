@@ -5,12 +5,12 @@ writes the audit log, flushes and never commits. Changes of time, place or statu
 `Event.sequence` (calendar clients replace their copy); any change touches `updated_at`."""
 
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eventhub.accounts.permissions import (
     Action,
@@ -34,12 +34,15 @@ from eventhub.core.models import (
     Project,
     StaffRole,
     StaffUser,
+    id_of,
+    rel,
+    table_of,
     utcnow,
 )
-from eventhub.core.text import search_key
+from eventhub.core.text import search_key, unique_slug
 from eventhub.core.validation import merged, validate
 from eventhub.core.versions import check_versions
-from eventhub.directory.service import delete_row, replace_rows, resolve, slug_of, unique_slug
+from eventhub.directory.service import delete_row, replace_rows, resolve, slug_of
 from eventhub.events.schemas import Cancel, EventCreate, EventOrganisationIn, Postpone
 from eventhub.events.service import EventFilters, _event_options, _filtered
 from eventhub.events.translations import FIELDS as TRANSLATION_FIELDS
@@ -64,6 +67,10 @@ def touch(event: Event) -> None:
     event.updated_at = utcnow()
 
 
+@overload
+def aware(value: datetime, tz: str) -> datetime: ...
+@overload
+def aware(value: None, tz: str) -> None: ...
 def aware(value: datetime | None, tz: str) -> datetime | None:
     """A time without an offset is read in the event's time zone."""
     if value is None or value.tzinfo is not None:
@@ -135,7 +142,8 @@ def event_input(db: Session, event: Event) -> dict[str, Any]:
 def _organisation_rows(db: Session, items: list[EventOrganisationIn]) -> list[tuple[int, str, str | None]]:
     orgs = resolve(db, "organisations", [i.organisation for i in items], "organisations")
     by_slug = {o.slug: o.id for o in orgs}
-    rows, seen = [], set()
+    rows: list[tuple[int, str, str | None]] = []
+    seen: set[tuple[int, str]] = set()
     for n, item in enumerate(items):
         key = (by_slug[item.organisation], item.role)
         if key in seen:
@@ -190,20 +198,21 @@ def _prepare(db: Session, data: EventCreate, *, event: Event | None = None) -> t
 
 
 def _write_related(db: Session, event: Event, related: dict[str, Any]) -> None:
+    event_id = id_of(event)
     db.refresh(event, ["regions", "organisations", "press_contacts"])
     replace_rows(
         db, sorted(event.regions, key=lambda r: r.region), sorted((r,) for r in related["regions"]),
-        lambda r: (r.region,), lambda i, w: EventRegion(event_id=event.id, region=w[0]),
+        lambda r: (r.region,), lambda i, w: EventRegion(event_id=event_id, region=w[0]),
     )  # fmt: skip
     replace_rows(
         db, event.press_contacts, [(c,) for c in related["press_contacts"]],
-        lambda c: (c.contact_id,), lambda i, w: EventPressContact(event_id=event.id, contact_id=w[0], position=i),
+        lambda c: (c.contact_id,), lambda i, w: EventPressContact(event_id=event_id, contact_id=w[0], position=i),
     )  # fmt: skip
     if related["organisations"] is not None:
         replace_rows(
             db, event.organisations, related["organisations"],
             lambda eo: (eo.organisation_id, eo.role, eo.note),
-            lambda i, w: EventOrganisation(event_id=event.id, organisation_id=w[0], role=w[1], note=w[2], position=i),
+            lambda i, w: EventOrganisation(event_id=event_id, organisation_id=w[0], role=w[1], note=w[2], position=i),
         )  # fmt: skip
     db.expire(event, ["regions", "organisations", "press_contacts"])
 
@@ -215,7 +224,7 @@ def create_event(db: Session, *, data: EventCreate, user: StaffUser | None) -> E
     if related["organisations"] is None:
         related["organisations"] = _default_organisations(db, user)
     require_managing_organisations(db, user, [(org, role) for org, role, _ in related["organisations"]])
-    values["slug"] = unique_slug(db, Event, wanted=data.slug, source=data.title)
+    values["slug"] = unique_slug(db, Event, data.title, wanted=data.slug)
     event = Event(**values, status=EventStatus.draft, created_by_id=user.id)
     db.add(event)
     db.flush()
@@ -230,14 +239,14 @@ def create_event(db: Session, *, data: EventCreate, user: StaffUser | None) -> E
 
 def update_event(db: Session, *, event: Event, data: EventCreate, user: StaffUser | None) -> Event:
     """Change an event to `data` (a whole body: PATCH merges first); moving its first day moves the agenda."""
-    require_event_edit(db, user, event)
-    lock_for_update(db, Event.__table__, event.id)
+    user = require_event_edit(db, user, event)
+    lock_for_update(db, table_of(Event), id_of(event))
     before = event_input(db, event)
     before_versions = event.translations or {}
     values, related = _prepare(db, data, event=event)
     if related["organisations"] is not None:
         require_managing_organisations(db, user, [(org, role) for org, role, _ in related["organisations"]])
-    values["slug"] = unique_slug(db, Event, wanted=data.slug, source=data.title, own_id=event.id)
+    values["slug"] = unique_slug(db, Event, data.title, wanted=data.slug, own_id=event.id)
     days = _check_agenda_fits(event, values["start_at"], values["end_at"], data.timezone)
     _move_agenda(event, days, data.timezone)
     changed = audit.apply_changes(event, values)
@@ -296,7 +305,7 @@ def postpone_event(db: Session, *, event: Event, data: Postpone, user: StaffUser
     user = require_event_edit(db, user, event)
     if event.status not in (EventStatus.published, EventStatus.postponed):
         raise Conflict(_("Перенести можно опубликованное мероприятие; у черновика просто измените даты"))
-    lock_for_update(db, Event.__table__, event.id)
+    lock_for_update(db, table_of(Event), id_of(event))
     start, end = _dates(data.start_at, data.end_at, event.timezone, event.all_day)
     if (start, end) == (event.start_at, event.end_at):
         raise Invalid(_("Даты не изменились"), fields={"start_at": _("новые даты совпадают с прежними")})
@@ -354,8 +363,8 @@ def list_editable_events(
     query = query.where(editable_events_clause(db, user))
     total = db.exec(select(sa.func.count()).select_from(query.subquery())).one()
     rows = db.exec(
-        query.options(selectinload(Event.organisations).selectinload(EventOrganisation.organisation))
-        .order_by(Event.start_at.desc(), Event.id.desc())
+        query.options(selectinload(rel(Event.organisations)).selectinload(rel(EventOrganisation.organisation)))
+        .order_by(col(Event.start_at).desc(), col(Event.id).desc())
         .offset(offset)
         .limit(limit)
     ).all()

@@ -22,16 +22,15 @@ import re
 import threading
 from collections import OrderedDict
 from datetime import datetime
-from typing import Any
 
 from fastapi import Request, Response
 from sqlmodel import Session
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventhub.core import changes
 from eventhub.core.deps import get_now
 from eventhub.core.i18n import current_language
 from eventhub.feeds.api import feed_cache
-from eventhub.feeds.service import read_stamp
 
 Key = tuple[str, str, str, int, int]
 _SKIPPED_HEADERS = {b"content-length", b"set-cookie"}
@@ -86,12 +85,12 @@ def page_cache(request: Request) -> PageCache:
     return cache
 
 
-def _key(scope: dict, version: int, now: datetime) -> Key:
+def _key(scope: Scope, version: int, now: datetime) -> Key:
     query = scope.get("query_string", b"").decode("latin-1")
     return (scope["path"], query, current_language(), version, int(now.timestamp() // 60))
 
 
-def _personal(scope: dict) -> bool:
+def _personal(scope: Scope) -> bool:
     """A cookie (session, language) or a token: the page may differ for this reader."""
     return any(name in (b"cookie", b"authorization") for name, _ in scope["headers"])
 
@@ -104,7 +103,7 @@ def cache_key(request: Request, db: Session, now: datetime) -> Key | None:
     stamp = feeds.current_stamp()
     if stamp is None:
         generation = changes.local_generation()
-        stamp = read_stamp(db)
+        stamp = changes.read_stamp(db)
         feeds.remember_stamp(stamp, generation)
         if stamp is None:
             return None
@@ -118,10 +117,10 @@ class EventPageCacheMiddleware:
     """Answers an anonymous GET of an event page stored at the current content version
     (trusted for a second, as the feeds trust it) before routing; anything else goes on."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and EVENT_PAGE.match(scope["path"]):
             hit = _stored_page(scope)
             if hit is not None:
@@ -130,9 +129,9 @@ class EventPageCacheMiddleware:
         await self.app(scope, receive, send)
 
 
-def _stored_page(scope: dict) -> Response | None:
+def _stored_page(scope: Scope) -> Response | None:
     app = scope["app"]
-    cache = getattr(app.state, "event_page_cache", None)
+    cache: PageCache | None = getattr(app.state, "event_page_cache", None)
     if cache is None or _personal(scope):
         return None
     stamp = feed_cache(app).current_stamp()

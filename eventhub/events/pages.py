@@ -9,7 +9,16 @@ from sqlmodel import select
 from eventhub.accounts.deps import OptionalUser
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep
-from eventhub.core.models import Event, EventKind, EventRole, EventSeries, Region
+from eventhub.core.models import (
+    Event,
+    EventKind,
+    EventOrganisation,
+    EventRole,
+    EventSeries,
+    Organisation,
+    Project,
+    Region,
+)
 from eventhub.events.deps import EventFiltersDep, get_event_or_404
 from eventhub.events.page_cache import cache_key, page_cache
 from eventhub.events.service import EventFilters, list_events
@@ -55,7 +64,9 @@ def events_page(
     )
 
 
-def _list_subject(db: DbDep, filters: EventFilters, organisations: list, projects: list) -> tuple[str, object] | None:
+def _list_subject(
+    db: DbDep, filters: EventFilters, organisations: list[Organisation], projects: list[Project]
+) -> tuple[str, object] | None:
     """What a filtered list is the list of — ("series", s), ("project", p) or ("organisation", o) —
     so that /events?series=forum-aymakov, where the event page's series link lands, is headed by
     the series, its years and description instead of the generic «Мероприятия»."""
@@ -94,7 +105,7 @@ def event_page(
 
 
 def _render_event_page(request: Request, event: Event, db: DbDep, now: NowDep, settings: SettingsDep) -> HTMLResponse:
-    by_role: dict[str, list] = {}
+    by_role: dict[str, list[EventOrganisation]] = {}
     for eo in event.organisations:
         by_role.setdefault(eo.role, []).append(eo)
     releases, _ = list_public_releases(db, now=now, event_id=event.id, limit=50)

@@ -1,13 +1,23 @@
 """API shapes of events."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from annotated_types import Interval, Len
 from pydantic import BaseModel, Field
 
 from eventhub.core.i18n import N_, all_versions, content, current_language
-from eventhub.core.models import AgendaSession, Event, EventKind, EventRole, Language, Region, RegistrationMode
+from eventhub.core.models import (
+    AgendaSession,
+    Event,
+    EventKind,
+    EventRole,
+    Language,
+    Person,
+    PressContact,
+    Region,
+    RegistrationMode,
+)
 from eventhub.core.schemas import OrganisationRef, ProjectRef, SeriesRef
 from eventhub.core.validation import Line, Maybe, Multiline, Slug, TimeZone, Url, WriteModel, field, partial
 from eventhub.core.versions import translations_field
@@ -102,7 +112,7 @@ class SessionPublic(BaseModel):
                 SpeakerPublic(
                     person=sp.person.slug,
                     name=sp.person.name,
-                    position=sp.person.position,
+                    position=content(sp.person, "position"),
                     organisation=_org_name(sp.person),
                     role=sp.role,
                 )
@@ -117,7 +127,7 @@ class SessionPublic(BaseModel):
         )
 
 
-class PressContactPublic(BaseModel):
+class EventPressContactPublic(BaseModel):
     name: str
     organisation: str | None
     role: str | None
@@ -133,7 +143,7 @@ class Registration(BaseModel):
 
 
 class EventDetail(EventPublic):
-    translations: dict[str, dict] | None = Field(
+    translations: dict[str, dict[str, Any]] | None = Field(
         default=None, description="every language version of the texts, with ?include=translations"
     )
     goals: list[str]
@@ -142,7 +152,7 @@ class EventDetail(EventPublic):
     participants_note: str | None
     registration: Registration
     agenda: list[SessionPublic]
-    press_contacts: list[PressContactPublic]
+    press_contacts: list[EventPressContactPublic]
 
     @classmethod
     def from_event(cls, event: Event, base_url: str, with_translations: bool = False) -> "EventDetail":
@@ -161,7 +171,7 @@ class EventDetail(EventPublic):
             ),
             agenda=[SessionPublic.from_session(s) for s in event.sessions],
             press_contacts=[
-                PressContactPublic(
+                EventPressContactPublic(
                     name=c.contact.name,
                     organisation=_org_name(c.contact),
                     role=c.contact.role,
@@ -173,13 +183,13 @@ class EventDetail(EventPublic):
         )
 
 
-def _org_name(holder) -> str | None:
+def _org_name(holder: Person | PressContact) -> str | None:
     if holder.organisation is not None:
-        return holder.organisation.short_name or holder.organisation.name
+        return holder.organisation.short_name or content(holder.organisation, "name")
     return holder.organisation_name
 
 
-def _common(event: Event, base_url: str) -> dict:
+def _common(event: Event, base_url: str) -> dict[str, Any]:
     return dict(
         slug=event.slug,
         url=f"{base_url}/events/{event.slug}",
@@ -205,13 +215,11 @@ def _common(event: Event, base_url: str) -> dict:
         online_url=event.online_url,
         languages=event.languages,
         regions=sorted(r.region for r in event.regions),
-        project=ProjectRef.model_validate(event.project) if event.project else None,
-        series=SeriesRef.model_validate(event.series) if event.series else None,
+        project=ProjectRef.of(event.project) if event.project else None,
+        series=SeriesRef.of(event.series) if event.series else None,
         series_edition=event.series_edition,
         organisations=[
-            EventOrganisationPublic(
-                organisation=OrganisationRef.model_validate(eo.organisation), role=eo.role, note=eo.note
-            )
+            EventOrganisationPublic(organisation=OrganisationRef.of(eo.organisation), role=eo.role, note=eo.note)
             for eo in event.organisations
         ],
     )
@@ -225,22 +233,24 @@ WHEN_HINT = N_("в часовом поясе мероприятия, если п
 class EventOrganisationIn(WriteModel):
     organisation: Slug = field(title=N_("Организация"), ref="organisations")
     role: EventRole = field(EventRole.organiser, title=N_("Роль"))
-    note: Maybe(Line(500)) = field(None, title=N_("Примечание"))
+    note: Maybe[Annotated[str, Line(500)]] = field(None, title=N_("Примечание"))
 
 
 class EventCreate(WriteModel):
     """A new event; it starts as a draft. Times without an offset are in the event's `timezone`."""
 
-    slug: Maybe(Slug) = field(
+    slug: Maybe[Slug] = field(
         None, title=N_("Адрес (slug)"), hint=N_("латиницей; пусто — из названия"), group=N_("Основное")
     )
     kind: EventKind = field(title=N_("Вид"), group=N_("Основное"))
-    title: Line(400) = field(title=N_("Название"), group=N_("Основное"))
-    summary: Maybe(Multiline(2000)) = field(None, title=N_("Кратко"), widget="textarea", group=N_("Основное"))
-    goals: Annotated[list[Line(1000)], Len(0, 30)] = field(
+    title: Annotated[str, Line(400)] = field(title=N_("Название"), group=N_("Основное"))
+    summary: Maybe[Annotated[str, Multiline(2000)]] = field(
+        None, title=N_("Кратко"), widget="textarea", group=N_("Основное")
+    )
+    goals: Annotated[list[Annotated[str, Line(1000)]], Len(0, 30)] = field(
         [], title=N_("Цели"), widget="lines", hint=N_("по одной в строке"), group=N_("Основное")
     )
-    description: Maybe(Multiline(100_000)) = field(
+    description: Maybe[Annotated[str, Multiline(100_000)]] = field(
         None, title=N_("Описание"), widget="textarea", hint="Markdown", group=N_("Основное")
     )
     start_at: datetime = field(title=N_("Начало"), hint=WHEN_HINT, group=N_("Время"))
@@ -249,37 +259,37 @@ class EventCreate(WriteModel):
     all_day: bool = field(
         False, title=N_("Весь день (время неизвестно)"), hint=N_("хранятся только даты"), group=N_("Время")
     )
-    date_note: Maybe(Line(2000)) = field(None, title=N_("Примечание к дате"), group=N_("Время"))
-    venue_name: Maybe(Line(300)) = field(
+    date_note: Maybe[Annotated[str, Line(2000)]] = field(None, title=N_("Примечание к дате"), group=N_("Время"))
+    venue_name: Maybe[Annotated[str, Line(300)]] = field(
         None, title=N_("Площадка"), hint=N_("например: конференц-зал ИПР"), group=N_("Место")
     )
-    venue_address: Maybe(Line(400)) = field(None, title=N_("Адрес"), group=N_("Место"))
-    city: Maybe(Line(120)) = field(None, title=N_("Город или село"), group=N_("Место"))
-    venue_region: Maybe(Region) = field(None, title=N_("Область"), group=N_("Место"))
-    latitude: Maybe(Annotated[float, Interval(ge=-90, le=90)]) = field(None, title=N_("Широта"), group=N_("Место"))
-    longitude: Maybe(Annotated[float, Interval(ge=-180, le=180)]) = field(None, title=N_("Долгота"), group=N_("Место"))
-    online_url: Maybe(Url) = field(None, title=N_("Ссылка на онлайн-трансляцию"), group=N_("Место"))
+    venue_address: Maybe[Annotated[str, Line(400)]] = field(None, title=N_("Адрес"), group=N_("Место"))
+    city: Maybe[Annotated[str, Line(120)]] = field(None, title=N_("Город или село"), group=N_("Место"))
+    venue_region: Maybe[Region] = field(None, title=N_("Область"), group=N_("Место"))
+    latitude: Maybe[Annotated[float, Interval(ge=-90, le=90)]] = field(None, title=N_("Широта"), group=N_("Место"))
+    longitude: Maybe[Annotated[float, Interval(ge=-180, le=180)]] = field(None, title=N_("Долгота"), group=N_("Место"))
+    online_url: Maybe[Url] = field(None, title=N_("Ссылка на онлайн-трансляцию"), group=N_("Место"))
     languages: Annotated[list[Language], Len(1, 3)] = field([Language.ru], title=N_("Языки"), group=N_("Охват"))
     regions: Annotated[list[Region], Len(0, 10)] = field([], title=N_("Регионы"), group=N_("Охват"))
-    project: Maybe(Slug) = field(None, title=N_("Проект"), ref="projects", group=N_("Охват"))
-    series: Maybe(Slug) = field(None, title=N_("Серия"), ref="series", group=N_("Охват"))
-    series_edition: Maybe(Line(40)) = field(
+    project: Maybe[Slug] = field(None, title=N_("Проект"), ref="projects", group=N_("Охват"))
+    series: Maybe[Slug] = field(None, title=N_("Серия"), ref="series", group=N_("Охват"))
+    series_edition: Maybe[Annotated[str, Line(40)]] = field(
         None, title=N_("Выпуск серии"), hint=N_("пусто — год начала"), group=N_("Охват")
     )
-    participants_count: Maybe(Annotated[int, Interval(ge=0, le=1_000_000)]) = field(
+    participants_count: Maybe[Annotated[int, Interval(ge=0, le=1_000_000)]] = field(
         None, title=N_("Число участников"), group=N_("Охват")
     )
-    participants_note: Maybe(Multiline(2000)) = field(
+    participants_note: Maybe[Annotated[str, Multiline(2000)]] = field(
         None, title=N_("Кто участвует"), widget="textarea", group=N_("Охват")
     )
     registration_mode: RegistrationMode = field(
         RegistrationMode.closed, title=N_("Регистрация"), group=N_("Регистрация")
     )
-    capacity: Maybe(Annotated[int, Interval(ge=0, le=1_000_000)]) = field(
+    capacity: Maybe[Annotated[int, Interval(ge=0, le=1_000_000)]] = field(
         None, title=N_("Мест"), group=N_("Регистрация")
     )
-    registration_opens_at: Maybe(datetime) = field(None, title=N_("Регистрация открывается"), group=N_("Регистрация"))
-    registration_deadline_at: Maybe(datetime) = field(None, title=N_("Регистрация до"), group=N_("Регистрация"))
+    registration_opens_at: Maybe[datetime] = field(None, title=N_("Регистрация открывается"), group=N_("Регистрация"))
+    registration_deadline_at: Maybe[datetime] = field(None, title=N_("Регистрация до"), group=N_("Регистрация"))
     press_contacts: Annotated[list[Slug], Len(0, 20)] = field(
         [], title=N_("Контакты для прессы"), ref="press-contacts", group=N_("Пресса")
     )
@@ -289,7 +299,11 @@ class EventCreate(WriteModel):
     translations: dict[str, EventVersion] | None = translations_field()
 
 
-EventUpdate = partial(EventCreate, "EventUpdate")
+# Models made at run time: mypy sees their base class, pydantic and FastAPI the models themselves.
+if TYPE_CHECKING:
+    EventUpdate = WriteModel
+else:
+    EventUpdate = partial(EventCreate, "EventUpdate")
 
 
 class EventOrganisations(WriteModel):
@@ -299,11 +313,11 @@ class EventOrganisations(WriteModel):
 class Postpone(WriteModel):
     start_at: datetime = field(title=N_("Новое начало"), hint=WHEN_HINT)
     end_at: datetime = field(title=N_("Новое окончание"), hint=WHEN_HINT)
-    note: Maybe(Multiline(2000)) = field(None, title=N_("Сообщение для участников"), widget="textarea")
+    note: Maybe[Annotated[str, Multiline(2000)]] = field(None, title=N_("Сообщение для участников"), widget="textarea")
 
 
 class Cancel(WriteModel):
-    reason: Multiline(2000) = field(title=N_("Причина отмены"), widget="textarea")
+    reason: Annotated[str, Multiline(2000)] = field(title=N_("Причина отмены"), widget="textarea")
 
 
 class EventStaff(EventDetail):
@@ -317,8 +331,8 @@ class EventStaff(EventDetail):
     updated_at: datetime
 
     @classmethod
-    def from_event(cls, event: Event, base_url: str) -> "EventStaff":
-        detail = EventDetail.from_event(event, base_url)
+    def from_event(cls, event: Event, base_url: str, with_translations: bool = False) -> "EventStaff":
+        detail = EventDetail.from_event(event, base_url, with_translations)
         return cls(
             **detail.model_dump(),
             id=event.id,

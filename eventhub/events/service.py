@@ -10,7 +10,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlalchemy.orm.interfaces import LoaderOption
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from eventhub.core.changes import Stamp, read_stamp
 from eventhub.core.errors import Invalid, NotFound
@@ -30,6 +32,7 @@ from eventhub.core.models import (
     Project,
     Region,
     SessionSpeaker,
+    rel,
 )
 from eventhub.core.text import normalise_query
 
@@ -63,7 +66,7 @@ class EventFilters:
 
 
 SlugLookup = tuple[
-    str, Any, Callable[[str], str], tuple
+    str, Any, Callable[[str], str], tuple[Any, ...]
 ]  # attribute, model, message for an unknown slug, extra conditions
 
 
@@ -71,7 +74,8 @@ def known_slugs(db: Session, filters: Any, lookups: tuple[SlugLookup, ...]) -> d
     """The objects that the slugs in `filters` name, by attribute; an unknown slug is a 4xx
     naming its field, as a wrong kind or region is (not an empty list). One function for the
     event filters (/events, the API list, /calendar.ics) and the press room's."""
-    found, fields = {}, {}
+    found: dict[str, Any] = {}
+    fields: dict[str, str] = {}
     for attr, model, unknown, where in lookups:
         slug = getattr(filters, attr)
         if not slug:
@@ -99,40 +103,42 @@ def check_filter_slugs(db: Session, filters: EventFilters) -> dict[str, Any]:
     )
 
 
-def _list_options():
+def _list_options() -> tuple[LoaderOption, ...]:
     return (
-        selectinload(Event.organisations).selectinload(EventOrganisation.organisation),
-        selectinload(Event.regions),
-        selectinload(Event.project),
-        selectinload(Event.series),
+        selectinload(rel(Event.organisations)).selectinload(rel(EventOrganisation.organisation)),
+        selectinload(rel(Event.regions)),
+        selectinload(rel(Event.project)),
+        selectinload(rel(Event.series)),
     )
 
 
-def _filtered(filters: EventFilters, now: datetime, statuses: tuple[str, ...] = PUBLIC_EVENT_STATUSES) -> sa.Select:
-    query = select(Event).where(Event.status.in_(statuses))
+def _filtered(
+    filters: EventFilters, now: datetime, statuses: tuple[str, ...] = PUBLIC_EVENT_STATUSES
+) -> SelectOfScalar[Event]:
+    query = select(Event).where(col(Event.status).in_(statuses))
     if filters.kind:
         query = query.where(Event.kind == filters.kind)
     if filters.region:
         query = query.where(
             sa.or_(
-                Event.venue_region == filters.region,
-                Event.id.in_(select(EventRegion.event_id).where(EventRegion.region == filters.region)),
+                col(Event.venue_region) == filters.region,
+                col(Event.id).in_(select(EventRegion.event_id).where(EventRegion.region == filters.region)),
             )
         )
     if filters.organisation:
         query = query.where(
-            Event.id.in_(
+            col(Event.id).in_(
                 select(EventOrganisation.event_id)
-                .join(Organisation, Organisation.id == EventOrganisation.organisation_id)
+                .join(Organisation, col(Organisation.id) == col(EventOrganisation.organisation_id))
                 .where(Organisation.slug == filters.organisation)
             )
         )
     if filters.project:
-        query = query.where(Event.project_id.in_(select(Project.id).where(Project.slug == filters.project)))
+        query = query.where(col(Event.project_id).in_(select(Project.id).where(Project.slug == filters.project)))
     if filters.series:
-        query = query.where(Event.series_id.in_(select(EventSeries.id).where(EventSeries.slug == filters.series)))
+        query = query.where(col(Event.series_id).in_(select(EventSeries.id).where(EventSeries.slug == filters.series)))
     for word in normalise_query(filters.q or ""):
-        query = query.where(Event.search_text.contains(word, autoescape=True))
+        query = query.where(col(Event.search_text).contains(word, autoescape=True))
     if filters.when == "upcoming":
         query = query.where(Event.end_at >= now)
     elif filters.when == "past":
@@ -140,7 +146,7 @@ def _filtered(filters: EventFilters, now: datetime, statuses: tuple[str, ...] = 
     return query
 
 
-def select_public_events(filters: EventFilters, now: datetime) -> sa.Select:
+def select_public_events(filters: EventFilters, now: datetime) -> SelectOfScalar[Event]:
     """The query behind list_events, unordered and unpaged, for callers that load more (feeds)."""
     return _filtered(filters.validate(), now)
 
@@ -159,16 +165,16 @@ def list_events(
     query = _filtered(filters, now)
     stamp = read_stamp(db)
     total = _cached_count(db, query, stamp, (filters, now_bucket(filters.when, now)))
-    soonest = (Event.start_at, Event.id)
-    newest = (Event.start_at.desc(), Event.id.desc())
+    soonest = (col(Event.start_at), col(Event.id))
+    newest = (col(Event.start_at).desc(), col(Event.id).desc())
     if filters.when == "past":
         # Ended before now means started before now: lets the start_at index seek.
-        return _page(db, query.where(Event.start_at < now).order_by(*newest), offset, limit), total
+        return _page(db, query.where(col(Event.start_at) < now).order_by(*newest), offset, limit), total
     # Anything still running began at most the longest event's length ago.
     reach = _longest_public_event(db, stamp)
     upcoming = (
         _filtered(dataclass_replace(filters, when="all"), now)
-        .where(Event.end_at >= now, Event.start_at >= now - reach)
+        .where(col(Event.end_at) >= now, col(Event.start_at) >= now - reach)
         .order_by(*soonest)
     )
     if filters.when == "upcoming":
@@ -180,7 +186,7 @@ def list_events(
         n_upcoming = _cached_count(db, upcoming, stamp, (filters, "upcoming", now_bucket("upcoming", now)))
         rows = _page(db, upcoming, offset, limit) if offset < n_upcoming else []
     if len(rows) < limit and offset + len(rows) < total:
-        past = query.where(Event.end_at < now, Event.start_at < now).order_by(*newest)
+        past = query.where(col(Event.end_at) < now, col(Event.start_at) < now).order_by(*newest)
         rows += _page(db, past, max(0, offset - n_upcoming), limit - len(rows))
     return rows, total
 
@@ -193,12 +199,12 @@ def now_bucket(when: str, now: datetime) -> int | None:
 # Per-process memo of values that only a write can change, keyed by the content version
 # (``eventhub.core.changes`` bumps it in the writing transaction, for every worker). The
 # version's change time is part of the key, so a rolled-back version number never matches.
-_MEMO: "OrderedDict[tuple, Any]" = OrderedDict()
+_MEMO: "OrderedDict[tuple[Any, ...], Any]" = OrderedDict()
 _MEMO_LOCK = threading.Lock()
 _MEMO_SIZE = 256
 
 
-def _memo(key: tuple, stamp: Stamp | None, compute: Callable[[], Any]) -> Any:
+def _memo(key: tuple[Any, ...], stamp: Stamp | None, compute: Callable[[], Any]) -> Any:
     if stamp is None:
         return compute()
     full_key = (stamp, *key)
@@ -214,8 +220,9 @@ def _memo(key: tuple, stamp: Stamp | None, compute: Callable[[], Any]) -> Any:
     return value
 
 
-def _cached_count(db: Session, query: sa.Select, stamp: Stamp | None, key: tuple) -> int:
-    return _memo(("count", *key), stamp, lambda: _count(db, query))
+def _cached_count(db: Session, query: SelectOfScalar[Event], stamp: Stamp | None, key: tuple[Any, ...]) -> int:
+    count: int = _memo(("count", *key), stamp, lambda: _count(db, query))
+    return count
 
 
 def _longest_public_event(db: Session, stamp: Stamp | None) -> timedelta:
@@ -224,43 +231,46 @@ def _longest_public_event(db: Session, stamp: Stamp | None) -> timedelta:
     def compute() -> timedelta:
         if db.get_bind().dialect.name == "sqlite":
             span = sa.func.julianday(Event.end_at) - sa.func.julianday(Event.start_at)
-            days = db.exec(select(sa.func.max(span)).where(Event.status.in_(PUBLIC_EVENT_STATUSES))).one()
+            days = db.exec(select(sa.func.max(span)).where(col(Event.status).in_(PUBLIC_EVENT_STATUSES))).one()
             longest = timedelta(days=float(days or 0))
         else:
+            # Two timestamps differ by an interval (SQLAlchemy's typing says datetime).
+            span = sa.type_coerce(col(Event.end_at) - col(Event.start_at), sa.Interval())
             longest = db.exec(
-                select(sa.func.max(Event.end_at - Event.start_at)).where(Event.status.in_(PUBLIC_EVENT_STATUSES))
+                select(sa.func.max(span)).where(col(Event.status).in_(PUBLIC_EVENT_STATUSES))
             ).one() or timedelta(0)
         return longest + timedelta(seconds=1)  # julianday's float rounding
 
-    return _memo(("longest",), stamp, compute)
+    longest: timedelta = _memo(("longest",), stamp, compute)
+    return longest
 
 
-def _count(db: Session, query: sa.Select) -> int:
+def _count(db: Session, query: SelectOfScalar[Event]) -> int:
     return db.exec(select(sa.func.count()).select_from(query.order_by(None).subquery())).one()
 
 
-def _page(db: Session, query: sa.Select, offset: int, limit: int) -> list[Event]:
+def _page(db: Session, query: SelectOfScalar[Event], offset: int, limit: int) -> list[Event]:
     return list(db.exec(query.options(*_list_options()).offset(offset).limit(limit)).all())
 
 
-def _event_options():
+def _event_options() -> tuple[LoaderOption, ...]:
     return (
         *_list_options(),
-        selectinload(Event.sessions)
-        .selectinload(AgendaSession.speakers)
-        .selectinload(SessionSpeaker.person)
-        .selectinload(Person.organisation),
-        selectinload(Event.sessions).selectinload(AgendaSession.panel),
-        selectinload(Event.press_contacts)
-        .selectinload(EventPressContact.contact)
-        .selectinload(PressContact.organisation),
+        selectinload(rel(Event.sessions))
+        .selectinload(rel(AgendaSession.speakers))
+        .selectinload(rel(SessionSpeaker.person))
+        .selectinload(rel(Person.organisation)),
+        selectinload(rel(Event.sessions)).selectinload(rel(AgendaSession.panel)),
+        selectinload(rel(Event.press_contacts))
+        .selectinload(rel(EventPressContact.contact))
+        .selectinload(rel(PressContact.organisation)),
     )
 
 
 def get_public_event(db: Session, slug: str) -> Event:
     """A published, postponed or cancelled event with its agenda, organisations and contacts."""
     event = db.exec(
-        select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATUSES)).options(*_event_options())
+        select(Event).where(Event.slug == slug, col(Event.status).in_(PUBLIC_EVENT_STATUSES)).options(*_event_options())
     ).first()
     if event is None:
         raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug})

@@ -1,10 +1,10 @@
 """The texts of events and press releases that have versions in other languages (see eventhub/versions.py)."""
 
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from eventhub.core.i18n import N_
-from eventhub.core.models import Event, StaffUser
-from eventhub.core.versions import Fields, Text, set_translations, version_model
+from eventhub.core.validation import WriteModel
+from eventhub.core.versions import Fields, Text, version_model
 
 FIELDS: Fields = {
     "title": Text(N_("Название"), 400, "line"),
@@ -19,8 +19,8 @@ RELEASE_FIELDS: Fields = {
     "body": Text(N_("Текст (Markdown)"), 100_000, "markdown"),
 }
 
-EventVersion = version_model("EventVersion", FIELDS)
-
-
-def set_event_translations(db: Session, *, event: Event, data: dict[str, dict[str, str]], user: StaffUser) -> Event:
-    return set_translations(db, obj=event, fields=FIELDS, data=data, user=user, event_id=event.id)
+# Models made at run time: mypy sees their base class, pydantic and FastAPI the models themselves.
+if TYPE_CHECKING:
+    EventVersion = WriteModel
+else:
+    EventVersion = version_model("EventVersion", FIELDS)

@@ -416,3 +416,62 @@ def render_agenda(
     )
     components = [session_component(s, event, base_url=base_url, host=host) for s in timed]
     return _serialise(cal, zones, components)
+
+
+INVITATION_METHODS = ("REQUEST", "CANCEL", "PUBLISH")
+
+
+def render_invitation(
+    event: Event,
+    *,
+    method: str,
+    base_url: str,
+    prodid: str,
+    now: datetime,
+    organizer_email: str,
+    organizer_name: str,
+    attendee_email: str | None = None,
+    attendee_name: str | None = None,
+    note: str | None = None,
+) -> bytes:
+    """The event for one attendee (RFC 5546): METHOD REQUEST with a confirmation, CANCEL when it
+    is withdrawn, PUBLISH as a download from the private page.
+
+    The VEVENT and VTIMEZONE are the feeds' own, so a subscriber of a feed and the invited
+    attendee see the same entry (same UID, times and zone rules). What an iTIP message adds:
+    ORGANIZER and ATTENDEE, DTSTAMP = ``now`` (with a METHOD it is when the object was made,
+    RFC 5545 §3.8.7.2) and, for CANCEL, a SEQUENCE above the request it withdraws."""
+    if method not in INVITATION_METHODS:
+        raise ValueError(f"unknown METHOD {method!r}")
+    host = host_of(base_url)
+    vevent = event_component(event, base_url=base_url, host=host)
+    vevent.pop("DTSTAMP")
+    vevent.add("dtstamp", _utc(now))
+    if method == "CANCEL":
+        vevent.pop("SEQUENCE")
+        vevent.add("sequence", (event.sequence or 0) + 1)
+        vevent.pop("STATUS")
+        vevent.add("status", "CANCELLED")
+    if note:
+        description = str(vevent.pop("DESCRIPTION"))
+        vevent.add("description", f"{description}\n\n{note}")
+    organizer = icalendar.vCalAddress(f"mailto:{organizer_email}")
+    organizer.params["cn"] = icalendar.vText(one_line(organizer_name))
+    vevent.add("organizer", organizer)
+    if attendee_email:
+        attendee = icalendar.vCalAddress(f"mailto:{attendee_email}")
+        if attendee_name:
+            attendee.params["cn"] = icalendar.vText(one_line(attendee_name))
+        attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = icalendar.vText("DECLINED" if method == "CANCEL" else "ACCEPTED")
+        attendee.params["rsvp"] = icalendar.vText("FALSE")
+        vevent.add("attendee", attendee)
+    cal = icalendar.Calendar()
+    cal.add("prodid", prodid)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    zones = (
+        {} if event.all_day else _zones_and_years(((event.timezone, event.start_at), (event.timezone, event.end_at)))
+    )
+    return _serialise(cal, zones, [vevent])

@@ -137,15 +137,3 @@ def subscribe_links(filters: EventFilters, base_url: str, *, name: str | None = 
         outlook=f"{OUTLOOK_SUBSCRIBE}?{urlencode({'url': webcal(ics), 'name': name}, quote_via=quote)}",
         filtered=bool(query),
     )
-
-
-def personal_links(token: str, base_url: str) -> SubscribeLinks:
-    """Subscribe links of a participant's personal feed, for their private registration page."""
-    ics = f"{base_url}/calendar/personal/{token}.ics"
-    return SubscribeLinks(
-        ics=ics,
-        webcal=webcal(ics),
-        google=f"{GOOGLE_SUBSCRIBE}?{urlencode({'cid': webcal(ics)}, quote_via=quote)}",
-        outlook=f"{OUTLOOK_SUBSCRIBE}?{urlencode({'url': webcal(ics), 'name': _('Мои мероприятия')}, quote_via=quote)}",
-        filtered=False,
-    )

@@ -14,7 +14,6 @@ which has a one-second resolution, never mistakes two versions for one).
 import gzip
 import hashlib
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -33,10 +32,12 @@ from eventhub.core.models import (
     PUBLIC_EVENT_STATUSES,
     Event,
     FeedState,
+    PersonalCalendar,
     Registration,
     RegistrationStatus,
 )
 from eventhub.core.text import content_disposition
+from eventhub.core.tokens import hash_token
 from eventhub.events.service import EventFilters, check_filter_slugs, get_public_event, select_public_events
 from eventhub.feeds import ical, schedule
 
@@ -316,45 +317,22 @@ def schedule_feed(slug: str, fmt: str, *, base_url: str) -> FeedSpec:
 # --- personal feeds ---
 
 
-def calendar_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def reset_calendar_token(db: Session, registration: Registration) -> str:
-    """A new personal-feed token for the registration's participant; returns it (shown once).
-
-    The participant's feed covers their confirmed registrations (same e-mail address), so
-    the old address of that feed — on this or any of their other registrations — stops
-    working: a leaked address is cut off by one reset. Flushes; the caller commits."""
-    token = secrets.token_urlsafe(32)
-    db.execute(
-        sa.update(Registration)
-        .where(Registration.email_normalised == registration.email_normalised, Registration.id != registration.id)
-        .where(Registration.calendar_token_hash.is_not(None))
-        .values(calendar_token_hash=None)
-        .execution_options(synchronize_session="fetch")
-    )
-    registration.calendar_token_hash = calendar_token_hash(token)
-    db.add(registration)
-    db.flush()
-    return token
-
-
-def find_calendar_owner(db: Session, token: str) -> Registration:
-    """The registration a personal-feed token belongs to; NotFound for anything else."""
-    if not TOKEN_RE.match(token):
-        raise NotFound(_("Календарь не найден"))
-    owner = db.exec(select(Registration).where(Registration.calendar_token_hash == calendar_token_hash(token))).first()
+def find_calendar_owner(db: Session, token: str) -> PersonalCalendar:
+    """The person a personal-feed address belongs to (issued by registrations); NotFound for
+    anything else, an address reset since included."""
+    owner = None
+    if TOKEN_RE.match(token):
+        owner = db.exec(select(PersonalCalendar).where(PersonalCalendar.token_hash == hash_token(token))).first()
     if owner is None:
         raise NotFound(_("Календарь не найден"))
     return owner
 
 
-def personal_registrations(db: Session, owner: Registration) -> list[Registration]:
+def personal_registrations(db: Session, owner: PersonalCalendar) -> list[Registration]:
     """The participant's registrations that belong in their feed: confirmed or attended, public events.
 
-    The participant is the e-mail address of the token's registration. This assumes the
-    token reaches only that mailbox (e-mail, or the private page whose link is e-mailed)."""
+    The participant is the e-mail address of the token. This assumes the token reaches only
+    that mailbox (e-mail, or the private page whose link is e-mailed)."""
     return list(
         db.exec(
             select(Registration)
@@ -381,6 +359,12 @@ def personal_feed(db: Session, token: str, *, base_url: str, site_name: str, lan
     all_times = db.exec(
         select(sa.func.max(Registration.updated_at)).where(Registration.email_normalised == owner.email_normalised)
     ).one()
+    language = db.exec(
+        select(Registration.language)
+        .where(Registration.email_normalised == owner.email_normalised)
+        .order_by(Registration.id.desc())
+        .limit(1)
+    ).first()
 
     def render(db: Session) -> bytes:
         events = db.exec(
@@ -397,11 +381,11 @@ def personal_feed(db: Session, token: str, *, base_url: str, site_name: str, lan
         )
 
     return FeedSpec(
-        f"personal/{owner.calendar_token_hash}#{fingerprint}",
+        f"personal/{owner.token_hash}#{fingerprint}",
         ICS,
         "my-events.ics",
         render,
         cache_control=PRIVATE_CACHE,
         as_of=all_times,
-        lang=lang or feed_language(owner.language),  # ?lang=, else the language of the participant's e-mails
+        lang=lang or feed_language(language),  # ?lang=, else the language of the participant's latest e-mails
     )

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path
 
 from eventhub.core.db import DbDep
 from eventhub.core.deps import PaginationDep
-from eventhub.core.schemas import ERROR_RESPONSES, Page, ProjectRef
+from eventhub.core.schemas import ERROR_RESPONSES, Page
 from eventhub.organisations.schemas import OrganisationDetail, OrganisationPublic
 from eventhub.organisations.service import get_organisation, list_organisations
 from eventhub.projects.service import projects_of_organisation
@@ -20,16 +20,11 @@ def api_list_organisations(
 ) -> Page[OrganisationPublic]:
     """The directory: ministries, agencies, municipalities, donors, CSOs..."""
     items, total = list_organisations(db, q=q, kind=kind, offset=page.offset, limit=page.limit)
-    return Page(
-        items=[OrganisationPublic.model_validate(o) for o in items], total=total, offset=page.offset, limit=page.limit
-    )
+    return Page(items=[OrganisationPublic.of(o) for o in items], total=total, offset=page.offset, limit=page.limit)
 
 
 @router.get("/{slug}", response_model=OrganisationDetail)
 def api_get_organisation(db: DbDep, slug: Annotated[str, Path(max_length=160)]) -> OrganisationDetail:
     """One organisation with the projects it funds or implements (its events: /events?organisation=)."""
     org = get_organisation(db, slug)
-    return OrganisationDetail(
-        **OrganisationPublic.model_validate(org).model_dump(),
-        projects=[ProjectRef.model_validate(p) for p in projects_of_organisation(db, org)],
-    )
+    return OrganisationDetail.with_projects(org, projects_of_organisation(db, org))

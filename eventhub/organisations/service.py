@@ -1,7 +1,7 @@
 """The organisations directory."""
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eventhub.core.errors import Invalid, NotFound
 from eventhub.core.i18n import _
@@ -26,9 +26,9 @@ def list_organisations(
     if kind:
         query = query.where(Organisation.kind == kind)
     for word in normalise_query(q or ""):
-        query = query.where(Organisation.search_text.contains(word, autoescape=True))
+        query = query.where(col(Organisation.search_text).contains(word, autoescape=True))
     total = db.exec(select(sa.func.count()).select_from(query.subquery())).one()
-    rows = db.exec(query.order_by(Organisation.name, Organisation.id).offset(offset).limit(limit)).all()
+    rows = db.exec(query.order_by(col(Organisation.name), col(Organisation.id)).offset(offset).limit(limit)).all()
     return list(rows), total
 
 

@@ -66,7 +66,7 @@ CONTACT_FIELDS = ("name", "organisation", "organisation_name", "role", "phones",
 @router.get("")
 def admin_press_list(request: Request, db: DbDep, user: Writer, now: NowDep, status: str | None = None) -> HTMLResponse:
     """Every release with its status; drafts and scheduled ones too."""
-    releases, total = list_all_releases(db, status=status or None, limit=200)
+    releases, total = list_all_releases(db, user=user, status=status or None, limit=200)
     return templates.TemplateResponse(
         request,
         "press/admin/list.html",
@@ -87,7 +87,7 @@ def admin_press_new(
 ) -> HTMLResponse:
     """An empty editor (optionally about one event)."""
     form = {"type": "press_release", "language": "ru", "event": event or "", "contacts": []}
-    return _editor(request, db, settings, form=form, release=None)
+    return _editor(request, db, settings, user, form=form, release=None)
 
 
 @router.post("/new")
@@ -98,12 +98,12 @@ async def admin_press_create(
     form, action = await _read_form(request, ACTIONS_NEW)
     data, parse_errors = _to_write(form, action, settings.timezone, release=None)
     if action == "preview" or parse_errors:
-        return _preview(request, db, settings, form, data, parse_errors, now, release=None, action=action)
+        return _preview(request, db, settings, user, form, data, parse_errors, now, release=None, action=action)
     try:
         release = create_release(db, data=data, user=user, now=now)
     except (Invalid, Conflict) as exc:
         db.rollback()
-        return _editor(request, db, settings, form=form, release=None, errors=exc.fields, status=exc.status_code)
+        return _editor(request, db, settings, user, form=form, release=None, errors=exc.fields, status=exc.status_code)
     db.commit()
     return RedirectResponse(f"/admin/press/{release.id}?done={action}", status_code=303)
 
@@ -114,7 +114,7 @@ def admin_press_accreditation(request: Request, db: DbDep, user: Writer, event: 
     return templates.TemplateResponse(
         request,
         "press/admin/accreditation.html",
-        {"groups": press_accreditations(db, event_slug=event or None), "event": event},
+        {"groups": press_accreditations(db, user=user, event_slug=event or None), "event": event},
     )
 
 
@@ -126,7 +126,7 @@ def _translations_context(release: PressRelease) -> dict:
 
 @router.get("/{release_id}/translations")
 def admin_press_translations(request: Request, db: DbDep, user: Writer, release_id: ReleaseId) -> HTMLResponse:
-    release = get_release(db, release_id=release_id)
+    release = get_release(db, user=user, release_id=release_id)
     return translations_page(request, user, [Block(release, RELEASE_FIELDS)], **_translations_context(release))
 
 
@@ -135,7 +135,7 @@ async def admin_press_translations_update(
     request: Request, db: DbDep, user: Writer, _csrf: CsrfDep, release_id: ReleaseId
 ) -> Response:
     """The release's versions in the other languages, side by side with the original."""
-    release = get_release(db, release_id=release_id)
+    release = get_release(db, user=user, release_id=release_id)
     blocks = [Block(release, RELEASE_FIELDS)]
     return await save_translations_page(
         request, db, user, blocks, event_id=release.event_id, then=f"/admin/press/{release.id}/translations",
@@ -148,11 +148,12 @@ def admin_press_edit(
     request: Request, db: DbDep, user: Writer, release_id: ReleaseId, settings: SettingsDep, now: NowDep
 ) -> HTMLResponse:
     """The editor of one release, with its status and what to do next."""
-    release = get_release(db, release_id=release_id)
+    release = get_release(db, user=user, release_id=release_id)
     return _editor(
         request,
         db,
         settings,
+        user,
         form=_form_of(release, settings.timezone),
         release=release,
         now=now,
@@ -165,18 +166,18 @@ async def admin_press_update(
     request: Request, db: DbDep, user: Writer, _csrf: CsrfDep, release_id: ReleaseId, now: NowDep, settings: SettingsDep
 ) -> Response:
     """Preview, save, schedule, publish or withdraw a release."""
-    release = get_release(db, release_id=release_id)
+    release = get_release(db, user=user, release_id=release_id)
     form, action = await _read_form(request, ACTIONS_EDIT)
     data, parse_errors = _to_write(form, action, settings.timezone, release=release)
     if action == "preview" or parse_errors:
-        return _preview(request, db, settings, form, data, parse_errors, now, release=release, action=action)
+        return _preview(request, db, settings, user, form, data, parse_errors, now, release=release, action=action)
     try:
         update_release(db, release, data=data, user=user, now=now)
     except (Invalid, Conflict) as exc:
         db.rollback()
-        release = get_release(db, release_id=release_id)
+        release = get_release(db, user=user, release_id=release_id)
         return _editor(
-            request, db, settings, form=form, release=release, errors=exc.fields, status=exc.status_code, now=now
+            request, db, settings, user, form=form, release=release, errors=exc.fields, status=exc.status_code, now=now
         )
     db.commit()
     return RedirectResponse(f"/admin/press/{release_id}?done={action}", status_code=303)
@@ -187,7 +188,7 @@ async def admin_press_delete(
     request: Request, db: DbDep, user: Writer, _csrf: CsrfDep, release_id: ReleaseId
 ) -> Response:
     """Delete a release for good (its contacts stay in the directory)."""
-    release = get_release(db, release_id=release_id)
+    release = get_release(db, user=user, release_id=release_id)
     if (await request.form()).get("confirm") != "yes":
         raise Invalid(_("Удаление не подтверждено"), fields={"confirm": _("отметьте «Да, удалить безвозвратно»")})
     slug = release.slug
@@ -291,6 +292,7 @@ def _preview(
     request: Request,
     db: DbDep,
     settings: Any,
+    user: StaffUser,
     form: dict[str, Any],
     data: PressReleaseWrite | None,
     parse_errors: dict[str, str],
@@ -313,6 +315,7 @@ def _preview(
         request,
         db,
         settings,
+        user,
         form=form,
         release=release,
         errors=errors,
@@ -326,6 +329,7 @@ def _editor(
     request: Request,
     db: DbDep,
     settings: Any,
+    user: StaffUser,
     *,
     form: dict[str, Any],
     release: PressRelease | None,
@@ -350,7 +354,7 @@ def _editor(
             "preview": preview,
             "done": done,
             "visible": release is not None and now is not None and is_visible(release, now),
-            "events": list_events_for_form(db),
+            "events": list_events_for_form(db, user),
             "all_contacts": list_contacts(db),
             "organisations": db.exec(select(Organisation).order_by(Organisation.name)).all(),
             "types": [(key, labels.PRESS_TYPE[key]) for key in labels.PRESS_TYPE],

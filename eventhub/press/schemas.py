@@ -37,36 +37,44 @@ PressContactInput: Any = create_model(
     },
 )
 PressReleaseTranslation = version_model("PressReleaseTranslation", RELEASE_FIELDS)
-ReleaseType = Choice(PressReleaseType, N_("выберите вид: анонс, пресс-релиз или новость / отчёт"))
-ReleaseLanguage = Choice(Language, N_("выберите язык: ru, ky или en"))
-ReleaseStatus = Choice(PressReleaseStatus, N_("допустимые значения: draft, scheduled, published"))
+ReleaseType = Annotated[
+    PressReleaseType, Choice(PressReleaseType, N_("выберите вид: анонс, пресс-релиз или новость / отчёт"))
+]
+ReleaseLanguage = Annotated[Language, Choice(Language, N_("выберите язык: ru, ky или en"))]
+ReleaseStatus = Annotated[
+    PressReleaseStatus, Choice(PressReleaseStatus, N_("допустимые значения: draft, scheduled, published"))
+]
+# The texts of a release: the one definition its translations use too (built at run time).
+ReleaseTitle: Any = text_type(RELEASE_FIELDS["title"])
+ReleaseLead: Any = text_type(RELEASE_FIELDS["lead"])
+ReleaseBody: Any = text_type(RELEASE_FIELDS["body"])
 
 
 class PressReleaseWrite(WriteModel):
     """Fields of a release; on PATCH only the fields sent are changed."""
 
-    type: Maybe(ReleaseType) = Field(
+    type: Maybe[ReleaseType] = Field(
         default=None, examples=["press_release"], description="announcement | press_release | report"
     )
-    title: Maybe(text_type(RELEASE_FIELDS["title"])) = None
-    lead: Maybe(text_type(RELEASE_FIELDS["lead"])) = None
-    body: Maybe(text_type(RELEASE_FIELDS["body"])) = Field(default=None, description="Markdown; raw HTML is refused")
-    language: Maybe(ReleaseLanguage) = Field(
+    title: Maybe[ReleaseTitle] = None
+    lead: Maybe[ReleaseLead] = None
+    body: Maybe[ReleaseBody] = Field(default=None, description="Markdown; raw HTML is refused")
+    language: Maybe[ReleaseLanguage] = Field(
         default=None, examples=["ru"], description="ru | ky | en: the original language"
     )
-    event: Maybe(Slug) = Field(default=None, description="slug of the event the release is about, or null")
+    event: Maybe[Slug] = Field(default=None, description="slug of the event the release is about, or null")
     contacts: Annotated[list[Slug], Len(0, 50)] | None = Field(
         default=None, description="slugs of existing press contacts, in order"
     )
     new_contacts: Annotated[list[PressContactInput], Len(0, 20)] | None = Field(
         default=None, description="press contacts to create and attach after `contacts`"
     )
-    source_note: Maybe(Line(1000)) = None
+    source_note: Maybe[Annotated[str, Line(1000)]] = None
     translations: dict[str, PressReleaseTranslation] | None = Field(
         default=None, description='other language versions: {"ky": {"title": ..., "lead": ..., "body": ...}, "en": ...}'
     )
-    slug: Maybe(SlugOf(160)) = Field(default=None, description="made from the title when not given")
-    status: Maybe(ReleaseStatus) = Field(
+    slug: Maybe[Annotated[str, SlugOf(160)]] = Field(default=None, description="made from the title when not given")
+    status: Maybe[ReleaseStatus] = Field(
         default=None,
         description="draft | scheduled (public at `embargo_until`, not a second earlier) | published (now)",
     )
@@ -99,7 +107,7 @@ class PressContactPublic(BaseModel):
 
     @classmethod
     def from_contact(cls, c: PressContact) -> "PressContactPublic":
-        org = c.organisation.name if c.organisation is not None else c.organisation_name
+        org = content(c.organisation, "name") if c.organisation is not None else c.organisation_name
         return cls(
             slug=c.slug,
             name=c.name,

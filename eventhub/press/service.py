@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from eventhub.core.errors import Conflict, Invalid, NotFound
+from eventhub.accounts import scopes
+from eventhub.core import audit
+from eventhub.core.errors import Invalid, NotFound
 from eventhub.core.i18n import _
 from eventhub.core.models import (
     PUBLIC_EVENT_STATUSES,
-    AuditLog,
     Event,
     EventOrganisation,
     Language,
@@ -28,7 +29,7 @@ from eventhub.core.models import (
     RegistrationCategory,
     StaffUser,
 )
-from eventhub.core.text import search_key, slugify
+from eventhub.core.text import search_key, unique_slug
 from eventhub.core.versions import check_versions
 from eventhub.events.service import known_slugs
 from eventhub.events.translations import RELEASE_FIELDS
@@ -211,14 +212,14 @@ def filter_choices(db: Session, *, now: datetime) -> dict[str, list]:
 
 
 def list_all_releases(
-    db: Session, *, status: str | None = None, offset: int = 0, limit: int = 50
+    db: Session, *, user: StaffUser, status: str | None = None, offset: int = 0, limit: int = 50
 ) -> tuple[list[PressRelease], int]:
-    """Every release, drafts too, newest change first (the admin list)."""
+    """The releases `user` may change, drafts too, newest change first (the admin list)."""
     if status and status not in PressReleaseStatus.__members__.values():
         raise Invalid(
             _("Неверные параметры фильтра"), fields={"status": _("неизвестный статус: %(status)s") % {"status": status}}
         )
-    query = select(PressRelease)
+    query = select(PressRelease).where(scopes.releases_clause(db, user))
     if status:
         query = query.where(PressRelease.status == status)
     total = db.exec(select(sa.func.count()).select_from(query.subquery())).one()
@@ -231,16 +232,11 @@ def list_all_releases(
     return list(rows.all()), total
 
 
-def get_release(db: Session, *, release_id: int | None = None, slug: str | None = None) -> PressRelease:
-    """Any release, whatever its status (staff only)."""
-    query = select(PressRelease).options(*_options())
-    query = (
-        query.where(PressRelease.id == release_id) if release_id is not None else query.where(PressRelease.slug == slug)
-    )
-    release = db.exec(query).first()
-    if release is None:
-        raise NotFound(_("Публикация «%(value)s» не найдена") % {"value": slug or release_id})
-    return release
+def get_release(
+    db: Session, *, user: StaffUser, release_id: int | None = None, slug: str | None = None
+) -> PressRelease:
+    """A release `user` may change, whatever its status; another organisation's is not found."""
+    return scopes.release_or_404(db, user, release_id=release_id, slug=slug, options=_options())
 
 
 def list_contacts(db: Session) -> list[PressContact]:
@@ -250,16 +246,22 @@ def list_contacts(db: Session) -> list[PressContact]:
     )
 
 
-def list_events_for_form(db: Session) -> list[Event]:
-    return list(db.exec(select(Event).order_by(Event.start_at.desc())).all())
+def list_events_for_form(db: Session, user: StaffUser) -> list[Event]:
+    """The events a release of `user` may be about (no other organisation's drafts)."""
+    return list(
+        db.exec(select(Event).where(scopes.press_events_clause(db, user)).order_by(Event.start_at.desc())).all()
+    )
 
 
-def press_accreditations(db: Session, *, event_slug: str | None = None) -> list[tuple[Event, list[Registration]]]:
-    """Journalists registered with the category press, grouped by event (newest event first)."""
+def press_accreditations(
+    db: Session, *, user: StaffUser, event_slug: str | None = None
+) -> list[tuple[Event, list[Registration]]]:
+    """Journalists registered with the category press, grouped by event (newest event first),
+    at the events whose accreditations `user` sees."""
     query = (
         select(Registration, Event)
         .join(Event, Event.id == Registration.event_id)
-        .where(Registration.category == RegistrationCategory.press)
+        .where(Registration.category == RegistrationCategory.press, scopes.press_events_clause(db, user))
         .order_by(Event.start_at.desc(), Event.id, Registration.created_at, Registration.id)
     )
     if event_slug:
@@ -398,29 +400,12 @@ def check_release(
     return _Checked(values, contact_ids, new_contacts)
 
 
-def _published(release: PressRelease | None) -> bool:
-    return release is not None and release.status == PressReleaseStatus.published and release.published_at is not None
-
-
-def _unique_slug(db: Session, base: str, model: type = PressRelease, exclude_id: int | None = None) -> str:
-    base = base[:150].strip("-") or "item"
-    taken = set(db.exec(select(model.slug).where(model.slug.like(f"{base}%"))).all())
-    if exclude_id is not None:
-        own = db.get(model, exclude_id)
-        taken.discard(own.slug if own else None)
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def _store_contacts(db: Session, release: PressRelease, checked: _Checked) -> None:
     if checked.contact_ids is None and not checked.new_contacts:
         return
     ids = checked.contact_ids if checked.contact_ids is not None else [link.contact_id for link in release.contacts]
     for c in checked.new_contacts:
-        contact = PressContact(slug=_unique_slug(db, slugify(c["name"]), PressContact), **c)
+        contact = PressContact(slug=unique_slug(db, PressContact, c["name"]), **c)
         db.add(contact)
         db.flush()
         ids.append(contact.id)
@@ -435,43 +420,45 @@ def _store_contacts(db: Session, release: PressRelease, checked: _Checked) -> No
     db.refresh(release, ["contacts"])
 
 
-def _audit(db: Session, user: StaffUser | None, action: str, release: PressRelease, changes: dict) -> None:
-    def plain(v: Any) -> Any:
-        return v.isoformat() if isinstance(v, datetime) else v
+# Long texts are recorded as changed, not copied into the log.
+_ELIDED = ("body", "translations")
 
-    record = {
-        k: [plain(a), plain(b)] if k not in ("body", "translations") else ["…", "…"] for k, (a, b) in changes.items()
-    }
-    db.add(
-        AuditLog(
-            user_id=user.id if user else None,
-            action=action,
-            entity_type="press_release",
-            entity_id=release.id,
-            event_id=release.event_id,
-            changes=record,
+
+def _check_event_scope(
+    db: Session, user: StaffUser | None, data: PressReleaseWrite, values: dict, release: PressRelease | None
+) -> None:
+    """A release is about an event its writer may see: another organisation's draft is "not found"."""
+    event_id = values.get("event_id")
+    if release is not None and event_id == release.event_id:
+        return
+    if not scopes.release_event_allowed(db, user, event_id):
+        slug = (data.event or "").strip()[:160]
+        raise Invalid(
+            _("Публикация не сохранена: исправьте отмеченные поля"),
+            fields={"event": _("мероприятие «%(value)s» не найдено") % {"value": slug}},
         )
-    )
 
 
 def create_release(db: Session, *, data: PressReleaseWrite, user: StaffUser | None, now: datetime) -> PressRelease:
     """A new release (a draft unless `status` says otherwise), its contacts, an audit entry."""
     checked = check_release(db, data, now=now)
     values = checked.values
-    if "slug" in values:
-        if db.exec(select(PressRelease.id).where(PressRelease.slug == values["slug"])).first() is not None:
-            raise Conflict(
-                _("Такой адрес уже занят"),
-                fields={"slug": _("адрес «%(values)s» уже занят") % {"values": values["slug"]}},
-            )
-    else:
-        values["slug"] = _unique_slug(db, slugify(values["title"]))
+    _check_event_scope(db, user, data, values, None)
+    values["slug"] = unique_slug(db, PressRelease, values["title"], wanted=values.get("slug"))
     release = PressRelease(created_by_id=user.id if user else None, created_at=now, updated_at=now, **values)
     release.search_text = search_key(release.title, release.lead)
     db.add(release)
     db.flush()
     _store_contacts(db, release, checked)
-    _audit(db, user, "create", release, {k: (None, v) for k, v in values.items()})
+    audit.record(
+        db,
+        user=user,
+        action="create",
+        entity=release,
+        event_id=release.event_id,
+        changes=audit.diff({}, values),
+        elide=_ELIDED,
+    )
     db.flush()
     return release
 
@@ -482,33 +469,31 @@ def update_release(
     """Change the fields sent; status changes publish, schedule or withdraw the release."""
     checked = check_release(db, data, now=now, release=release)
     values = checked.values
-    if "slug" in values and values["slug"] != release.slug:
-        if db.exec(select(PressRelease.id).where(PressRelease.slug == values["slug"])).first() is not None:
-            raise Conflict(
-                _("Такой адрес уже занят"),
-                fields={"slug": _("адрес «%(values)s» уже занят") % {"values": values["slug"]}},
-            )
-    changes = {k: (getattr(release, k), v) for k, v in values.items() if getattr(release, k) != v}
-    for key, (_old, new) in changes.items():
-        setattr(release, key, new)
+    _check_event_scope(db, user, data, values, release)
+    if "slug" in values:
+        values["slug"] = unique_slug(db, PressRelease, release.title, wanted=values["slug"], own_id=release.id)
+    changes = audit.apply_changes(release, values)
     release.search_text = search_key(release.title, release.lead)
     before = [link.contact_id for link in release.contacts]
     _store_contacts(db, release, checked)
     after = [link.contact_id for link in release.contacts]
     if before != after:
-        changes["contacts"] = (before, after)
+        changes["contacts"] = [before, after]
     if changes:
         release.updated_at = now
         action = {"published": "publish", "scheduled": "schedule", "draft": "unpublish"}.get(
             changes["status"][1] if "status" in changes else "", "update"
         )
-        _audit(db, user, action, release, changes)
+        audit.record(
+            db, user=user, action=action, entity=release, event_id=release.event_id, changes=changes, elide=_ELIDED
+        )
     db.flush()
     return release
 
 
 def delete_release(db: Session, release: PressRelease, *, user: StaffUser | None) -> None:
     """Delete a release and its contact links (the contacts stay in the directory)."""
-    _audit(db, user, "delete", release, {"slug": (release.slug, None), "title": (release.title, None)})
+    changes = audit.diff({"slug": release.slug, "title": release.title}, {})
+    audit.record(db, user=user, action="delete", entity=release, event_id=release.event_id, changes=changes)
     db.delete(release)
     db.flush()

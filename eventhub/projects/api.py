@@ -5,17 +5,24 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from eventhub.core.db import DbDep
-from eventhub.core.schemas import ERROR_RESPONSES
+from eventhub.core.deps import PaginationDep
+from eventhub.core.schemas import ERROR_RESPONSES, Page
 from eventhub.projects.schemas import ProjectPublic
-from eventhub.projects.service import get_project, list_projects
+from eventhub.projects.service import count_projects, get_project, list_projects
 
 router = APIRouter(prefix="/projects", tags=["projects"], responses=ERROR_RESPONSES)
 
 
-@router.get("", response_model=list[ProjectPublic])
-def api_list_projects(db: DbDep) -> list[ProjectPublic]:
-    """Donor-funded projects with funders, implementers, regions and figures."""
-    return [ProjectPublic.from_project(p) for p in list_projects(db)]
+@router.get("", response_model=Page[ProjectPublic])
+def api_list_projects(db: DbDep, page: PaginationDep) -> Page[ProjectPublic]:
+    """Donor-funded projects with funders, implementers, regions and figures, by name."""
+    items = list_projects(db, offset=page.offset, limit=page.limit)
+    return Page(
+        items=[ProjectPublic.from_project(p) for p in items],
+        total=count_projects(db),
+        offset=page.offset,
+        limit=page.limit,
+    )
 
 
 @router.get("/{slug}", response_model=ProjectPublic)

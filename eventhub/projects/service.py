@@ -1,23 +1,32 @@
 """Projects and programmes that events belong to."""
 
+import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlalchemy.orm.interfaces import LoaderOption
+from sqlmodel import Session, col, select
 
 from eventhub.core.errors import NotFound
 from eventhub.core.i18n import _
-from eventhub.core.models import Organisation, Project, ProjectOrganisation
+from eventhub.core.models import Organisation, Project, ProjectOrganisation, rel
 
 
-def _options():
+def _options() -> tuple[LoaderOption, ...]:
     return (
-        selectinload(Project.organisations).selectinload(ProjectOrganisation.organisation),
-        selectinload(Project.regions),
+        selectinload(rel(Project.organisations)).selectinload(rel(ProjectOrganisation.organisation)),
+        selectinload(rel(Project.regions)),
     )
 
 
-def list_projects(db: Session) -> list[Project]:
-    """Every project with its funders, implementers and regions."""
-    return list(db.exec(select(Project).options(*_options()).order_by(Project.name, Project.id)).all())
+def list_projects(db: Session, *, offset: int = 0, limit: int | None = None) -> list[Project]:
+    """Projects by name with their funders, implementers and regions (every one without a limit)."""
+    query = (
+        select(Project).options(*_options()).order_by(col(Project.name), col(Project.id)).offset(offset).limit(limit)
+    )
+    return list(db.exec(query).all())
+
+
+def count_projects(db: Session) -> int:
+    return db.exec(select(sa.func.count()).select_from(Project)).one()
 
 
 def get_project(db: Session, slug: str) -> Project:
@@ -31,7 +40,7 @@ def projects_of_organisation(db: Session, org: Organisation) -> list[Project]:
     return list(
         db.exec(
             select(Project)
-            .join(ProjectOrganisation, ProjectOrganisation.project_id == Project.id)
+            .join(ProjectOrganisation, col(ProjectOrganisation.project_id) == col(Project.id))
             .where(ProjectOrganisation.organisation_id == org.id)
             .options(*_options())
             .distinct()

@@ -41,9 +41,10 @@ class BrotliResponder(IdentityResponder):
         self._compressor = brotli.Compressor(quality=quality, mode=brotli.MODE_TEXT)
 
     async def apply_compression(self, body: bytes, *, more_body: bool) -> bytes:
-        if more_body:
-            return self._compressor.process(body) + self._compressor.flush()
-        return self._compressor.process(body) + self._compressor.finish()
+        # brotli has no type hints: say what it gives
+        chunk: bytes = self._compressor.process(body)
+        end: bytes = self._compressor.flush() if more_body else self._compressor.finish()
+        return chunk + end
 
 
 class CompressionMiddleware:
@@ -56,6 +57,7 @@ class CompressionMiddleware:
             await self.app(scope, receive, send)
             return
         accepted = accepted_encodings(Headers(scope=scope).get("accept-encoding", ""))
+        responder: IdentityResponder
         if "br" in accepted:
             responder = BrotliResponder(self.app, self.minimum_size)
         elif "gzip" in accepted:

@@ -14,7 +14,8 @@ from eventhub.public.seo import ShareLink, share_links
 
 def site_url(request: Request, path: str = "") -> str:
     """The public absolute address of a path (EVENTHUB_BASE_URL, not the Host header)."""
-    return request.app.state.settings.base_url + path
+    base_url: str = request.app.state.settings.base_url
+    return base_url + path
 
 
 def json_ld(data: dict[str, Any]) -> Markup:

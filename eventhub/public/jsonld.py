@@ -14,7 +14,7 @@ from eventhub.core.models import PUBLIC_EVENT_STATUSES, Event, EventStatus, Orga
 from eventhub.labels import REGION
 
 CONTEXT = "https://schema.org"
-STATUS = {
+STATUS: dict[str, str] = {
     EventStatus.published: "https://schema.org/EventScheduled",
     EventStatus.postponed: "https://schema.org/EventPostponed",
     EventStatus.cancelled: "https://schema.org/EventCancelled",

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep
+from eventhub.core.models import EventOrganisation
 from eventhub.events.deps import EventDep
 from eventhub.public.assets import STATIC_DIR, file_hash
 from eventhub.public.seo import render_robots, render_sitemap
@@ -21,7 +22,7 @@ LEADING_ROLES = ("organiser", "co_organiser", "funder", "implementing_partner", 
 @router.get("/events/{slug}/programme", include_in_schema=False)
 def programme_page(request: Request, event: EventDep) -> HTMLResponse:
     """The programme as organisers hand it out: one or two A4 pages when printed."""
-    by_role: dict[str, list] = {}
+    by_role: dict[str, list[EventOrganisation]] = {}
     for eo in event.organisations:
         if eo.role in LEADING_ROLES:
             by_role.setdefault(eo.role, []).append(eo)

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eventhub.core.models import PUBLIC_EVENT_STATUSES, Event, Organisation, PressRelease, Project
 from eventhub.press.service import visible_clause
@@ -18,8 +18,8 @@ def sitemap_entries(db: Session, *, now: datetime, base_url: str) -> list[Sitema
     entries = [SitemapEntry(base_url + path) for path in LIST_PAGES]
     events = db.exec(
         select(Event.slug, Event.updated_at)
-        .where(Event.status.in_(PUBLIC_EVENT_STATUSES))
-        .order_by(Event.start_at.desc(), Event.id)
+        .where(col(Event.status).in_(PUBLIC_EVENT_STATUSES))
+        .order_by(col(Event.start_at).desc(), col(Event.id))
         .limit(SITEMAP_LIMIT // 2)
     ).all()
     for slug, updated in events:
@@ -32,7 +32,7 @@ def sitemap_entries(db: Session, *, now: datetime, base_url: str) -> list[Sitema
     releases = db.exec(
         select(PressRelease.slug, PressRelease.updated_at, public_at)
         .where(visible_clause(now))
-        .order_by(public_at.desc(), PressRelease.id)
+        .order_by(public_at.desc(), col(PressRelease.id))
         .limit(SITEMAP_LIMIT)
     ).all()
     for slug, updated, published in releases:

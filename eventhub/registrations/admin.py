@@ -10,12 +10,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from eventhub.accounts.csrf import CsrfDep
+from eventhub.accounts.scopes import find_registration_of
+from eventhub.accounts.service import checkin_staff, give_checkin, take_checkin
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep
 from eventhub.core.errors import Conflict, DomainError, Invalid, NotFound
 from eventhub.core.i18n import N_, _
 from eventhub.core.locks import write_transaction
-from eventhub.core.models import GENDER_CHOICES, Event, Region, Registration, RegistrationCategory, RegistrationStatus
+from eventhub.core.models import GENDER_CHOICES, Event, Region, RegistrationCategory, RegistrationStatus
 from eventhub.core.text import content_disposition
 from eventhub.core.validation import validate
 from eventhub.registrations import exports, importer, service
@@ -38,6 +40,8 @@ NOTICES = {
     "invitation": N_("Приглашение сохранено."),
     "revoked": N_("Приглашение отозвано."),
     "renewed": N_("Для приглашения создана новая ссылка; прежняя больше не работает."),
+    "staff_added": N_("Сотрудник может отмечать участников этого мероприятия."),
+    "staff_removed": N_("Сотрудник больше не отмечает участников этого мероприятия."),
 }
 
 
@@ -200,7 +204,7 @@ def _checkin_response(
         except NotFound as exc:
             error = error or exc.message
     elif q:
-        found = service.list_registrations(db, event, service.ListFilters(q=q))[:30]
+        found = service.checkin_search(db, event, q)
     counts = service.counts_by_status(db, event)
     return _render(
         request,
@@ -211,7 +215,7 @@ def _checkin_response(
             "found": found,
             "scanned": scanned,
             "error": error,
-            "done": db.get(Registration, done) if done else None,
+            "done": find_registration_of(db, event, done),
             "arrived": counts["attended"],
             "expected": counts["confirmed"] + counts["attended"],
         },
@@ -254,6 +258,59 @@ def checkin_mark(
             status=getattr(exc, "status_code", 422),
         )
     return _back(event, "/checkin", done=str(reg_id), q=form.get("q", "")[:200])
+
+
+# --- check-in staff given this event ---
+
+
+@router.get("/checkin-staff")
+def checkin_staff_page(request: Request, db: DbDep, managed: ManagedDep, done: str | None = None) -> HTMLResponse:
+    """Who may mark arrivals: the check-in users given this event, and a form to add one."""
+    event, _user = managed
+    return _checkin_staff_response(request, db, event, notice=_(NOTICES[done]) if done in NOTICES else None)
+
+
+def _checkin_staff_response(
+    request: Request,
+    db: Any,
+    event: Event,
+    *,
+    values: dict | None = None,
+    errors: dict | None = None,
+    notice: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return _render(
+        request,
+        "checkin_staff.html",
+        {
+            "event": event,
+            "staff": checkin_staff(db, event),
+            "values": values or {},
+            "errors": errors or {},
+            "notice": notice,
+        },
+        status,
+    )
+
+
+@router.post("/checkin-staff")
+def checkin_staff_save(request: Request, db: DbDep, managed: ManagedDep, _csrf: CsrfDep, form: FormDep) -> Response:
+    """Give the event to a check-in user (by e-mail), or take it back (`remove` = their id)."""
+    event, user = managed
+    try:
+        with write_transaction(db):
+            if form.get("remove"):
+                user_id = int(form["remove"]) if form["remove"].isdigit() else 0
+                take_checkin(db, event=event, user_id=user_id, user=user)
+            else:
+                give_checkin(db, event=event, email=form.get("email", ""), user=user)
+    except (Invalid, NotFound) as exc:
+        errors = exc.fields or {"email": exc.message}
+        return _checkin_staff_response(
+            request, db, db.get(Event, event.id), values=form, errors=errors, status=exc.status_code
+        )
+    return _back(event, "/checkin-staff", notice="staff_removed" if form.get("remove") else "staff_added")
 
 
 # --- statistics ---

@@ -7,11 +7,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from eventhub.core.db import DbDep
-from eventhub.core.deps import NowDep
+from eventhub.core.deps import NowDep, PaginationDep
 from eventhub.core.errors import Invalid
 from eventhub.core.i18n import N_, _
 from eventhub.core.locks import write_transaction
-from eventhub.core.schemas import ERROR_RESPONSES, ErrorResponse
+from eventhub.core.schemas import ERROR_RESPONSES, ErrorResponse, Page
 from eventhub.registrations import service
 from eventhub.registrations.deps import MailDep, ManagedApiDep, PublicEventDep, RegistrationLimit, SiteDep
 from eventhub.registrations.schemas import (
@@ -48,6 +48,25 @@ async def json_object(request: Request) -> dict[str, Any]:
     return data
 
 
+def _self_contained(schema: dict[str, Any]) -> dict[str, Any]:
+    """A model's JSON Schema with its `$defs` (the enums) written in place: pasted into the OpenAPI
+    document, `#/$defs/...` would point at the document's root, where nothing is."""
+    defs = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if isinstance(ref := node.get("$ref"), str) and ref.startswith("#/$defs/"):
+                rest = {k: v for k, v in node.items() if k != "$ref"}
+                return inline(defs[ref.removeprefix("#/$defs/")]) | {k: inline(v) for k, v in rest.items()}
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    inlined: dict[str, Any] = inline(schema)
+    return inlined
+
+
 @router.post(
     "/events/{slug}/registrations",
     response_model=RegistrationAccepted | RegistrationValid,
@@ -59,7 +78,7 @@ async def json_object(request: Request) -> dict[str, Any]:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": RegistrationCreate.model_json_schema()}},
+            "content": {"application/json": {"schema": _self_contained(RegistrationCreate.model_json_schema())}},
         }
     },
 )
@@ -94,14 +113,20 @@ def api_consent_text() -> dict[str, str]:
     return {"consent_text": _(CONSENT_TEXT)}
 
 
-@router.get("/events/{slug}/registrations", response_model=list[RegistrationStaff])
+@router.get("/events/{slug}/registrations", response_model=Page[RegistrationStaff])
 def api_list_registrations(
     db: DbDep,
     managed: ManagedApiDep,
+    page: PaginationDep,
     status: str | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-) -> list[RegistrationStaff]:
+) -> Page[RegistrationStaff]:
     """The event's registrations with personal data: its organisers only (Bearer token)."""
     event, _user = managed
     rows = service.list_registrations(db, event, service.ListFilters(status=status or None, q=q or None))
-    return [RegistrationStaff.model_validate(reg) for reg, _org in rows]
+    return Page(
+        items=[RegistrationStaff.model_validate(reg) for reg, _org in rows[page.offset : page.offset + page.limit]],
+        total=len(rows),
+        offset=page.offset,
+        limit=page.limit,
+    )

@@ -12,11 +12,11 @@ from eventhub.core.config import get_settings
 from eventhub.core.db import make_engine, upgrade
 from eventhub.core.locks import write_transaction
 from eventhub.core.models import utcnow
-from eventhub.registrations import service
+from eventhub.registrations import reminders
 from eventhub.registrations.mail import Site
 
 outbox_app = typer.Typer(help="E-mails waiting to be sent.", no_args_is_help=True)
-reminders_app = typer.Typer(help="Reminders the day before an event.", no_args_is_help=True)
+reminders_app = typer.Typer(help="Reminders before an event and the message after it.", no_args_is_help=True)
 
 
 def _engine():
@@ -42,23 +42,32 @@ def outbox_send(
 
 @reminders_app.command("send")
 def reminders_send(
-    hours: int = typer.Option(24, min=1, max=72, help="remind about events starting within this many hours"),
+    hours: int = typer.Option(24, min=1, max=72, help="when events without their own settings remind: hours before"),
 ) -> None:
-    """Queue and send reminders to confirmed participants; each person gets one reminder."""
+    """Queue and send the reminders now due (each person gets each once), and the after-event
+    message to those who came, where the organisers asked for one."""
     settings, engine = _engine()
     site = Site.from_settings(settings)
     now = utcnow()
     ids: list[int] = []
+    after: list[int] = []
     with Session(engine) as db:
-        for event_id in service.events_needing_reminders(db, now=now, within_hours=hours):
+        for event_id in reminders.events_needing_reminders(db, now=now, default_hours=hours):
             with write_transaction(db):  # one transaction per event, its lock first
-                ids += service.queue_reminders(db, event_id=event_id, now=now, site=site)
+                ids += reminders.queue_reminders(db, event_id=event_id, now=now, site=site, default_hours=hours)
+        for event_id in reminders.events_after(db, now=now):
+            with write_transaction(db):
+                after += reminders.queue_after_event(db, event_id=event_id, now=now, site=site)
         report = (
             outbox.deliver(db, settings, ids=ids, owned=True, limit=max(len(ids), 1))
             if ids
             else outbox.DeliveryReport()
         )
-    typer.echo(f"reminders: {len(ids)} queued; {report}")
+        if after:  # written pending: claimed here like any other sender's
+            later = outbox.deliver(db, settings, ids=after, force=True, limit=len(after))
+            for name in ("sent", "retrying", "failed"):
+                getattr(report, name).extend(getattr(later, name))
+    typer.echo(f"reminders: {len(ids)} queued; after the event: {len(after)} queued; {report}")
 
 
 def worker(

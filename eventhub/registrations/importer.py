@@ -14,19 +14,20 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from eventhub import labels as event_labels
-from eventhub.accounts.security import hash_token
 from eventhub.core.errors import Invalid
 from eventhub.core.i18n import _
 from eventhub.core.models import Event, Gender, Organisation, Region, Registration, RegistrationCategory, StaffUser
+from eventhub.core.tokens import hash_token
 from eventhub.registrations import labels, mail
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import ImportRow, RegistrationData, parse_registration
 from eventhub.registrations.service import (
     S,
-    audit,
-    calendar_generation,
+    audit_status,
+    calendar_url,
     find_organisation,
     lock_event,
+    personal_calendar,
     placement,
     set_status,
 )
@@ -119,8 +120,8 @@ VALUE_ALIASES = {
         "нарынская": "naryn",  # i18n: ignore (aliases matched against the uploaded file)
         "джалал-абадская": "jalal_abad",
         "ошская": "osh",
-        "баткенская": "batken",  # i18n: ignore (aliases matched against the uploaded file)
-    },
+        "баткенская": "batken",
+    },  # i18n: ignore (aliases matched against the uploaded file)
 }
 
 
@@ -336,13 +337,13 @@ def import_rows(
             consent_text=consent_note,
             created_at=now,
         )
-        reg.calendar_token_hash = site.calendar_hash(reg, 0)
         status, position = placement(db, event, None, pre_approved=True)
         set_status(reg, status, now)
         reg.waitlist_position = position
         db.add(reg)
         db.flush()
-        audit(db, user, "import", reg, None)
+        audit_status(db, user, "import", reg, None)
+        personal_calendar(db, site, reg.email_normalised)
         created.append(reg)
         if send_mail:
             kind = "confirmed" if status == S.confirmed else "waitlisted"
@@ -354,7 +355,7 @@ def import_rows(
                     reg=reg,
                     site=site,
                     now=now,
-                    calendar_generation=calendar_generation(site, reg),
+                    calendar_url=calendar_url(db, site, reg),
                 ).id
             )
     return created, mails

@@ -15,18 +15,22 @@ from markupsafe import escape
 from sqlmodel import Session
 
 from eventhub import ROOT, __version__
-from eventhub.accounts.security import hash_token
 from eventhub.core import i18n
 from eventhub.core.config import Settings
 from eventhub.core.i18n import N_, _
 from eventhub.core.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
 from eventhub.core.outbox import CLAIM_FOR
+from eventhub.core.tokens import derive_token
+from eventhub.feeds.ical import render_invitation
 from eventhub.registrations import labels
-from eventhub.registrations.ics import invitation_ics
-from eventhub.registrations.tokens import derive_token, registration_subject
 from eventhub.templating import env as page_env
 
 CONFIRMING = ("confirmed", "approved", "promoted")
+
+
+def registration_subject(event_id: int, email_normalised: str) -> str:
+    # Known before the row is inserted, stable for a person's one registration per event.
+    return f"{event_id}:{email_normalised}"
 
 
 @dataclass(frozen=True)
@@ -56,13 +60,12 @@ class Site:
     def private_url(self, reg: Registration) -> str:
         return f"{self.base_url}/r/{self.private_token(reg.event_id, reg.email_normalised)}"
 
-    def calendar_token(self, reg: Registration, generation: int) -> str:
-        return derive_token(
-            self.secret, "calendar", registration_subject(reg.event_id, reg.email_normalised), generation
-        )
+    def calendar_token(self, email_normalised: str, generation: int) -> str:
+        # One per person for all their registrations (see PersonalCalendar).
+        return derive_token(self.secret, "personal-calendar", email_normalised, generation)
 
-    def calendar_hash(self, reg: Registration, generation: int) -> str:
-        return hash_token(self.calendar_token(reg, generation))
+    def calendar_url(self, email_normalised: str, generation: int) -> str:
+        return f"{self.base_url}/calendar/personal/{self.calendar_token(email_normalised, generation)}.ics"
 
     def invitation_token(self, event_id: int, organisation_id: int, generation: int) -> str:
         return derive_token(self.secret, "invitation", f"{event_id}:{organisation_id}", generation)
@@ -140,7 +143,7 @@ def _enqueue(
     reg: Registration,
     site: Site,
     now: datetime,
-    calendar_generation: int | None = None,
+    calendar_url: str | None = None,
     note: str | None = None,
     withdraw_invite: bool = False,
 ) -> OutboxMessage:
@@ -149,9 +152,6 @@ def _enqueue(
     Confirmations carry the invitation (METHOD:REQUEST) and the check-in QR code;
     `withdraw_invite` adds METHOD:CANCEL for someone who had been sent an invitation."""
     private_url = site.private_url(reg)
-    calendar_url = None
-    if calendar_generation is not None:
-        calendar_url = f"{site.base_url}/calendar/personal/{site.calendar_token(reg, calendar_generation)}.ics"
     context = {
         "kind": kind,
         "event": event,
@@ -181,13 +181,12 @@ def _enqueue(
         )
     method = "REQUEST" if kind in CONFIRMING else "CANCEL" if withdraw_invite else None
     if method:
-        ics = invitation_ics(
+        ics = render_invitation(
             event,
             method=method,
-            host=site.host,
+            base_url=site.base_url,
             prodid=f"-//{site.site_name}//eventhub {__version__}//RU",
             now=now,
-            event_url=site.event_url(event),
             organizer_email=site.from_address,
             organizer_name=site.site_name,
             attendee_email=reg.email,

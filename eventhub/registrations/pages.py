@@ -14,9 +14,9 @@ from eventhub.core.i18n import N_, _, current_language
 from eventhub.core.locks import write_transaction
 from eventhub.core.models import GENDER_CHOICES, Event, Invitation, Language, Organisation, Region, RegistrationCategory
 from eventhub.core.text import content_disposition, format_phone
+from eventhub.feeds.ical import render_invitation
 from eventhub.registrations import labels, service
 from eventhub.registrations.deps import MailDep, PublicEventDep, RegistrationLimit, SiteDep
-from eventhub.registrations.ics import invitation_ics
 from eventhub.registrations.schemas import CONSENT_TEXT, from_form, parse_registration
 from eventhub.templating import templates
 
@@ -150,7 +150,7 @@ def _private_context(db: DbDep, reg: Any, site: Any, now: Any) -> dict:
         "event": event,
         "org": org,
         "org_label": service.organisation_label(org) if org else (reg.organisation_name or ""),
-        "calendar_url": service.calendar_url(site, reg),
+        "calendar_url": service.calendar_url(db, site, reg, create=False),  # a read: issued on registering
         "can_change": reg.status in service.CANCELLABLE and event.end_at > now,
         "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
         "choices": choices(),
@@ -260,13 +260,12 @@ def private_ics(token: str, db: DbDep, site: SiteDep, now: NowDep) -> Response:
     """The event as a calendar file, with the participant as attendee."""
     reg = service.registration_by_token(db, token)
     event = db.get(Event, reg.event_id)
-    body = invitation_ics(
+    body = render_invitation(
         event,
         method="PUBLISH",
-        host=site.host,
+        base_url=site.base_url,
         prodid=f"-//{site.site_name}//eventhub {__version__}//RU",
         now=now,
-        event_url=site.event_url(event),
         organizer_email=site.from_address,
         organizer_name=site.site_name,
         attendee_email=reg.email,

@@ -52,11 +52,7 @@ def _consented(value: bool) -> bool:
     return value
 
 
-def Said(max_length: int) -> Any:
-    """A line a person types about themselves: one line, no markup."""
-    return Annotated[Line(max_length), AfterValidator(_no_tags)]
-
-
+NoTags = AfterValidator(_no_tags)  # a line a person types about themselves: `Annotated[str, Line(300), NoTags]`
 PICK = N_("выберите значение из списка")
 
 
@@ -87,25 +83,35 @@ class RegistrationData:
 class RegistrationDetails(WriteModel):
     """What a participant says about themselves: the form, their private page, an import row."""
 
-    full_name: Required(Annotated[Said(200), AfterValidator(_full_name)]) = Field(
+    full_name: Required[Annotated[str, Line(200), NoTags, AfterValidator(_full_name)]] = Field(
         description=N_("имя и фамилия (обязательно)")
     )
-    phone: Maybe(Phone) = Field(None, description=N_("телефон; местные номера понимаются как кыргызские"))
-    organisation: Maybe(Said(300)) = Field(None, description=N_("организация из справочника: slug или название"))
-    organisation_other: Maybe(Said(300)) = Field(None, description=N_("организация, которой нет в справочнике"))
-    position: Maybe(Said(300)) = None
-    category: Maybe(Choice(RegistrationCategory, PICK)) = RegistrationCategory.participant
-    outlet: Maybe(Said(200)) = Field(None, description=N_("СМИ (для категории press)"))
-    region: Maybe(Choice(Region, PICK)) = None
-    gender: Maybe(Choice(Gender, PICK)) = Field(None, description=N_("необязательно: female, male, undisclosed"))
-    accessibility_needs: Maybe(Annotated[Multiline(1000), AfterValidator(_no_tags)]) = None
-    language: Maybe(Choice(Language, PICK)) = Field(None, description=N_("язык писем; по умолчанию — язык запроса"))
+    phone: Maybe[Phone] = Field(None, description=N_("телефон; местные номера понимаются как кыргызские"))
+    organisation: Maybe[Annotated[str, Line(300), NoTags]] = Field(
+        None, description=N_("организация из справочника: slug или название")
+    )
+    organisation_other: Maybe[Annotated[str, Line(300), NoTags]] = Field(
+        None, description=N_("организация, которой нет в справочнике")
+    )
+    position: Maybe[Annotated[str, Line(300), NoTags]] = None
+    category: Maybe[Annotated[RegistrationCategory, Choice(RegistrationCategory, PICK)]] = (
+        RegistrationCategory.participant
+    )
+    outlet: Maybe[Annotated[str, Line(200), NoTags]] = Field(None, description=N_("СМИ (для категории press)"))
+    region: Maybe[Annotated[Region, Choice(Region, PICK)]] = None
+    gender: Maybe[Annotated[Gender, Choice(Gender, PICK)]] = Field(
+        None, description=N_("необязательно: female, male, undisclosed")
+    )
+    accessibility_needs: Maybe[Annotated[str, Multiline(1000), NoTags]] = None
+    language: Maybe[Annotated[Language, Choice(Language, PICK)]] = Field(
+        None, description=N_("язык писем; по умолчанию — язык запроса")
+    )
 
 
 class ImportRow(RegistrationDetails):
     """A row of an uploaded list: the organiser confirms consent for the whole list."""
 
-    email: Required(Email) = Field(description=N_("адрес электронной почты (обязательно)"))
+    email: Required[Email] = Field(description=N_("адрес электронной почты (обязательно)"))
 
 
 class RegistrationCreate(ImportRow):
@@ -114,11 +120,11 @@ class RegistrationCreate(ImportRow):
     model_config = ConfigDict(
         json_schema_extra={
             "example": {
-                "full_name": "Айгуль Осмонова",
+                "full_name": "Айгуль Осмонова",  # i18n: ignore (an API example)
                 "email": "aigul@example.org",
                 "phone": "0702 174 107",  # i18n: ignore (an API example)
                 "organisation": "ipr",
-                "position": "эксперт",
+                "position": "эксперт",  # i18n: ignore (an API example)
                 "category": "participant",
                 "region": "naryn",  # i18n: ignore (an API example)
                 "gender": "female",
@@ -130,15 +136,19 @@ class RegistrationCreate(ImportRow):
     consent: Annotated[bool, AfterValidator(_consented)] = Field(
         description=N_("согласие на обработку персональных данных; текст — в `consent_text` формы")
     )
-    invitation: Maybe(Line(100)) = Field(None, description=N_("токен приглашения (для мероприятий по приглашениям)"))
+    invitation: Maybe[Annotated[str, Line(100)]] = Field(
+        None, description=N_("токен приглашения (для мероприятий по приглашениям)")
+    )
 
 
 class InvitationIn(WriteModel):
     """An organisation invited with a number of seats (the organisers' invitations page)."""
 
-    organisation: Required(Line(300)) = Field(description=N_("организация из справочника: slug или название"))
+    organisation: Required[Annotated[str, Line(300)]] = Field(
+        description=N_("организация из справочника: slug или название")
+    )
     seat_quota: Annotated[int, Interval(ge=0, le=10_000)] = Field(title=N_("Мест"))
-    note: Maybe(Multiline(1000)) = None
+    note: Maybe[Annotated[str, Multiline(1000)]] = None
 
 
 def normalise_email(raw: str) -> tuple[str, str]:

@@ -6,6 +6,7 @@ statement of its transaction, then counts, then writes: concurrent registrations
 serialised per event, so neither the capacity nor an invitation's quota is ever exceeded
 (SQLite: the database write lock; PostgreSQL: SELECT ... FOR UPDATE)."""
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,20 +16,19 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from eventhub import labels as event_labels
-from eventhub.accounts.security import hash_token
-from eventhub.core import i18n
+from eventhub.accounts.scopes import find_registration_of, invitation_of, registration_of
+from eventhub.core import audit, i18n
 from eventhub.core.db import lock_for_update
 from eventhub.core.errors import Conflict, Invalid, NotFound
 from eventhub.core.i18n import _
 from eventhub.core.models import (
     GENDER_CHOICES,
-    AuditLog,
     Event,
     EventStatus,
     Gender,
     Invitation,
     Organisation,
-    OutboxMessage,
+    PersonalCalendar,
     Region,
     Registration,
     RegistrationCategory,
@@ -36,7 +36,8 @@ from eventhub.core.models import (
     RegistrationStatus,
     StaffUser,
 )
-from eventhub.core.text import format_phone, normalise_query, search_key
+from eventhub.core.text import InvalidPhone, format_phone, normalise_phone, normalise_query, search_key
+from eventhub.core.tokens import find_generation, hash_token
 from eventhub.registrations import labels, mail
 from eventhub.registrations.exports import ExportRow, StatsTable
 from eventhub.registrations.mail import Site
@@ -45,9 +46,9 @@ from eventhub.registrations.schemas import (
     RegistrationData,
     RegistrationDetails,
     from_form,
+    normalise_email,
     parse_registration,
 )
-from eventhub.registrations.tokens import find_generation, registration_subject
 
 S = RegistrationStatus
 HOLDING = (S.confirmed, S.attended)  # take a place
@@ -209,16 +210,10 @@ def set_status(reg: Registration, status: str, now: datetime) -> None:
         reg.waitlist_position = None
 
 
-def audit(db: Session, user: StaffUser | None, action: str, reg: Registration, before: str | None) -> None:
-    db.add(
-        AuditLog(
-            user_id=user.id if user else None,
-            action=action,
-            entity_type="registration",
-            entity_id=reg.id,
-            event_id=reg.event_id,
-            changes={"status": [before, reg.status]},
-        )
+def audit_status(db: Session, user: StaffUser | None, action: str, reg: Registration, before: str | None) -> None:
+    """The audit entry of a change of a registration's status."""
+    audit.record(
+        db, user=user, action=action, entity=reg, event_id=reg.event_id, changes={"status": [before, reg.status]}
     )
 
 
@@ -298,7 +293,6 @@ def register(
     now: datetime,
     site: Site,
     consent_text: str = CONSENT_TEXT,
-    invitation_required: bool | None = None,
 ) -> RegisterResult:
     """Register a person (or re-send their private link if they already are).
 
@@ -325,7 +319,7 @@ def register(
             reg=existing,
             site=site,
             now=now,
-            calendar_generation=calendar_generation(site, existing),
+            calendar_url=calendar_url(db, site, existing),
         )
         return RegisterResult(existing, created=False, mails=[msg.id])
 
@@ -350,8 +344,6 @@ def register(
     reg.checked_in_at = None
     reg.reminder_sent_at = None
     reg.created_at = reg.created_at or now
-    if reg.calendar_token_hash is None:
-        reg.calendar_token_hash = site.calendar_hash(reg, 0)
     status, position = placement(db, event, invitation)
     set_status(reg, status, now)
     reg.waitlist_position = position
@@ -364,36 +356,49 @@ def register(
         reg=reg,
         site=site,
         now=now,
-        calendar_generation=calendar_generation(site, reg),
+        calendar_url=calendar_url(db, site, reg),
     )
     return RegisterResult(reg, created=True, mails=[msg.id])
 
 
-def calendar_generation(site: Site, reg: Registration) -> int | None:
-    return find_generation(
-        site.secret, "calendar", registration_subject(reg.event_id, reg.email_normalised), reg.calendar_token_hash
-    )
+def personal_calendar(
+    db: Session, site: Site, email_normalised: str, *, create: bool = True
+) -> PersonalCalendar | None:
+    """The person's calendar address (generation 0 the first time, unless `create` is false)."""
+    row = db.get(PersonalCalendar, email_normalised)
+    if row is None and create:
+        row = PersonalCalendar(
+            email_normalised=email_normalised, token_hash=hash_token(site.calendar_token(email_normalised, 0))
+        )
+        try:
+            with db.begin_nested():
+                db.add(row)
+        except sa.exc.IntegrityError:  # the same person's first registration to another event, at once
+            row = db.get(PersonalCalendar, email_normalised)
+    return row
 
 
-def calendar_url(site: Site, reg: Registration) -> str | None:
-    generation = calendar_generation(site, reg)
-    if generation is None:
-        return None
-    return f"{site.base_url}/calendar/personal/{site.calendar_token(reg, generation)}.ics"
+def calendar_url(db: Session, site: Site, reg: Registration, *, create: bool = True) -> str | None:
+    """The address of the participant's personal calendar (None: none issued and `create` false)."""
+    row = personal_calendar(db, site, reg.email_normalised, create=create)
+    return site.calendar_url(row.email_normalised, row.generation) if row is not None else None
 
 
 def reset_calendar_link(db: Session, *, reg: Registration, site: Site) -> str:
-    """A new personal calendar link; the old one stops working."""
-    lock_event(db, reg.event_id)
-    db.refresh(reg)
-    generation = calendar_generation(site, reg)
-    generation = 0 if generation is None else generation + 1
-    if generation >= 1000:
-        raise Conflict(_("Ссылку на календарь сбрасывали слишком много раз; обратитесь к организаторам"))
-    reg.calendar_token_hash = site.calendar_hash(reg, generation)
-    db.add(reg)
+    """A new personal calendar address; every older one of this person, from any of their
+    registrations, stops working, and the new one lists all of them."""
+    personal_calendar(db, site, reg.email_normalised)
+    row = db.exec(
+        select(PersonalCalendar)
+        .where(PersonalCalendar.email_normalised == reg.email_normalised)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    row.generation += 1
+    row.token_hash = hash_token(site.calendar_token(row.email_normalised, row.generation))
+    db.add(row)
     db.flush()
-    return calendar_url(site, reg)
+    return site.calendar_url(row.email_normalised, row.generation)
 
 
 # --- the participant's own changes ---
@@ -448,7 +453,7 @@ def fill_from_waitlist(db: Session, *, event: Event, now: datetime, site: Site) 
                 reg=reg,
                 site=site,
                 now=now,
-                calendar_generation=calendar_generation(site, reg),
+                calendar_url=calendar_url(db, site, reg),
             ).id
         )
         promoted.append(reg)
@@ -469,9 +474,7 @@ def cancel(
 
     Call it at a transaction's start: the event's lock comes first."""
     event = lock_event(db, event_id)
-    reg = db.get(Registration, registration_id, populate_existing=True)
-    if reg is None or reg.event_id != event.id:
-        raise NotFound(_("Регистрация не найдена"))
+    reg = registration_of(db, event, registration_id, fresh=True)
     if reg.status not in CANCELLABLE:
         raise Conflict(_("Регистрацию в статусе «%(status)s» отменить нельзя") % {"status": reg.status})
     if event.end_at <= now:
@@ -480,7 +483,7 @@ def cancel(
     set_status(reg, S.cancelled, now)
     db.add(reg)
     db.flush()
-    audit(db, user, "cancel", reg, before)
+    audit_status(db, user, "cancel", reg, before)
     mails = [
         mail.enqueue(
             db, kind="cancelled", event=event, reg=reg, site=site, now=now, withdraw_invite=before in HOLDING
@@ -495,10 +498,7 @@ def cancel(
 
 def _for_action(db: Session, event: Event, registration_id: int) -> tuple[Event, Registration]:
     event = lock_event(db, event.id)
-    reg = db.get(Registration, registration_id, populate_existing=True)
-    if reg is None or reg.event_id != event.id:
-        raise NotFound(_("Регистрация не найдена"))
-    return event, reg
+    return event, registration_of(db, event, registration_id, fresh=True)
 
 
 def approve(
@@ -559,9 +559,9 @@ def _confirm(
     set_status(reg, S.confirmed, now)
     db.add(reg)
     db.flush()
-    audit(db, user, action, reg, source)
+    audit_status(db, user, action, reg, source)
     msg = mail.enqueue(
-        db, kind=kind, event=event, reg=reg, site=site, now=now, calendar_generation=calendar_generation(site, reg)
+        db, kind=kind, event=event, reg=reg, site=site, now=now, calendar_url=calendar_url(db, site, reg)
     )
     return ChangeResult(reg, mails=[msg.id])
 
@@ -577,7 +577,7 @@ def decline(
     set_status(reg, S.declined, now)
     db.add(reg)
     db.flush()
-    audit(db, user, "decline", reg, before)
+    audit_status(db, user, "decline", reg, before)
     mails = [
         mail.enqueue(
             db, kind="declined", event=event, reg=reg, site=site, now=now, withdraw_invite=before in HOLDING
@@ -594,7 +594,7 @@ def fill(db: Session, *, event: Event, user: StaffUser, now: datetime, site: Sit
     event = lock_event(db, event.id)
     promoted, mails = fill_from_waitlist(db, event=event, now=now, site=site)
     for reg in promoted:
-        audit(db, user, "promote", reg, S.waitlisted)
+        audit_status(db, user, "promote", reg, S.waitlisted)
     return ChangeResult(None, promoted, mails)
 
 
@@ -611,12 +611,8 @@ def parse_checkin_code(value: str) -> tuple[int, str] | None:
 
 def registration_by_code(db: Session, *, event: Event, code: str, site: Site) -> Registration:
     parsed = parse_checkin_code(code)
-    reg = db.get(Registration, parsed[0]) if parsed else None
-    if (
-        reg is None
-        or reg.event_id != event.id
-        or site.checkin_code(reg) != code.strip().split("code=")[-1].split("&")[0]
-    ):
+    reg = find_registration_of(db, event, parsed[0]) if parsed else None
+    if reg is None or site.checkin_code(reg) != code.strip().split("code=")[-1].split("&")[0]:
         raise NotFound(_("QR-код не подходит к этому мероприятию"))
     return reg
 
@@ -634,7 +630,7 @@ def check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser
     reg.checked_in_at = now
     db.add(reg)
     db.flush()
-    audit(db, user, "check_in", reg, S.confirmed)
+    audit_status(db, user, "check_in", reg, S.confirmed)
     return reg
 
 
@@ -646,7 +642,7 @@ def undo_check_in(db: Session, *, event: Event, registration_id: int, user: Staf
     reg.checked_in_at = None
     db.add(reg)
     db.flush()
-    audit(db, user, "undo_check_in", reg, S.attended)
+    audit_status(db, user, "undo_check_in", reg, S.attended)
     return reg
 
 
@@ -717,6 +713,40 @@ def list_registrations(
         # SQLite's lower() folds only ASCII; an event's list is small, so search it here.
         rows = [r for r in rows if all(w in _search_text(*r) for w in words)]
     return rows
+
+
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().-]+$")
+
+
+def checkin_search(
+    db: Session, event: Event, q: str, *, limit: int = 30
+) -> list[tuple[Registration, Organisation | None]]:
+    """People at the door, found by their name; by an e-mail or a phone only when it is given
+    whole, so the page cannot list everyone whose address or number holds a fragment."""
+    q = q.strip()[:200]
+    query = (
+        select(Registration, Organisation)
+        .join(Organisation, Organisation.id == Registration.organisation_id, isouter=True)
+        .where(Registration.event_id == event.id)
+        .order_by(Registration.full_name, Registration.id)
+    )
+    if "@" in q:
+        try:
+            key = normalise_email(q)[1]
+        except ValueError:
+            return []
+        return list(db.exec(query.where(Registration.email_normalised == key).limit(limit)))
+    if _PHONE_LIKE.match(q) and any(c.isdigit() for c in q):
+        try:
+            phone = normalise_phone(q)
+        except InvalidPhone:
+            return []
+        return list(db.exec(query.where(Registration.phone == phone).limit(limit)))
+    words = normalise_query(q)
+    if not words:
+        return []
+    # SQLite's lower() folds only ASCII; an event's list is small, so search it here.
+    return [r for r in db.exec(query) if all(w in search_key(r[0].full_name) for w in words)][:limit]
 
 
 def counts_by_status(db: Session, event: Event) -> dict[str, int]:
@@ -848,9 +878,7 @@ def revoke_invitation(
 ) -> Invitation:
     """Revoke an invitation's link; with `renew`, give it a new link instead (the old one stops working)."""
     lock_event(db, event.id)
-    invitation = db.get(Invitation, invitation_id, populate_existing=True)
-    if invitation is None or invitation.event_id != event.id:
-        raise NotFound(_("Приглашение не найдено"))
+    invitation = invitation_of(db, event, invitation_id, fresh=True)
     if renew:
         generation = find_generation(
             site.secret, "invitation", f"{event.id}:{invitation.organisation_id}", invitation.token_hash
@@ -915,18 +943,10 @@ def queue_reminders(db: Session, *, event_id: int, now: datetime, site: Site) ->
                     reg=reg,
                     site=site,
                     now=now,
-                    calendar_generation=calendar_generation(site, reg),
+                    calendar_url=calendar_url(db, site, reg),
                 ).id
             )
     return mails
-
-
-def outbox_for(db: Session, registration_id: int) -> list[OutboxMessage]:
-    return list(
-        db.exec(
-            select(OutboxMessage).where(OutboxMessage.registration_id == registration_id).order_by(OutboxMessage.id)
-        )
-    )
 
 
 # --- exports ---

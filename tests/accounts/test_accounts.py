@@ -4,10 +4,11 @@ import pytest
 from fastapi import APIRouter, Depends
 from sqlmodel import select
 
-from eventhub.accounts.deps import CurrentUser, require_roles
+from eventhub.accounts.deps import CurrentUser, allowed_to
+from eventhub.accounts.permissions import Action
 from eventhub.accounts.service import authenticate, create_token, create_user, revoke_token
 from eventhub.core.errors import Conflict, Invalid
-from eventhub.core.models import ApiToken, StaffRole
+from eventhub.core.models import ApiToken
 
 
 def test_password_is_stored_hashed_with_argon2_and_checked(db) -> None:
@@ -52,7 +53,7 @@ def protected(app):
         return {"email": user.email}
 
     @router.get("/api/v1/_press_only")
-    def press_only(user=Depends(require_roles(StaffRole.press_officer))) -> dict:  # noqa: B008
+    def press_only(user=Depends(allowed_to(Action.edit_press))) -> dict:  # noqa: B008
         return {"ok": True}
 
     app.include_router(router)

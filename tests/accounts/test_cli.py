@@ -31,3 +31,43 @@ def test_tokens_are_created_listed_and_revoked(cli_env) -> None:
     missing = runner.invoke(app, ["token", "revoke", "99"])
     assert missing.exit_code == 1 and "Токен не найден" in missing.output
     assert runner.invoke(app, ["token", "list", "nobody@example.org"]).exit_code == 1
+
+
+def test_check_in_staff_are_given_events_from_the_command_line(cli_env) -> None:
+    from sqlmodel import Session, select
+
+    from eventhub.core.db import make_engine
+    from eventhub.core.models import Event, EventCheckinStaff, StaffUser
+    from tests.factories import make_event
+
+    runner.invoke(app, ["user", "add", "seed@example.org", "--role", "admin"], input="long enough password\n")
+    engine = make_engine(get_settings())
+    with Session(engine) as db:
+        for slug in ("forum", "other"):
+            make_event(db, slug=slug)
+        db.commit()
+
+    added = runner.invoke(
+        app,
+        ["user", "add", "door@example.org", "--role", "checkin", "--event", "forum"],
+        input="long enough password\n",
+    )
+    given = runner.invoke(app, ["user", "checkin", "door@example.org", "other"])
+    taken = runner.invoke(app, ["user", "checkin", "door@example.org", "forum", "--remove"])
+    unknown = runner.invoke(app, ["user", "checkin", "door@example.org", "nowhere"])
+    not_door = runner.invoke(app, ["user", "checkin", "seed@example.org", "forum"])
+
+    assert added.exit_code == 0, added.output
+    assert given.output.strip() == "door@example.org checks in at other"
+    assert taken.output.strip() == "door@example.org no longer checks in at forum"
+    assert unknown.exit_code == 1 and "no event nowhere" in unknown.output
+    assert not_door.exit_code == 1 and "нет активного сотрудника" in not_door.output
+    with Session(engine) as db:
+        door = db.exec(select(StaffUser).where(StaffUser.email == "door@example.org")).one()
+        given_slugs = db.exec(
+            select(Event.slug)
+            .join(EventCheckinStaff, EventCheckinStaff.event_id == Event.id)
+            .where(EventCheckinStaff.user_id == door.id)
+        ).all()
+        assert given_slugs == ["other"]
+    engine.dispose()

@@ -19,7 +19,8 @@ from fastapi.routing import _IncludedRouter
 from eventhub.admin.events import EVENT_FORM, SESSION_FORM
 from eventhub.admin.forms import Form
 from eventhub.agenda.service import session_input
-from eventhub.core.models import EventSeries, Invitation, Organisation, Registration
+from eventhub.core.models import EventSeries, Invitation, Organisation, Registration, StaffUser, StaffUserOrganisation
+from eventhub.core.text import format_phone
 from eventhub.directory.service import input_of
 from eventhub.directory.specs import DIRECTORIES
 from eventhub.events.editing import event_input
@@ -263,7 +264,9 @@ for _key in DIRECTORIES:
 
 def _release_case(method: str, path: str, body: Callable | None = None) -> Case:
     def make(w: World) -> tuple[dict, Any]:
-        release = make_release(w.db, status="draft", published_at=None)
+        # About a published event of the organiser's organisation: press officers serve it too.
+        event = w.event("published")
+        release = make_release(w.db, status="draft", published_at=None, event_id=event.id)
         return {"slug": release.slug, "release_id": release.id}, body(w, release) if body else None
 
     return Case(method, path, RELEASES, make)
@@ -314,6 +317,14 @@ def _invitation_case(w: World) -> tuple[dict, Any]:
     return {"slug": event.slug, "invitation_id": invitation.id, "action": "revoke"}, {}
 
 
+def _door_keeper(w: World) -> StaffUser:
+    """A check-in user of no organisation, to be given an event."""
+    user = StaffUser(email=f"door-{uuid.uuid4().hex[:8]}@example.org", password_hash="-", role="checkin")
+    w.db.add(user)
+    w.db.flush()
+    return user
+
+
 REGS = "/admin/events/{slug}/registrations"
 IMPORT_ROW = {"full_name": "Бакыт Асанов", "email": "bakyt@example.org", "category": "participant"}
 CASES += [
@@ -323,6 +334,8 @@ CASES += [
     _reg_event_case("POST", REGS + "/fill", body=lambda w, e: {}),
     _reg_event_case("GET", REGS + "/checkin", CHECKIN),
     _reg_case("POST", REGS + "/checkin", CHECKIN, "confirmed", body=lambda w, r: {"registration": str(r.id)}),
+    _reg_event_case("GET", REGS + "/checkin-staff"),
+    _reg_event_case("POST", REGS + "/checkin-staff", body=lambda w, e: {"email": _door_keeper(w).email}),
     _reg_event_case("GET", REGS + "/stats"),
     _reg_event_case("GET", REGS + "/export.csv"),
     _reg_event_case("GET", REGS + "/export.xlsx"),
@@ -395,7 +408,8 @@ def test_each_role_may_do_exactly_what_it_is_allowed(role, app, client, db, logi
     db.commit()
     headers, csrf = {}, None
     if role != "anonymous":
-        user, csrf = login_as(role, (org.slug,) if role == "organiser" else ())
+        # Check-in staff of the organisation work at its published events.
+        user, csrf = login_as(role, (org.slug,) if role in ("organiser", "checkin") else ())
         headers = bearer_as(user=user)
     world = World(db, org)
     wrong = []
@@ -427,3 +441,187 @@ def test_each_role_may_do_exactly_what_it_is_allowed(role, app, client, db, logi
         if not ok:
             wrong.append(f"{case.method} {url}: {response.status_code} {response.text[:300]}")
     assert wrong == []
+
+
+# --- reads: every staff page and API read, each role and each organisation sees only its own ---
+
+
+@dataclass
+class Side:
+    """One organisation's world: a published event with a participant and a journalist, a
+    draft event, a release about each, a release about no event, an invitation."""
+
+    org: Organisation
+    event: Any
+    draft: Any
+    participant: Registration
+    journalist: Registration
+    release: Any  # about the draft
+    loose: Any  # about no event, by an organiser of the organisation
+    invitation: Invitation
+    session: Any
+    markers: dict[str, list[str]]  # kind -> texts that only this organisation's staff may read
+
+
+def _side(db: Any, letter: str, tag: str, author: StaffUser) -> Side:
+    org = make_organisation(db)
+    db.add(StaffUserOrganisation(user_id=author.id, organisation_id=org.id))
+    event = make_event(db, registration_mode="open", start_at=START, end_at=START + timedelta(hours=8))
+    draft = make_event(
+        db, status="draft", title=f"Тайный черновик {tag}", start_at=START, end_at=START + timedelta(hours=8)
+    )
+    for e in (event, draft):
+        add_organisation_role(db, e, org, "organiser")
+    people = []
+    for n, (name, category, phone) in enumerate(
+        [(f"Участница {tag}ова", "participant", f"+996702{letter * 6}"), (f"Журналист {tag}ов", "press", None)]
+    ):
+        email = f"{category}-{tag.lower()}@example.org"
+        people.append(
+            Registration(
+                event_id=event.id, token_hash=f"read-{tag}-{n}-{uuid.uuid4().hex}", full_name=name, email=email,
+                email_normalised=email, phone=phone, category=category, outlet="24.kg" if n else None,
+                consent_at=START, consent_text="Согласие", status="confirmed",
+            )
+        )  # fmt: skip
+    db.add_all(people)
+    release = make_release(db, status="draft", published_at=None, event_id=draft.id, title=f"Тайный релиз {tag}")
+    loose = make_release(
+        db, status="draft", published_at=None, title=f"Релиз без события {tag}", created_by_id=author.id
+    )
+    invitation = Invitation(event_id=event.id, organisation_id=org.id, seat_quota=3, token_hash=uuid.uuid4().hex)
+    db.add(invitation)
+    session = make_session(db, draft, start_at=START, end_at=START + timedelta(hours=1), title=f"Тайная сессия {tag}")
+    db.flush()
+    participant, journalist = people
+    return Side(
+        org, event, draft, participant, journalist, release, loose, invitation, session,
+        markers={
+            "participant": [participant.full_name, participant.email, participant.phone, format_phone(participant.phone)],
+            "journalist": [journalist.full_name, journalist.email],
+            "draft": [draft.title, release.title, session.title],
+            "release": [loose.title],
+        },
+    )  # fmt: skip
+
+
+# Which kinds of another organisation's data a role may read on the staff lists (/admin/press...):
+# admins everything; press officers serve every public event (journalists, releases about no
+# event) but see no drafts and no participant; organisers and check-in staff nothing.
+OTHERS_VISIBLE = {
+    "admin": {"participant", "journalist", "draft", "release"},
+    "press_officer": {"journalist", "release"},
+    "organiser": set(),
+    "checkin": set(),
+    "anonymous": set(),
+}
+
+
+def _read_params(db: Any, s: Side, other: Side) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    """path -> (path params, query) for one side; the query asks for the other side's things
+    where an address could smuggle them in (?done=<id>, ?q=<name>, ?event=<slug>)."""
+    ev = {"slug": s.event.slug}
+    return {
+        "/admin": ({}, {}),
+        "/admin/events": ({}, {"q": "Тайный"}),
+        "/admin/events/new": ({}, {}),
+        "/admin/events/{slug}": ({"slug": s.draft.slug}, {}),
+        "/admin/events/{slug}/agenda": ({"slug": s.draft.slug}, {}),
+        "/admin/events/{slug}/agenda/translations": ({"slug": s.draft.slug}, {}),
+        "/admin/events/{slug}/cancel": (ev, {}),
+        "/admin/events/{slug}/organisations": ({"slug": s.draft.slug}, {}),
+        "/admin/events/{slug}/postpone": (ev, {}),
+        "/admin/events/{slug}/publish": ({"slug": s.draft.slug}, {}),
+        "/admin/events/{slug}/translations": ({"slug": s.draft.slug}, {}),
+        "/admin/events/{slug}/sessions/new": ({"slug": s.draft.slug}, {}),
+        "/admin/events/{slug}/sessions/{session_id}": ({"slug": s.draft.slug, "session_id": other.session.id}, {}),
+        REGS: (ev, {}),
+        REGS + "/checkin": (ev, {"q": other.participant.full_name.split()[-1], "done": other.participant.id}),
+        REGS + "/checkin-staff": (ev, {}),
+        REGS + "/export.csv": (ev, {}),
+        REGS + "/export.xlsx": (ev, {}),
+        REGS + "/import": (ev, {}),
+        REGS + "/invitations": (ev, {}),
+        REGS + "/sign-in": (ev, {}),
+        REGS + "/stats": (ev, {}),
+        "/admin/press": ({}, {}),
+        "/admin/press/new": ({}, {"event": s.draft.slug}),
+        "/admin/press/accreditation": ({}, {}),
+        "/admin/press/{release_id}": ({"release_id": s.release.id}, {}),
+        "/admin/press/{release_id}/translations": ({"release_id": s.loose.id}, {}),
+        "/api/v1/events/{slug}": ({"slug": s.draft.slug}, {}),
+        "/api/v1/events/{slug}/audit": ({"slug": s.draft.slug}, {}),
+        "/api/v1/events/{slug}/registrations": (ev, {}),
+        "/api/v1/press-releases/{slug}": ({"slug": s.release.slug}, {}),
+        "/api/v1/people": ({}, {}),
+        "/api/v1/people/{slug}": ({"slug": make_person(db).slug}, {}),
+    }
+
+
+# Where the staff pages of a role show its own organisation's people: (path, kind of marker).
+OWN = [
+    (REGS, "participant"), (REGS + "/export.csv", "participant"), (REGS + "/export.xlsx", "participant"),
+    (REGS + "/sign-in", "participant"), ("/api/v1/events/{slug}/registrations", "participant"),
+    ("/admin/press/accreditation", "journalist"), ("/admin/press", "release"),
+]  # fmt: skip
+
+
+def _text(response: Any) -> str:
+    if response.headers.get("content-type", "").startswith("application/vnd.openxmlformats"):
+        import io
+
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v)
+    return response.text
+
+
+def _read_routes(app) -> set[str]:
+    return {
+        p
+        for m, p in _routes(app)
+        if m == "GET"
+        and p != "/admin/login"
+        and (p.startswith("/admin") or p.endswith(("/audit", "/registrations")) or "/people" in p)
+        and not any(p.startswith(f"/admin/{key}") for key in DIRECTORIES)  # the shared directory: no one's own
+    } | {"/api/v1/events/{slug}", "/api/v1/press-releases/{slug}"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_and_organisation_reads_only_its_own(role, app, client, db, login_as, bearer_as, make_staff) -> None:
+    """Every staff page and API read, asked for with the address of one's own organisation and
+    with the other's: the other organisation's participants, journalists, drafts and releases
+    never appear in the body (beyond what the role may see on the staff lists)."""
+    mine_author, theirs_author = make_staff("organiser"), make_staff("organiser")
+    mine = _side(db, "1", "А", mine_author)
+    theirs = _side(db, "2", "Б", theirs_author)
+    db.commit()
+    headers: dict[str, str] = {}
+    if role != "anonymous":
+        user, _csrf = login_as(role, (mine.org.slug,) if role in ("organiser", "checkin") else ())
+        headers = bearer_as(user=user)
+    allowed = {c.path: c.allowed for c in CASES if c.method == "GET"}
+    allowed |= {"/api/v1/events/{slug}": EVENTS, "/api/v1/press-releases/{slug}": RELEASES}
+    own_params, their_params = _read_params(db, mine, theirs), _read_params(db, theirs, mine)
+    db.commit()
+    assert set(own_params) == _read_routes(create_app(app.state.settings))  # a new staff read needs a line here
+    leaks, missing = [], []
+    for path, (params, query) in own_params.items():
+        for side, (p, q) in (("own", (params, query)), ("other", their_params[path])):
+            url = path.replace(":int}", "}").format(**p)
+            response = client.get(
+                url, params=q, headers=headers if url.startswith("/api/") else {}, follow_redirects=False
+            )
+            body = _text(response)
+            assert response.status_code < 500, f"{url}: {response.status_code}"
+            addressed = "{slug}" in path  # an event in the address: nothing of another event shows
+            visible = set() if addressed and side == "own" else OTHERS_VISIBLE[role]
+            for kind, texts in theirs.markers.items():
+                if kind in visible or (side == "other" and role == "admin"):
+                    continue
+                leaks += [f"{side} {url}?{q}: {kind} {t!r}" for t in texts if t and t in body]
+            if side == "own" and role in allowed.get(path, set()):
+                missing += [f"{url}: {kind}" for p_, kind in OWN if p_ == path and mine.markers[kind][0] not in body]
+    assert leaks == []
+    assert missing == []

@@ -132,6 +132,17 @@ def test_organisations_and_projects_api(client, demo) -> None:
     assert client.get("/api/v1/projects/none").status_code == 404
 
 
+def test_projects_come_in_pages_like_every_list(client, demo) -> None:
+    everything = client.get("/api/v1/projects", params={"limit": 100}).json()
+    names = [p["name"] for p in everything["items"]]
+    assert everything["total"] == len(names) >= 4
+    first = client.get("/api/v1/projects", params={"limit": 2}).json()
+    rest = client.get("/api/v1/projects", params={"offset": 2, "limit": 100}).json()
+    assert (first["total"], first["offset"], first["limit"]) == (len(names), 0, 2)
+    assert [p["slug"] for p in first["items"] + rest["items"]] == [p["slug"] for p in everything["items"]]
+    assert client.get("/api/v1/projects", params={"limit": 0}).json()["error"]["fields"].keys() == {"limit"}
+
+
 def test_openapi_describes_typed_responses(client) -> None:
     spec = client.get("/openapi.json").json()
     detail = spec["paths"]["/api/v1/events/{slug}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]

@@ -344,12 +344,16 @@ def test_audit_log_is_for_admins(client, ipr, bearer_as) -> None:
     slug = _create(client, headers)["slug"]
     client.patch(f"/api/v1/events/{slug}", json={"city": "Бишкек"}, headers=headers)
     assert client.get(f"/api/v1/events/{slug}/audit", headers=headers).status_code == 403
-    entries = client.get(f"/api/v1/events/{slug}/audit", headers=bearer_as("admin")).json()
+    page = client.get(f"/api/v1/events/{slug}/audit", headers=bearer_as("admin")).json()
+    assert (page["total"], page["offset"], page["limit"]) == (2, 0, 20)
+    entries = page["items"]
     assert [(e["action"], e["changes"].get("city")) for e in entries] == [
         ("update", [None, "Бишкек"]),
         ("create", None),
     ]
     assert entries[0]["user"].startswith("api-organiser-")
+    older = client.get(f"/api/v1/events/{slug}/audit", params={"offset": 1, "limit": 1}, headers=bearer_as("admin"))
+    assert [(e["action"], older.json()["total"]) for e in older.json()["items"]] == [("create", 2)]
 
 
 def test_updated_at_and_sequence_of_a_factory_event(client, db, bearer_as) -> None:

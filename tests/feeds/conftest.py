@@ -9,6 +9,8 @@ import pytest
 from sqlmodel import Session
 
 from eventhub.core.models import Event, Registration
+from eventhub.registrations.mail import Site
+from eventhub.registrations.service import calendar_url, reset_calendar_link
 from tests.feeds.parsers import PYTHON_PARSERS, find_icaljs
 
 PARSERS = ["icalendar", "vobject", "ical", "ical.js"]
@@ -52,3 +54,11 @@ def make_registration(db: Session, event: Event, *, email: str, status: str = "c
     db.add(registration)
     db.flush()
     return registration
+
+
+def personal_token(db: Session, settings, registration: Registration, *, reset: bool = False) -> str:
+    """The participant's personal-feed token as registrations issue it (e-mails, private page);
+    `reset`: a new one, as the private page's button makes."""
+    site = Site.from_settings(settings)
+    url = reset_calendar_link(db, reg=registration, site=site) if reset else calendar_url(db, site, registration)
+    return url.removeprefix(f"{site.base_url}/calendar/personal/").removesuffix(".ics")

@@ -80,10 +80,3 @@ def test_events_page_subscribe_panel_follows_the_filters(client, db) -> None:
     assert "https://outlook.live.com/calendar/0/addfromweb?url=webcal%3A%2F%2Ftestserver" in filtered
     feed = client.get("/calendar.ics?kind=forum&region=naryn")
     assert feed.status_code == 200 and feed.content.count(b"BEGIN:VEVENT") == 1
-
-
-def test_personal_links_point_at_the_private_feed() -> None:
-    found = links.personal_links("abcDEF123_-abcDEF123_-", BASE)
-    assert found.ics == f"{BASE}/calendar/personal/abcDEF123_-abcDEF123_-.ics"
-    assert found.webcal == "webcal://events.example.kg/calendar/personal/abcDEF123_-abcDEF123_-.ics"
-    assert _query(found.google)["cid"] == found.webcal

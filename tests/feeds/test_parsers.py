@@ -11,9 +11,8 @@ import pytest
 from sqlmodel import select
 
 from eventhub.core.models import Event
-from eventhub.feeds.service import reset_calendar_token
 from tests.factories import make_event, make_session
-from tests.feeds.conftest import PARSERS, make_registration
+from tests.feeds.conftest import PARSERS, make_registration, personal_token
 from tests.feeds.parsers import comparable, with_icalendar
 
 DEMO_SLUGS = (
@@ -24,11 +23,11 @@ DEMO_SLUGS = (
 )
 
 
-def _demo_feeds(client, db) -> dict[str, bytes]:
+def _demo_feeds(client, db, settings) -> dict[str, bytes]:
     events = {e.slug: e for e in db.exec(select(Event).where(Event.slug.in_(DEMO_SLUGS))).all()}
     owner = make_registration(db, events["forum-aymakov-2023"], email="aigul@example.kg")
     make_registration(db, events["dialog-vklad-ogo-v-razvitie-regionov"], email="aigul@example.kg")
-    token = reset_calendar_token(db, owner)
+    token = personal_token(db, settings, owner)
     db.commit()
     urls = [
         "/calendar.ics",
@@ -50,8 +49,8 @@ def _demo_feeds(client, db) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("parser", PARSERS)
-def test_every_demo_feed_reads_the_same_in_every_parser(client, demo, parse, parser) -> None:
-    feeds = _demo_feeds(client, demo)
+def test_every_demo_feed_reads_the_same_in_every_parser(client, demo, settings, parse, parser) -> None:
+    feeds = _demo_feeds(client, demo, settings)
     parsed = parse(parser, feeds)
     for url, body in feeds.items():
         assert comparable(parsed[url]) == comparable(with_icalendar(body)), url
@@ -61,8 +60,8 @@ def test_every_demo_feed_reads_the_same_in_every_parser(client, demo, parse, par
     assert sorted(e["start"] for e in personal) == ["2019-03-01", "2023-09-08"]
 
 
-def test_demo_feeds_have_unique_uids_and_a_vtimezone_for_every_tzid(client, demo) -> None:
-    for url, body in _demo_feeds(client, demo).items():
+def test_demo_feeds_have_unique_uids_and_a_vtimezone_for_every_tzid(client, demo, settings) -> None:
+    for url, body in _demo_feeds(client, demo, settings).items():
         uids = re.findall(rb"\r\nUID:([^\r]+)", body)
         assert len(uids) == len(set(uids)), url
         assert set(re.findall(rb"TZID=([^:;]+)", body)) <= set(re.findall(rb"\r\nTZID:([^\r]+)", body)), url

@@ -2,9 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-from eventhub.feeds.service import calendar_token_hash, reset_calendar_token
+from sqlmodel import select
+
+from eventhub.core.models import PersonalCalendar
+from eventhub.core.tokens import hash_token
 from tests.factories import make_event
-from tests.feeds.conftest import make_registration
+from tests.feeds.conftest import make_registration, personal_token
 
 
 def _events(db, n: int):
@@ -18,14 +21,14 @@ def _summaries(response) -> list[str]:
     return sorted(line.removeprefix("SUMMARY:") for line in unfolded.split("\r\n") if line.startswith("SUMMARY:"))
 
 
-def test_feed_has_the_participants_confirmed_and_attended_registrations(client, db) -> None:
+def test_feed_has_the_participants_confirmed_and_attended_registrations(client, db, settings) -> None:
     a, b, c, d, e = _events(db, 5)
     owner = make_registration(db, a, email="Aigul@Example.kg", email_normalised="aigul@example.kg")
     make_registration(db, b, email="aigul@example.kg", status="attended")
     make_registration(db, c, email="aigul@example.kg", status="pending")
     make_registration(db, d, email="aigul@example.kg", status="cancelled")
     make_registration(db, e, email="someone.else@example.kg")  # another person
-    token = reset_calendar_token(db, owner)
+    token = personal_token(db, settings, owner)
     db.commit()
     response = client.get(f"/calendar/personal/{token}.ics")
     assert response.status_code == 200
@@ -34,34 +37,38 @@ def test_feed_has_the_participants_confirmed_and_attended_registrations(client, 
     assert b"aigul" not in response.content.lower() and "Участник".encode() not in response.content
 
 
-def test_only_the_hash_of_the_token_is_stored(db) -> None:
-    [event] = _events(db, 1)
-    registration = make_registration(db, event, email="a@example.kg")
-    token = reset_calendar_token(db, registration)
-    assert len(token) >= 32
-    assert registration.calendar_token_hash == calendar_token_hash(token) != token
-
-
-def test_reset_cuts_off_the_old_address_everywhere(client, db) -> None:
+def test_only_the_hash_of_the_token_is_stored_once_per_person(db, settings) -> None:
     a, b = _events(db, 2)
     first = make_registration(db, a, email="a@example.kg")
     second = make_registration(db, b, email="a@example.kg")
-    old = reset_calendar_token(db, first)
+    token = personal_token(db, settings, first)
+    assert len(token) >= 32
+    assert personal_token(db, settings, second) == token  # one address for all of a person's registrations
+    [row] = db.exec(select(PersonalCalendar)).all()
+    assert (row.email_normalised, row.generation, row.token_hash) == ("a@example.kg", 0, hash_token(token))
+
+
+def test_reset_cuts_off_the_old_address_everywhere(client, db, settings) -> None:
+    a, b = _events(db, 2)
+    first = make_registration(db, a, email="a@example.kg")
+    second = make_registration(db, b, email="a@example.kg")
+    old = personal_token(db, settings, first)
     db.commit()
     assert client.get(f"/calendar/personal/{old}.ics").status_code == 200
-    new = reset_calendar_token(db, second)  # reset from the other registration's private page
+    new = personal_token(db, settings, second, reset=True)  # reset from the other registration's private page
     db.commit()
     assert client.get(f"/calendar/personal/{old}.ics").status_code == 404
     assert client.head(f"/calendar/personal/{old}.ics").status_code == 404
     response = client.get(f"/calendar/personal/{new}.ics")
     assert response.status_code == 200
     assert _summaries(response) == ["Мероприятие 0", "Мероприятие 1"]
+    assert personal_token(db, settings, first) == new
 
 
-def test_feed_follows_registration_changes(client, db) -> None:
+def test_feed_follows_registration_changes(client, db, settings) -> None:
     a, b = _events(db, 2)
     owner = make_registration(db, a, email="a@example.kg")
-    token = reset_calendar_token(db, owner)
+    token = personal_token(db, settings, owner)
     db.commit()
     url = f"/calendar/personal/{token}.ics"
     first = client.get(url)
@@ -79,19 +86,19 @@ def test_feed_follows_registration_changes(client, db) -> None:
     assert _summaries(client.get(url)) == ["Мероприятие 1"]
 
 
-def test_draft_events_stay_out_of_personal_feeds(client, db) -> None:
+def test_draft_events_stay_out_of_personal_feeds(client, db, settings) -> None:
     [event] = _events(db, 1)
     owner = make_registration(db, event, email="a@example.kg")
-    token = reset_calendar_token(db, owner)
+    token = personal_token(db, settings, owner)
     event.status = "draft"
     db.commit()
     assert _summaries(client.get(f"/calendar/personal/{token}.ics")) == []
 
 
-def test_cancelled_event_stays_as_cancelled_for_registered_people(client, db) -> None:
+def test_cancelled_event_stays_as_cancelled_for_registered_people(client, db, settings) -> None:
     [event] = _events(db, 1)
     owner = make_registration(db, event, email="a@example.kg")
-    token = reset_calendar_token(db, owner)
+    token = personal_token(db, settings, owner)
     event.status = "cancelled"
     event.end_at = event.start_at + timedelta(hours=2)
     db.commit()

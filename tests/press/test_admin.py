@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import func, select
 
 from eventhub.core.models import PressContact, PressRelease, Registration
-from tests.factories import make_event, make_press_contact, make_release
+from tests.factories import add_organisation_role, make_event, make_organisation, make_press_contact, make_release
 
 NOW = datetime(2030, 3, 1, 3, 0, 0, tzinfo=UTC)  # 09:00 in Bishkek
 
@@ -195,8 +195,10 @@ def test_delete_needs_confirmation(client, db, clock, login_as) -> None:
 
 
 def test_accreditation_list_shows_journalists_only(client, db, clock, login_as) -> None:
-    login_as("organiser")
+    org = make_organisation(db)
+    login_as("organiser", (org.slug,))
     event = make_event(db, title="Форум аймаков — 2030")
+    add_organisation_role(db, event, org, "organiser")
     for name, category, outlet in [("Журналист Один", "press", "24.kg"), ("Участник Два", "participant", None)]:
         db.add(
             Registration(

@@ -65,7 +65,7 @@ def test_press_officer_writes_a_draft_then_publishes_it(client, db, clock, write
 
 
 def test_scheduling_sets_the_embargo_and_withdrawing_hides_it_again(client, db, clock, writer) -> None:
-    headers = writer("organiser")
+    headers = writer()  # the release is nobody's: organisers see only their organisations' (tests/press/test_scope.py)
     make_release(db, slug="r1", status="draft", published_at=None)
     db.commit()
 
@@ -207,13 +207,14 @@ def test_a_bad_patch_changes_nothing(client, db, clock, writer) -> None:
     assert db.exec(select(func.count()).select_from(PressContact)).one() == 0
 
 
-def test_taken_slug_is_a_409_with_the_field(client, db, clock, writer) -> None:
+def test_taken_slug_is_a_422_with_the_field_like_events_and_the_directory(client, db, clock, writer) -> None:
     make_release(db, slug="taken")
     db.commit()
     response = client.post(
         "/api/v1/press-releases", headers=writer(), json={"type": "report", "title": "x", "slug": "taken"}
     )
-    assert response.status_code == 409
+    assert response.status_code == 422
+    assert response.json()["error"]["message"] == "Адрес уже занят"
     assert response.json()["error"]["fields"] == {"slug": "адрес «taken» уже занят"}
 
 
@@ -334,3 +335,34 @@ def test_translations_are_written_checked_and_shown_in_the_readers_language(clie
     )
     assert bad.status_code == 422
     assert set(bad.json()["error"]["fields"]) == {"translations.ru", "translations.de"}
+
+
+def test_press_audit_entries_come_from_the_core_writer(client, db, clock, writer) -> None:
+    """Like events and the directory: only what changed, as [before, after]; long texts elided."""
+    headers = writer()
+    url = "/api/v1/press-releases/itogi-foruma"
+    created = client.post(
+        "/api/v1/press-releases",
+        headers=headers,
+        json={"type": "announcement", "title": "Итоги форума", "body": "Текст"},
+    )
+    assert created.status_code == 201, created.text
+    assert client.patch(url, headers=headers, json={"title": "Итоги форума ", "lead": ""}).status_code == 200
+    assert client.patch(url, headers=headers, json={"status": "published"}).status_code == 200
+    assert client.delete(url, headers=headers).status_code == 204
+
+    entries = db.exec(select(AuditLog).where(AuditLog.entity_type == "press_release").order_by(AuditLog.id)).all()
+    assert [(e.action, e.changes) for e in entries] == [
+        (
+            "create",
+            {
+                "type": [None, "announcement"],
+                "title": [None, "Итоги форума"],
+                "body": ["…", "…"],
+                "original_language": [None, "ru"],
+                "slug": [None, "itogi-foruma"],
+            },
+        ),
+        ("publish", {"status": ["draft", "published"], "published_at": [None, "2030-03-01T03:00:00+00:00"]}),
+        ("delete", {"slug": ["itogi-foruma", None], "title": ["Итоги форума", None]}),
+    ]

@@ -5,8 +5,8 @@ import re
 import icalendar
 from sqlmodel import select
 
-from eventhub.accounts.security import hash_token
-from eventhub.core.models import Registration
+from eventhub.core.models import PersonalCalendar, Registration
+from eventhub.core.tokens import hash_token
 from tests.registrations.conftest import form, open_event
 
 
@@ -34,7 +34,7 @@ def test_only_the_hash_of_the_private_token_is_stored(client, db, clock, mailbox
     reg = db.exec(select(Registration)).one()
     assert len(token) >= 43
     assert reg.token_hash == hash_token(token)
-    assert token not in reg.token_hash and token not in (reg.calendar_token_hash or "")
+    assert token not in reg.token_hash and token not in db.get(PersonalCalendar, "a@example.org").token_hash
 
 
 def test_cancelling_frees_the_place_and_promotes_the_first_on_the_waiting_list(client, db, clock, mailbox) -> None:
@@ -141,7 +141,50 @@ def test_private_page_offers_the_event_ics_and_a_personal_calendar_link_that_can
     assert reset.status_code == 303
     assert new_feed != feed
     db.expire_all()
-    assert db.exec(select(Registration)).one().calendar_token_hash == hash_token(new_feed)
+    assert db.get(PersonalCalendar, "a@example.org").token_hash == hash_token(new_feed)
+
+
+def _summaries(body: bytes) -> list[str]:
+    return sorted(str(e["summary"]) for e in icalendar.Calendar.from_ical(body).walk("VEVENT"))
+
+
+def test_a_reset_from_one_events_page_cuts_off_every_older_address_of_that_person(client, db, clock, mailbox) -> None:
+    a = open_event(db, title="Форум аймаков")
+    b = open_event(db, title="Круглый стол ОГО")
+    db.commit()
+    link_a = _register(client, a, mailbox, "a@example.org")
+    link_b = _register(client, b, mailbox, "A@Example.org")  # the same person, however typed
+    feed = r"http://testserver(/calendar/personal/[\w-]+\.ics)"
+    old_a = re.search(feed, client.get(link_a).text).group(1)
+    old_b = re.search(feed, client.get(link_b).text).group(1)
+    mailed = {re.search(feed, m.get_body(("plain",)).get_content()).group(1) for m in mailbox.messages}
+    assert _summaries(client.get(old_b).content) == ["Круглый стол ОГО", "Форум аймаков"]
+
+    assert client.post(f"{link_a}/calendar", follow_redirects=False).status_code == 303
+
+    for old in {old_a, old_b} | mailed:
+        assert client.get(old).status_code == 404, old
+    new = re.search(feed, client.get(link_a).text).group(1)
+    assert re.search(feed, client.get(link_b).text).group(1) == new  # B's page shows the new address too
+    assert new not in {old_a, old_b} | mailed
+    assert _summaries(client.get(new).content) == ["Круглый стол ОГО", "Форум аймаков"]
+
+
+def test_someone_registered_before_personal_calendars_per_person_gets_one_from_the_page(
+    client, db, clock, mailbox
+) -> None:
+    event = open_event(db)
+    db.commit()
+    link = _register(client, event, mailbox, "a@example.org")
+    db.delete(db.get(PersonalCalendar, "a@example.org"))  # as after the migration: none issued yet
+    db.commit()
+    page = client.get(link).text
+    assert "/calendar/personal/" not in page and "Получить ссылку на личный календарь" in page
+
+    client.post(f"{link}/calendar")
+
+    feed = re.search(r"http://testserver(/calendar/personal/[\w-]+\.ics)", client.get(link).text).group(1)
+    assert _summaries(client.get(feed).content) == [event.title]
 
 
 def test_a_bad_or_outdated_link_is_a_clear_404(client, db, clock) -> None:

@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import select
 
 from eventhub.core.models import OutboxMessage, Registration
+from tests.factories import make_organisation
 from tests.registrations.conftest import form, open_event
 
 
@@ -270,3 +271,29 @@ def test_event_page_shows_the_register_button_only_while_registration_is_open(cl
     assert f'href="/events/{open_.slug}/register"' in client.get(f"/events/{open_.slug}").text
     html = client.get(f"/events/{closed.slug}").text
     assert "/register" not in html and "Регистрация на это мероприятие закрыта" in html
+
+
+def test_staff_list_of_registrations_is_a_page(client, db, clock, bearer_as) -> None:
+    organiser = make_organisation(db)
+    event = open_event(db, organiser=organiser, capacity=10)
+    db.commit()
+    for name, address in [("Бакыт Асанов", "b@example.org"), ("Айгуль Осмонова", "a@example.org"),
+                          ("Жылдыз Токтогулова", "j@example.org")]:  # fmt: skip
+        assert (
+            client.post(f"/events/{event.slug}/register", data=form(full_name=name, email=address)).status_code == 200
+        )
+    url = f"/api/v1/events/{event.slug}/registrations"
+    headers = bearer_as("organiser", (organiser.slug,))
+
+    first = client.get(url, params={"limit": 2}, headers=headers).json()
+    second = client.get(url, params={"offset": 2, "limit": 2}, headers=headers).json()
+
+    assert [r["full_name"] for r in first["items"]] == ["Айгуль Осмонова", "Бакыт Асанов"]
+    assert (first["total"], first["offset"], first["limit"]) == (3, 0, 2)
+    assert ([r["full_name"] for r in second["items"]], second["total"], second["offset"]) == (
+        ["Жылдыз Токтогулова"],
+        3,
+        2,
+    )
+    found = client.get(url, params={"q": "бакыт"}, headers=headers).json()
+    assert ([r["email"] for r in found["items"]], found["total"]) == (["b@example.org"], 1)
