@@ -90,12 +90,12 @@ class MessageInput(WriteModel):
     """A message as the form sends it: the original language and a version per language."""
 
     original_language: Language = Language.ru
-    subject_ru: Maybe(Subject) = None
-    body_ru: Maybe(Body) = None
-    subject_ky: Maybe(Subject) = None
-    body_ky: Maybe(Body) = None
-    subject_en: Maybe(Subject) = None
-    body_en: Maybe(Body) = None
+    subject_ru: Maybe[Subject] = None
+    body_ru: Maybe[Body] = None
+    subject_ky: Maybe[Subject] = None
+    body_ky: Maybe[Body] = None
+    subject_en: Maybe[Subject] = None
+    body_en: Maybe[Body] = None
 
     def versions(self) -> dict[str, dict[str, str]]:
         """{lang: {"subject", "body"}} of the languages written (the original always)."""

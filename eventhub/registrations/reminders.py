@@ -70,13 +70,13 @@ class MailSettingsInput(WriteModel):
     """The reminder times (none: no reminders), their text, and the after-event message."""
 
     reminder_hours: Annotated[list[int], AfterValidator(_known_hours)] = Field(default_factory=list, max_length=6)
-    reminder_text_ru: Maybe(Text) = None
-    reminder_text_ky: Maybe(Text) = None
-    reminder_text_en: Maybe(Text) = None
+    reminder_text_ru: Maybe[Text] = None
+    reminder_text_ky: Maybe[Text] = None
+    reminder_text_en: Maybe[Text] = None
     after_event: bool = False
-    after_event_text_ru: Maybe(LongText) = None
-    after_event_text_ky: Maybe(LongText) = None
-    after_event_text_en: Maybe(LongText) = None
+    after_event_text_ru: Maybe[LongText] = None
+    after_event_text_ky: Maybe[LongText] = None
+    after_event_text_en: Maybe[LongText] = None
 
 
 TEXTS = ("reminder_text", "after_event_text")
