@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from annotated_types import Interval
 from email_validator import validate_email
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from eventhub.core.errors import Invalid
 from eventhub.core.i18n import N_, _, current_language
@@ -44,6 +44,13 @@ def _full_name(value: str) -> str:
     if len(value) < 2:
         raise ValueError(_("слишком короткое имя"))
     return value
+
+
+def _participant_if_blank(value: Any) -> Any:
+    # A list's empty cell (or none chosen) is the default category, as a form's first option.
+    return (
+        RegistrationCategory.participant if value is None or (isinstance(value, str) and not value.strip()) else value
+    )
 
 
 def _consented(value: bool) -> bool:
@@ -94,9 +101,9 @@ class RegistrationDetails(WriteModel):
         None, description=N_("организация, которой нет в справочнике")
     )
     position: Maybe[Annotated[str, Line(300), NoTags]] = None
-    category: Maybe[Annotated[RegistrationCategory, Choice(RegistrationCategory, PICK)]] = (
-        RegistrationCategory.participant
-    )
+    category: Annotated[
+        RegistrationCategory, Choice(RegistrationCategory, PICK), BeforeValidator(_participant_if_blank)
+    ] = RegistrationCategory.participant
     outlet: Maybe[Annotated[str, Line(200), NoTags]] = Field(None, description=N_("СМИ (для категории press)"))
     region: Maybe[Annotated[Region, Choice(Region, PICK)]] = None
     gender: Maybe[Annotated[Gender, Choice(Gender, PICK)]] = Field(
