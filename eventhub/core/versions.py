@@ -55,11 +55,15 @@ def text_type(text: Text) -> Any:
     if text.shape == "lines":
         line: Any = Annotated[str, Line(text.longest)]
         return Annotated[list[line], Len(0, text.items)]
-    return Annotated[str, {"line": Line, "text": Multiline, "markdown": Markdown}[text.shape](text.longest)]
+    if text.shape == "line":
+        return Annotated[str, Line(text.longest)]
+    if text.shape == "markdown":
+        return Annotated[str, Markdown(text.longest)]
+    return Annotated[str, Multiline(text.longest)]
 
 
 @cache
-def _adapter(text: Text) -> TypeAdapter:
+def _adapter(text: Text) -> TypeAdapter[Any]:
     maybe: Any = Maybe
     return TypeAdapter(maybe[text_type(text)])
 
@@ -73,7 +77,7 @@ def _clean_text(text: Text, value: Any) -> tuple[Any, str | None]:
     try:
         stored = _adapter(text).validate_python(value)
     except ValidationError as exc:
-        message = field_message(exc.errors()[0])
+        message = field_message(dict(exc.errors()[0]))
         return None, message[:1].upper() + message[1:]
     return stored or None, None
 

@@ -97,7 +97,7 @@ async def admin_press_create(
     """Preview, save as a draft, schedule or publish a new release."""
     form, action = await _read_form(request, ACTIONS_NEW)
     data, parse_errors = _to_write(form, action, settings.timezone, release=None)
-    if action == "preview" or parse_errors:
+    if action == "preview" or parse_errors or data is None:
         return _preview(request, db, settings, user, form, data, parse_errors, now, release=None, action=action)
     try:
         release = create_release(db, data=data, user=user, now=now)
@@ -169,7 +169,7 @@ async def admin_press_update(
     release = get_release(db, user=user, release_id=release_id)
     form, action = await _read_form(request, ACTIONS_EDIT)
     data, parse_errors = _to_write(form, action, settings.timezone, release=release)
-    if action == "preview" or parse_errors:
+    if action == "preview" or parse_errors or data is None:
         return _preview(request, db, settings, user, form, data, parse_errors, now, release=release, action=action)
     try:
         update_release(db, release, data=data, user=user, now=now)

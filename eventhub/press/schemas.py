@@ -26,17 +26,18 @@ from eventhub.directory.schemas import PressContactCreate
 from eventhub.events.translations import RELEASE_FIELDS
 
 # A contact written with a release is a directory press contact without its own slug and versions.
+_contact_fields: dict[str, Any] = {
+    name: (Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation, info)
+    for name, info in PressContactCreate.model_fields.items()
+    if name not in ("slug", "translations")
+}
 PressContactInput: Any = create_model(
     "PressContactInput",
     __base__=WriteModel,
     __doc__="A new press contact written together with a release.",
-    **{
-        name: (Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation, info)
-        for name, info in PressContactCreate.model_fields.items()
-        if name not in ("slug", "translations")
-    },
+    **_contact_fields,
 )
-PressReleaseTranslation = version_model("PressReleaseTranslation", RELEASE_FIELDS)
+PressReleaseTranslation: Any = version_model("PressReleaseTranslation", RELEASE_FIELDS)
 ReleaseType = Annotated[
     PressReleaseType, Choice(PressReleaseType, N_("выберите вид: анонс, пресс-релиз или новость / отчёт"))
 ]

@@ -194,8 +194,8 @@ def parse_registration(
     try:
         valid = model.model_validate(dict(data))
     except ValidationError as exc:
-        raise Invalid(_("Проверьте поля формы"), fields=field_errors(exc.errors())) from None
-    address = getattr(valid, "email", None) or email
+        raise Invalid(_("Проверьте поля формы"), fields=field_errors([dict(e) for e in exc.errors()])) from None
+    address: str = getattr(valid, "email", None) or email or ""
     gender = valid.gender
     if gender == Gender.undisclosed:  # the same answer as none: one bucket in the statistics
         gender = None
