@@ -10,7 +10,7 @@ from sqlmodel import select
 from eventhub.accounts.csrf import CsrfDep
 from eventhub.accounts.permissions import Action, can, managed_organisations, require, require_event_edit
 from eventhub.admin.deps import AdminUser, done, render
-from eventhub.admin.forms import Form, ref_choices, save
+from eventhub.admin.forms import Form, ref_choices, save, submit
 from eventhub.admin.translations import save_translations_page, translations_page
 from eventhub.agenda.schemas import SessionCreate
 from eventhub.agenda.service import (
@@ -22,9 +22,10 @@ from eventhub.agenda.service import (
     update_session,
 )
 from eventhub.agenda.translations import agenda_blocks
+from eventhub.core import hooks
 from eventhub.core.audit import event_history
 from eventhub.core.db import DbDep, WriteDbDep
-from eventhub.core.deps import NowDep, SettingsDep
+from eventhub.core.deps import NowDep, SettingsDep, get_now
 from eventhub.core.errors import Conflict, Invalid, NotFound
 from eventhub.core.i18n import N_, _
 from eventhub.core.models import Event, EventRole, EventStatus, Organisation, StaffUser
@@ -43,12 +44,13 @@ from eventhub.events.editing import (
     set_event_organisations,
     update_event,
 )
-from eventhub.events.schemas import Cancel, EventCreate, EventOrganisations, Postpone
+from eventhub.events.schemas import Cancel, EventCreate, EventOrganisations, NoticeIn, Postpone
 from eventhub.events.translations import FIELDS as TRANSLATION_FIELDS
 
 router = APIRouter(prefix="/admin/events", default_response_class=HTMLResponse, include_in_schema=False)
 EVENT_FORM = Form(EventCreate, exclude=("organisations",))
 SESSION_FORM = Form(SessionCreate)
+NOTICE_FORM = Form(NoticeIn)
 PER_PAGE = 30
 BLANK_ROWS = 3
 
@@ -89,14 +91,32 @@ def events_list(
     )  # fmt: skip
 
 
+def audience(db: DbDep, event: Event, kind: str, settings: Any, now: Any) -> Any:
+    """Who a change of `event` would be written to (registrations answers through the hook)."""
+    if event.status == EventStatus.draft:
+        return None
+    notice = hooks.ChangeNotice(settings, now, preview=True)
+    hooks.event_changed(db, hooks.EventChanged(event, kind, (), {}, notice))
+    return notice.results[0] if notice.results else None
+
+
 def _event_page(
-    request: Request, db: DbDep, user: StaffUser, event: Event | None, values: dict, errors: dict, status: int = 200
+    request: Request,
+    db: DbDep,
+    user: StaffUser,
+    event: Event | None,
+    values: dict,
+    errors: dict,
+    status: int = 200,
+    preview: Any = None,
 ) -> HTMLResponse:
     history = event_history(db, event.id) if event is not None and can(user, Action.read_audit) else []
+    settings, now = request.app.state.settings, get_now(request)
     return render(
         request, "admin/event_form.html", user, status_code=status, event=event, form=EVENT_FORM, values=values,
         errors=errors, choices=ref_choices(db, EVENT_FORM.refs()), organisers=_my_organisations(db, user),
-        history=history,
+        history=history, audience=audience(db, event, "update", settings, now) if event else None,
+        notice_form=NOTICE_FORM, preview=preview,
     )  # fmt: skip
 
 
@@ -122,17 +142,45 @@ async def event_create(request: Request, db: WriteDbDep, user: AdminUser, _csrf:
 @router.get("/{slug}")
 def event_edit(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLResponse:
     event = _event(db, slug, user)
-    return _event_page(request, db, user, event, EVENT_FORM.values(event_input(db, event), event.timezone), {})
+    values = EVENT_FORM.values(event_input(db, event), event.timezone) | {"notify": True, "note": ""}
+    return _event_page(request, db, user, event, values, {})
+
+
+def _queued(notice: hooks.ChangeNotice) -> str:
+    queued = sum(getattr(r, "queued", 0) for r in notice.results)
+    return _("Письма участникам поставлены в очередь: %(n)s.") % {"n": queued} if queued else ""
 
 
 @router.post("/{slug}")
-async def event_update(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
+async def event_update(
+    request: Request, db: WriteDbDep, user: AdminUser, slug: str, settings: SettingsDep, now: NowDep, _csrf: CsrfDep
+) -> HTMLResponse:
+    """Save; a change of time, place or link that people would be written to is first shown as
+    a preview (count and message) and saved on the second, confirming post."""
     event = _event(db, slug, user)
-    return await save(
-        request, db, EVENT_FORM, lambda data: update_event(db, event=event, data=data, user=user),
-        again=lambda typed, errors: _event_page(request, db, user, _event(db, slug, user), typed, errors, 422),
-        then=lambda saved: (f"/admin/events/{saved.slug}", _("Сохранено")),
-    )  # fmt: skip
+    posted = await request.form()
+    typed_notice = NOTICE_FORM.typed(posted)
+    try:
+        told = NOTICE_FORM.validate(posted)
+    except Invalid as exc:
+        typed = EVENT_FORM.typed(posted) | typed_notice
+        return _event_page(request, db, user, event, typed, exc.fields, 422)
+    confirmed = posted.get("confirm") == "notify"
+    notice = hooks.ChangeNotice(
+        settings, now, notify=told.notify, note=told.note, preview=told.notify and not confirmed
+    )
+    saved, errors, typed = await submit(
+        request, db, EVENT_FORM, lambda data: update_event(db, event=event, data=data, user=user, notice=notice)
+    )
+    typed |= typed_notice
+    if errors:
+        return _event_page(request, db, user, _event(db, slug, user), typed, errors, 422)
+    preview = next((r for r in notice.results if getattr(r, "total", 0)), None)
+    if notice.preview and preview is not None:
+        db.rollback()  # nothing is saved until the organiser has seen who will be written to
+        return _event_page(request, db, user, _event(db, slug, user), typed, {}, preview=preview)
+    db.commit()
+    return done(request, f"/admin/events/{saved.slug}", " ".join(filter(None, (_("Сохранено"), _queued(notice)))))
 
 
 @router.post("/{slug}/delete")
@@ -343,22 +391,31 @@ class Confirm(WriteModel):
     """Nothing to fill in: the button is the confirmation."""
 
 
+def _told(notice: hooks.ChangeNotice, notify: bool, note: str | None) -> hooks.ChangeNotice:
+    notice.notify, notice.note = notify, note
+    return notice
+
+
 ACTIONS: dict[str, tuple[str, str, Form, Callable[..., Any], Callable[[Event], dict]]] = {
     "publish": (
         N_("Опубликовать"), N_("Мероприятие появится на сайте, в API и в календарях."), Form(Confirm),
-        lambda db, event, data, user, now: publish_event(db, event=event, user=user, now=now),
+        lambda db, event, data, user, now, notice: publish_event(db, event=event, user=user, now=now),
         lambda event: {},
     ),
     "postpone": (
         N_("Перенести"), N_("Укажите новые даты. Программа сдвинется вместе с мероприятием, подписчики календарей получат изменение."),
         Form(Postpone),
-        lambda db, event, data, user, now: postpone_event(db, event=event, data=data, user=user),
-        lambda event: {"start_at": event.start_at, "end_at": event.end_at},
+        lambda db, event, data, user, now, notice: postpone_event(
+            db, event=event, data=data, user=user, notice=_told(notice, data.notify, data.note)
+        ),
+        lambda event: {"start_at": event.start_at, "end_at": event.end_at, "notify": True},
     ),
     "cancel": (
         N_("Отменить"), N_("Мероприятие останется на сайте с пометкой «Отменено» и причиной."), Form(Cancel),
-        lambda db, event, data, user, now: cancel_event(db, event=event, data=data, user=user, now=now),
-        lambda event: {},
+        lambda db, event, data, user, now, notice: cancel_event(
+            db, event=event, data=data, user=user, now=now, notice=_told(notice, data.notify, data.reason)
+        ),
+        lambda event: {"notify": True},
     ),
 }  # fmt: skip
 
@@ -367,28 +424,45 @@ def _action_routes(name: str) -> None:
     title, text, form, act, initial = ACTIONS[name]
 
     def page(
-        request: Request, user: StaffUser, event: Event, values: dict, errors: dict, status: int = 200
+        request: Request,
+        db: DbDep,
+        user: StaffUser,
+        event: Event,
+        values: dict,
+        errors: dict,
+        status: int = 200,
+        preview: Any = None,
     ) -> HTMLResponse:
+        settings, now = request.app.state.settings, get_now(request)
+        told = audience(db, event, name, settings, now) if name != "publish" else None
         return render(
             request, "admin/confirm.html", user, status_code=status, event=event, action=name, title=_(title), text=_(text),
-            form=form, values=values, errors=errors, choices={},
+            form=form, values=values, errors=errors, choices={}, audience=told, preview=preview,
         )  # fmt: skip
 
     @router.get(f"/{{slug}}/{name}", name=f"event_{name}_confirm")
     def confirm(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLResponse:
         event = _event(db, slug, user)
-        return page(request, user, event, form.values(initial(event), event.timezone), {})
+        return page(request, db, user, event, form.values(initial(event), event.timezone), {})
 
     @router.post(f"/{{slug}}/{name}", name=f"event_{name}")
     async def perform(
-        request: Request, db: WriteDbDep, user: AdminUser, slug: str, now: NowDep, _csrf: CsrfDep
+        request: Request, db: WriteDbDep, user: AdminUser, slug: str, settings: SettingsDep, now: NowDep, _csrf: CsrfDep
     ) -> HTMLResponse:
+        """Do it; the "preview" button does it in a transaction rolled back, to show the message."""
         event = _event(db, slug, user)
-        return await save(
-            request, db, form, lambda data: act(db, event, data, user, now),
-            again=lambda typed, errors: page(request, user, _event(db, slug, user), typed, errors, 422),
-            then=lambda _obj: (f"/admin/events/{slug}", _("Готово: %(lower)s") % {"lower": title.lower()}),
-        )  # fmt: skip
+        previewing = (await request.form()).get("step") == "preview"
+        notice = hooks.ChangeNotice(settings, now, preview=previewing)
+        result, errors, typed = await submit(request, db, form, lambda data: act(db, event, data, user, now, notice))
+        if errors:
+            return page(request, db, user, _event(db, slug, user), typed, errors, 422)
+        if previewing:
+            db.rollback()
+            preview = next(iter(notice.results), None)
+            return page(request, db, user, _event(db, slug, user), typed, {}, preview=preview)
+        db.commit()
+        message = _("Готово: %(lower)s") % {"lower": _(title).lower()}
+        return done(request, f"/admin/events/{slug}", " ".join(filter(None, (message, _queued(notice)))))
 
 
 for _name in ACTIONS:

@@ -407,6 +407,13 @@ class Event(Translatable, Timestamped, table=True):
     published_at: datetime | None = _ts(default=None)
     cancelled_at: datetime | None = _ts(default=None)
     status_note: str | None = Field(default=None, sa_type=sa.Text)
+    # The dates before the last postponement: the private page shows old and new.
+    previous_start_at: datetime | None = _ts(default=None)
+    previous_end_at: datetime | None = _ts(default=None)
+    # Who answers participants' replies (Reply-To of every e-mail about the event).
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_email: str | None = Field(default=None, max_length=254)
+    contact_phone: str | None = Field(default=None, max_length=20)
     search_text: str = Field(default="", sa_type=sa.Text)
     created_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
 
@@ -649,6 +656,9 @@ class Registration(Timestamped, table=True):
     status_changed_at: datetime = _created()
     checked_in_at: datetime | None = _ts(default=None)
     reminder_sent_at: datetime | None = _ts(default=None)
+    # The SEQUENCE of the last calendar part sent to this person (None: none yet); the next
+    # one never goes below it, even after a CANCEL and a new registration (RFC 5546).
+    ics_sequence: int | None = None
 
 
 class PersonalCalendar(SQLModel, table=True):
@@ -795,6 +805,7 @@ class OutboxMessage(SQLModel, table=True):
     subject: str = Field(max_length=400)
     body_text: str = Field(sa_type=sa.Text)
     body_html: str | None = Field(default=None, sa_type=sa.Text)
+    reply_to: str | None = Field(default=None, max_length=400)
     # [{"filename": "invite.ics", "content_type": "text/calendar; method=REQUEST", "content": "..."}]
     attachments: list[dict[str, str]] = _json(list)
     registration_id: int | None = Field(default=None, foreign_key="registration.id", index=True)

@@ -5,6 +5,7 @@ senders (a request's background task and `eventhub outbox send` from cron) never
 same row twice, and a sender that died leaves a claim that expires and is taken again."""
 
 import base64
+import email.policy
 import io
 import logging
 import smtplib
@@ -52,21 +53,33 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2**attempts), timedelta(hours=6))
 
 
+# Every text part quoted-printable or base64 (whichever is shorter), never 8bit: a relay
+# without 8BITMIME takes the message as it is.
+MAIL_POLICY = email.policy.default.clone(cte_type="7bit")
+
+
 def to_email(msg: OutboxMessage, mail_from: str, domain: str) -> EmailMessage:
-    email = EmailMessage()
+    """The MIME message of an outbox row.
+
+    A calendar attachment (text/calendar; method=...) becomes an alternative of the body,
+    beside text/plain and text/html, which is where Gmail, Outlook and Apple Mail look for an
+    invitation (RFC 6047), and is also attached as invite.ics for clients that want a file."""
+    message = EmailMessage(policy=MAIL_POLICY)
+    message["From"] = one_line(mail_from)
+    message["To"] = one_line(msg.to_address)
+    if msg.reply_to:
+        message["Reply-To"] = one_line(msg.reply_to)
     # Header values come from stored texts (an event's title in the subject): one line each, or
     # the email package refuses the message and every letter of that event fails.
-    email["From"] = one_line(mail_from)
-    email["To"] = one_line(msg.to_address)
-    email["Subject"] = one_line(msg.subject)
-    email["Date"] = formatdate(localtime=False)
-    email["Message-ID"] = make_msgid(idstring=f"outbox-{msg.id}", domain=domain)
-    email.set_content(msg.body_text)
+    message["Subject"] = one_line(msg.subject)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(idstring=f"outbox-{msg.id}", domain=domain)
+    message.set_content(msg.body_text)
     inline = [a for a in msg.attachments if a.get("cid")]
     files = [a for a in msg.attachments if not a.get("cid")]
     if msg.body_html:
-        email.add_alternative(msg.body_html, subtype="html")
-        html_part = email.get_payload()[-1]
+        message.add_alternative(msg.body_html, subtype="html")
+        html_part = message.get_payload()[-1]
         for att in inline:
             maintype, subtype = att["content_type"].split(";")[0].split("/")
             html_part.add_related(
@@ -77,16 +90,29 @@ def to_email(msg: OutboxMessage, mail_from: str, domain: str) -> EmailMessage:
                 filename=one_line(att["filename"]),
             )
     for att in files:
+        if att["content_type"].startswith("text/calendar"):
+            message.add_alternative(att["content"], subtype="calendar", params=_params(att["content_type"]))
+    for att in files:
         ctype = att["content_type"]
-        if ctype.startswith("text/"):
+        if ctype.startswith("text/calendar"):
+            message.add_attachment(
+                att["content"].encode(), maintype="application", subtype="ics", filename=one_line(att["filename"])
+            )
+        elif ctype.startswith("text/"):
             subtype = ctype.split(";")[0].split("/")[1]
-            params = dict(p.strip().split("=", 1) for p in ctype.split(";")[1:] if "=" in p)
-            params.pop("charset", None)
-            email.add_attachment(att["content"], subtype=subtype, filename=one_line(att["filename"]), params=params)
+            message.add_attachment(
+                att["content"], subtype=subtype, filename=one_line(att["filename"]), params=_params(ctype)
+            )
         else:
             maintype, subtype = ctype.split(";")[0].split("/")
-            email.add_attachment(_bytes(att), maintype=maintype, subtype=subtype, filename=one_line(att["filename"]))
-    return email
+            message.add_attachment(_bytes(att), maintype=maintype, subtype=subtype, filename=one_line(att["filename"]))
+    return message
+
+
+def _params(ctype: str) -> dict[str, str]:
+    params = dict(p.strip().split("=", 1) for p in ctype.split(";")[1:] if "=" in p)
+    params.pop("charset", None)  # set from the text itself
+    return params
 
 
 def _bytes(att: dict[str, str]) -> bytes:

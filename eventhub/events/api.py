@@ -9,6 +9,7 @@ from eventhub.accounts.permissions import Action, require
 from eventhub.core.audit import count_event_history, event_history
 from eventhub.core.db import DbDep, WriteDbDep
 from eventhub.core.deps import NowDep, PaginationDep, SettingsDep
+from eventhub.core.hooks import ChangeNotice
 from eventhub.core.schemas import ERROR_RESPONSES, WRITE_RESPONSES, Page
 from eventhub.events.deps import EventDep, EventFiltersDep
 from eventhub.events.editing import (
@@ -64,8 +65,11 @@ def api_get_event(
 # --- writing (staff, Bearer token) ---
 
 
-def _staff_view(db: DbDep, slug: str, base_url: str) -> EventStaff:
-    return EventStaff.from_event(get_event_for_staff(db, slug), base_url)
+def _staff_view(db: DbDep, slug: str, base_url: str, notice: ChangeNotice | None = None) -> EventStaff:
+    view = EventStaff.from_event(get_event_for_staff(db, slug), base_url)
+    if notice is not None:
+        view.notified = sum(getattr(r, "queued", 0) for r in notice.results)
+    return view
 
 
 @router.post("", status_code=201, response_model=EventStaff, responses=WRITE_RESPONSES)
@@ -78,12 +82,14 @@ def api_create_event(user: EventEditor, body: EventCreate, db: WriteDbDep, setti
 
 @router.patch("/{slug}", response_model=EventStaff, responses=WRITE_RESPONSES)
 def api_update_event(
-    user: EventEditor, event: EventDep, body: EventUpdate, db: WriteDbDep, settings: SettingsDep
+    user: EventEditor, event: EventDep, body: EventUpdate, db: WriteDbDep, settings: SettingsDep, now: NowDep
 ) -> EventStaff:
-    """Change the fields sent; moving the first day moves the agenda with it."""
-    update_event_partly(db, event=event, patch=body, user=user)
+    """Change the fields sent; moving the first day moves the agenda with it. A new time, place or
+    online link is e-mailed to the registered participants (with `note`) unless `notify` is false."""
+    notice = ChangeNotice(settings, now, notify=body.notify, note=body.note)
+    update_event_partly(db, event=event, patch=body, user=user, notice=notice)
     db.commit()
-    return _staff_view(db, event.slug, settings.base_url)
+    return _staff_view(db, event.slug, settings.base_url, notice)
 
 
 @router.delete("/{slug}", status_code=204, responses=WRITE_RESPONSES)
@@ -116,22 +122,26 @@ def api_publish_event(
 
 @router.post("/{slug}/postpone", response_model=EventStaff, responses=WRITE_RESPONSES)
 def api_postpone_event(
-    user: EventEditor, event: EventDep, body: Postpone, db: WriteDbDep, settings: SettingsDep
+    user: EventEditor, event: EventDep, body: Postpone, db: WriteDbDep, settings: SettingsDep, now: NowDep
 ) -> EventStaff:
-    """Move a public event to new dates (required); the agenda moves along, calendars get the change."""
-    postpone_event(db, event=event, data=body, user=user)
+    """Move a public event to new dates (required); the agenda moves along, calendars get the change,
+    participants an e-mail with `note` (unless `notify` is false)."""
+    notice = ChangeNotice(settings, now, notify=body.notify, note=body.note)
+    postpone_event(db, event=event, data=body, user=user, notice=notice)
     db.commit()
-    return _staff_view(db, event.slug, settings.base_url)
+    return _staff_view(db, event.slug, settings.base_url, notice)
 
 
 @router.post("/{slug}/cancel", response_model=EventStaff, responses=WRITE_RESPONSES)
 def api_cancel_event(
     user: EventEditor, event: EventDep, body: Cancel, db: WriteDbDep, now: NowDep, settings: SettingsDep
 ) -> EventStaff:
-    """Cancel a public event with a reason shown on its page."""
-    cancel_event(db, event=event, data=body, user=user, now=now)
+    """Cancel a public event with a reason shown on its page and e-mailed to participants
+    (with a calendar cancellation for the confirmed), unless `notify` is false."""
+    notice = ChangeNotice(settings, now, notify=body.notify, note=body.reason)
+    cancel_event(db, event=event, data=body, user=user, now=now, notice=notice)
     db.commit()
-    return _staff_view(db, event.slug, settings.base_url)
+    return _staff_view(db, event.slug, settings.base_url, notice)
 
 
 @router.get("/{slug}/audit", response_model=Page[AuditEntry], responses=WRITE_RESPONSES)

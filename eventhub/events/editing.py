@@ -20,7 +20,7 @@ from eventhub.accounts.permissions import (
     require_managing_organisations,
 )
 from eventhub.accounts.service import organisation_ids
-from eventhub.core import audit
+from eventhub.core import audit, hooks
 from eventhub.core.db import lock_for_update
 from eventhub.core.errors import Conflict, Invalid
 from eventhub.core.i18n import _
@@ -40,10 +40,10 @@ from eventhub.core.models import (
     utcnow,
 )
 from eventhub.core.text import search_key, unique_slug
-from eventhub.core.validation import merged, validate
+from eventhub.core.validation import validate
 from eventhub.core.versions import check_versions
 from eventhub.directory.service import delete_row, replace_rows, resolve, slug_of
-from eventhub.events.schemas import Cancel, EventCreate, EventOrganisationIn, Postpone
+from eventhub.events.schemas import CHANGE_NOTICE_FIELDS, Cancel, EventCreate, EventOrganisationIn, Postpone
 from eventhub.events.service import EventFilters, _event_options, _filtered
 from eventhub.events.translations import FIELDS as TRANSLATION_FIELDS
 
@@ -55,6 +55,19 @@ CALENDAR_FIELDS = (
 RELATED_FIELDS = ("slug", "project", "series", "regions", "press_contacts", "organisations", "translations")
 SCALAR_FIELDS = tuple(f for f in EventCreate.model_fields if f not in RELATED_FIELDS)
 EDITABLE_STATUSES = tuple(EventStatus)
+# What participants are written to about when it changes (not a map pin or the region).
+NOTIFY_FIELDS = ("start_at", "end_at", "all_day", "timezone", "venue_name", "venue_address", "city", "online_url")
+
+
+def _announce(db: Session, event: Event, kind: str, before: dict[str, Any], notice: hooks.ChangeNotice | None) -> None:
+    """Publish the change to whoever subscribed (registrations writes to its participants)."""
+    if notice is None or event.status == EventStatus.draft:
+        return
+    changed = tuple(f for f, value in before.items() if getattr(event, f) != value)
+    if kind == "update" and not set(changed) & set(NOTIFY_FIELDS):
+        return
+    db.flush()  # the new SEQUENCE is in place before anyone writes a calendar part
+    hooks.event_changed(db, hooks.EventChanged(event, kind, changed, before, notice))
 
 
 def bump_sequence(event: Event) -> None:
@@ -237,11 +250,16 @@ def create_event(db: Session, *, data: EventCreate, user: StaffUser | None) -> E
     return event
 
 
-def update_event(db: Session, *, event: Event, data: EventCreate, user: StaffUser | None) -> Event:
-    """Change an event to `data` (a whole body: PATCH merges first); moving its first day moves the agenda."""
+def update_event(
+    db: Session, *, event: Event, data: EventCreate, user: StaffUser | None, notice: hooks.ChangeNotice | None = None
+) -> Event:
+    """Change an event to `data` (a whole body: PATCH merges first); moving its first day moves the agenda.
+
+    With a `notice`, a change of time, place or online link is announced (participants' mail)."""
     user = require_event_edit(db, user, event)
     lock_for_update(db, table_of(Event), id_of(event))
     before = event_input(db, event)
+    calendar_before = {f: getattr(event, f) for f in CALENDAR_FIELDS}
     before_versions = event.translations or {}
     values, related = _prepare(db, data, event=event)
     if related["organisations"] is not None:
@@ -260,14 +278,18 @@ def update_event(db: Session, *, event: Event, data: EventCreate, user: StaffUse
         touch(event)
         audit.record(db, user=user, action="update", entity=event, event_id=event.id, changes=changes)
     db.flush()
+    _announce(db, event, "update", calendar_before, notice)
     return event
 
 
-def update_event_partly(db: Session, *, event: Event, patch: Any, user: StaffUser | None) -> Event:
+def update_event_partly(
+    db: Session, *, event: Event, patch: Any, user: StaffUser | None, notice: hooks.ChangeNotice | None = None
+) -> Event:
     """PATCH: the sent fields over the stored ones, validated as a whole."""
     require_event_edit(db, user, event)
-    data = merged(EventCreate, event_input(db, event), patch)
-    return update_event(db, event=event, data=data, user=user)
+    sent = patch.model_dump(exclude_unset=True, exclude=CHANGE_NOTICE_FIELDS)
+    data = validate(EventCreate, event_input(db, event) | sent)
+    return update_event(db, event=event, data=data, user=user, notice=notice)
 
 
 def set_event_organisations(
@@ -294,14 +316,15 @@ def publish_event(db: Session, *, event: Event, user: StaffUser | None, now: dat
         raise Conflict(_("Мероприятие уже опубликовано"))
     if event.status == EventStatus.cancelled:
         raise Conflict(_("Отменённое мероприятие нельзя опубликовать снова"))
+    # A postponed event keeps its note and previous dates: the page and feeds still say it moved.
     values = {"status": EventStatus.published.value, "published_at": event.published_at or now or utcnow()}
-    if event.status == EventStatus.postponed:
-        values["status_note"] = None
     return _set_status(db, event, user, "publish", values)
 
 
-def postpone_event(db: Session, *, event: Event, data: Postpone, user: StaffUser | None) -> Event:
-    """Move a public event to new dates; its agenda moves with it."""
+def postpone_event(
+    db: Session, *, event: Event, data: Postpone, user: StaffUser | None, notice: hooks.ChangeNotice | None = None
+) -> Event:
+    """Move a public event to new dates; its agenda moves with it, registration stays as it was."""
     user = require_event_edit(db, user, event)
     if event.status not in (EventStatus.published, EventStatus.postponed):
         raise Conflict(_("Перенести можно опубликованное мероприятие; у черновика просто измените даты"))
@@ -311,12 +334,24 @@ def postpone_event(db: Session, *, event: Event, data: Postpone, user: StaffUser
         raise Invalid(_("Даты не изменились"), fields={"start_at": _("новые даты совпадают с прежними")})
     _move_agenda(event, _check_agenda_fits(event, start, end, event.timezone), event.timezone)
     note = data.note or _("Мероприятие перенесено на новые даты.")
-    values = {"start_at": start, "end_at": end, "status": EventStatus.postponed.value, "status_note": note}
-    return _set_status(db, event, user, "postpone", values)
+    before = {f: getattr(event, f) for f in ("start_at", "end_at", "status")}
+    values = {
+        "start_at": start, "end_at": end, "status": EventStatus.postponed.value, "status_note": note,
+        "previous_start_at": event.start_at, "previous_end_at": event.end_at,
+    }  # fmt: skip
+    _set_status(db, event, user, "postpone", values)
+    _announce(db, event, "postpone", before, notice)
+    return event
 
 
 def cancel_event(
-    db: Session, *, event: Event, data: Cancel, user: StaffUser | None, now: datetime | None = None
+    db: Session,
+    *,
+    event: Event,
+    data: Cancel,
+    user: StaffUser | None,
+    now: datetime | None = None,
+    notice: hooks.ChangeNotice | None = None,
 ) -> Event:
     """Cancel a public event, saying why; it stays visible, marked cancelled."""
     user = require_event_edit(db, user, event)
@@ -324,8 +359,11 @@ def cancel_event(
         raise Conflict(_("Мероприятие уже отменено"))
     if event.status == EventStatus.draft:
         raise Conflict(_("Черновик не нужно отменять — его можно удалить"))
+    before = {"status": event.status}
     values = {"status": EventStatus.cancelled.value, "cancelled_at": now or utcnow(), "status_note": data.reason}
-    return _set_status(db, event, user, "cancel", values)
+    _set_status(db, event, user, "cancel", values)
+    _announce(db, event, "cancel", before, notice)
+    return event
 
 
 def delete_event(db: Session, *, event: Event, user: StaffUser | None) -> None:

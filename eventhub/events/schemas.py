@@ -19,7 +19,19 @@ from eventhub.core.models import (
     RegistrationMode,
 )
 from eventhub.core.schemas import OrganisationRef, ProjectRef, SeriesRef
-from eventhub.core.validation import Line, Maybe, Multiline, Slug, TimeZone, Url, WriteModel, field, partial
+from eventhub.core.validation import (
+    Email,
+    Line,
+    Maybe,
+    Multiline,
+    Phone,
+    Slug,
+    TimeZone,
+    Url,
+    WriteModel,
+    field,
+    partial,
+)
 from eventhub.core.versions import translations_field
 from eventhub.events.translations import EventVersion
 
@@ -290,6 +302,14 @@ class EventCreate(WriteModel):
     )
     registration_opens_at: Maybe[datetime] = field(None, title=N_("Регистрация открывается"), group=N_("Регистрация"))
     registration_deadline_at: Maybe[datetime] = field(None, title=N_("Регистрация до"), group=N_("Регистрация"))
+    contact_name: Maybe[Annotated[str, Line(200)]] = field(
+        None, title=N_("Контактное лицо"), hint=N_("отвечает участникам на письма"), group=N_("Контакт для участников")
+    )
+    contact_email: Maybe[Email] = field(
+        None, title=N_("Электронная почта контакта"), hint=N_("адрес для ответов (Reply-To) во всех письмах участникам"),
+        group=N_("Контакт для участников"),
+    )  # fmt: skip
+    contact_phone: Maybe[Phone] = field(None, title=N_("Телефон контакта"), group=N_("Контакт для участников"))
     press_contacts: Annotated[list[Slug], Len(0, 20)] = field(
         [], title=N_("Контакты для прессы"), ref="press-contacts", group=N_("Пресса")
     )
@@ -299,11 +319,33 @@ class EventCreate(WriteModel):
     translations: dict[str, EventVersion] | None = translations_field()
 
 
-# Models made at run time: mypy sees their base class, pydantic and FastAPI the models themselves.
+NOTIFY_HINT = N_("письмо каждому зарегистрированному; снимите для исправления опечатки")
+NOTE_TITLE = N_("Сообщение для участников")
+
+
+class NoticeIn(WriteModel):
+    """How participants hear of a change of time, place or online link (not stored on the event)."""
+
+    notify: bool = field(True, title=N_("Сообщить участникам"), hint=NOTIFY_HINT)
+    note: Annotated[str, Line(2000)] | None = field(
+        None, title=NOTE_TITLE, hint=N_("войдёт в письмо участникам"), widget="textarea"
+    )
+
+
+CHANGE_NOTICE_FIELDS = frozenset(NoticeIn.model_fields)
+
+
+# A model made at run time: mypy sees its base class, pydantic and FastAPI the model itself.
 if TYPE_CHECKING:
-    EventUpdate = WriteModel
+    _EventFields = WriteModel
 else:
-    EventUpdate = partial(EventCreate, "EventUpdate")
+    _EventFields = partial(EventCreate, "EventFields")
+
+
+class EventUpdate(_EventFields, NoticeIn):
+    """Fields to change in EventCreate; omitted fields keep their values. A change of time,
+    place or online link is written to every registered participant unless `notify` is
+    false; `note` goes into that e-mail."""
 
 
 class EventOrganisations(WriteModel):
@@ -313,11 +355,17 @@ class EventOrganisations(WriteModel):
 class Postpone(WriteModel):
     start_at: datetime = field(title=N_("Новое начало"), hint=WHEN_HINT)
     end_at: datetime = field(title=N_("Новое окончание"), hint=WHEN_HINT)
-    note: Maybe[Annotated[str, Multiline(2000)]] = field(None, title=N_("Сообщение для участников"), widget="textarea")
+    note: Annotated[str, Multiline(2000)] | None = field(
+        None, title=NOTE_TITLE, hint=N_("на странице мероприятия и в письме участникам"), widget="textarea"
+    )
+    notify: bool = field(True, title=N_("Сообщить участникам"), hint=NOTIFY_HINT)
 
 
 class Cancel(WriteModel):
-    reason: Annotated[str, Multiline(2000)] = field(title=N_("Причина отмены"), widget="textarea")
+    reason: Annotated[str, Multiline(2000)] = field(
+        title=N_("Причина отмены"), hint=N_("на странице мероприятия и в письме участникам"), widget="textarea"
+    )
+    notify: bool = field(True, title=N_("Сообщить участникам"), hint=NOTIFY_HINT)
 
 
 class EventStaff(EventDetail):
@@ -326,9 +374,15 @@ class EventStaff(EventDetail):
     id: int
     sequence: int = Field(description="iCalendar SEQUENCE: grows when time, place or status changes")
     status_note: str | None
+    previous_start_at: datetime | None = Field(description="the start before the last postponement")
+    previous_end_at: datetime | None
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None = Field(description="E.164")
     published_at: datetime | None
     cancelled_at: datetime | None
     updated_at: datetime
+    notified: int = Field(0, description="e-mails queued to participants by this change")
 
     @classmethod
     def from_event(cls, event: Event, base_url: str, with_translations: bool = False) -> "EventStaff":
@@ -338,6 +392,11 @@ class EventStaff(EventDetail):
             id=event.id,
             sequence=event.sequence,
             status_note=event.status_note,
+            previous_start_at=event.previous_start_at,
+            previous_end_at=event.previous_end_at,
+            contact_name=event.contact_name,
+            contact_email=event.contact_email,
+            contact_phone=event.contact_phone,
             published_at=event.published_at,
             cancelled_at=event.cancelled_at,
             updated_at=event.updated_at,

@@ -433,9 +433,15 @@ def render_invitation(
     attendee_email: str | None = None,
     attendee_name: str | None = None,
     note: str | None = None,
+    sequence: int | None = None,
 ) -> bytes:
     """The event for one attendee (RFC 5546): METHOD REQUEST with a confirmation, CANCEL when it
     is withdrawn, PUBLISH as a download from the private page.
+
+    `sequence`: what this attendee's copy must carry (never below what they were sent before);
+    by default the event's, one more for a CANCEL. A PUBLISH (a file to import) names no
+    attendee. A CANCEL of a still-held event withdraws one attendee and so has no STATUS;
+    STATUS:CANCELLED is for the event itself being cancelled.
 
     The VEVENT and VTIMEZONE are the feeds' own, so a subscriber of a feed and the invited
     attendee see the same entry (same UID, times and zone rules). What an iTIP message adds:
@@ -447,23 +453,25 @@ def render_invitation(
     vevent = event_component(event, base_url=base_url, host=host)
     vevent.pop("DTSTAMP")
     vevent.add("dtstamp", _utc(now))
-    if method == "CANCEL":
-        vevent.pop("SEQUENCE")
-        vevent.add("sequence", (event.sequence or 0) + 1)
-        vevent.pop("STATUS")
-        vevent.add("status", "CANCELLED")
+    if sequence is None:
+        sequence = (event.sequence or 0) + (1 if method == "CANCEL" else 0)
+    vevent.pop("SEQUENCE")
+    vevent.add("sequence", sequence)
+    withdrawn = method == "CANCEL" and event.status != "cancelled"  # one attendee, not the event
+    if withdrawn:
+        vevent.pop("STATUS")  # the entry's own STATUS (CANCELLED once the event is) stays otherwise
     if note:
         description = str(vevent.pop("DESCRIPTION"))
         vevent.add("description", f"{description}\n\n{note}")
     organizer = icalendar.vCalAddress(f"mailto:{organizer_email}")
     organizer.params["cn"] = icalendar.vText(one_line(organizer_name))
     vevent.add("organizer", organizer)
-    if attendee_email:
+    if attendee_email and method != "PUBLISH":
         attendee = icalendar.vCalAddress(f"mailto:{attendee_email}")
         if attendee_name:
             attendee.params["cn"] = icalendar.vText(one_line(attendee_name))
         attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
-        attendee.params["partstat"] = icalendar.vText("DECLINED" if method == "CANCEL" else "ACCEPTED")
+        attendee.params["partstat"] = icalendar.vText("DECLINED" if withdrawn else "ACCEPTED")
         attendee.params["rsvp"] = icalendar.vText("FALSE")
         vevent.add("attendee", attendee)
     cal = icalendar.Calendar()

@@ -6,7 +6,7 @@ is made from the text (paragraphs, links) plus the check-in QR code where there 
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import parseaddr
+from email.utils import formataddr, parseaddr
 from typing import Any
 from urllib.parse import urlparse
 
@@ -126,6 +126,19 @@ def text_to_html(text: str, qr_cid: str | None) -> str:
     )
 
 
+def reply_to(event: Event) -> str | None:
+    """The event's contact as a Reply-To address; none without one (replies would be lost)."""
+    if not event.contact_email:
+        return None
+    return formataddr((event.contact_name or "", event.contact_email))
+
+
+def next_sequence(reg: Registration, base: int) -> int:
+    """The SEQUENCE of the next calendar part for `reg`: the event's (`base`), and above
+    the last one this person was sent, so a new invitation after a CANCEL is never older."""
+    return base if reg.ics_sequence is None else max(base, reg.ics_sequence + 1)
+
+
 def enqueue(db: Session, *, reg: Registration, **kwargs: Any) -> OutboxMessage:
     """Write one e-mail about `reg` to the outbox, in the registrant's language (see _enqueue)."""
     token = i18n.set_language(reg.language or i18n.DEFAULT_LANGUAGE)
@@ -181,6 +194,7 @@ def _enqueue(
         )
     method = "REQUEST" if kind in CONFIRMING else "CANCEL" if withdraw_invite else None
     if method:
+        reg.ics_sequence = next_sequence(reg, event.sequence + (1 if method == "CANCEL" else 0))
         ics = render_invitation(
             event,
             method=method,
@@ -191,7 +205,7 @@ def _enqueue(
             organizer_name=site.site_name,
             attendee_email=reg.email,
             attendee_name=reg.full_name,
-            note=_("Ваша регистрация: %(private_url)s") % {"private_url": private_url} if method == "REQUEST" else None,
+            sequence=reg.ics_sequence,
         )
         attachments.append(
             {
@@ -205,6 +219,7 @@ def _enqueue(
         subject=_(SUBJECTS[kind]).format(title=i18n.content(event, "title"))[:400],
         body_text=text,
         body_html=text_to_html(text, qr_cid),
+        reply_to=reply_to(event),
         attachments=attachments,
         registration_id=reg.id,
         kind=kind,

@@ -1,5 +1,6 @@
 """Public registration pages: the form, and a participant's private page `/r/{token}`."""
 
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -50,7 +51,15 @@ def registration_state(request: Request, event: Event) -> service.Window:
     return service.registration_window(event, get_now(request))
 
 
+def previous_dates(event: Event) -> SimpleNamespace:
+    """The event as it was before its last postponement, for event_date_range."""
+    return SimpleNamespace(
+        start_at=event.previous_start_at, end_at=event.previous_end_at, all_day=event.all_day, timezone=event.timezone
+    )
+
+
 templates.env.globals["registration_state"] = registration_state
+templates.env.globals["previous_dates"] = previous_dates
 templates.env.globals["reg_labels"] = labels
 
 
@@ -151,7 +160,7 @@ def _private_context(db: DbDep, reg: Any, site: Any, now: Any) -> dict:
         "org": org,
         "org_label": service.organisation_label(org) if org else (reg.organisation_name or ""),
         "calendar_url": service.calendar_url(db, site, reg, create=False),  # a read: issued on registering
-        "can_change": reg.status in service.CANCELLABLE and event.end_at > now,
+        "can_change": reg.status in service.CANCELLABLE and event.end_at > now and event.status != "cancelled",
         "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
         "choices": choices(),
         "invited": reg.invitation_id is not None,
@@ -257,7 +266,7 @@ def private_calendar_reset(token: str, db: DbDep, site: SiteDep) -> Response:
 
 @router.get("/r/{token}/event.ics")
 def private_ics(token: str, db: DbDep, site: SiteDep, now: NowDep) -> Response:
-    """The event as a calendar file, with the participant as attendee."""
+    """The event as a calendar file to import (PUBLISH: no attendee, no private link)."""
     reg = service.registration_by_token(db, token)
     event = db.get(Event, reg.event_id)
     body = render_invitation(
@@ -268,9 +277,7 @@ def private_ics(token: str, db: DbDep, site: SiteDep, now: NowDep) -> Response:
         now=now,
         organizer_email=site.from_address,
         organizer_name=site.site_name,
-        attendee_email=reg.email,
-        attendee_name=reg.full_name,
-        note=_("Ваша регистрация: %(private_url)s") % {"private_url": site.private_url(reg)},
+        sequence=max(event.sequence, reg.ics_sequence or 0),  # never older than the invitation they hold
     )
     headers = {**PRIVATE_HEADERS, "Content-Disposition": content_disposition("attachment", f"{event.slug}.ics")}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)

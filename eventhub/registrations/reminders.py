@@ -224,7 +224,7 @@ def queue_reminders(
             reg=reg,
             site=site,
             now=now,
-            calendar_generation=service.calendar_generation(site, reg),
+            calendar_url=service.calendar_url(db, site, reg),
             note=note,
         )
         ids.append(msg.id)

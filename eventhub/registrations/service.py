@@ -9,7 +9,7 @@ serialised per event, so neither the capacity nor an invitation's quota is ever 
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -81,7 +81,7 @@ def registration_window(event: Event, now: datetime) -> Window:
     """Whether the form accepts registrations now, and why not."""
     if event.status == EventStatus.cancelled:
         return Window(False, _("Мероприятие отменено, регистрация закрыта."))
-    if event.status != EventStatus.published:
+    if event.status not in (EventStatus.published, EventStatus.postponed):  # postponed: open unless closed
         return Window(False, _("Регистрация на это мероприятие сейчас недоступна."))
     if event.end_at <= now:
         return Window(False, _("Мероприятие уже прошло, регистрация закрыта."))
@@ -404,6 +404,11 @@ def reset_calendar_link(db: Session, *, reg: Registration, site: Site) -> str:
 # --- the participant's own changes ---
 
 
+def _refuse_if_cancelled(event: Event) -> None:
+    if event.status == EventStatus.cancelled:
+        raise Conflict(_("Мероприятие отменено: регистрацию больше нельзя изменить или отменить"))
+
+
 def update_details(db: Session, *, reg: Registration, form: dict, now: datetime) -> Registration:
     """Change what the participant may change (not the e-mail: it is the registration's key)."""
     data = parse_registration(from_form(form, RegistrationDetails), RegistrationDetails, email=reg.email)
@@ -411,6 +416,7 @@ def update_details(db: Session, *, reg: Registration, form: dict, now: datetime)
     db.refresh(reg)
     if reg.status in (S.cancelled, S.declined):
         raise Conflict(_("Отменённую или отклонённую регистрацию изменить нельзя"))
+    _refuse_if_cancelled(db.get(Event, reg.event_id))
     invitation = db.get(Invitation, reg.invitation_id) if reg.invitation_id else None
     _apply(db, reg, data, invitation)
     db.add(reg)
@@ -479,6 +485,7 @@ def cancel(
         raise Conflict(_("Регистрацию в статусе «%(status)s» отменить нельзя") % {"status": reg.status})
     if event.end_at <= now:
         raise Conflict(_("Мероприятие уже прошло"))
+    _refuse_if_cancelled(event)
     before = reg.status
     set_status(reg, S.cancelled, now)
     db.add(reg)
@@ -894,59 +901,6 @@ def revoke_invitation(
 
 
 # --- reminders ---
-
-
-def events_needing_reminders(db: Session, *, now: datetime, within_hours: int = 24) -> list[int]:
-    """Published events starting within the next `within_hours`."""
-    return list(
-        db.exec(
-            select(Event.id)
-            .where(
-                Event.status == EventStatus.published,
-                Event.start_at > now,
-                Event.start_at <= now + timedelta(hours=within_hours),
-            )
-            .order_by(Event.start_at)
-        )
-    )
-
-
-def queue_reminders(db: Session, *, event_id: int, now: datetime, site: Site) -> list[int]:
-    """Reminders for the confirmed participants of one event (call at a transaction's start).
-
-    Each registration is claimed by a conditional UPDATE of `reminder_sent_at`, in the same
-    transaction as its outbox row: running this twice (cron) sends nobody a second reminder."""
-    event = lock_event(db, event_id)
-    regs = list(
-        db.exec(
-            select(Registration)
-            .where(
-                Registration.event_id == event.id,
-                Registration.status == S.confirmed,
-                Registration.reminder_sent_at.is_(None),
-            )
-            .order_by(Registration.id)
-        )
-    )
-    mails = []
-    t = Registration.__table__
-    for reg in regs:
-        claimed = db.execute(
-            sa.update(t).where(t.c.id == reg.id, t.c.reminder_sent_at.is_(None)).values(reminder_sent_at=now)
-        ).rowcount
-        if claimed == 1:
-            mails.append(
-                mail.enqueue(
-                    db,
-                    kind="reminder",
-                    event=event,
-                    reg=reg,
-                    site=site,
-                    now=now,
-                    calendar_url=calendar_url(db, site, reg),
-                ).id
-            )
-    return mails
 
 
 # --- exports ---

@@ -43,7 +43,9 @@ def test_a_reader_of_the_english_form_gets_english_mail_and_invitation(client, d
     assert "Здравствуйте" not in body and "Когда" not in body
     vevent = _ics(message)
     assert str(vevent["summary"]) == EN_TITLE
-    assert "Your registration:" in str(vevent["description"])
+    # Calendars are shared: the event page's address is there, never the private link.
+    assert str(vevent["description"]).endswith(f"http://testserver/events/{event.slug}")
+    assert "/r/" not in str(vevent["description"])
     html = message.get_body(preferencelist=("html",)).get_content()
     assert '<html lang="en">' in html and 'alt="QR code for check-in at the entrance"' in html
 

@@ -26,9 +26,17 @@ def test_confirmation_carries_a_valid_calendar_invitation(client, db, clock, mai
 
     [message] = mailbox.wait_for(1)
 
-    [part] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
-    assert part.get_param("method") == "REQUEST"
-    assert part.get_filename() == "invite.ics"
+    # The invitation is an alternative of the body (where mail clients look), and a file beside it.
+    [alternative] = [p for p in message.walk() if p.get_content_type() == "multipart/alternative"]
+    kinds = [p.get_content_type() for p in alternative.iter_parts()]
+    assert kinds == ["text/plain", "multipart/related", "text/calendar"]
+    part = list(alternative.iter_parts())[-1]
+    assert (part.get_param("method"), part.get_content_charset()) == ("REQUEST", "utf-8")
+    assert part["Content-Transfer-Encoding"] in ("base64", "quoted-printable")
+    [file] = [p for p in message.walk() if p.get_filename() == "invite.ics"]
+    assert file.get_content_type() == "application/ics" and file.get_payload(decode=True) == part.get_payload(
+        decode=True
+    )
     cal = icalendar.Calendar.from_ical(part.get_payload(decode=True))
     assert (cal["method"], cal["version"]) == ("REQUEST", "2.0")
     [vevent] = cal.walk("VEVENT")
@@ -37,7 +45,7 @@ def test_confirmation_carries_a_valid_calendar_invitation(client, db, clock, mai
     assert str(vevent["location"]) == "Конференц-зал ИПР, Бишкек"
     assert str(vevent["organizer"]).startswith("mailto:")
     assert vevent["attendee"].params["PARTSTAT"] == "ACCEPTED"
-    assert "/r/" in str(vevent["description"])
+    assert "/r/" not in str(vevent["description"])  # calendars are shared: no private link
     assert cal.walk("VTIMEZONE")[0]["tzid"] == "Asia/Bishkek"
 
 
