@@ -8,7 +8,7 @@ from annotated_types import Len
 from eventhub.agenda.translations import SessionVersion
 from eventhub.core.i18n import N_
 from eventhub.core.models import SessionKind
-from eventhub.core.validation import Line, Maybe, Slug, WriteModel, field, partial
+from eventhub.core.validation import Line, Maybe, Multiline, Slug, WriteModel, field, partial
 from eventhub.core.versions import translations_field
 
 WHEN_HINT = N_("в часовом поясе мероприятия, если пояс не указан; в пределах дней мероприятия")
@@ -21,7 +21,7 @@ class SessionCreate(WriteModel):
 
     kind: SessionKind = field(SessionKind.other, title=N_("Вид"))
     title: Annotated[str, Line(400)] = field(title=N_("Название"))
-    description: Maybe[Annotated[str, Line(20_000)]] = field(
+    description: Maybe[Annotated[str, Multiline(20_000)]] = field(
         None, title=N_("Описание"), widget="textarea", hint="Markdown"
     )
     start_at: Maybe[datetime] = field(None, title=N_("Начало"), hint=WHEN_HINT, group=N_("Время и место"))
@@ -36,7 +36,7 @@ class SessionCreate(WriteModel):
     guiding_questions: Annotated[list[Annotated[str, Line(1000)]], Len(0, 30)] = field(
         [], title=N_("Вопросы для обсуждения"), widget="lines", hint=N_("по одному в строке"), group=N_("Панель")
     )
-    expected_result: Maybe[Annotated[str, Line(5000)]] = field(
+    expected_result: Maybe[Annotated[str, Multiline(5000)]] = field(
         None, title=N_("Ожидаемый результат"), widget="textarea", group=N_("Панель")
     )
     translations: dict[str, SessionVersion] | None = translations_field()

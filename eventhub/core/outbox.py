@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 from eventhub.core.config import Settings
 from eventhub.core.locks import serialised_writes
 from eventhub.core.models import OutboxMessage, OutboxStatus, utcnow
+from eventhub.core.text import one_line
 
 log = logging.getLogger("eventhub.outbox")
 
@@ -64,11 +65,13 @@ def to_email(msg: OutboxMessage, mail_from: str, domain: str) -> EmailMessage:
     beside text/plain and text/html, which is where Gmail, Outlook and Apple Mail look for an
     invitation (RFC 6047), and is also attached as invite.ics for clients that want a file."""
     message = EmailMessage(policy=MAIL_POLICY)
-    message["From"] = mail_from
-    message["To"] = msg.to_address
+    message["From"] = one_line(mail_from)
+    message["To"] = one_line(msg.to_address)
     if msg.reply_to:
-        message["Reply-To"] = msg.reply_to
-    message["Subject"] = msg.subject
+        message["Reply-To"] = one_line(msg.reply_to)
+    # Header values come from stored texts (an event's title in the subject): one line each, or
+    # the email package refuses the message and every letter of that event fails.
+    message["Subject"] = one_line(msg.subject)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(idstring=f"outbox-{msg.id}", domain=domain)
     message.set_content(msg.body_text)
@@ -80,7 +83,11 @@ def to_email(msg: OutboxMessage, mail_from: str, domain: str) -> EmailMessage:
         for att in inline:
             maintype, subtype = att["content_type"].split(";")[0].split("/")
             html_part.add_related(
-                _bytes(att), maintype=maintype, subtype=subtype, cid=f"<{att['cid']}>", filename=att["filename"]
+                _bytes(att),
+                maintype=maintype,
+                subtype=subtype,
+                cid=f"<{one_line(att['cid'])}>",
+                filename=one_line(att["filename"]),
             )
     for att in files:
         if att["content_type"].startswith("text/calendar"):
@@ -89,14 +96,16 @@ def to_email(msg: OutboxMessage, mail_from: str, domain: str) -> EmailMessage:
         ctype = att["content_type"]
         if ctype.startswith("text/calendar"):
             message.add_attachment(
-                att["content"].encode(), maintype="application", subtype="ics", filename=att["filename"]
+                att["content"].encode(), maintype="application", subtype="ics", filename=one_line(att["filename"])
             )
         elif ctype.startswith("text/"):
             subtype = ctype.split(";")[0].split("/")[1]
-            message.add_attachment(att["content"], subtype=subtype, filename=att["filename"], params=_params(ctype))
+            message.add_attachment(
+                att["content"], subtype=subtype, filename=one_line(att["filename"]), params=_params(ctype)
+            )
         else:
             maintype, subtype = ctype.split(";")[0].split("/")
-            message.add_attachment(_bytes(att), maintype=maintype, subtype=subtype, filename=att["filename"])
+            message.add_attachment(_bytes(att), maintype=maintype, subtype=subtype, filename=one_line(att["filename"]))
     return message
 
 

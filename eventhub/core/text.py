@@ -1,7 +1,9 @@
 """Text helpers shared by every domain: slugs, search keys, phones, safe Markdown."""
 
 import re
+import unicodedata
 from typing import Any
+from urllib.parse import quote
 
 import nh3
 import phonenumbers
@@ -94,6 +96,28 @@ def normalise_query(q: str) -> list[str]:
     return [_fold_word(w) for w in _WORD_SPLIT.split(q) if w][:10]
 
 
+_md_html = MarkdownIt("commonmark", {"html": True}).enable("table")
+_BAD_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+_BAD_AUTOLINK = re.compile(r"<\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+
+
+def html_in_markdown(source: str) -> list[str]:
+    """Raw HTML a Markdown text contains (code spans and blocks do not count)."""
+    found = []
+    for token in _md_html.parse(source):
+        if token.type == "html_block":
+            found.append(token.content.strip())
+        for child in token.children or []:
+            if child.type == "html_inline":
+                found.append(child.content)
+    return found
+
+
+def unsafe_link_in_markdown(source: str) -> bool:
+    """A link to javascript:, vbscript:, data: or file: (inline or autolink)."""
+    return bool(_BAD_LINK.search(source) or _BAD_AUTOLINK.search(source))
+
+
 def markdown_to_html(source: str | None) -> str:
     """Markdown to HTML with raw HTML disabled and the result sanitised by nh3."""
     if not source:
@@ -140,3 +164,72 @@ def format_phone(e164: str | None) -> str:
     if number.country_code == KG_COUNTRY_CODE:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+# --- control characters: refused at the edge, cleaned in every renderer ---
+
+
+def is_control(ch: str) -> bool:
+    """A character no reader-facing text holds: Unicode Cc, U+2028/U+2029, or a lone surrogate."""
+    return unicodedata.category(ch) in ("Cc", "Cs") or ch in "\u2028\u2029"
+
+
+def bad_char(value: str, *, multiline: bool = False) -> str | None:
+    """The first character `value` may not hold; a multi-line text may hold newlines and tabs."""
+    allowed = "\n\t" if multiline else ""
+    return next((ch for ch in value if is_control(ch) and ch not in allowed), None)
+
+
+def char_name(ch: str) -> str:
+    """'\\r' -> 'U+000D': how a message names an invisible character."""
+    return f"U+{ord(ch):04X}"
+
+
+def normalise_newlines(value: str) -> str:
+    """CRLF and a lone CR (old Mac files, some forms) become LF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_CONTROL_RUN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]+")
+# Characters XML 1.0 does not allow (§2.2), whatever the escaping.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def one_line(value: object) -> str:
+    """Any stored text as one safe line (headers, names in calendars): each run of line breaks
+    and control characters becomes one space."""
+    return _CONTROL_RUN.sub(" ", "" if value is None else str(value)).strip()
+
+
+def printable(value: object, *, multiline: bool = True) -> str:
+    """Stored text without control characters: newlines (CRLF/CR as LF) and tabs stay in a
+    multi-line text; everything else of that kind is dropped."""
+    text = normalise_newlines("" if value is None else str(value))
+    keep = "\n\t" if multiline else ""
+    return "".join(ch for ch in text if ch in keep or not is_control(ch))
+
+
+_CTL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_controls(body: bytes) -> bytes:
+    """A serialised text format (iCalendar) without the C0 controls RFC 5545 forbids in a content
+    line; tabs and the CRLF line ends stay (icalendar has escaped every line break of a value)."""
+    return _CTL_BYTES.sub(b"", body)
+
+
+def xml_text(value: str) -> str:
+    """Text an XML 1.0 document can hold: characters XML forbids (C0 controls, lone surrogates,
+    U+FFFE/U+FFFF) are dropped; CR becomes LF, as an XML parser would read it anyway."""
+    return _NOT_XML.sub("", normalise_newlines(value))
+
+
+def content_disposition(disposition: str, filename: str) -> str:
+    """A Content-Disposition header value for any stored name: an ASCII fallback and the
+    RFC 6266 / 5987 `filename*`, so no character of a name ever reaches the header raw."""
+    name = one_line(filename)
+    ascii_name = "".join(ch if ch.isascii() and ch.isprintable() and ch not in '"\\;' else "_" for ch in name)
+    header = f'{disposition}; filename="{ascii_name or "download"}"'
+    if ascii_name != name:
+        header += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return header

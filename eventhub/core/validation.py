@@ -4,6 +4,7 @@ Every write model (API bodies and admin forms alike) is made of these, so a fiel
 checked the same way wherever it comes from, and `field_errors` turns any pydantic
 error list into `{field: message}` for the JSON error body or the form."""
 
+import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
@@ -25,7 +26,17 @@ from pydantic import (
 
 from eventhub.core.errors import Invalid
 from eventhub.core.i18n import N_, _
-from eventhub.core.text import InvalidPhone, normalise_phone
+from eventhub.core.text import (
+    InvalidPhone,
+    bad_char,
+    char_name,
+    html_in_markdown,
+    normalise_newlines,
+    normalise_phone,
+    one_line,
+    printable,
+    unsafe_link_in_markdown,
+)
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -68,33 +79,123 @@ def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError(_("недопустимый символ (NUL)"))
+_BREAKS = "\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85"  # what str.splitlines() breaks a line on
+
+
+def _one_line(value: Any) -> Any:
+    """Single-line text: no line break and no other control character (Cc, U+2028/U+2029)."""
+    if isinstance(value, str) and (ch := bad_char(value)) is not None:
+        if ch in _BREAKS:
+            raise ValueError(
+                _("недопустимый символ %(char)s: текст должен быть одной строкой") % {"char": char_name(ch)}
+            )
+        raise ValueError(_("недопустимый символ %(char)s") % {"char": char_name(ch)})
     return value
+
+
+def _paragraphs(value: Any) -> Any:
+    """Multi-line text: newlines (CRLF and CR read as LF) and tabs; no other control character."""
+    if not isinstance(value, str):
+        return value
+    value = normalise_newlines(value)
+    if (ch := bad_char(value, multiline=True)) is not None:
+        raise ValueError(_("недопустимый символ %(char)s") % {"char": char_name(ch)})
+    return value
+
+
+def _safe_markdown(value: str) -> str:
+    html = html_in_markdown(value)
+    if html:
+        sample = html[0] if len(html[0]) <= 60 else html[0][:57] + "…"
+        raise ValueError(
+            _(
+                "HTML-разметка в тексте не допускается (найдено: %(sample)s). Используйте Markdown: **жирный**, *курсив*, [ссылка](https://…), списки «- » и «1. »"
+            )
+            % {"sample": one_line(sample)}
+        )
+    if unsafe_link_in_markdown(value):
+        raise ValueError(_("Недопустимая ссылка: разрешены только адреса http(s)://, mailto: и tel:"))
+    return value
+
+
+# The text types are metadata rather than functions returning a type, so that mypy reads
+# `Annotated[str, Line(300)]` as `str`. The character check comes last: it runs first.
 
 
 @dataclass(frozen=True, slots=True)
 class Line(GroupedMetadata):
-    """Non-empty text, stripped, at most `max_length` characters: `Annotated[str, Line(300)]`.
-
-    Metadata rather than a function returning a type, so that mypy reads the annotation as `str`."""
+    """Non-empty text on one line, stripped, at most `max_length` characters: `Annotated[str, Line(300)]`."""
 
     max_length: int
 
     def __iter__(self) -> Iterator[object]:
         yield StringConstraints(strip_whitespace=True, min_length=1, max_length=self.max_length)
-        yield AfterValidator(_no_nul)
+        yield BeforeValidator(_one_line)
+
+
+@dataclass(frozen=True, slots=True)
+class Multiline(GroupedMetadata):
+    """Non-empty paragraphs (newlines and tabs kept), stripped, at most `max_length` characters."""
+
+    max_length: int
+
+    def __iter__(self) -> Iterator[object]:
+        yield StringConstraints(strip_whitespace=True, min_length=1, max_length=self.max_length)
+        yield BeforeValidator(_paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Markdown(GroupedMetadata):
+    """Multiline Markdown without raw HTML or script links (what reaches readers is sanitised too)."""
+
+    max_length: int
+
+    def __iter__(self) -> Iterator[object]:
+        yield StringConstraints(strip_whitespace=True, min_length=1, max_length=self.max_length)
+        yield AfterValidator(_safe_markdown)
+        yield BeforeValidator(_paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice(GroupedMetadata):
+    """One value of `choices`, else `message` (an N_ string) that says in words what may be
+    chosen: `Annotated[Gender, Choice(Gender, N_("..."))]`."""
+
+    choices: type[enum.Enum]
+    message: str
+
+    def __iter__(self) -> Iterator[object]:
+        choices, message = self.choices, self.message
+
+        def check(value: Any) -> Any:
+            if isinstance(value, choices) or (isinstance(value, str) and value in choices._value2member_map_):
+                return value
+            raise ValueError(_(message))
+
+        yield BeforeValidator(check)
+
+
+@dataclass(frozen=True, slots=True)
+class SlugOf(GroupedMetadata):
+    """A slug of at most `max_length` characters: lower-case Latin letters, digits and hyphens."""
+
+    max_length: int
+
+    def __iter__(self) -> Iterator[object]:
+        yield StringConstraints(strip_whitespace=True, max_length=self.max_length, pattern=SLUG_PATTERN)
+        yield BeforeValidator(_one_line)
 
 
 T = TypeVar("T")
 # An optional value where a blank string means "none": `Maybe[Slug]`.
 Maybe = Annotated[T | None, BeforeValidator(_blank_to_none)]
+# A required value where a blank string is missing ("обязательное поле"), as on a form.
+Required = Annotated[T, BeforeValidator(_blank_to_none)]
 
 
 def _http_url(value: str) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value or "\x00" in value:
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value or bad_char(value) is not None:
         raise ValueError(_("нужен адрес, начинающийся с http:// или https://"))
     return value
 
@@ -102,15 +203,20 @@ def _http_url(value: str) -> str:
 def _phone(value: str) -> str:
     try:
         return normalise_phone(value)
-    except InvalidPhone as exc:
-        raise ValueError(str(exc)) from None
+    except InvalidPhone:
+        raise ValueError(
+            _("неверный номер телефона: номер «%(number)s» не распознан (пример: 0702 174 107 или +996 702 174 107)")
+            % {"number": value}
+        ) from None
 
 
 def _email(value: str) -> str:
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError:
-        raise ValueError(_("неверный адрес электронной почты")) from None
+        raise ValueError(
+            _("неверный адрес электронной почты «%(value)s» (пример: name@example.org)") % {"value": value[:80]}
+        ) from None
 
 
 def _time_zone(value: str) -> str:
@@ -121,11 +227,14 @@ def _time_zone(value: str) -> str:
     return value
 
 
-Slug = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120, pattern=SLUG_PATTERN)]
+_Clean = BeforeValidator(_one_line)  # outermost: a control character is named before any other rule
+Slug = Annotated[str, SlugOf(120)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(_http_url)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(_phone)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email)]
-TimeZone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64), AfterValidator(_time_zone)]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), AfterValidator(_phone), _Clean
+]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email), _Clean]
+TimeZone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64), AfterValidator(_time_zone), _Clean]
 
 _MESSAGES = {
     "missing": N_("обязательное поле"),
@@ -156,6 +265,7 @@ _MESSAGES = {
     "enum": N_("допустимые значения: {expected}"),
     "literal_error": N_("допустимые значения: {expected}"),
     "json_invalid": N_("тело запроса — не JSON: {error}"),
+    "string_unicode": N_("недопустимый символ: текст не в Юникоде (одиночный суррогат UTF-16)"),
 }
 
 
@@ -185,8 +295,10 @@ def field_message(err: dict[str, Any]) -> str:
 
 def field_name(loc: Iterable[Any]) -> str:
     """('body', 'organisations', 0, 'role') -> 'organisations.0.role'."""
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form")]
-    return ".".join(parts)
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "form", "header", "cookie"):
+        parts = parts[1:]  # where FastAPI found it; a field may be called "body" too
+    return printable(".".join(str(p) for p in parts), multiline=False)[:200]  # a key holds what the client sent
 
 
 def field_errors(errors: Iterable[dict[str, Any]]) -> dict[str, str]:
@@ -197,7 +309,7 @@ def field_errors(errors: Iterable[dict[str, Any]]) -> dict[str, str]:
         name = (
             "body" if err.get("type") == "json_invalid" else field_name(loc) or ("body" if "body" in loc else "request")
         )
-        fields.setdefault(name, field_message(err))
+        fields.setdefault(name, printable(field_message(err)))
     return fields
 
 

@@ -6,17 +6,18 @@ write API check a version with the same rules (`clean_versions`), and `save_vers
 stores a whole page of them all-or-nothing, audited. Nothing here knows about HTTP."""
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any
 
 from annotated_types import Len
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError, create_model
 from sqlmodel import Session
 
 from eventhub.core.audit import record
 from eventhub.core.errors import Invalid
 from eventhub.core.i18n import LANGUAGES, N_, _
 from eventhub.core.models import StaffUser
-from eventhub.core.validation import Line, Maybe, WriteModel
+from eventhub.core.validation import Line, Markdown, Maybe, Multiline, WriteModel, field_message
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Text:
 
     label: str
     longest: int  # characters; of each item for "lines"
-    shape: str = "text"  # "line": one line; "text": paragraphs; "lines": a list, one item per line
+    shape: str = "text"  # "line": one line; "text": paragraphs; "markdown": paragraphs of Markdown; "lines": a list, one item per line
     items: int = 30  # "lines": most items
 
 
@@ -48,30 +49,37 @@ def translation_input(obj: Any, fields: Fields) -> dict[str, dict[str, str]]:
     return out
 
 
-def _clean_text(field: str, text: Text, value: Any) -> tuple[Any, str | None]:
-    """(the stored value or None when empty, an error)."""
+def text_type(text: Text) -> Any:
+    """The constrained input type of a translatable field: the one definition of its limits and
+    rules, for the write API's `translations`, the side-by-side pages and the object's own field."""
     if text.shape == "lines":
-        raw = value.replace("\r\n", "\n").split("\n") if isinstance(value, str) else value
-        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-            return None, _("нужен список")
-        items = [v.strip() for v in raw if v.strip()]
-        if any("\x00" in v for v in items):
-            return None, _("Недопустимый символ")
-        if any(len(v) > text.longest for v in items):
-            return None, _("Не длиннее %(n)s символов") % {"n": text.longest}
-        if len(items) > text.items:
-            return None, _("не больше {max_length} элементов").format(max_length=text.items)
-        return items or None, None
-    if not isinstance(value, str):
-        return None, _("нужна строка")
-    value = value.replace("\r\n", "\n").strip()
-    if "\x00" in value:
-        return None, _("Недопустимый символ")
-    if len(value) > text.longest:
-        return None, _("Не длиннее %(n)s символов") % {"n": text.longest}
-    if text.shape == "line" and "\n" in value:
-        return None, _("Название — одной строкой") if field == "title" else _("Одной строкой")
-    return value or None, None
+        line: Any = Annotated[str, Line(text.longest)]
+        return Annotated[list[line], Len(0, text.items)]
+    if text.shape == "line":
+        return Annotated[str, Line(text.longest)]
+    if text.shape == "markdown":
+        return Annotated[str, Markdown(text.longest)]
+    return Annotated[str, Multiline(text.longest)]
+
+
+@cache
+def _adapter(text: Text) -> TypeAdapter[Any]:
+    maybe: Any = Maybe
+    return TypeAdapter(maybe[text_type(text)])
+
+
+def _clean_text(text: Text, value: Any) -> tuple[Any, str | None]:
+    """(the stored value or None when empty, an error)."""
+    if text.shape == "lines" and isinstance(value, str):
+        value = value.splitlines()
+    if text.shape == "lines" and isinstance(value, list):
+        value = [v for v in value if not isinstance(v, str) or v.strip()]
+    try:
+        stored = _adapter(text).validate_python(value)
+    except ValidationError as exc:
+        message = field_message(dict(exc.errors()[0]))
+        return None, message[:1].upper() + message[1:]
+    return stored or None, None
 
 
 def clean_versions(
@@ -98,7 +106,7 @@ def clean_versions(
                 continue
             if value is None:
                 continue
-            stored, error = _clean_text(field, fields[field], value)
+            stored, error = _clean_text(fields[field], value)
             if error:
                 errors[f"{key}.{field}"] = error
             elif stored:
@@ -189,9 +197,7 @@ def version_model(name: str, fields: Fields) -> type[BaseModel]:
     attrs: dict[str, Any] = {}
     maybe: Any = Maybe  # subscripted with types built at run time, which mypy cannot follow
     for field, text in fields.items():
-        line: Any = Annotated[str, Line(text.longest)]
-        tp = Annotated[list[line], Len(0, text.items)] if text.shape == "lines" else line
-        attrs[field] = (maybe[tp], Field(None, title=text.label))
+        attrs[field] = (maybe[text_type(text)], Field(None, title=text.label))
     doc = "A version in another language; empty fields fall back to the original."
     return create_model(name, __base__=WriteModel, __doc__=doc, **attrs)
 

@@ -9,7 +9,7 @@ from annotated_types import Interval, Len
 
 from eventhub.core.i18n import N_
 from eventhub.core.models import OrganisationKind, Region
-from eventhub.core.validation import Email, Line, Maybe, Phone, Slug, Url, WriteModel, field
+from eventhub.core.validation import Email, Line, Maybe, Multiline, Phone, Slug, Url, WriteModel, field
 from eventhub.core.versions import Fields, Text, translations_field, version_model
 
 SLUG_HINT = N_("латиницей; оставьте пустым — адрес составится из названия")
@@ -51,7 +51,7 @@ class OrganisationCreate(WriteModel):
     kind: OrganisationKind = field(OrganisationKind.other, title=N_("Вид организации"))
     website: Maybe[Url] = field(None, title=N_("Сайт"))
     parent: Maybe[Slug] = field(None, title=N_("Входит в"), ref="organisations")
-    description: Maybe[Annotated[str, Line(20_000)]] = field(None, title=N_("Описание"), widget="textarea")
+    description: Maybe[Annotated[str, Multiline(20_000)]] = field(None, title=N_("Описание"), widget="textarea")
     translations: dict[str, OrganisationVersion] | None = translations_field()
 
 
@@ -66,8 +66,8 @@ class ProjectCreate(WriteModel):
         None, title=N_("Краткое название"), hint=N_("например: ДФ ПСИ-3")
     )
     name: Annotated[str, Line(400)] = field(title=N_("Полное название"))
-    summary: Maybe[Annotated[str, Line(2000)]] = field(None, title=N_("Кратко"), widget="textarea")
-    description: Maybe[Annotated[str, Line(50_000)]] = field(
+    summary: Maybe[Annotated[str, Multiline(2000)]] = field(None, title=N_("Кратко"), widget="textarea")
+    description: Maybe[Annotated[str, Multiline(50_000)]] = field(
         None, title=N_("Описание"), widget="textarea", hint="Markdown"
     )
     website: Maybe[Url] = field(None, title=N_("Сайт"))
@@ -86,7 +86,7 @@ class ProjectCreate(WriteModel):
 class SeriesCreate(WriteModel):
     slug: Maybe[Slug] = field(None, title=N_("Адрес (slug)"), hint=SLUG_HINT)
     title: Annotated[str, Line(300)] = field(title=N_("Название"))
-    description: Maybe[Annotated[str, Line(20_000)]] = field(None, title=N_("Описание"), widget="textarea")
+    description: Maybe[Annotated[str, Multiline(20_000)]] = field(None, title=N_("Описание"), widget="textarea")
     first_year: Maybe[Year] = field(None, title=N_("Первый год"))
     last_year: Maybe[Year] = field(None, title=N_("Последний год"))
     project: Maybe[Slug] = field(None, title=N_("Проект"), ref="projects")
@@ -99,7 +99,7 @@ class PersonCreate(WriteModel):
     position: Maybe[Annotated[str, Line(400)]] = field(None, title=N_("Должность"))
     organisation: Maybe[Slug] = field(None, title=N_("Организация"), ref="organisations")
     organisation_name: Maybe[Annotated[str, Line(300)]] = field(None, title=N_("Организация (если нет в справочнике)"))
-    bio: Maybe[Annotated[str, Line(5000)]] = field(None, title=N_("О себе"), widget="textarea")
+    bio: Maybe[Annotated[str, Multiline(5000)]] = field(None, title=N_("О себе"), widget="textarea")
     email: Maybe[Email] = field(None, title="E-mail", hint=N_("виден только сотрудникам"))
     phone: Maybe[Phone] = field(None, title=N_("Телефон"), hint=N_("виден только сотрудникам; 0702 174 107 или +996…"))
     translations: dict[str, PersonVersion] | None = translations_field()

@@ -19,7 +19,19 @@ from eventhub.core.models import (
     RegistrationMode,
 )
 from eventhub.core.schemas import OrganisationRef, ProjectRef, SeriesRef
-from eventhub.core.validation import Email, Line, Maybe, Phone, Slug, TimeZone, Url, WriteModel, field, partial
+from eventhub.core.validation import (
+    Email,
+    Line,
+    Maybe,
+    Multiline,
+    Phone,
+    Slug,
+    TimeZone,
+    Url,
+    WriteModel,
+    field,
+    partial,
+)
 from eventhub.core.versions import translations_field
 from eventhub.events.translations import EventVersion
 
@@ -244,13 +256,13 @@ class EventCreate(WriteModel):
     )
     kind: EventKind = field(title=N_("Вид"), group=N_("Основное"))
     title: Annotated[str, Line(400)] = field(title=N_("Название"), group=N_("Основное"))
-    summary: Maybe[Annotated[str, Line(2000)]] = field(
+    summary: Maybe[Annotated[str, Multiline(2000)]] = field(
         None, title=N_("Кратко"), widget="textarea", group=N_("Основное")
     )
     goals: Annotated[list[Annotated[str, Line(1000)]], Len(0, 30)] = field(
         [], title=N_("Цели"), widget="lines", hint=N_("по одной в строке"), group=N_("Основное")
     )
-    description: Maybe[Annotated[str, Line(100_000)]] = field(
+    description: Maybe[Annotated[str, Multiline(100_000)]] = field(
         None, title=N_("Описание"), widget="textarea", hint="Markdown", group=N_("Основное")
     )
     start_at: datetime = field(title=N_("Начало"), hint=WHEN_HINT, group=N_("Время"))
@@ -279,7 +291,7 @@ class EventCreate(WriteModel):
     participants_count: Maybe[Annotated[int, Interval(ge=0, le=1_000_000)]] = field(
         None, title=N_("Число участников"), group=N_("Охват")
     )
-    participants_note: Maybe[Annotated[str, Line(2000)]] = field(
+    participants_note: Maybe[Annotated[str, Multiline(2000)]] = field(
         None, title=N_("Кто участвует"), widget="textarea", group=N_("Охват")
     )
     registration_mode: RegistrationMode = field(
@@ -343,14 +355,14 @@ class EventOrganisations(WriteModel):
 class Postpone(WriteModel):
     start_at: datetime = field(title=N_("Новое начало"), hint=WHEN_HINT)
     end_at: datetime = field(title=N_("Новое окончание"), hint=WHEN_HINT)
-    note: Annotated[str, Line(2000)] | None = field(
+    note: Annotated[str, Multiline(2000)] | None = field(
         None, title=NOTE_TITLE, hint=N_("на странице мероприятия и в письме участникам"), widget="textarea"
     )
     notify: bool = field(True, title=N_("Сообщить участникам"), hint=NOTIFY_HINT)
 
 
 class Cancel(WriteModel):
-    reason: Annotated[str, Line(2000)] = field(
+    reason: Annotated[str, Multiline(2000)] = field(
         title=N_("Причина отмены"), hint=N_("на странице мероприятия и в письме участникам"), widget="textarea"
     )
     notify: bool = field(True, title=N_("Сообщить участникам"), hint=NOTIFY_HINT)

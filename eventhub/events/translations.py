@@ -15,8 +15,8 @@ FIELDS: Fields = {
 
 RELEASE_FIELDS: Fields = {
     "title": Text(N_("Название"), 400, "line"),
-    "lead": Text(N_("Лид"), 2000),
-    "body": Text(N_("Текст (Markdown)"), 50000),
+    "lead": Text(N_("Лид"), 3000),
+    "body": Text(N_("Текст (Markdown)"), 100_000, "markdown"),
 }
 
 # Models made at run time: mypy sees their base class, pydantic and FastAPI the models themselves.

@@ -26,6 +26,7 @@ import icalendar
 from eventhub import labels
 from eventhub.core.i18n import _, content
 from eventhub.core.models import AgendaSession, Event, EventStatus, SpeakerRole
+from eventhub.core.text import one_line, printable, without_controls
 
 REFRESH = timedelta(hours=1)
 AGENDA_LINES = 15  # sessions listed in an event's DESCRIPTION before "и ещё N"
@@ -168,11 +169,13 @@ def _calendar(name: str, prodid: str, *, description: str | None, source_url: st
     cal.add("prodid", prodid)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    # icalendar escapes only the properties it knows as TEXT; the name may hold a reader's query.
+    name = icalendar.vText(one_line(name))
     cal.add("name", name)
     cal.add("x-wr-calname", name)
     if description:
         cal.add("description", description)
-        cal.add("x-wr-caldesc", description)
+        cal.add("x-wr-caldesc", icalendar.vText(printable(description)))
     if source_url:
         cal.add("source", source_url, parameters={"VALUE": "URI"})
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
@@ -354,7 +357,7 @@ def _serialise(cal: icalendar.Calendar, zones: dict[str, tuple[int, int]], compo
     parts += [vtimezone(tzid, *zones[tzid]) for tzid in sorted(zones)]
     parts += [c.to_ical() for c in components]
     parts.append(b"END:VCALENDAR" + tail)
-    return b"".join(parts)
+    return without_controls(b"".join(parts))
 
 
 def render_events(
@@ -461,12 +464,12 @@ def render_invitation(
         description = str(vevent.pop("DESCRIPTION"))
         vevent.add("description", f"{description}\n\n{note}")
     organizer = icalendar.vCalAddress(f"mailto:{organizer_email}")
-    organizer.params["cn"] = icalendar.vText(organizer_name)
+    organizer.params["cn"] = icalendar.vText(one_line(organizer_name))
     vevent.add("organizer", organizer)
     if attendee_email and method != "PUBLISH":
         attendee = icalendar.vCalAddress(f"mailto:{attendee_email}")
         if attendee_name:
-            attendee.params["cn"] = icalendar.vText(attendee_name)
+            attendee.params["cn"] = icalendar.vText(one_line(attendee_name))
         attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
         attendee.params["partstat"] = icalendar.vText("DECLINED" if withdrawn else "ACCEPTED")
         attendee.params["rsvp"] = icalendar.vText("FALSE")

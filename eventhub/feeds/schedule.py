@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from eventhub import __version__, labels
 from eventhub.core.i18n import _
 from eventhub.core.models import AgendaSession, Event, SessionSpeaker
-from eventhub.core.text import slugify
+from eventhub.core.text import slugify, xml_text
 from eventhub.feeds.ical import (
     event_url,
     host_of,
@@ -213,9 +213,10 @@ def render_schedule_json(event: Event, *, base_url: str) -> bytes:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, tag, {k: v for k, v in attrs.items() if v is not None})
+    # Stored texts may hold characters XML 1.0 forbids (C0 controls): dropped, or the file is not XML.
+    el = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items() if v is not None})
     if text is not None:
-        el.text = text
+        el.text = xml_text(text)
     return el
 
 

@@ -37,6 +37,7 @@ from eventhub.core.models import (
     Registration,
     RegistrationStatus,
 )
+from eventhub.core.text import content_disposition
 from eventhub.core.tokens import hash_token
 from eventhub.events.service import EventFilters, check_filter_slugs, get_public_event, select_public_events
 from eventhub.feeds import ical, schedule
@@ -185,7 +186,7 @@ def render_feed(db: Session, spec: FeedSpec, stamp: Stamp | None) -> tuple[Rende
     zipped = gzip.compress(body, compresslevel=6, mtime=0)
     headers = {
         "Cache-Control": spec.cache_control,
-        "Content-Disposition": f'{spec.disposition}; filename="{spec.filename}"',
+        "Content-Disposition": content_disposition(spec.disposition, spec.filename),
         "X-Content-Type-Options": "nosniff",
         "Vary": "Accept-Encoding",
     }

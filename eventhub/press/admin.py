@@ -1,6 +1,7 @@
 """Staff pages for writing press releases: the list, the editor with a preview, publishing,
 scheduling with an embargo, withdrawing; and the list of accredited journalists."""
 
+import re
 from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -20,9 +21,10 @@ from eventhub.core.errors import Conflict, Invalid
 from eventhub.core.i18n import N_, _
 from eventhub.core.models import Language, Organisation, PressRelease, PressReleaseStatus, StaffUser
 from eventhub.core.text import markdown_to_html
+from eventhub.core.validation import validate
 from eventhub.core.versions import Block
 from eventhub.events.translations import RELEASE_FIELDS
-from eventhub.press.schemas import PressContactInput, PressReleaseWrite
+from eventhub.press.schemas import PressReleaseWrite
 from eventhub.press.service import (
     check_release,
     create_release,
@@ -95,7 +97,7 @@ async def admin_press_create(
     """Preview, save as a draft, schedule or publish a new release."""
     form, action = await _read_form(request, ACTIONS_NEW)
     data, parse_errors = _to_write(form, action, settings.timezone, release=None)
-    if action == "preview" or parse_errors:
+    if action == "preview" or parse_errors or data is None:
         return _preview(request, db, settings, user, form, data, parse_errors, now, release=None, action=action)
     try:
         release = create_release(db, data=data, user=user, now=now)
@@ -167,7 +169,7 @@ async def admin_press_update(
     release = get_release(db, user=user, release_id=release_id)
     form, action = await _read_form(request, ACTIONS_EDIT)
     data, parse_errors = _to_write(form, action, settings.timezone, release=release)
-    if action == "preview" or parse_errors:
+    if action == "preview" or parse_errors or data is None:
         return _preview(request, db, settings, user, form, data, parse_errors, now, release=release, action=action)
     try:
         update_release(db, release, data=data, user=user, now=now)
@@ -219,19 +221,18 @@ def _str(value: Any) -> str:
 
 def _to_write(
     form: dict[str, Any], action: str, tz: str, *, release: PressRelease | None
-) -> tuple[PressReleaseWrite, dict[str, str]]:
-    """What the form asks for as the API's write shape, plus errors of the form's own fields."""
+) -> tuple[PressReleaseWrite | None, dict[str, str]]:
+    """What the form asks for, checked by the API's write model, plus every error by form field."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {name: form[name] for name in ("type", "title", "lead", "body", "language", "source_note")}
-    values["event"] = form["event"] or None
+    values["event"] = form["event"]
     values["contacts"] = form["contacts"]
     if form["slug"].strip():
-        values["slug"] = form["slug"].strip()
+        values["slug"] = form["slug"]
     contact = {name: form[f"new_contact_{name}"] for name in CONTACT_FIELDS}
     if any(v.strip() for v in contact.values()):
-        phones = [p for p in contact.pop("phones").replace(";", ",").replace("\n", ",").split(",") if p.strip()]
-        optional = {k: v.strip() or None for k, v in contact.items() if k != "name"}
-        values["new_contacts"] = [PressContactInput(name=contact["name"], phones=phones, **optional)]
+        contact["phones"] = [p for p in re.split(r"[,;\n]", contact["phones"]) if p.strip()]
+        values["new_contacts"] = [contact]
     embargo = None
     if form["embargo_until"].strip():
         try:
@@ -252,7 +253,26 @@ def _to_write(
     elif embargo != release.embargo_until and embargo is not None:
         # Saving keeps the status; an embargo is checked only when it was changed.
         values["embargo_until"] = embargo
-    return PressReleaseWrite(**values), errors
+    try:
+        return validate(PressReleaseWrite, values), errors
+    except Invalid as exc:
+        errors = _form_errors(exc.fields) | errors
+        wrong = {key.split(".")[0] for key in exc.fields}
+    # The other fields are still checked against the database: the form shows every error at once.
+    try:
+        return validate(PressReleaseWrite, {k: v for k, v in values.items() if k not in wrong}), errors
+    except Invalid:
+        return None, errors
+
+
+def _form_errors(fields: dict[str, str]) -> dict[str, str]:
+    """API field names as the form's: 'new_contacts.0.phones.1' -> 'new_contact_phones', 'contacts.2' -> 'contacts'."""
+    out: dict[str, str] = {}
+    for key, message in fields.items():
+        parts = key.split(".")
+        name = f"new_contact_{parts[2]}" if parts[0] == "new_contacts" and len(parts) > 2 else parts[0]
+        out.setdefault(name, message)
+    return out
 
 
 def _form_of(release: PressRelease, tz: str) -> dict[str, Any]:
@@ -274,7 +294,7 @@ def _preview(
     settings: Any,
     user: StaffUser,
     form: dict[str, Any],
-    data: PressReleaseWrite,
+    data: PressReleaseWrite | None,
     parse_errors: dict[str, str],
     now: datetime,
     *,
@@ -284,9 +304,10 @@ def _preview(
     """Re-render the editor with the sanitised preview and every message; store nothing."""
     errors = dict(parse_errors)
     try:
-        check_release(db, data, now=now, release=release)
+        if data is not None:
+            check_release(db, data, now=now, release=release)
     except Invalid as exc:
-        errors = exc.fields | errors
+        errors = _form_errors(exc.fields) | errors
     preview = None
     if action == "preview":
         preview = {"title": form["title"], "lead": form["lead"], "body_html": markdown_to_html(form["body"])}
@@ -322,11 +343,7 @@ def _editor(
         form.setdefault(name, "")
     for name in CONTACT_FIELDS:
         form.setdefault(f"new_contact_{name}", "")
-    errors = errors or {}
-    # Messages about the new contact arrive as new_contacts.0.<field>.
-    for key in list(errors):
-        if key.startswith("new_contacts."):
-            errors["new_contact_" + key.rsplit(".", 1)[-1]] = errors[key]
+    errors = _form_errors(errors or {})
     return templates.TemplateResponse(
         request,
         "press/admin/form.html",

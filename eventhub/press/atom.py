@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
+from eventhub.core.text import xml_text
+
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -41,9 +43,10 @@ def _date(dt: datetime) -> str:
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, _q(tag), {k: v for k, v in attrs.items() if v is not None})
+    # Stored texts may hold characters XML 1.0 forbids (C0 controls): dropped, or the feed is not XML.
+    el = ET.SubElement(parent, _q(tag), {k: xml_text(v) for k, v in attrs.items() if v is not None})
     if text is not None:
-        el.text = text
+        el.text = xml_text(text)
     return el
 
 

@@ -17,7 +17,7 @@ from eventhub.core.deps import NowDep, SettingsDep
 from eventhub.core.errors import NotFound
 from eventhub.core.i18n import _
 from eventhub.core.models import PUBLIC_EVENT_STATUSES, Language, PressRelease
-from eventhub.core.text import markdown_to_html
+from eventhub.core.text import content_disposition, markdown_to_html
 from eventhub.press.atom import EPOCH, AtomEntry, feed_updated, render_atom
 from eventhub.press.deps import ReleaseFiltersDep
 from eventhub.press.service import (
@@ -175,7 +175,7 @@ def release_vcard(request: Request, db: DbDep, slug: SlugPath, now: NowDep, sett
     )
     changed = max([entry_updated(release), *(c.updated_at for c in contacts)])
     response = _conditional(request, body, "text/vcard; charset=utf-8", changed)
-    response.headers["Content-Disposition"] = f'attachment; filename="press-contacts-{release.slug}.vcf"'
+    response.headers["Content-Disposition"] = content_disposition("attachment", f"press-contacts-{release.slug}.vcf")
     return response
 
 
@@ -211,7 +211,7 @@ def release_pdf(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settin
     )
     changed = max([entry_updated(release), *(link.contact.updated_at for link in release.contacts)])
     response = _conditional(request, body, "application/pdf", changed)
-    response.headers["Content-Disposition"] = f'inline; filename="{release.slug}.pdf"'
+    response.headers["Content-Disposition"] = content_disposition("inline", f"{release.slug}.pdf")
     return response
 
 

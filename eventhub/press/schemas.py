@@ -1,63 +1,81 @@
 """API shapes of press releases and press contacts.
 
-Write shapes keep their fields loosely typed (plain strings) on purpose: the service checks
-them and answers with a Russian message per field, the same messages the admin form shows."""
+The write shapes are made of the shared constrained types (eventhub/core/validation.py): the
+API and the admin editor check a field with the same limits and messages, and the texts of a
+release use the one definition of RELEASE_FIELDS that its translations use too."""
 
 from datetime import datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from annotated_types import Len
+from pydantic import BaseModel, Field, create_model
 
 from eventhub.core.i18n import N_, content, current_language
-from eventhub.core.models import PUBLIC_EVENT_STATUSES, PressContact, PressRelease
+from eventhub.core.models import (
+    PUBLIC_EVENT_STATUSES,
+    Language,
+    PressContact,
+    PressRelease,
+    PressReleaseStatus,
+    PressReleaseType,
+)
 from eventhub.core.text import format_phone, markdown_to_html
+from eventhub.core.validation import Choice, Line, Maybe, Slug, SlugOf, WriteModel
+from eventhub.core.versions import text_type, version_model
+from eventhub.directory.schemas import PressContactCreate
+from eventhub.events.translations import RELEASE_FIELDS
+
+# A contact written with a release is a directory press contact without its own slug and versions.
+_contact_fields: dict[str, Any] = {
+    name: (Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation, info)
+    for name, info in PressContactCreate.model_fields.items()
+    if name not in ("slug", "translations")
+}
+PressContactInput: Any = create_model(
+    "PressContactInput",
+    __base__=WriteModel,
+    __doc__="A new press contact written together with a release.",
+    **_contact_fields,
+)
+PressReleaseTranslation: Any = version_model("PressReleaseTranslation", RELEASE_FIELDS)
+ReleaseType = Annotated[
+    PressReleaseType, Choice(PressReleaseType, N_("выберите вид: анонс, пресс-релиз или новость / отчёт"))
+]
+ReleaseLanguage = Annotated[Language, Choice(Language, N_("выберите язык: ru, ky или en"))]
+ReleaseStatus = Annotated[
+    PressReleaseStatus, Choice(PressReleaseStatus, N_("допустимые значения: draft, scheduled, published"))
+]
+# The texts of a release: the one definition its translations use too (built at run time).
+ReleaseTitle: Any = text_type(RELEASE_FIELDS["title"])
+ReleaseLead: Any = text_type(RELEASE_FIELDS["lead"])
+ReleaseBody: Any = text_type(RELEASE_FIELDS["body"])
 
 
-class PressContactInput(BaseModel):
-    """A new press contact written together with a release."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = ""
-    organisation: str | None = Field(default=None, description="slug of an organisation of the directory")
-    organisation_name: str | None = Field(default=None, description="free text when not in the directory")
-    role: str | None = Field(default=None, examples=[N_("для интервью журналистам")])
-    phones: list[str] = Field(default_factory=list, examples=[["0702174107", "+996 555 077 764"]])
-    email: str | None = None
-
-
-class PressReleaseTranslation(BaseModel):
-    """The release in another language; empty fields fall back to the original."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    title: str | None = None
-    lead: str | None = None
-    body: str | None = Field(default=None, description="Markdown")
-
-
-class PressReleaseWrite(BaseModel):
+class PressReleaseWrite(WriteModel):
     """Fields of a release; on PATCH only the fields sent are changed."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    type: str | None = Field(
+    type: Maybe[ReleaseType] = Field(
         default=None, examples=["press_release"], description="announcement | press_release | report"
     )
-    title: str | None = None
-    lead: str | None = None
-    body: str | None = Field(default=None, description="Markdown; raw HTML is refused")
-    language: str | None = Field(default=None, examples=["ru"], description="ru | ky | en: the original language")
-    event: str | None = Field(default=None, description="slug of the event the release is about, or null")
-    contacts: list[str] | None = Field(default=None, description="slugs of existing press contacts, in order")
-    new_contacts: list[PressContactInput] | None = Field(
+    title: Maybe[ReleaseTitle] = None
+    lead: Maybe[ReleaseLead] = None
+    body: Maybe[ReleaseBody] = Field(default=None, description="Markdown; raw HTML is refused")
+    language: Maybe[ReleaseLanguage] = Field(
+        default=None, examples=["ru"], description="ru | ky | en: the original language"
+    )
+    event: Maybe[Slug] = Field(default=None, description="slug of the event the release is about, or null")
+    contacts: Annotated[list[Slug], Len(0, 50)] | None = Field(
+        default=None, description="slugs of existing press contacts, in order"
+    )
+    new_contacts: Annotated[list[PressContactInput], Len(0, 20)] | None = Field(
         default=None, description="press contacts to create and attach after `contacts`"
     )
-    source_note: str | None = None
+    source_note: Maybe[Annotated[str, Line(1000)]] = None
     translations: dict[str, PressReleaseTranslation] | None = Field(
         default=None, description='other language versions: {"ky": {"title": ..., "lead": ..., "body": ...}, "en": ...}'
     )
-    slug: str | None = Field(default=None, description="made from the title when not given")
-    status: str | None = Field(
+    slug: Maybe[Annotated[str, SlugOf(160)]] = Field(default=None, description="made from the title when not given")
+    status: Maybe[ReleaseStatus] = Field(
         default=None,
         description="draft | scheduled (public at `embargo_until`, not a second earlier) | published (now)",
     )

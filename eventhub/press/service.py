@@ -1,14 +1,12 @@
 """Press releases: what the public sees (published, or scheduled with the embargo passed),
 and writing them (checked whole before anything is stored)."""
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
-from markdown_it import MarkdownIt
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -31,14 +29,11 @@ from eventhub.core.models import (
     RegistrationCategory,
     StaffUser,
 )
-from eventhub.core.text import InvalidPhone, normalise_phone, search_key, unique_slug
+from eventhub.core.text import search_key, unique_slug
+from eventhub.core.versions import check_versions
 from eventhub.events.service import known_slugs
-from eventhub.press.schemas import PressContactInput, PressReleaseWrite
-
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,159}$")
-MAX_BODY = 100_000
-MAX_LEAD = 3_000
-
+from eventhub.events.translations import RELEASE_FIELDS
+from eventhub.press.schemas import PressReleaseWrite
 
 # --- what is public ---
 
@@ -279,52 +274,6 @@ def press_accreditations(
 
 # --- writing ---
 
-_md_html = MarkdownIt("commonmark", {"html": True}).enable("table")
-_BAD_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
-_BAD_AUTOLINK = re.compile(r"<\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def html_in_markdown(source: str) -> list[str]:
-    """Raw HTML a Markdown text contains (code spans and blocks do not count)."""
-    found = []
-    for token in _md_html.parse(source):
-        if token.type == "html_block":
-            found.append(token.content.strip())
-        for child in token.children or []:
-            if child.type == "html_inline":
-                found.append(child.content)
-    return found
-
-
-def _check_markdown(source: str) -> str | None:
-    html = html_in_markdown(source)
-    if html:
-        sample = html[0] if len(html[0]) <= 60 else html[0][:57] + "…"
-        return _(
-            "HTML-разметка в тексте не допускается (найдено: %(sample)s). Используйте Markdown: **жирный**, *курсив*, [ссылка](https://…), списки «- » и «1. »"
-        ) % {"sample": sample}
-    if _BAD_LINK.search(source) or _BAD_AUTOLINK.search(source):
-        return _("Недопустимая ссылка: разрешены только адреса http(s)://, mailto: и tel:")
-    return None
-
-
-def _text_error(value: str | None, *, required: bool = False, max_length: int | None = None) -> str | None:
-    if value is None or not value.strip():
-        return _("обязательное поле") if required else None
-    if _CONTROL.search(value):
-        return _("текст содержит недопустимые управляющие символы")
-    if max_length and len(value) > max_length:
-        return _("не длиннее %(max_length)s символов (сейчас %(len)s)") % {"max_length": max_length, "len": len(value)}
-    return None
-
-
-def _clean(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.replace("\r\n", "\n").strip()
-    return value or None
-
 
 @dataclass
 class _Checked:
@@ -333,144 +282,86 @@ class _Checked:
     new_contacts: list[dict[str, Any]]
 
 
-def _check_contact(db: Session, c: PressContactInput, prefix: str, fields: dict[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if err := _text_error(c.name, required=True, max_length=200):
-        fields[f"{prefix}.name"] = err
-    out["name"] = _clean(c.name)
-    for name, limit in (("role", 300), ("organisation_name", 300)):
-        value = getattr(c, name)
-        if err := _text_error(value, max_length=limit):
-            fields[f"{prefix}.{name}"] = err
-        out[name] = _clean(value)
-    out["organisation_id"] = None
-    if c.organisation and _CONTROL.search(c.organisation):
-        fields[f"{prefix}.organisation"] = _("недопустимые символы в адресе организации")
-    elif c.organisation:
-        org = db.exec(select(Organisation).where(Organisation.slug == c.organisation.strip()[:160])).first()
+def _check_contact(db: Session, c: Any, prefix: str, fields: dict[str, str]) -> dict[str, Any]:
+    """A new contact's references (its texts were checked by PressContactInput)."""
+    out: dict[str, Any] = {
+        "name": c.name,
+        "role": c.role,
+        "organisation_name": c.organisation_name,
+        "organisation_id": None,
+        "phones": list(dict.fromkeys(c.phones)),
+        "email": c.email,
+    }
+    if c.organisation:
+        org = db.exec(select(Organisation).where(Organisation.slug == c.organisation)).first()
         if org is None:
             fields[f"{prefix}.organisation"] = _("нет организации «%(value)s» в справочнике") % {
-                "value": c.organisation.strip()[:60]
+                "value": c.organisation[:60]
             }
         else:
             out["organisation_id"] = org.id
-    phones = []
-    for raw in c.phones:
-        if not raw or not raw.strip():
-            continue
-        try:
-            if _CONTROL.search(raw):
-                raise InvalidPhone(raw)
-            phone = normalise_phone(raw.strip()[:40])
-        except InvalidPhone:
-            fields[f"{prefix}.phones"] = _(
-                "номер «%(value)s» не распознан: укажите номер в виде 0702 174 107 или +996 702 174 107"
-            ) % {"value": raw.strip()[:40]}
-            break
-        if phone not in phones:
-            phones.append(phone)
-    out["phones"] = phones
-    out["email"] = None
-    if c.email and c.email.strip():
-        try:
-            out["email"] = validate_email(c.email.strip(), check_deliverability=False).normalized
-        except EmailNotValidError:
-            fields[f"{prefix}.email"] = _("адрес «%(value)s» не похож на адрес электронной почты") % {
-                "value": c.email.strip()[:80]
-            }
-    if out["name"] and not phones and not out["email"] and f"{prefix}.phones" not in fields:
+    if not out["phones"] and not out["email"]:
         fields[f"{prefix}.phones"] = _("укажите хотя бы один телефон или адрес электронной почты")
     return out
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
 
 
 def check_release(
     db: Session, data: PressReleaseWrite, *, now: datetime, release: PressRelease | None = None
 ) -> _Checked:
-    """Every field of `data` checked at once; raises Invalid with a message per field.
+    """Every rule of `data` beyond its fields' own (checked by PressReleaseWrite): what it refers
+    to, what the status allows; raises Invalid with a message per field.
 
     Nothing is added to the session here, so a refused write leaves nothing behind."""
     sent = data.model_fields_set if release is not None else set(PressReleaseWrite.model_fields)
     fields: dict[str, str] = {}
     values: dict[str, Any] = {}
 
-    if "type" in sent:
-        if data.type not in PressReleaseType.__members__.values():
-            fields["type"] = _("выберите вид: анонс, пресс-релиз или новость / отчёт")
-        values["type"] = data.type
-    if "title" in sent:
-        if err := _text_error(data.title, required=True, max_length=400):
-            fields["title"] = err
-        values["title"] = _clean(data.title)
-    if "lead" in sent:
-        if err := _text_error(data.lead, max_length=MAX_LEAD):
-            fields["lead"] = err
-        values["lead"] = _clean(data.lead)
+    for name in ("type", "title"):
+        if name in sent:
+            if getattr(data, name) is None:
+                fields[name] = _("обязательное поле")
+            values[name] = _plain(getattr(data, name))
+    for name in ("lead", "source_note"):
+        if name in sent:
+            values[name] = getattr(data, name)
     if "body" in sent:
-        body = _clean(data.body) or ""
-        if err := _text_error(body, max_length=MAX_BODY) or _check_markdown(body):
-            fields["body"] = err
-        values["body"] = body
-    if "source_note" in sent:
-        if err := _text_error(data.source_note, max_length=1000):
-            fields["source_note"] = err
-        values["source_note"] = _clean(data.source_note)
+        values["body"] = data.body or ""
     if "language" in sent:
-        language = data.language or Language.ru.value
-        if language not in Language.__members__.values():
-            fields["language"] = _("выберите язык: ru, ky или en")
-        values["original_language"] = language
+        values["original_language"] = _plain(data.language) or Language.ru.value
     if "translations" in sent and data.translations is not None:
         original = values.get("original_language") or (release.original_language if release else Language.ru.value)
-        translations: dict[str, dict[str, str]] = {}
-        for lang, version in data.translations.items():
-            key = f"translations.{lang[:8]}"
-            if lang not in Language.__members__.values():
-                fields[key] = _("язык перевода: ru, ky или en")
-                continue
-            if lang == original:
-                fields[key] = _("это язык оригинала: его текст — в основных полях")
-                continue
-            for name, limit in (("title", 400), ("lead", MAX_LEAD), ("body", MAX_BODY)):
-                value = _clean(getattr(version, name))
-                err = _text_error(value, max_length=limit) or (
-                    _check_markdown(value) if name == "body" and value else None
-                )
-                if err:
-                    fields[f"{key}.{name}"] = err
-                elif value:
-                    translations.setdefault(lang, {})[name] = value
-        values["translations"] = translations
+        try:
+            values["translations"] = check_versions(original, RELEASE_FIELDS, data.translations)
+        except Invalid as exc:
+            fields |= exc.fields
     if "event" in sent:
         values["event_id"] = None
-        if data.event and _CONTROL.search(data.event):
-            fields["event"] = _("недопустимые символы в адресе мероприятия")
-        elif data.event and data.event.strip():
-            event = db.exec(select(Event).where(Event.slug == data.event.strip()[:160])).first()
+        if data.event:
+            event = db.exec(select(Event).where(Event.slug == data.event)).first()
             if event is None:
-                fields["event"] = _("мероприятие «%(value)s» не найдено") % {"value": data.event.strip()[:160]}
+                fields["event"] = _("мероприятие «%(value)s» не найдено") % {"value": data.event}
             else:
                 values["event_id"] = event.id
-    if "slug" in sent and data.slug is not None and data.slug.strip():
-        slug = data.slug.strip()
-        if not SLUG_RE.match(slug):
-            fields["slug"] = _("только строчные латинские буквы, цифры и дефисы, до 160 символов")
-        elif release is not None and slug != release.slug and release.status != PressReleaseStatus.draft:
+    if "slug" in sent and data.slug:
+        if release is not None and data.slug != release.slug and release.status != PressReleaseStatus.draft:
             fields["slug"] = _("адрес опубликованной публикации не меняется: на него уже могут ссылаться")
         else:
-            values["slug"] = slug
+            values["slug"] = data.slug
 
     contact_ids = None
     if "contacts" in sent and data.contacts is not None:
-        slugs = [s.strip()[:160] for s in data.contacts if s and s.strip() and not _CONTROL.search(s)]
-        if len(slugs) != len([s for s in data.contacts if s and s.strip()]):
-            fields["contacts"] = _("недопустимые символы в адресе контакта")
+        slugs = list(data.contacts)
         found = (
             {c.slug: c.id for c in db.exec(select(PressContact).where(PressContact.slug.in_(slugs))).all()}
             if slugs
             else {}
         )
         missing = [s for s in slugs if s not in found]
-        if missing and "contacts" not in fields:
+        if missing:
             fields["contacts"] = _("нет таких контактов: ") + ", ".join(m[:60] for m in missing[:5])
         contact_ids = list(dict.fromkeys(found[s] for s in slugs if s in found))
     new_contacts = []
@@ -478,10 +369,7 @@ def check_release(
         new_contacts.append(_check_contact(db, c, f"new_contacts.{i}", fields))
 
     # Status and embargo: scheduled needs an embargo in the future; published is now.
-    status = data.status if "status" in sent and data.status else None
-    if status is not None and status not in PressReleaseStatus.__members__.values():
-        fields["status"] = _("допустимые значения: draft, scheduled, published")
-        status = None
+    status = _plain(data.status) if "status" in sent and data.status else None
     embargo = data.embargo_until if "embargo_until" in sent else None
     if embargo is not None:
         if embargo.tzinfo is None:
@@ -507,10 +395,6 @@ def check_release(
     if embargo is not None and "embargo_until" not in fields and status != PressReleaseStatus.published:
         values["embargo_until"] = embargo
 
-    if release is None:
-        for required in ("type", "title"):
-            if values.get(required) is None and required not in fields:
-                fields[required] = _("обязательное поле")
     if fields:
         raise Invalid(_("Публикация не сохранена: исправьте отмеченные поля"), fields=fields)
     return _Checked(values, contact_ids, new_contacts)

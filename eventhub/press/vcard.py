@@ -6,13 +6,14 @@ non-ASCII text in UTF-8. Takes loaded contacts and returns bytes; nothing else i
 from collections.abc import Sequence
 
 from eventhub.core.models import PressContact
+from eventhub.core.text import one_line, printable
 
 
 def _escape(value: str) -> str:
-    """Text value escaping of RFC 2426 §4: backslash, comma, semicolon, newline."""
-    return (
-        value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
+    """Text value escaping of RFC 6350 §3.4 (and RFC 2426 §4): backslash, comma, semicolon and
+    every line break (CRLF, LF and a lone CR, which importers read as a new line); other control
+    characters are dropped, so no stored value can start a property of its own."""
+    return printable(value).replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
 
 
 def _fold(line: str) -> str:
@@ -62,14 +63,14 @@ def render_vcard(contacts: Sequence[PressContact], *, note: str | None = None, s
         if c.role:
             card.append(f"TITLE:{_escape(c.role)}")
         for phone in c.phones:
-            card.append(f"TEL;TYPE=CELL,VOICE:{phone}")
+            card.append(f"TEL;TYPE=CELL,VOICE:{_escape(phone)}")
         if c.email:
             card.append(f"EMAIL;TYPE=INTERNET:{_escape(c.email)}")
         if note:
             card.append(f"NOTE:{_escape(note)}")
         if source_url:
-            card.append(f"URL:{source_url}")
-        card.append(f"UID:eventhub-press-contact-{c.slug}")
+            card.append(f"URL:{one_line(source_url)}")
+        card.append(f"UID:eventhub-press-contact-{_escape(c.slug)}")
         card.append("END:VCARD")
         lines.extend(card)
     return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")

@@ -18,9 +18,12 @@ from eventhub.core.errors import Conflict, DomainError, Invalid, NotFound
 from eventhub.core.i18n import N_, _
 from eventhub.core.locks import write_transaction
 from eventhub.core.models import GENDER_CHOICES, Event, Region, RegistrationCategory, RegistrationStatus
+from eventhub.core.text import content_disposition
+from eventhub.core.validation import validate
 from eventhub.registrations import exports, importer, service
 from eventhub.registrations.deps import CheckinDep, MailDep, ManagedDep, SiteDep
 from eventhub.registrations.pages import FormDep
+from eventhub.registrations.schemas import InvitationIn
 from eventhub.templating import templates
 
 router = APIRouter(
@@ -336,7 +339,7 @@ def _download(body: bytes, media_type: str, filename: str) -> Response:
     return Response(
         body,
         media_type=media_type,
-        headers={**STAFF_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={**STAFF_HEADERS, "Content-Disposition": content_disposition("attachment", filename)},
     )
 
 
@@ -420,18 +423,10 @@ def invitation_save(
     """Invite an organisation with a seat quota (or change the quota)."""
     event, _user = managed
     try:
-        quota = int(form.get("seat_quota") or "-1")
-    except ValueError:
-        quota = -1
-    try:
+        data = validate(InvitationIn, {k: form[k] for k in InvitationIn.model_fields if k in form})
         with write_transaction(db):
             service.save_invitation(
-                db,
-                event=event,
-                organisation=form.get("organisation", "")[:300],
-                seat_quota=quota,
-                note=(form.get("note") or "").strip() or None,
-                site=site,
+                db, event=event, organisation=data.organisation, seat_quota=data.seat_quota, note=data.note, site=site
             )
     except Invalid as exc:
         return _invitations_response(

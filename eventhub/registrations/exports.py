@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from eventhub.core.i18n import N_, _
+from eventhub.core.text import xml_text
 
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -76,9 +77,10 @@ def _cell(ws, row: int, col: int, value: object):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         cell.value = value
         return cell
-    text = "" if value is None else str(value)
+    raw = "" if value is None else str(value)
+    text = xml_text(raw)  # a worksheet is XML: openpyxl refuses the C0 controls XML forbids
     cell.value = text
-    if text.startswith(RISKY_START):
+    if raw.startswith(RISKY_START) or text.startswith(RISKY_START):
         cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
         cell.quotePrefix = True
     return cell

@@ -20,7 +20,7 @@ from eventhub.core.models import Event, Gender, Organisation, Region, Registrati
 from eventhub.core.tokens import hash_token
 from eventhub.registrations import labels, mail
 from eventhub.registrations.mail import Site
-from eventhub.registrations.schemas import RegistrationData, parse_registration
+from eventhub.registrations.schemas import ImportRow, RegistrationData, parse_registration
 from eventhub.registrations.service import (
     S,
     audit_status,
@@ -270,7 +270,7 @@ def check_rows(db: Session, event: Event, rows: list[dict[str, str]]) -> Preview
                 check.errors[name] = _("неизвестное значение «%(value)s»") % {"value": values[name][:40]}
                 values[name] = ""
         try:
-            check.data = parse_registration(values, require_consent=False)
+            check.data = parse_registration(values, ImportRow)
         except Invalid as exc:
             check.errors.update(exc.fields)
         if values.get("organisation") and "organisation" not in check.errors:

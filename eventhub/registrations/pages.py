@@ -14,11 +14,11 @@ from eventhub.core.errors import Conflict, Invalid
 from eventhub.core.i18n import N_, _, current_language
 from eventhub.core.locks import write_transaction
 from eventhub.core.models import GENDER_CHOICES, Event, Invitation, Language, Organisation, Region, RegistrationCategory
-from eventhub.core.text import format_phone
+from eventhub.core.text import content_disposition, format_phone
 from eventhub.feeds.ical import render_invitation
 from eventhub.registrations import labels, service
 from eventhub.registrations.deps import MailDep, PublicEventDep, RegistrationLimit, SiteDep
-from eventhub.registrations.schemas import CONSENT_TEXT, parse_registration
+from eventhub.registrations.schemas import CONSENT_TEXT, from_form, parse_registration
 from eventhub.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -131,7 +131,7 @@ def register_submit(
     """Register; the answer is the same whether the address is new or already registered."""
     event_id = event.id
     try:
-        data = parse_registration(form)
+        data = parse_registration(from_form(form), honeypot=bool(form.get("website", "").strip()))
         with write_transaction(db):
             result = service.register(db, event_id=event_id, data=data, now=now, site=site)
     except (Invalid, Conflict) as exc:
@@ -279,5 +279,5 @@ def private_ics(token: str, db: DbDep, site: SiteDep, now: NowDep) -> Response:
         organizer_name=site.site_name,
         sequence=max(event.sequence, reg.ics_sequence or 0),  # never older than the invitation they hold
     )
-    headers = {**PRIVATE_HEADERS, "Content-Disposition": f'attachment; filename="{event.slug}.ics"'}
+    headers = {**PRIVATE_HEADERS, "Content-Disposition": content_disposition("attachment", f"{event.slug}.ics")}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)

@@ -6,15 +6,17 @@ the API returns it in `error.fields`."""
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from enum import Enum
+from typing import Annotated, Any
 
-from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, ConfigDict, Field
+from annotated_types import Interval
+from email_validator import validate_email
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from eventhub.core.errors import Invalid
 from eventhub.core.i18n import N_, _, current_language
 from eventhub.core.models import Gender, Language, Region, RegistrationCategory
-from eventhub.core.text import InvalidPhone, normalise_phone
+from eventhub.core.validation import Choice, Email, Line, Maybe, Multiline, Phone, Required, WriteModel, field_errors
 
 CONSENT_TEXT = N_(
     "Я даю согласие организаторам мероприятия на обработку моих персональных данных "
@@ -26,21 +28,39 @@ CONSENT_TEXT = N_(
     "него; я могу отозвать его, отменив регистрацию по личной ссылке."
 )
 
-LIMITS = {
-    "full_name": 200,
-    "email": 254,
-    "phone": 40,
-    "organisation": 300,
-    "organisation_other": 300,
-    "position": 300,
-    "outlet": 200,
-    "accessibility_needs": 1000,
-    "invitation": 100,
-}
 # Something that looks like an HTML tag: `<b`, `</`, `<!--`, `<?`.
 _TAG = re.compile(r"<\s*[/!?]?\s*[a-zA-Z!?/]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TRUE = {"on", "true", "1", "yes", "да"}  # i18n: ignore (a form value)
+
+
+def _no_tags(value: str) -> str:
+    # Names and organisations reach organisers' lists, exports and e-mails: no markup at all.
+    if _TAG.search(value):
+        raise ValueError(_("HTML-теги и скрипты не допускаются"))
+    return value
+
+
+def _full_name(value: str) -> str:
+    if len(value) < 2:
+        raise ValueError(_("слишком короткое имя"))
+    return value
+
+
+def _participant_if_blank(value: Any) -> Any:
+    # A list's empty cell (or none chosen) is the default category, as a form's first option.
+    return (
+        RegistrationCategory.participant if value is None or (isinstance(value, str) and not value.strip()) else value
+    )
+
+
+def _consented(value: bool) -> bool:
+    if not value:
+        raise ValueError(_("без согласия на обработку персональных данных зарегистрироваться нельзя"))
+    return value
+
+
+NoTags = AfterValidator(_no_tags)  # a line a person types about themselves: `Annotated[str, Line(300), NoTags]`
+PICK = N_("выберите значение из списка")
 
 
 @dataclass
@@ -67,7 +87,41 @@ class RegistrationData:
         return asdict(self)
 
 
-class RegistrationCreate(BaseModel):
+class RegistrationDetails(WriteModel):
+    """What a participant says about themselves: the form, their private page, an import row."""
+
+    full_name: Required[Annotated[str, Line(200), NoTags, AfterValidator(_full_name)]] = Field(
+        description=N_("имя и фамилия (обязательно)")
+    )
+    phone: Maybe[Phone] = Field(None, description=N_("телефон; местные номера понимаются как кыргызские"))
+    organisation: Maybe[Annotated[str, Line(300), NoTags]] = Field(
+        None, description=N_("организация из справочника: slug или название")
+    )
+    organisation_other: Maybe[Annotated[str, Line(300), NoTags]] = Field(
+        None, description=N_("организация, которой нет в справочнике")
+    )
+    position: Maybe[Annotated[str, Line(300), NoTags]] = None
+    category: Annotated[
+        RegistrationCategory, Choice(RegistrationCategory, PICK), BeforeValidator(_participant_if_blank)
+    ] = RegistrationCategory.participant
+    outlet: Maybe[Annotated[str, Line(200), NoTags]] = Field(None, description=N_("СМИ (для категории press)"))
+    region: Maybe[Annotated[Region, Choice(Region, PICK)]] = None
+    gender: Maybe[Annotated[Gender, Choice(Gender, PICK)]] = Field(
+        None, description=N_("необязательно: female, male, undisclosed")
+    )
+    accessibility_needs: Maybe[Annotated[str, Multiline(1000), NoTags]] = None
+    language: Maybe[Annotated[Language, Choice(Language, PICK)]] = Field(
+        None, description=N_("язык писем; по умолчанию — язык запроса")
+    )
+
+
+class ImportRow(RegistrationDetails):
+    """A row of an uploaded list: the organiser confirms consent for the whole list."""
+
+    email: Required[Email] = Field(description=N_("адрес электронной почты (обязательно)"))
+
+
+class RegistrationCreate(ImportRow):
     """The form, as JSON (`POST /api/v1/events/{slug}/registrations`)."""
 
     model_config = ConfigDict(
@@ -86,54 +140,22 @@ class RegistrationCreate(BaseModel):
         }
     )
 
-    full_name: str = Field(max_length=LIMITS["full_name"], description=N_("имя и фамилия (обязательно)"))
-    email: str = Field(max_length=LIMITS["email"], description=N_("адрес электронной почты (обязательно)"))
-    phone: str | None = Field(None, description=N_("телефон; местные номера понимаются как кыргызские"))
-    organisation: str | None = Field(None, description=N_("организация из справочника: slug или название"))
-    organisation_other: str | None = Field(None, description=N_("организация, которой нет в справочнике"))
-    position: str | None = None
-    category: RegistrationCategory = RegistrationCategory.participant
-    outlet: str | None = Field(None, description=N_("СМИ (для категории press)"))
-    region: Region | None = None
-    gender: Gender | None = Field(None, description=N_("необязательно: female, male, undisclosed"))
-    accessibility_needs: str | None = None
-    language: Language | None = Field(None, description=N_("язык писем; по умолчанию — язык запроса"))
-    consent: bool = Field(description=N_("согласие на обработку персональных данных; текст — в `consent_text` формы"))
-    invitation: str | None = Field(None, description=N_("токен приглашения (для мероприятий по приглашениям)"))
+    consent: Annotated[bool, AfterValidator(_consented)] = Field(
+        description=N_("согласие на обработку персональных данных; текст — в `consent_text` формы")
+    )
+    invitation: Maybe[Annotated[str, Line(100)]] = Field(
+        None, description=N_("токен приглашения (для мероприятий по приглашениям)")
+    )
 
 
-def _text(
-    data: Mapping[str, Any], name: str, fields: dict[str, str], *, required: bool = False, multiline: bool = False
-) -> str | None:
-    raw = data.get(name)
-    if raw is None:
-        raw = ""
-    if not isinstance(raw, str):
-        fields[name] = _("должно быть строкой")
-        return None
-    value = raw.strip()
-    if not value:
-        if required:
-            fields[name] = _("обязательное поле")
-        return None
-    limit = LIMITS[name]
-    if len(value) > limit:
-        fields[name] = _("не длиннее %(limit)s символов (сейчас %(len)s)") % {"limit": limit, "len": len(value)}
-    elif _TAG.search(value):
-        fields[name] = _("HTML-теги и скрипты не допускаются")
-    elif _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
-        fields[name] = _("недопустимые управляющие символы")
-    return value
+class InvitationIn(WriteModel):
+    """An organisation invited with a number of seats (the organisers' invitations page)."""
 
-
-def _choice(data: Mapping[str, Any], name: str, choices: type, fields: dict[str, str], default: Any = None) -> Any:
-    raw = data.get(name)
-    if raw in (None, ""):
-        return default
-    if not isinstance(raw, str) or raw not in choices.__members__.values():
-        fields[name] = _("выберите значение из списка")
-        return default
-    return raw
+    organisation: Required[Annotated[str, Line(300)]] = Field(
+        description=N_("организация из справочника: slug или название")
+    )
+    seat_quota: Annotated[int, Interval(ge=0, le=10_000)] = Field(title=N_("Мест"))
+    note: Maybe[Annotated[str, Multiline(1000)]] = None
 
 
 def normalise_email(raw: str) -> tuple[str, str]:
@@ -146,65 +168,53 @@ def is_checked(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() in _TRUE)
 
 
-def parse_registration(data: Mapping[str, Any], *, require_consent: bool = True) -> RegistrationData:
-    """Validate the form (page, API or import row); raise Invalid with a message per field."""
-    fields: dict[str, str] = {}
-    full_name = _text(data, "full_name", fields, required=True)
-    if full_name and "full_name" not in fields and len(full_name) < 2:
-        fields["full_name"] = _("слишком короткое имя")
+def from_form(form: Mapping[str, Any], model: type[WriteModel] = RegistrationCreate) -> dict[str, Any]:
+    """A posted form as the model's input: its fields only (not the CSRF token or the honeypot);
+    the consent box is a yes or no."""
+    data = {k: v for k, v in form.items() if k in model.model_fields}
+    if "consent" in model.model_fields:
+        data["consent"] = is_checked(form.get("consent"))
+    return data
 
-    email = email_key = None
-    raw_email = _text(data, "email", fields, required=True)
-    if raw_email and "email" not in fields:
-        try:
-            email, email_key = normalise_email(raw_email)
-        except EmailNotValidError:
-            fields["email"] = _("неверный адрес электронной почты, пример: name@example.org")
 
-    phone = None
-    raw_phone = _text(data, "phone", fields)
-    if raw_phone and "phone" not in fields:
-        try:
-            phone = normalise_phone(raw_phone)
-        except InvalidPhone:
-            fields["phone"] = _("неверный номер телефона, пример: 0702 174 107 или +996 702 174 107")
+def _value(choice: Any) -> Any:
+    return choice.value if isinstance(choice, Enum) else choice
 
-    organisation = _text(data, "organisation", fields)
-    organisation_other = _text(data, "organisation_other", fields)
-    position = _text(data, "position", fields)
-    outlet = _text(data, "outlet", fields)
-    accessibility = _text(data, "accessibility_needs", fields, multiline=True)
-    invitation = _text(data, "invitation", fields)
-    category = _choice(data, "category", RegistrationCategory, fields, RegistrationCategory.participant)
-    region = _choice(data, "region", Region, fields)
-    gender = _choice(data, "gender", Gender, fields)
+
+def parse_registration(
+    data: Mapping[str, Any],
+    model: type[RegistrationDetails] = RegistrationCreate,
+    *,
+    email: str | None = None,
+    honeypot: bool = False,
+) -> RegistrationData:
+    """Validate a registration (page, API, private page or import row) by `model`; raise Invalid
+    with a message per field. `email` is the stored address when the model has none; `honeypot`:
+    the form's hidden field was filled (people never see it; bots fill every field)."""
+    try:
+        valid = model.model_validate(dict(data))
+    except ValidationError as exc:
+        raise Invalid(_("Проверьте поля формы"), fields=field_errors([dict(e) for e in exc.errors()])) from None
+    address: str = getattr(valid, "email", None) or email or ""
+    gender = valid.gender
     if gender == Gender.undisclosed:  # the same answer as none: one bucket in the statistics
         gender = None
-    # Letters come in the language chosen on the form, else the language the form was read in.
-    language = _choice(data, "language", Language, fields, Language(current_language()))
-
-    if require_consent and not is_checked(data.get("consent")):
-        fields["consent"] = _("без согласия на обработку персональных данных зарегистрироваться нельзя")
-    # The honeypot: a field people never see; bots fill every field.
-    honeypot = bool(str(data.get("website") or "").strip())
-
-    if fields:
-        raise Invalid(_("Проверьте поля формы"), fields=fields)
     return RegistrationData(
-        full_name=full_name,
-        email=email,
-        email_normalised=email_key,
-        phone=phone,
-        organisation=organisation,
-        organisation_other=organisation_other,
-        position=position,
-        category=category,
-        outlet=outlet,
-        region=region,
-        gender=gender,
-        accessibility_needs=accessibility,
-        language=language,
-        invitation=invitation,
+        full_name=valid.full_name,
+        email=address,
+        email_normalised=address.lower(),
+        phone=valid.phone,
+        organisation=valid.organisation,
+        organisation_other=valid.organisation_other,
+        position=valid.position,
+        category=_value(valid.category) or RegistrationCategory.participant.value,
+        outlet=valid.outlet,
+        region=_value(valid.region),
+        gender=_value(gender),
+        accessibility_needs=valid.accessibility_needs,
+        # Letters come in the language chosen on the form, else the language the form was read in.
+        language=_value(valid.language) or current_language(),
+        invitation=getattr(valid, "invitation", None),
         honeypot=honeypot,
     )
 

@@ -42,7 +42,14 @@ from eventhub.core.tokens import find_generation, hash_token
 from eventhub.registrations import labels, mail
 from eventhub.registrations.exports import ExportRow, StatsTable
 from eventhub.registrations.mail import Site
-from eventhub.registrations.schemas import CONSENT_TEXT, RegistrationData, normalise_email, parse_registration
+from eventhub.registrations.schemas import (
+    CONSENT_TEXT,
+    RegistrationData,
+    RegistrationDetails,
+    from_form,
+    normalise_email,
+    parse_registration,
+)
 
 S = RegistrationStatus
 HOLDING = (S.confirmed, S.attended)  # take a place
@@ -401,21 +408,6 @@ def reset_calendar_link(db: Session, *, reg: Registration, site: Site) -> str:
 # --- the participant's own changes ---
 
 
-EDITABLE = (
-    "full_name",
-    "phone",
-    "organisation",
-    "organisation_other",
-    "position",
-    "category",
-    "outlet",
-    "region",
-    "gender",
-    "accessibility_needs",
-    "language",
-)
-
-
 def _refuse_if_cancelled(event: Event) -> None:
     if event.status == EventStatus.cancelled:
         raise Conflict(_("Мероприятие отменено: регистрацию больше нельзя изменить или отменить"))
@@ -423,7 +415,7 @@ def _refuse_if_cancelled(event: Event) -> None:
 
 def update_details(db: Session, *, reg: Registration, form: dict, now: datetime) -> Registration:
     """Change what the participant may change (not the e-mail: it is the registration's key)."""
-    data = parse_registration({**{k: form.get(k) for k in EDITABLE}, "email": reg.email}, require_consent=False)
+    data = parse_registration(from_form(form, RegistrationDetails), RegistrationDetails, email=reg.email)
     lock_event(db, reg.event_id)
     db.refresh(reg)
     if reg.status in (S.cancelled, S.declined):
@@ -873,15 +865,10 @@ def save_invitation(
     """Invite an organisation (or change its quota); the link can be shown again any time."""
     lock_event(db, event.id)
     org = find_organisation(db, organisation)
-    fields = {}
-    if org is None:
-        fields["organisation"] = _("выберите организацию из справочника")
-    if not 0 <= seat_quota <= 10_000:
-        fields["seat_quota"] = _("от 0 до 10000")
-    if note and len(note) > 1000:
-        fields["note"] = _("не длиннее 1000 символов")
-    if fields:
-        raise Invalid(_("Проверьте поля приглашения"), fields=fields)
+    if org is None:  # the quota and the note were checked by InvitationIn
+        raise Invalid(
+            _("Проверьте поля приглашения"), fields={"organisation": _("выберите организацию из справочника")}
+        )
     invitation = db.exec(
         select(Invitation).where(Invitation.event_id == event.id, Invitation.organisation_id == org.id)
     ).first()

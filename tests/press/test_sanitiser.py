@@ -5,8 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from eventhub.core.text import markdown_to_html
-from eventhub.press.service import html_in_markdown
+from eventhub.core.text import html_in_markdown, markdown_to_html
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -221,7 +221,7 @@ def test_without_a_contact_no_mail_asks_for_a_reply(client, db, clock, mailbox) 
         ("/postpone", {"start_at": LATER.isoformat(), "end_at": (LATER + timedelta(hours=1)).isoformat(), "note": "  "}, "note", "не может быть пустым"),
         ("/cancel", {"reason": ""}, "reason", "не может быть пустым"),
         ("/cancel", {"reason": "Погода", "notify": "может быть"}, "notify", "нужно да или нет (true/false)"),
-        ("", {"contact_email": "aijan@"}, "contact_email", "неверный адрес электронной почты"),
+        ("", {"contact_email": "aijan@"}, "contact_email", "неверный адрес электронной почты «aijan@» (пример: name@example.org)"),
     ],
 )  # fmt: skip
 def test_bad_input_says_what_is_wrong_and_queues_nothing(

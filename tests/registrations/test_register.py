@@ -234,8 +234,8 @@ def test_api_refuses_a_body_that_is_not_a_json_object(client, db, clock) -> None
     assert client.post(url, content=b"{not json", headers={"content-type": "application/json"}).status_code == 422
     assert client.post(url, json=[1, 2]).json()["error"]["fields"] == {"request": "ожидается объект JSON"}
     assert client.post(url, json={"full_name": 5, "email": ["x"], "consent": True}).json()["error"]["fields"] == {
-        "full_name": "должно быть строкой",
-        "email": "должно быть строкой",
+        "full_name": "нужна строка",
+        "email": "нужна строка",
     }
 
 
