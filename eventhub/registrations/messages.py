@@ -8,14 +8,13 @@ region, checked in). Sending writes the message record and one outbox row per pe
 caller's transaction (flushed, not committed)."""
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from markupsafe import escape
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field
 from sqlmodel import Session, select
 
 from eventhub.core import audit, i18n
@@ -35,7 +34,7 @@ from eventhub.core.models import (
     StaffUser,
 )
 from eventhub.core.text import markdown_to_html
-from eventhub.core.validation import Maybe, WriteModel, validate
+from eventhub.core.validation import Line, Markdown, Maybe, WriteModel, validate
 from eventhub.registrations.mail import Site
 from eventhub.templating import event_date_range
 
@@ -60,30 +59,9 @@ def _placeholders_known(value: str | None) -> str | None:
     return value
 
 
-def _one_line(value: str) -> str:
-    if any(unicodedata.category(c) == "Cc" for c in value):
-        raise ValueError(_("тема — одна строка без управляющих символов"))
-    return value
-
-
-def text_characters(value: str) -> str:
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in value):
-        raise ValueError(_("недопустимый управляющий символ"))
-    return value.replace("\r\n", "\n")
-
-
-Subject = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=MAX_SUBJECT),
-    AfterValidator(_one_line),
-    AfterValidator(_placeholders_known),
-]
-Body = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=MAX_BODY),
-    AfterValidator(text_characters),
-    AfterValidator(_placeholders_known),
-]
+# The core's text types: the same limits on control characters as every other field.
+Subject = Annotated[str, Line(MAX_SUBJECT), AfterValidator(_placeholders_known)]
+Body = Annotated[str, Markdown(MAX_BODY), AfterValidator(_placeholders_known)]
 
 
 class MessageInput(WriteModel):

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field
 from sqlmodel import Session, select
 
 from eventhub.core import audit, i18n
@@ -22,7 +22,7 @@ from eventhub.core.models import (
     RegistrationStatus,
     StaffUser,
 )
-from eventhub.core.validation import Maybe, WriteModel, validate
+from eventhub.core.validation import Markdown, Maybe, Multiline, WriteModel, validate
 from eventhub.registrations import mail, service
 from eventhub.registrations.mail import Site
 from eventhub.registrations.messages import (
@@ -31,7 +31,6 @@ from eventhub.registrations.messages import (
     insert_outbox,
     row_values,
     template,
-    text_characters,
 )
 
 DEFAULT_HOURS = 24
@@ -58,12 +57,8 @@ def _known_hours(value: list[int]) -> list[int]:
     return sorted(set(value), reverse=True)
 
 
-Text = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=MAX_REMINDER_TEXT), AfterValidator(text_characters)
-]
-LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=MAX_BODY), AfterValidator(text_characters)
-]
+Text = Annotated[str, Multiline(MAX_REMINDER_TEXT)]
+LongText = Annotated[str, Markdown(MAX_BODY)]
 
 
 class MailSettingsInput(WriteModel):
