@@ -12,6 +12,7 @@ from eventhub.core.config import get_settings
 from eventhub.core.db import make_engine, upgrade
 from eventhub.core.errors import DomainError
 from eventhub.core.models import StaffUser
+from eventhub.core.uow import Units
 from eventhub.registrations.cli import outbox_app, reminders_app
 from eventhub.registrations.cli import worker as outbox_worker
 
@@ -37,10 +38,10 @@ app.add_typer(reminders_app, name="reminders")
 app.command("worker")(outbox_worker)
 
 
-def _session() -> Session:
+def _units() -> Units:
     settings = get_settings()
     upgrade(settings)
-    return Session(make_engine(settings))
+    return Units(make_engine(settings))
 
 
 def _fail(exc: DomainError) -> None:
@@ -61,15 +62,15 @@ def user_add(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
-    with _session() as db:
-        try:
+    try:
+        with _units().write() as db:
             user = create_user(
                 db, email=email, password=password, role=role, full_name=name, organisations=organisation
             )
-        except DomainError as exc:
-            _fail(exc)
-        db.commit()
-        typer.echo(f"user {user.email} ({user.role}) added")
+            line = f"user {user.email} ({user.role}) added"
+    except DomainError as exc:
+        _fail(exc)
+    typer.echo(line)
 
 
 def _user(db: Session, email: str) -> StaffUser:
@@ -83,9 +84,8 @@ def _user(db: Session, email: str) -> StaffUser:
 @token_app.command("create")
 def token_create(email: str, name: str = typer.Option(None, help="what the token is for")) -> None:
     """Create an API token for a user and print it once."""
-    with _session() as db:
+    with _units().write() as db:
         _, plain = create_token(db, _user(db, email), name)
-        db.commit()
     typer.echo(plain)
 
 
@@ -117,7 +117,7 @@ def import_cmd(file: Path = typer.Argument(..., exists=True, dir_okay=False, hel
 @token_app.command("list")
 def token_list(email: str) -> None:
     """A user's tokens: id, prefix, name, created, revoked (the tokens themselves are not stored)."""
-    with _session() as db:
+    with _units().read() as db:
         for t in list_tokens(db, _user(db, email)):
             state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
             typer.echo(f"{t.id}\t{t.prefix}…\t{t.name or '-'}\tcreated {t.created_at:%Y-%m-%d %H:%M}\t{state}")
@@ -126,13 +126,13 @@ def token_list(email: str) -> None:
 @token_app.command("revoke")
 def token_revoke(token_id: int) -> None:
     """Revoke a token by its id (see `token list`); requests with it get 401 from then on."""
-    with _session() as db:
-        try:
+    try:
+        with _units().write() as db:
             token = revoke_token(db, token_id)
-        except DomainError as exc:
-            _fail(exc)
-        db.commit()
-        typer.echo(f"token {token.id} ({token.prefix}…) revoked")
+            line = f"token {token.id} ({token.prefix}…) revoked"
+    except DomainError as exc:
+        _fail(exc)
+    typer.echo(line)
 
 
 @app.command()
@@ -142,10 +142,8 @@ def demo() -> None:
 
     settings = get_settings()
     upgrade(settings)
-    engine = make_engine(settings)
-    with Session(engine) as db:
+    with Units(make_engine(settings)).write() as db:
         changed = load_demo(db)
-        db.commit()
     typer.echo(f"demo data loaded ({changed} changes)" if changed else "demo data already up to date")
 
 

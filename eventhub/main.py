@@ -21,6 +21,7 @@ from eventhub.core.errors import DomainError
 from eventhub.core.i18n import N_, _, reset_language, set_language
 from eventhub.core.middleware import HeadAsGet, LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
 from eventhub.core.schemas import COMMON_RESPONSES
+from eventhub.core.uow import UnitOfWorkRoute, Units
 from eventhub.core.validation import field_errors
 from eventhub.directory import api as directory_api
 from eventhub.events import api as events_api
@@ -71,8 +72,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
+    app.state.units = Units(app.state.engine)
+    app.router.route_class = UnitOfWorkRoute  # routes declared on the app itself (healthz)
 
-    api = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES)
+    api = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/v1", responses=COMMON_RESPONSES)
     api.include_router(events_api.router)
     api.include_router(organisations_api.router)
     api.include_router(projects_api.router)

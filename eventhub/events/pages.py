@@ -10,6 +10,7 @@ from eventhub.accounts.deps import OptionalUser
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep
 from eventhub.core.models import Event, EventKind, EventRole, EventSeries, Region
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.deps import EventFiltersDep, get_event_or_404
 from eventhub.events.page_cache import cache_key, page_cache
 from eventhub.events.service import EventFilters, list_events
@@ -19,7 +20,7 @@ from eventhub.press.service import list_public_releases
 from eventhub.projects.service import list_projects
 from eventhub.templating import templates
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLResponse)
 PER_PAGE = 20
 
 

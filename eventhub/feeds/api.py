@@ -23,6 +23,7 @@ from eventhub.core.deps import NowDep, SettingsDep, get_now
 from eventhub.core.errors import NotFound
 from eventhub.core.i18n import _
 from eventhub.core.models import utcnow
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.deps import SLUG_PATTERN, EventFiltersDep
 from eventhub.feeds import service
 from eventhub.feeds.cache import FeedCache
@@ -143,7 +144,7 @@ class FeedCacheMiddleware:
 
 # --- the addresses ---
 
-router = APIRouter(tags=["feeds"], default_response_class=Response)
+router = APIRouter(route_class=UnitOfWorkRoute, tags=["feeds"], default_response_class=Response)
 SlugPath = Annotated[str, Path(max_length=160, description="the event's slug")]
 LangQuery = Annotated[
     str | None,

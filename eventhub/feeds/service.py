@@ -36,6 +36,7 @@ from eventhub.core.models import (
     Registration,
     RegistrationStatus,
 )
+from eventhub.core.uow import end_read, independent_write
 from eventhub.events.service import EventFilters, check_filter_slugs, get_public_event, select_public_events
 from eventhub.feeds import ical, schedule
 
@@ -125,7 +126,7 @@ def record_feed_state(db: Session, key: str, etag: str, as_of: datetime) -> date
     """The feed's Last-Modified: kept while its ETag stays, moved on (by ≥ 1 s) when it changes.
 
     Shared by every worker through the feed_state table; a render from an older content
-    version never overwrites a newer one. Commits its own small write."""
+    version never overwrites a newer one. Flushes; the caller's unit commits."""
     key_hash = _feed_key(key)
     row = db.get(FeedState, key_hash)
     if row is not None and row.etag == etag:
@@ -150,7 +151,6 @@ def record_feed_state(db: Session, key: str, etag: str, as_of: datetime) -> date
         where=table.c.as_of <= stmt.excluded.as_of,
     )
     db.execute(stmt)
-    db.commit()
     return modified
 
 
@@ -164,7 +164,7 @@ def render_feed(db: Session, spec: FeedSpec, stamp: Stamp | None) -> tuple[Rende
         body = spec.render(db)
     finally:
         i18n.reset_language(token)
-    db.commit()  # end the read transaction (a snapshot on SQLite): the version is read afresh
+    end_read(db)  # let the snapshot go (SQLite): the version is read afresh
     after = read_stamp(db)
     stable = stamp is not None and after == stamp
     etag = _etag(body)
@@ -172,9 +172,9 @@ def render_feed(db: Session, spec: FeedSpec, stamp: Stamp | None) -> tuple[Rende
     as_of = max(times) if times else None
     if stable and as_of is not None:
         try:
-            last_modified = record_feed_state(db, spec.key, etag, as_of)
+            with independent_write(db):  # a GET's one write: it stands on its own
+                last_modified = record_feed_state(db, spec.key, etag, as_of)
         except sa.exc.OperationalError:  # e.g. SQLite busy: serve a safe value, try next time
-            db.rollback()
             last_modified, stable = _whole_second_ceiling(as_of), False
     else:
         # Not recorded: a conservative value (the newest write), never older than the content.

@@ -18,6 +18,7 @@ from eventhub.core.errors import NotFound
 from eventhub.core.i18n import _
 from eventhub.core.models import PUBLIC_EVENT_STATUSES, Language, PressRelease
 from eventhub.core.text import markdown_to_html
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.press.atom import EPOCH, AtomEntry, feed_updated, render_atom
 from eventhub.press.deps import ReleaseFiltersDep
 from eventhub.press.service import (
@@ -31,7 +32,7 @@ from eventhub.press.service import (
 from eventhub.press.vcard import render_vcard
 from eventhub.templating import datetime_filter, event_date_range, templates
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLResponse)
 PER_PAGE = 20
 FEED_SIZE = 50
 ATOM = "application/atom+xml; charset=utf-8"

@@ -7,13 +7,14 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.deps import EventDep
 from eventhub.public.assets import STATIC_DIR, file_hash
 from eventhub.public.seo import render_robots, render_sitemap
 from eventhub.public.service import sitemap_entries
 from eventhub.templating import templates
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLResponse)
 
 LEADING_ROLES = ("organiser", "co_organiser", "funder", "implementing_partner", "partner")
 
