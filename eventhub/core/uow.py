@@ -82,10 +82,15 @@ def commit(db: Session) -> None:
     db.commit()
 
 
+def has_changes(db: Session) -> bool:
+    """Whether the current transaction of `db` has flushed, or holds, anything to write."""
+    return bool(db.info.get(_WROTE) or db.new or db.dirty or db.deleted)
+
+
 def end_read(db: Session) -> None:
     """End the current transaction of a unit that has written nothing yet: the connection goes
     back to the pool (and SQLite's snapshot is let go); loaded objects reload on next use."""
-    if db.info.get(_WROTE) or db.new or db.dirty or db.deleted:
+    if has_changes(db):
         raise RuntimeError("end_read() after a write: it would commit half a unit of work")
     commit(db)
 
@@ -154,7 +159,8 @@ async def _finish(request: Request, ok: bool) -> None:
     if db is None:
         return
     request.state.unit_of_work = None
-    await run_in_threadpool(commit if ok else Session.rollback, db)
+    if has_changes(db):  # a unit that wrote nothing has nothing to end here: closing the session does
+        await run_in_threadpool(commit if ok else Session.rollback, db)
 
 
 class UnitOfWorkRoute(APIRoute):

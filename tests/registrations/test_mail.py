@@ -10,10 +10,10 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from eventhub.core import outbox
-from eventhub.core.uow import Units
 from eventhub.core.config import Settings, get_settings
 from eventhub.core.db import make_engine, upgrade
 from eventhub.core.models import OutboxMessage, Registration, utcnow
+from eventhub.core.uow import Units
 from eventhub.registrations import service
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import parse_registration
