@@ -28,6 +28,7 @@ from eventhub import __version__, labels
 from eventhub.core import i18n
 from eventhub.core.changes import Stamp, read_stamp
 from eventhub.core.errors import NotFound
+from eventhub.core.http import etag_of
 from eventhub.core.i18n import _
 from eventhub.core.models import (
     PUBLIC_EVENT_STATUSES,
@@ -110,10 +111,6 @@ class RenderedFeed:
         return len(self.body) + len(self.gzipped or b"")
 
 
-def _etag(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
 def _whole_second_ceiling(dt: datetime) -> datetime:
     return dt.replace(microsecond=0) + timedelta(seconds=1) if dt.microsecond else dt
 
@@ -167,7 +164,7 @@ def render_feed(db: Session, spec: FeedSpec, stamp: Stamp | None) -> tuple[Rende
     end_read(db)  # let the snapshot go (SQLite): the version is read afresh
     after = read_stamp(db)
     stable = stamp is not None and after == stamp
-    etag = _etag(body)
+    etag = etag_of(body)
     times = [t for t in (stamp.changed_at if stamp else None, spec.as_of) if t is not None]
     as_of = max(times) if times else None
     if stable and as_of is not None:
