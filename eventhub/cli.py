@@ -1,6 +1,9 @@
 """The `eventhub` command line."""
 
+import logging
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import typer
@@ -8,13 +11,13 @@ import uvicorn
 from sqlmodel import Session, select
 
 from eventhub.accounts.service import create_token, create_user, list_tokens, revoke_token
+from eventhub.core import outbox
 from eventhub.core.config import get_settings
 from eventhub.core.db import make_engine, upgrade
 from eventhub.core.errors import DomainError
 from eventhub.core.models import StaffUser
 from eventhub.core.uow import Units
-from eventhub.registrations.cli import outbox_app, reminders_app
-from eventhub.registrations.cli import worker as outbox_worker
+from eventhub.registrations.cli import reminders_app
 
 app = typer.Typer(help="eventhub: civic and policy events in Kyrgyzstan.", no_args_is_help=True)
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
@@ -33,15 +36,48 @@ token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 
+outbox_app = typer.Typer(help="E-mails waiting to be sent.", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(reminders_app, name="reminders")
-app.command("worker")(outbox_worker)
 
 
 def _units() -> Units:
     settings = get_settings()
     upgrade(settings)
     return Units(make_engine(settings))
+
+
+@outbox_app.command("send")
+def outbox_send(
+    limit: int = typer.Option(500, min=1, max=100_000, help="at most this many messages in this run"),
+    now_: bool = typer.Option(False, "--now", help="also retry messages whose next attempt is not due yet"),
+) -> None:
+    """Send due messages of the outbox; failures are retried later with backoff."""
+    settings = get_settings()
+    units = _units()
+    report = outbox.deliver(units, settings, limit=limit, force=now_)
+    with units.read() as db:
+        left = outbox.pending_count(db)
+    typer.echo(f"outbox: {report}; waiting: {left}")
+    if report.retrying or report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("worker")
+def outbox_worker(
+    batch: int = typer.Option(50, min=1, max=1000, help="messages claimed at a time"),
+    idle: float = typer.Option(2.0, min=0.05, max=300, help="seconds to wait when nothing is due"),
+) -> None:
+    """Send the outbox continuously (run one or more next to the web server); stops cleanly on SIGTERM."""
+    settings = get_settings()
+    units = _units()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    typer.echo("worker: sending the outbox; SIGTERM to stop", err=True)
+    report = outbox.run_worker(units, settings, stop=stop, batch=batch, idle=idle)
+    typer.echo(f"worker stopped: {report}", err=True)
 
 
 def _fail(exc: DomainError) -> None:
