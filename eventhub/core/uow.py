@@ -1,8 +1,8 @@
 """The unit of work: the one place where a transaction is committed.
 
-A request is one unit: its session (`DbDep`) commits once, after the route returned a
-response below 400 and before that response is sent; an exception or an error answer rolls
-it back. Services and routes only flush. Work outside a request (the CLI, the mail worker,
+A request is one unit: its session (`DbDep`) commits once, as the last step of the route
+function when it returned no error answer (below 400), so before the response is serialised
+and sent; an exception or an error answer rolls it back. Services and routes only flush. Work outside a request (the CLI, the mail worker,
 mail sent after the response) opens its own units with `Units.write()` / `Units.read()`.
 
 SQLite: a unit that writes begins `BEGIN IMMEDIATE`, so a second writer waits for the first
@@ -14,6 +14,8 @@ pool, so the writer that holds SQLite's lock always finds a thread for its next 
 next writer starts at once instead of after SQLite's busy-handler sleeps (up to 100 ms)."""
 
 import asyncio
+import functools
+import inspect
 import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
@@ -25,7 +27,6 @@ from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 WRITE_OPTION = "eventhub_write"  # execution option read by the SQLite "begin" listener (db.py)
@@ -154,18 +155,75 @@ async def _writer_gate(request: Request) -> AsyncIterator[None]:
         yield
 
 
-async def _finish(request: Request, ok: bool) -> None:
+def _finish(request: Request, ok: bool) -> None:
     db: Session | None = getattr(request.state, "unit_of_work", None)
-    if db is None:
-        return
-    request.state.unit_of_work = None
-    if has_changes(db):  # a unit that wrote nothing has nothing to end here: closing the session does
-        await run_in_threadpool(commit if ok else Session.rollback, db)
+    if db is not None and has_changes(db):  # a unit that wrote nothing has nothing to end: closing does
+        commit(db) if ok else db.rollback()
+
+
+_REQUEST = "_unit_of_work_request"  # a parameter added to every endpoint: FastAPI passes the Request
+
+
+def _in_unit(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """The endpoint, ending its request's unit of work as its last step, in the same thread job
+    (a sync endpoint runs in a thread of the pool): the transaction's row locks (and SQLite's
+    write lock) are let go before anything else of the request waits for a thread, such as the
+    serialisation of the answer. Otherwise, under a burst, every thread of the pool could wait
+    for a lock held by a request that waits for a thread."""
+    signature = inspect.signature(endpoint)
+    own = [p.name for p in signature.parameters.values() if p.annotation is Request]
+    name = own[0] if own else _REQUEST  # FastAPI passes the Request to one parameter only
+
+    def request_of(kw: dict[str, Any]) -> Request:
+        return kw[name] if own else kw.pop(name)
+
+    def ok(result: Any) -> bool:
+        return not isinstance(result, Response) or result.status_code < 400
+
+    if inspect.iscoroutinefunction(endpoint):
+
+        @functools.wraps(endpoint)
+        async def run_async(*args: Any, **kw: Any) -> Any:
+            request = request_of(kw)
+            try:
+                result = await endpoint(*args, **kw)
+            except BaseException:
+                _finish(request, ok=False)
+                raise
+            _finish(request, ok=ok(result))
+            return result
+
+        wrapper: Callable[..., Any] = run_async
+    else:
+
+        @functools.wraps(endpoint)
+        def run_sync(*args: Any, **kw: Any) -> Any:
+            request = request_of(kw)
+            try:
+                result = endpoint(*args, **kw)
+            except BaseException:
+                _finish(request, ok=False)
+                raise
+            _finish(request, ok=ok(result))
+            return result
+
+        wrapper = run_sync
+    if not own:
+        extra = inspect.Parameter(_REQUEST, inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+        params = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+        rest = [p for p in signature.parameters.values() if p.kind is inspect.Parameter.VAR_KEYWORD]
+        wrapper.__signature__ = signature.replace(parameters=[*params, extra, *rest])  # type: ignore[attr-defined]
+    return wrapper
 
 
 class UnitOfWorkRoute(APIRoute):
     """Every route of the app: its request is one unit of work, committed before the response
-    is sent (a failed commit becomes an error answer, never a 200 that did not happen)."""
+    is sent (a failed commit becomes an error answer, never a 200 that did not happen). The
+    endpoint ends the unit itself (`_in_unit`); what fails before it (dependencies, validation)
+    is rolled back here."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, _in_unit(endpoint), **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -175,10 +233,9 @@ class UnitOfWorkRoute(APIRoute):
                 try:
                     response = await handler(request)
                 except BaseException:
-                    with anyio.CancelScope(shield=True):
-                        await _finish(request, ok=False)
+                    _finish(request, ok=False)
                     raise
-                await _finish(request, ok=response.status_code < 400)
+                _finish(request, ok=response.status_code < 400)  # what the answer's serialisation wrote
                 return response
 
         return run
