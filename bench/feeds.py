@@ -21,8 +21,6 @@ import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +31,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from tools.live_server import free_port, server_process, uvicorn_command
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKDIR = ROOT / ".bench" / "feeds"
@@ -223,12 +223,6 @@ def build_database(url: str, data_dir: Path) -> None:
 # --- server and wrk ---
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
@@ -251,7 +245,7 @@ def serve(
     """eventhub with the bare endpoints under uvicorn (uvloop, httptools) on loopback: yields (base URL, pid).
 
     The server runs in its own process group (master and workers stop together)."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server_env = dict(
         os.environ,
@@ -263,56 +257,11 @@ def serve(
         EVENTHUB_RATE_LIMIT_REGISTRATIONS="0",  # every request comes from 127.0.0.1
         **(env or {}),
     )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bench.feeds:bench_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        cwd=ROOT,
-        env=server_env,
-        start_new_session=True,
+    command = uvicorn_command(
+        "bench.feeds:bench_app", port, workers=workers, extra=("--loop", "uvloop", "--http", "httptools")
     )
-    try:
-        deadline = time.monotonic() + startup_timeout
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"the server exited with {server.returncode}")
-            try:
-                if _get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.1)
+    with server_process(command, server_env, base, startup_timeout=startup_timeout) as server:
         yield base, server.pid
-    finally:
-        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-            try:
-                os.killpg(server.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                server.wait(timeout=wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
 
 
 def ensure_wrk() -> str:

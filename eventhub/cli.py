@@ -1,6 +1,9 @@
 """The `eventhub` command line."""
 
+import logging
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import typer
@@ -15,12 +18,13 @@ from eventhub.accounts.service import (
     revoke_token,
     take_checkin,
 )
+from eventhub.core import outbox
 from eventhub.core.config import get_settings
 from eventhub.core.db import make_engine, upgrade
 from eventhub.core.errors import DomainError
 from eventhub.core.models import Event, StaffUser
-from eventhub.registrations.cli import outbox_app, reminders_app
-from eventhub.registrations.cli import worker as outbox_worker
+from eventhub.core.uow import Units
+from eventhub.registrations.cli import reminders_app
 
 app = typer.Typer(help="eventhub: civic and policy events in Kyrgyzstan.", no_args_is_help=True)
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
@@ -39,15 +43,48 @@ token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 
+outbox_app = typer.Typer(help="E-mails waiting to be sent.", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(reminders_app, name="reminders")
-app.command("worker")(outbox_worker)
 
 
-def _session() -> Session:
+def _units() -> Units:
     settings = get_settings()
     upgrade(settings)
-    return Session(make_engine(settings))
+    return Units(make_engine(settings))
+
+
+@outbox_app.command("send")
+def outbox_send(
+    limit: int = typer.Option(500, min=1, max=100_000, help="at most this many messages in this run"),
+    now_: bool = typer.Option(False, "--now", help="also retry messages whose next attempt is not due yet"),
+) -> None:
+    """Send due messages of the outbox; failures are retried later with backoff."""
+    settings = get_settings()
+    units = _units()
+    report = outbox.deliver(units, settings, limit=limit, force=now_)
+    with units.read() as db:
+        left = outbox.pending_count(db)
+    typer.echo(f"outbox: {report}; waiting: {left}")
+    if report.retrying or report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("worker")
+def outbox_worker(
+    batch: int = typer.Option(50, min=1, max=1000, help="messages claimed at a time"),
+    idle: float = typer.Option(2.0, min=0.05, max=300, help="seconds to wait when nothing is due"),
+) -> None:
+    """Send the outbox continuously (run one or more next to the web server); stops cleanly on SIGTERM."""
+    settings = get_settings()
+    units = _units()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    typer.echo("worker: sending the outbox; SIGTERM to stop", err=True)
+    report = outbox.run_worker(units, settings, stop=stop, batch=batch, idle=idle)
+    typer.echo(f"worker stopped: {report}", err=True)
 
 
 def _fail(exc: DomainError) -> None:
@@ -69,17 +106,17 @@ def user_add(
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
-    with _session() as db:
-        try:
+    try:
+        with _units().write() as db:
             user = create_user(
                 db, email=email, password=password, role=role, full_name=name, organisations=organisation
             )
             for slug in event:
                 give_checkin(db, event=_event(db, slug), email=user.email)
-        except DomainError as exc:
-            _fail(exc)
-        db.commit()
-        typer.echo(f"user {user.email} ({user.role}) added")
+            line = f"user {user.email} ({user.role}) added"
+    except DomainError as exc:
+        _fail(exc)
+    typer.echo(line)
 
 
 @user_app.command("checkin")
@@ -89,16 +126,15 @@ def user_checkin(
     remove: bool = typer.Option(False, "--remove", help="take the event back"),
 ) -> None:
     """Let a check-in user mark arrivals at an event (or, with --remove, no longer)."""
-    with _session() as db:
-        try:
+    try:
+        with _units().write() as db:
             target = _event(db, event)
             if remove:
                 take_checkin(db, event=target, user_id=_user(db, email).id)
             else:
                 give_checkin(db, event=target, email=email)
-        except DomainError as exc:
-            _fail(exc)
-        db.commit()
+    except DomainError as exc:
+        _fail(exc)
     typer.echo(f"{email.strip().lower()} {'no longer checks in' if remove else 'checks in'} at {event}")
 
 
@@ -121,9 +157,8 @@ def _user(db: Session, email: str) -> StaffUser:
 @token_app.command("create")
 def token_create(email: str, name: str = typer.Option(None, help="what the token is for")) -> None:
     """Create an API token for a user and print it once."""
-    with _session() as db:
+    with _units().write() as db:
         _, plain = create_token(db, _user(db, email), name)
-        db.commit()
     typer.echo(plain)
 
 
@@ -155,7 +190,7 @@ def import_cmd(file: Path = typer.Argument(..., exists=True, dir_okay=False, hel
 @token_app.command("list")
 def token_list(email: str) -> None:
     """A user's tokens: id, prefix, name, created, revoked (the tokens themselves are not stored)."""
-    with _session() as db:
+    with _units().read() as db:
         for t in list_tokens(db, _user(db, email)):
             state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
             typer.echo(f"{t.id}\t{t.prefix}…\t{t.name or '-'}\tcreated {t.created_at:%Y-%m-%d %H:%M}\t{state}")
@@ -164,13 +199,13 @@ def token_list(email: str) -> None:
 @token_app.command("revoke")
 def token_revoke(token_id: int) -> None:
     """Revoke a token by its id (see `token list`); requests with it get 401 from then on."""
-    with _session() as db:
-        try:
+    try:
+        with _units().write() as db:
             token = revoke_token(db, token_id)
-        except DomainError as exc:
-            _fail(exc)
-        db.commit()
-        typer.echo(f"token {token.id} ({token.prefix}…) revoked")
+            line = f"token {token.id} ({token.prefix}…) revoked"
+    except DomainError as exc:
+        _fail(exc)
+    typer.echo(line)
 
 
 @app.command()
@@ -180,10 +215,8 @@ def demo() -> None:
 
     settings = get_settings()
     upgrade(settings)
-    engine = make_engine(settings)
-    with Session(engine) as db:
+    with Units(make_engine(settings)).write() as db:
         changed = load_demo(db)
-        db.commit()
     typer.echo(f"demo data loaded ({changed} changes)" if changed else "demo data already up to date")
 
 

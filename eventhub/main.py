@@ -22,19 +22,19 @@ from eventhub.core.errors import DomainError
 from eventhub.core.i18n import N_, _, reset_language, set_language
 from eventhub.core.middleware import HeadAsGet, LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
 from eventhub.core.schemas import COMMON_RESPONSES
+from eventhub.core.uow import UnitOfWorkRoute, Units
 from eventhub.core.validation import field_errors
 from eventhub.directory import api as directory_api
 from eventhub.events import api as events_api
-from eventhub.events import pages as events_pages
 from eventhub.events.page_cache import EventPageCacheMiddleware
 from eventhub.feeds import api as feeds_api
 from eventhub.organisations import api as organisations_api
-from eventhub.organisations import pages as organisations_pages
 from eventhub.press import admin as press_admin
 from eventhub.press import api as press_api
 from eventhub.press import pages as press_pages
 from eventhub.projects import api as projects_api
-from eventhub.projects import pages as projects_pages
+from eventhub.public import event_pages, organisation_pages, project_pages
+from eventhub.public import jinja as public_jinja
 from eventhub.public import pages as public_pages
 from eventhub.public.assets import HashedStaticFiles
 from eventhub.public.compression import CompressionMiddleware
@@ -73,8 +73,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings)
+    app.state.units = Units(app.state.engine)
+    templates.env.globals.update(public_jinja.GLOBALS)  # the public site's helpers (templating is below it)
+    app.router.route_class = UnitOfWorkRoute  # routes declared on the app itself (healthz)
 
-    api = APIRouter(prefix="/api/v1", responses=COMMON_RESPONSES, dependencies=[Depends(language_query)])
+    api = APIRouter(
+        route_class=UnitOfWorkRoute,
+        prefix="/api/v1",
+        responses=COMMON_RESPONSES,
+        dependencies=[Depends(language_query)],
+    )
     api.include_router(events_api.router)
     api.include_router(organisations_api.router)
     api.include_router(projects_api.router)
@@ -87,9 +95,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(
         feeds_api.router, responses=COMMON_RESPONSES
     )  # before the event pages: /events/{slug}.ics is not a slug
-    app.include_router(events_pages.router)
-    app.include_router(organisations_pages.router)
-    app.include_router(projects_pages.router)
+    app.include_router(event_pages.router)
+    app.include_router(organisation_pages.router)
+    app.include_router(project_pages.router)
     app.include_router(press_pages.router)
     app.include_router(public_pages.router)
     app.include_router(registrations_pages.router)

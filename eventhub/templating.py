@@ -17,7 +17,6 @@ from eventhub.core import i18n
 from eventhub.core.i18n import current_language
 from eventhub.core.models import Event
 from eventhub.core.text import format_phone, markdown_to_html
-from eventhub.public.jinja import GLOBALS as PUBLIC_GLOBALS
 
 
 @overload
@@ -156,4 +155,3 @@ env.globals.update(
     short_name=short_name,
     og_locale=og_locale,
 )
-env.globals.update(PUBLIC_GLOBALS)

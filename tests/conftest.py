@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from eventhub.core.config import Settings
 from eventhub.core.db import get_db, make_engine, upgrade
+from eventhub.core.uow import unit
 from eventhub.main import create_app
 
 PG_URL = os.environ.get("EVENTHUB_TEST_DATABASE_URL", "")
@@ -58,6 +59,31 @@ def db(engine: sa.Engine) -> Iterator[Session]:
         outer.rollback()
 
 
+class BoundUnits:
+    """Units of work that are savepoints of the test's session (its commits are savepoint
+    releases, see `db`): what the app opens outside the request (mail after the response)
+    stays inside the test's transaction."""
+
+    serialise_writers = False
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with unit(self.db):
+            yield self.db
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        yield self.db
+
+
+@pytest.fixture()
+def units(db: Session) -> BoundUnits:
+    return BoundUnits(db)
+
+
 @pytest.fixture(scope="session")
 def _app_once(settings: Settings):
     # Building the app's routes costs about half a second: once per session, not per test.
@@ -72,6 +98,7 @@ def app(_app_once, db: Session):
     app = _app_once
     saved_state = dict(app.state._state)
     app.dependency_overrides = {get_db: lambda: db}
+    app.state.units = BoundUnits(db)
     yield app
     app.dependency_overrides = {}
     app.state._state.clear()

@@ -15,39 +15,17 @@ from sqlmodel import Session
 from eventhub.core.config import Settings
 from eventhub.core.db import make_engine, upgrade
 from tests.factories import add_organisation_role, make_event, make_organisation
-from tools.live_server import ROOT, free_port
+from tools.live_server import free_port, server_env, server_process
 
 CAPACITY = 15
 
 
-def _serve(db_path, data_dir, port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "EVENTHUB_DATABASE_URL": f"sqlite:///{db_path}",
-        "EVENTHUB_DATA_DIR": str(data_dir),
-        "EVENTHUB_SECRET_KEY": "crash-secret",
-        "EVENTHUB_BASE_URL": f"http://127.0.0.1:{port}",
-        "EVENTHUB_SMTP_HOST": "127.0.0.1",
-        "EVENTHUB_SMTP_PORT": str(free_port()),  # nobody listens: mail waits
-        "EVENTHUB_RATE_LIMIT_REGISTRATIONS": "0",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "eventhub.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/events", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    os.killpg(proc.pid, signal.SIGKILL)
-    raise AssertionError("the server did not start")
+def _serve(db_path, data_dir, port: int):
+    """`eventhub serve` on the file; mail waits (nobody listens on its SMTP port)."""
+    base = f"http://127.0.0.1:{port}"
+    env = server_env(f"sqlite:///{db_path}", data_dir, base, smtp_host="127.0.0.1", smtp_port=str(free_port()))
+    command = [sys.executable, "-m", "eventhub.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return server_process(command, env, base, startup_timeout=20, output=subprocess.DEVNULL)
 
 
 def _person(i: int) -> dict:
@@ -67,7 +45,6 @@ def test_registrations_acknowledged_before_a_sigkill_survive_it(tmp_path) -> Non
     engine.dispose()
 
     port = free_port()
-    server = _serve(db_path, tmp_path, port)
     acknowledged: list[str] = []
     stop = threading.Event()
 
@@ -83,28 +60,25 @@ def test_registrations_acknowledged_before_a_sigkill_survive_it(tmp_path) -> Non
                 if 200 <= r.status_code < 300:
                     acknowledged.append(f"p{i}@example.org")
 
-    sender = threading.Thread(target=stream)
-    sender.start()
-    try:
-        deadline = time.monotonic() + 20
-        while len(acknowledged) < CAPACITY + 10 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        os.killpg(server.pid, signal.SIGKILL)  # in the middle of the stream
-        server.wait(timeout=10)
-    finally:
-        stop.set()
-        sender.join(timeout=15)
+    with _serve(db_path, tmp_path, port) as server:
+        sender = threading.Thread(target=stream)
+        sender.start()
+        try:
+            deadline = time.monotonic() + 20
+            while len(acknowledged) < CAPACITY + 10 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            os.killpg(server.pid, signal.SIGKILL)  # in the middle of the stream
+            server.wait(timeout=10)
+        finally:
+            stop.set()
+            sender.join(timeout=15)
     assert len(acknowledged) >= CAPACITY + 10
 
-    server = _serve(db_path, tmp_path, port)  # the same file, after the crash
-    try:
+    with _serve(db_path, tmp_path, port):  # the same file, after the crash
         after = httpx.post(
             f"http://127.0.0.1:{port}/api/v1/events/{slug}/registrations", json=_person(99_999), timeout=10
         )
         assert after.status_code == 202
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=15)
 
     con = sqlite3.connect(db_path)
     try:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from eventhub.accounts.service import create_token, create_user
 from eventhub.demo.loader import load_demo, read_seed
 from tests.conftest import PG_URL
-from tests.live import serve, sqlite_settings
+from tools.live_server import serve, sqlite_settings
 
 ST = Path(sys.executable).parent / "st"
 CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformance,status_code_conformance"

@@ -14,6 +14,7 @@ from eventhub.core.deps import get_now
 from eventhub.core.errors import TooManyRequests, Unauthorized
 from eventhub.core.i18n import _
 from eventhub.core.models import StaffUser
+from eventhub.core.uow import independent_write
 
 bearer = HTTPBearer(auto_error=False, description="API token from `eventhub token create EMAIL`")
 SESSION_USER_KEY = "user_id"
@@ -40,12 +41,12 @@ def get_optional_user(request: Request, db: DbDep) -> StaffUser | None:
         # those only (counted in the database: all workers share it). Tokens are 256-bit
         # random values; the limit is against noise, not guessing.
         ip, now = ratelimit.client_ip(request), get_now(request)
-        db.commit()
-        wait = ratelimit.wait_for(db, ratelimit.BAD_TOKEN, ip=ip, now=now)
+        with independent_write(db):  # counted although the answer is a 401
+            wait = ratelimit.wait_for(db, ratelimit.BAD_TOKEN, ip=ip, now=now)
+            if wait is None:
+                ratelimit.count(db, ratelimit.BAD_TOKEN, ip=ip, now=now)
         if wait is not None:
             raise TooManyRequests(_("Слишком много запросов с неверным токеном; повторите позже"), retry_after=wait)
-        ratelimit.count(db, ratelimit.BAD_TOKEN, ip=ip, now=now)
-        db.commit()
         raise Unauthorized(_("Недействительный или отозванный токен"))
     user_id = request.session.get(SESSION_USER_KEY) if "session" in request.scope else None
     if user_id is None:

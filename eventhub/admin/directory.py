@@ -10,11 +10,12 @@ from eventhub.accounts.permissions import can, require
 from eventhub.admin.deps import AdminUser, done, render
 from eventhub.admin.forms import ENUM_LABELS, Form, ref_choices, save
 from eventhub.admin.translations import save_translations_page, translations_page
-from eventhub.core.db import DbDep, WriteDbDep
+from eventhub.core.db import DbDep
 from eventhub.core.errors import Conflict
 from eventhub.core.i18n import _
 from eventhub.core.models import StaffUser
 from eventhub.core.text import format_phone
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.core.versions import Block
 from eventhub.directory.service import Directory, delete_entry, get_entry, input_of, list_entries, save_entry
 from eventhub.directory.specs import DIRECTORIES
@@ -33,7 +34,12 @@ def _cell(value: Any) -> str:
 
 def directory_pages(spec: Directory) -> APIRouter:
     """List with search, new, edit, delete for one kind of entry."""
-    router = APIRouter(prefix=f"/admin/{spec.key}", default_response_class=HTMLResponse, include_in_schema=False)
+    router = APIRouter(
+        route_class=UnitOfWorkRoute,
+        prefix=f"/admin/{spec.key}",
+        default_response_class=HTMLResponse,
+        include_in_schema=False,
+    )
     form = Form(spec.create)
     headers = [spec.create.model_fields[c].title for c in spec.columns]
 
@@ -62,7 +68,7 @@ def directory_pages(spec: Directory) -> APIRouter:
         return form_page(request, db, user, None, form.values({}), {})
 
     @router.post("/new", name=f"admin_{spec.key}_create")
-    async def create(request: Request, db: WriteDbDep, user: AdminUser, _csrf: CsrfDep) -> HTMLResponse:
+    async def create(request: Request, db: DbDep, user: AdminUser, _csrf: CsrfDep) -> HTMLResponse:
         require(user, spec.action)
         return await save(
             request, db, form, lambda data: save_entry(db, spec, user=user, data=data),
@@ -77,7 +83,7 @@ def directory_pages(spec: Directory) -> APIRouter:
         return form_page(request, db, user, obj, form.values(input_of(db, spec, obj)), {})
 
     @router.post("/{slug}", name=f"admin_{spec.key}_update")
-    async def update(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
+    async def update(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
         require(user, spec.action)
         obj = get_entry(db, spec, slug)
         return await save(
@@ -103,7 +109,7 @@ def directory_pages(spec: Directory) -> APIRouter:
 
         @router.post("/{slug}/translations", name=f"admin_{spec.key}_translations_update")
         async def translations_update(
-            request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep
+            request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep
         ) -> Response:
             """The entry's versions in the other languages, side by side with the original."""
             require(user, spec.action)
@@ -115,14 +121,13 @@ def directory_pages(spec: Directory) -> APIRouter:
             )  # fmt: skip
 
     @router.post("/{slug}/delete", name=f"admin_{spec.key}_delete")
-    def remove(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
+    def remove(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
         obj = get_entry(db, spec, slug)
         try:
             delete_entry(db, spec, user=user, obj=obj)
         except Conflict as exc:
             db.rollback()
             return done(request, f"/admin/{spec.key}/{slug}", exc.message)
-        db.commit()
         return done(request, f"/admin/{spec.key}", _("Удалено"))
 
     return router

@@ -24,11 +24,12 @@ from eventhub.agenda.service import (
 from eventhub.agenda.translations import agenda_blocks
 from eventhub.core import hooks
 from eventhub.core.audit import event_history
-from eventhub.core.db import DbDep, WriteDbDep
+from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep, get_now
 from eventhub.core.errors import Conflict, Invalid, NotFound
 from eventhub.core.i18n import N_, _
 from eventhub.core.models import Event, EventRole, EventStatus, Organisation, StaffUser
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.core.validation import WriteModel, validate
 from eventhub.core.versions import Block
 from eventhub.events.deps import EventFiltersDep
@@ -47,7 +48,9 @@ from eventhub.events.editing import (
 from eventhub.events.schemas import Cancel, EventCreate, EventOrganisations, NoticeIn, Postpone
 from eventhub.events.translations import FIELDS as TRANSLATION_FIELDS
 
-router = APIRouter(prefix="/admin/events", default_response_class=HTMLResponse, include_in_schema=False)
+router = APIRouter(
+    route_class=UnitOfWorkRoute, prefix="/admin/events", default_response_class=HTMLResponse, include_in_schema=False
+)
 EVENT_FORM = Form(EventCreate, exclude=("organisations",))
 SESSION_FORM = Form(SessionCreate)
 NOTICE_FORM = Form(NoticeIn)
@@ -128,7 +131,7 @@ def event_new(request: Request, db: DbDep, user: AdminUser, settings: SettingsDe
 
 
 @router.post("/new")
-async def event_create(request: Request, db: WriteDbDep, user: AdminUser, _csrf: CsrfDep) -> HTMLResponse:
+async def event_create(request: Request, db: DbDep, user: AdminUser, _csrf: CsrfDep) -> HTMLResponse:
     require(user, Action.edit_events)
     organiser = (await request.form()).get("organiser") or None
     return await save(
@@ -153,7 +156,7 @@ def _queued(notice: hooks.ChangeNotice) -> str:
 
 @router.post("/{slug}")
 async def event_update(
-    request: Request, db: WriteDbDep, user: AdminUser, slug: str, settings: SettingsDep, now: NowDep, _csrf: CsrfDep
+    request: Request, db: DbDep, user: AdminUser, slug: str, settings: SettingsDep, now: NowDep, _csrf: CsrfDep
 ) -> HTMLResponse:
     """Save; a change of time, place or link that people would be written to is first shown as
     a preview (count and message) and saved on the second, confirming post."""
@@ -179,19 +182,17 @@ async def event_update(
     if notice.preview and preview is not None:
         db.rollback()  # nothing is saved until the organiser has seen who will be written to
         return _event_page(request, db, user, _event(db, slug, user), typed, {}, preview=preview)
-    db.commit()
     return done(request, f"/admin/events/{saved.slug}", " ".join(filter(None, (_("Сохранено"), _queued(notice)))))
 
 
 @router.post("/{slug}/delete")
-def event_delete(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
+def event_delete(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
     event = _event(db, slug, user)
     try:
         delete_event(db, event=event, user=user)
     except Conflict as exc:
         db.rollback()
         return done(request, f"/admin/events/{slug}", exc.message)
-    db.commit()
     return done(request, "/admin/events", _("Черновик удалён"))
 
 
@@ -215,9 +216,7 @@ def organisations_edit(request: Request, db: DbDep, user: AdminUser, slug: str) 
 
 
 @router.post("/{slug}/organisations")
-async def organisations_update(
-    request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep
-) -> HTMLResponse:
+async def organisations_update(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
     """Replace the list: rows with an organisation chosen and not marked for removal."""
     event = _event(db, slug, user)
     form = await request.form()
@@ -239,7 +238,6 @@ async def organisations_update(
             row = kept[int(parts[1])] if len(parts) > 1 and parts[1].isdigit() else None
             errors[f"row-{row}" if row is not None else "__all__"] = message
         return _organisations_page(request, db, user, _event(db, slug, user), rows, errors, status=422)
-    db.commit()
     return done(request, f"/admin/events/{slug}/organisations", _("Организации сохранены"))
 
 
@@ -257,7 +255,7 @@ def translations_edit(request: Request, db: DbDep, user: AdminUser, slug: str) -
 
 
 @router.post("/{slug}/translations")
-async def translations_update(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> Response:
+async def translations_update(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> Response:
     """Save the versions side by side; an error keeps everything typed."""
     event = _event(db, slug, user)
     blocks = [Block(event, TRANSLATION_FIELDS)]
@@ -291,7 +289,7 @@ def agenda_translations_edit(request: Request, db: DbDep, user: AdminUser, slug:
 
 @router.post("/{slug}/agenda/translations")
 async def agenda_translations_update(
-    request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep
+    request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep
 ) -> Response:
     """Every session's and panel's versions in one go: all saved, or none and the errors beside the fields."""
     event = _event(db, slug, user)
@@ -328,7 +326,7 @@ def session_new(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTML
 
 
 @router.post("/{slug}/sessions/new")
-async def session_create(request: Request, db: WriteDbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
+async def session_create(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
     event = _event(db, slug, user)
     return await save(
         request, db, SESSION_FORM, lambda data: create_session(db, event=event, data=data, user=user),
@@ -348,7 +346,7 @@ def session_edit(request: Request, db: DbDep, user: AdminUser, slug: str, sessio
 
 @router.post("/{slug}/sessions/{session_id}")
 async def session_update(
-    request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _csrf: CsrfDep
+    request: Request, db: DbDep, user: AdminUser, slug: str, session_id: int, _csrf: CsrfDep
 ) -> HTMLResponse:
     event = _event(db, slug, user)
     session = get_session(event, session_id)
@@ -365,22 +363,20 @@ async def session_update(
 
 @router.post("/{slug}/sessions/{session_id}/delete")
 def session_delete(
-    request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _csrf: CsrfDep
+    request: Request, db: DbDep, user: AdminUser, slug: str, session_id: int, _csrf: CsrfDep
 ) -> HTMLResponse:
     event = _event(db, slug, user)
     delete_session(db, event=event, session=get_session(event, session_id), user=user)
-    db.commit()
     return done(request, f"/admin/events/{slug}/agenda", _("Сессия удалена"))
 
 
 @router.post("/{slug}/sessions/{session_id}/move")
 async def session_move(
-    request: Request, db: WriteDbDep, user: AdminUser, slug: str, session_id: int, _csrf: CsrfDep
+    request: Request, db: DbDep, user: AdminUser, slug: str, session_id: int, _csrf: CsrfDep
 ) -> HTMLResponse:
     event = _event(db, slug, user)
     step = -1 if (await request.form()).get("direction") == "up" else 1
     move_session(db, event=event, session=get_session(event, session_id), step=step, user=user)
-    db.commit()
     return done(request, f"/admin/events/{slug}/agenda#session-{session_id}", _("Порядок изменён"))
 
 
@@ -447,7 +443,7 @@ def _action_routes(name: str) -> None:
 
     @router.post(f"/{{slug}}/{name}", name=f"event_{name}")
     async def perform(
-        request: Request, db: WriteDbDep, user: AdminUser, slug: str, settings: SettingsDep, now: NowDep, _csrf: CsrfDep
+        request: Request, db: DbDep, user: AdminUser, slug: str, settings: SettingsDep, now: NowDep, _csrf: CsrfDep
     ) -> HTMLResponse:
         """Do it; the "preview" button does it in a transaction rolled back, to show the message."""
         event = _event(db, slug, user)
@@ -460,7 +456,6 @@ def _action_routes(name: str) -> None:
             db.rollback()
             preview = next(iter(notice.results), None)
             return page(request, db, user, _event(db, slug, user), typed, {}, preview=preview)
-        db.commit()
         message = _("Готово: %(lower)s") % {"lower": _(title).lower()}
         return done(request, f"/admin/events/{slug}", " ".join(filter(None, (message, _queued(notice)))))
 

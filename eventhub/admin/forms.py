@@ -250,7 +250,6 @@ async def save(
     result, errors, typed = await submit(request, db, form, action, extra=extra)
     if errors:
         return again(typed, errors)
-    db.commit()
     url, message = then(result)
     return done(request, url, message)
 

@@ -12,14 +12,15 @@ from eventhub.accounts.ratelimit import clear_failures, record_failure, retry_af
 from eventhub.accounts.service import authenticate
 from eventhub.admin import directory, events
 from eventhub.admin.deps import AdminUser, done, render
-from eventhub.core.db import DbDep, WriteDbDep
+from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep
 from eventhub.core.i18n import _
 from eventhub.core.models import EventStatus
+from eventhub.core.uow import UnitOfWorkRoute, independent_write
 from eventhub.events.editing import list_editable_events
 from eventhub.events.service import EventFilters
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLResponse, include_in_schema=False)
 
 
 def _safe_next(target: object) -> str:
@@ -37,7 +38,7 @@ def login_page(request: Request, user: OptionalUser, next: str = "/admin") -> HT
 
 
 @router.post("/admin/login")
-async def login(request: Request, db: WriteDbDep, now: NowDep, _csrf: CsrfDep) -> HTMLResponse:
+async def login(request: Request, db: DbDep, now: NowDep, _csrf: CsrfDep) -> HTMLResponse:
     """Sign in; failures are counted per e-mail and address in the database (all workers share it)."""
     form = await request.form()
     # NUL cannot be stored (PostgreSQL) and is in no real address: drop it before counting attempts.
@@ -56,8 +57,8 @@ async def login(request: Request, db: WriteDbDep, now: NowDep, _csrf: CsrfDep) -
         return response
     user = authenticate(db, email, password)
     if user is None:
-        record_failure(db, email=email, ip=ip, now=now)
-        db.commit()
+        with independent_write(db):  # the failure counts although the answer is a 401
+            record_failure(db, email=email, ip=ip, now=now)
         return render(
             request,
             "admin/login.html",
@@ -69,7 +70,6 @@ async def login(request: Request, db: WriteDbDep, now: NowDep, _csrf: CsrfDep) -
         )
     clear_failures(db, email=email, ip=ip)
     user.last_login_at = now
-    db.commit()
     request.session.clear()  # a fresh session (and CSRF token) for the signed-in user
     request.session[SESSION_USER_KEY] = user.id
     return RedirectResponse(target, status_code=303)

@@ -51,5 +51,4 @@ async def save_translations_page(
     except Invalid as exc:
         db.rollback()
         return translations_page(request, user, blocks, typed=typed, errors=exc.fields, status=422, **context)
-    db.commit()
     return done(request, then, _("Переводы сохранены"))

@@ -1,17 +1,17 @@
-"""Engine, the per-request database session (`db`) and migrations."""
+"""Engine, migrations, row locks; the request's session and units of work are in uow.py."""
 
-from collections.abc import Iterator
 from functools import lru_cache
-from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 import eventhub.core.changes  # noqa: F401  (every session versions feed content and SEQUENCE on flush)
 from eventhub import ROOT
 from eventhub.core.config import Settings
+from eventhub.core.uow import WRITE_OPTION, DbDep, get_db
+
+__all__ = ["DbDep", "get_db", "lock_for_update", "make_engine", "upgrade"]
 
 SQLITE_HEAP_LIMIT = 8 * 1024 * 1024  # bytes of SQLite memory in one process before it recycles its caches
 
@@ -25,7 +25,8 @@ def make_engine(settings: Settings) -> Engine:
         # As many pooled connections as the process has threads (settings.threads), and
         # more when a burst needs them (closed on return): a request never waits for a
         # connection held by another request that waits for a thread. SQLite connections are
-        # cheap; the one-writer rule is kept by SQLite's lock and registrations/locks.py.
+        # cheap; the one-writer rule is kept by SQLite's lock (writing units begin
+        # IMMEDIATE) and, within a process, by the writer gate of core/uow.py.
         engine = sa.create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=settings.threads, max_overflow=-1
         )
@@ -50,9 +51,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 def _sqlite_begin(conn) -> None:
     # pysqlite's own BEGIN comes late (before the first write), which breaks read
-    # isolation; the documented SQLAlchemy recipe is to emit it here. Writers that must
-    # not race (capacity checks) take the write lock first with lock_for_update().
-    conn.exec_driver_sql("BEGIN")
+    # isolation; the documented SQLAlchemy recipe is to emit it here. A writing unit
+    # (core/uow.py) takes the write lock at once: a deferred reader upgraded to a writer
+    # gets SQLITE_BUSY at once when another writer committed, whatever busy_timeout says.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
 
 
 @lru_cache
@@ -82,24 +84,3 @@ def lock_for_update(db: Session, table: sa.Table, row_id: int) -> None:
         db.execute(sa.update(table).where(table.c.id == row_id).values(**values))
     else:
         db.execute(sa.select(table.c.id).where(table.c.id == row_id).with_for_update())
-
-
-def get_db(request: Request) -> Iterator[Session]:
-    """One session per request; the route commits its unit of work once."""
-    with Session(request.app.state.engine) as db:
-        yield db
-
-
-DbDep = Annotated[Session, Depends(get_db)]
-
-
-def get_write_db(db: DbDep) -> Iterator[Session]:
-    """The request's session for a change: rolled back when the route fails, so nothing half-done stays."""
-    try:
-        yield db
-    except Exception:
-        db.rollback()
-        raise
-
-
-WriteDbDep = Annotated[Session, Depends(get_write_db)]

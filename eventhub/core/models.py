@@ -8,6 +8,7 @@ holds the other versions: ``{"en": {"title": "...", "goals": [...]}, "ky": {...}
 
 import enum
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Optional, Protocol, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -81,6 +82,23 @@ def rel(attr: object) -> QueryableAttribute[Any]:
     """A relationship (`Event.sessions`) as loader options take it: SQLModel types the class
     attribute as an instance's value, though it is SQLAlchemy's instrumented attribute."""
     return cast(QueryableAttribute[Any], attr)
+
+
+@sa.event.listens_for(sa.orm.Session, "before_flush")
+def _stored_as_utc(session: sa.orm.Session, _context: Any, _instances: Any) -> None:
+    """Written datetimes read as they are stored (UTC) from the flush on: a unit of work answers
+    from its objects before any commit would have reloaded them."""
+    for obj in (*session.new, *session.dirty):
+        for key in _utc_keys(type(obj)):
+            value = obj.__dict__.get(key)
+            if isinstance(value, datetime) and value.tzinfo is not None and value.tzinfo is not UTC:
+                obj.__dict__[key] = value.astimezone(UTC)  # the same instant: no change to history
+
+
+@cache
+def _utc_keys(cls: type) -> tuple[str, ...]:
+    mapper = sa.inspect(cls)
+    return tuple(p.key for p in mapper.column_attrs if any(isinstance(c.type, UTCDateTime) for c in p.columns))
 
 
 def _ts(**kw: Any) -> Any:

@@ -11,21 +11,21 @@ import logging
 import smtplib
 import ssl
 import threading
-import time
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from functools import partial
 
+import anyio
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from eventhub.core.config import Settings
-from eventhub.core.locks import serialised_writes
 from eventhub.core.models import OutboxMessage, OutboxStatus, utcnow
 from eventhub.core.text import one_line
+from eventhub.core.uow import UnitsLike
 
 log = logging.getLogger("eventhub.outbox")
 
@@ -33,9 +33,6 @@ MAX_ATTEMPTS = 8
 # In the request's background task: try at once, then twice more a little later; after
 # that the message waits for `eventhub outbox send` (cron) with longer backoff.
 AFTER_RESPONSE_DELAYS = (0.0, 1.0, 4.0)
-
-SessionFactory = Callable[[], AbstractContextManager[Session]]
-
 
 CLAIM_FOR = timedelta(minutes=5)  # how long the writer of a message has to send it
 
@@ -165,40 +162,28 @@ class DeliveryReport:
 
 
 def claim(
-    db: Session, *, now: datetime, ids: Iterable[int] | None = None, force: bool = False, limit: int = 100
+    units: UnitsLike, *, now: datetime, ids: Iterable[int] | None = None, force: bool = False, limit: int = 100
 ) -> list[int]:
-    """Take up to `limit` due messages for this sender; committed so others see the claim.
-
-    Reads and writes are kept in separate transactions: on SQLite a transaction that read
-    first cannot take the write lock once another writer has committed."""
+    """Take up to `limit` due messages for this sender; committed so others see the claim."""
     t = OutboxMessage.__table__
     due = sa.or_(
         sa.and_(t.c.status == OutboxStatus.pending, sa.true() if force else t.c.next_attempt_at <= now),
         sa.and_(t.c.status == OutboxStatus.sending, t.c.locked_until < now),
     )
-    if ids is None and db.get_bind().dialect.name == "postgresql":
-        # Several senders at once (`eventhub worker` in more than one process): each takes
-        # rows no one else has locked, so none waits and no row is sent twice.
-        claimed = list(
-            db.execute(
-                select(t.c.id).where(due).order_by(t.c.id).limit(limit).with_for_update(skip_locked=True)
-            ).scalars()
-        )
-        if claimed:
-            db.execute(
-                sa.update(t)
-                .where(t.c.id.in_(claimed))
-                .values(status=OutboxStatus.sending, locked_until=now + CLAIM_FOR)
+    with units.write() as db:
+        if ids is None and db.get_bind().dialect.name == "postgresql":
+            # Several senders at once (`eventhub worker` in more than one process): each takes
+            # rows no one else has locked, so none waits and no row is sent twice.
+            candidates = list(
+                db.execute(
+                    select(t.c.id).where(due).order_by(t.c.id).limit(limit).with_for_update(skip_locked=True)
+                ).scalars()
             )
-        db.commit()
-        return claimed
-    if ids is None:
-        candidates = list(db.exec(select(t.c.id).where(due).order_by(t.c.id).limit(limit)))
-        db.commit()
-    else:
-        candidates = sorted(ids)[:limit]
-    claimed = []
-    with serialised_writes(db):
+        elif ids is None:
+            candidates = list(db.exec(select(t.c.id).where(due).order_by(t.c.id).limit(limit)))
+        else:
+            candidates = sorted(ids)[:limit]
+        claimed = []
         for msg_id in candidates:
             result = db.execute(
                 sa.update(t)
@@ -207,12 +192,11 @@ def claim(
             )
             if result.rowcount == 1:
                 claimed.append(msg_id)
-        db.commit()
     return claimed
 
 
 def deliver(
-    db: Session,
+    units: UnitsLike,
     settings: Settings,
     *,
     now: datetime | None = None,
@@ -222,7 +206,7 @@ def deliver(
     limit: int = 100,
     stop: Callable[[], bool] | None = None,
 ) -> DeliveryReport:
-    """Send the due messages (or the given ones); each outcome is committed as it happens.
+    """Send the due messages (or the given ones); each outcome is its own unit of work.
 
     `owned`: the caller wrote these messages (born claimed) and sends them itself.
     `stop`: asked before each message; when it says so, the claims not yet sent are given
@@ -230,7 +214,7 @@ def deliver(
     now = now or utcnow()
     report = DeliveryReport()
     claimed = (
-        sorted(ids)[:limit] if owned and ids is not None else claim(db, now=now, ids=ids, force=force, limit=limit)
+        sorted(ids)[:limit] if owned and ids is not None else claim(units, now=now, ids=ids, force=force, limit=limit)
     )
     if not claimed:
         return report
@@ -240,18 +224,21 @@ def deliver(
     try:
         for n, msg_id in enumerate(claimed):
             if stop is not None and stop():
-                _release(db, claimed[n:])
+                _release(units, claimed[n:])
                 break
-            msg = db.get(OutboxMessage, msg_id, populate_existing=True)
-            attempts, to_address = msg.attempts + 1, msg.to_address
-            try:
-                email = to_email(msg, settings.mail_from, domain)
-            except ValueError as exc:
-                email, error = None, exc
-            db.commit()  # end the read before the (slow) send; the outcome is written below
+            error: Exception | None = None
+            with units.read() as db:  # read, then let go before the (slow) send
+                msg = db.get(OutboxMessage, msg_id, populate_existing=True)
+                assert msg is not None
+                attempts, to_address = msg.attempts + 1, msg.to_address
+                try:
+                    email = to_email(msg, settings.mail_from, domain)
+                except ValueError as exc:
+                    email, error = None, exc
+            values: dict[str, object]
             try:
                 if email is None:
-                    raise error
+                    raise error or ValueError("no message")
                 connection.send(email)
             except (smtplib.SMTPException, OSError, ValueError) as exc:
                 connection.close()
@@ -276,27 +263,25 @@ def deliver(
                     "last_error": None,
                 }
                 report.sent.append(msg_id)
-            with serialised_writes(db):
+            with units.write() as db:
                 db.execute(sa.update(t).where(t.c.id == msg_id).values(**values))
-                db.commit()
     finally:
         connection.close()
     return report
 
 
-def _release(db: Session, ids: list[int]) -> None:
+def _release(units: UnitsLike, ids: list[int]) -> None:
     t = OutboxMessage.__table__
-    with serialised_writes(db):
+    with units.write() as db:
         db.execute(
             sa.update(t)
             .where(t.c.id.in_(ids), t.c.status == OutboxStatus.sending)
             .values(status=OutboxStatus.pending, locked_until=None)
         )
-        db.commit()
 
 
 def run_worker(
-    engine: sa.Engine,
+    units: UnitsLike,
     settings: Settings,
     *,
     stop: threading.Event,
@@ -308,8 +293,7 @@ def run_worker(
     total = DeliveryReport()
     while not stop.is_set():
         try:
-            with Session(engine) as db:
-                report = deliver(db, settings, limit=batch, stop=stop.is_set)
+            report = deliver(units, settings, limit=batch, stop=stop.is_set)
         except sa.exc.SQLAlchemyError:
             log.exception("outbox worker: database error; trying again in %s s", idle)
             stop.wait(idle)
@@ -323,19 +307,25 @@ def run_worker(
     return total
 
 
-def deliver_after_response(
-    session_factory: SessionFactory, settings: Settings, ids: list[int], delays: Iterable[float] = AFTER_RESPONSE_DELAYS
+# Threads of their own for mail sent after a response: a sender waiting for SQLite's write
+# lock never takes a thread that a request holding that lock needs for its next step.
+_AFTER_RESPONSE_THREADS = anyio.CapacityLimiter(4)
+
+
+async def deliver_after_response(
+    units: UnitsLike, settings: Settings, ids: list[int], delays: Iterable[float] = AFTER_RESPONSE_DELAYS
 ) -> None:
-    """Background task: send what the request wrote, retrying a few times with backoff."""
+    """Background task: send what the request wrote (committed before the response), retrying
+    a few times with backoff."""
     remaining = list(ids)
     for attempt, delay in enumerate(delays):
         if not remaining:
             return
         if delay:
-            time.sleep(delay)
+            await anyio.sleep(delay)
+        send = partial(deliver, units, settings, ids=remaining, force=True, owned=attempt == 0)
         try:
-            with session_factory() as db:
-                report = deliver(db, settings, ids=remaining, force=True, owned=attempt == 0)
+            report = await anyio.to_thread.run_sync(send, limiter=_AFTER_RESPONSE_THREADS)
         except sa.exc.SQLAlchemyError:
             log.exception("outbox: database error while sending %s", remaining)
             continue

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Path, Response
 
 from eventhub.accounts.deps import STAFF_ONLY, CurrentUser, OptionalUser
 from eventhub.accounts.permissions import can, require
-from eventhub.core.db import DbDep, WriteDbDep
+from eventhub.core.db import DbDep
 from eventhub.core.deps import PaginationDep
 from eventhub.core.schemas import WRITE_RESPONSES, Page
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.directory.service import (
     Directory,
     delete_entry,
@@ -26,25 +27,22 @@ HAVE_READ_ROUTES = ("organisations", "projects")  # their own routers serve GET
 
 def directory_router(spec: Directory) -> APIRouter:
     """POST, PATCH, DELETE (and GET where no other router reads) for one kind of entry."""
-    router = APIRouter(prefix=f"/{spec.key}", tags=[spec.key], responses=WRITE_RESPONSES)
+    router = APIRouter(route_class=UnitOfWorkRoute, prefix=f"/{spec.key}", tags=[spec.key], responses=WRITE_RESPONSES)
     Create, Update, Out = spec.create, spec.update, spec.out
 
     @router.post("", status_code=201, response_model=Out, name=f"create_{spec.key}", summary=spec.new_title)
-    def create(body: Create, db: WriteDbDep, user: CurrentUser):
+    def create(body: Create, db: DbDep, user: CurrentUser):
         obj = save_entry(db, spec, user=user, data=body)
-        db.commit()
         return output_of(db, spec, obj)
 
     @router.patch("/{slug}", response_model=Out, name=f"update_{spec.key}", summary="Change the fields sent")
-    def update(slug: SlugPath, body: Update, db: WriteDbDep, user: CurrentUser):
+    def update(slug: SlugPath, body: Update, db: DbDep, user: CurrentUser):
         obj = update_entry(db, spec, user=user, obj=get_entry(db, spec, slug), patch=body)
-        db.commit()
         return output_of(db, spec, obj)
 
     @router.delete("/{slug}", status_code=204, name=f"delete_{spec.key}", summary="Delete an entry nothing refers to")
-    def remove(slug: SlugPath, db: WriteDbDep, user: CurrentUser) -> Response:
+    def remove(slug: SlugPath, db: DbDep, user: CurrentUser) -> Response:
         delete_entry(db, spec, user=user, obj=get_entry(db, spec, slug))
-        db.commit()
         return Response(status_code=204)
 
     if spec.key in HAVE_READ_ROUTES:
@@ -72,6 +70,6 @@ def directory_router(spec: Directory) -> APIRouter:
     return router
 
 
-router = APIRouter()
+router = APIRouter(route_class=UnitOfWorkRoute)
 for _spec in DIRECTORIES.values():
     router.include_router(directory_router(_spec))

@@ -7,10 +7,11 @@ from fastapi import APIRouter, Query, Response
 from eventhub.accounts.deps import CurrentUser, EventEditor
 from eventhub.accounts.permissions import Action, require
 from eventhub.core.audit import count_event_history, event_history
-from eventhub.core.db import DbDep, WriteDbDep
+from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, PaginationDep, SettingsDep
 from eventhub.core.hooks import ChangeNotice
 from eventhub.core.schemas import ERROR_RESPONSES, WRITE_RESPONSES, Page
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.deps import EventDep, EventFiltersDep
 from eventhub.events.editing import (
     cancel_event,
@@ -35,7 +36,7 @@ from eventhub.events.schemas import (
 )
 from eventhub.events.service import list_events
 
-router = APIRouter(prefix="/events", tags=["events"], responses=ERROR_RESPONSES)
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/events", tags=["events"], responses=ERROR_RESPONSES)
 
 
 @router.get("", response_model=Page[EventPublic])
@@ -73,74 +74,65 @@ def _staff_view(db: DbDep, slug: str, base_url: str, notice: ChangeNotice | None
 
 
 @router.post("", status_code=201, response_model=EventStaff, responses=WRITE_RESPONSES)
-def api_create_event(user: EventEditor, body: EventCreate, db: WriteDbDep, settings: SettingsDep) -> EventStaff:
+def api_create_event(user: EventEditor, body: EventCreate, db: DbDep, settings: SettingsDep) -> EventStaff:
     """Create an event as a draft; an organiser's organisation becomes its organiser unless others are given."""
     event = create_event(db, data=body, user=user)
-    db.commit()
     return _staff_view(db, event.slug, settings.base_url)
 
 
 @router.patch("/{slug}", response_model=EventStaff, responses=WRITE_RESPONSES)
 def api_update_event(
-    user: EventEditor, event: EventDep, body: EventUpdate, db: WriteDbDep, settings: SettingsDep, now: NowDep
+    user: EventEditor, event: EventDep, body: EventUpdate, db: DbDep, settings: SettingsDep, now: NowDep
 ) -> EventStaff:
     """Change the fields sent; moving the first day moves the agenda with it. A new time, place or
     online link is e-mailed to the registered participants (with `note`) unless `notify` is false."""
     notice = ChangeNotice(settings, now, notify=body.notify, note=body.note)
     update_event_partly(db, event=event, patch=body, user=user, notice=notice)
-    db.commit()
     return _staff_view(db, event.slug, settings.base_url, notice)
 
 
 @router.delete("/{slug}", status_code=204, responses=WRITE_RESPONSES)
-def api_delete_event(user: EventEditor, event: EventDep, db: WriteDbDep) -> Response:
+def api_delete_event(user: EventEditor, event: EventDep, db: DbDep) -> Response:
     """Delete a draft (public events are cancelled instead)."""
     delete_event(db, event=event, user=user)
-    db.commit()
     return Response(status_code=204)
 
 
 @router.put("/{slug}/organisations", response_model=EventStaff, responses=WRITE_RESPONSES)
 def api_set_event_organisations(
-    user: EventEditor, event: EventDep, body: EventOrganisations, db: WriteDbDep, settings: SettingsDep
+    user: EventEditor, event: EventDep, body: EventOrganisations, db: DbDep, settings: SettingsDep
 ) -> EventStaff:
     """Replace the organisations of the event and their roles (organiser, funder, participant...)."""
     set_event_organisations(db, event=event, items=body.organisations, user=user)
-    db.commit()
     return _staff_view(db, event.slug, settings.base_url)
 
 
 @router.post("/{slug}/publish", response_model=EventStaff, responses=WRITE_RESPONSES)
-def api_publish_event(
-    user: EventEditor, event: EventDep, db: WriteDbDep, now: NowDep, settings: SettingsDep
-) -> EventStaff:
+def api_publish_event(user: EventEditor, event: EventDep, db: DbDep, now: NowDep, settings: SettingsDep) -> EventStaff:
     """Publish a draft, or a postponed event at its new dates."""
     publish_event(db, event=event, user=user, now=now)
-    db.commit()
     return _staff_view(db, event.slug, settings.base_url)
 
 
 @router.post("/{slug}/postpone", response_model=EventStaff, responses=WRITE_RESPONSES)
 def api_postpone_event(
-    user: EventEditor, event: EventDep, body: Postpone, db: WriteDbDep, settings: SettingsDep, now: NowDep
+    user: EventEditor, event: EventDep, body: Postpone, db: DbDep, settings: SettingsDep, now: NowDep
 ) -> EventStaff:
     """Move a public event to new dates (required); the agenda moves along, calendars get the change,
     participants an e-mail with `note` (unless `notify` is false)."""
     notice = ChangeNotice(settings, now, notify=body.notify, note=body.note)
     postpone_event(db, event=event, data=body, user=user, notice=notice)
-    db.commit()
     return _staff_view(db, event.slug, settings.base_url, notice)
 
 
 @router.post("/{slug}/cancel", response_model=EventStaff, responses=WRITE_RESPONSES)
 def api_cancel_event(
-    user: EventEditor, event: EventDep, body: Cancel, db: WriteDbDep, now: NowDep, settings: SettingsDep
+    user: EventEditor, event: EventDep, body: Cancel, db: DbDep, now: NowDep, settings: SettingsDep
 ) -> EventStaff:
     """Cancel a public event with a reason shown on its page and e-mailed to participants
     (with a calendar cancellation for the confirmed), unless `notify` is false."""
     notice = ChangeNotice(settings, now, notify=body.notify, note=body.reason)
     cancel_event(db, event=event, data=body, user=user, now=now, notice=notice)
-    db.commit()
     return _staff_view(db, event.slug, settings.base_url, notice)
 
 

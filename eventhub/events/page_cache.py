@@ -28,9 +28,9 @@ from sqlmodel import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventhub.core import changes
+from eventhub.core.cache import render_cache
 from eventhub.core.deps import get_now
 from eventhub.core.i18n import current_language
-from eventhub.feeds.api import feed_cache
 
 Key = tuple[str, str, str, int, int]
 _SKIPPED_HEADERS = {b"content-length", b"set-cookie"}
@@ -99,7 +99,7 @@ def cache_key(request: Request, db: Session, now: datetime) -> Key | None:
     """The key of this request's page, or None if it must be rendered for this reader."""
     if request.method != "GET" or _personal(request.scope):
         return None
-    feeds = feed_cache(request.app)
+    feeds = render_cache(request.app)
     stamp = feeds.current_stamp()
     if stamp is None:
         generation = changes.local_generation()
@@ -134,7 +134,7 @@ def _stored_page(scope: Scope) -> Response | None:
     cache: PageCache | None = getattr(app.state, "event_page_cache", None)
     if cache is None or _personal(scope):
         return None
-    stamp = feed_cache(app).current_stamp()
+    stamp = render_cache(app).current_stamp()
     if stamp is None:  # not read within the second: the route reads it
         return None
     hit = cache.get(_key(scope, stamp.version, get_now(Request(scope))))

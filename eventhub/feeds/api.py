@@ -8,39 +8,31 @@ pages, so ``/events/{slug}.ics`` is not taken for a slug.
 """
 
 import re
-import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import Response
 
 from eventhub.core import changes, i18n
+from eventhub.core.cache import RenderCache, render_cache
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep, get_now
 from eventhub.core.errors import NotFound
+from eventhub.core.http import conditional_response
 from eventhub.core.i18n import _
-from eventhub.core.models import utcnow
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.deps import SLUG_PATTERN, EventFiltersDep
 from eventhub.feeds import service
-from eventhub.feeds.cache import FeedCache
 from eventhub.feeds.service import FeedSpec, RenderedFeed
 
 _SLUG = re.compile(SLUG_PATTERN)
-_cache_lock = threading.Lock()
 
 
-def feed_cache(app: FastAPI) -> FeedCache:
-    """The app's render cache, made on first use."""
-    cache = getattr(app.state, "feed_cache", None)
-    if cache is None:
-        with _cache_lock:
-            cache = getattr(app.state, "feed_cache", None)
-            if cache is None:
-                cache = app.state.feed_cache = FeedCache()
-    return cache
+def feed_cache(app: FastAPI) -> RenderCache[RenderedFeed]:
+    """The app's render cache (in the core: the event pages read its content version too)."""
+    return render_cache(app)
 
 
 def _address(scope: dict) -> str:
@@ -62,41 +54,30 @@ def _accepts_gzip(header: str | None) -> bool:
     return False
 
 
-def _not_modified(request: Request, rendered: RenderedFeed, last_modified: datetime | None) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        if if_none_match.strip() == "*":
-            return True
-        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return rendered.etag in tags or rendered.etag_gzip in tags
-    if_modified_since = request.headers.get("if-modified-since")
-    if if_modified_since and last_modified is not None:
-        try:
-            since = parsedate_to_datetime(if_modified_since)
-        except (TypeError, ValueError, IndexError):
-            return False
-        since = since if since.tzinfo else since.replace(tzinfo=UTC)
-        return last_modified <= since
-    return False
-
-
 def feed_response(request: Request, rendered: RenderedFeed) -> Response:
     """200 with the validators, or 304 when the client's copy is current."""
     gzipped = rendered.gzipped is not None and _accepts_gzip(request.headers.get("accept-encoding"))
     headers = dict(rendered.headers)
-    headers["ETag"] = rendered.etag_gzip if gzipped else rendered.etag
-    last_modified = rendered.last_modified
-    if last_modified is not None and last_modified > utcnow():
-        last_modified = None  # never in the future (RFC 9110 §8.8.2.1); the ETag still validates
-    if last_modified is not None:
-        headers["Last-Modified"] = format_datetime(last_modified, usegmt=True)
-    if _not_modified(request, rendered, last_modified):
-        return Response(status_code=304, headers=headers)
-    body = rendered.gzipped if gzipped else rendered.body
     if gzipped:
-        headers["Content-Encoding"] = "gzip"
-    return Response(body, headers=headers, media_type=rendered.content_type)
+        return conditional_response(
+            request.headers,
+            rendered.gzipped or b"",
+            media_type=rendered.content_type,
+            etag=rendered.etag_gzip,
+            last_modified=rendered.last_modified,
+            headers=headers,
+            also_matches=(rendered.etag,),
+            encoding="gzip",
+        )
+    return conditional_response(
+        request.headers,
+        rendered.body,
+        media_type=rendered.content_type,
+        etag=rendered.etag,
+        last_modified=rendered.last_modified,
+        headers=headers,
+        also_matches=(rendered.etag_gzip,),
+    )
 
 
 def serve(request: Request, db: Any, spec: FeedSpec, now: datetime, *, by_address: bool = True) -> Response:
@@ -130,7 +111,7 @@ class FeedCacheMiddleware:
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
-            cache = getattr(scope["app"].state, "feed_cache", None)
+            cache = getattr(scope["app"].state, "render_cache", None)
             address = _address(scope)
             if cache is not None and cache.knows(address):
                 request = Request(scope)
@@ -143,7 +124,7 @@ class FeedCacheMiddleware:
 
 # --- the addresses ---
 
-router = APIRouter(tags=["feeds"], default_response_class=Response)
+router = APIRouter(route_class=UnitOfWorkRoute, tags=["feeds"], default_response_class=Response)
 SlugPath = Annotated[str, Path(max_length=160, description="the event's slug")]
 LangQuery = Annotated[
     str | None,

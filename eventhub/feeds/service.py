@@ -27,6 +27,7 @@ from eventhub import __version__, labels
 from eventhub.core import i18n
 from eventhub.core.changes import Stamp, read_stamp
 from eventhub.core.errors import NotFound
+from eventhub.core.http import etag_of
 from eventhub.core.i18n import _
 from eventhub.core.models import (
     PUBLIC_EVENT_STATUSES,
@@ -39,6 +40,7 @@ from eventhub.core.models import (
 )
 from eventhub.core.text import content_disposition
 from eventhub.core.tokens import hash_token
+from eventhub.core.uow import end_read, independent_write
 from eventhub.events.service import EventFilters, check_filter_slugs, get_public_event, select_public_events
 from eventhub.feeds import ical, schedule
 
@@ -112,10 +114,6 @@ class RenderedFeed:
         return len(self.body) + len(self.gzipped or b"")
 
 
-def _etag(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
 def _whole_second_ceiling(dt: datetime) -> datetime:
     return dt.replace(microsecond=0) + timedelta(seconds=1) if dt.microsecond else dt
 
@@ -128,7 +126,7 @@ def record_feed_state(db: Session, key: str, etag: str, as_of: datetime) -> date
     """The feed's Last-Modified: kept while its ETag stays, moved on (by ≥ 1 s) when it changes.
 
     Shared by every worker through the feed_state table; a render from an older content
-    version never overwrites a newer one. Commits its own small write."""
+    version never overwrites a newer one. Flushes; the caller's unit commits."""
     key_hash = _feed_key(key)
     row = db.get(FeedState, key_hash)
     if row is not None and row.etag == etag:
@@ -153,7 +151,6 @@ def record_feed_state(db: Session, key: str, etag: str, as_of: datetime) -> date
         where=table.c.as_of <= stmt.excluded.as_of,
     )
     db.execute(stmt)
-    db.commit()
     return modified
 
 
@@ -167,17 +164,17 @@ def render_feed(db: Session, spec: FeedSpec, stamp: Stamp | None) -> tuple[Rende
         body = spec.render(db)
     finally:
         i18n.reset_language(token)
-    db.commit()  # end the read transaction (a snapshot on SQLite): the version is read afresh
+    end_read(db)  # let the snapshot go (SQLite): the version is read afresh
     after = read_stamp(db)
     stable = stamp is not None and after == stamp
-    etag = _etag(body)
+    etag = etag_of(body)
     times = [t for t in (stamp.changed_at if stamp else None, spec.as_of) if t is not None]
     as_of = max(times) if times else None
     if stable and as_of is not None:
         try:
-            last_modified = record_feed_state(db, spec.key, etag, as_of)
+            with independent_write(db):  # a GET's one write: it stands on its own
+                last_modified = record_feed_state(db, spec.key, etag, as_of)
         except sa.exc.OperationalError:  # e.g. SQLite busy: serve a safe value, try next time
-            db.rollback()
             last_modified, stable = _whole_second_ceiling(as_of), False
     else:
         # Not recorded: a conservative value (the newest write), never older than the content.

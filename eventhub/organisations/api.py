@@ -7,11 +7,14 @@ from fastapi import APIRouter, Path
 from eventhub.core.db import DbDep
 from eventhub.core.deps import PaginationDep
 from eventhub.core.schemas import ERROR_RESPONSES, Page
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.organisations.schemas import OrganisationDetail, OrganisationPublic
 from eventhub.organisations.service import get_organisation, list_organisations
 from eventhub.projects.service import projects_of_organisation
 
-router = APIRouter(prefix="/organisations", tags=["organisations"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    route_class=UnitOfWorkRoute, prefix="/organisations", tags=["organisations"], responses=ERROR_RESPONSES
+)
 
 
 @router.get("", response_model=Page[OrganisationPublic])

@@ -21,6 +21,7 @@ from eventhub.core.errors import Conflict, Invalid
 from eventhub.core.i18n import N_, _
 from eventhub.core.models import Language, Organisation, PressRelease, PressReleaseStatus, StaffUser
 from eventhub.core.text import markdown_to_html
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.core.validation import validate
 from eventhub.core.versions import Block
 from eventhub.events.translations import RELEASE_FIELDS
@@ -39,7 +40,9 @@ from eventhub.press.service import (
 )
 from eventhub.templating import templates
 
-router = APIRouter(prefix="/admin/press", default_response_class=HTMLResponse, include_in_schema=False)
+router = APIRouter(
+    route_class=UnitOfWorkRoute, prefix="/admin/press", default_response_class=HTMLResponse, include_in_schema=False
+)
 
 
 def _writer(user: AdminUser) -> StaffUser:
@@ -104,7 +107,6 @@ async def admin_press_create(
     except (Invalid, Conflict) as exc:
         db.rollback()
         return _editor(request, db, settings, user, form=form, release=None, errors=exc.fields, status=exc.status_code)
-    db.commit()
     return RedirectResponse(f"/admin/press/{release.id}?done={action}", status_code=303)
 
 
@@ -179,7 +181,6 @@ async def admin_press_update(
         return _editor(
             request, db, settings, user, form=form, release=release, errors=exc.fields, status=exc.status_code, now=now
         )
-    db.commit()
     return RedirectResponse(f"/admin/press/{release_id}?done={action}", status_code=303)
 
 
@@ -193,7 +194,6 @@ async def admin_press_delete(
         raise Invalid(_("Удаление не подтверждено"), fields={"confirm": _("отметьте «Да, удалить безвозвратно»")})
     slug = release.slug
     delete_release(db, release, user=user)
-    db.commit()
     return RedirectResponse(f"/admin/press?deleted={slug}", status_code=303)
 
 

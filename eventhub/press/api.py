@@ -12,6 +12,7 @@ from eventhub.core.deps import NowDep, PaginationDep, SettingsDep
 from eventhub.core.errors import NotFound
 from eventhub.core.models import StaffUser
 from eventhub.core.schemas import ERROR_RESPONSES, ErrorResponse, Page
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.press.deps import ReleaseFiltersDep
 from eventhub.press.schemas import PressReleaseDetail, PressReleasePublic, PressReleaseStaff, PressReleaseWrite
 from eventhub.press.service import (
@@ -23,7 +24,7 @@ from eventhub.press.service import (
     update_release,
 )
 
-router = APIRouter(prefix="/press-releases", tags=["press"], responses=ERROR_RESPONSES)
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/press-releases", tags=["press"], responses=ERROR_RESPONSES)
 Writer = Annotated[StaffUser, Depends(allowed_to(Action.write_releases))]
 SlugPath = Annotated[str, Path(max_length=160)]
 WRITE_ERRORS = {
@@ -76,7 +77,6 @@ def api_create_release(
 ) -> PressReleaseStaff:
     """Write a release: a draft, scheduled (with `embargo_until`) or published now."""
     release = create_release(db, data=data, user=user, now=now)
-    db.commit()
     return PressReleaseStaff.from_release(get_release(db, user=user, release_id=release.id), settings.base_url)
 
 
@@ -86,7 +86,6 @@ def api_update_release(
 ) -> PressReleaseStaff:
     """Change the fields sent; `status` publishes now, schedules or withdraws the release."""
     release = update_release(db, get_release(db, user=user, slug=slug), data=data, user=user, now=now)
-    db.commit()
     return PressReleaseStaff.from_release(get_release(db, user=user, release_id=release.id), settings.base_url)
 
 
@@ -94,5 +93,4 @@ def api_update_release(
 def api_delete_release(db: DbDep, slug: SlugPath, user: Writer) -> Response:
     """Delete a release (its press contacts stay)."""
     delete_release(db, get_release(db, user=user, slug=slug), user=user)
-    db.commit()
     return Response(status_code=204)

@@ -1,10 +1,8 @@
 """Public pages of the press room: the list, one release, its contacts as a vCard, Atom feeds."""
 
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -15,9 +13,11 @@ from eventhub.core import i18n
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep
 from eventhub.core.errors import NotFound
+from eventhub.core.http import conditional_response
 from eventhub.core.i18n import _
 from eventhub.core.models import PUBLIC_EVENT_STATUSES, Language, PressRelease
 from eventhub.core.text import content_disposition, markdown_to_html
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.press.atom import EPOCH, AtomEntry, feed_updated, render_atom
 from eventhub.press.deps import ReleaseFiltersDep
 from eventhub.press.service import (
@@ -31,7 +31,7 @@ from eventhub.press.service import (
 from eventhub.press.vcard import render_vcard
 from eventhub.templating import datetime_filter, event_date_range, templates
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLResponse)
 PER_PAGE = 20
 FEED_SIZE = 50
 ATOM = "application/atom+xml; charset=utf-8"
@@ -239,27 +239,11 @@ def _html_escape(text: str) -> str:
 
 
 def _conditional(request: Request, body: bytes, media_type: str, last_modified: datetime) -> Response:
-    """The body with ETag and Last-Modified, or 304 when the reader already has it.
-
-    The ETag is the hash of the bytes, so it changes exactly when what a reader gets
-    changes — including the second an embargo ends."""
-    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-    last_modified = last_modified.astimezone(UTC).replace(microsecond=0)
-    headers = {
-        "ETag": etag,
-        "Last-Modified": format_datetime(last_modified, usegmt=True),
-        "Cache-Control": "no-cache",
-    }
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-        if etag in tags or "*" in tags:
-            return Response(status_code=304, headers=headers)
-    elif since := request.headers.get("if-modified-since"):
-        try:
-            since_dt = parsedate_to_datetime(since)
-        except (TypeError, ValueError, IndexError):
-            since_dt = None
-        if since_dt is not None and since_dt.tzinfo is not None and last_modified <= since_dt:
-            return Response(status_code=304, headers=headers)
-    return Response(body, media_type=media_type, headers=headers)
+    """The body with ETag (its hash: it changes the second an embargo ends) and Last-Modified, or 304."""
+    return conditional_response(
+        request.headers,
+        body,
+        media_type=media_type,
+        last_modified=last_modified,
+        headers={"Cache-Control": "no-cache"},
+    )

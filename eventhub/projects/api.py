@@ -7,10 +7,11 @@ from fastapi import APIRouter, Path
 from eventhub.core.db import DbDep
 from eventhub.core.deps import PaginationDep
 from eventhub.core.schemas import ERROR_RESPONSES, Page
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.projects.schemas import ProjectPublic
 from eventhub.projects.service import count_projects, get_project, list_projects
 
-router = APIRouter(prefix="/projects", tags=["projects"], responses=ERROR_RESPONSES)
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/projects", tags=["projects"], responses=ERROR_RESPONSES)
 
 
 @router.get("", response_model=Page[ProjectPublic])

@@ -1,4 +1,4 @@
-"""Jinja globals of this domain, added to the one environment by eventhub.templating."""
+"""Jinja globals of the public site, added to the one environment (eventhub.templating) by create_app."""
 
 from typing import Any
 

@@ -7,14 +7,16 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep
+from eventhub.core.http import conditional_response
 from eventhub.core.models import EventOrganisation
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.deps import EventDep
 from eventhub.public.assets import STATIC_DIR, file_hash
 from eventhub.public.seo import render_robots, render_sitemap
 from eventhub.public.service import sitemap_entries
 from eventhub.templating import templates
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLResponse)
 
 LEADING_ROLES = ("organiser", "co_organiser", "funder", "implementing_partner", "partner")
 
@@ -56,7 +58,10 @@ def _favicon() -> tuple[bytes, str]:
 def favicon(request: Request) -> Response:
     """The site icon where browsers and feed readers look for it (pages also link it, hashed)."""
     body, etag = _favicon()
-    headers = {"Cache-Control": FAVICON_CACHE, "ETag": etag}
-    if etag in {t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")}:
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="image/vnd.microsoft.icon", headers=headers)
+    return conditional_response(
+        request.headers,
+        body,
+        media_type="image/vnd.microsoft.icon",
+        etag=etag,
+        headers={"Cache-Control": FAVICON_CACHE},
+    )

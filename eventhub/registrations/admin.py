@@ -16,9 +16,9 @@ from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep
 from eventhub.core.errors import Conflict, DomainError, Invalid, NotFound
 from eventhub.core.i18n import N_, _
-from eventhub.core.locks import write_transaction
 from eventhub.core.models import GENDER_CHOICES, Event, Region, RegistrationCategory, RegistrationStatus
 from eventhub.core.text import content_disposition
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.core.validation import validate
 from eventhub.registrations import exports, importer, service
 from eventhub.registrations.deps import CheckinDep, MailDep, ManagedDep, SiteDep
@@ -27,7 +27,10 @@ from eventhub.registrations.schemas import InvitationIn
 from eventhub.templating import templates
 
 router = APIRouter(
-    prefix="/admin/events/{slug}/registrations", default_response_class=HTMLResponse, include_in_schema=False
+    route_class=UnitOfWorkRoute,
+    prefix="/admin/events/{slug}/registrations",
+    default_response_class=HTMLResponse,
+    include_in_schema=False,
 )
 PER_PAGE = 50
 STAFF_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
@@ -144,9 +147,9 @@ def registration_action(
     event, user = managed
     func, notice = ACTIONS[action]
     try:
-        with write_transaction(db):
-            result = func(db, event=event, registration_id=reg_id, user=user, now=now, site=site)
+        result = func(db, event=event, registration_id=reg_id, user=user, now=now, site=site)
     except Conflict as exc:
+        db.rollback()  # the form is shown again from what is stored
         event = db.get(Event, event.id)
         return _list_response(request, db, event, service.ListFilters(), error=exc.message, status=exc.status_code)
     mailer.send(result.mails)
@@ -159,8 +162,7 @@ def fill_places(
 ) -> Response:
     """Promote from the waiting list into free places (after the capacity was raised)."""
     event, user = managed
-    with write_transaction(db):
-        result = service.fill(db, event=event, user=user, now=now, site=site)
+    result = service.fill(db, event=event, user=user, now=now, site=site)
     mailer.send(result.mails)
     return _back(event, notice="filled")
 
@@ -240,11 +242,10 @@ def checkin_mark(
             reg_id = service.registration_by_code(db, event=event, code=form["code"], site=site).id
         else:
             reg_id = int(form.get("registration") or "0")
-        with write_transaction(db):
-            if form.get("undo"):
-                service.undo_check_in(db, event=event, registration_id=reg_id, user=user, now=now)
-            else:
-                service.check_in(db, event=event, registration_id=reg_id, user=user, now=now)
+        if form.get("undo"):
+            service.undo_check_in(db, event=event, registration_id=reg_id, user=user, now=now)
+        else:
+            service.check_in(db, event=event, registration_id=reg_id, user=user, now=now)
     except (ValueError, NotFound, Conflict) as exc:
         db.rollback()
         message = exc.message if isinstance(exc, DomainError) else _("Неверный номер регистрации")
@@ -299,12 +300,11 @@ def checkin_staff_save(request: Request, db: DbDep, managed: ManagedDep, _csrf: 
     """Give the event to a check-in user (by e-mail), or take it back (`remove` = their id)."""
     event, user = managed
     try:
-        with write_transaction(db):
-            if form.get("remove"):
-                user_id = int(form["remove"]) if form["remove"].isdigit() else 0
-                take_checkin(db, event=event, user_id=user_id, user=user)
-            else:
-                give_checkin(db, event=event, email=form.get("email", ""), user=user)
+        if form.get("remove"):
+            user_id = int(form["remove"]) if form["remove"].isdigit() else 0
+            take_checkin(db, event=event, user_id=user_id, user=user)
+        else:
+            give_checkin(db, event=event, email=form.get("email", ""), user=user)
     except (Invalid, NotFound) as exc:
         errors = exc.fields or {"email": exc.message}
         return _checkin_staff_response(
@@ -424,11 +424,11 @@ def invitation_save(
     event, _user = managed
     try:
         data = validate(InvitationIn, {k: form[k] for k in InvitationIn.model_fields if k in form})
-        with write_transaction(db):
-            service.save_invitation(
-                db, event=event, organisation=data.organisation, seat_quota=data.seat_quota, note=data.note, site=site
-            )
+        service.save_invitation(
+            db, event=event, organisation=data.organisation, seat_quota=data.seat_quota, note=data.note, site=site
+        )
     except Invalid as exc:
+        db.rollback()  # the form is shown again from what is stored
         return _invitations_response(
             request, db, db.get(Event, event.id), site, values=form, errors=exc.fields, status=exc.status_code
         )
@@ -443,10 +443,7 @@ def invitation_action(
     if action not in ("revoke", "renew"):
         raise NotFound(_("Нет такого действия"))
     event, _user = managed
-    with write_transaction(db):
-        service.revoke_invitation(
-            db, event=event, invitation_id=invitation_id, now=now, site=site, renew=action == "renew"
-        )
+    service.revoke_invitation(db, event=event, invitation_id=invitation_id, now=now, site=site, renew=action == "renew")
     return _back(event, "/invitations", notice="renewed" if action == "renew" else "revoked")
 
 
@@ -531,23 +528,23 @@ def import_confirm(
         errors["file"] = _("в списке нет строк")
     if not errors:
         try:
-            with write_transaction(db):
-                created, mails = importer.import_rows(
-                    db,
-                    event_id=event.id,
-                    rows=rows,
-                    user=user,
-                    now=now,
-                    site=site,
-                    consent_note=(
-                        _(
-                            "Импорт списка организатором %(email)s: организатор подтвердил, что участники дали согласие на обработку персональных данных. %(value)s"
-                        )
-                        % {"email": user.email, "value": form.get("filename", "")[:200]}
-                    ).strip(),
-                    send_mail=bool(form.get("send_mail")),
-                )
+            created, mails = importer.import_rows(
+                db,
+                event_id=event.id,
+                rows=rows,
+                user=user,
+                now=now,
+                site=site,
+                consent_note=(
+                    _(
+                        "Импорт списка организатором %(email)s: организатор подтвердил, что участники дали согласие на обработку персональных данных. %(value)s"
+                    )
+                    % {"email": user.email, "value": form.get("filename", "")[:200]}
+                ).strip(),
+                send_mail=bool(form.get("send_mail")),
+            )
         except Invalid as exc:
+            db.rollback()  # the form is shown again from what is stored
             errors = {"file": exc.message, **exc.fields}
         else:
             mailer.send(mails)

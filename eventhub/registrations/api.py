@@ -10,8 +10,8 @@ from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, PaginationDep
 from eventhub.core.errors import Invalid
 from eventhub.core.i18n import N_, _
-from eventhub.core.locks import write_transaction
 from eventhub.core.schemas import ERROR_RESPONSES, ErrorResponse, Page
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.registrations import service
 from eventhub.registrations.deps import MailDep, ManagedApiDep, PublicEventDep, RegistrationLimit, SiteDep
 from eventhub.registrations.schemas import (
@@ -23,7 +23,7 @@ from eventhub.registrations.schemas import (
     parse_registration,
 )
 
-router = APIRouter(tags=["registrations"], responses=ERROR_RESPONSES)
+router = APIRouter(route_class=UnitOfWorkRoute, tags=["registrations"], responses=ERROR_RESPONSES)
 
 ACCEPTED = N_(
     "Заявка принята. На указанный адрес отправлено письмо со статусом регистрации и личной ссылкой; "
@@ -101,8 +101,7 @@ def api_register(
         service.check_registration(db, event=event, data=form, now=now)
         return JSONResponse(RegistrationValid().model_dump(), status_code=200)
     event_id = event.id
-    with write_transaction(db):
-        result = service.register(db, event_id=event_id, data=form, now=now, site=site)
+    result = service.register(db, event_id=event_id, data=form, now=now, site=site)
     mailer.send(result.mails)
     return RegistrationAccepted(message=_(ACCEPTED))
 

@@ -3,7 +3,6 @@ registered for, the event an organiser manages, and how mail is sent after the r
 
 import dataclasses
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Path, Request
@@ -17,9 +16,9 @@ from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep
 from eventhub.core.errors import NotFound, TooManyRequests
 from eventhub.core.i18n import _
-from eventhub.core.locks import write_transaction
 from eventhub.core.models import PUBLIC_EVENT_STATUSES, Event, StaffUser
 from eventhub.core.outbox import AFTER_RESPONSE_DELAYS, deliver_after_response
+from eventhub.core.uow import end_read, independent_write
 from eventhub.registrations.mail import Site
 
 
@@ -27,30 +26,22 @@ def get_site(settings: SettingsDep) -> Site:
     return Site.from_settings(settings)
 
 
-def get_session_factory(request: Request) -> Callable[[], AbstractContextManager[Session]]:
-    """How the after-response task opens its own session (tests point it at theirs)."""
-    engine = request.app.state.engine
-    return lambda: Session(engine)
-
-
 SiteDep = Annotated[Site, Depends(get_site)]
-SessionFactoryDep = Annotated[Callable[[], AbstractContextManager[Session]], Depends(get_session_factory)]
 
 
 class MailAfterResponse:
-    """Send the outbox rows a request wrote, after its commit, in a background task."""
+    """Send the outbox rows a request wrote, after its commit, in a background task with
+    units of work of its own (app.state.units)."""
 
-    def __init__(
-        self, request: Request, background: BackgroundTasks, settings: SettingsDep, factory: SessionFactoryDep
-    ) -> None:
+    def __init__(self, request: Request, background: BackgroundTasks, settings: SettingsDep) -> None:
         self.background = background
         self.settings = settings
-        self.factory = factory
+        self.units = request.app.state.units
         self.delays = getattr(request.app.state, "outbox_retry_delays", AFTER_RESPONSE_DELAYS)
 
     def send(self, ids: list[int]) -> None:
         if ids:
-            self.background.add_task(deliver_after_response, self.factory, self.settings, list(ids), self.delays)
+            self.background.add_task(deliver_after_response, self.units, self.settings, list(ids), self.delays)
 
 
 MailDep = Annotated[MailAfterResponse, Depends()]
@@ -64,7 +55,7 @@ def registration_rate_limit(request: Request, db: DbDep, settings: SettingsDep, 
         return
     limit = dataclasses.replace(ratelimit.REGISTRATION, count=per_minute)
     ip = ratelimit.client_ip(request)
-    with write_transaction(db):
+    with independent_write(db):  # counted whatever the registration then answers
         wait = ratelimit.wait_for(db, limit, ip=ip, now=now)
         if wait is None:
             ratelimit.count(db, limit, ip=ip, now=now)
@@ -88,7 +79,7 @@ def _release(db: Session) -> None:
     """Give the connection back between this dependency and the route: FastAPI runs them as
     separate thread-pool jobs, and a connection held while waiting for a free thread can
     starve the pool under a burst. (The event's attributes reload on first use.)"""
-    db.commit()
+    end_read(db)
 
 
 PublicEventDep = Annotated[Event, Depends(get_public_event_light)]

@@ -18,17 +18,20 @@ from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep
 from eventhub.core.errors import Conflict, Invalid
 from eventhub.core.i18n import N_, _
-from eventhub.core.locks import write_transaction
 from eventhub.core.models import Event, Language, Region, RegistrationCategory, RegistrationStatus
+from eventhub.core.uow import UnitOfWorkRoute, UnitsLike
 from eventhub.registrations import labels, messages, messengers, reminders
-from eventhub.registrations.deps import MailAfterResponse, MailDep, ManagedDep, SessionFactoryDep, SiteDep
+from eventhub.registrations.deps import MailAfterResponse, MailDep, ManagedDep, SiteDep
 from eventhub.registrations.mail import Site
 from eventhub.templating import templates
 
 log = logging.getLogger("eventhub.messages")
 
 router = APIRouter(
-    prefix="/admin/events/{slug}/registrations", default_response_class=HTMLResponse, include_in_schema=False
+    route_class=UnitOfWorkRoute,
+    prefix="/admin/events/{slug}/registrations",
+    default_response_class=HTMLResponse,
+    include_in_schema=False,
 )
 PER_PAGE = 50
 BATCH = 100
@@ -78,21 +81,20 @@ def _notice(done: str | None, **values: Any) -> str | None:
     return _(NOTICES[done]) % values if values else _(NOTICES[done])
 
 
-def deliver_in_batches(factory: Any, settings: Settings, ids: list[int]) -> None:
+def deliver_in_batches(units: UnitsLike, settings: Settings, ids: list[int]) -> None:
     """Background task: send what the request queued, claimed a batch at a time (what is left
     when the process stops is sent by `eventhub outbox send` or the worker)."""
     for start in range(0, len(ids), BATCH):
         try:
-            with factory() as db:
-                outbox.deliver(db, settings, ids=ids[start : start + BATCH], force=True, limit=BATCH)
+            outbox.deliver(units, settings, ids=ids[start : start + BATCH], force=True, limit=BATCH)
         except sa.exc.SQLAlchemyError:
             log.exception("messages: database error while sending; the outbox worker will send the rest")
             return
 
 
-def _send_later(mailer: MailAfterResponse, factory: Any, ids: list[int]) -> None:
+def _send_later(mailer: MailAfterResponse, ids: list[int]) -> None:
     if ids:
-        mailer.background.add_task(deliver_in_batches, factory, mailer.settings, list(ids))
+        mailer.background.add_task(deliver_in_batches, mailer.units, mailer.settings, list(ids))
 
 
 def _choices(db: Any, event: Event) -> dict[str, list[tuple[str, str]]]:
@@ -161,7 +163,6 @@ def messages_post(
     now: NowDep,
     site: SiteDep,
     mailer: MailDep,
-    factory: SessionFactoryDep,
     form: FormValuesDep,
 ) -> Response:
     """`action`: preview (count and the first recipient's version), test (to oneself), send."""
@@ -171,16 +172,12 @@ def messages_post(
     try:
         data, audience = _parse(form)
         if action == "send":
-            with write_transaction(db):
-                message, ids = messages.send(
-                    db, event=event, user=user, data=data, audience=audience, site=site, now=now
-                )
-            _send_later(mailer, factory, ids)
+            message, ids = messages.send(db, event=event, user=user, data=data, audience=audience, site=site, now=now)
+            _send_later(mailer, ids)
             return _back(event, f"/messages/{message.id}", notice="sent")
         if action == "test":
-            with write_transaction(db):
-                shown, row = messages.send_test(db, event=event, user=user, data=data, audience=audience, site=site)
-            _send_later(mailer, factory, [row.id])
+            shown, row = messages.send_test(db, event=event, user=user, data=data, audience=audience, site=site)
+            _send_later(mailer, [row.id])
             notice = _("Проверочное письмо отправлено на %(email)s.") % {"email": user.email}
         else:
             shown, notice = messages.preview(db, event=event, data=data, audience=audience, site=site), None
@@ -289,8 +286,7 @@ def reminders_save(request: Request, db: DbDep, managed: ManagedDep, _csrf: Csrf
     event, user = managed
     try:
         data = reminders.parse_settings({"reminder_hours": [], **form})
-        with write_transaction(db):
-            reminders.save_settings(db, event=event, data=data, user=user)
+        reminders.save_settings(db, event=event, data=data, user=user)
     except Invalid as exc:
         values = {
             **form,
@@ -312,16 +308,14 @@ def after_event_send(
     now: NowDep,
     site: SiteDep,
     mailer: MailDep,
-    factory: SessionFactoryDep,
 ) -> Response:
     """Send the after-event message now to those who came and have not had it."""
     event, user = managed
     try:
-        with write_transaction(db):
-            ids = reminders.queue_after_event(db, event_id=event.id, now=now, site=site, user=user)
+        ids = reminders.queue_after_event(db, event_id=event.id, now=now, site=site, user=user)
     except Conflict as exc:
         return _reminders_response(request, db, db.get(Event, event.id), error=exc.message, status=exc.status_code)
-    _send_later(mailer, factory, ids)
+    _send_later(mailer, ids)
     return _back(event, "/reminders", notice="after_event", count=str(len(ids)))
 
 
@@ -409,12 +403,10 @@ def outbox_retry(
     _csrf: CsrfDep,
     now: NowDep,
     mailer: MailDep,
-    factory: SessionFactoryDep,
     outbox_id: int,
 ) -> Response:
     """Queue a failed e-mail again and try it at once."""
     event, user = managed
-    with write_transaction(db):
-        row = messages.retry(db, event=event, outbox_id=outbox_id, user=user, now=now)
-    _send_later(mailer, factory, [row.id])
+    row = messages.retry(db, event=event, outbox_id=outbox_id, user=user, now=now)
+    _send_later(mailer, [row.id])
     return _back(event, "/outbox", notice="retry")

@@ -12,16 +12,16 @@ from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, get_now
 from eventhub.core.errors import Conflict, Invalid
 from eventhub.core.i18n import N_, _, current_language
-from eventhub.core.locks import write_transaction
 from eventhub.core.models import GENDER_CHOICES, Event, Invitation, Language, Organisation, Region, RegistrationCategory
 from eventhub.core.text import content_disposition, format_phone
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.feeds.ical import render_invitation
 from eventhub.registrations import labels, service
 from eventhub.registrations.deps import MailDep, PublicEventDep, RegistrationLimit, SiteDep
 from eventhub.registrations.schemas import CONSENT_TEXT, from_form, parse_registration
 from eventhub.templating import templates
 
-router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLResponse, include_in_schema=False)
 
 PRIVATE_HEADERS = {
     # The token is in the address: keep it out of Referer headers, caches and search engines.
@@ -132,8 +132,7 @@ def register_submit(
     event_id = event.id
     try:
         data = parse_registration(from_form(form), honeypot=bool(form.get("website", "").strip()))
-        with write_transaction(db):
-            result = service.register(db, event_id=event_id, data=data, now=now, site=site)
+        result = service.register(db, event_id=event_id, data=data, now=now, site=site)
     except (Invalid, Conflict) as exc:
         db.rollback()
         event = db.get(Event, event_id)
@@ -212,9 +211,9 @@ def private_update(request: Request, token: str, db: DbDep, site: SiteDep, now: 
     """Save changed details."""
     reg = service.registration_by_token(db, token)
     try:
-        with write_transaction(db):
-            service.update_details(db, reg=reg, form=form, now=now)
+        service.update_details(db, reg=reg, form=form, now=now)
     except (Invalid, Conflict) as exc:
+        db.rollback()  # the form is shown again from what is stored
         reg = service.registration_by_token(db, token)
         ctx = _private_context(db, reg, site, now)
         return _private_response(
@@ -236,9 +235,9 @@ def private_cancel(request: Request, token: str, db: DbDep, site: SiteDep, now: 
     reg = service.registration_by_token(db, token)
     reg_id, event_id = reg.id, reg.event_id
     try:
-        with write_transaction(db):
-            result = service.cancel(db, event_id=event_id, registration_id=reg_id, now=now, site=site)
+        result = service.cancel(db, event_id=event_id, registration_id=reg_id, now=now, site=site)
     except Conflict as exc:
+        db.rollback()  # the form is shown again from what is stored
         reg = service.registration_by_token(db, token)
         ctx = _private_context(db, reg, site, now)
         return _private_response(
@@ -259,8 +258,7 @@ def private_cancel(request: Request, token: str, db: DbDep, site: SiteDep, now: 
 def private_calendar_reset(token: str, db: DbDep, site: SiteDep) -> Response:
     """A new personal calendar link; the old one stops working."""
     reg = service.registration_by_token(db, token)
-    with write_transaction(db):
-        service.reset_calendar_link(db, reg=reg, site=site)
+    service.reset_calendar_link(db, reg=reg, site=site)
     return RedirectResponse(f"/r/{token}?done=calendar", status_code=303, headers=PRIVATE_HEADERS)
 
 

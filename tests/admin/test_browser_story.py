@@ -8,24 +8,18 @@ dates on the page, in the list and in the API."""
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
+from tools.live_server import free_port, server_process, uvicorn_command
+
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "organiser password 2024"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +28,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) to run browser tests")
     pytest.importorskip("playwright.sync_api", reason="the playwright package is missing: pip install -e '.[test]'")
     data = tmp_path_factory.mktemp("browser")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = os.environ | {
         "EVENTHUB_DATA_DIR": str(data),
@@ -48,27 +42,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         [*cli, "user", "add", "aigul@ipr.kg", "--role", "organiser", "--organisation", "ipr", "--name", "Айгуль"],
         env=env, input=PASSWORD + "\n", text=True, check=True, capture_output=True, timeout=60,
     )  # fmt: skip
-    log = (data / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "eventhub.main:app_factory", "--factory", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        for _ in range(150):  # up to 30 s
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"the server stopped: {(data / 'server.log').read_text()[-2000:]}")
-                time.sleep(0.2)
-        else:
-            pytest.fail("the server did not start within 30 s")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
+    with (data / "server.log").open("w") as log:
+        command = uvicorn_command("eventhub.main:app_factory", port)
+        with server_process(command, env, base, startup_timeout=30, output=log):
+            yield base
 
 
 @pytest.fixture()

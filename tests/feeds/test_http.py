@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 
 from eventhub.core import changes
+from eventhub.core.cache import RenderCache
 from eventhub.core.models import ContentVersion
 from eventhub.feeds.api import feed_cache
-from eventhub.feeds.cache import FeedCache
 from tests.factories import add_organisation_role, make_event, make_organisation, make_session
 
 IDENTITY = {"Accept-Encoding": "identity"}
@@ -187,7 +187,7 @@ def test_another_worker_sees_a_write_within_the_check_interval(app, client, db) 
     """A write by another process bumps content_version only; this process learns of it by reading it."""
     event = _event(db)
     ticks = [0.0]
-    app.state.feed_cache = FeedCache(check_interval=1.0, clock=lambda: ticks[0])
+    app.state.render_cache = RenderCache(check_interval=1.0, clock=lambda: ticks[0])
     url = f"/events/{event.slug}.ics"
     first = client.get(url).headers["etag"]
     # Another worker renames the event: its own session bumps the version row in the database.

@@ -4,13 +4,12 @@ the title, the four panels and the five press contacts are on screen; screenshot
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tools.live_server import serve_app
 
 pytestmark = pytest.mark.browser
 
@@ -34,21 +33,8 @@ CONTACTS = [
 @pytest.fixture()
 def live_server(app, demo) -> Iterator[str]:
     """The test app (sharing the test's database transaction) served on 127.0.0.1."""
-    import uvicorn  # imported here: only browser tests serve over a socket
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "test server did not start within 10 s"
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serve_app(app) as base:
+        yield base
 
 
 @pytest.fixture()

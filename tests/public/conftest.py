@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from eventhub.core.models import Organisation
 from eventhub.demo.loader import load_demo, read_seed
 from tests.factories import add_organisation_role, add_speaker, make_event, make_panel, make_person, make_session
-from tests.live import serve, sqlite_settings
+from tools.live_server import serve, sqlite_settings
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
 AXE = Path(__file__).resolve().parent.parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"

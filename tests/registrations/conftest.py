@@ -5,13 +5,11 @@ import email.policy
 import socket
 import threading
 import time
-from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from eventhub.registrations.deps import get_session_factory
 from tests.factories import add_organisation_role, make_event, make_organisation
 
 
@@ -74,11 +72,10 @@ def mailbox(smtp_server):
 @pytest.fixture(autouse=True)
 def _wire_mail(app, db, settings, smtp_server):
     """Mail of every test goes to the loopback SMTP server; the after-response task uses the
-    test's own session (its transaction is invisible to other connections)."""
+    test's own session (app.state.units, see tests/conftest.py)."""
     smtp_server.clear()
     app.state.settings = settings.model_copy(update={"smtp_port": smtp_server.port, "smtp_host": "127.0.0.1"})
     app.state.outbox_retry_delays = (0.0,)
-    app.dependency_overrides[get_session_factory] = lambda: lambda: nullcontext(db)
     yield
 
 

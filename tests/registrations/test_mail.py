@@ -13,6 +13,7 @@ from eventhub.core import outbox
 from eventhub.core.config import Settings, get_settings
 from eventhub.core.db import make_engine, upgrade
 from eventhub.core.models import OutboxMessage, Registration, utcnow
+from eventhub.core.uow import Units
 from eventhub.registrations import service
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import parse_registration
@@ -50,7 +51,7 @@ def test_confirmation_carries_a_valid_calendar_invitation(client, db, clock, mai
 
 
 def test_registration_survives_a_down_smtp_server_and_the_mail_is_sent_later(
-    client, app, db, settings, clock, mailbox
+    client, app, db, units, settings, clock, mailbox
 ) -> None:
     app.state.settings = settings.model_copy(update={"smtp_port": free_port()})  # nobody listens there
     event = open_event(db)
@@ -66,15 +67,15 @@ def test_registration_survives_a_down_smtp_server_and_the_mail_is_sent_later(
     assert message.next_attempt_at > message.created_at
 
     working = settings.model_copy(update={"smtp_port": mailbox.port})
-    assert outbox.deliver(db, working, now=message.created_at).sent == []  # not due yet
-    report = outbox.deliver(db, working, now=message.next_attempt_at + timedelta(seconds=1))
+    assert outbox.deliver(units, working, now=message.created_at).sent == []  # not due yet
+    report = outbox.deliver(units, working, now=message.next_attempt_at + timedelta(seconds=1))
     assert report.sent == [message.id]
     db.refresh(message)
     assert (message.status, message.attempts, message.last_error) == ("sent", 2, None)
     assert [m["To"] for m in mailbox.wait_for(1)] == ["aigul@example.org"]
 
 
-def test_a_message_is_given_up_after_the_last_attempt(db, settings, clock) -> None:
+def test_a_message_is_given_up_after_the_last_attempt(db, units, settings, clock) -> None:
     event = open_event(db)
     db.commit()
     site = Site.from_settings(settings)
@@ -83,7 +84,7 @@ def test_a_message_is_given_up_after_the_last_attempt(db, settings, clock) -> No
     down = settings.model_copy(update={"smtp_port": free_port()})
     when = NOW
     for _ in range(outbox.MAX_ATTEMPTS):
-        report = outbox.deliver(db, down, now=when)
+        report = outbox.deliver(units, down, now=when)
         when += timedelta(hours=7)
     [msg] = db.exec(select(OutboxMessage).where(OutboxMessage.id == result.mails[0])).all()
     assert (msg.status, msg.attempts) == ("failed", outbox.MAX_ATTEMPTS)
@@ -159,7 +160,7 @@ def test_reminders_go_once_to_confirmed_people_of_events_starting_within_a_day(c
                 site=site,
             )
             db.commit()
-        outbox.deliver(db, settings, now=now + timedelta(days=1), limit=10)
+        outbox.deliver(Units(engine), settings, now=now + timedelta(days=1), limit=10)
     mailbox.clear()
 
     first = CliRunner().invoke(cli, ["reminders", "send"])

@@ -174,7 +174,11 @@ def test_audience_filters_narrow_by_status_category_organisation_region_and_arri
         ),
         ({"subject_en": "Hi {first_name}"}, "subject_en", "неизвестная подстановка {first_name}"),
         ({"body_ru": "а" * (messages.MAX_BODY + 1)}, "body_ru", f"не длиннее {messages.MAX_BODY} символов"),
-        ({"subject_ru": "Тема\r\nBcc: x@example.org"}, "subject_ru", "недопустимый символ U+000D: текст должен быть одной строкой"),
+        (
+            {"subject_ru": "Тема\r\nBcc: x@example.org"},
+            "subject_ru",
+            "недопустимый символ U+000D: текст должен быть одной строкой",
+        ),
         ({"status": ["declined"]}, "audience", "ни одного получателя — измените условия"),
         ({"status": []}, "audience.status", "выберите хотя бы одно значение"),
     ],

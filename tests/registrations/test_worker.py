@@ -99,6 +99,7 @@ def test_two_workers_send_every_mail_exactly_once(database, tmp_path, mailbox) -
 
 def test_a_stopping_sender_gives_back_what_it_has_not_sent(database, tmp_path) -> None:
     from eventhub.core.outbox import deliver
+    from eventhub.core.uow import Units
 
     url, engine = database
     with Session(engine) as db:
@@ -106,7 +107,7 @@ def test_a_stopping_sender_gives_back_what_it_has_not_sent(database, tmp_path) -
             db.add(OutboxMessage(to_address=f"p{i}@example.org", subject=f"mail {i}", body_text="Текст"))
         db.commit()
         settings = Settings(database_url=url, data_dir=tmp_path, secret_key="worker-secret", smtp_port=1)
-        report = deliver(db, settings, force=True, stop=lambda: True)  # SIGTERM came before the first send
+        report = deliver(Units(engine), settings, force=True, stop=lambda: True)  # SIGTERM came before the first send
         rows = db.exec(select(OutboxMessage.status, OutboxMessage.locked_until, OutboxMessage.attempts)).all()
     assert report.sent == [] and report.retrying == []
     assert rows == [(OutboxStatus.pending, None, 0)] * 3  # due again at once for the next worker

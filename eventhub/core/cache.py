@@ -1,4 +1,5 @@
-"""The per-process render cache of feeds: rendered once per change, served like a static file.
+"""The per-process render cache: what is rendered once per content version and served like a
+static file (the feeds; the event pages read its trusted content version).
 
 Entries are keyed by the feed's identity and the content version (``Stamp``) they were
 rendered at, so a write anywhere (any worker, any process) makes them unreachable; an LRU
@@ -9,7 +10,7 @@ database work:
   worker's write shows within that second; a write committed in this process shows at once
   (``changes.local_generation``);
 * each exact request address (path and query string) that was rendered points at its entry,
-  so ``api.FeedCacheMiddleware`` answers before routing, parsing and validation.
+  so a middleware (``feeds.api.FeedCacheMiddleware``) answers before routing and validation.
 
 Concurrent misses of one feed render it once (a lock per feed, taken in the thread pool).
 """
@@ -19,14 +20,26 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
 
 from eventhub.core import changes
-from eventhub.feeds.service import RenderedFeed, Stamp
+from eventhub.core.changes import Stamp
 
 _LOCKS = 64
 
 
-class FeedCache:
+class Entry(Protocol):
+    @property
+    def size(self) -> int: ...  # bytes held
+
+    @property
+    def expires_at(self) -> datetime | None: ...  # valid until then, whatever the version
+
+
+E = TypeVar("E", bound=Entry)
+
+
+class RenderCache(Generic[E]):
     def __init__(
         self,
         *,
@@ -39,7 +52,7 @@ class FeedCache:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.check_interval = check_interval
-        self._entries: OrderedDict[tuple[str, Stamp], RenderedFeed] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, Stamp], E] = OrderedDict()
         self._addresses: OrderedDict[str, tuple[str, Stamp]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -68,7 +81,7 @@ class FeedCache:
 
     # -- entries --
 
-    def get(self, key: str, stamp: Stamp, now: datetime) -> RenderedFeed | None:
+    def get(self, key: str, stamp: Stamp, now: datetime) -> E | None:
         with self._lock:
             entry = self._entries.get((key, stamp))
             if entry is None:
@@ -79,7 +92,7 @@ class FeedCache:
             self._entries.move_to_end((key, stamp))
             return entry
 
-    def put(self, key: str, stamp: Stamp, rendered: RenderedFeed) -> None:
+    def put(self, key: str, stamp: Stamp, rendered: E) -> None:
         with self._lock:
             if (key, stamp) in self._entries:
                 self._drop((key, stamp))
@@ -104,7 +117,7 @@ class FeedCache:
     def knows(self, address: str) -> bool:
         return address in self._addresses
 
-    def lookup_address(self, address: str, now: datetime) -> RenderedFeed | None:
+    def lookup_address(self, address: str, now: datetime) -> E | None:
         """The fast path: the entry an exact request address points at, if still current."""
         stamp = self.current_stamp()
         if stamp is None:
@@ -116,3 +129,17 @@ class FeedCache:
 
     def render_lock(self, key: str) -> threading.Lock:
         return self._render_locks[hash(key) % _LOCKS]
+
+
+_cache_lock = threading.Lock()
+
+
+def render_cache(app: Any) -> RenderCache[Any]:
+    """The app's render cache (app.state.render_cache), made on first use."""
+    cache = getattr(app.state, "render_cache", None)
+    if cache is None:
+        with _cache_lock:
+            cache = getattr(app.state, "render_cache", None)
+            if cache is None:
+                cache = app.state.render_cache = RenderCache()
+    return cache

@@ -5,11 +5,12 @@ from fastapi.responses import HTMLResponse
 
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.service import EventFilters, list_events
 from eventhub.projects.service import get_project, list_projects
 from eventhub.templating import templates
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLResponse)
 
 
 @router.get("/projects", include_in_schema=False)

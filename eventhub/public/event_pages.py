@@ -19,6 +19,7 @@ from eventhub.core.models import (
     Project,
     Region,
 )
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.deps import EventFiltersDep, get_event_or_404
 from eventhub.events.page_cache import cache_key, page_cache
 from eventhub.events.service import EventFilters, list_events
@@ -28,7 +29,7 @@ from eventhub.press.service import list_public_releases
 from eventhub.projects.service import list_projects
 from eventhub.templating import templates
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLResponse)
 PER_PAGE = 20
 
 

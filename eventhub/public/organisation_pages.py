@@ -6,12 +6,13 @@ from fastapi.responses import HTMLResponse
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep
 from eventhub.core.models import OrganisationKind
+from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.service import EventFilters, list_events
 from eventhub.organisations.service import get_organisation, list_organisations
 from eventhub.projects.service import projects_of_organisation
 from eventhub.templating import templates
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLResponse)
 
 
 @router.get("/organisations", include_in_schema=False)
