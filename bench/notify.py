@@ -25,6 +25,7 @@ from eventhub.core.config import Settings
 from eventhub.core.db import make_engine, upgrade
 from eventhub.core.hooks import ChangeNotice
 from eventhub.core.models import Event, OutboxMessage, Registration, StaffUser, utcnow
+from eventhub.core.uow import Units
 from eventhub.events.editing import cancel_event
 from eventhub.events.schemas import Cancel
 from tools.live_server import free_port
@@ -67,9 +68,9 @@ def _event(db: Session, slug: str, n: int) -> Event:
 
 def _send_all(engine, settings: Settings) -> float:
     started = time.perf_counter()
-    with Session(engine) as db:
-        while outbox.deliver(db, settings, limit=500).sent:
-            pass
+    units = Units(engine)
+    while outbox.deliver(units, settings, limit=500).sent:
+        pass
     return time.perf_counter() - started
 
 

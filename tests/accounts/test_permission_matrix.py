@@ -10,7 +10,6 @@ import json
 import socket
 import uuid
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -38,7 +37,6 @@ from eventhub.directory.specs import DIRECTORIES
 from eventhub.events.editing import event_input
 from eventhub.main import create_app
 from eventhub.registrations import messages, reminders
-from eventhub.registrations.deps import get_session_factory
 from eventhub.registrations.mail import Site
 from tests.admin.posting import as_post
 from tests.factories import (
@@ -489,7 +487,6 @@ def test_each_role_may_do_exactly_what_it_is_allowed(role, app, client, db, logi
     app.state.outbox_retry_delays = ()  # e-mails of approvals stay in the outbox: no SMTP here
     # Messages are sent after the response, in the test's transaction, to a port nobody listens on.
     app.state.settings = app.state.settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": _free_port()})
-    app.dependency_overrides[get_session_factory] = lambda: lambda: nullcontext(db)
     org = make_organisation(db)
     db.commit()
     headers, csrf = {}, None
@@ -737,7 +734,6 @@ def test_an_events_address_reaches_only_that_events_messages_and_mail(
 ) -> None:
     """Even those who may run both events: the message and outbox ids of another event, sent
     through this event's address, are not found, and the other event's mail stays as it was."""
-    app.dependency_overrides[get_session_factory] = lambda: lambda: nullcontext(db)
     site = Site.from_settings(app.state.settings)
     mine = _side(db, "1", "А", make_staff("organiser"), site)
     theirs = _side(db, "2", "Б", make_staff("organiser"), site)

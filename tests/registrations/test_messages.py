@@ -14,6 +14,7 @@ from eventhub.core.models import AuditLog, EventMessage, OutboxMessage, Registra
 from eventhub.registrations import messages, service
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import parse_registration
+from tests.conftest import BoundUnits
 from tests.factories import make_organisation, table_counts
 from tests.registrations.conftest import NOW, form, free_port, open_event
 
@@ -245,7 +246,7 @@ def test_history_counts_failures_and_the_outbox_page_retries_them(
     ids = list(db.exec(select(OutboxMessage.id).where(OutboxMessage.message_id == message.id)))
     when = NOW
     for _ in range(outbox.MAX_ATTEMPTS):
-        outbox.deliver(db, down, now=when, ids=ids, force=True)
+        outbox.deliver(BoundUnits(db), down, now=when, ids=ids, force=True)
         when += timedelta(hours=7)
     base = f"/admin/events/{organised.slug}/registrations"
 

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from eventhub.core import outbox
 from eventhub.core.models import OutboxMessage, Registration
+from tests.conftest import BoundUnits
 from tests.feeds import conftest as feed_fixtures
 from tests.registrations.conftest import NOW, form, open_event
 
@@ -86,7 +87,7 @@ def test_a_change_reaches_every_registrant_in_their_language_and_updates_their_c
     expected = 0 if change == "quiet" else len(PEOPLE)
     assert response.json()["notified"] == expected
 
-    report = outbox.deliver(db, app.state.settings)
+    report = outbox.deliver(BoundUnits(db), app.state.settings)
     assert len(report.sent) == expected
     messages = {m["To"]: m for m in mailbox.wait_for(expected)}
     assert len(mailbox.messages) == expected

@@ -13,6 +13,7 @@ from eventhub.core.models import AuditLog, EventMailSettings, OutboxMessage, Reg
 from eventhub.registrations import reminders, service
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import parse_registration
+from tests.conftest import BoundUnits
 from tests.factories import make_organisation, table_counts
 from tests.registrations.conftest import NOW, form, open_event
 from tests.registrations.test_mail import cli_db  # noqa: F401  (the fixture: a database the CLI opens itself)
@@ -75,7 +76,9 @@ def test_reminders_a_week_and_a_day_before_go_once_each_however_often_cron_runs(
     hourly = [START - timedelta(days=8) + timedelta(hours=h) for h in range(0, 8 * 24, 5)]
 
     ids = _cron(db, site, hourly)
-    outbox.deliver(db, settings.model_copy(update={"smtp_port": mailbox.port}), ids=ids, owned=True, limit=100)
+    outbox.deliver(
+        BoundUnits(db), settings.model_copy(update={"smtp_port": mailbox.port}), ids=ids, owned=True, limit=100
+    )
 
     assert _kinds(db, event) == [
         ("a@example.org", "reminder"),
@@ -137,7 +140,7 @@ def test_the_after_event_message_goes_once_to_those_who_came(db, settings, clock
 
     during = _cron(db, site, [START + timedelta(hours=1)])
     after = _cron(db, site, [event.end_at + timedelta(hours=h) for h in (1, 2, 30)])
-    outbox.deliver(db, settings.model_copy(update={"smtp_port": mailbox.port}), ids=after, force=True)
+    outbox.deliver(BoundUnits(db), settings.model_copy(update={"smtp_port": mailbox.port}), ids=after, force=True)
 
     assert during == [] and len(after) == 1
     assert _kinds(db, event) == [("came@example.org", "after_event")]
@@ -238,7 +241,7 @@ def test_the_cron_command_sends_the_after_event_message_once(cli_db, mailbox) ->
         db.add(EventMailSettings(event_id=event.id, after_event=True, after_event_text="Спасибо!"))
         db.add(reg)
         db.commit()
-        outbox.deliver(db, settings, now=now + timedelta(days=1), limit=10)
+        outbox.deliver(BoundUnits(db), settings, now=now + timedelta(days=1), limit=10)
     mailbox.clear()
 
     first = CliRunner().invoke(cli, ["reminders", "send"])
