@@ -12,10 +12,11 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from eventhub.core import changes, i18n
 from eventhub.core.db import DbDep
@@ -43,9 +44,11 @@ def feed_cache(app: FastAPI) -> FeedCache:
     return cache
 
 
-def _address(scope: dict) -> str:
+def _address(scope: Scope) -> str:
     """The exact request target: path and raw query string."""
-    return scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
+    path: str = scope["path"]
+    query: bytes = scope.get("query_string", b"")
+    return path + "?" + query.decode("latin-1")
 
 
 # --- HTTP: conditional requests, gzip (HEAD is every route's GET without the body: middleware.HeadAsGet) ---
@@ -103,7 +106,7 @@ def serve(request: Request, db: Any, spec: FeedSpec, now: datetime, *, by_addres
     """The feed from the render cache, rendered once per content version when missing."""
     cache = feed_cache(request.app)
     generation = changes.local_generation()
-    stamp = service.read_stamp(db)
+    stamp = changes.read_stamp(db)
     cache.remember_stamp(stamp, generation)
     rendered = cache.get(spec.key, stamp, now) if stamp else None
     if rendered is None:
@@ -128,7 +131,7 @@ class FeedCacheMiddleware:
     def __init__(self, app: Any) -> None:
         self.app = app
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             cache = getattr(scope["app"].state, "feed_cache", None)
             address = _address(scope)
@@ -151,7 +154,7 @@ LangQuery = Annotated[
 ]
 
 
-def _ok(media_type: str, description: str) -> dict:
+def _ok(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
     return {
         200: {"content": {media_type: {}}, "description": description},
         304: {"description": "the copy named by If-None-Match / If-Modified-Since is current"},
@@ -159,10 +162,13 @@ def _ok(media_type: str, description: str) -> dict:
     }
 
 
-def _feed_route(path: str, media_type: str, description: str) -> Callable:
+_Endpoint = TypeVar("_Endpoint", bound=Callable[..., Response])
+
+
+def _feed_route(path: str, media_type: str, description: str) -> Callable[[_Endpoint], _Endpoint]:
     """GET (documented; HEAD is the same answer without the body) for one feed address."""
 
-    def register(endpoint: Callable) -> Callable:
+    def register(endpoint: _Endpoint) -> _Endpoint:
         return router.get(path, responses=_ok(media_type, description))(endpoint)
 
     return register

@@ -21,7 +21,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from eventhub.core import changes
-from eventhub.feeds.service import RenderedFeed, Stamp
+from eventhub.core.changes import Stamp
+from eventhub.feeds.service import RenderedFeed
 
 _LOCKS = 64
 
