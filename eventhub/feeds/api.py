@@ -24,6 +24,7 @@ from eventhub.core.deps import NowDep, SettingsDep, get_now
 from eventhub.core.errors import NotFound
 from eventhub.core.i18n import _
 from eventhub.core.models import utcnow
+from eventhub.core.schemas import Responses
 from eventhub.events.deps import SLUG_PATTERN, EventFiltersDep
 from eventhub.feeds import service
 from eventhub.feeds.cache import FeedCache
@@ -154,7 +155,7 @@ LangQuery = Annotated[
 ]
 
 
-def _ok(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
+def _ok(media_type: str, description: str) -> Responses:
     return {
         200: {"content": {media_type: {}}, "description": description},
         304: {"description": "the copy named by If-None-Match / If-Modified-Since is current"},
