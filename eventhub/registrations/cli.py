@@ -5,10 +5,11 @@ import signal
 import threading
 
 import typer
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from eventhub.core import outbox
-from eventhub.core.config import get_settings
+from eventhub.core.config import Settings, get_settings
 from eventhub.core.db import make_engine, upgrade
 from eventhub.core.locks import write_transaction
 from eventhub.core.models import utcnow
@@ -19,7 +20,7 @@ outbox_app = typer.Typer(help="E-mails waiting to be sent.", no_args_is_help=Tru
 reminders_app = typer.Typer(help="Reminders before an event and the message after it.", no_args_is_help=True)
 
 
-def _engine():
+def _engine() -> tuple[Settings, Engine]:
     settings = get_settings()
     upgrade(settings)
     return settings, make_engine(settings)
