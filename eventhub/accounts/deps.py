@@ -1,5 +1,6 @@
 """Who is asking: a Bearer API token, or the admin session cookie. One place for both."""
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -68,7 +69,7 @@ OptionalUser = Annotated[StaffUser | None, Depends(get_optional_user)]
 CurrentUser = Annotated[StaffUser, Depends(get_current_user)]
 
 
-def allowed_to(action: Action):
+def allowed_to(action: Action) -> Callable[[StaffUser], StaffUser]:
     """Dependency factory: the current user if their role may do `action` (see permissions.py)."""
 
     def check(user: CurrentUser) -> StaffUser:

@@ -4,11 +4,12 @@ One table (`login_attempt`) holds every counted event: failed logins under the e
 tried, and the other limits (`Limit`) under their name after a space, which no login key
 has (they are stripped)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fastapi import Request
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from eventhub.core.models import LoginAttempt
 
@@ -43,7 +44,7 @@ def _key(email: str) -> str:
     return email.strip().lower()[:254]
 
 
-def _wait(times: list[datetime], limit: int, window: timedelta, now: datetime) -> int | None:
+def _wait(times: Sequence[datetime], limit: int, window: timedelta, now: datetime) -> int | None:
     if len(times) >= limit:
         return max(1, int((times[-1] + window - now).total_seconds()) + 1)
     return None
@@ -52,10 +53,10 @@ def _wait(times: list[datetime], limit: int, window: timedelta, now: datetime) -
 def retry_after(db: Session, *, email: str, ip: str, now: datetime) -> int | None:
     """Seconds until another login attempt is allowed, or None when it is allowed now."""
     since = now - WINDOW
-    recent = select(LoginAttempt.at).where(LoginAttempt.ip == ip[:64], LoginAttempt.at > since)
-    logins = recent.where(~LoginAttempt.email.startswith(" "))
+    recent = select(LoginAttempt.at).where(LoginAttempt.ip == ip[:64], col(LoginAttempt.at) > since)
+    logins = recent.where(~col(LoginAttempt.email).startswith(" "))
     for query, limit in ((recent.where(LoginAttempt.email == _key(email)), PER_ACCOUNT), (logins, PER_ADDRESS)):
-        times = db.exec(query.order_by(LoginAttempt.at.desc()).limit(limit)).all()
+        times = db.exec(query.order_by(col(LoginAttempt.at).desc()).limit(limit)).all()
         wait = _wait(times, limit, WINDOW, now)
         if wait is not None:
             return wait
@@ -67,7 +68,7 @@ def record_failure(db: Session, *, email: str, ip: str, now: datetime) -> None:
 
 
 def clear_failures(db: Session, *, email: str, ip: str) -> None:
-    db.exec(delete(LoginAttempt).where(LoginAttempt.email == _key(email), LoginAttempt.ip == ip[:64]))
+    db.exec(delete(LoginAttempt).where(col(LoginAttempt.email) == _key(email), col(LoginAttempt.ip) == ip[:64]))
     db.flush()
 
 
@@ -75,8 +76,8 @@ def wait_for(db: Session, limit: Limit, *, ip: str, now: datetime) -> int | None
     """Seconds until `ip` may make another request counted by `limit`, or None."""
     times = db.exec(
         select(LoginAttempt.at)
-        .where(LoginAttempt.email == limit.key, LoginAttempt.ip == ip[:64], LoginAttempt.at > now - limit.window)
-        .order_by(LoginAttempt.at.desc())
+        .where(LoginAttempt.email == limit.key, LoginAttempt.ip == ip[:64], col(LoginAttempt.at) > now - limit.window)
+        .order_by(col(LoginAttempt.at).desc())
         .limit(limit.count)
     ).all()
     return _wait(times, limit.count, limit.window, now)
@@ -89,5 +90,5 @@ def count(db: Session, limit: Limit, *, ip: str, now: datetime) -> None:
 
 def _record(db: Session, key: str, ip: str, now: datetime) -> None:
     db.add(LoginAttempt(email=key, ip=ip[:64], at=now))
-    db.exec(delete(LoginAttempt).where(LoginAttempt.at < now - LONGEST_WINDOW))  # keep the table small
+    db.exec(delete(LoginAttempt).where(col(LoginAttempt.at) < now - LONGEST_WINDOW))  # keep the table small
     db.flush()

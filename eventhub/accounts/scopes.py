@@ -15,10 +15,11 @@ Objects named by an id in an address are loaded through the event (or release) o
 address: another event's registration or invitation is "not found", never shown.
 """
 
-from typing import Any
+from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlalchemy.sql.base import ExecutableOption
+from sqlmodel import Session, col, select
 
 from eventhub.accounts.permissions import (
     MANAGING_ROLES,
@@ -65,10 +66,13 @@ def invitation_of(db: Session, event: Event, invitation_id: int | None, *, fresh
     return invitation
 
 
-def _one_of(db: Session, model: Any, event: Event, obj_id: int | None, fresh: bool) -> Any:
+_OfEvent = TypeVar("_OfEvent", Registration, Invitation)
+
+
+def _one_of(db: Session, model: type[_OfEvent], event: Event, obj_id: int | None, fresh: bool) -> _OfEvent | None:
     if obj_id is None or event.id is None or not 0 < obj_id < 2**31:
         return None
-    query = select(model).where(model.id == obj_id, model.event_id == event.id)
+    query = select(model).where(col(model.id) == obj_id, col(model.event_id) == event.id)
     if fresh:  # after the event's lock: what another transaction committed meanwhile
         query = query.execution_options(populate_existing=True)
     return db.exec(query).first()
@@ -83,11 +87,11 @@ def checkin_events_clause(db: Session, user: StaffUser) -> sa.ColumnElement[bool
         return sa.false()
     if user.role != StaffRole.checkin:
         return editable_events_clause(db, user)
-    given = Event.id.in_(select(EventCheckinStaff.event_id).where(EventCheckinStaff.user_id == user.id))
+    given = col(Event.id).in_(select(EventCheckinStaff.event_id).where(EventCheckinStaff.user_id == user.id))
     orgs = organisation_ids(db, user)
     if not orgs:
         return given
-    return sa.or_(given, sa.and_(Event.status.in_(PUBLIC_EVENT_STATUSES), _organised_by(orgs)))
+    return sa.or_(given, sa.and_(col(Event.status).in_(PUBLIC_EVENT_STATUSES), _organised_by(orgs)))
 
 
 def press_events_clause(db: Session, user: StaffUser) -> sa.ColumnElement[bool]:
@@ -96,16 +100,16 @@ def press_events_clause(db: Session, user: StaffUser) -> sa.ColumnElement[bool]:
     if user.role == StaffRole.admin and user.is_active:
         return sa.true()
     if can(user, Action.edit_press):  # press officers: every public event, no drafts
-        return Event.status.in_(PUBLIC_EVENT_STATUSES)
+        return col(Event.status).in_(PUBLIC_EVENT_STATUSES)
     if can(user, Action.write_releases):
         return editable_events_clause(db, user)
     return sa.false()
 
 
 def _organised_by(orgs: set[int]) -> sa.ColumnElement[bool]:
-    return Event.id.in_(
+    return col(Event.id).in_(
         select(EventOrganisation.event_id).where(
-            EventOrganisation.organisation_id.in_(orgs), EventOrganisation.role.in_(MANAGING_ROLES)
+            col(EventOrganisation.organisation_id).in_(orgs), col(EventOrganisation.role).in_(MANAGING_ROLES)
         )
     )
 
@@ -127,19 +131,24 @@ def releases_clause(db: Session, user: StaffUser) -> sa.ColumnElement[bool]:
     organisations of its author (and to the press officers, who serve everyone)."""
     if not can(user, Action.write_releases):
         return sa.false()
-    about = PressRelease.event_id.in_(select(Event.id).where(press_events_clause(db, user)))
+    about = col(PressRelease.event_id).in_(select(Event.id).where(press_events_clause(db, user)))
     if user.role == StaffRole.admin:
         return sa.true()
     if user.role == StaffRole.press_officer:
-        return sa.or_(PressRelease.event_id.is_(None), about)
+        return sa.or_(col(PressRelease.event_id).is_(None), about)
     managed = managed_organisations(db, user) or set()
-    authors = select(StaffUserOrganisation.user_id).where(StaffUserOrganisation.organisation_id.in_(managed))
-    own = sa.or_(PressRelease.created_by_id == user.id, PressRelease.created_by_id.in_(authors))
-    return sa.or_(sa.and_(PressRelease.event_id.is_(None), own), about)
+    authors = select(StaffUserOrganisation.user_id).where(col(StaffUserOrganisation.organisation_id).in_(managed))
+    own = sa.or_(col(PressRelease.created_by_id) == user.id, col(PressRelease.created_by_id).in_(authors))
+    return sa.or_(sa.and_(col(PressRelease.event_id).is_(None), own), about)
 
 
 def release_or_404(
-    db: Session, user: StaffUser, *, release_id: int | None = None, slug: str | None = None, options: tuple = ()
+    db: Session,
+    user: StaffUser,
+    *,
+    release_id: int | None = None,
+    slug: str | None = None,
+    options: tuple[ExecutableOption, ...] = (),
 ) -> PressRelease:
     """A release `user` may change, by id or slug; any other is not found (no 403 that would
     tell another organisation's drafts exist)."""

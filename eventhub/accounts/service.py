@@ -1,8 +1,9 @@
 """Staff users and API tokens."""
 
 import functools
+from collections.abc import Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eventhub.accounts.security import hash_password, needs_rehash, verify_password
 from eventhub.core import audit
@@ -16,6 +17,7 @@ from eventhub.core.models import (
     StaffRole,
     StaffUser,
     StaffUserOrganisation,
+    id_of,
     utcnow,
 )
 from eventhub.core.tokens import hash_token, new_token
@@ -24,7 +26,13 @@ TOKEN_PREFIX = "eh_"
 
 
 def create_user(
-    db: Session, *, email: str, password: str, role: str, full_name: str | None = None, organisations: list[str] = ()
+    db: Session,
+    *,
+    email: str,
+    password: str,
+    role: str,
+    full_name: str | None = None,
+    organisations: Sequence[str] = (),
 ) -> StaffUser:
     """A staff user; organisers are tied to the organisations (slugs) whose events they run."""
     email = email.strip().lower()
@@ -48,7 +56,7 @@ def create_user(
                 _("Организация «%(slug)s» не найдена") % {"slug": slug},
                 fields={"organisation": _("нет такой организации")},
             )
-        db.add(StaffUserOrganisation(user_id=user.id, organisation_id=org.id))
+        db.add(StaffUserOrganisation(user_id=id_of(user), organisation_id=id_of(org)))
     db.flush()
     return user
 
@@ -69,7 +77,7 @@ def authenticate(db: Session, email: str, password: str) -> StaffUser | None:
 def create_token(db: Session, user: StaffUser, name: str | None = None) -> tuple[ApiToken, str]:
     """A new API token; the plain value is returned once and never stored."""
     plain = new_token(TOKEN_PREFIX)
-    token = ApiToken(user_id=user.id, name=name, prefix=plain[:10], token_hash=hash_token(plain))
+    token = ApiToken(user_id=id_of(user), name=name, prefix=plain[:10], token_hash=hash_token(plain))
     db.add(token)
     db.flush()
     return token, plain
@@ -86,7 +94,7 @@ def user_for_token(db: Session, plain: str) -> StaffUser | None:
 
 def list_tokens(db: Session, user: StaffUser) -> list[ApiToken]:
     """A user's tokens, newest first (only prefixes: the tokens themselves are not stored)."""
-    return list(db.exec(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
+    return list(db.exec(select(ApiToken).where(ApiToken.user_id == user.id).order_by(col(ApiToken.id).desc())))
 
 
 def revoke_token(db: Session, token_id: int, user: StaffUser | None = None) -> ApiToken:
@@ -110,7 +118,7 @@ def checkin_staff(db: Session, event: Event) -> list[StaffUser]:
     return list(
         db.exec(
             select(StaffUser)
-            .join(EventCheckinStaff, EventCheckinStaff.user_id == StaffUser.id)
+            .join(EventCheckinStaff, col(EventCheckinStaff.user_id) == col(StaffUser.id))
             .where(EventCheckinStaff.event_id == event.id)
             .order_by(StaffUser.email)
         )
@@ -122,7 +130,7 @@ def give_checkin(db: Session, *, event: Event, email: str, user: StaffUser | Non
     email = (email or "").strip().lower()[:254]
     staff = db.exec(
         select(StaffUser).where(
-            StaffUser.email == email, StaffUser.role == StaffRole.checkin, StaffUser.is_active.is_(True)
+            StaffUser.email == email, StaffUser.role == StaffRole.checkin, col(StaffUser.is_active).is_(True)
         )
     ).first()
     if staff is None:
@@ -131,7 +139,7 @@ def give_checkin(db: Session, *, event: Event, email: str, user: StaffUser | Non
             fields={"email": _("нет активного сотрудника с ролью «регистрация на входе» и таким e-mail")},
         )
     if db.get(EventCheckinStaff, (event.id, staff.id)) is None:
-        db.add(EventCheckinStaff(event_id=event.id, user_id=staff.id))
+        db.add(EventCheckinStaff(event_id=id_of(event), user_id=id_of(staff)))
         audit.record(
             db, user=user, action="update", entity=staff, changes={"checkin": [None, staff.email]}, event_id=event.id
         )
@@ -145,6 +153,7 @@ def take_checkin(db: Session, *, event: Event, user_id: int, user: StaffUser | N
     if row is None:
         raise NotFound(_("Этот сотрудник не работает на этом мероприятии"))
     staff = db.get(StaffUser, user_id)
+    assert staff is not None  # the row's foreign key
     db.delete(row)
     audit.record(
         db, user=user, action="update", entity=staff, changes={"checkin": [staff.email, None]}, event_id=event.id

@@ -1,8 +1,9 @@
 """JSON API of the directory, generated from each kind's description (directory/specs.py)."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 from fastapi import APIRouter, Path, Response
+from pydantic import BaseModel
 
 from eventhub.accounts.deps import STAFF_ONLY, CurrentUser, OptionalUser
 from eventhub.accounts.permissions import can, require
@@ -28,15 +29,20 @@ HAVE_READ_ROUTES = ("organisations", "projects")  # their own routers serve GET
 def directory_router(spec: Directory) -> APIRouter:
     """POST, PATCH, DELETE (and GET where no other router reads) for one kind of entry."""
     router = APIRouter(route_class=UnitOfWorkRoute, prefix=f"/{spec.key}", tags=[spec.key], responses=WRITE_RESPONSES)
-    Create, Update, Out = spec.create, spec.update, spec.out
+    if TYPE_CHECKING:  # made from the spec at run time: mypy knows them as models
+        Create: TypeAlias = BaseModel
+        Update: TypeAlias = BaseModel
+        Out: TypeAlias = BaseModel
+    else:
+        Create, Update, Out = spec.create, spec.update, spec.out
 
     @router.post("", status_code=201, response_model=Out, name=f"create_{spec.key}", summary=spec.new_title)
-    def create(body: Create, db: DbDep, user: CurrentUser):
+    def create(body: Create, db: DbDep, user: CurrentUser) -> dict[str, Any]:
         obj = save_entry(db, spec, user=user, data=body)
         return output_of(db, spec, obj)
 
     @router.patch("/{slug}", response_model=Out, name=f"update_{spec.key}", summary="Change the fields sent")
-    def update(slug: SlugPath, body: Update, db: DbDep, user: CurrentUser):
+    def update(slug: SlugPath, body: Update, db: DbDep, user: CurrentUser) -> dict[str, Any]:
         obj = update_entry(db, spec, user=user, obj=get_entry(db, spec, slug), patch=body)
         return output_of(db, spec, obj)
 
@@ -57,14 +63,14 @@ def directory_router(spec: Directory) -> APIRouter:
     staff_only = [] if spec.public else [STAFF_ONLY]  # OpenAPI: Bearer declared where anonymous readers get 401
 
     @router.get("", response_model=Page[Out], name=f"list_{spec.key}", summary=spec.title, dependencies=staff_only)
-    def listing(db: DbDep, user: OptionalUser, page: PaginationDep, q: str | None = None):
+    def listing(db: DbDep, user: OptionalUser, page: PaginationDep, q: str | None = None) -> dict[str, Any]:
         private = reader(user)
         rows, total = list_entries(db, spec, q=q, offset=page.offset, limit=page.limit)
         items = [output_of(db, spec, r, private=private, localise=True) for r in rows]
         return {"items": items, "total": total, "offset": page.offset, "limit": page.limit}
 
     @router.get("/{slug}", response_model=Out, name=f"get_{spec.key}", summary="One entry", dependencies=staff_only)
-    def one(slug: SlugPath, db: DbDep, user: OptionalUser):
+    def one(slug: SlugPath, db: DbDep, user: OptionalUser) -> dict[str, Any]:
         return output_of(db, spec, get_entry(db, spec, slug), private=reader(user), localise=True)
 
     return router

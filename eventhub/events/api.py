@@ -10,6 +10,7 @@ from eventhub.core.audit import count_event_history, event_history
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, PaginationDep, SettingsDep
 from eventhub.core.hooks import ChangeNotice
+from eventhub.core.models import id_of
 from eventhub.core.schemas import ERROR_RESPONSES, WRITE_RESPONSES, Page
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.deps import EventDep, EventFiltersDep
@@ -67,7 +68,9 @@ def api_get_event(
 
 
 def _staff_view(db: DbDep, slug: str, base_url: str, notice: ChangeNotice | None = None) -> EventStaff:
-    view = EventStaff.from_event(get_event_for_staff(db, slug), base_url)
+    event = get_event_for_staff(db, slug)
+    assert event is not None  # written by this request just before
+    view = EventStaff.from_event(event, base_url)
     if notice is not None:
         view.notified = sum(getattr(r, "queued", 0) for r in notice.results)
     return view
@@ -149,6 +152,6 @@ def api_event_audit(user: CurrentUser, event: EventDep, db: DbDep, page: Paginat
             entity_id=e.entity_id,
             changes=e.changes,
         )  # fmt: skip
-        for e, u in event_history(db, event.id, offset=page.offset, limit=page.limit)
+        for e, u in event_history(db, id_of(event), offset=page.offset, limit=page.limit)
     ]
-    return Page(items=items, total=count_event_history(db, event.id), offset=page.offset, limit=page.limit)
+    return Page(items=items, total=count_event_history(db, id_of(event)), offset=page.offset, limit=page.limit)

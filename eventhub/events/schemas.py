@@ -337,7 +337,10 @@ CHANGE_NOTICE_FIELDS = frozenset(NoticeIn.model_fields)
 
 # A model made at run time: mypy sees its base class, pydantic and FastAPI the model itself.
 if TYPE_CHECKING:
-    _EventFields = WriteModel
+
+    class _EventFields(WriteModel):  # not WriteModel itself: EventUpdate's bases need an order with NoticeIn
+        pass
+
 else:
     _EventFields = partial(EventCreate, "EventFields")
 

@@ -10,10 +10,11 @@ pages, so ``/events/{slug}.ics`` is not taken for a slug.
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from eventhub.core import changes, i18n
 from eventhub.core.cache import RenderCache, render_cache
@@ -22,6 +23,7 @@ from eventhub.core.deps import NowDep, SettingsDep, get_now
 from eventhub.core.errors import NotFound
 from eventhub.core.http import conditional_response
 from eventhub.core.i18n import _
+from eventhub.core.schemas import Responses
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.deps import SLUG_PATTERN, EventFiltersDep
 from eventhub.feeds import service
@@ -35,9 +37,11 @@ def feed_cache(app: FastAPI) -> RenderCache[RenderedFeed]:
     return render_cache(app)
 
 
-def _address(scope: dict) -> str:
+def _address(scope: Scope) -> str:
     """The exact request target: path and raw query string."""
-    return scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
+    path: str = scope["path"]
+    query: bytes = scope.get("query_string", b"")
+    return path + "?" + query.decode("latin-1")
 
 
 # --- HTTP: conditional requests, gzip (HEAD is every route's GET without the body: middleware.HeadAsGet) ---
@@ -84,7 +88,7 @@ def serve(request: Request, db: Any, spec: FeedSpec, now: datetime, *, by_addres
     """The feed from the render cache, rendered once per content version when missing."""
     cache = feed_cache(request.app)
     generation = changes.local_generation()
-    stamp = service.read_stamp(db)
+    stamp = changes.read_stamp(db)
     cache.remember_stamp(stamp, generation)
     rendered = cache.get(spec.key, stamp, now) if stamp else None
     if rendered is None:
@@ -109,7 +113,7 @@ class FeedCacheMiddleware:
     def __init__(self, app: Any) -> None:
         self.app = app
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             cache = getattr(scope["app"].state, "render_cache", None)
             address = _address(scope)
@@ -132,7 +136,7 @@ LangQuery = Annotated[
 ]
 
 
-def _ok(media_type: str, description: str) -> dict:
+def _ok(media_type: str, description: str) -> Responses:
     return {
         200: {"content": {media_type: {}}, "description": description},
         304: {"description": "the copy named by If-None-Match / If-Modified-Since is current"},
@@ -140,10 +144,13 @@ def _ok(media_type: str, description: str) -> dict:
     }
 
 
-def _feed_route(path: str, media_type: str, description: str) -> Callable:
+_Endpoint = TypeVar("_Endpoint", bound=Callable[..., Response])
+
+
+def _feed_route(path: str, media_type: str, description: str) -> Callable[[_Endpoint], _Endpoint]:
     """GET (documented; HEAD is the same answer without the body) for one feed address."""
 
-    def register(endpoint: Callable) -> Callable:
+    def register(endpoint: _Endpoint) -> _Endpoint:
         return router.get(path, responses=_ok(media_type, description))(endpoint)
 
     return register

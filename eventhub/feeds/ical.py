@@ -25,7 +25,7 @@ import icalendar
 
 from eventhub import labels
 from eventhub.core.i18n import _, content
-from eventhub.core.models import AgendaSession, Event, EventStatus, SpeakerRole
+from eventhub.core.models import AgendaSession, Event, EventStatus, SessionSpeaker, SpeakerRole
 from eventhub.core.text import one_line, printable, without_controls
 
 REFRESH = timedelta(hours=1)
@@ -70,7 +70,7 @@ def location_text(event: Event, room: str | None = None) -> str | None:
     return ", ".join([room.strip()] + venue if room and room.strip() else venue) or None
 
 
-def speaker_line(speaker) -> str:
+def speaker_line(speaker: SessionSpeaker) -> str:
     person = speaker.person
     if person.organisation is not None:
         org = person.organisation.short_name or content(person.organisation, "name")
@@ -158,7 +158,8 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
         if tzname:
             part.add("tzname", tzname)
         tz.add_component(part)
-    return tz.to_ical()
+    data: bytes = tz.to_ical()
+    return data
 
 
 # --- components ---
@@ -228,7 +229,7 @@ def event_description(event: Event, base_url: str) -> str:
         multi_day = local_dates(event)[1] - local_dates(event)[0] > timedelta(days=1)
         for s in event.sessions[:AGENDA_LINES]:
             when = _session_time(s, event.timezone)
-            if when and multi_day:
+            if when and multi_day and s.start_at is not None:  # a time is shown only when it has one
                 when = f"{_local(s.start_at, event.timezone).strftime('%d.%m')} {when}"
             lines.append(f"{when} {content(s, 'title')}" if when else f"— {content(s, 'title')}")
         if len(event.sessions) > AGENDA_LINES:
@@ -312,13 +313,15 @@ def session_description(session: AgendaSession, event: Event, base_url: str, *, 
 
 def session_title(session: AgendaSession) -> str:
     kind = labels.SESSION_KIND.get(session.kind, "")
-    if kind and not content(session, "title").lower().startswith(kind.lower()):
-        return f"{kind}: {content(session, 'title')}"
-    return content(session, "title")
+    title: str = content(session, "title")
+    if kind and not title.lower().startswith(kind.lower()):
+        return f"{kind}: {title}"
+    return title
 
 
 def session_component(session: AgendaSession, event: Event, *, base_url: str, host: str) -> icalendar.Event:
     """The VEVENT of one timed agenda session (the caller skips sessions without a time)."""
+    assert session.start_at is not None, "an untimed session has no entry of its own"
     revised = session_revision(session, event)
     vevent = icalendar.Event()
     vevent.add("uid", session_uid(session, host))
@@ -412,7 +415,10 @@ def render_agenda(
         )
         return _serialise(cal, zones, [event_component(event, base_url=base_url, host=host)])
     zones = _zones_and_years(
-        pair for s in timed for pair in ((event.timezone, s.start_at), (event.timezone, s.end_at or s.start_at))
+        pair
+        for s in timed
+        if s.start_at is not None  # all are; says so to the type checker
+        for pair in ((event.timezone, s.start_at), (event.timezone, s.end_at or s.start_at))
     )
     components = [session_component(s, event, base_url=base_url, host=host) for s in timed]
     return _serialise(cal, zones, components)

@@ -14,6 +14,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from eventhub import __version__, labels
@@ -144,7 +145,7 @@ def render_schedule_json(event: Event, *, base_url: str) -> bytes:
     days = _days(event, slots)
     url = event_url(event, base_url)
     rooms = _rooms(slots)
-    conference = {
+    conference: dict[str, Any] = {
         "acronym": acronym(event),
         "title": event.title,
         "start": days[0][0].isoformat(),
@@ -160,7 +161,7 @@ def render_schedule_json(event: Event, *, base_url: str) -> bytes:
         conference["description"] = event.summary
     for index, (day, day_slots) in enumerate(days, 1):
         start, end = _day_bounds(event, day, day_slots, zone)
-        by_room: dict[str, list[dict]] = {r: [] for r in _rooms(day_slots)}
+        by_room: dict[str, list[dict[str, Any]]] = {r: [] for r in _rooms(day_slots)}
         for sl in day_slots:
             s = sl.session
             item = {
@@ -270,4 +271,5 @@ def render_schedule_xml(event: Event, *, base_url: str) -> bytes:
                 links = _sub(ev, "links")
                 _sub(links, "link", event.title, href=url)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    xml: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)  # bytes for any encoding but "unicode"
+    return xml + b"\n"

@@ -20,8 +20,9 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eventhub import __version__, labels
 from eventhub.core import i18n
@@ -37,6 +38,8 @@ from eventhub.core.models import (
     PersonalCalendarLegacy,
     Registration,
     RegistrationStatus,
+    rel,
+    table_of,
 )
 from eventhub.core.text import content_disposition
 from eventhub.core.tokens import hash_token
@@ -138,13 +141,14 @@ def record_feed_state(db: Session, key: str, etag: str, as_of: datetime) -> date
     modified = as_of.replace(microsecond=0)
     if row is not None and modified <= row.modified_at:
         modified = row.modified_at + timedelta(seconds=1)
-    table = FeedState.__table__
+    table = table_of(FeedState)
     dialect = db.get_bind().dialect.name
+    values = {"key": key_hash, "etag": etag, "as_of": as_of, "modified_at": modified}
+    stmt: postgresql.Insert | sqlite.Insert
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert  # imported here: dialect-specific upsert
+        stmt = postgresql.insert(table).values(values)  # dialect-specific upsert
     else:
-        from sqlalchemy.dialects.sqlite import insert  # imported here: dialect-specific upsert
-    stmt = insert(table).values(key=key_hash, etag=etag, as_of=as_of, modified_at=modified)
+        stmt = sqlite.insert(table).values(values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={"etag": stmt.excluded.etag, "as_of": stmt.excluded.as_of, "modified_at": stmt.excluded.modified_at},
@@ -170,6 +174,7 @@ def render_feed(db: Session, spec: FeedSpec, stamp: Stamp | None) -> tuple[Rende
     etag = etag_of(body)
     times = [t for t in (stamp.changed_at if stamp else None, spec.as_of) if t is not None]
     as_of = max(times) if times else None
+    last_modified: datetime | None
     if stable and as_of is not None:
         try:
             with independent_write(db):  # a GET's one write: it stands on its own
@@ -250,7 +255,9 @@ def calendar_feed(
     def render(db: Session) -> bytes:
         names = _names_for(db, filters)
         events = db.exec(
-            select_public_events(filters, now).options(selectinload(Event.sessions)).order_by(Event.start_at, Event.id)
+            select_public_events(filters, now)
+            .options(selectinload(rel(Event.sessions)))
+            .order_by(col(Event.start_at), col(Event.id))
         ).all()
         title = " · ".join([_("Мероприятия"), *names]) + f" — {site_name}"
         return ical.render_events(
@@ -341,13 +348,13 @@ def personal_registrations(db: Session, owner: str) -> list[Registration]:
     return list(
         db.exec(
             select(Registration)
-            .join(Event, Event.id == Registration.event_id)
+            .join(Event, col(Event.id) == col(Registration.event_id))
             .where(
                 Registration.email_normalised == owner,
-                Registration.status.in_(PERSONAL_STATUSES),
-                Event.status.in_(PUBLIC_EVENT_STATUSES),
+                col(Registration.status).in_(PERSONAL_STATUSES),
+                col(Event.status).in_(PUBLIC_EVENT_STATUSES),
             )
-            .order_by(Registration.event_id)
+            .order_by(col(Registration.event_id))
         ).all()
     )
 
@@ -367,16 +374,16 @@ def personal_feed(db: Session, token: str, *, base_url: str, site_name: str, lan
     language = db.exec(
         select(Registration.language)
         .where(Registration.email_normalised == owner)
-        .order_by(Registration.id.desc())
+        .order_by(col(Registration.id).desc())
         .limit(1)
     ).first()
 
     def render(db: Session) -> bytes:
         events = db.exec(
             select(Event)
-            .where(Event.id.in_(event_ids), Event.status.in_(PUBLIC_EVENT_STATUSES))
-            .options(selectinload(Event.sessions))
-            .order_by(Event.start_at, Event.id)
+            .where(col(Event.id).in_(event_ids), col(Event.status).in_(PUBLIC_EVENT_STATUSES))
+            .options(selectinload(rel(Event.sessions)))
+            .order_by(col(Event.start_at), col(Event.id))
         ).all()
         return ical.render_events(
             events,

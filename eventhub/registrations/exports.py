@@ -10,9 +10,14 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 from eventhub.core.i18n import N_, _
 from eventhub.core.text import xml_text
+
+if TYPE_CHECKING:  # openpyxl is imported where it is used (see to_xlsx)
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -72,7 +77,7 @@ def to_csv(rows: Sequence[ExportRow]) -> bytes:
     return "\ufeff".encode() + buf.getvalue().encode("utf-8")
 
 
-def _cell(ws, row: int, col: int, value: object):
+def _cell(ws: "Worksheet", row: int, col: int, value: object) -> "Cell":
     cell = ws.cell(row=row, column=col)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         cell.value = value
@@ -129,8 +134,8 @@ def to_xlsx(rows: Sequence[ExportRow], stats: Sequence[StatsTable], *, title: st
             r += 1
         r += 1
     st.column_dimensions["A"].width = 44
-    for col in "BCD":
-        st.column_dimensions[col].width = 18
+    for letter in "BCD":
+        st.column_dimensions[letter].width = 18
     for row in st.iter_rows():
         for cell in row:
             cell.alignment = Alignment(vertical="top")

@@ -8,6 +8,7 @@ none."""
 import csv
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,7 +17,16 @@ from sqlmodel import Session, select
 from eventhub import labels as event_labels
 from eventhub.core.errors import Invalid
 from eventhub.core.i18n import _
-from eventhub.core.models import Event, Gender, Organisation, Region, Registration, RegistrationCategory, StaffUser
+from eventhub.core.models import (
+    Event,
+    Gender,
+    Organisation,
+    Region,
+    Registration,
+    RegistrationCategory,
+    StaffUser,
+    id_of,
+)
 from eventhub.core.tokens import hash_token
 from eventhub.registrations import labels, mail
 from eventhub.registrations.mail import Site
@@ -125,7 +135,7 @@ VALUE_ALIASES = {
 }
 
 
-def _header_key(text: str) -> str | None:
+def _header_key(text: object) -> str | None:  # a cell of any type
     folded = " ".join(str(text or "").casefold().replace("ё", "е").split()).strip(
         " :*"
     )  # i18n: ignore (aliases matched against the uploaded file)
@@ -142,6 +152,7 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
     if not content:
         raise Invalid(_("Файл пуст"), fields={"file": _("выберите файл .xlsx или .csv")})
     name = (filename or "").lower()
+    table: Sequence[Sequence[object]]
     if name.endswith(".xlsx") or content[:2] == b"PK":
         table = _read_xlsx(content)
     elif name.endswith(".csv") or name.endswith(".txt"):
@@ -319,11 +330,12 @@ def import_rows(
     created, mails = [], []
     for check in preview.rows:
         data = check.data
+        assert data is not None  # every row passed check_rows
         reg = Registration(
-            event_id=event.id,
+            event_id=id_of(event),
             email=data.email,
             email_normalised=data.email_normalised,
-            token_hash=hash_token(site.private_token(event.id, data.email_normalised)),
+            token_hash=hash_token(site.private_token(id_of(event), data.email_normalised)),
             full_name=data.full_name,
             phone=data.phone,
             organisation_id=check.organisation.id if check.organisation else None,
@@ -347,15 +359,8 @@ def import_rows(
         created.append(reg)
         if send_mail:
             kind = "confirmed" if status == S.confirmed else "waitlisted"
-            mails.append(
-                mail.enqueue(
-                    db,
-                    kind=kind,
-                    event=event,
-                    reg=reg,
-                    site=site,
-                    now=now,
-                    calendar_url=calendar_url(db, site, reg),
-                ).id
+            message = mail.enqueue(
+                db, kind=kind, event=event, reg=reg, site=site, now=now, calendar_url=calendar_url(db, site, reg)
             )
+            mails.append(id_of(message))
     return created, mails

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import formataddr, parseaddr
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlparse
 
 import jinja2
@@ -31,6 +31,18 @@ CONFIRMING = ("confirmed", "approved", "promoted")
 def registration_subject(event_id: int, email_normalised: str) -> str:
     # Known before the row is inserted, stable for a person's one registration per event.
     return f"{event_id}:{email_normalised}"
+
+
+class Addressee(Protocol):
+    """What a private link and a calendar's SEQUENCE are made from: a registration, or the
+    lighter row notify.py reads for a change sent to many."""
+
+    @property
+    def event_id(self) -> int: ...
+    @property
+    def email_normalised(self) -> str: ...
+    @property
+    def ics_sequence(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -57,7 +69,7 @@ class Site:
     def private_token(self, event_id: int, email_normalised: str) -> str:
         return derive_token(self.secret, "registration", registration_subject(event_id, email_normalised))
 
-    def private_url(self, reg: Registration) -> str:
+    def private_url(self, reg: Addressee) -> str:
         return f"{self.base_url}/r/{self.private_token(reg.event_id, reg.email_normalised)}"
 
     def calendar_token(self, email_normalised: str, generation: int) -> str:
@@ -133,7 +145,7 @@ def reply_to(event: Event) -> str | None:
     return formataddr((event.contact_name or "", event.contact_email))
 
 
-def next_sequence(reg: Registration, base: int) -> int:
+def next_sequence(reg: Addressee, base: int) -> int:
     """The SEQUENCE of the next calendar part for `reg`: the event's (`base`), and above
     the last one this person was sent, so a new invitation after a CANCEL is never older."""
     return base if reg.ics_sequence is None else max(base, reg.ics_sequence + 1)

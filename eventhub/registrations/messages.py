@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 import sqlalchemy as sa
 from markupsafe import escape
 from pydantic import AfterValidator, Field
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eventhub.core import audit, i18n
 from eventhub.core.errors import Conflict, Invalid, NotFound
@@ -32,6 +32,8 @@ from eventhub.core.models import (
     RegistrationCategory,
     RegistrationStatus,
     StaffUser,
+    id_of,
+    table_of,
 )
 from eventhub.core.text import markdown_to_html
 from eventhub.core.validation import Line, Markdown, Maybe, WriteModel, validate
@@ -106,6 +108,7 @@ MESSAGE_FIELDS = ("original_language", *(f"{k}_{lang}" for lang in LANGUAGES for
 def parse_message(data: dict[str, Any]) -> MessageInput:
     """The message of a form; Invalid names each bad field (the original needs both parts)."""
     fields: dict[str, str] = {}
+    message: MessageInput | None
     try:
         message = validate(MessageInput, {k: data[k] for k in MESSAGE_FIELDS if k in data})
     except Invalid as exc:
@@ -115,7 +118,7 @@ def parse_message(data: dict[str, Any]) -> MessageInput:
         name = f"{part}_{lang}"
         if name not in fields and not (message and getattr(message, name)):
             fields[name] = _("не может быть пустым: это версия на языке оригинала")
-    if fields:
+    if fields or message is None:  # no message: its original's subject and body are marked above
         raise Invalid(_("Сообщение не отправлено: исправьте отмеченные поля"), fields=fields)
     return message
 
@@ -128,7 +131,8 @@ def parse_audience(data: dict[str, Any]) -> Audience:
     values: dict[str, Any] = {k: data.get(k) or [] for k in AUDIENCE_LISTS}
     values["checked_in"] = data.get("checked_in") or "any"
     try:
-        return validate(Audience, values)
+        audience: Audience = validate(Audience, values)
+        return audience
     except Invalid as exc:
         raise Invalid(
             _("Неверно выбраны получатели"), fields={f"audience.{k}": v for k, v in exc.fields.items()}
@@ -140,19 +144,19 @@ def parse_audience(data: dict[str, Any]) -> Audience:
 
 def audience_query(event: Event, audience: Audience) -> Any:
     query = select(Registration).where(
-        Registration.event_id == event.id, Registration.status.in_([s.value for s in audience.status])
+        Registration.event_id == event.id, col(Registration.status).in_([s.value for s in audience.status])
     )
     if audience.category:
-        query = query.where(Registration.category.in_([c.value for c in audience.category]))
+        query = query.where(col(Registration.category).in_([c.value for c in audience.category]))
     if audience.region:
-        query = query.where(Registration.region.in_([r.value for r in audience.region]))
+        query = query.where(col(Registration.region).in_([r.value for r in audience.region]))
     if audience.organisation:
-        query = query.where(Registration.organisation_id.in_(audience.organisation))
+        query = query.where(col(Registration.organisation_id).in_(audience.organisation))
     if audience.checked_in == "yes":
-        query = query.where(Registration.checked_in_at.is_not(None))
+        query = query.where(col(Registration.checked_in_at).is_not(None))
     elif audience.checked_in == "no":
-        query = query.where(Registration.checked_in_at.is_(None))
-    return query.order_by(Registration.full_name, Registration.id)
+        query = query.where(col(Registration.checked_in_at).is_(None))
+    return query.order_by(col(Registration.full_name), col(Registration.id))
 
 
 def recipients(db: Session, event: Event, audience: Audience) -> list[Registration]:
@@ -166,9 +170,9 @@ def audience_count(db: Session, event: Event, audience: Audience) -> int:
 def organisations_of(db: Session, event: Event) -> list[Organisation]:
     """The directory organisations the event's registrants belong to (the audience's choices)."""
     ids = select(Registration.organisation_id).where(
-        Registration.event_id == event.id, Registration.organisation_id.is_not(None)
+        Registration.event_id == event.id, col(Registration.organisation_id).is_not(None)
     )
-    return list(db.exec(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name)))
+    return list(db.exec(select(Organisation).where(col(Organisation.id).in_(ids)).order_by(col(Organisation.name))))
 
 
 def _nobody() -> Invalid:
@@ -329,7 +333,7 @@ def insert_outbox(db: Session, rows: list[dict[str, Any]], *, now: datetime) -> 
         return []
     defaults = {"attachments": [], "status": OutboxStatus.pending.value, "attempts": 0}
     stamped = [defaults | {"created_at": now, "next_attempt_at": now} | r for r in rows]
-    t = OutboxMessage.__table__
+    t = table_of(OutboxMessage)
     return list(db.execute(sa.insert(t).returning(t.c.id, sort_by_parameter_order=True), stamped).scalars())
 
 
@@ -339,6 +343,7 @@ def send_test(
     """The preview, mailed to the staff user (marked as a test; the private link masked)."""
     shown = preview(db, event=event, data=data, audience=audience, site=site)
     rendered = shown.rendered
+    assert rendered is not None  # preview() refuses an audience of nobody
     token = i18n.set_language(rendered.language)
     try:
         subject = _("[Проверка] %(subject)s") % {"subject": rendered.subject}
@@ -370,7 +375,7 @@ def send(
         raise _nobody()
     versions, original = data.versions(), data.original_language.value
     message = EventMessage(
-        event_id=event.id,
+        event_id=id_of(event),
         original_language=original,
         subject=versions[original]["subject"],
         body=versions[original]["body"],
@@ -433,19 +438,19 @@ def history(db: Session, event: Event) -> list[tuple[EventMessage, StaffUser | N
     messages = list(
         db.exec(
             select(EventMessage, StaffUser)
-            .join(StaffUser, StaffUser.id == EventMessage.created_by_id, isouter=True)
+            .join(StaffUser, col(StaffUser.id) == col(EventMessage.created_by_id), isouter=True)
             .where(EventMessage.event_id == event.id)
-            .order_by(EventMessage.created_at.desc(), EventMessage.id.desc())
+            .order_by(col(EventMessage.created_at).desc(), col(EventMessage.id).desc())
         )
     )
-    t = OutboxMessage.__table__
+    t = table_of(OutboxMessage)
     rows = db.execute(
         sa.select(t.c.message_id, t.c.status, t.c.last_error.is_not(None), sa.func.count())
         .where(t.c.message_id.in_([m.id for m, _u in messages]))
         .group_by(t.c.message_id, t.c.status, t.c.last_error.is_not(None))
     ).all()
     counts = _deliveries(rows)
-    return [(m, u, counts.get(m.id, Delivery())) for m, u in messages]
+    return [(m, u, counts.get(id_of(m), Delivery())) for m, u in messages]
 
 
 def get_message(db: Session, event: Event, message_id: int) -> EventMessage:
@@ -462,14 +467,14 @@ def outbox_query(event: Event, *, status: str | None = None, message_id: int | N
     """The outbox rows about the event's registrations (newest first), with the registration."""
     query = (
         select(OutboxMessage, Registration)
-        .join(Registration, Registration.id == OutboxMessage.registration_id)
+        .join(Registration, col(Registration.id) == col(OutboxMessage.registration_id))
         .where(Registration.event_id == event.id)
     )
     if status:
         query = query.where(OutboxMessage.status == status)
     if message_id is not None:
         query = query.where(OutboxMessage.message_id == message_id)
-    return query.order_by(OutboxMessage.id.desc())
+    return query.order_by(col(OutboxMessage.id).desc())
 
 
 def outbox_page(
@@ -482,7 +487,7 @@ def outbox_page(
 
 
 def outbox_counts(db: Session, event: Event) -> dict[str, int]:
-    t, r = OutboxMessage.__table__, Registration.__table__
+    t, r = table_of(OutboxMessage), table_of(Registration)
     rows = db.execute(
         sa.select(t.c.status, sa.func.count())
         .join(r, r.c.id == t.c.registration_id)

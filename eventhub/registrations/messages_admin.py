@@ -18,7 +18,7 @@ from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep
 from eventhub.core.errors import Conflict, Invalid
 from eventhub.core.i18n import N_, _
-from eventhub.core.models import Event, Language, Region, RegistrationCategory, RegistrationStatus
+from eventhub.core.models import Event, Language, Region, RegistrationCategory, RegistrationStatus, id_of
 from eventhub.core.uow import UnitOfWorkRoute, UnitsLike
 from eventhub.registrations import labels, messages, messengers, reminders
 from eventhub.registrations.deps import MailAfterResponse, MailDep, ManagedDep, SiteDep
@@ -62,7 +62,7 @@ async def form_values(request: Request) -> dict[str, Any]:
 FormValuesDep = Annotated[dict[str, Any], Depends(form_values)]
 
 
-def _render(request: Request, name: str, ctx: dict, status: int = 200) -> HTMLResponse:
+def _render(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
     response = templates.TemplateResponse(request, f"registrations/admin/{name}", ctx, status_code=status)
     response.headers.update(STAFF_HEADERS)
     return response
@@ -177,15 +177,15 @@ def messages_post(
             return _back(event, f"/messages/{message.id}", notice="sent")
         if action == "test":
             shown, row = messages.send_test(db, event=event, user=user, data=data, audience=audience, site=site)
-            _send_later(mailer, [row.id])
+            _send_later(mailer, [id_of(row)])
             notice = _("Проверочное письмо отправлено на %(email)s.") % {"email": user.email}
         else:
             shown, notice = messages.preview(db, event=event, data=data, audience=audience, site=site), None
     except Invalid as exc:
         return _messages_response(
-            request, db, db.get(Event, event.id), values=values, errors=exc.fields, error=exc.message, status=422
+            request, db, db.get_one(Event, event.id), values=values, errors=exc.fields, error=exc.message, status=422
         )
-    return _messages_response(request, db, db.get(Event, event.id), values=values, notice=notice, shown=shown)
+    return _messages_response(request, db, db.get_one(Event, event.id), values=values, notice=notice, shown=shown)
 
 
 def _parse(form: dict[str, Any]) -> tuple[messages.MessageInput, messages.Audience]:
@@ -200,7 +200,7 @@ def _parse(form: dict[str, Any]) -> tuple[messages.MessageInput, messages.Audien
         audience = messages.parse_audience({**form, "audience": "1"})
     except Invalid as exc:
         fields.update(exc.fields)
-    if fields:
+    if fields or data is None or audience is None:  # either part refused: its fields say why
         raise Invalid(_("Сообщение не отправлено: исправьте отмеченные поля"), fields=fields)
     return data, audience
 
@@ -294,7 +294,7 @@ def reminders_save(request: Request, db: DbDep, managed: ManagedDep, _csrf: Csrf
             "after_event": bool(form.get("after_event")),
         }
         return _reminders_response(
-            request, db, db.get(Event, event.id), values=values, errors=exc.fields, error=exc.message, status=422
+            request, db, db.get_one(Event, event.id), values=values, errors=exc.fields, error=exc.message, status=422
         )
     return _back(event, "/reminders", notice="settings")
 
@@ -312,9 +312,9 @@ def after_event_send(
     """Send the after-event message now to those who came and have not had it."""
     event, user = managed
     try:
-        ids = reminders.queue_after_event(db, event_id=event.id, now=now, site=site, user=user)
+        ids = reminders.queue_after_event(db, event_id=id_of(event), now=now, site=site, user=user)
     except Conflict as exc:
-        return _reminders_response(request, db, db.get(Event, event.id), error=exc.message, status=exc.status_code)
+        return _reminders_response(request, db, db.get_one(Event, event.id), error=exc.message, status=exc.status_code)
     _send_later(mailer, ids)
     return _back(event, "/reminders", notice="after_event", count=str(len(ids)))
 
@@ -408,5 +408,5 @@ def outbox_retry(
     """Queue a failed e-mail again and try it at once."""
     event, user = managed
     row = messages.retry(db, event=event, outbox_id=outbox_id, user=user, now=now)
-    _send_later(mailer, [row.id])
+    _send_later(mailer, [id_of(row)])
     return _back(event, "/outbox", notice="retry")

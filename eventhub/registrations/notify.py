@@ -13,7 +13,7 @@ added per person, so a cancellation of a 1,000-person event costs a few renders.
 
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from markupsafe import escape
@@ -22,14 +22,28 @@ from sqlmodel import Session
 from eventhub import __version__
 from eventhub.core import hooks, i18n
 from eventhub.core.i18n import N_, _
-from eventhub.core.models import OutboxMessage, OutboxStatus, Registration, RegistrationStatus, utcnow
+from eventhub.core.models import (
+    Event,
+    OutboxMessage,
+    OutboxStatus,
+    Registration,
+    RegistrationStatus,
+    id_of,
+    table_of,
+    utcnow,
+)
 from eventhub.feeds.ical import render_invitation
 from eventhub.registrations.mail import Site, _mail_env, next_sequence, reply_to, text_to_html
 from eventhub.templating import event_date_range
 
 S = RegistrationStatus
 # Who is written to, and whether their calendar holds our invitation.
-GROUPS = {S.confirmed: "invited", S.attended: "invited", S.pending: "pending", S.waitlisted: "waitlisted"}
+GROUPS: dict[str, str] = {
+    S.confirmed: "invited",
+    S.attended: "invited",
+    S.pending: "pending",
+    S.waitlisted: "waitlisted",
+}
 TIME_FIELDS = ("start_at", "end_at", "all_day", "timezone")
 PLACE_FIELDS = ("venue_name", "venue_address", "city")
 SUBJECTS = {
@@ -73,7 +87,7 @@ class Recipient:
 
 
 def _recipients(db: Session, event_id: int) -> list[Recipient]:
-    t = Registration.__table__
+    t = table_of(Registration)
     rows = db.execute(
         sa.select(
             t.c.id,
@@ -96,7 +110,8 @@ def _changes(change: hooks.EventChanged) -> list[tuple[str, str, str]]:
     event, before = change.event, change.before
     out = []
     if any(f in change.changed for f in TIME_FIELDS):
-        old = SimpleNamespace(**{f: before.get(f, getattr(event, f)) for f in TIME_FIELDS})
+        # The times before the change, as event_date_range reads them (it reads only those).
+        old = cast(Event, SimpleNamespace(**{f: before.get(f, getattr(event, f)) for f in TIME_FIELDS}))
         out.append((_("Когда:"), event_date_range(old), event_date_range(event)))
     if any(f in change.changed for f in PLACE_FIELDS):
 
@@ -219,7 +234,7 @@ def _fold(line: bytes, limit: int = 75) -> bytes:
 @hooks.on_event_changed
 def notify_participants(db: Session, change: hooks.EventChanged) -> Notified:
     """Queue the e-mails of a change (or, in a preview, compose one to show)."""
-    people = _recipients(db, change.event.id)
+    people = _recipients(db, id_of(change.event))
     result = Notified(counts={g: sum(GROUPS[p.status] == g for p in people) for g in dict.fromkeys(GROUPS.values())})
     notice = change.notice
     if notice.preview:
@@ -238,9 +253,9 @@ def notify_participants(db: Session, change: hooks.EventChanged) -> Notified:
         rows.append(row)
         if sequence is not None:
             sequences.append({"rid": person.id, "seq": sequence})
-    db.execute(sa.insert(OutboxMessage.__table__), rows)
+    db.execute(sa.insert(table_of(OutboxMessage)), rows)
     if sequences:
-        t = Registration.__table__
+        t = table_of(Registration)
         db.execute(
             sa.update(t)
             .where(t.c.id == sa.bindparam("rid"))

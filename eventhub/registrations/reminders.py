@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from pydantic import AfterValidator, Field
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eventhub.core import audit, i18n
 from eventhub.core.errors import Conflict, Invalid
@@ -21,6 +21,7 @@ from eventhub.core.models import (
     RegistrationNotice,
     RegistrationStatus,
     StaffUser,
+    id_of,
 )
 from eventhub.core.validation import Markdown, Maybe, Multiline, WriteModel, validate
 from eventhub.registrations import mail, service
@@ -80,7 +81,7 @@ SETTINGS_FIELDS = ("reminder_hours", "after_event", *(f"{t}_{lang}" for t in TEX
 
 def parse_settings(data: dict[str, Any]) -> MailSettingsInput:
     values = {k: data[k] for k in SETTINGS_FIELDS if k in data and data[k] not in ("", None)}
-    settings = validate(MailSettingsInput, values)
+    settings: MailSettingsInput = validate(MailSettingsInput, values)
     if settings.after_event and not any(getattr(settings, f"after_event_text_{lang}") for lang in LANGUAGES):
         raise Invalid(
             _("Настройки не сохранены: исправьте отмеченные поля"),
@@ -91,7 +92,9 @@ def parse_settings(data: dict[str, Any]) -> MailSettingsInput:
 
 def get_settings(db: Session, event: Event) -> EventMailSettings:
     """The event's settings, or the defaults (not stored) when it has none."""
-    return db.get(EventMailSettings, event.id) or EventMailSettings(event_id=event.id, reminder_hours=[DEFAULT_HOURS])
+    return db.get(EventMailSettings, event.id) or EventMailSettings(
+        event_id=id_of(event), reminder_hours=[DEFAULT_HOURS]
+    )
 
 
 def settings_values(settings: EventMailSettings) -> dict[str, Any]:
@@ -107,7 +110,7 @@ def save_settings(db: Session, *, event: Event, data: MailSettingsInput, user: S
     """Store the event's reminder and after-event settings; audited."""
     stored = db.get(EventMailSettings, event.id)
     before = settings_values(stored) if stored else {}
-    settings = stored or EventMailSettings(event_id=event.id)
+    settings = stored or EventMailSettings(event_id=id_of(event))
     given = [lang for lang in LANGUAGES if any(getattr(data, f"{t}_{lang}") for t in TEXTS)]
     original = event.original_language if event.original_language in given or not given else given[0]
     settings.original_language = original
@@ -139,7 +142,7 @@ def _text_for(settings: EventMailSettings | None, field: str, lang: str) -> str 
         return None
     versions = i18n.all_versions(settings, (field,))
     for candidate in (lang, settings.original_language, *LANGUAGES):
-        value = versions.get(candidate, {}).get(field)
+        value: str | None = versions.get(candidate, {}).get(field)
         if value:
             return value
     return None
@@ -150,11 +153,11 @@ def _already(db: Session, event_id: int, kind: str) -> set[int]:
     return set(
         db.exec(
             select(RegistrationNotice.registration_id)
-            .join(Registration, Registration.id == RegistrationNotice.registration_id)
+            .join(Registration, col(Registration.id) == col(RegistrationNotice.registration_id))
             .where(
                 Registration.event_id == event_id,
                 RegistrationNotice.kind == kind,
-                RegistrationNotice.sent_at >= Registration.consent_at,
+                col(RegistrationNotice.sent_at) >= col(Registration.consent_at),
             )
         )
     )
@@ -165,17 +168,16 @@ def _already(db: Session, event_id: int, kind: str) -> set[int]:
 
 def events_needing_reminders(db: Session, *, now: datetime, default_hours: int = DEFAULT_HOURS) -> list[int]:
     """Published events whose earliest possible reminder time has come."""
-    return list(
-        db.exec(
-            select(Event.id)
-            .where(
-                Event.status == EventStatus.published,
-                Event.start_at > now,
-                Event.start_at <= now + timedelta(hours=max(MAX_HOURS, default_hours)),
-            )
-            .order_by(Event.start_at)
+    found = db.exec(
+        select(col(Event.id))
+        .where(
+            Event.status == EventStatus.published,
+            col(Event.start_at) > now,
+            col(Event.start_at) <= now + timedelta(hours=max(MAX_HOURS, default_hours)),
         )
+        .order_by(col(Event.start_at))
     )
+    return [event_id for event_id in found if event_id is not None]  # stored rows: all have one
 
 
 def queue_reminders(
@@ -194,21 +196,21 @@ def queue_reminders(
         return []
     current = min(due)
     kind, moment = f"reminder:{current}", event.start_at - timedelta(hours=current)
-    done = _already(db, event.id, kind)
+    done = _already(db, id_of(event), kind)
     people = db.exec(
         select(Registration)
         .where(
             Registration.event_id == event.id,
             Registration.status == RegistrationStatus.confirmed,
-            Registration.consent_at <= moment,
+            col(Registration.consent_at) <= moment,
         )
-        .order_by(Registration.id)
+        .order_by(col(Registration.id))
     )
     ids = []
     for reg in people:
         if reg.id in done:
             continue
-        db.add(RegistrationNotice(registration_id=reg.id, kind=kind, sent_at=now))
+        db.add(RegistrationNotice(registration_id=id_of(reg), kind=kind, sent_at=now))
         reg.reminder_sent_at = now
         db.add(reg)
         note = _text_for(settings, "reminder_text", reg.language)
@@ -222,7 +224,7 @@ def queue_reminders(
             calendar_url=service.calendar_url(db, site, reg),
             note=note,
         )
-        ids.append(msg.id)
+        ids.append(id_of(msg))
     return ids
 
 
@@ -235,19 +237,18 @@ GREETING = N_("Здравствуйте, {name}!")
 
 def events_after(db: Session, *, now: datetime) -> list[int]:
     """Events that ended lately and whose organisers want the after-event message sent."""
-    return list(
-        db.exec(
-            select(Event.id)
-            .join(EventMailSettings, EventMailSettings.event_id == Event.id)
-            .where(
-                EventMailSettings.after_event.is_(True),
-                Event.status == EventStatus.published,
-                Event.end_at <= now,
-                Event.end_at >= now - AFTER_EVENT_WINDOW,
-            )
-            .order_by(Event.end_at)
+    found = db.exec(
+        select(col(Event.id))
+        .join(EventMailSettings, col(EventMailSettings.event_id) == col(Event.id))
+        .where(
+            col(EventMailSettings.after_event).is_(True),
+            Event.status == EventStatus.published,
+            col(Event.end_at) <= now,
+            col(Event.end_at) >= now - AFTER_EVENT_WINDOW,
         )
+        .order_by(col(Event.end_at))
     )
+    return [event_id for event_id in found if event_id is not None]  # stored rows: all have one
 
 
 def queue_after_event(
@@ -261,15 +262,17 @@ def queue_after_event(
         raise Conflict(_("Письмо после мероприятия можно отправить, когда оно началось"))
     if settings is None or not any(_text_for(settings, "after_event_text", lang) for lang in LANGUAGES):
         raise Conflict(_("Сначала напишите текст письма после мероприятия и сохраните настройки"))
-    done = _already(db, event.id, AFTER_EVENT)
+    done = _already(db, id_of(event), AFTER_EVENT)
     people = db.exec(
         select(Registration)
         .where(
             Registration.event_id == event.id,
-            sa.or_(Registration.status == RegistrationStatus.attended, Registration.checked_in_at.is_not(None)),
-            Registration.status.not_in((RegistrationStatus.cancelled, RegistrationStatus.declined)),
+            sa.or_(
+                col(Registration.status) == RegistrationStatus.attended, col(Registration.checked_in_at).is_not(None)
+            ),
+            col(Registration.status).not_in((RegistrationStatus.cancelled, RegistrationStatus.declined)),
         )
-        .order_by(Registration.id)
+        .order_by(col(Registration.id))
     )
     versions = {}
     for lang in LANGUAGES:
@@ -277,7 +280,8 @@ def queue_after_event(
         try:
             versions[lang] = {
                 "subject": _(SUBJECT_AFTER),
-                "body": _(GREETING) + "\n\n" + _text_for(settings, "after_event_text", lang),
+                # Some version exists (checked above) and every language falls back to it.
+                "body": _(GREETING) + "\n\n" + (_text_for(settings, "after_event_text", lang) or ""),
             }
         finally:
             i18n.reset_language(token)
@@ -285,7 +289,7 @@ def queue_after_event(
     for reg in people:
         if reg.id in done:
             continue
-        db.add(RegistrationNotice(registration_id=reg.id, kind=AFTER_EVENT, sent_at=now))
+        db.add(RegistrationNotice(registration_id=id_of(reg), kind=AFTER_EVENT, sent_at=now))
         lang = reg.language if reg.language in LANGUAGES else settings.original_language
         if lang not in templates:
             templates[lang] = template(
@@ -311,4 +315,4 @@ def queue_after_event(
 
 def after_event_sent(db: Session, event: Event) -> int:
     """How many people of the event have had the after-event message."""
-    return len(_already(db, event.id, AFTER_EVENT))
+    return len(_already(db, id_of(event), AFTER_EVENT))
