@@ -37,7 +37,7 @@ from eventhub.core.models import (
 )
 from eventhub.core.text import markdown_to_html
 from eventhub.core.validation import Line, Markdown, Maybe, WriteModel, validate
-from eventhub.registrations.mail import Site
+from eventhub.registrations.mail import Site, _mail_env, reply_to
 from eventhub.templating import event_date_range
 
 LANGUAGES = tuple(lang.value for lang in Language)
@@ -243,11 +243,13 @@ def template(*, event: Event, versions: dict[str, dict[str, str]], original: str
         title = i18n.content(event, "title")
         event_url = site.event_url(event)
         when = event_date_range(event)
-        footer = f"—\n«{title}», {when}\n{event_url}\n{site.site_name}"
+        # The event's contact, as in every other e-mail: replies go to them (Reply-To).
+        contact = _mail_env.get_template("registrations/mail/_contact.txt").render(event=event).strip()
+        footer = f"—\n«{title}», {when}\n{event_url}\n{site.site_name}" + (f"\n\n{contact}" if contact else "")
         html_footer = (
             f'<p style="color:#555">—<br>«{escape(title)}», {escape(when)}<br>'
             f'<a href="{escape(event_url)}">{escape(event_url)}</a><br>{escape(site.site_name)}</p>'
-        )
+        ) + (f'<p style="color:#555">{escape(contact)}</p>' if contact else "")
         fragment = markdown_to_html(_fill(body, _MARKERS)) + html_footer
         return Template(lang, subject.replace("{event}", title), f"{body}\n\n{footer}\n", fragment)
     finally:
@@ -353,6 +355,7 @@ def send_test(
         Rendered(rendered.language, subject[:400], rendered.text, rendered.html, rendered.fragment),
         to=user.email,
         kind="message_test",
+        reply_to=reply_to(event),
     )
     db.add(row)
     db.flush()
@@ -394,7 +397,16 @@ def send(
         if lang not in templates:
             templates[lang] = template(event=event, versions=versions, original=original, lang=lang, site=site)
         rendered = templates[lang].personal(_values(event, reg, lang, site.private_url(reg)))
-        rows.append(row_values(rendered, to=reg.email, kind="message", registration_id=reg.id, message_id=message.id))
+        rows.append(
+            row_values(
+                rendered,
+                to=reg.email,
+                kind="message",
+                registration_id=reg.id,
+                message_id=message.id,
+                reply_to=reply_to(event),
+            )
+        )
     ids = insert_outbox(db, rows, now=now)
     audit.record(
         db,

@@ -25,7 +25,7 @@ from eventhub.core.models import (
 )
 from eventhub.core.validation import Markdown, Maybe, Multiline, WriteModel, validate
 from eventhub.registrations import mail, service
-from eventhub.registrations.mail import Site
+from eventhub.registrations.mail import Site, reply_to
 from eventhub.registrations.messages import (
     LANGUAGES,
     MAX_BODY,
@@ -298,7 +298,9 @@ def queue_after_event(
         rendered = templates[lang].personal(
             {"name": reg.full_name, "link": site.private_url(reg), "event": i18n.content(event, "title", lang)}
         )
-        rows.append(row_values(rendered, to=reg.email, kind=AFTER_EVENT, registration_id=reg.id))
+        rows.append(
+            row_values(rendered, to=reg.email, kind=AFTER_EVENT, registration_id=reg.id, reply_to=reply_to(event))
+        )
     db.flush()
     ids = insert_outbox(db, rows, now=now)
     if user is not None and rows:

@@ -380,3 +380,29 @@ def test_the_outbox_and_history_pages_cost_the_same_queries_for_many_rows(
         client.get(f"{base}/messages")
 
     assert many.count == few.count
+
+
+def test_replies_to_a_message_reach_the_events_contact_named_in_it(
+    client, db, clock, organised, organiser, mailbox
+) -> None:
+    _user, csrf = organiser
+    organised.contact_name, organised.contact_email = "Айжан Бекова", "aijan@ipr.kg"
+    db.add(organised)
+    db.commit()
+    mailbox.clear()
+    assert _post(client, organised, csrf, "send").status_code == 303
+    received = {m["To"]: m for m in mailbox.wait_for(3)}
+    assert {m["Reply-To"] for m in received.values()} == {"Айжан Бекова <aijan@ipr.kg>"}
+    assert "Айжан Бекова, aijan@ipr.kg" in _text(received["aigul@example.org"])
+    assert "Айжан Бекова, aijan@ipr.kg" in _html(received["chynara@example.org"])
+
+
+def test_without_a_contact_a_message_has_no_reply_to_and_asks_for_no_reply(
+    client, db, clock, organised, organiser, mailbox
+) -> None:
+    _user, csrf = organiser
+    mailbox.clear()
+    assert _post(client, organised, csrf, "send").status_code == 303
+    received = mailbox.wait_for(3)
+    assert [m["Reply-To"] for m in received] == [None, None, None]
+    assert not any("ответить на это письмо" in _text(m) for m in received)
