@@ -120,7 +120,7 @@ def admin_press_accreditation(request: Request, db: DbDep, user: Writer, event: 
     )
 
 
-def _translations_context(release: PressRelease) -> dict:
+def _translations_context(release: PressRelease) -> dict[str, Any]:
     return {
         "heading": release.title, "action": f"/admin/press/{release.id}/translations", "back": f"/admin/press/{release.id}",
     }  # fmt: skip

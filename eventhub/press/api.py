@@ -1,7 +1,7 @@
 """JSON API: press releases. Reading is public (embargo honoured); writing needs a
 Bearer token of a press officer or an organiser."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeGuard
 
 from fastapi import APIRouter, Depends, Path, Query, Response
 
@@ -11,7 +11,7 @@ from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, PaginationDep, SettingsDep
 from eventhub.core.errors import NotFound
 from eventhub.core.models import StaffUser
-from eventhub.core.schemas import ERROR_RESPONSES, ErrorResponse, Page
+from eventhub.core.schemas import ERROR_RESPONSES, ErrorResponse, Page, Responses
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.press.deps import ReleaseFiltersDep
 from eventhub.press.schemas import PressReleaseDetail, PressReleasePublic, PressReleaseStaff, PressReleaseWrite
@@ -27,13 +27,13 @@ from eventhub.press.service import (
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/press-releases", tags=["press"], responses=ERROR_RESPONSES)
 Writer = Annotated[StaffUser, Depends(allowed_to(Action.write_releases))]
 SlugPath = Annotated[str, Path(max_length=160)]
-WRITE_ERRORS = {
+WRITE_ERRORS: Responses = {
     401: {"model": ErrorResponse, "description": "No or invalid token"},
     403: {"model": ErrorResponse, "description": "Not a press officer or organiser"},
 }
 
 
-def _may_write(user: StaffUser | None) -> bool:
+def _may_write(user: StaffUser | None) -> TypeGuard[StaffUser]:
     return can(user, Action.write_releases)
 
 

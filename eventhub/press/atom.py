@@ -42,7 +42,7 @@ def _date(dt: datetime) -> str:
     return dt.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str | None) -> ET.Element:
     # Stored texts may hold characters XML 1.0 forbids (C0 controls): dropped, or the feed is not XML.
     el = ET.SubElement(parent, _q(tag), {k: xml_text(v) for k, v in attrs.items() if v is not None})
     if text is not None:
@@ -94,6 +94,5 @@ def render_atom(
             _add(entry, "summary", e.summary, type="text")
         _add(entry, "content", e.content_html, type="html")
     ET.indent(feed, space="  ")
-    return (
-        b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False) + b"\n"
-    )
+    xml: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=False)  # bytes for any encoding but "unicode"
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + xml + b"\n"

@@ -197,7 +197,7 @@ def release_pdf(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settin
 
     body = render_pdf(
         PdfRelease(
-            kind=labels.PRESS_TYPE.get(release.type, ""),
+            kind=labels.PRESS_TYPE[release.type] if release.type in labels.PRESS_TYPE else "",
             title=release.title,
             lead=release.lead,
             body_html=markdown_to_html(release.body),
@@ -224,11 +224,11 @@ def _entry(r: PressRelease, base: str) -> AtomEntry:
         title=text["title"],
         summary=text["lead"],
         content_html=lead + markdown_to_html(text["body"]),
-        published=public_date(r),
+        published=public_date(r) or r.updated_at,  # feeds list public releases: they all have a date
         updated=entry_updated(r),
         language=r.original_language if i18n.is_fallback(r, "title") else i18n.current_language(),
         category=r.type,
-        category_label=labels.PRESS_TYPE.get(r.type, r.type),
+        category_label=labels.PRESS_TYPE[r.type] if r.type in labels.PRESS_TYPE else r.type,
         event_url=f"{base}/events/{event.slug}" if event else None,
         event_title=i18n.content(event, "title") if event else None,
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
+from fpdf.util import Padding
 
 from eventhub.core.i18n import _
 from eventhub.core.models import PressContact
@@ -94,7 +95,14 @@ def render_pdf(doc: PdfRelease) -> bytes:
         pdf.set_fill_color(243, 245, 247)
         pdf.set_font(FAMILY, "", 9.5)
         pdf.multi_cell(
-            width, 5, "\n".join(doc.event_lines), fill=True, padding=2.5, new_x="LMARGIN", new_y="NEXT", align="L"
+            width,
+            5,
+            "\n".join(doc.event_lines),
+            fill=True,
+            padding=Padding.new(2.5),
+            new_x="LMARGIN",
+            new_y="NEXT",
+            align="L",
         )
     pdf.ln(3)
     pdf.set_font(FAMILY, "", 10.5)

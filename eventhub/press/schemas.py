@@ -146,7 +146,7 @@ class PressReleaseDetail(PressReleasePublic):
     contacts: list[PressContactPublic]
     vcard_url: str
     pdf_url: str
-    translations: dict[str, dict] | None = Field(
+    translations: dict[str, dict[str, Any]] | None = Field(
         default=None, description="the other language versions, with ?include=translations"
     )
 
@@ -164,10 +164,11 @@ class PressReleaseStaff(PressReleaseDetail):
     created_at: datetime
 
     @classmethod
-    def from_release(cls, r: PressRelease, base_url: str) -> "PressReleaseStaff":
+    def from_release(cls, r: PressRelease, base_url: str, with_translations: bool = True) -> "PressReleaseStaff":
+        # Staff edit every language version, so they get the translations unless told otherwise.
         return cls(
             **_detail(r, base_url, localise=False),
-            translations=r.translations,
+            translations=r.translations if with_translations else None,
             id=r.id,
             status=r.status,
             embargo_until=r.embargo_until,
@@ -175,7 +176,7 @@ class PressReleaseStaff(PressReleaseDetail):
         )
 
 
-def _common(r: PressRelease, base_url: str, *, localise: bool) -> dict:
+def _common(r: PressRelease, base_url: str, *, localise: bool) -> dict[str, Any]:
     """Texts in the reader's language for the public; as written for staff, who edit them."""
     text = (lambda obj, field: content(obj, field)) if localise else getattr
     event = None
@@ -207,7 +208,7 @@ def _common(r: PressRelease, base_url: str, *, localise: bool) -> dict:
     )
 
 
-def _detail(r: PressRelease, base_url: str, *, localise: bool) -> dict:
+def _detail(r: PressRelease, base_url: str, *, localise: bool) -> dict[str, Any]:
     body = content(r, "body") if localise else r.body
     return dict(
         **_common(r, base_url, localise=localise),

@@ -8,7 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlalchemy.sql.base import ExecutableOption
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from eventhub.accounts import scopes
 from eventhub.core import audit
@@ -28,6 +30,8 @@ from eventhub.core.models import (
     Registration,
     RegistrationCategory,
     StaffUser,
+    id_of,
+    rel,
 )
 from eventhub.core.text import search_key, unique_slug
 from eventhub.core.versions import check_versions
@@ -41,8 +45,8 @@ from eventhub.press.schemas import PressReleaseWrite
 def visible_clause(now: datetime) -> sa.ColumnElement[bool]:
     """The one definition of 'public' for releases, used by pages, feeds and the API."""
     return sa.or_(
-        sa.and_(PressRelease.status == PressReleaseStatus.published, PressRelease.published_at <= now),
-        sa.and_(PressRelease.status == PressReleaseStatus.scheduled, PressRelease.embargo_until <= now),
+        sa.and_(col(PressRelease.status) == PressReleaseStatus.published, col(PressRelease.published_at) <= now),
+        sa.and_(col(PressRelease.status) == PressReleaseStatus.scheduled, col(PressRelease.embargo_until) <= now),
     )
 
 
@@ -102,36 +106,36 @@ def check_filter_slugs(db: Session, filters: ReleaseFilters) -> dict[str, Any]:
                 "event",
                 Event,
                 lambda slug: _("Мероприятие «%(slug)s» не найдено") % {"slug": slug},
-                (Event.status.in_(PUBLIC_EVENT_STATUSES),),
+                (col(Event.status).in_(PUBLIC_EVENT_STATUSES),),
             ),
             ("organisation", Organisation, lambda slug: _("неизвестная организация") + f": {slug}", ()),
         ),
     )
 
 
-def _options():
+def _options() -> tuple[ExecutableOption, ...]:
     return (
-        selectinload(PressRelease.contacts)
-        .selectinload(PressReleaseContact.contact)
-        .selectinload(PressContact.organisation),
-        selectinload(PressRelease.event),
+        selectinload(rel(PressRelease.contacts))
+        .selectinload(rel(PressReleaseContact.contact))
+        .selectinload(rel(PressContact.organisation)),
+        selectinload(rel(PressRelease.event)),
     )
 
 
-def _filtered(query: Any, filters: ReleaseFilters) -> Any:
+def _filtered(query: SelectOfScalar[PressRelease], filters: ReleaseFilters) -> SelectOfScalar[PressRelease]:
     if filters.event:
-        query = query.where(PressRelease.event_id.in_(select(Event.id).where(Event.slug == filters.event)))
+        query = query.where(col(PressRelease.event_id).in_(select(Event.id).where(Event.slug == filters.event)))
     if filters.organisation:
         org_ids = select(Organisation.id).where(Organisation.slug == filters.organisation)
         query = query.where(
             sa.or_(
-                PressRelease.event_id.in_(
-                    select(EventOrganisation.event_id).where(EventOrganisation.organisation_id.in_(org_ids))
+                col(PressRelease.event_id).in_(
+                    select(EventOrganisation.event_id).where(col(EventOrganisation.organisation_id).in_(org_ids))
                 ),
-                PressRelease.id.in_(
+                col(PressRelease.id).in_(
                     select(PressReleaseContact.release_id)
-                    .join(PressContact, PressContact.id == PressReleaseContact.contact_id)
-                    .where(PressContact.organisation_id.in_(org_ids))
+                    .join(PressContact, col(PressContact.id) == col(PressReleaseContact.contact_id))
+                    .where(col(PressContact.organisation_id).in_(org_ids))
                 ),
             )
         )
@@ -139,8 +143,8 @@ def _filtered(query: Any, filters: ReleaseFilters) -> Any:
         # The original language, or a translation of the title in that language.
         query = query.where(
             sa.or_(
-                PressRelease.original_language == filters.language,
-                PressRelease.translations[filters.language]["title"].as_string().is_not(None),
+                col(PressRelease.original_language) == filters.language,
+                col(PressRelease.translations)[filters.language]["title"].as_string().is_not(None),
             )
         )
     if filters.type:
@@ -148,9 +152,9 @@ def _filtered(query: Any, filters: ReleaseFilters) -> Any:
     return query
 
 
-def _newest_first() -> tuple:
+def _newest_first() -> tuple[sa.UnaryExpression[Any], ...]:
     newest = sa.func.coalesce(PressRelease.published_at, PressRelease.embargo_until)
-    return newest.desc(), PressRelease.id.desc()
+    return newest.desc(), col(PressRelease.id).desc()
 
 
 def list_public_releases(
@@ -182,25 +186,25 @@ def get_public_release(db: Session, slug: str, *, now: datetime) -> PressRelease
 
 def get_public_event_brief(db: Session, slug: str) -> Event:
     """A public event without its agenda (what a per-event feed needs)."""
-    event = db.exec(select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATUSES))).first()
+    event = db.exec(select(Event).where(Event.slug == slug, col(Event.status).in_(PUBLIC_EVENT_STATUSES))).first()
     if event is None:
         raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug})
     return event
 
 
-def filter_choices(db: Session, *, now: datetime) -> dict[str, list]:
+def filter_choices(db: Session, *, now: datetime) -> dict[str, list[Event] | list[Organisation]]:
     """Events and organisations that have public releases: the options of the press room filters."""
-    visible = select(PressRelease.event_id).where(visible_clause(now), PressRelease.event_id.is_not(None))
+    visible = select(PressRelease.event_id).where(visible_clause(now), col(PressRelease.event_id).is_not(None))
     events = db.exec(
         select(Event)
-        .where(Event.id.in_(visible), Event.status.in_(PUBLIC_EVENT_STATUSES))
-        .order_by(Event.start_at.desc())
+        .where(col(Event.id).in_(visible), col(Event.status).in_(PUBLIC_EVENT_STATUSES))
+        .order_by(col(Event.start_at).desc())
     ).all()
     orgs = db.exec(
         select(Organisation)
         .where(
-            Organisation.id.in_(
-                select(EventOrganisation.organisation_id).where(EventOrganisation.event_id.in_(visible))
+            col(Organisation.id).in_(
+                select(EventOrganisation.organisation_id).where(col(EventOrganisation.event_id).in_(visible))
             )
         )
         .order_by(Organisation.name)
@@ -224,8 +228,8 @@ def list_all_releases(
         query = query.where(PressRelease.status == status)
     total = db.exec(select(sa.func.count()).select_from(query.subquery())).one()
     rows = db.exec(
-        query.options(selectinload(PressRelease.event))
-        .order_by(PressRelease.updated_at.desc(), PressRelease.id.desc())
+        query.options(selectinload(rel(PressRelease.event)))
+        .order_by(col(PressRelease.updated_at).desc(), col(PressRelease.id).desc())
         .offset(offset)
         .limit(limit)
     )
@@ -242,14 +246,16 @@ def get_release(
 def list_contacts(db: Session) -> list[PressContact]:
     """Every press contact, for the release form."""
     return list(
-        db.exec(select(PressContact).options(selectinload(PressContact.organisation)).order_by(PressContact.name)).all()
+        db.exec(
+            select(PressContact).options(selectinload(rel(PressContact.organisation))).order_by(PressContact.name)
+        ).all()
     )
 
 
 def list_events_for_form(db: Session, user: StaffUser) -> list[Event]:
     """The events a release of `user` may be about (no other organisation's drafts)."""
     return list(
-        db.exec(select(Event).where(scopes.press_events_clause(db, user)).order_by(Event.start_at.desc())).all()
+        db.exec(select(Event).where(scopes.press_events_clause(db, user)).order_by(col(Event.start_at).desc())).all()
     )
 
 
@@ -260,15 +266,15 @@ def press_accreditations(
     at the events whose accreditations `user` sees."""
     query = (
         select(Registration, Event)
-        .join(Event, Event.id == Registration.event_id)
+        .join(Event, col(Event.id) == col(Registration.event_id))
         .where(Registration.category == RegistrationCategory.press, scopes.press_events_clause(db, user))
-        .order_by(Event.start_at.desc(), Event.id, Registration.created_at, Registration.id)
+        .order_by(col(Event.start_at).desc(), col(Event.id), col(Registration.created_at), col(Registration.id))
     )
     if event_slug:
         query = query.where(Event.slug == event_slug)
     grouped: dict[int, tuple[Event, list[Registration]]] = {}
     for registration, event in db.exec(query).all():
-        grouped.setdefault(event.id, (event, []))[1].append(registration)
+        grouped.setdefault(id_of(event), (event, []))[1].append(registration)
     return list(grouped.values())
 
 
@@ -352,11 +358,11 @@ def check_release(
         else:
             values["slug"] = data.slug
 
-    contact_ids = None
+    contact_ids: list[int] | None = None
     if "contacts" in sent and data.contacts is not None:
         slugs = list(data.contacts)
         found = (
-            {c.slug: c.id for c in db.exec(select(PressContact).where(PressContact.slug.in_(slugs))).all()}
+            {c.slug: id_of(c) for c in db.exec(select(PressContact).where(col(PressContact.slug).in_(slugs))).all()}
             if slugs
             else {}
         )
@@ -383,11 +389,19 @@ def check_release(
         kept = release.embargo_until if release is not None and "embargo_until" not in data.model_fields_set else None
         if embargo is None and kept is None:
             fields["embargo_until"] = _("для отложенной публикации укажите время окончания эмбарго (в будущем)")
-        elif embargo is None and status is not None and kept <= now and not is_visible(release, now):
+        elif (
+            # kept is set only with a stored release; both named so the type checker narrows them
+            embargo is None
+            and kept is not None
+            and release is not None
+            and status is not None
+            and kept <= now
+            and not is_visible(release, now)
+        ):
             fields["embargo_until"] = _("время эмбарго уже прошло — укажите будущее время или опубликуйте сейчас")
     if status == PressReleaseStatus.published:
-        already = release is not None and is_visible(release, now)
-        values.update(status=status, published_at=public_date(release) if already else now, embargo_until=None)
+        public_since = public_date(release) if release is not None and is_visible(release, now) else None
+        values.update(status=status, published_at=public_since or now, embargo_until=None)
     elif status == PressReleaseStatus.scheduled:
         values.update(status=status, published_at=None)
     elif status == PressReleaseStatus.draft:
@@ -408,14 +422,14 @@ def _store_contacts(db: Session, release: PressRelease, checked: _Checked) -> No
         contact = PressContact(slug=unique_slug(db, PressContact, c["name"]), **c)
         db.add(contact)
         db.flush()
-        ids.append(contact.id)
+        ids.append(id_of(contact))
     if [link.contact_id for link in release.contacts] == ids:
         return
     for link in list(release.contacts):
         db.delete(link)
     db.flush()
     for i, contact_id in enumerate(dict.fromkeys(ids)):
-        db.add(PressReleaseContact(release_id=release.id, contact_id=contact_id, position=i))
+        db.add(PressReleaseContact(release_id=id_of(release), contact_id=contact_id, position=i))
     db.flush()
     db.refresh(release, ["contacts"])
 
@@ -425,7 +439,7 @@ _ELIDED = ("body", "translations")
 
 
 def _check_event_scope(
-    db: Session, user: StaffUser | None, data: PressReleaseWrite, values: dict, release: PressRelease | None
+    db: Session, user: StaffUser | None, data: PressReleaseWrite, values: dict[str, Any], release: PressRelease | None
 ) -> None:
     """A release is about an event its writer may see: another organisation's draft is "not found"."""
     event_id = values.get("event_id")
