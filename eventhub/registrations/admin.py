@@ -16,7 +16,16 @@ from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep
 from eventhub.core.errors import Conflict, DomainError, Invalid, NotFound
 from eventhub.core.i18n import N_, _
-from eventhub.core.models import GENDER_CHOICES, Event, Region, RegistrationCategory, RegistrationStatus
+from eventhub.core.models import (
+    GENDER_CHOICES,
+    Event,
+    Organisation,
+    Region,
+    Registration,
+    RegistrationCategory,
+    RegistrationStatus,
+    id_of,
+)
 from eventhub.core.text import content_disposition
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.core.validation import validate
@@ -48,7 +57,7 @@ NOTICES = {
 }
 
 
-def _render(request: Request, name: str, ctx: dict, status: int = 200) -> HTMLResponse:
+def _render(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
     response = templates.TemplateResponse(request, f"registrations/admin/{name}", ctx, status_code=status)
     response.headers.update(STAFF_HEADERS)
     return response
@@ -150,7 +159,7 @@ def registration_action(
         result = func(db, event=event, registration_id=reg_id, user=user, now=now, site=site)
     except Conflict as exc:
         db.rollback()  # the form is shown again from what is stored
-        event = db.get(Event, event.id)
+        event = db.get_one(Event, event.id)
         return _list_response(request, db, event, service.ListFilters(), error=exc.message, status=exc.status_code)
     mailer.send(result.mails)
     return _back(event, notice=notice)
@@ -197,11 +206,11 @@ def _checkin_response(
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    found: list = []
+    found: list[tuple[Registration, Organisation | None]] = []
     scanned = None
     if code or (q and service.parse_checkin_code(q)):
         try:
-            scanned = service.registration_by_code(db, event=event, code=code or q, site=site)
+            scanned = service.registration_by_code(db, event=event, code=code or q or "", site=site)  # one is set here
             found = [(scanned, None)]
         except NotFound as exc:
             error = error or exc.message
@@ -239,7 +248,7 @@ def checkin_mark(
     event, user = managed
     try:
         if form.get("code"):
-            reg_id = service.registration_by_code(db, event=event, code=form["code"], site=site).id
+            reg_id = id_of(service.registration_by_code(db, event=event, code=form["code"], site=site))
         else:
             reg_id = int(form.get("registration") or "0")
         if form.get("undo"):
@@ -252,7 +261,7 @@ def checkin_mark(
         return _checkin_response(
             request,
             db,
-            db.get(Event, event.id),
+            db.get_one(Event, event.id),
             site,
             q=form.get("q"),
             error=message,
@@ -276,8 +285,8 @@ def _checkin_staff_response(
     db: Any,
     event: Event,
     *,
-    values: dict | None = None,
-    errors: dict | None = None,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
     notice: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
@@ -308,7 +317,7 @@ def checkin_staff_save(request: Request, db: DbDep, managed: ManagedDep, _csrf: 
     except (Invalid, NotFound) as exc:
         errors = exc.fields or {"email": exc.message}
         return _checkin_staff_response(
-            request, db, db.get(Event, event.id), values=form, errors=errors, status=exc.status_code
+            request, db, db.get_one(Event, event.id), values=form, errors=errors, status=exc.status_code
         )
     return _back(event, "/checkin-staff", notice="staff_removed" if form.get("remove") else "staff_added")
 
@@ -392,8 +401,8 @@ def _invitations_response(
     event: Event,
     site: Any,
     *,
-    values: dict | None = None,
-    errors: dict | None = None,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
     notice: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
@@ -430,7 +439,7 @@ def invitation_save(
     except Invalid as exc:
         db.rollback()  # the form is shown again from what is stored
         return _invitations_response(
-            request, db, db.get(Event, event.id), site, values=form, errors=exc.fields, status=exc.status_code
+            request, db, db.get_one(Event, event.id), site, values=form, errors=exc.fields, status=exc.status_code
         )
     return _back(event, "/invitations", notice="invitation")
 
@@ -530,7 +539,7 @@ def import_confirm(
         try:
             created, mails = importer.import_rows(
                 db,
-                event_id=event.id,
+                event_id=id_of(event),
                 rows=rows,
                 user=user,
                 now=now,
@@ -549,7 +558,7 @@ def import_confirm(
         else:
             mailer.send(mails)
             return _back(event, notice="imported", imported=str(len(created)))
-    event = db.get(Event, event.id)
+    event = db.get_one(Event, event.id)
     preview = importer.check_rows(db, event, rows) if rows else None
     return _render(
         request,

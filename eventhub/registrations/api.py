@@ -10,6 +10,7 @@ from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, PaginationDep
 from eventhub.core.errors import Invalid
 from eventhub.core.i18n import N_, _
+from eventhub.core.models import id_of
 from eventhub.core.schemas import ERROR_RESPONSES, ErrorResponse, Page
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.registrations import service
@@ -100,7 +101,7 @@ def api_register(
     if dry_run:
         service.check_registration(db, event=event, data=form, now=now)
         return JSONResponse(RegistrationValid().model_dump(), status_code=200)
-    event_id = event.id
+    event_id = id_of(event)
     result = service.register(db, event_id=event_id, data=form, now=now, site=site)
     mailer.send(result.mails)
     return RegistrationAccepted(message=_(ACCEPTED))

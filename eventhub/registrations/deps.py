@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Path, Request
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eventhub.accounts import ratelimit
 from eventhub.accounts.deps import get_current_user
@@ -68,7 +68,7 @@ RegistrationLimit = Annotated[None, Depends(registration_rate_limit)]
 
 def get_public_event_light(db: DbDep, slug: Annotated[str, Path(max_length=160)]) -> Event:
     """The event by slug, without its agenda: what the registration routes need."""
-    event = db.exec(select(Event).where(Event.slug == slug, Event.status.in_(PUBLIC_EVENT_STATUSES))).first()
+    event = db.exec(select(Event).where(Event.slug == slug, col(Event.status).in_(PUBLIC_EVENT_STATUSES))).first()
     if event is None:
         raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug})
     _release(db)
@@ -92,7 +92,9 @@ def _event_by_slug(db: Session, slug: str) -> Event:
     return event
 
 
-def _managed(check: Callable[[Session, StaffUser, Event], StaffUser], user_dep: Callable):
+def _managed(
+    check: Callable[[Session, StaffUser, Event], StaffUser], user_dep: Callable[..., StaffUser]
+) -> Callable[..., tuple[Event, StaffUser]]:
     """The event of the path and the user, if `check` (from accounts.permissions) lets them."""
 
     def load(

@@ -12,7 +12,16 @@ from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, get_now
 from eventhub.core.errors import Conflict, Invalid
 from eventhub.core.i18n import N_, _, current_language
-from eventhub.core.models import GENDER_CHOICES, Event, Invitation, Language, Organisation, Region, RegistrationCategory
+from eventhub.core.models import (
+    GENDER_CHOICES,
+    Event,
+    Invitation,
+    Language,
+    Organisation,
+    Region,
+    RegistrationCategory,
+    id_of,
+)
 from eventhub.core.text import content_disposition, format_phone
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.feeds.ical import render_invitation
@@ -72,7 +81,7 @@ async def form_fields(request: Request) -> dict[str, str]:
 FormDep = Annotated[dict[str, str], Depends(form_fields)]
 
 
-def _form_context(db: DbDep, event: Event, now: Any, invitation_token: str | None) -> dict:
+def _form_context(db: DbDep, event: Event, now: Any, invitation_token: str | None) -> dict[str, Any]:
     window = service.registration_window(event, now)
     invitation: Invitation | None = None
     invitation_error = None
@@ -96,7 +105,12 @@ def _form_context(db: DbDep, event: Event, now: Any, invitation_token: str | Non
 
 
 def _render_form(
-    request: Request, ctx: dict, values: dict, errors: dict, message: str | None, status: int
+    request: Request,
+    ctx: dict[str, Any],
+    values: dict[str, str],
+    errors: dict[str, str],
+    message: str | None,
+    status: int,
 ) -> HTMLResponse:
     return templates.TemplateResponse(
         request,
@@ -129,13 +143,13 @@ def register_submit(
     form: FormDep,
 ) -> HTMLResponse:
     """Register; the answer is the same whether the address is new or already registered."""
-    event_id = event.id
+    event_id = id_of(event)
     try:
         data = parse_registration(from_form(form), honeypot=bool(form.get("website", "").strip()))
         result = service.register(db, event_id=event_id, data=data, now=now, site=site)
     except (Invalid, Conflict) as exc:
         db.rollback()
-        event = db.get(Event, event_id)
+        event = db.get_one(Event, event_id)
         ctx = _form_context(db, event, now, form.get("invitation") or None)
         values = {k: v[:2000] for k, v in form.items() if k not in ("website",)}
         return _render_form(request, ctx, values, exc.fields, exc.message, exc.status_code)
@@ -150,8 +164,8 @@ def register_submit(
 # --- the private page ---
 
 
-def _private_context(db: DbDep, reg: Any, site: Any, now: Any) -> dict:
-    event = db.get(Event, reg.event_id)
+def _private_context(db: DbDep, reg: Any, site: Any, now: Any) -> dict[str, Any]:
+    event = db.get_one(Event, reg.event_id)
     org = db.get(Organisation, reg.organisation_id) if reg.organisation_id else None
     return {
         "reg": reg,
@@ -167,13 +181,13 @@ def _private_context(db: DbDep, reg: Any, site: Any, now: Any) -> dict:
     }
 
 
-def _private_response(request: Request, ctx: dict, status: int = 200, **extra: Any) -> HTMLResponse:
+def _private_response(request: Request, ctx: dict[str, Any], status: int = 200, **extra: Any) -> HTMLResponse:
     response = templates.TemplateResponse(request, "registrations/private.html", {**ctx, **extra}, status_code=status)
     response.headers.update(PRIVATE_HEADERS)
     return response
 
 
-def _values(reg: Any, org_label: str) -> dict:
+def _values(reg: Any, org_label: str) -> dict[str, str]:
     return {
         "full_name": reg.full_name,
         "phone": format_phone(reg.phone),
@@ -233,7 +247,7 @@ def private_update(request: Request, token: str, db: DbDep, site: SiteDep, now: 
 def private_cancel(request: Request, token: str, db: DbDep, site: SiteDep, now: NowDep, mailer: MailDep) -> Response:
     """Cancel; the place goes to the first on the waiting list."""
     reg = service.registration_by_token(db, token)
-    reg_id, event_id = reg.id, reg.event_id
+    reg_id, event_id = id_of(reg), reg.event_id
     try:
         result = service.cancel(db, event_id=event_id, registration_id=reg_id, now=now, site=site)
     except Conflict as exc:
@@ -266,7 +280,7 @@ def private_calendar_reset(token: str, db: DbDep, site: SiteDep) -> Response:
 def private_ics(token: str, db: DbDep, site: SiteDep, now: NowDep) -> Response:
     """The event as a calendar file to import (PUBLISH: no attendee, no private link)."""
     reg = service.registration_by_token(db, token)
-    event = db.get(Event, reg.event_id)
+    event = db.get_one(Event, reg.event_id)
     body = render_invitation(
         event,
         method="PUBLISH",

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -36,6 +37,8 @@ from eventhub.core.models import (
     RegistrationMode,
     RegistrationStatus,
     StaffUser,
+    id_of,
+    table_of,
 )
 from eventhub.core.text import InvalidPhone, format_phone, normalise_phone, normalise_query, search_key
 from eventhub.core.tokens import find_generation, hash_token
@@ -115,17 +118,17 @@ def find_organisation(db: Session, text: str | None) -> Organisation | None:
         select(Organisation)
         .where(
             sa.or_(
-                Organisation.slug.in_(candidates),
-                Organisation.short_name.in_(candidates),
-                Organisation.name.in_(candidates),
+                col(Organisation.slug).in_(candidates),
+                col(Organisation.short_name).in_(candidates),
+                col(Organisation.name).in_(candidates),
             )
         )
-        .order_by(Organisation.id)
+        .order_by(col(Organisation.id))
     ).first()
     if hit:
         return hit
     folded = {_fold(c) for c in candidates}
-    for org in db.exec(select(Organisation).order_by(Organisation.id)):
+    for org in db.exec(select(Organisation).order_by(col(Organisation.id))):
         names = {_fold(org.slug), _fold(org.short_name or ""), _fold(org.name), _fold(organisation_label(org))}
         for lang in i18n.LANGUAGES:  # the form lists the names in the reader's language
             names |= {_fold(i18n.content(org, "name", lang)), _fold(organisation_label(org, lang))}
@@ -145,7 +148,7 @@ def organisation_label(org: Organisation, lang: str | None = None) -> str:
 
 
 def directory(db: Session) -> list[Organisation]:
-    return list(db.exec(select(Organisation).order_by(Organisation.name, Organisation.id)))
+    return list(db.exec(select(Organisation).order_by(col(Organisation.name), col(Organisation.id))))
 
 
 def find_invitation(db: Session, event: Event, token: str | None) -> Invitation:
@@ -179,7 +182,7 @@ def registration_by_token(db: Session, token: str) -> Registration:
 
 
 def lock_event(db: Session, event_id: int) -> Event:
-    lock_for_update(db, Event.__table__, event_id)
+    lock_for_update(db, table_of(Event), event_id)
     event = db.get(Event, event_id, populate_existing=True)
     if event is None:
         raise NotFound(_("Мероприятие не найдено"))
@@ -188,7 +191,7 @@ def lock_event(db: Session, event_id: int) -> Event:
 
 def _held(db: Session, event_id: int) -> int:
     return db.exec(
-        select(sa.func.count()).where(Registration.event_id == event_id, Registration.status.in_(HOLDING))
+        select(sa.func.count()).where(Registration.event_id == event_id, col(Registration.status).in_(HOLDING))
     ).one()
 
 
@@ -196,7 +199,7 @@ def free_places(db: Session, event: Event) -> int | None:
     """Places left (None: no limit). Indicative outside the lock."""
     if event.capacity is None:
         return None
-    return max(0, event.capacity - _held(db, event.id))
+    return max(0, event.capacity - _held(db, id_of(event)))
 
 
 def _next_waitlist_position(db: Session, event_id: int) -> int:
@@ -234,7 +237,9 @@ def check_registration(db: Session, *, event: Event, data: RegistrationData, now
     if data.invitation or event.registration_mode == RegistrationMode.invitation:
         invitation = _invitation_for(db, event, data.invitation)
         used = db.exec(
-            select(sa.func.count()).where(Registration.invitation_id == invitation.id, Registration.status.in_(ACTIVE))
+            select(sa.func.count()).where(
+                Registration.invitation_id == invitation.id, col(Registration.status).in_(ACTIVE)
+            )
         ).one()
         if used >= invitation.seat_quota:
             raise _quota_error()
@@ -263,9 +268,9 @@ def placement(
     Invitations and the organiser's own imports count as approved."""
     if event.registration_mode == RegistrationMode.approval and invitation is None and not pre_approved:
         return S.pending, None
-    if event.capacity is None or _held(db, event.id) < event.capacity:
+    if event.capacity is None or _held(db, id_of(event)) < event.capacity:
         return S.confirmed, None
-    return S.waitlisted, _next_waitlist_position(db, event.id)
+    return S.waitlisted, _next_waitlist_position(db, id_of(event))
 
 
 def _apply(db: Session, reg: Registration, data: RegistrationData, invitation: Invitation | None) -> None:
@@ -283,7 +288,7 @@ def _apply(db: Session, reg: Registration, data: RegistrationData, invitation: I
     reg.language = data.language
 
 
-STATUS_MAIL = {S.confirmed: "confirmed", S.pending: "pending", S.waitlisted: "waitlisted"}
+STATUS_MAIL: dict[str, str] = {S.confirmed: "confirmed", S.pending: "pending", S.waitlisted: "waitlisted"}
 
 
 def register(
@@ -322,20 +327,24 @@ def register(
             now=now,
             calendar_url=calendar_url(db, site, existing),
         )
-        return RegisterResult(existing, created=False, mails=[msg.id])
+        return RegisterResult(existing, created=False, mails=[id_of(msg)])
 
     if invitation is not None:
         used = db.exec(
-            select(sa.func.count()).where(Registration.invitation_id == invitation.id, Registration.status.in_(ACTIVE))
+            select(sa.func.count()).where(
+                Registration.invitation_id == invitation.id, col(Registration.status).in_(ACTIVE)
+            )
         ).one()
         if used >= invitation.seat_quota:
             raise _quota_error()
 
     reg = existing or Registration(
-        event_id=event.id,
+        event_id=id_of(event),
+        full_name=data.full_name,  # set again by _apply below, as on a re-registration
         email=data.email,
         email_normalised=data.email_normalised,
-        token_hash=hash_token(site.private_token(event.id, data.email_normalised)),
+        token_hash=hash_token(site.private_token(id_of(event), data.email_normalised)),
+        consent_text=consent_text,
     )
     _apply(db, reg, data, invitation)
     reg.email = data.email
@@ -359,7 +368,7 @@ def register(
         now=now,
         calendar_url=calendar_url(db, site, reg),
     )
-    return RegisterResult(reg, created=True, mails=[msg.id])
+    return RegisterResult(reg, created=True, mails=[id_of(msg)])
 
 
 def personal_calendar(
@@ -413,14 +422,14 @@ def _refuse_if_cancelled(event: Event) -> None:
         raise Conflict(_("Мероприятие отменено: регистрацию больше нельзя изменить или отменить"))
 
 
-def update_details(db: Session, *, reg: Registration, form: dict, now: datetime) -> Registration:
+def update_details(db: Session, *, reg: Registration, form: dict[str, Any], now: datetime) -> Registration:
     """Change what the participant may change (not the e-mail: it is the registration's key)."""
     data = parse_registration(from_form(form, RegistrationDetails), RegistrationDetails, email=reg.email)
     lock_event(db, reg.event_id)
     db.refresh(reg)
     if reg.status in (S.cancelled, S.declined):
         raise Conflict(_("Отменённую или отклонённую регистрацию изменить нельзя"))
-    _refuse_if_cancelled(db.get(Event, reg.event_id))
+    _refuse_if_cancelled(db.get_one(Event, reg.event_id))
     invitation = db.get(Invitation, reg.invitation_id) if reg.invitation_id else None
     _apply(db, reg, data, invitation)
     db.add(reg)
@@ -430,24 +439,25 @@ def update_details(db: Session, *, reg: Registration, form: dict, now: datetime)
 
 def fill_from_waitlist(db: Session, *, event: Event, now: datetime, site: Site) -> tuple[list[Registration], list[int]]:
     """Promote the first on the waiting list while places are free (under the lock)."""
-    promoted, mails = [], []
+    promoted: list[Registration] = []
+    mails: list[int] = []
     if event.capacity is None:
         waiting = list(
             db.exec(
                 select(Registration)
                 .where(Registration.event_id == event.id, Registration.status == S.waitlisted)
-                .order_by(Registration.waitlist_position, Registration.id)
+                .order_by(col(Registration.waitlist_position), col(Registration.id))
             )
         )
     else:
-        free = event.capacity - _held(db, event.id)
+        free = event.capacity - _held(db, id_of(event))
         if free <= 0:
             return promoted, mails
         waiting = list(
             db.exec(
                 select(Registration)
                 .where(Registration.event_id == event.id, Registration.status == S.waitlisted)
-                .order_by(Registration.waitlist_position, Registration.id)
+                .order_by(col(Registration.waitlist_position), col(Registration.id))
                 .limit(free)
             )
         )
@@ -456,15 +466,17 @@ def fill_from_waitlist(db: Session, *, event: Event, now: datetime, site: Site) 
         db.add(reg)
         db.flush()
         mails.append(
-            mail.enqueue(
-                db,
-                kind="promoted",
-                event=event,
-                reg=reg,
-                site=site,
-                now=now,
-                calendar_url=calendar_url(db, site, reg),
-            ).id
+            id_of(
+                mail.enqueue(
+                    db,
+                    kind="promoted",
+                    event=event,
+                    reg=reg,
+                    site=site,
+                    now=now,
+                    calendar_url=calendar_url(db, site, reg),
+                )
+            )
         )
         promoted.append(reg)
     return promoted, mails
@@ -496,9 +508,11 @@ def cancel(
     db.flush()
     audit_status(db, user, "cancel", reg, before)
     mails = [
-        mail.enqueue(
-            db, kind="cancelled", event=event, reg=reg, site=site, now=now, withdraw_invite=before in HOLDING
-        ).id
+        id_of(
+            mail.enqueue(
+                db, kind="cancelled", event=event, reg=reg, site=site, now=now, withdraw_invite=before in HOLDING
+            )
+        )
     ]
     promoted, more = fill_from_waitlist(db, event=event, now=now, site=site)
     return ChangeResult(reg, promoted, mails + more)
@@ -508,7 +522,7 @@ def cancel(
 
 
 def _for_action(db: Session, event: Event, registration_id: int) -> tuple[Event, Registration]:
-    event = lock_event(db, event.id)
+    event = lock_event(db, id_of(event))
     return event, registration_of(db, event, registration_id, fresh=True)
 
 
@@ -565,7 +579,7 @@ def _confirm(
     event, reg = _for_action(db, event, registration_id)
     if reg.status != source:
         raise Conflict(refusal)
-    if event.capacity is not None and _held(db, event.id) >= event.capacity:
+    if event.capacity is not None and _held(db, id_of(event)) >= event.capacity:
         raise NoPlaces(_("Свободных мест нет: увеличьте вместимость или дождитесь отмен"))
     set_status(reg, S.confirmed, now)
     db.add(reg)
@@ -574,7 +588,7 @@ def _confirm(
     msg = mail.enqueue(
         db, kind=kind, event=event, reg=reg, site=site, now=now, calendar_url=calendar_url(db, site, reg)
     )
-    return ChangeResult(reg, mails=[msg.id])
+    return ChangeResult(reg, mails=[id_of(msg)])
 
 
 def decline(
@@ -590,11 +604,14 @@ def decline(
     db.flush()
     audit_status(db, user, "decline", reg, before)
     mails = [
-        mail.enqueue(
-            db, kind="declined", event=event, reg=reg, site=site, now=now, withdraw_invite=before in HOLDING
-        ).id
+        id_of(
+            mail.enqueue(
+                db, kind="declined", event=event, reg=reg, site=site, now=now, withdraw_invite=before in HOLDING
+            )
+        )
     ]
-    promoted, more = ([], [])
+    promoted: list[Registration] = []
+    more: list[int] = []
     if before in HOLDING:
         promoted, more = fill_from_waitlist(db, event=event, now=now, site=site)
     return ChangeResult(reg, promoted, mails + more)
@@ -602,7 +619,7 @@ def decline(
 
 def fill(db: Session, *, event: Event, user: StaffUser, now: datetime, site: Site) -> ChangeResult:
     """Organiser's button after raising the capacity: promote from the waiting list."""
-    event = lock_event(db, event.id)
+    event = lock_event(db, id_of(event))
     promoted, mails = fill_from_waitlist(db, event=event, now=now, site=site)
     for reg in promoted:
         audit_status(db, user, "promote", reg, S.waitlisted)
@@ -705,7 +722,7 @@ def list_registrations(
     filters.validate()
     query = (
         select(Registration, Organisation)
-        .join(Organisation, Organisation.id == Registration.organisation_id, isouter=True)
+        .join(Organisation, col(Organisation.id) == col(Registration.organisation_id), isouter=True)
         .where(Registration.event_id == event.id)
     )
     for name in ("status", "category", "region", "gender"):
@@ -713,12 +730,12 @@ def list_registrations(
         if value:
             query = query.where(getattr(Registration, name) == value)
     query = query.order_by(
-        sa.case((Registration.status == S.waitlisted, 1), else_=0),
-        Registration.waitlist_position,
-        Registration.full_name,
-        Registration.id,
+        sa.case((col(Registration.status) == S.waitlisted, 1), else_=0),
+        col(Registration.waitlist_position),
+        col(Registration.full_name),
+        col(Registration.id),
     )
-    rows = list(db.exec(query))
+    rows: list[tuple[Registration, Organisation | None]] = list(db.exec(query))
     words = normalise_query(filters.q or "")
     if words:
         # SQLite's lower() folds only ASCII; an event's list is small, so search it here.
@@ -737,9 +754,9 @@ def checkin_search(
     q = q.strip()[:200]
     query = (
         select(Registration, Organisation)
-        .join(Organisation, Organisation.id == Registration.organisation_id, isouter=True)
+        .join(Organisation, col(Organisation.id) == col(Registration.organisation_id), isouter=True)
         .where(Registration.event_id == event.id)
-        .order_by(Registration.full_name, Registration.id)
+        .order_by(col(Registration.full_name), col(Registration.id))
     )
     if "@" in q:
         try:
@@ -757,7 +774,10 @@ def checkin_search(
     if not words:
         return []
     # SQLite's lower() folds only ASCII; an event's list is small, so search it here.
-    return [r for r in db.exec(query) if all(w in search_key(r[0].full_name) for w in words)][:limit]
+    found: list[tuple[Registration, Organisation | None]] = [
+        r for r in db.exec(query) if all(w in search_key(r[0].full_name) for w in words)
+    ]
+    return found[:limit]
 
 
 def counts_by_status(db: Session, event: Event) -> dict[str, int]:
@@ -787,12 +807,18 @@ def _stat_value(value: str | None, order: list[str]) -> str | None:
     return value if value in order else None
 
 
-def statistics(db: Session, event: Event) -> dict:
+def statistics(db: Session, event: Event) -> dict[str, Any]:
     """Registered (confirmed or attended) and attended, by gender, organisation kind, region, category."""
-    rows = db.exec(
-        select(Registration.gender, Organisation.kind, Registration.region, Registration.category, Registration.status)
-        .join(Organisation, Organisation.id == Registration.organisation_id, isouter=True)
-        .where(Registration.event_id == event.id, Registration.status.in_(HOLDING))
+    rows = db.execute(
+        sa.select(
+            col(Registration.gender),
+            col(Organisation.kind),
+            col(Registration.region),
+            col(Registration.category),
+            col(Registration.status),
+        )
+        .join(Organisation, col(Organisation.id) == col(Registration.organisation_id), isouter=True)
+        .where(col(Registration.event_id) == event.id, col(Registration.status).in_(HOLDING))
     ).all()
     dims = {
         "gender": (
@@ -810,7 +836,7 @@ def statistics(db: Session, event: Event) -> dict:
         "region": (_("Регион"), 2, event_labels.REGION, [r.value for r in event_labels.REGION]),
         "category": (_("Категория"), 3, labels.CATEGORY, [c.value for c in labels.CATEGORY]),
     }
-    result: dict = {}
+    result: dict[str, Any] = {}
     for key, (title, idx, names, order) in dims.items():
         registered = Counter(_stat_value(r[idx], order) for r in rows)
         attended = Counter(_stat_value(r[idx], order) for r in rows if r[4] == S.attended)
@@ -818,7 +844,7 @@ def statistics(db: Session, event: Event) -> dict:
         result[key] = Breakdown(
             title,
             [
-                (names.get(k, _(labels.NOT_GIVEN)) if k else _(labels.NOT_GIVEN), registered[k], attended[k])
+                (names.get(k) or _(labels.NOT_GIVEN), registered[k], attended[k])  # labels are never empty
                 for k in keys
             ],
         )
@@ -835,16 +861,16 @@ def statistics(db: Session, event: Event) -> dict:
 def list_invitations(db: Session, event: Event) -> list[tuple[Invitation, Organisation, int]]:
     used = (
         select(Registration.invitation_id, sa.func.count().label("n"))
-        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
-        .group_by(Registration.invitation_id)
+        .where(Registration.event_id == event.id, col(Registration.status).in_(ACTIVE))
+        .group_by(col(Registration.invitation_id))
         .subquery()
     )
     rows = db.exec(
         select(Invitation, Organisation, sa.func.coalesce(used.c.n, 0))
-        .join(Organisation, Organisation.id == Invitation.organisation_id)
-        .join(used, used.c.invitation_id == Invitation.id, isouter=True)
+        .join(Organisation, col(Organisation.id) == col(Invitation.organisation_id))
+        .join(used, used.c.invitation_id == col(Invitation.id), isouter=True)
         .where(Invitation.event_id == event.id)
-        .order_by(Organisation.name)
+        .order_by(col(Organisation.name))
     )
     return list(rows)
 
@@ -855,7 +881,7 @@ def invitation_url(site: Site, event: Event, invitation: Invitation) -> str | No
     )
     if generation is None:
         return None
-    token = site.invitation_token(event.id, invitation.organisation_id, generation)
+    token = site.invitation_token(id_of(event), invitation.organisation_id, generation)
     return f"{site.base_url}/events/{event.slug}/register?invitation={token}"
 
 
@@ -863,7 +889,7 @@ def save_invitation(
     db: Session, *, event: Event, organisation: str, seat_quota: int, note: str | None, site: Site
 ) -> Invitation:
     """Invite an organisation (or change its quota); the link can be shown again any time."""
-    lock_event(db, event.id)
+    lock_event(db, id_of(event))
     org = find_organisation(db, organisation)
     if org is None:  # the quota and the note were checked by InvitationIn
         raise Invalid(
@@ -874,7 +900,9 @@ def save_invitation(
     ).first()
     if invitation is None:
         invitation = Invitation(
-            event_id=event.id, organisation_id=org.id, token_hash=hash_token(site.invitation_token(event.id, org.id, 0))
+            event_id=id_of(event),
+            organisation_id=id_of(org),
+            token_hash=hash_token(site.invitation_token(id_of(event), id_of(org), 0)),
         )
     invitation.seat_quota = seat_quota
     invitation.note = note or None
@@ -888,14 +916,14 @@ def revoke_invitation(
     db: Session, *, event: Event, invitation_id: int, now: datetime, site: Site, renew: bool = False
 ) -> Invitation:
     """Revoke an invitation's link; with `renew`, give it a new link instead (the old one stops working)."""
-    lock_event(db, event.id)
+    lock_event(db, id_of(event))
     invitation = invitation_of(db, event, invitation_id, fresh=True)
     if renew:
         generation = find_generation(
             site.secret, "invitation", f"{event.id}:{invitation.organisation_id}", invitation.token_hash
         )
         generation = 0 if generation is None else generation + 1
-        invitation.token_hash = hash_token(site.invitation_token(event.id, invitation.organisation_id, generation))
+        invitation.token_hash = hash_token(site.invitation_token(id_of(event), invitation.organisation_id, generation))
         invitation.revoked_at = None
     else:
         invitation.revoked_at = now
@@ -930,14 +958,14 @@ def export_rows(db: Session, event: Event, *, statuses: tuple[str, ...] | None =
                 email=reg.email,
                 phone=format_phone(reg.phone),
                 organisation=(org.name if org else reg.organisation_name) or "",
-                organisation_kind=event_labels.ORGANISATION_KIND.get(org.kind, "") if org else "",
+                organisation_kind=(event_labels.ORGANISATION_KIND.get(org.kind) or "") if org else "",
                 position=reg.position or "",
-                category=labels.CATEGORY.get(reg.category, reg.category),
+                category=labels.CATEGORY.get(reg.category) or reg.category,
                 outlet=reg.outlet or "",
-                region=event_labels.REGION.get(reg.region, "") if reg.region else "",
-                gender=labels.GENDER.get(reg.gender, "") if reg.gender in GENDER_CHOICES else "",
+                region=(event_labels.REGION.get(reg.region) or "") if reg.region else "",
+                gender=(labels.GENDER.get(reg.gender) or "") if reg.gender in GENDER_CHOICES else "",
                 accessibility_needs=reg.accessibility_needs or "",
-                status=labels.STATUS.get(reg.status, reg.status),
+                status=labels.STATUS.get(reg.status) or reg.status,
                 waitlist_position=str(reg.waitlist_position or ""),
                 registered_at=when(reg.created_at),
                 checked_in_at=when(reg.checked_in_at),
@@ -946,7 +974,7 @@ def export_rows(db: Session, event: Event, *, statuses: tuple[str, ...] | None =
     return out
 
 
-def stats_tables(stats: dict) -> list[StatsTable]:
+def stats_tables(stats: dict[str, Any]) -> list[StatsTable]:
     return [
         StatsTable(stats[k].title, stats[k].rows)
         for k in ("attendance", "gender", "organisation_kind", "region", "category")
