@@ -22,7 +22,7 @@ from eventhub.core import outbox
 from eventhub.core.config import get_settings
 from eventhub.core.db import make_engine, upgrade
 from eventhub.core.errors import DomainError
-from eventhub.core.models import Event, StaffUser
+from eventhub.core.models import Event, StaffUser, id_of
 from eventhub.core.uow import Units
 from eventhub.registrations.cli import reminders_app
 
@@ -130,7 +130,7 @@ def user_checkin(
         with _units().write() as db:
             target = _event(db, event)
             if remove:
-                take_checkin(db, event=target, user_id=_user(db, email).id)
+                take_checkin(db, event=target, user_id=id_of(_user(db, email)))
             else:
                 give_checkin(db, event=target, email=email)
     except DomainError as exc:

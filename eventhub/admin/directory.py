@@ -44,7 +44,13 @@ def directory_pages(spec: Directory) -> APIRouter:
     headers = [spec.create.model_fields[c].title for c in spec.columns]
 
     def form_page(
-        request: Request, db: DbDep, user: StaffUser, obj: Any, values: dict, errors: dict, status: int = 200
+        request: Request,
+        db: DbDep,
+        user: StaffUser,
+        obj: Any,
+        values: dict[str, Any],
+        errors: dict[str, str],
+        status: int = 200,
     ) -> HTMLResponse:
         return render(
             request, "admin/directory_form.html", user, status_code=status, spec=spec, obj=obj, form=form, values=values,
@@ -68,7 +74,7 @@ def directory_pages(spec: Directory) -> APIRouter:
         return form_page(request, db, user, None, form.values({}), {})
 
     @router.post("/new", name=f"admin_{spec.key}_create")
-    async def create(request: Request, db: DbDep, user: AdminUser, _csrf: CsrfDep) -> HTMLResponse:
+    async def create(request: Request, db: DbDep, user: AdminUser, _csrf: CsrfDep) -> Response:
         require(user, spec.action)
         return await save(
             request, db, form, lambda data: save_entry(db, spec, user=user, data=data),
@@ -83,7 +89,7 @@ def directory_pages(spec: Directory) -> APIRouter:
         return form_page(request, db, user, obj, form.values(input_of(db, spec, obj)), {})
 
     @router.post("/{slug}", name=f"admin_{spec.key}_update")
-    async def update(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
+    async def update(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> Response:
         require(user, spec.action)
         obj = get_entry(db, spec, slug)
         return await save(
@@ -121,7 +127,7 @@ def directory_pages(spec: Directory) -> APIRouter:
             )  # fmt: skip
 
     @router.post("/{slug}/delete", name=f"admin_{spec.key}_delete")
-    def remove(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
+    def remove(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> Response:
         obj = get_entry(db, spec, slug)
         try:
             delete_entry(db, spec, user=user, obj=obj)

@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import select
+from sqlmodel import col, select
 
 from eventhub.accounts.csrf import CsrfDep
 from eventhub.accounts.permissions import Action, can, managed_organisations, require, require_event_edit
@@ -28,7 +28,7 @@ from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep, get_now
 from eventhub.core.errors import Conflict, Invalid, NotFound
 from eventhub.core.i18n import N_, _
-from eventhub.core.models import Event, EventRole, EventStatus, Organisation, StaffUser
+from eventhub.core.models import Event, EventRole, EventStatus, Organisation, StaffUser, id_of
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.core.validation import WriteModel, validate
 from eventhub.core.versions import Block
@@ -71,7 +71,7 @@ def _my_organisations(db: DbDep, user: StaffUser) -> list[tuple[str, str]]:
     managed = managed_organisations(db, user)
     query = select(Organisation).order_by(Organisation.name).limit(2000)
     if managed is not None:
-        query = query.where(Organisation.id.in_(managed))
+        query = query.where(col(Organisation.id).in_(managed))
     return [
         (o.slug, f"{o.short_name} — {o.name}" if o.short_name and o.short_name != o.name else o.name)
         for o in db.exec(query)
@@ -108,12 +108,12 @@ def _event_page(
     db: DbDep,
     user: StaffUser,
     event: Event | None,
-    values: dict,
-    errors: dict,
+    values: dict[str, Any],
+    errors: dict[str, str],
     status: int = 200,
     preview: Any = None,
 ) -> HTMLResponse:
-    history = event_history(db, event.id) if event is not None and can(user, Action.read_audit) else []
+    history = event_history(db, id_of(event)) if event is not None and can(user, Action.read_audit) else []
     settings, now = request.app.state.settings, get_now(request)
     return render(
         request, "admin/event_form.html", user, status_code=status, event=event, form=EVENT_FORM, values=values,
@@ -131,7 +131,7 @@ def event_new(request: Request, db: DbDep, user: AdminUser, settings: SettingsDe
 
 
 @router.post("/new")
-async def event_create(request: Request, db: DbDep, user: AdminUser, _csrf: CsrfDep) -> HTMLResponse:
+async def event_create(request: Request, db: DbDep, user: AdminUser, _csrf: CsrfDep) -> Response:
     require(user, Action.edit_events)
     organiser = (await request.form()).get("organiser") or None
     return await save(
@@ -157,7 +157,7 @@ def _queued(notice: hooks.ChangeNotice) -> str:
 @router.post("/{slug}")
 async def event_update(
     request: Request, db: DbDep, user: AdminUser, slug: str, settings: SettingsDep, now: NowDep, _csrf: CsrfDep
-) -> HTMLResponse:
+) -> Response:
     """Save; a change of time, place or link that people would be written to is first shown as
     a preview (count and message) and saved on the second, confirming post."""
     event = _event(db, slug, user)
@@ -186,7 +186,7 @@ async def event_update(
 
 
 @router.post("/{slug}/delete")
-def event_delete(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
+def event_delete(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> Response:
     event = _event(db, slug, user)
     try:
         delete_event(db, event=event, user=user)
@@ -200,7 +200,13 @@ def event_delete(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf:
 
 
 def _organisations_page(
-    request: Request, db: DbDep, user: StaffUser, event: Event, rows: list[dict], errors: dict, status: int = 200
+    request: Request,
+    db: DbDep,
+    user: StaffUser,
+    event: Event,
+    rows: list[dict[str, Any]],
+    errors: dict[str, str],
+    status: int = 200,
 ) -> HTMLResponse:
     rows = rows + [{"organisation": "", "role": "", "note": ""}] * BLANK_ROWS
     return render(
@@ -216,12 +222,14 @@ def organisations_edit(request: Request, db: DbDep, user: AdminUser, slug: str) 
 
 
 @router.post("/{slug}/organisations")
-async def organisations_update(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
+async def organisations_update(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> Response:
     """Replace the list: rows with an organisation chosen and not marked for removal."""
     event = _event(db, slug, user)
     form = await request.form()
-    rows, kept = [], []  # every posted row (to show again), and the indexes of those kept
-    for i in range(min(int(form.get("rows") or 0) if str(form.get("rows") or "").isdigit() else 0, 300)):
+    rows: list[dict[str, str]] = []  # every posted row (to show again)
+    kept: list[int] = []  # the indexes of those kept
+    sent = str(form.get("rows") or "")
+    for i in range(min(int(sent) if sent.isdigit() else 0, 300)):
         row = {k: str(form.get(f"{k}-{i}") or "").strip() for k in ("organisation", "role", "note")}
         rows.append(row)
         if row["organisation"] and f"remove-{i}" not in form:
@@ -232,11 +240,11 @@ async def organisations_update(request: Request, db: DbDep, user: AdminUser, slu
         set_event_organisations(db, event=event, items=body.organisations, user=user)
     except Invalid as exc:
         db.rollback()
-        errors = {}
+        errors: dict[str, str] = {}
         for key, message in exc.fields.items():
             parts = key.split(".")
-            row = kept[int(parts[1])] if len(parts) > 1 and parts[1].isdigit() else None
-            errors[f"row-{row}" if row is not None else "__all__"] = message
+            at = kept[int(parts[1])] if len(parts) > 1 and parts[1].isdigit() else None
+            errors[f"row-{at}" if at is not None else "__all__"] = message
         return _organisations_page(request, db, user, _event(db, slug, user), rows, errors, status=422)
     return done(request, f"/admin/events/{slug}/organisations", _("Организации сохранены"))
 
@@ -306,8 +314,8 @@ def _session_page(
     user: StaffUser,
     event: Event,
     session: Any,
-    values: dict,
-    errors: dict,
+    values: dict[str, Any],
+    errors: dict[str, str],
     status: int = 200,
 ) -> HTMLResponse:
     return render(
@@ -326,7 +334,7 @@ def session_new(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTML
 
 
 @router.post("/{slug}/sessions/new")
-async def session_create(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> HTMLResponse:
+async def session_create(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep) -> Response:
     event = _event(db, slug, user)
     return await save(
         request, db, SESSION_FORM, lambda data: create_session(db, event=event, data=data, user=user),
@@ -347,11 +355,11 @@ def session_edit(request: Request, db: DbDep, user: AdminUser, slug: str, sessio
 @router.post("/{slug}/sessions/{session_id}")
 async def session_update(
     request: Request, db: DbDep, user: AdminUser, slug: str, session_id: int, _csrf: CsrfDep
-) -> HTMLResponse:
+) -> Response:
     event = _event(db, slug, user)
     session = get_session(event, session_id)
 
-    def again(typed: dict, errors: dict) -> HTMLResponse:
+    def again(typed: dict[str, Any], errors: dict[str, str]) -> HTMLResponse:
         event = _event(db, slug, user)
         return _session_page(request, db, user, event, get_session(event, session_id), typed, errors, 422)
 
@@ -364,7 +372,7 @@ async def session_update(
 @router.post("/{slug}/sessions/{session_id}/delete")
 def session_delete(
     request: Request, db: DbDep, user: AdminUser, slug: str, session_id: int, _csrf: CsrfDep
-) -> HTMLResponse:
+) -> Response:
     event = _event(db, slug, user)
     delete_session(db, event=event, session=get_session(event, session_id), user=user)
     return done(request, f"/admin/events/{slug}/agenda", _("Сессия удалена"))
@@ -373,7 +381,7 @@ def session_delete(
 @router.post("/{slug}/sessions/{session_id}/move")
 async def session_move(
     request: Request, db: DbDep, user: AdminUser, slug: str, session_id: int, _csrf: CsrfDep
-) -> HTMLResponse:
+) -> Response:
     event = _event(db, slug, user)
     step = -1 if (await request.form()).get("direction") == "up" else 1
     move_session(db, event=event, session=get_session(event, session_id), step=step, user=user)
@@ -392,7 +400,7 @@ def _told(notice: hooks.ChangeNotice, notify: bool, note: str | None) -> hooks.C
     return notice
 
 
-ACTIONS: dict[str, tuple[str, str, Form, Callable[..., Any], Callable[[Event], dict]]] = {
+ACTIONS: dict[str, tuple[str, str, Form, Callable[..., Any], Callable[[Event], dict[str, Any]]]] = {
     "publish": (
         N_("Опубликовать"), N_("Мероприятие появится на сайте, в API и в календарях."), Form(Confirm),
         lambda db, event, data, user, now, notice: publish_event(db, event=event, user=user, now=now),
@@ -424,8 +432,8 @@ def _action_routes(name: str) -> None:
         db: DbDep,
         user: StaffUser,
         event: Event,
-        values: dict,
-        errors: dict,
+        values: dict[str, Any],
+        errors: dict[str, str],
         status: int = 200,
         preview: Any = None,
     ) -> HTMLResponse:
@@ -444,7 +452,7 @@ def _action_routes(name: str) -> None:
     @router.post(f"/{{slug}}/{name}", name=f"event_{name}")
     async def perform(
         request: Request, db: DbDep, user: AdminUser, slug: str, settings: SettingsDep, now: NowDep, _csrf: CsrfDep
-    ) -> HTMLResponse:
+    ) -> Response:
         """Do it; the "preview" button does it in a transaction rolled back, to show the message."""
         event = _event(db, slug, user)
         previewing = (await request.form()).get("step") == "preview"

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlmodel import Session, select
 from starlette.datastructures import FormData
+from starlette.responses import Response
 
 from eventhub import labels
 from eventhub.admin.deps import done
@@ -34,7 +35,7 @@ from eventhub.core.models import (
 from eventhub.core.validation import validate
 from eventhub.directory.service import REF_MODELS
 
-ENUM_LABELS: dict[type, dict] = {
+ENUM_LABELS: dict[type, dict[Any, str]] = {
     EventKind: labels.EVENT_KIND,
     EventRole: labels.EVENT_ROLE,
     EventStatus: labels.EVENT_STATUS,
@@ -116,7 +117,8 @@ class Form:
         self.model = model
         self.fields: list[FormField] = []
         for name, info in model.model_fields.items():
-            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            # field() puts strings under x-widget, x-ref and x-group
+            extra: dict[str, Any] = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
             if name in exclude or extra.get("x-versions"):  # versions have their own side-by-side page
                 continue
             annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
@@ -224,14 +226,14 @@ def ref_choices(db: Session, refs: set[str]) -> dict[str, list[tuple[str, str]]]
     """Options of the selects that pick other entries: (slug, readable name)."""
     out = {}
     for ref in refs:
-        model = REF_MODELS[ref]
+        model: Any = REF_MODELS[ref]  # any kind of entry: its name column is found by attribute
         name = model.title if hasattr(model, "title") else model.name
         rows = db.exec(select(model.slug, name, *_short(model)).order_by(name).limit(2000)).all()
         out[ref] = [(r[0], f"{r[2]} — {r[1]}" if len(r) > 2 and r[2] else r[1]) for r in rows]
     return out
 
 
-def _short(model: Any) -> tuple:
+def _short(model: Any) -> tuple[Any, ...]:
     return (model.short_name,) if hasattr(model, "short_name") else ()
 
 
@@ -241,10 +243,10 @@ async def save(
     form: Form,
     action: Callable[[Any], Any],
     *,
-    again: Callable[[dict[str, Any], dict[str, str]], Any],
+    again: Callable[[dict[str, Any], dict[str, str]], Response],
     then: Callable[[Any], tuple[str, str]],
     extra: dict[str, Any] | None = None,
-) -> Any:
+) -> Response:
     """The whole post of an editor: run `action` on the valid form and go to `then(result)` (url,
     message), or show the form `again(typed, errors)` with every error beside its field (422)."""
     result, errors, typed = await submit(request, db, form, action, extra=extra)

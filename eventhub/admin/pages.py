@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eventhub.accounts.csrf import CsrfDep
 from eventhub.accounts.deps import SESSION_USER_KEY, OptionalUser
@@ -15,7 +15,7 @@ from eventhub.admin.deps import AdminUser, done, render
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep
 from eventhub.core.i18n import _
-from eventhub.core.models import EventStatus
+from eventhub.core.models import Event, EventStatus
 from eventhub.core.uow import UnitOfWorkRoute, independent_write
 from eventhub.events.editing import list_editable_events
 from eventhub.events.service import EventFilters
@@ -31,14 +31,14 @@ def _safe_next(target: object) -> str:
 
 
 @router.get("/admin/login")
-def login_page(request: Request, user: OptionalUser, next: str = "/admin") -> HTMLResponse:
+def login_page(request: Request, user: OptionalUser, next: str = "/admin") -> Response:
     if user is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     return render(request, "admin/login.html", None, next=_safe_next(next), email="")
 
 
 @router.post("/admin/login")
-async def login(request: Request, db: DbDep, now: NowDep, _csrf: CsrfDep) -> HTMLResponse:
+async def login(request: Request, db: DbDep, now: NowDep, _csrf: CsrfDep) -> Response:
     """Sign in; failures are counted per e-mail and address in the database (all workers share it)."""
     form = await request.form()
     # NUL cannot be stored (PostgreSQL) and is in no real address: drop it before counting attempts.
@@ -84,7 +84,8 @@ def logout(request: Request, _csrf: CsrfDep) -> RedirectResponse:
 @router.get("/admin")
 def dashboard(request: Request, db: DbDep, user: AdminUser, now: NowDep) -> HTMLResponse:
     """What the user may do, and their events: drafts, upcoming, recently changed."""
-    counts, upcoming = {}, []
+    counts: dict[str, int] = {}
+    upcoming: list[Event] = []
     if can(user, Action.edit_events):
         for status in EventStatus:
             counts[status.value] = list_editable_events(db, user, EventFilters(), status=status, now=now, limit=1)[1]

@@ -18,8 +18,8 @@ def translations_page(
     user: StaffUser,
     blocks: list[Block],
     *,
-    typed: dict | None = None,
-    errors: dict | None = None,
+    typed: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
     status: int = 200,
     **context: Any,
 ) -> HTMLResponse:

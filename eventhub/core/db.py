@@ -1,6 +1,7 @@
 """Engine, migrations, row locks; the request's session and units of work are in uow.py."""
 
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -10,6 +11,9 @@ import eventhub.core.changes  # noqa: F401  (every session versions feed content
 from eventhub import ROOT
 from eventhub.core.config import Settings
 from eventhub.core.uow import WRITE_OPTION, DbDep, get_db
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = ["DbDep", "get_db", "lock_for_update", "make_engine", "upgrade"]
 
@@ -36,7 +40,7 @@ def make_engine(settings: Settings) -> Engine:
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" listener issue BEGIN
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
@@ -49,7 +53,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def _sqlite_begin(conn) -> None:
+def _sqlite_begin(conn: sa.Connection) -> None:
     # pysqlite's own BEGIN comes late (before the first write), which breaks read
     # isolation; the documented SQLAlchemy recipe is to emit it here. A writing unit
     # (core/uow.py) takes the write lock at once: a deferred reader upgraded to a writer
@@ -58,7 +62,7 @@ def _sqlite_begin(conn) -> None:
 
 
 @lru_cache
-def _alembic_config(url: str):
+def _alembic_config(url: str) -> "Config":
     from alembic.config import Config  # imported here: only migrations need Alembic
 
     cfg = Config(str(ROOT / "alembic.ini"))

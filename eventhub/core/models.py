@@ -89,7 +89,8 @@ def _stored_as_utc(session: sa.orm.Session, _context: Any, _instances: Any) -> N
     """Written datetimes read as they are stored (UTC) from the flush on: a unit of work answers
     from its objects before any commit would have reloaded them."""
     for obj in (*session.new, *session.dirty):
-        for key in _utc_keys(type(obj)):
+        kind: type = type(obj)  # `obj` is Any: a class of Any is not known to be hashable
+        for key in _utc_keys(kind):
             value = obj.__dict__.get(key)
             if isinstance(value, datetime) and value.tzinfo is not None and value.tzinfo is not UTC:
                 obj.__dict__[key] = value.astimezone(UTC)  # the same instant: no change to history
@@ -97,7 +98,7 @@ def _stored_as_utc(session: sa.orm.Session, _context: Any, _instances: Any) -> N
 
 @cache
 def _utc_keys(cls: type) -> tuple[str, ...]:
-    mapper = sa.inspect(cls)
+    mapper: sa.orm.Mapper[Any] = sa.inspect(cls)
     return tuple(p.key for p in mapper.column_attrs if any(isinstance(c.type, UTCDateTime) for c in p.columns))
 
 

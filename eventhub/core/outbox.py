@@ -17,13 +17,15 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from functools import partial
+from typing import Any, cast
 
 import anyio
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlalchemy.engine import CursorResult
+from sqlmodel import Session, col, select
 
 from eventhub.core.config import Settings
-from eventhub.core.models import OutboxMessage, OutboxStatus, utcnow
+from eventhub.core.models import OutboxMessage, OutboxStatus, table_of, utcnow
 from eventhub.core.text import one_line
 from eventhub.core.uow import UnitsLike
 
@@ -76,7 +78,8 @@ def to_email(msg: OutboxMessage, mail_from: str, domain: str) -> EmailMessage:
     files = [a for a in msg.attachments if not a.get("cid")]
     if msg.body_html:
         message.add_alternative(msg.body_html, subtype="html")
-        html_part = message.get_payload()[-1]
+        # After add_alternative the message is multipart: its payload is the list of parts.
+        html_part = cast(list[EmailMessage], message.get_payload())[-1]
         for att in inline:
             maintype, subtype = att["content_type"].split(";")[0].split("/")
             html_part.add_related(
@@ -165,7 +168,7 @@ def claim(
     units: UnitsLike, *, now: datetime, ids: Iterable[int] | None = None, force: bool = False, limit: int = 100
 ) -> list[int]:
     """Take up to `limit` due messages for this sender; committed so others see the claim."""
-    t = OutboxMessage.__table__
+    t = table_of(OutboxMessage)
     due = sa.or_(
         sa.and_(t.c.status == OutboxStatus.pending, sa.true() if force else t.c.next_attempt_at <= now),
         sa.and_(t.c.status == OutboxStatus.sending, t.c.locked_until < now),
@@ -185,10 +188,14 @@ def claim(
             candidates = sorted(ids)[:limit]
         claimed = []
         for msg_id in candidates:
-            result = db.execute(
-                sa.update(t)
-                .where(t.c.id == msg_id, due)
-                .values(status=OutboxStatus.sending, locked_until=now + CLAIM_FOR)
+            # An UPDATE gives a CursorResult; Session.execute is declared to return any Result.
+            result = cast(
+                CursorResult[Any],
+                db.execute(
+                    sa.update(t)
+                    .where(t.c.id == msg_id, due)
+                    .values(status=OutboxStatus.sending, locked_until=now + CLAIM_FOR)
+                ),
             )
             if result.rowcount == 1:
                 claimed.append(msg_id)
@@ -220,7 +227,7 @@ def deliver(
         return report
     domain = settings.base_url.split("//")[-1].split("/")[0].split(":")[0] or "eventhub.local"
     connection = SmtpConnection(settings)
-    t = OutboxMessage.__table__
+    t = table_of(OutboxMessage)
     try:
         for n, msg_id in enumerate(claimed):
             if stop is not None and stop():
@@ -271,7 +278,7 @@ def deliver(
 
 
 def _release(units: UnitsLike, ids: list[int]) -> None:
-    t = OutboxMessage.__table__
+    t = table_of(OutboxMessage)
     with units.write() as db:
         db.execute(
             sa.update(t)
@@ -334,5 +341,5 @@ async def deliver_after_response(
 
 def pending_count(db: Session) -> int:
     return db.exec(
-        select(sa.func.count()).where(OutboxMessage.status.in_((OutboxStatus.pending, OutboxStatus.sending)))
+        select(sa.func.count()).where(col(OutboxMessage.status).in_((OutboxStatus.pending, OutboxStatus.sending)))
     ).one()

@@ -175,7 +175,8 @@ def _in_unit(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     name = own[0] if own else _REQUEST  # FastAPI passes the Request to one parameter only
 
     def request_of(kw: dict[str, Any]) -> Request:
-        return kw[name] if own else kw.pop(name)
+        request: Request = kw[name] if own else kw.pop(name)
+        return request
 
     def ok(result: Any) -> bool:
         return not isinstance(result, Response) or result.status_code < 400

@@ -5,7 +5,7 @@ checked the same way wherever it comes from, and `field_errors` turns any pydant
 error list into `{field: message}` for the JSON error body or the form."""
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
@@ -23,6 +23,7 @@ from pydantic import (
     ValidationError,
     create_model,
 )
+from pydantic.config import JsonDict
 
 from eventhub.core.errors import Invalid
 from eventhub.core.i18n import N_, _
@@ -58,15 +59,15 @@ def field(
     **kw: Any,
 ) -> Any:
     """A documented field; `ref` (what a slug points to), `widget` and `group` guide the admin forms."""
-    extra = {f"x-{k}": v for k, v in (("ref", ref), ("widget", widget), ("group", group)) if v}
+    extra: JsonDict = {f"x-{k}": v for k, v in (("ref", ref), ("widget", widget), ("group", group)) if v}
     return Field(default, title=title, description=hint, json_schema_extra=extra or None, **kw)
 
 
 def partial(model: type[BaseModel], name: str) -> type[BaseModel]:
     """`model` with every field optional: the body of a PATCH, merged over the stored values."""
-    fields = {}
+    fields: dict[str, Any] = {}
     for fname, info in model.model_fields.items():
-        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        annotation: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
         fields[fname] = (
             annotation | None,
             Field(None, title=info.title, description=info.description, json_schema_extra=info.json_schema_extra),
@@ -269,7 +270,7 @@ _MESSAGES = {
 }
 
 
-def field_message(err: dict[str, Any]) -> str:
+def field_message(err: Mapping[str, Any]) -> str:
     """One pydantic error in Russian."""
     kind, ctx = err.get("type", ""), err.get("ctx") or {}
     if kind == "too_short" and ctx.get("min_length") == 1:
@@ -286,11 +287,11 @@ def field_message(err: dict[str, Any]) -> str:
         return str(ctx.get("error", err.get("msg", _("неверное значение"))))
     template = _MESSAGES.get(kind)
     if template is None:
-        return err.get("msg", _("неверное значение"))
+        return str(err.get("msg", _("неверное значение")))
     try:
         return _(template).format(**ctx)
     except (KeyError, IndexError):
-        return err.get("msg", _("неверное значение"))
+        return str(err.get("msg", _("неверное значение")))
 
 
 def field_name(loc: Iterable[Any]) -> str:
@@ -301,7 +302,7 @@ def field_name(loc: Iterable[Any]) -> str:
     return printable(".".join(str(p) for p in parts), multiline=False)[:200]  # a key holds what the client sent
 
 
-def field_errors(errors: Iterable[dict[str, Any]]) -> dict[str, str]:
+def field_errors(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     """{field: message} of a pydantic error list; the first message of a field wins."""
     fields: dict[str, str] = {}
     for err in errors:
@@ -313,7 +314,10 @@ def field_errors(errors: Iterable[dict[str, Any]]) -> dict[str, str]:
     return fields
 
 
-def validate(model: type[BaseModel], data: dict[str, Any]) -> Any:
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate(model: type[M], data: dict[str, Any]) -> M:
     """`model` from `data`, or Invalid with a Russian message per field."""
     try:
         return model.model_validate(data)
@@ -321,6 +325,6 @@ def validate(model: type[BaseModel], data: dict[str, Any]) -> Any:
         raise Invalid(_("Неверные данные"), fields=field_errors(exc.errors())) from None
 
 
-def merged(model: type[BaseModel], stored: dict[str, Any], patch: BaseModel) -> Any:
+def merged(model: type[M], stored: dict[str, Any], patch: BaseModel) -> M:
     """A PATCH: the fields sent over the stored ones, validated as a whole by the create model."""
     return validate(model, stored | patch.model_dump(exclude_unset=True))
