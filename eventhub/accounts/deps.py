@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
+from sqlmodel import Session
 
 from eventhub.accounts import ratelimit
 from eventhub.accounts.permissions import Action, require
@@ -15,7 +16,7 @@ from eventhub.core.deps import get_now
 from eventhub.core.errors import TooManyRequests, Unauthorized
 from eventhub.core.i18n import _
 from eventhub.core.models import StaffUser
-from eventhub.core.uow import independent_write
+from eventhub.core.uow import WRITE_METHODS, end_read, has_changes, independent_write
 
 bearer = HTTPBearer(auto_error=False, description="API token from `eventhub token create EMAIL`")
 SESSION_USER_KEY = "user_id"
@@ -37,6 +38,7 @@ def get_optional_user(request: Request, db: DbDep) -> StaffUser | None:
     if token is not None:
         user = user_for_token(db, token)
         if user is not None:
+            _let_go(request, db)
             return user  # a valid token is always accepted, whatever others sent from its address
         # Unknown or revoked tokens: BAD_TOKEN.count a minute from one address, then 429 for
         # those only (counted in the database: all workers share it). Tokens are 256-bit
@@ -53,7 +55,15 @@ def get_optional_user(request: Request, db: DbDep) -> StaffUser | None:
     if user_id is None:
         return None
     user = db.get(StaffUser, user_id)
+    _let_go(request, db)
     return user if user and user.is_active else None
+
+
+def _let_go(request: Request, db: Session) -> None:
+    # FastAPI runs this and the route as separate thread jobs: a writing request must not hold
+    # SQLite's write lock (BEGIN IMMEDIATE) while it waits for a thread (the user reloads on use).
+    if request.method in WRITE_METHODS and not has_changes(db):
+        end_read(db)
 
 
 def get_current_user(

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import ORMExecuteState, SessionTransaction
 from sqlmodel import Session
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -113,10 +114,18 @@ def _mark_written(session: Session, _context: Any) -> None:
     session.info[_WROTE] = True
 
 
-@sa.event.listens_for(Session, "after_commit")
-@sa.event.listens_for(Session, "after_rollback")
-def _forget_written(session: Session) -> None:
-    session.info.pop(_WROTE, None)
+@sa.event.listens_for(Session, "do_orm_execute")
+def _mark_statement_written(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:  # a bulk statement flushes nothing
+        state.session.info[_WROTE] = True
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _forget_written(session: Session, transaction: SessionTransaction) -> None:
+    # Only when the unit's own transaction ends: a savepoint rolled back (a caught
+    # IntegrityError) leaves what the unit wrote before it to be committed.
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
 
 
 # --- the request's unit of work ---

@@ -175,7 +175,8 @@ class Composer:
                 )  # fmt: skip
             finally:
                 i18n.reset_language(token)
-            self._calendars[key] = ics.replace(b"END:VEVENT\r\n", ATTENDEE + b"END:VEVENT\r\n", 1)
+            at = ics.rindex(b"END:VEVENT\r\n")  # the last: a folded DESCRIPTION may hold the same bytes
+            self._calendars[key] = ics[:at] + ATTENDEE + ics[at:]
         return self._calendars[key].replace(ATTENDEE, _attendee_line(person), 1).decode()
 
     def row(self, person: Recipient, now: Any) -> tuple[dict[str, Any], int | None]:
@@ -214,7 +215,8 @@ class Composer:
 def _attendee_line(person: Recipient) -> bytes:
     """The ATTENDEE content line, folded at 75 octets (RFC 5545 3.1); written by hand because
     icalendar's serialiser costs ~1 ms a line, most of a 1,000-person change."""
-    name = "".join(c for c in person.full_name if c >= " ").replace('"', "'")  # DQUOTE cannot be in a value
+    # RFC 6868 parameter escaping, as icalendar writes the first invitation: ^ as ^^, DQUOTE as ^'.
+    name = "".join(c for c in person.full_name if c >= " " and c != "\x7f").replace("^", "^^").replace('"', "^'")
     line = f'ATTENDEE;CN="{name}";PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:{person.email}'
     return _fold(line.encode()) + b"\r\n"
 

@@ -193,7 +193,7 @@ def test_another_worker_sees_a_write_within_the_check_interval(app, client, db) 
     # Another worker renames the event: its own session bumps the version row in the database.
     db.execute(sa.text("UPDATE event SET title = 'Переименовано другим процессом' WHERE id = :id"), {"id": event.id})
     db.execute(sa.update(ContentVersion).values(version=ContentVersion.version + 1))
-    db.expire_all()  # the request's session is the test's: make it read the rows again, as a new one would
+    db.commit()  # committed, as the other worker's would be (and the test's session reads the rows again)
     assert client.get(url).headers["etag"] == first  # within the check interval: the version read last
     ticks[0] += 1.0
     assert client.get(url).headers["etag"] != first

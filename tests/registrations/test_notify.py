@@ -236,3 +236,20 @@ def test_bad_input_says_what_is_wrong_and_queues_nothing(
     assert db.exec(select(OutboxMessage).where(OutboxMessage.kind.like("event_%"))).all() == []
     db.refresh(event)
     assert (event.status, event.venue_name) == ("published", "Конференц-зал ИПР")
+
+
+def test_an_attendee_name_with_carets_quotes_and_any_length_reads_back_whole() -> None:
+    """The hand-written ATTENDEE line escapes as icalendar does (RFC 6868) and folds safely."""
+    from eventhub.registrations.notify import Recipient, _attendee_line
+
+    name = 'Асель "Ака" Токтогулова ^ x^n^^y ' + "Ө" * 40
+    person = Recipient(1, 1, name, "asel@example.kg", "asel@example.kg", "ky", "confirmed", None)
+    ics = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//RU\r\nBEGIN:VEVENT\r\nUID:u@t\r\n"
+        b"DTSTAMP:20300101T000000Z\r\nDTSTART:20300101T100000Z\r\n"
+        + _attendee_line(person)
+        + b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    assert all(len(line) <= 75 for line in ics.split(b"\r\n"))
+    [vevent] = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    assert (str(vevent["attendee"]), vevent["attendee"].params["CN"]) == ("mailto:asel@example.kg", name)
