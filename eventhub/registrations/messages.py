@@ -221,8 +221,9 @@ class Template:
         html_values = {p: str(escape(v)) for p, v in values.items()}
         fragment = self.fragment
         for p, marker in _MARKERS.items():
-            # A bare {link} becomes a link; one inside [text]({link}) is the address.
-            fragment = fragment.replace(f'href="{marker}"', f'href="{html_values[p]}"')
+            # A bare {link} becomes a link; one inside [text]({link}) is the address. Only the
+            # private link may be an address: a name or title there (`javascript:…`) may not.
+            fragment = fragment.replace(f'href="{marker}"', f'href="{html_values[p]}"' if p == "link" else 'href="#"')
             value = html_values[p]
             if p == "link":
                 value = f'<a href="{value}">{value}</a>'
@@ -251,7 +252,7 @@ def template(*, event: Event, versions: dict[str, dict[str, str]], original: str
             f'<a href="{escape(event_url)}">{escape(event_url)}</a><br>{escape(site.site_name)}</p>'
         ) + (f'<p style="color:#555">{escape(contact)}</p>' if contact else "")
         fragment = markdown_to_html(_fill(body, _MARKERS)) + html_footer
-        return Template(lang, subject.replace("{event}", title), f"{body}\n\n{footer}\n", fragment)
+        return Template(lang, subject, f"{body}\n\n{footer}\n", fragment)
     finally:
         i18n.reset_language(token)
 

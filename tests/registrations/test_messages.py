@@ -406,3 +406,16 @@ def test_without_a_contact_a_message_has_no_reply_to_and_asks_for_no_reply(
     received = mailbox.wait_for(3)
     assert [m["Reply-To"] for m in received] == [None, None, None]
     assert not any("ответить на это письмо" in _text(m) for m in received)
+
+
+def test_placeholders_are_filled_once_and_only_the_private_link_may_be_an_address(db, app, organised) -> None:
+    site = Site.from_settings(app.state.settings)
+    reg = next(iter(_regs(db, organised).values()))
+    organised.title = "Форум {link}"  # an organiser's title is text, never a placeholder
+    reg.full_name = "javascript:alert(1)"
+    versions = {"ru": {"subject": "Итоги: {event}", "body": "[страница]({link}) и [имя]({name})"}}
+    rendered = messages.render(event=organised, reg=reg, versions=versions, original="ru", site=site)
+    assert rendered.subject == "Итоги: Форум {link}"
+    assert f'href="{site.private_url(reg)}"' in rendered.html
+    assert 'href="javascript:' not in rendered.html and 'href="#"' in rendered.html
+    db.rollback()
