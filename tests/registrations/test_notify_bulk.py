@@ -65,13 +65,14 @@ def test_a_cancellation_of_1000_queues_1000_in_its_transaction_and_two_workers_s
             assert other.exec(select(sa.func.count()).select_from(OutboxMessage)).one() == 0
         assert notice.results[0].queued == N
         db.commit()
-    print(f"\n1,000 notifications composed and queued in {queued_in * 1000:.0f} ms")
-    assert queued_in < 10  # a few renders and one bulk INSERT, not 1,000 template renders
+    print(f"\n1,000 notifications composed and queued in {queued_in * 1000:.0f} ms")  # speed: bench.notify
 
     workers = [_start_worker(url, tmp_path, mailbox.port) for _ in range(2)]
     try:
         mailbox.wait_for(N, timeout=120)
         time.sleep(0.5)  # a duplicate would arrive now
+        for proc in workers:
+            test_worker._wait_until_started(proc)
     finally:
         for proc in workers:
             proc.send_signal(signal.SIGTERM)

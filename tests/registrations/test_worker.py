@@ -48,6 +48,18 @@ def database(request, tmp_path):
         admin.dispose()
 
 
+def _wait_until_started(proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Until the worker says it runs (its SIGTERM handler is set by then): a SIGTERM before
+    that would kill it mid-import, which is no test of a clean stop."""
+    deadline = time.monotonic() + timeout
+    assert proc.stderr is not None
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line or line.startswith(b"worker: sending the outbox"):
+            return
+    raise AssertionError("the worker did not start")
+
+
 def _start_worker(url: str, data_dir, smtp_port: int) -> subprocess.Popen:
     env = {
         **os.environ,
@@ -83,6 +95,8 @@ def test_two_workers_send_every_mail_exactly_once(database, tmp_path, mailbox) -
     try:
         mailbox.wait_for(N, timeout=45)
         time.sleep(0.5)  # a duplicate would arrive now
+        for proc in workers:  # on a loaded machine one may send everything before the other has started
+            _wait_until_started(proc)
     finally:
         for proc in workers:
             proc.send_signal(signal.SIGTERM)
