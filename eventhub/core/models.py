@@ -235,6 +235,21 @@ class RegistrationCategory(enum.StrEnum):
     observer = "observer"
 
 
+class AgeGroup(enum.StrEnum):
+    # The bands GESI indicators of this field's funders use; NULL = not stated.
+    under_18 = "under_18"
+    age_18_29 = "18_29"
+    age_30_44 = "30_44"
+    age_45_59 = "45_59"
+    age_60_plus = "60_plus"
+
+
+class Disability(enum.StrEnum):
+    yes = "yes"
+    no = "no"
+    prefer_not_to_say = "prefer_not_to_say"
+
+
 class Gender(enum.StrEnum):
     female = "female"
     male = "male"
@@ -666,6 +681,8 @@ class Registration(Timestamped, table=True):
     outlet: str | None = Field(default=None, max_length=200)  # press accreditation
     region: str | None = Field(default=None, max_length=20)
     gender: str | None = _enum(Gender, default=None, nullable=True)
+    age_group: str | None = _enum(AgeGroup, default=None, nullable=True)
+    disability: str | None = _enum(Disability, default=None, nullable=True)
     accessibility_needs: str | None = Field(default=None, sa_type=sa.Text)
     language: str = _enum(Language, default=Language.ru)
     consent_at: datetime = _ts(nullable=False)
