@@ -144,10 +144,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )  # outside LimitBodySize: its 413 is translated
     app.add_middleware(RejectNulBytes)
     app.add_middleware(CompressionMiddleware)  # compresses every answer, errors too
-    app.add_middleware(HeadAsGet)  # HEAD is the GET without its body, headers as sent
-    # Outermost: a public answer a route marked is replayed as it left the stack (compressed,
-    # every header), before any other layer runs (core.surface_cache).
+    # A public answer a route marked is replayed as it left the stack (compressed, every
+    # header), before any other layer but HEAD's runs (core.surface_cache).
     app.add_middleware(SurfaceCacheMiddleware)
+    app.add_middleware(HeadAsGet)  # outermost: HEAD is the GET without its body, headers as sent
     return app
 
 

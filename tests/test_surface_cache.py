@@ -21,6 +21,9 @@ SURFACES = [
     ("/api/v1/events", {}),
     ("/api/v1/events/{slug}", {}),
     ("/api/v1/events/{slug}", {"Accept-Language": "ky"}),
+    ("/api/v1/events/{slug}", {"Accept-Encoding": "gzip, br"}),
+    ("/api/v1/organisations", {}),
+    ("/api/v1/projects", {}),
 ]
 
 
@@ -118,3 +121,16 @@ def test_the_clock_bounds_a_kept_page(app, client, event) -> None:
     now[0] += timedelta(minutes=1)  # registration may have closed, the event begun
     client.get(url)
     assert surface_cache(app).hits == hits + 1
+
+
+def test_an_anonymous_api_read_has_a_validator_and_answers_304(app, client, event) -> None:
+    url = f"/api/v1/events/{event.slug}"
+    first = client.get(url)
+    etag = first.headers["etag"]
+    assert client.get(url).headers["etag"] == etag  # replayed, the same validator
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304  # kept as a 304
+    surface_cache(app).clear()
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304  # rendered: the same decision
+    assert client.get(url, headers={"If-None-Match": '"stale"'}).json()["slug"] == event.slug

@@ -1,4 +1,4 @@
-"""The outermost cache: a public answer replayed byte for byte, before any middleware runs.
+"""The outer cache: a public answer replayed byte for byte, inside HEAD handling but before any other layer.
 
 The feeds, the event page and the anonymous API reads are rendered once per content version
 (``core.cache``, ``events.page_cache``); without this layer each hit still crossed the whole
@@ -23,11 +23,13 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from eventhub.core import changes
 from eventhub.core.cache import render_cache
 from eventhub.core.changes import Stamp
+from eventhub.core.http import etag_of, is_not_modified
 from eventhub.core.models import utcnow
 
 _STATE_KEY = "eventhub.surface_cache"
@@ -95,6 +97,17 @@ def _key(scope: Scope) -> tuple[bytes, ...] | None:
         scope.get("query_string", b""),
         *(wanted.get(name, b"") for name in _KEY_HEADERS),
     )
+
+
+def _validated(scope: Scope, start: Message, body: bytes) -> tuple[Message, bytes]:
+    """A marked 200 with its ETag (of these very bytes), or the 304 its request's
+    If-None-Match asks for, with the same headers and no body (RFC 9110 §15.4.5)."""
+    etag = etag_of(body)
+    headers = [*start.get("headers", []), (b"etag", etag.encode())]
+    if is_not_modified(Headers(scope=scope), (etag,), None):
+        kept = [(n, v) for n, v in headers if n.lower() not in (b"content-length", b"content-type")]
+        return {"type": "http.response.start", "status": 304, "headers": kept}, b""
+    return {**start, "headers": headers}, body
 
 
 def _storable(start: Message) -> bool:
@@ -180,28 +193,57 @@ class SurfaceCacheMiddleware:
         state = scope.setdefault("state", {})
         state[_STATE_KEY] = None
         start: Message | None = None
+        held = False  # a marked 200 without a validator waits for its body: it gets an ETag
         chunks: list[bytes] = []
         size = 0
         keep = True
 
         async def recording(message: Message) -> None:
-            nonlocal start, size, keep
+            nonlocal start, size, keep, held
             if message["type"] == "http.response.start":
                 start = message
                 keep = _storable(message)
-            elif message["type"] == "http.response.body" and keep:
-                chunk = message.get("body", b"")
-                size += len(chunk)
-                if size > cache.max_entry:
-                    keep = False
-                    chunks.clear()
-                else:
-                    chunks.append(chunk)
-                if not message.get("more_body", False):
-                    marked = state.get(_STATE_KEY)
-                    if keep and start is not None and isinstance(marked, Mark):
-                        cache.put(key, Stored(marked.stamp, marked.expires_at, start, b"".join(chunks)))
-            await send(message)
+                headers = message.get("headers", [])
+                held = (
+                    keep
+                    and message["status"] == 200
+                    and isinstance(state.get(_STATE_KEY), Mark)
+                    and not any(name.lower() == b"etag" for name, _ in headers)
+                )
+                if not held:
+                    await send(message)
+                return
+            if message["type"] != "http.response.body" or not keep:
+                await send(message)
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > cache.max_entry:  # too big to keep: let it stream as it came
+                keep = False
+                if held and start is not None:
+                    held = False
+                    await send(start)
+                    for earlier in chunks:
+                        await send({"type": "http.response.body", "body": earlier, "more_body": True})
+                chunks.clear()
+                await send(message)
+                return
+            chunks.append(chunk)
+            if message.get("more_body", False):
+                if not held:
+                    await send(message)
+                return
+            body = b"".join(chunks)
+            assert start is not None
+            if held:
+                start, body = _validated(scope, start, body)
+                await send(start)
+                await send({"type": "http.response.body", "body": body})
+            else:
+                await send(message)
+            marked = state.get(_STATE_KEY)
+            if isinstance(marked, Mark):
+                cache.put(key, Stored(marked.stamp, marked.expires_at, start, body))
 
         await self.app(scope, receive, recording)
 
