@@ -65,6 +65,7 @@ def bench_app():
         "ics": "text/calendar; charset=utf-8",
         "html": "text/html; charset=utf-8",
         "json": "application/json",
+        "xml": "application/xml",
     }
 
     @bare.get("/_bench/bare/{name}", include_in_schema=False)
@@ -262,6 +263,21 @@ def serve(
     )
     with server_process(command, server_env, base, startup_timeout=startup_timeout) as server:
         yield base, server.pid
+
+
+@contextmanager
+def serve_bare(bodies_dir: Path, *, workers: int, startup_timeout: float = 60.0) -> Iterator[str]:
+    """bench.bare (a bare Starlette app over the bodies in `bodies_dir`) under the very uvicorn
+    command eventhub runs under, in its own process: yields its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = uvicorn_command(
+        "bench.bare:app", port, workers=workers, extra=("--loop", "uvloop", "--http", "httptools")
+    )
+    with server_process(
+        command, dict(os.environ, BENCH_BODIES_DIR=str(bodies_dir)), base, startup_timeout=startup_timeout
+    ):
+        yield base
 
 
 def ensure_wrk() -> str:

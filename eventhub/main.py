@@ -22,6 +22,7 @@ from eventhub.core.errors import DomainError
 from eventhub.core.i18n import N_, _, reset_language, set_language
 from eventhub.core.middleware import HeadAsGet, LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
 from eventhub.core.schemas import COMMON_RESPONSES
+from eventhub.core.surface_cache import SurfaceCacheMiddleware
 from eventhub.core.uow import UnitOfWorkRoute, Units
 from eventhub.core.validation import field_errors
 from eventhub.directory import api as directory_api
@@ -143,6 +144,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )  # outside LimitBodySize: its 413 is translated
     app.add_middleware(RejectNulBytes)
     app.add_middleware(CompressionMiddleware)  # compresses every answer, errors too
+    # A public answer a route marked is replayed as it left the stack (compressed, every
+    # header), before any other layer but HEAD's runs (core.surface_cache).
+    app.add_middleware(SurfaceCacheMiddleware)
     app.add_middleware(HeadAsGet)  # outermost: HEAD is the GET without its body, headers as sent
     return app
 

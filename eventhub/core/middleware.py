@@ -155,7 +155,10 @@ class LanguageMiddleware:
                 headers.append((b"content-language", lang.encode()))
                 if not asked and (message["status"] >= 400 or not LANGUAGE_FREE.search(scope["path"])):
                     headers = _add_vary(headers, VARY_LANGUAGE)
-                if asked and asked != request.cookies.get(i18n.COOKIE):
+                # A feed's ?lang= is part of its address: calendar clients keep no cookies, and
+                # a cookie would keep every cache from storing the feed.
+                remember = not LANGUAGE_FREE.search(scope["path"])
+                if asked and remember and asked != request.cookies.get(i18n.COOKIE):
                     cookie = f"{i18n.COOKIE}={asked}; Path=/; Max-Age=31536000; SameSite=Lax"
                     headers.append((b"set-cookie", cookie.encode()))
                 message = {**message, "headers": headers}

@@ -2,10 +2,11 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from eventhub.accounts.deps import CurrentUser, EventEditor
 from eventhub.accounts.permissions import Action, require
+from eventhub.core import surface_cache
 from eventhub.core.audit import count_event_history, event_history
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, PaginationDep, SettingsDep
@@ -42,9 +43,10 @@ router = APIRouter(route_class=UnitOfWorkRoute, prefix="/events", tags=["events"
 
 @router.get("", response_model=Page[EventPublic])
 def api_list_events(
-    db: DbDep, filters: EventFiltersDep, page: PaginationDep, now: NowDep, settings: SettingsDep
+    request: Request, db: DbDep, filters: EventFiltersDep, page: PaginationDep, now: NowDep, settings: SettingsDep
 ) -> Page[EventPublic]:
     """Published events (also postponed and cancelled ones), upcoming first, with filters."""
+    surface_cache.mark_current(request.scope, db, now)  # the same for every anonymous reader
     events, total = list_events(db, filters, now=now, offset=page.offset, limit=page.limit)
     return Page(
         items=[EventPublic.from_event(e, settings.base_url) for e in events],
@@ -56,11 +58,15 @@ def api_list_events(
 
 @router.get("/{slug}", response_model=EventDetail)
 def api_get_event(
+    request: Request,
+    db: DbDep,
+    now: NowDep,
     event: EventDep,
     settings: SettingsDep,
     include: Annotated[Literal["translations"] | None, Query(description="add every language version")] = None,
 ) -> EventDetail:
     """One event with its agenda, panels, organisations and press contacts, in the asked language."""
+    surface_cache.mark_current(request.scope, db, now)
     return EventDetail.from_event(event, settings.base_url, with_translations=include == "translations")
 
 

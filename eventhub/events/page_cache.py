@@ -21,13 +21,13 @@ dependencies, no thread hop), as the feeds are; the route stores and answers the
 import re
 import threading
 from collections import OrderedDict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fastapi import Request, Response
 from sqlmodel import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from eventhub.core import changes
+from eventhub.core import changes, surface_cache
 from eventhub.core.cache import render_cache
 from eventhub.core.deps import get_now
 from eventhub.core.i18n import current_language
@@ -137,7 +137,9 @@ def _stored_page(scope: Scope) -> Response | None:
     stamp = render_cache(app).current_stamp()
     if stamp is None:  # not read within the second: the route reads it
         return None
-    hit = cache.get(_key(scope, stamp.version, get_now(Request(scope))))
+    now = get_now(Request(scope))
+    hit = cache.get(_key(scope, stamp.version, now))
     if hit is not None:
         hit.headers.add_vary_header("Cookie")  # as the routed page says: a signed-in reader gets another
+        surface_cache.mark(scope, stamp, now.replace(second=0, microsecond=0) + timedelta(minutes=1))
     return hit

@@ -16,7 +16,7 @@ from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from eventhub.core import changes, i18n
+from eventhub.core import changes, i18n, surface_cache
 from eventhub.core.cache import RenderCache, render_cache
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep, get_now
@@ -100,6 +100,7 @@ def serve(request: Request, db: Any, spec: FeedSpec, now: datetime, *, by_addres
                     cache.put(spec.key, stamp, rendered)
     if by_address and stamp is not None and cache.get(spec.key, stamp, now) is rendered:
         cache.remember_address(_address(request.scope), spec.key, stamp)
+        surface_cache.mark(request.scope, stamp, rendered.expires_at)
     return feed_response(request, rendered)
 
 
@@ -120,7 +121,9 @@ class FeedCacheMiddleware:
             if cache is not None and cache.knows(address):
                 request = Request(scope)
                 hit = cache.lookup_address(address, get_now(request))
-                if hit is not None:
+                stamp = cache.current_stamp()
+                if hit is not None and stamp is not None:
+                    surface_cache.mark(scope, stamp, hit.expires_at)
                     await feed_response(request, hit)(scope, receive, send)
                     return
         await self.app(scope, receive, send)

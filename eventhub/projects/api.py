@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 
+from eventhub.core import surface_cache
 from eventhub.core.db import DbDep
-from eventhub.core.deps import PaginationDep
+from eventhub.core.deps import NowDep, PaginationDep
 from eventhub.core.schemas import ERROR_RESPONSES, Page
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.projects.schemas import ProjectPublic
@@ -15,8 +16,9 @@ router = APIRouter(route_class=UnitOfWorkRoute, prefix="/projects", tags=["proje
 
 
 @router.get("", response_model=Page[ProjectPublic])
-def api_list_projects(db: DbDep, page: PaginationDep) -> Page[ProjectPublic]:
+def api_list_projects(request: Request, now: NowDep, db: DbDep, page: PaginationDep) -> Page[ProjectPublic]:
     """Donor-funded projects with funders, implementers, regions and figures, by name."""
+    surface_cache.mark_current(request.scope, db, now)  # the same for every anonymous reader
     items = list_projects(db, offset=page.offset, limit=page.limit)
     return Page(
         items=[ProjectPublic.from_project(p) for p in items],
@@ -27,6 +29,9 @@ def api_list_projects(db: DbDep, page: PaginationDep) -> Page[ProjectPublic]:
 
 
 @router.get("/{slug}", response_model=ProjectPublic)
-def api_get_project(db: DbDep, slug: Annotated[str, Path(max_length=160)]) -> ProjectPublic:
+def api_get_project(
+    request: Request, now: NowDep, db: DbDep, slug: Annotated[str, Path(max_length=160)]
+) -> ProjectPublic:
     """One project (its events: /events?project=)."""
+    surface_cache.mark_current(request.scope, db, now)  # the same for every anonymous reader
     return ProjectPublic.from_project(get_project(db, slug))

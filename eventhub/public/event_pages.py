@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import select
 
 from eventhub.accounts.deps import OptionalUser
+from eventhub.core import surface_cache
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep
 from eventhub.core.models import (
@@ -98,10 +99,12 @@ def event_page(
     """Everything about one event (anonymous readers get it from the render cache when current)."""
     key = cache_key(request, db, now) if user is None else None
     if key is not None and (cached := page_cache(request).get(key)) is not None:
+        surface_cache.mark_current(request.scope, db, now)
         return cached
     response = _render_event_page(request, get_event_or_404(db, user, slug), db, now, settings)
     if key is not None:
         page_cache(request).put(key, response)
+        surface_cache.mark_current(request.scope, db, now)
     return response
 
 
