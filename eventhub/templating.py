@@ -151,6 +151,7 @@ env.globals.update(
     language_names=i18n.LANGUAGE_NAMES,
     t=i18n.content,
     is_fallback=i18n.is_fallback,
+    translation_state=i18n.translation_state,
     lang_attr=lang_attr,
     short_name=short_name,
     og_locale=og_locale,

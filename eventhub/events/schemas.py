@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from annotated_types import Interval, Len
 from pydantic import BaseModel, Field
 
-from eventhub.core.i18n import N_, all_versions, content, current_language
+from eventhub.core.i18n import N_, all_versions, content, current_language, translation_state
 from eventhub.core.models import (
     AgendaSession,
     Event,
@@ -59,6 +59,13 @@ class EventPublic(BaseModel):
     url: str
     language: str = Field(description="language of the texts below (from ?lang= or Accept-Language)")
     original_language: str
+    translated_fields: list[str] = Field(
+        description="the translatable texts of this answer that exist in `language`", examples=[["title", "summary"]]
+    )
+    missing_translations: list[str] = Field(
+        description="texts given in `original_language` because `language` has no version of them (empty: nothing is)",
+        examples=[["description"]],
+    )
     title: str
     kind: str
     status: str
@@ -195,6 +202,11 @@ class EventDetail(EventPublic):
         )
 
 
+def _translation_fields(obj: Any, fields: tuple[str, ...], lang: str | None = None) -> dict[str, list[str]]:
+    state = translation_state(obj, fields, lang)
+    return {"translated_fields": list(state.translated), "missing_translations": list(state.missing)}
+
+
 def _org_name(holder: Person | PressContact) -> str | None:
     if holder.organisation is not None:
         return holder.organisation.short_name or content(holder.organisation, "name")
@@ -207,6 +219,7 @@ def _common(event: Event, base_url: str) -> dict[str, Any]:
         url=f"{base_url}/events/{event.slug}",
         language=current_language(),
         original_language=event.original_language,
+        **_translation_fields(event, TRANSLATABLE),
         title=content(event, "title"),
         kind=event.kind,
         status=event.status,

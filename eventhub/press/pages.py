@@ -218,6 +218,9 @@ def release_pdf(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settin
 def _entry(r: PressRelease, base: str) -> AtomEntry:
     text = {field: i18n.content(r, field) for field in ("title", "lead", "body")}
     lead = f"<p>{_html_escape(text['lead'])}</p>\n" if text["lead"] else ""
+    # The page's note on its language, first in the entry (nothing when all of it is translated).
+    if note := labels.translation_note(i18n.translation_state(r, ("title", "lead", "body"))):
+        lead = f'<p class="original-language"><em>{_html_escape(note)}</em></p>\n' + lead
     event = r.event if r.event is not None and r.event.status in PUBLIC_EVENT_STATUSES else None
     return AtomEntry(
         url=f"{base}/press/{r.slug}",

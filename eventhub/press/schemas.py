@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from annotated_types import Len
 from pydantic import BaseModel, Field, create_model
 
-from eventhub.core.i18n import N_, content, current_language
+from eventhub.core.i18n import N_, content, current_language, translation_state
 from eventhub.core.models import (
     PUBLIC_EVENT_STATUSES,
     Language,
@@ -128,6 +128,13 @@ class PressReleasePublic(BaseModel):
     lead: str | None
     language: str = Field(description="language asked for (?lang= or Accept-Language); texts fall back to the original")
     original_language: str
+    translated_fields: list[str] = Field(
+        description="the translatable texts of this answer that exist in `language`", examples=[["title", "summary"]]
+    )
+    missing_translations: list[str] = Field(
+        description="texts given in `original_language` because `language` has no version of them (empty: nothing is)",
+        examples=[["description"]],
+    )
     published_at: datetime | None = Field(
         description="when the release became (or, scheduled, becomes) public, UTC; null for drafts"
     )
@@ -202,10 +209,17 @@ def _common(r: PressRelease, base_url: str, *, localise: bool) -> dict[str, Any]
         lead=text(r, "lead"),
         language=current_language() if localise else r.original_language,
         original_language=r.original_language,
+        **_translation_fields(r, localise),
         published_at=r.published_at or r.embargo_until if r.status != "draft" else None,
         updated_at=r.updated_at,
         event=event,
     )
+
+
+def _translation_fields(r: PressRelease, localise: bool) -> dict[str, list[str]]:
+    """For the public, what is in their language; staff get the texts as written (all original)."""
+    state = translation_state(r, ("title", "lead", "body"), None if localise else r.original_language)
+    return {"translated_fields": list(state.translated), "missing_translations": list(state.missing)}
 
 
 def _detail(r: PressRelease, base_url: str, *, localise: bool) -> dict[str, Any]:
