@@ -14,6 +14,7 @@ from markupsafe import Markup
 from eventhub import ROOT, labels
 from eventhub.accounts.csrf import csrf_input
 from eventhub.core import i18n
+from eventhub.core.contacts import linked_contacts
 from eventhub.core.i18n import current_language
 from eventhub.core.models import Event
 from eventhub.core.text import format_phone, markdown_to_html
@@ -152,6 +153,7 @@ env.globals.update(
     t=i18n.content,
     is_fallback=i18n.is_fallback,
     translation_state=i18n.translation_state,
+    linked_contacts=linked_contacts,
     lang_attr=lang_attr,
     short_name=short_name,
     og_locale=og_locale,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from annotated_types import Interval, Len
 from pydantic import BaseModel, Field
 
+from eventhub.core.contacts import LinkedContact
 from eventhub.core.i18n import N_, all_versions, content, current_language, translation_state
 from eventhub.core.models import (
     AgendaSession,
@@ -193,7 +194,7 @@ class EventDetail(EventPublic):
                 EventPressContactPublic(
                     name=c.contact.name,
                     organisation=_org_name(c.contact),
-                    role=c.contact.role,
+                    role=LinkedContact(c.contact, c.role).role,
                     phones=c.contact.phones,
                     email=c.contact.email,
                 )
@@ -325,6 +326,11 @@ class EventCreate(WriteModel):
     contact_phone: Maybe[Phone] = field(None, title=N_("Телефон контакта"), group=N_("Контакт для участников"))
     press_contacts: Annotated[list[Slug], Len(0, 20)] = field(
         [], title=N_("Контакты для прессы"), ref="press-contacts", group=N_("Пресса")
+    )
+    press_contact_roles: Annotated[dict[Slug, Maybe[Annotated[str, Line(300)]]], Len(0, 20)] | None = field(
+        None,
+        title=N_("Роли контактов для прессы на этом мероприятии"),
+        hint=N_("по адресу контакта; пусто — без роли; не передано — роли остаются прежними"),
     )
     organisations: Annotated[list[EventOrganisationIn], Len(0, 200)] | None = field(
         None, title=N_("Организации и их роли"), hint=N_("пусто при создании — ваша организация организатором")

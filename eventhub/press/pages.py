@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from eventhub import __version__, labels
 from eventhub.core import i18n
+from eventhub.core.contacts import linked_contacts
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep
 from eventhub.core.errors import NotFound
@@ -152,7 +153,7 @@ def release_page(request: Request, db: DbDep, slug: SlugPath, now: NowDep, setti
         {
             "release": release,
             "event": event,
-            "contacts": [link.contact for link in release.contacts],
+            "contacts": linked_contacts(release.contacts),
             "public_date": public_date(release),
             "updated": entry_updated(release),
             "canonical": f"{settings.base_url}/press/{release.slug}",
@@ -165,7 +166,7 @@ def release_page(request: Request, db: DbDep, slug: SlugPath, now: NowDep, setti
 def release_vcard(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settings: SettingsDep) -> Response:
     """Every press contact of a release in one vCard file, to add them to a phone in one tap."""
     release = get_public_release(db, slug, now=now)
-    contacts = [link.contact for link in release.contacts]
+    contacts = linked_contacts(release.contacts)
     if not contacts:
         raise NotFound(_("У этой публикации нет контактов для прессы"))
     body = render_vcard(
@@ -204,7 +205,7 @@ def release_pdf(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settin
             published=datetime_filter(public_date(release)),
             url=f"{settings.base_url}/press/{release.slug}",
             event_lines=event_lines,
-            contacts=[link.contact for link in release.contacts],
+            contacts=linked_contacts(release.contacts),
             source_note=release.source_note,
             created_at=entry_updated(release),
         )

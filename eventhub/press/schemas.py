@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from annotated_types import Len
 from pydantic import BaseModel, Field, create_model
 
+from eventhub.core.contacts import LinkedContact, linked_contacts
 from eventhub.core.i18n import N_, content, current_language, translation_state
 from eventhub.core.models import (
     PUBLIC_EVENT_STATUSES,
@@ -70,6 +71,10 @@ class PressReleaseWrite(WriteModel):
     new_contacts: Annotated[list[PressContactInput], Len(0, 20)] | None = Field(
         default=None, description="press contacts to create and attach after `contacts`"
     )
+    contact_roles: Annotated[dict[Slug, Maybe[Annotated[str, Line(300)]]], Len(0, 50)] | None = Field(
+        default=None,
+        description="each contact's role for this release, by contact slug ('' for none); omitted: the roles stay",
+    )
     source_note: Maybe[Annotated[str, Line(1000)]] = None
     translations: dict[str, PressReleaseTranslation] | None = Field(
         default=None, description='other language versions: {"ky": {"title": ..., "lead": ..., "body": ...}, "en": ...}'
@@ -107,7 +112,7 @@ class PressContactPublic(BaseModel):
     email: str | None
 
     @classmethod
-    def from_contact(cls, c: PressContact) -> "PressContactPublic":
+    def from_contact(cls, c: PressContact | LinkedContact) -> "PressContactPublic":
         org = content(c.organisation, "name") if c.organisation is not None else c.organisation_name
         return cls(
             slug=c.slug,
@@ -229,7 +234,7 @@ def _detail(r: PressRelease, base_url: str, *, localise: bool) -> dict[str, Any]
         body=body,
         body_html=markdown_to_html(body),
         source_note=r.source_note,
-        contacts=[PressContactPublic.from_contact(link.contact) for link in r.contacts],
+        contacts=[PressContactPublic.from_contact(c) for c in linked_contacts(r.contacts)],
         vcard_url=f"{base_url}/press/{r.slug}/contacts.vcf",
         pdf_url=f"{base_url}/press/{r.slug}/release.pdf",
     )
