@@ -19,6 +19,7 @@ from eventhub.core.models import (
     SessionKind,
     SpeakerRole,
 )
+from eventhub.core.typography import join
 
 
 class _Labels(dict[StrEnum, str]):
@@ -190,7 +191,7 @@ def translation_note(state: TranslationState) -> str:
     if state.state == "none":
         note = gettext("Эта страница пока доступна только на языке оригинала")
         return f"{note} ({language})."
-    fields = ", ".join(dict.fromkeys(gettext(TEXT_FIELD[f]) if f in TEXT_FIELD else f for f in state.missing))
+    fields = join(list(dict.fromkeys(gettext(TEXT_FIELD[f]) if f in TEXT_FIELD else f for f in state.missing)))
     return gettext("Переведено частично: %(fields)s — пока только на языке оригинала (%(language)s).") % {
         "fields": fields,
         "language": language,

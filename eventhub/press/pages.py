@@ -18,6 +18,7 @@ from eventhub.core.http import conditional_response
 from eventhub.core.i18n import _
 from eventhub.core.models import PUBLIC_EVENT_STATUSES, Language, PressRelease
 from eventhub.core.text import content_disposition, markdown_to_html
+from eventhub.core.typography import quote
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.press.atom import EPOCH, AtomEntry, feed_updated, render_atom
 from eventhub.press.deps import ReleaseFiltersDep
@@ -189,7 +190,7 @@ def release_pdf(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settin
     if event is not None:
         place = ", ".join(p for p in (event.venue_name, event.venue_address, event.city) if p)
         event_lines = [
-            f"{labels.EVENT_KIND.get(event.kind, '')}: {event.title}",
+            f"{labels.EVENT_KIND.get(event.kind, '')} {quote(i18n.content(event, 'title'))}",
             _("Когда: %(event_date_range)s") % {"event_date_range": event_date_range(event)},
         ]
         if place:
