@@ -93,7 +93,7 @@ def test_the_press_feed_and_api_say_which_release_texts_are_missing(client, db) 
     feed = client.get("/press/feed.atom?lang=ky").text
     entries = {re.search(r"/press/(\w+)</id>", e).group(1): e for e in feed.split("<entry")[1:]}
     assert "түпнуска" not in entries["full"]
-    assert "Жарым-жартылай которулган: киришүү абзацы, тексти" in html.unescape(html.unescape(entries["part"]))
+    assert "Жарым-жартылай которулган: киришүү абзацы жана тексти" in html.unescape(html.unescape(entries["part"]))
     assert "Бул барак азырынча түпнуска тилинде гана жеткиликтүү" in html.unescape(html.unescape(entries["none"]))
     api = {r["slug"]: r for r in client.get("/api/v1/press-releases?lang=ky").json()["items"]}
     assert api["full"]["missing_translations"] == []
@@ -101,5 +101,5 @@ def test_the_press_feed_and_api_say_which_release_texts_are_missing(client, db) 
     assert api["none"]["translated_fields"] == [] and api["none"]["missing_translations"] == ["title", "lead", "body"]
     page = client.get("/press/part", headers={"Accept-Language": "ky"}).text
     assert (
-        _note(page) == "Жарым-жартылай которулган: киришүү абзацы, тексти — азырынча түпнуска тилинде гана (орус тили)."
+        _note(page) == "Жарым-жартылай которулган: киришүү абзацы жана тексти — азырынча түпнуска тилинде гана (орус тили)."
     )
