@@ -101,5 +101,6 @@ def test_the_press_feed_and_api_say_which_release_texts_are_missing(client, db) 
     assert api["none"]["translated_fields"] == [] and api["none"]["missing_translations"] == ["title", "lead", "body"]
     page = client.get("/press/part", headers={"Accept-Language": "ky"}).text
     assert (
-        _note(page) == "Жарым-жартылай которулган: киришүү абзацы жана тексти — азырынча түпнуска тилинде гана (орус тили)."
+        _note(page)
+        == "Жарым-жартылай которулган: киришүү абзацы жана тексти — азырынча түпнуска тилинде гана (орус тили)."
     )
