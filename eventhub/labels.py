@@ -6,7 +6,7 @@ them in the language of the current request."""
 from enum import StrEnum
 from typing import cast
 
-from eventhub.core.i18n import N_, gettext
+from eventhub.core.i18n import N_, TranslationState, gettext
 from eventhub.core.models import (
     EventKind,
     EventRole,
@@ -19,6 +19,7 @@ from eventhub.core.models import (
     SessionKind,
     SpeakerRole,
 )
+from eventhub.core.typography import join
 
 
 class _Labels(dict[StrEnum, str]):
@@ -166,3 +167,32 @@ REGISTRATION_MODE = _Labels(
 )
 
 LANGUAGE = _Labels({"ru": N_("русский"), "ky": N_("кыргызский"), "en": N_("английский")})
+
+# --- issue 23: the note on a text shown partly or wholly in its original language ---
+
+# The texts a "partly translated" note names (source strings, translated where shown).
+TEXT_FIELD: dict[str, str] = {
+    "title": N_("название"),
+    "name": N_("название"),
+    "summary": N_("краткое описание"),
+    "description": N_("описание"),
+    "goals": N_("цели"),
+    "lead": N_("лид"),
+    "body": N_("текст"),
+}
+
+
+def translation_note(state: TranslationState) -> str:
+    """What a page, feed entry or calendar says about its language: nothing when everything shown
+    is in the reader's language, what is missing when some of it is, the whole-page note otherwise."""
+    if state.state == "complete":
+        return ""
+    language = LANGUAGE.get(state.original_language) or state.original_language
+    if state.state == "none":
+        note = gettext("Эта страница пока доступна только на языке оригинала")
+        return f"{note} ({language})."
+    fields = join(list(dict.fromkeys(gettext(TEXT_FIELD[f]) if f in TEXT_FIELD else f for f in state.missing)))
+    return gettext("Переведено частично: %(fields)s — пока только на языке оригинала (%(language)s).") % {
+        "fields": fields,
+        "language": language,
+    }

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
@@ -14,9 +14,11 @@ from markupsafe import Markup
 from eventhub import ROOT, labels
 from eventhub.accounts.csrf import csrf_input
 from eventhub.core import i18n
+from eventhub.core.contacts import linked_contacts
 from eventhub.core.i18n import current_language
 from eventhub.core.models import Event
 from eventhub.core.text import format_phone, markdown_to_html
+from eventhub.core.typography import clock, number, quote
 
 
 @overload
@@ -38,12 +40,12 @@ def event_date_range(event: Event) -> str:
         if start.date() == end.date():
             return format_date(start, "long", locale=lang)
         return _date_span(start, end, lang)
-    times = f"{format_time(start, 'short', locale=lang)}–{format_time(end, 'short', locale=lang)}"
+    times = f"{clock(start, lang)}–{clock(end, lang)}"
     if start.date() == end.date():
         return f"{format_date(start, 'long', locale=lang)}, {times}"
     return (
-        f"{format_date(start, 'long', locale=lang)}, {format_time(start, 'short', locale=lang)} – "
-        f"{format_date(end, 'long', locale=lang)}, {format_time(end, 'short', locale=lang)}"
+        f"{format_date(start, 'long', locale=lang)}, {clock(start, lang)} – "
+        f"{format_date(end, 'long', locale=lang)}, {clock(end, lang)}"
     )
 
 
@@ -62,7 +64,7 @@ def date_filter(dt: datetime | None, tz: str = "Asia/Bishkek", fmt: str = "long"
 def time_filter(dt: datetime | None, tz: str = "Asia/Bishkek") -> str:
     if dt is None:
         return ""
-    return format_time(local(dt, tz), "short", locale=current_language())
+    return clock(local(dt, tz))
 
 
 def datetime_filter(dt: datetime | None, tz: str = "Asia/Bishkek") -> str:
@@ -72,9 +74,7 @@ def datetime_filter(dt: datetime | None, tz: str = "Asia/Bishkek") -> str:
     loc = local(dt, tz)
     if (loc.hour, loc.minute) == (0, 0):
         return format_date(loc, "long", locale=current_language())
-    return (
-        f"{format_date(loc, 'long', locale=current_language())}, {format_time(loc, 'short', locale=current_language())}"
-    )
+    return f"{format_date(loc, 'long', locale=current_language())}, {clock(loc)}"
 
 
 def plural(n: int, one: str, few: str, many: str) -> str:
@@ -139,6 +139,8 @@ env.filters.update(
     datetime=datetime_filter,
     phone=format_phone,
     markdown=markdown_filter,
+    number=number,
+    quote=quote,
 )
 env.globals.update(
     labels=labels,
@@ -151,6 +153,9 @@ env.globals.update(
     language_names=i18n.LANGUAGE_NAMES,
     t=i18n.content,
     is_fallback=i18n.is_fallback,
+    translation_state=i18n.translation_state,
+    linked_contacts=linked_contacts,
+    quote=quote,
     lang_attr=lang_attr,
     short_name=short_name,
     og_locale=og_locale,

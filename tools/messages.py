@@ -31,17 +31,25 @@ SOURCE_LANGUAGE = "ru"
 # Directories whose files babel.cfg maps; everything else (tests, .venv, node_modules) is skipped.
 SOURCE_DIRS = ("eventhub", "templates")
 
-# Kyrgyz must be complete for what the public reads: every template but the staff pages,
-# every Python message but the staff pages', and every e-mail (also one sent from a staff page).
-KY_EXEMPT_PREFIXES = ("templates/admin/", "eventhub/admin/")
+# Every catalogue is complete for everything: the staff pages too (Kyrgyz is the state language
+# of office work). A Kyrgyz message that merely repeats its Russian source is untranslated unless
+# every word of it is written the same in Kyrgyz (the glossary's `same_in_ky` list).
+WORD = re.compile(r"[\w-]+")
 
 
-def ky_required(path: str) -> bool:
-    """Whether a message found at `path` (relative, with /) must be translated into Kyrgyz."""
-    name = path.rsplit("/", 1)[-1]
-    if path.startswith("templates/") and ("email" in name or "/emails/" in path):
-        return True
-    return not path.startswith(KY_EXEMPT_PREFIXES)
+def same_in_kyrgyz_words() -> frozenset[str]:
+    import tomllib
+
+    data = tomllib.loads((CATALOGUES / "glossary.toml").read_text(encoding="utf-8"))
+    return frozenset(w.lower() for w in data.get("same_in_ky", {}).get("words", ()))
+
+
+def repeats_russian(text: str, msgid: str, same: frozenset[str]) -> bool:
+    """Whether a Kyrgyz `text` is the Russian `msgid` left as it was (placeholders aside)."""
+    if text != msgid or not CYRILLIC.search(msgid):
+        return False
+    words = {w.lower() for w in WORD.findall(_PLACEHOLDER.sub(" ", msgid)) if CYRILLIC.search(w)}
+    return not words <= same
 
 
 @dataclass
@@ -112,10 +120,9 @@ def problems(lang: str, source: dict | None = None) -> list[str]:
     if not path.exists():
         return [f"{lang}: no catalogue at {path.relative_to(ROOT)} (run `make messages`)"]
     catalog = load(lang)
+    same = same_in_kyrgyz_words() if lang == "ky" else frozenset()
     out = []
     for _key, item in sorted(source.items(), key=lambda kv: str(kv[0])):
-        if lang == "ky" and not any(ky_required(p) for p in item.paths):
-            continue
         where = ", ".join(sorted(item.paths))
         message = catalog.get(item.msgid, context=item.context)
         if message is None:
@@ -138,6 +145,12 @@ def problems(lang: str, source: dict | None = None) -> list[str]:
                 f"{lang}: untranslated {item.msgid!r} ({where})"
                 + (" — the plural forms are: " + " | ".join(f or "…" for f in forms) if item.plural else "")
             )
+            continue
+        if lang == "ky" and any(
+            repeats_russian(f, m, same)
+            for f, m in zip(forms, [item.msgid, *[item.plural or item.msgid] * 9], strict=False)
+        ):
+            out.append(f"{lang}: untranslated {item.msgid!r} ({where}) — the Kyrgyz repeats the Russian")
             continue
         names = (
             set(_PLACEHOLDER.findall(item.msgid))

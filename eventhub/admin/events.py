@@ -24,6 +24,7 @@ from eventhub.agenda.service import (
 from eventhub.agenda.translations import agenda_blocks
 from eventhub.core import hooks
 from eventhub.core.audit import event_history
+from eventhub.core.contacts import linked_contacts
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep, get_now
 from eventhub.core.errors import Conflict, Invalid, NotFound
@@ -43,6 +44,7 @@ from eventhub.events.editing import (
     postpone_event,
     publish_event,
     set_event_organisations,
+    set_press_contact_roles,
     update_event,
 )
 from eventhub.events.schemas import Cancel, EventCreate, EventOrganisations, NoticeIn, Postpone
@@ -51,7 +53,7 @@ from eventhub.events.translations import FIELDS as TRANSLATION_FIELDS
 router = APIRouter(
     route_class=UnitOfWorkRoute, prefix="/admin/events", default_response_class=HTMLResponse, include_in_schema=False
 )
-EVENT_FORM = Form(EventCreate, exclude=("organisations",))
+EVENT_FORM = Form(EventCreate, exclude=("organisations", "press_contact_roles"))  # each has its own editor
 SESSION_FORM = Form(SessionCreate)
 NOTICE_FORM = Form(NoticeIn)
 PER_PAGE = 30
@@ -207,11 +209,13 @@ def _organisations_page(
     rows: list[dict[str, Any]],
     errors: dict[str, str],
     status: int = 200,
+    contact_roles: dict[str, str] | None = None,
 ) -> HTMLResponse:
     rows = rows + [{"organisation": "", "role": "", "note": ""}] * BLANK_ROWS
     return render(
         request, "admin/event_organisations.html", user, status_code=status, event=event, rows=rows, errors=errors,
         organisations=ref_choices(db, {"organisations"})["organisations"], roles=list(EventRole),
+        press_contacts=linked_contacts(event.press_contacts), contact_roles=contact_roles or {},
     )  # fmt: skip
 
 
@@ -247,6 +251,25 @@ async def organisations_update(request: Request, db: DbDep, user: AdminUser, slu
             errors[f"row-{at}" if at is not None else "__all__"] = message
         return _organisations_page(request, db, user, _event(db, slug, user), rows, errors, status=422)
     return done(request, f"/admin/events/{slug}/organisations", _("Организации сохранены"))
+
+
+@router.post("/{slug}/press-contacts")
+async def press_contact_roles_update(
+    request: Request, db: DbDep, user: AdminUser, slug: str, _csrf: CsrfDep
+) -> Response:
+    """The role of each press contact for this event (on the organisations page)."""
+    event = _event(db, slug, user)
+    form = await request.form()
+    roles = {c.contact.slug: str(form.get(f"press-role-{c.contact.slug}") or "") for c in event.press_contacts}
+    try:
+        set_press_contact_roles(db, event=event, roles=roles, user=user)
+    except Invalid as exc:
+        db.rollback()
+        event = _event(db, slug, user)
+        errors = {"press_contact_roles": next(iter(exc.fields.values()), exc.message)}
+        rows = event_input(db, event)["organisations"]
+        return _organisations_page(request, db, user, event, rows, errors, status=422, contact_roles=roles)
+    return done(request, f"/admin/events/{slug}/organisations", _("Роли контактов сохранены"))
 
 
 # --- texts in other languages ---

@@ -21,7 +21,7 @@ from starlette.responses import Response
 from eventhub import labels
 from eventhub.admin.deps import done
 from eventhub.core.errors import Conflict, Invalid
-from eventhub.core.i18n import _
+from eventhub.core.i18n import N_, _, gettext
 from eventhub.core.models import (
     EventKind,
     EventRole,
@@ -65,7 +65,9 @@ class FormField:
 
     def options(self, refs: dict[str, list[tuple[str, str]]], value: Any) -> list[tuple[str, str]]:
         """Choices to show; for a pick list the chosen ones first, in their order (the agenda's order)."""
-        options = refs.get(self.ref, []) if self.ref else self.choices
+        # An enum's labels are source strings, translated here, in the reader's language (the form is
+        # built once, at import); a reference list holds names from the database, shown as they are.
+        options = refs.get(self.ref, []) if self.ref else [(v, gettext(label)) for v, label in self.choices]
         if self.widget != "multiselect":
             return options
         chosen, names = [str(v) for v in value or []], dict(options)
@@ -93,7 +95,8 @@ def _choices(base: Any) -> list[tuple[str, str]]:
     if not (isinstance(base, type) and issubclass(base, enum.Enum)):
         return []
     names = ENUM_LABELS.get(base, {})
-    return [(m.value, names.get(m) or (_("Другое") if m.value == "other" else m.value)) for m in base]
+    # dict.get of the plain dict: the untranslated source string (options() translates it per request)
+    return [(m.value, dict.get(names, m) or (N_("Другое") if m.value == "other" else m.value)) for m in base]
 
 
 def _widget(base: Any, is_list: bool, ref: str | None, max_length: int | None) -> str:

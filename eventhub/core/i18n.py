@@ -6,7 +6,9 @@ the Russian plural forms. Catalogues are compiled in memory from the .po files a
 so no compiled .mo file is ever committed or forgotten.
 """
 
+from collections.abc import Iterable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
 from typing import Any
@@ -130,6 +132,33 @@ def is_fallback(obj: Any, field: str = "title", lang: str | None = None) -> bool
     if lang == original or not getattr(obj, field, None):
         return False
     return not (getattr(obj, "translations", None) or {}).get(lang, {}).get(field)
+
+
+@dataclass(frozen=True)
+class TranslationState:
+    """Which of the texts a reader is shown exist in their language (`translated`) and which are
+    shown in the original instead (`missing`); texts empty in the original count as neither."""
+
+    language: str
+    original_language: str
+    translated: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    @property
+    def state(self) -> str:
+        """ "complete" (say nothing), "partial" (name what is missing) or "none" (all in the original)."""
+        if not self.missing:
+            return "complete"
+        return "partial" if self.translated else "none"
+
+
+def translation_state(obj: Any, fields: Iterable[str], lang: str | None = None) -> TranslationState:
+    """What of `fields` of `obj` the reader reads in their language (pages, API, feeds say the same)."""
+    lang = lang or current_language()
+    original = getattr(obj, "original_language", lang)
+    shown = [f for f in fields if getattr(obj, f, None)]
+    missing = tuple(f for f in shown if is_fallback(obj, f, lang))
+    return TranslationState(lang, original, tuple(f for f in shown if f not in missing), missing)
 
 
 def all_versions(obj: Any, fields: tuple[str, ...]) -> dict[str, dict[str, Any]]:

@@ -586,6 +586,7 @@ class PressContact(Timestamped, table=True):
     name: str = Field(max_length=200)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     organisation_name: str | None = Field(default=None, max_length=300)
+    # What is always true of the person (a position); a role for one event or release is on the link.
     role: str | None = Field(default=None, max_length=300)
     # E.164 strings, e.g. "+996702174107".
     phones: list[str] = _json(list)
@@ -600,6 +601,8 @@ class EventPressContact(SQLModel, table=True):
     event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
     contact_id: int = Field(foreign_key="press_contact.id", primary_key=True, ondelete="CASCADE")
     position: int = 0
+    # The contact's role for this event (issue 23): «член Оргкомитета…» is true of one dialogue, not of the person.
+    role: str | None = Field(default=None, max_length=300)
 
     event: Event = Relationship(back_populates="press_contacts")
     contact: PressContact = Relationship()
@@ -638,6 +641,7 @@ class PressReleaseContact(SQLModel, table=True):
     release_id: int = Field(foreign_key="press_release.id", primary_key=True, ondelete="CASCADE")
     contact_id: int = Field(foreign_key="press_contact.id", primary_key=True, ondelete="CASCADE")
     position: int = 0
+    role: str | None = Field(default=None, max_length=300)  # the contact's role for this release (issue 23)
 
     release: PressRelease = Relationship(back_populates="contacts")
     contact: PressContact = Relationship()

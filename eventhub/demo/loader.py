@@ -141,6 +141,12 @@ class _Loader:
             }
             self.contacts[it["slug"]] = self.upsert(PressContact, it["slug"], values)
 
+    def _contact_link(self, item: str | dict[str, Any]) -> tuple[int | None, str | None]:
+        """(contact id, role) of a seed link: a slug, or {contact: slug, role: the role there}."""
+        if isinstance(item, str):
+            return self.contacts[item].id, None
+        return self.contacts[item["contact"]].id, item.get("role")
+
     def events_(self, items: list[dict[str, Any]]) -> None:
         for it in items:
             tz = ZoneInfo(it.get("timezone") or "Asia/Bishkek")
@@ -197,9 +203,9 @@ class _Loader:
         )
         self.replace_children(
             event.press_contacts,
-            [(self.contacts[c].id,) for c in it.get("press_contacts") or []],
-            lambda i, w: EventPressContact(event_id=event_id, contact_id=w[0], position=i),
-            lambda c: (c.contact_id,),
+            [self._contact_link(c) for c in it.get("press_contacts") or []],
+            lambda i, w: EventPressContact(event_id=event_id, contact_id=w[0], role=w[1], position=i),
+            lambda c: (c.contact_id, c.role),
         )
         tz = ZoneInfo(event.timezone)
         wanted = [_session_key(s, self.people, tz) for s in it.get("agenda") or []]
@@ -262,9 +268,9 @@ class _Loader:
             release = self.upsert(PressRelease, it["slug"], values)
             self.replace_children(
                 release.contacts,
-                [(self.contacts[c].id,) for c in it.get("contacts") or []],
-                lambda i, w, r=release: PressReleaseContact(release_id=r.id, contact_id=w[0], position=i),
-                lambda c: (c.contact_id,),
+                [self._contact_link(c) for c in it.get("contacts") or []],
+                lambda i, w, r=release: PressReleaseContact(release_id=r.id, contact_id=w[0], role=w[1], position=i),
+                lambda c: (c.contact_id, c.role),
             )
 
 

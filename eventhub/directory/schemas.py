@@ -110,7 +110,11 @@ class PressContactCreate(WriteModel):
     name: Annotated[str, Line(200)] = field(title=N_("Имя и фамилия"))
     organisation: Maybe[Slug] = field(None, title=N_("Организация"), ref="organisations")
     organisation_name: Maybe[Annotated[str, Line(300)]] = field(None, title=N_("Организация (если нет в справочнике)"))
-    role: Maybe[Annotated[str, Line(300)]] = field(None, title=N_("Роль"), hint=N_("например: член Оргкомитета"))
+    role: Maybe[Annotated[str, Line(300)]] = field(
+        None,
+        title=N_("Роль"),
+        hint=N_("что верно всегда, например: пресс-секретарь; роль на одном мероприятии — у мероприятия"),
+    )
     phones: Annotated[list[Phone], Len(0, 5)] = field(
         [],
         title=N_("Телефоны"),

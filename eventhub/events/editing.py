@@ -52,7 +52,16 @@ CALENDAR_FIELDS = (
     "start_at", "end_at", "all_day", "timezone", "status",
     "venue_name", "venue_address", "city", "venue_region", "latitude", "longitude", "online_url",
 )  # fmt: skip
-RELATED_FIELDS = ("slug", "project", "series", "regions", "press_contacts", "organisations", "translations")
+RELATED_FIELDS = (
+    "slug",
+    "project",
+    "series",
+    "regions",
+    "press_contacts",
+    "press_contact_roles",
+    "organisations",
+    "translations",
+)
 SCALAR_FIELDS = tuple(f for f in EventCreate.model_fields if f not in RELATED_FIELDS)
 EDITABLE_STATUSES = tuple(EventStatus)
 # What participants are written to about when it changes (not a map pin or the region).
@@ -146,10 +155,29 @@ def event_input(db: Session, event: Event) -> dict[str, Any]:
         "series": slug_of(db, "series", event.series_id),
         "regions": sorted(r.region for r in event.regions),
         "press_contacts": [c.contact.slug for c in event.press_contacts],
+        "press_contact_roles": {c.contact.slug: c.role for c in event.press_contacts if c.role},
         "organisations": [
             {"organisation": eo.organisation.slug, "role": str(eo.role), "note": eo.note} for eo in event.organisations
         ],
     }
+
+
+def _press_contact_roles(db: Session, data: EventCreate) -> dict[int, str | None] | None:
+    """Roles by contact id, for contacts of the event only; None keeps the stored roles."""
+    if data.press_contact_roles is None:
+        return None
+    unknown = [s for s in data.press_contact_roles if s not in data.press_contacts]
+    if unknown:
+        raise Invalid(
+            _("Роль можно указать только контакту этого мероприятия"),
+            fields={
+                "press_contact_roles": _("нет среди контактов мероприятия: %(slugs)s")
+                % {"slugs": ", ".join(unknown[:5])}
+            },
+        )
+    contacts = resolve(db, "press-contacts", list(data.press_contact_roles), "press_contact_roles")
+    by_slug = {c.slug: c.id for c in contacts}
+    return {by_slug[s]: (r or None) for s, r in data.press_contact_roles.items() if s in by_slug}
 
 
 def _organisation_rows(db: Session, items: list[EventOrganisationIn]) -> list[tuple[int, str, str | None]]:
@@ -205,6 +233,7 @@ def _prepare(db: Session, data: EventCreate, *, event: Event | None = None) -> t
     related = {
         "regions": [str(v) for v in dict.fromkeys(data.regions)],
         "press_contacts": [c.id for c in resolve(db, "press-contacts", data.press_contacts, "press_contacts")],
+        "press_contact_roles": _press_contact_roles(db, data),
         "organisations": None if data.organisations is None else _organisation_rows(db, data.organisations),
     }
     return values, related
@@ -217,9 +246,14 @@ def _write_related(db: Session, event: Event, related: dict[str, Any]) -> None:
         db, sorted(event.regions, key=lambda r: r.region), sorted((r,) for r in related["regions"]),
         lambda r: (r.region,), lambda i, w: EventRegion(event_id=event_id, region=w[0]),
     )  # fmt: skip
+    # A contact's role here: as given, else as stored (the main editor sends only the slugs).
+    roles = related["press_contact_roles"]
+    kept = {c.contact_id: c.role for c in event.press_contacts}
     replace_rows(
-        db, event.press_contacts, [(c,) for c in related["press_contacts"]],
-        lambda c: (c.contact_id,), lambda i, w: EventPressContact(event_id=event_id, contact_id=w[0], position=i),
+        db, event.press_contacts,
+        [(c, roles.get(c) if roles is not None else kept.get(c)) for c in related["press_contacts"]],
+        lambda c: (c.contact_id, c.role),
+        lambda i, w: EventPressContact(event_id=event_id, contact_id=w[0], role=w[1], position=i),
     )  # fmt: skip
     if related["organisations"] is not None:
         replace_rows(
@@ -297,6 +331,12 @@ def set_event_organisations(
 ) -> Event:
     """Replace the organisations of an event and their roles."""
     data = validate(EventCreate, event_input(db, event) | {"organisations": [i.model_dump() for i in items]})
+    return update_event(db, event=event, data=data, user=user)
+
+
+def set_press_contact_roles(db: Session, *, event: Event, roles: dict[str, str], user: StaffUser | None) -> Event:
+    """The role of each press contact on this event (by contact slug; empty: none)."""
+    data = validate(EventCreate, event_input(db, event) | {"press_contact_roles": roles})
     return update_event(db, event=event, data=data, user=user)
 
 

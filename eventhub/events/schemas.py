@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 from annotated_types import Interval, Len
 from pydantic import BaseModel, Field
 
-from eventhub.core.i18n import N_, all_versions, content, current_language
+from eventhub.core.contacts import LinkedContact
+from eventhub.core.i18n import N_, all_versions, content, current_language, translation_state
 from eventhub.core.models import (
     AgendaSession,
     Event,
@@ -59,6 +60,13 @@ class EventPublic(BaseModel):
     url: str
     language: str = Field(description="language of the texts below (from ?lang= or Accept-Language)")
     original_language: str
+    translated_fields: list[str] = Field(
+        description="the translatable texts of this answer that exist in `language`", examples=[["title", "summary"]]
+    )
+    missing_translations: list[str] = Field(
+        description="texts given in `original_language` because `language` has no version of them (empty: nothing is)",
+        examples=[["description"]],
+    )
     title: str
     kind: str
     status: str
@@ -186,13 +194,18 @@ class EventDetail(EventPublic):
                 EventPressContactPublic(
                     name=c.contact.name,
                     organisation=_org_name(c.contact),
-                    role=c.contact.role,
+                    role=LinkedContact(c.contact, c.role).role,
                     phones=c.contact.phones,
                     email=c.contact.email,
                 )
                 for c in event.press_contacts
             ],
         )
+
+
+def _translation_fields(obj: Any, fields: tuple[str, ...], lang: str | None = None) -> dict[str, list[str]]:
+    state = translation_state(obj, fields, lang)
+    return {"translated_fields": list(state.translated), "missing_translations": list(state.missing)}
 
 
 def _org_name(holder: Person | PressContact) -> str | None:
@@ -207,6 +220,7 @@ def _common(event: Event, base_url: str) -> dict[str, Any]:
         url=f"{base_url}/events/{event.slug}",
         language=current_language(),
         original_language=event.original_language,
+        **_translation_fields(event, TRANSLATABLE),
         title=content(event, "title"),
         kind=event.kind,
         status=event.status,
@@ -312,6 +326,11 @@ class EventCreate(WriteModel):
     contact_phone: Maybe[Phone] = field(None, title=N_("Телефон контакта"), group=N_("Контакт для участников"))
     press_contacts: Annotated[list[Slug], Len(0, 20)] = field(
         [], title=N_("Контакты для прессы"), ref="press-contacts", group=N_("Пресса")
+    )
+    press_contact_roles: Annotated[dict[Slug, Maybe[Annotated[str, Line(300)]]], Len(0, 20)] | None = field(
+        None,
+        title=N_("Роли контактов для прессы на этом мероприятии"),
+        hint=N_("по адресу контакта; пусто — без роли; не передано — роли остаются прежними"),
     )
     organisations: Annotated[list[EventOrganisationIn], Len(0, 200)] | None = field(
         None, title=N_("Организации и их роли"), hint=N_("пусто при создании — ваша организация организатором")

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from eventhub import labels
-from eventhub.core.i18n import _, content
+from eventhub.core.i18n import _, content, translation_state
 from eventhub.core.models import AgendaSession, Event, EventStatus, SessionSpeaker, SpeakerRole
 from eventhub.core.text import one_line, printable, without_controls
 
@@ -237,6 +237,8 @@ def event_description(event: Event, base_url: str) -> str:
         blocks.append(_("Программа:\n") + "\n".join(lines))
     if event.online_url:
         blocks.append(_("Онлайн: %(online_url)s") % {"online_url": event.online_url})
+    if note := labels.translation_note(translation_state(event, ("title", "summary", "goals"))):
+        blocks.append(note)  # the page's note on its language: nothing when all of it is translated
     blocks.append(_("Подробнее: %(event_url)s") % {"event_url": event_url(event, base_url)})
     return "\n\n".join(blocks)
 

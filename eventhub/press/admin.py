@@ -89,7 +89,7 @@ def admin_press_new(
     request: Request, db: DbDep, user: Writer, settings: SettingsDep, event: str | None = None
 ) -> HTMLResponse:
     """An empty editor (optionally about one event)."""
-    form = {"type": "press_release", "language": "ru", "event": event or "", "contacts": []}
+    form = {"type": "press_release", "language": "ru", "event": event or "", "contacts": [], "contact_roles": {}}
     return _editor(request, db, settings, user, form=form, release=None)
 
 
@@ -204,6 +204,10 @@ async def _read_form(request: Request, actions: tuple[str, ...]) -> tuple[dict[s
     raw = await request.form()
     form: dict[str, Any] = {name: _str(raw.get(name)) for name in TEXT_FIELDS}
     form["contacts"] = [_str(v) for v in raw.getlist("contacts") if _str(v)]
+    # Each contact's role for this release: an input beside its checkbox (press/admin/form.html).
+    form["contact_roles"] = {
+        str(k).removeprefix("contact_role-"): _str(v) for k, v in raw.items() if str(k).startswith("contact_role-")
+    }
     for name in CONTACT_FIELDS:
         form[f"new_contact_{name}"] = _str(raw.get(f"new_contact_{name}"))
     action = _str(raw.get("action")) or "save"
@@ -227,6 +231,7 @@ def _to_write(
     values: dict[str, Any] = {name: form[name] for name in ("type", "title", "lead", "body", "language", "source_note")}
     values["event"] = form["event"]
     values["contacts"] = form["contacts"]
+    values["contact_roles"] = {s: form["contact_roles"].get(s, "") for s in form["contacts"]}
     if form["slug"].strip():
         values["slug"] = form["slug"]
     contact = {name: form[f"new_contact_{name}"] for name in CONTACT_FIELDS}
@@ -280,6 +285,7 @@ def _form_of(release: PressRelease, tz: str) -> dict[str, Any]:
     form["language"] = release.original_language
     form["event"] = release.event.slug if release.event else ""
     form["contacts"] = [link.contact.slug for link in release.contacts]
+    form["contact_roles"] = {link.contact.slug: link.role or "" for link in release.contacts}
     form["embargo_until"] = (
         release.embargo_until.astimezone(ZoneInfo(tz)).replace(tzinfo=None).isoformat(timespec="seconds")
         if release.embargo_until

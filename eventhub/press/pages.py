@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from eventhub import __version__, labels
 from eventhub.core import i18n
+from eventhub.core.contacts import linked_contacts
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep
 from eventhub.core.errors import NotFound
@@ -17,6 +18,7 @@ from eventhub.core.http import conditional_response
 from eventhub.core.i18n import _
 from eventhub.core.models import PUBLIC_EVENT_STATUSES, Language, PressRelease
 from eventhub.core.text import content_disposition, markdown_to_html
+from eventhub.core.typography import quote
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.press.atom import EPOCH, AtomEntry, feed_updated, render_atom
 from eventhub.press.deps import ReleaseFiltersDep
@@ -152,7 +154,7 @@ def release_page(request: Request, db: DbDep, slug: SlugPath, now: NowDep, setti
         {
             "release": release,
             "event": event,
-            "contacts": [link.contact for link in release.contacts],
+            "contacts": linked_contacts(release.contacts),
             "public_date": public_date(release),
             "updated": entry_updated(release),
             "canonical": f"{settings.base_url}/press/{release.slug}",
@@ -165,7 +167,7 @@ def release_page(request: Request, db: DbDep, slug: SlugPath, now: NowDep, setti
 def release_vcard(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settings: SettingsDep) -> Response:
     """Every press contact of a release in one vCard file, to add them to a phone in one tap."""
     release = get_public_release(db, slug, now=now)
-    contacts = [link.contact for link in release.contacts]
+    contacts = linked_contacts(release.contacts)
     if not contacts:
         raise NotFound(_("У этой публикации нет контактов для прессы"))
     body = render_vcard(
@@ -188,7 +190,7 @@ def release_pdf(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settin
     if event is not None:
         place = ", ".join(p for p in (event.venue_name, event.venue_address, event.city) if p)
         event_lines = [
-            f"{labels.EVENT_KIND.get(event.kind, '')}: {event.title}",
+            f"{labels.EVENT_KIND.get(event.kind, '')} {quote(i18n.content(event, 'title'))}",
             _("Когда: %(event_date_range)s") % {"event_date_range": event_date_range(event)},
         ]
         if place:
@@ -204,7 +206,7 @@ def release_pdf(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settin
             published=datetime_filter(public_date(release)),
             url=f"{settings.base_url}/press/{release.slug}",
             event_lines=event_lines,
-            contacts=[link.contact for link in release.contacts],
+            contacts=linked_contacts(release.contacts),
             source_note=release.source_note,
             created_at=entry_updated(release),
         )
@@ -218,6 +220,9 @@ def release_pdf(request: Request, db: DbDep, slug: SlugPath, now: NowDep, settin
 def _entry(r: PressRelease, base: str) -> AtomEntry:
     text = {field: i18n.content(r, field) for field in ("title", "lead", "body")}
     lead = f"<p>{_html_escape(text['lead'])}</p>\n" if text["lead"] else ""
+    # The page's note on its language, first in the entry (nothing when all of it is translated).
+    if note := labels.translation_note(i18n.translation_state(r, ("title", "lead", "body"))):
+        lead = f'<p class="original-language"><em>{_html_escape(note)}</em></p>\n' + lead
     event = r.event if r.event is not None and r.event.status in PUBLIC_EVENT_STATUSES else None
     return AtomEntry(
         url=f"{base}/press/{r.slug}",

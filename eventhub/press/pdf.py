@@ -13,6 +13,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 from fpdf.util import Padding
 
+from eventhub.core.contacts import LinkedContact
 from eventhub.core.i18n import _
 from eventhub.core.models import PressContact
 from eventhub.core.text import format_phone
@@ -34,7 +35,7 @@ class PdfRelease:
     published: str  # "1 марта 2019 г."
     url: str
     event_lines: Sequence[str] = ()
-    contacts: Sequence[PressContact] = ()
+    contacts: Sequence[PressContact | LinkedContact] = ()
     source_note: str | None = None
     created_at: datetime | None = None  # written into the file, so the same input gives the same bytes
 

@@ -10,7 +10,8 @@ from typing import Annotated, Any
 from annotated_types import Len
 from pydantic import BaseModel, Field, create_model
 
-from eventhub.core.i18n import N_, content, current_language
+from eventhub.core.contacts import LinkedContact, linked_contacts
+from eventhub.core.i18n import N_, content, current_language, translation_state
 from eventhub.core.models import (
     PUBLIC_EVENT_STATUSES,
     Language,
@@ -70,6 +71,10 @@ class PressReleaseWrite(WriteModel):
     new_contacts: Annotated[list[PressContactInput], Len(0, 20)] | None = Field(
         default=None, description="press contacts to create and attach after `contacts`"
     )
+    contact_roles: Annotated[dict[Slug, Maybe[Annotated[str, Line(300)]]], Len(0, 50)] | None = Field(
+        default=None,
+        description="each contact's role for this release, by contact slug ('' for none); omitted: the roles stay",
+    )
     source_note: Maybe[Annotated[str, Line(1000)]] = None
     translations: dict[str, PressReleaseTranslation] | None = Field(
         default=None, description='other language versions: {"ky": {"title": ..., "lead": ..., "body": ...}, "en": ...}'
@@ -107,7 +112,7 @@ class PressContactPublic(BaseModel):
     email: str | None
 
     @classmethod
-    def from_contact(cls, c: PressContact) -> "PressContactPublic":
+    def from_contact(cls, c: PressContact | LinkedContact) -> "PressContactPublic":
         org = content(c.organisation, "name") if c.organisation is not None else c.organisation_name
         return cls(
             slug=c.slug,
@@ -128,6 +133,13 @@ class PressReleasePublic(BaseModel):
     lead: str | None
     language: str = Field(description="language asked for (?lang= or Accept-Language); texts fall back to the original")
     original_language: str
+    translated_fields: list[str] = Field(
+        description="the translatable texts of this answer that exist in `language`", examples=[["title", "summary"]]
+    )
+    missing_translations: list[str] = Field(
+        description="texts given in `original_language` because `language` has no version of them (empty: nothing is)",
+        examples=[["description"]],
+    )
     published_at: datetime | None = Field(
         description="when the release became (or, scheduled, becomes) public, UTC; null for drafts"
     )
@@ -202,10 +214,17 @@ def _common(r: PressRelease, base_url: str, *, localise: bool) -> dict[str, Any]
         lead=text(r, "lead"),
         language=current_language() if localise else r.original_language,
         original_language=r.original_language,
+        **_translation_fields(r, localise),
         published_at=r.published_at or r.embargo_until if r.status != "draft" else None,
         updated_at=r.updated_at,
         event=event,
     )
+
+
+def _translation_fields(r: PressRelease, localise: bool) -> dict[str, list[str]]:
+    """For the public, what is in their language; staff get the texts as written (all original)."""
+    state = translation_state(r, ("title", "lead", "body"), None if localise else r.original_language)
+    return {"translated_fields": list(state.translated), "missing_translations": list(state.missing)}
 
 
 def _detail(r: PressRelease, base_url: str, *, localise: bool) -> dict[str, Any]:
@@ -215,7 +234,7 @@ def _detail(r: PressRelease, base_url: str, *, localise: bool) -> dict[str, Any]
         body=body,
         body_html=markdown_to_html(body),
         source_note=r.source_note,
-        contacts=[PressContactPublic.from_contact(link.contact) for link in r.contacts],
+        contacts=[PressContactPublic.from_contact(c) for c in linked_contacts(r.contacts)],
         vcard_url=f"{base_url}/press/{r.slug}/contacts.vcf",
         pdf_url=f"{base_url}/press/{r.slug}/release.pdf",
     )

@@ -286,6 +286,7 @@ class _Checked:
     values: dict[str, Any]
     contact_ids: list[int] | None
     new_contacts: list[dict[str, Any]]
+    roles: dict[int, str | None] | None = None  # by contact id; None keeps the stored roles
 
 
 def _check_contact(db: Session, c: Any, prefix: str, fields: dict[str, str]) -> dict[str, Any]:
@@ -370,6 +371,20 @@ def check_release(
         if missing:
             fields["contacts"] = _("нет таких контактов: ") + ", ".join(m[:60] for m in missing[:5])
         contact_ids = list(dict.fromkeys(found[s] for s in slugs if s in found))
+    roles: dict[int, str | None] | None = None
+    if "contact_roles" in sent and data.contact_roles is not None:
+        wanted = data.contact_roles
+        ids = (
+            {
+                c.slug: id_of(c)
+                for c in db.exec(select(PressContact).where(col(PressContact.slug).in_(list(wanted)))).all()
+            }
+            if wanted
+            else {}
+        )
+        if unknown := [s for s in wanted if s not in ids]:
+            fields["contact_roles"] = _("нет таких контактов: ") + ", ".join(m[:60] for m in unknown[:5])
+        roles = {ids[s]: (r or None) for s, r in wanted.items() if s in ids}
     new_contacts = []
     for i, c in enumerate(data.new_contacts or []):
         new_contacts.append(_check_contact(db, c, f"new_contacts.{i}", fields))
@@ -411,25 +426,31 @@ def check_release(
 
     if fields:
         raise Invalid(_("Публикация не сохранена: исправьте отмеченные поля"), fields=fields)
-    return _Checked(values, contact_ids, new_contacts)
+    return _Checked(values, contact_ids, new_contacts, roles)
 
 
 def _store_contacts(db: Session, release: PressRelease, checked: _Checked) -> None:
-    if checked.contact_ids is None and not checked.new_contacts:
+    if checked.contact_ids is None and not checked.new_contacts and checked.roles is None:
         return
     ids = checked.contact_ids if checked.contact_ids is not None else [link.contact_id for link in release.contacts]
+    kept = {link.contact_id: link.role for link in release.contacts}
+    roles = kept | (checked.roles or {})  # a contact's role here: as given, else as stored
     for c in checked.new_contacts:
         contact = PressContact(slug=unique_slug(db, PressContact, c["name"]), **c)
         db.add(contact)
         db.flush()
         ids.append(id_of(contact))
-    if [link.contact_id for link in release.contacts] == ids:
+    if [(link.contact_id, link.role) for link in release.contacts] == [(i, roles.get(i)) for i in ids]:
         return
     for link in list(release.contacts):
         db.delete(link)
     db.flush()
     for i, contact_id in enumerate(dict.fromkeys(ids)):
-        db.add(PressReleaseContact(release_id=id_of(release), contact_id=contact_id, position=i))
+        db.add(
+            PressReleaseContact(
+                release_id=id_of(release), contact_id=contact_id, role=roles.get(contact_id), position=i
+            )
+        )
     db.flush()
     db.refresh(release, ["contacts"])
 
@@ -488,9 +509,9 @@ def update_release(
         values["slug"] = unique_slug(db, PressRelease, release.title, wanted=values["slug"], own_id=release.id)
     changes = audit.apply_changes(release, values)
     release.search_text = search_key(release.title, release.lead)
-    before = [link.contact_id for link in release.contacts]
+    before = [[link.contact_id, link.role] for link in release.contacts]
     _store_contacts(db, release, checked)
-    after = [link.contact_id for link in release.contacts]
+    after = [[link.contact_id, link.role] for link in release.contacts]
     if before != after:
         changes["contacts"] = [before, after]
     if changes:

@@ -5,6 +5,7 @@ non-ASCII text in UTF-8. Takes loaded contacts and returns bytes; nothing else i
 
 from collections.abc import Sequence
 
+from eventhub.core.contacts import LinkedContact
 from eventhub.core.models import PressContact
 from eventhub.core.text import one_line, printable
 
@@ -50,7 +51,9 @@ def name_parts(name: str) -> tuple[str, str, str]:
     return " ".join(words), "", ""
 
 
-def render_vcard(contacts: Sequence[PressContact], *, note: str | None = None, source_url: str | None = None) -> bytes:
+def render_vcard(
+    contacts: Sequence[PressContact | LinkedContact], *, note: str | None = None, source_url: str | None = None
+) -> bytes:
     """One VCARD per contact: name, organisation, role, phones (E.164), e-mail."""
     lines: list[str] = []
     for c in contacts:

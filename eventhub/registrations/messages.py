@@ -36,6 +36,7 @@ from eventhub.core.models import (
     table_of,
 )
 from eventhub.core.text import markdown_to_html
+from eventhub.core.typography import quote
 from eventhub.core.validation import Line, Markdown, Maybe, WriteModel, validate
 from eventhub.registrations.mail import Site, _mail_env, reply_to
 from eventhub.templating import event_date_range
@@ -246,9 +247,9 @@ def template(*, event: Event, versions: dict[str, dict[str, str]], original: str
         when = event_date_range(event)
         # The event's contact, as in every other e-mail: replies go to them (Reply-To).
         contact = _mail_env.get_template("registrations/mail/_contact.txt").render(event=event).strip()
-        footer = f"—\n«{title}», {when}\n{event_url}\n{site.site_name}" + (f"\n\n{contact}" if contact else "")
+        footer = f"—\n{quote(title)}, {when}\n{event_url}\n{site.site_name}" + (f"\n\n{contact}" if contact else "")
         html_footer = (
-            f'<p style="color:#555">—<br>«{escape(title)}», {escape(when)}<br>'
+            f'<p style="color:#555">—<br>{escape(quote(title))}, {escape(when)}<br>'
             f'<a href="{escape(event_url)}">{escape(event_url)}</a><br>{escape(site.site_name)}</p>'
         ) + (f'<p style="color:#555">{escape(contact)}</p>' if contact else "")
         fragment = markdown_to_html(_fill(body, _MARKERS)) + html_footer

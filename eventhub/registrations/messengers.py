@@ -6,6 +6,7 @@ from urllib.parse import quote
 from eventhub.core import i18n
 from eventhub.core.i18n import _
 from eventhub.core.models import Event, Registration
+from eventhub.core.typography import quote as quoted
 from eventhub.templating import event_date_range
 
 
@@ -23,7 +24,7 @@ def event_text(event: Event, event_url: str, name: str | None = None, lang: str 
     token = i18n.set_language(lang or i18n.current_language())
     try:
         greeting = _("Здравствуйте, %(name)s!") % {"name": name} if name else _("Здравствуйте!")
-        return f"{greeting}\n«{i18n.content(event, 'title')}» — {event_date_range(event)}\n{event_url}"
+        return f"{greeting}\n{quoted(i18n.content(event, 'title'))} — {event_date_range(event)}\n{event_url}"
     finally:
         i18n.reset_language(token)
 

@@ -9,7 +9,7 @@ import pytest
 from tests.factories import make_event, make_release, make_session
 
 EN = {"title": "Round table of aiyl okmotus", "summary": "Budgets of local governments."}
-KY = {"title": "Айыл өкмөттөрүнүн тегерек үстөлү"}
+KY = {"title": "Айыл өкмөттөрүнүн тегерек столу"}
 
 
 def _event(db):
@@ -45,7 +45,7 @@ def _vevents(body: bytes) -> list:
         (None, "Круглый стол айыл окмоту", "Круглый стол"),
         ("ru", "Круглый стол айыл окмоту", "Круглый стол"),
         ("en", EN["title"], "Round table"),
-        ("ky", KY["title"], "Тегерек үстөл"),
+        ("ky", KY["title"], "Тегерек стол"),
         ("xx", "Круглый стол айыл окмоту", "Круглый стол"),  # unknown: Russian, no error
         ("en-GB", EN["title"], "Round table"),
         ("<script>", "Круглый стол айыл окмоту", "Круглый стол"),

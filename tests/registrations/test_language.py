@@ -39,7 +39,7 @@ def test_a_reader_of_the_english_form_gets_english_mail_and_invitation(client, d
     assert db.exec(select(Registration)).one().language == "en"
     assert message["Subject"] == f"Registration confirmed: {EN_TITLE}"
     body = _text(message)
-    assert "Hello, Aigul Osmonova!" in body and f"«{EN_TITLE}»" in body and "When:" in body
+    assert "Hello, Aigul Osmonova!" in body and f"“{EN_TITLE}”" in body and "When:" in body
     assert "Здравствуйте" not in body and "Когда" not in body
     vevent = _ics(message)
     assert str(vevent["summary"]) == EN_TITLE

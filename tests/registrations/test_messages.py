@@ -322,7 +322,7 @@ def test_the_staff_list_links_each_phone_to_whatsapp_with_the_event_prefilled(
     assert text.startswith("Здравствуйте, Айгуль Осмонова!\n«Форум аймаков» — ")
     assert text.endswith(f"\nhttp://testserver/events/{organised.slug}")
     english = parse_qs(urlsplit(by_number["/996555077764"]).query)["text"][0]
-    assert english.startswith("Hello, Чынара Жусупова!\n«Форум аймаков» — ")
+    assert english.startswith("Hello, Чынара Жусупова!\n“Форум аймаков” — ")
     assert "%0A" in by_number["/996702174107"] and " " not in by_number["/996702174107"]
 
 
