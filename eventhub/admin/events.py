@@ -415,6 +415,13 @@ class Confirm(WriteModel):
     """Nothing to fill in: the button is the confirmation."""
 
 
+DONE = {
+    "publish": N_("Мероприятие опубликовано"),
+    "postpone": N_("Мероприятие перенесено на новые даты"),
+    "cancel": N_("Мероприятие отменено"),
+}
+
+
 def _told(notice: hooks.ChangeNotice, notify: bool, note: str | None) -> hooks.ChangeNotice:
     notice.notify, notice.note = notify, note
     return notice
@@ -484,7 +491,7 @@ def _action_routes(name: str) -> None:
             db.rollback()
             preview = next(iter(notice.results), None)
             return page(request, db, user, _event(db, slug, user), typed, {}, preview=preview)
-        message = _("Готово: %(lower)s") % {"lower": _(title).lower()}
+        message = _(DONE[name])
         return done(request, f"/admin/events/{slug}", " ".join(filter(None, (message, _queued(notice)))))
 
 
