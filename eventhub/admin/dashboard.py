@@ -8,6 +8,7 @@ panel lists only what the user may open."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -152,11 +153,9 @@ def checkin_panel(db: Session, user: StaffUser, now: datetime, tz: str) -> list[
 def press_panel(db: Session, user: StaffUser, now: datetime) -> PressPanel:
     releases = scopes.releases_clause(db, user)
 
-    def of(status: str, order: sa.ColumnElement[datetime]) -> list[PressRelease]:
+    def of(status: str, order: Any) -> list[PressRelease]:
         return list(
-            db.exec(
-                select(PressRelease).where(releases, PressRelease.status == status).order_by(order).limit(10)
-            ).all()
+            db.exec(select(PressRelease).where(releases, PressRelease.status == status).order_by(order).limit(10)).all()
         )
 
     accreditations = db.exec(

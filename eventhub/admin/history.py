@@ -32,7 +32,7 @@ ACTIONS = {
     "create": N_("Создание"), "update": N_("Изменение"), "delete": N_("Удаление"), "publish": N_("Публикация"),
     "postpone": N_("Перенос"), "cancel": N_("Отмена"), "reorder": N_("Порядок программы"),
     "approve": N_("Заявка одобрена"), "decline": N_("Заявка отклонена"), "promote": N_("Из листа ожидания"),
-    "check_in": N_("Отметка на входе"), "undo_check_in": N_("Отметка снята"), 
+    "check_in": N_("Отметка на входе"), "undo_check_in": N_("Отметка снята"),
     "import": N_("Импорт списка"), "send_message": N_("Сообщение участникам"), "retry_mail": N_("Письмо отправлено снова"),
     "mail_settings": N_("Напоминания"), "send_after_event": N_("Письмо после мероприятия"),
     "schedule": N_("Публикация запланирована"), "unpublish": N_("Снято с публикации"),
@@ -153,7 +153,7 @@ def readable_value(entity: str, name: str, value: Any, names: _Names, tz: str) -
             for i in value
         )  # fmt: skip
     if name == "sessions" and isinstance(value, list):
-        return " → ".join(names.sessions.get(v, "#%s" % v) for v in value if isinstance(v, int))
+        return " → ".join(names.sessions.get(v, f"#{v}") for v in value if isinstance(v, int))
     if name == "translations" and isinstance(value, dict):
         return ", ".join(labels.LANGUAGE.get(lang) or lang for lang in value) or "—"
     if isinstance(value, list):

@@ -45,7 +45,9 @@ def _sign_in(client, settings, db, role: str) -> StaffUser:
     user = db.exec(select(StaffUser).where(StaffUser.email == workplace.ROLES[role][0])).one()
     payload = base64.b64encode(json.dumps({"user_id": user.id, "csrf": "x"}).encode())
     client.cookies.clear()
-    client.cookies.set("eventhub_session", itsdangerous.TimestampSigner(settings.get_secret_key()).sign(payload).decode())
+    client.cookies.set(
+        "eventhub_session", itsdangerous.TimestampSigner(settings.get_secret_key()).sign(payload).decode()
+    )
     return user
 
 
