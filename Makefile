@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast install check-python clean messages bench
+.PHONY: run test test-fast install install-test check-python clean messages bench
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "eventhub needs Python 3.11 or newer")'
@@ -18,21 +19,30 @@ $(BIN)/python: | check-python
 	  rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	@$(BIN)/python -m pip install -q --upgrade pip setuptools  # the venv's bundled setuptools is old (known vulnerabilities)
 
+# What the service needs; the test tools (pytest, playwright, linters) only for `make test`.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e .
 	@touch $(STAMP)
+
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $(TEST_STAMP)
 
 install: $(STAMP)
 
+install-test: $(TEST_STAMP)
+
+# HOST and PORT are also the address in links, feeds and e-mails, unless EVENTHUB_BASE_URL is set
+# (`eventhub serve` does the same).
 run: install
 	$(BIN)/eventhub demo
 	$(BIN)/eventhub serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install-test
 	$(BIN)/python -m tools.install_test_deps
 	$(BIN)/python -m pytest
 
-test-fast: install
+test-fast: install-test
 	$(BIN)/python -m pytest -m "not browser"
 
 clean:
@@ -55,5 +65,5 @@ messages: install
 
 # The benchmark report (bench/report.py): one table, SQLite and PostgreSQL (where 127.0.0.1:5432
 # answers, database test_bench), 1 and 2 workers, 1k and 100k events; wrk on loopback, < 10 min.
-bench: install
+bench: install-test
 	$(BIN)/python -m bench

@@ -1,6 +1,7 @@
 """The `eventhub` command line."""
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -220,6 +221,15 @@ def demo() -> None:
     typer.echo(f"demo data loaded ({changed} changes)" if changed else "demo data already up to date")
 
 
+def listening_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches `host:port` at (a wildcard is this machine)."""
+    if host in ("0.0.0.0", "", "::", "[::]"):
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 literal
+    return f"http://{host}" + ("" if port == 80 else f":{port}")
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="address to listen on"),
@@ -227,8 +237,11 @@ def serve(
     workers: int = typer.Option(1, min=1, help="worker processes"),
     reload: bool = typer.Option(False, help="reload on code changes (development)"),
 ) -> None:
-    """Migrate the database if needed and serve."""
+    """Migrate the database if needed and serve; without EVENTHUB_BASE_URL, links, feeds and
+    e-mails point at the address served (--host, --port)."""
     settings = get_settings()
+    if "base_url" not in settings.model_fields_set:
+        os.environ["EVENTHUB_BASE_URL"] = listening_url(host, port)  # the workers read it too
     upgrade(settings)
     settings.get_secret_key()  # generate before workers start, so they share it
     uvicorn.run(

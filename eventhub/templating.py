@@ -49,6 +49,28 @@ def event_date_range(event: Event) -> str:
     )
 
 
+def agenda_days(event: Event) -> list[tuple[str | None, list[Any]]]:
+    """The sessions grouped by their day in the event's zone, each day headed "Day 1 — 14 May"
+    when the agenda spans several days; one group without a heading otherwise. A session
+    without a time stays with the one before it."""
+    lang = current_language()
+    groups: list[tuple[Any, list[Any]]] = []
+    for session in event.sessions:
+        day = local(session.start_at, event.timezone).date() if session.start_at else None
+        if not groups or (day is not None and groups[-1][0] not in (None, day)):
+            groups.append((day, [session]))
+        else:
+            if groups[-1][0] is None and day is not None:
+                groups[-1] = (day, groups[-1][1])
+            groups[-1][1].append(session)
+    if len(groups) < 2:
+        return [(None, list(event.sessions))]
+    return [
+        (i18n.gettext("День %(n)s — %(date)s") % {"n": n, "date": format_date(day, "d MMMM, EEEE", locale=lang)}, items)
+        for n, (day, items) in enumerate(groups, start=1)
+    ]
+
+
 def _date_span(start: datetime, end: datetime, lang: str) -> str:
     if lang == "ru" and (start.year, start.month) == (end.year, end.month):
         return f"{start.day}–{format_date(end, 'long', locale=lang)}"
@@ -145,6 +167,7 @@ env.filters.update(
 env.globals.update(
     labels=labels,
     event_date_range=event_date_range,
+    agenda_days=agenda_days,
     plural=plural,
     query=_query,
     csrf_input=csrf_input,

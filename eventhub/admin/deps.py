@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.exceptions import HTTPException
 
 from eventhub.accounts.deps import OptionalUser
-from eventhub.accounts.permissions import GRANTS
+from eventhub.admin.sections import perms_of, workspace_for
 from eventhub.core.i18n import _
 from eventhub.core.models import StaffUser
 from eventhub.templating import templates
@@ -19,6 +19,7 @@ def get_admin_user(request: Request, user: OptionalUser) -> StaffUser:
     if user is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise HTTPException(303, _("Нужно войти"), headers={"Location": f"/admin/login?next={quote(target)}"})
+    request.state.admin_user = user  # the layout's navigation and the event workspace read it
     return user
 
 
@@ -29,7 +30,7 @@ def render(
     request: Request, template: str, user: StaffUser | None, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     """An admin page; `perms` lets templates show only what the user may do."""
-    perms = {str(a) for a in GRANTS.get(user.role, ())} if user else set()
+    perms = perms_of(user)
     context = {"user": user, "perms": perms, "errors": {}, "flash": request.session.pop("flash", None)} | context
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
@@ -38,3 +39,12 @@ def done(request: Request, url: str, message: str) -> RedirectResponse:
     """After a successful post: say so on the next page (303, so reloading does not post again)."""
     request.session["flash"] = message
     return RedirectResponse(url, status_code=303)
+
+
+def _staff_user(request: Request) -> StaffUser | None:
+    return getattr(request.state, "admin_user", None)
+
+
+# Pages of other domains (registrations, press) extend admin/_layout.html without passing the
+# user: the layout asks for it, and for the event's workspace, through these.
+templates.env.globals.update(staff_user=_staff_user, staff_perms=perms_of, event_workspace_of=workspace_for)

@@ -8,9 +8,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, select
 
 from eventhub.accounts.csrf import CsrfDep
-from eventhub.accounts.permissions import Action, can, managed_organisations, require, require_event_edit
+from eventhub.accounts.permissions import Action, managed_organisations, require, require_event_edit
 from eventhub.admin.deps import AdminUser, done, render
 from eventhub.admin.forms import Form, ref_choices, save, submit
+from eventhub.admin.history import readable_history
 from eventhub.admin.translations import save_translations_page, translations_page
 from eventhub.agenda.schemas import SessionCreate
 from eventhub.agenda.service import (
@@ -23,7 +24,7 @@ from eventhub.agenda.service import (
 )
 from eventhub.agenda.translations import agenda_blocks
 from eventhub.core import hooks
-from eventhub.core.audit import event_history
+from eventhub.core.audit import count_event_history, event_history
 from eventhub.core.contacts import linked_contacts
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep, get_now
@@ -115,12 +116,11 @@ def _event_page(
     status: int = 200,
     preview: Any = None,
 ) -> HTMLResponse:
-    history = event_history(db, id_of(event)) if event is not None and can(user, Action.read_audit) else []
     settings, now = request.app.state.settings, get_now(request)
     return render(
         request, "admin/event_form.html", user, status_code=status, event=event, form=EVENT_FORM, values=values,
         errors=errors, choices=ref_choices(db, EVENT_FORM.refs()), organisers=_my_organisations(db, user),
-        history=history, audience=audience(db, event, "update", settings, now) if event else None,
+        audience=audience(db, event, "update", settings, now) if event else None,
         notice_form=NOTICE_FORM, preview=preview,
     )  # fmt: skip
 
@@ -196,6 +196,26 @@ def event_delete(request: Request, db: DbDep, user: AdminUser, slug: str, _csrf:
         db.rollback()
         return done(request, f"/admin/events/{slug}", exc.message)
     return done(request, "/admin/events", _("Черновик удалён"))
+
+
+# --- the change history ---
+
+HISTORY_PER_PAGE = 100
+
+
+@router.get("/{slug}/history")
+def history_page(request: Request, db: DbDep, user: AdminUser, slug: str, page: int = 1) -> HTMLResponse:
+    """Who changed what and when, written out for a person (admin.history)."""
+    event = _event(db, slug, user)
+    require(user, Action.read_audit)
+    total = count_event_history(db, id_of(event))
+    pages = max(1, -(-total // HISTORY_PER_PAGE))
+    page = max(1, min(page, pages))
+    rows = event_history(db, id_of(event), offset=(page - 1) * HISTORY_PER_PAGE, limit=HISTORY_PER_PAGE)
+    return render(
+        request, "admin/history.html", user, event=event, entries=readable_history(db, event, rows), total=total,
+        page=page, pages=pages,
+    )  # fmt: skip
 
 
 # --- organisations and their roles ---
@@ -418,6 +438,13 @@ class Confirm(WriteModel):
     """Nothing to fill in: the button is the confirmation."""
 
 
+DONE = {
+    "publish": N_("Мероприятие опубликовано"),
+    "postpone": N_("Мероприятие перенесено на новые даты"),
+    "cancel": N_("Мероприятие отменено"),
+}
+
+
 def _told(notice: hooks.ChangeNotice, notify: bool, note: str | None) -> hooks.ChangeNotice:
     notice.notify, notice.note = notify, note
     return notice
@@ -487,7 +514,7 @@ def _action_routes(name: str) -> None:
             db.rollback()
             preview = next(iter(notice.results), None)
             return page(request, db, user, _event(db, slug, user), typed, {}, preview=preview)
-        message = _("Готово: %(lower)s") % {"lower": _(title).lower()}
+        message = _(DONE[name])
         return done(request, f"/admin/events/{slug}", " ".join(filter(None, (message, _queued(notice)))))
 
 

@@ -1,7 +1,5 @@
 """Admin pages: login, logout, the dashboard; the editors live in events.py and directory.py."""
 
-from datetime import timedelta
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -11,11 +9,12 @@ from eventhub.accounts.permissions import Action, can
 from eventhub.accounts.ratelimit import clear_failures, record_failure, retry_after
 from eventhub.accounts.service import authenticate
 from eventhub.admin import directory, events
+from eventhub.admin.dashboard import dashboard as panels
 from eventhub.admin.deps import AdminUser, done, render
 from eventhub.core.db import DbDep
-from eventhub.core.deps import NowDep
+from eventhub.core.deps import NowDep, SettingsDep
 from eventhub.core.i18n import _
-from eventhub.core.models import Event, EventStatus
+from eventhub.core.models import EventStatus
 from eventhub.core.uow import UnitOfWorkRoute, independent_write
 from eventhub.events.editing import list_editable_events
 from eventhub.events.service import EventFilters
@@ -82,18 +81,14 @@ def logout(request: Request, _csrf: CsrfDep) -> RedirectResponse:
 
 
 @router.get("/admin")
-def dashboard(request: Request, db: DbDep, user: AdminUser, now: NowDep) -> HTMLResponse:
-    """What the user may do, and their events: drafts, upcoming, recently changed."""
+def dashboard(request: Request, db: DbDep, user: AdminUser, now: NowDep, settings: SettingsDep) -> HTMLResponse:
+    """The panels of the user's role (admin/dashboard.py) and their events by status."""
     counts: dict[str, int] = {}
-    upcoming: list[Event] = []
     if can(user, Action.edit_events):
         for status in EventStatus:
             counts[status.value] = list_editable_events(db, user, EventFilters(), status=status, now=now, limit=1)[1]
-        upcoming, _ = list_editable_events(db, user, EventFilters(when="upcoming"), status=None, now=now, limit=10)
-        upcoming.sort(key=lambda e: e.start_at)
-    return render(
-        request, "admin/dashboard.html", user, counts=counts, upcoming=upcoming, soon=now + timedelta(days=30)
-    )
+    board = panels(db, user, now, settings.timezone)
+    return render(request, "admin/dashboard.html", user, counts=counts, board=board, now=now)
 
 
 router.include_router(events.router)

@@ -6,13 +6,14 @@ from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 
 from eventhub import labels
 from eventhub.accounts.csrf import CsrfDep
 from eventhub.accounts.permissions import Action, require
+from eventhub.accounts.scopes import release_event_allowed
 from eventhub.admin.deps import AdminUser
 from eventhub.admin.translations import save_translations_page, translations_page
 from eventhub.core.db import DbDep
@@ -24,6 +25,7 @@ from eventhub.core.text import markdown_to_html
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.core.validation import validate
 from eventhub.core.versions import Block
+from eventhub.events.editing import get_event_for_staff
 from eventhub.events.translations import RELEASE_FIELDS
 from eventhub.press.schemas import PressReleaseWrite
 from eventhub.press.service import (
@@ -67,9 +69,19 @@ CONTACT_FIELDS = ("name", "organisation", "organisation_name", "role", "phones",
 
 
 @router.get("")
-def admin_press_list(request: Request, db: DbDep, user: Writer, now: NowDep, status: str | None = None) -> HTMLResponse:
-    """Every release with its status; drafts and scheduled ones too."""
-    releases, total = list_all_releases(db, user=user, status=status or None, limit=200)
+def admin_press_list(
+    request: Request,
+    db: DbDep,
+    user: Writer,
+    now: NowDep,
+    status: str | None = None,
+    event: Annotated[str | None, Query(max_length=160)] = None,
+) -> HTMLResponse:
+    """Every release with its status; drafts and scheduled ones too; with `event`, those about it."""
+    releases, total = list_all_releases(db, user=user, status=status or None, event_slug=event or None, limit=200)
+    about = get_event_for_staff(db, event) if event else None
+    if about is not None and not release_event_allowed(db, user, about.id):
+        about = None
     return templates.TemplateResponse(
         request,
         "press/admin/list.html",
@@ -80,6 +92,7 @@ def admin_press_list(request: Request, db: DbDep, user: Writer, now: NowDep, sta
             "now": now,
             "is_visible": is_visible,
             "deleted": request.query_params.get("deleted"),
+            "event": about,
         },
     )
 
@@ -113,10 +126,13 @@ async def admin_press_create(
 @router.get("/accreditation")
 def admin_press_accreditation(request: Request, db: DbDep, user: Writer, event: str | None = None) -> HTMLResponse:
     """Journalists who registered with the category press, event by event."""
+    about = get_event_for_staff(db, event) if event else None
+    if about is not None and not release_event_allowed(db, user, about.id):
+        about = None
     return templates.TemplateResponse(
         request,
         "press/admin/accreditation.html",
-        {"groups": press_accreditations(db, user=user, event_slug=event or None), "event": event},
+        {"groups": press_accreditations(db, user=user, event_slug=event or None), "event": event, "about": about},
     )
 
 

@@ -216,9 +216,16 @@ def filter_choices(db: Session, *, now: datetime) -> dict[str, list[Event] | lis
 
 
 def list_all_releases(
-    db: Session, *, user: StaffUser, status: str | None = None, offset: int = 0, limit: int = 50
+    db: Session,
+    *,
+    user: StaffUser,
+    status: str | None = None,
+    event_slug: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
 ) -> tuple[list[PressRelease], int]:
-    """The releases `user` may change, drafts too, newest change first (the admin list)."""
+    """The releases `user` may change, drafts too, newest change first (the admin list);
+    with `event_slug`, those about that event (its workspace's press section)."""
     if status and status not in PressReleaseStatus.__members__.values():
         raise Invalid(
             _("Неверные параметры фильтра"), fields={"status": _("неизвестный статус: %(status)s") % {"status": status}}
@@ -226,6 +233,8 @@ def list_all_releases(
     query = select(PressRelease).where(scopes.releases_clause(db, user))
     if status:
         query = query.where(PressRelease.status == status)
+    if event_slug:
+        query = query.where(col(PressRelease.event_id).in_(select(Event.id).where(Event.slug == event_slug)))
     total = db.exec(select(sa.func.count()).select_from(query.subquery())).one()
     rows = db.exec(
         query.options(selectinload(rel(PressRelease.event)))

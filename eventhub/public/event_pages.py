@@ -34,7 +34,31 @@ router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLRespo
 PER_PAGE = 20
 
 
+HOME_UPCOMING, HOME_PAST, HOME_RELEASES, HOME_PROJECTS = 6, 4, 3, 6
+
+
 @router.get("/", include_in_schema=False)
+def home_page(request: Request, db: DbDep, now: NowDep, settings: SettingsDep) -> HTMLResponse:
+    """What the site is: the coming events first, the latest releases, the projects, the
+    calendar to subscribe to; the full list with filters is /events."""
+    upcoming, total_upcoming = list_events(db, EventFilters(when="upcoming"), now=now, limit=HOME_UPCOMING)
+    past, _total = list_events(db, EventFilters(when="past"), now=now, limit=HOME_PAST)
+    releases, _total = list_public_releases(db, now=now, limit=HOME_RELEASES)
+    projects = list_projects(db, limit=HOME_PROJECTS)
+    return templates.TemplateResponse(
+        request,
+        "public/home.html",
+        {
+            "upcoming": upcoming,
+            "total_upcoming": total_upcoming,
+            "past": past,
+            "releases": releases,
+            "projects": projects,
+            "subscribe": subscribe_links(EventFilters(), settings.base_url),
+        },
+    )
+
+
 @router.get("/events", include_in_schema=False)
 def events_page(
     request: Request, db: DbDep, filters: EventFiltersDep, now: NowDep, settings: SettingsDep, page: int = 1

@@ -121,6 +121,15 @@ def event_jsonld(event: Event, *, base_url: str) -> dict[str, Any]:
         "eventAttendanceMode": attendance_mode(event),
         "inLanguage": list(event.languages or []),
     }
+    if event.status == EventStatus.postponed and event.previous_start_at is not None:
+        # Postponing here always gives the new dates: schema.org calls that rescheduled, and
+        # previousStartDate tells search engines which date it replaces.
+        data["eventStatus"] = "https://schema.org/EventRescheduled"
+        data["previousStartDate"] = (
+            event.previous_start_at.astimezone(ZoneInfo(event.timezone)).date().isoformat()
+            if event.all_day
+            else local_iso(event.previous_start_at, event.timezone)
+        )
     if event.summary:
         data["description"] = event.summary
     places = location(event)

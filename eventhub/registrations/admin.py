@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 from eventhub.accounts.csrf import CsrfDep
 from eventhub.accounts.scopes import find_registration_of
 from eventhub.accounts.service import checkin_staff, give_checkin, take_checkin
+from eventhub.admin import history
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep
 from eventhub.core.errors import Conflict, DomainError, Invalid, NotFound
@@ -29,7 +30,7 @@ from eventhub.core.models import (
 from eventhub.core.text import content_disposition
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.core.validation import validate
-from eventhub.registrations import exports, importer, service
+from eventhub.registrations import exports, importer, labels, service
 from eventhub.registrations.deps import CheckinDep, MailDep, ManagedDep, SiteDep
 from eventhub.registrations.pages import FormDep
 from eventhub.registrations.schemas import InvitationIn
@@ -55,6 +56,10 @@ NOTICES = {
     "staff_added": N_("Сотрудник может отмечать участников этого мероприятия."),
     "staff_removed": N_("Сотрудник больше не отмечает участников этого мероприятия."),
 }
+
+# The event's history names a registration's status and category as the pages do.
+history.VALUE_LABELS[("registration", "status")] = labels.STATUS
+history.VALUE_LABELS[("registration", "category")] = labels.CATEGORY
 
 
 def _render(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:

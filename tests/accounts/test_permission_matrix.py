@@ -224,6 +224,7 @@ CASES = [
     _event_case("GET", "/admin/events/{slug}/translations"),
     _event_case("POST", "/admin/events/{slug}/translations", body=lambda w, e: {"en-title": "Forum"}),
     _event_case("GET", "/admin/events/{slug}/agenda"),
+    Case("GET", "/admin/events/{slug}/history", ADMIN, lambda w: ({"slug": w.event("draft").slug}, None)),
     _session_case("GET", "/admin/events/{slug}/agenda/translations"),
     _session_case(
         "POST", "/admin/events/{slug}/agenda/translations", body=lambda w, e, s: {f"s{s.id}-en-title": "Session"}
@@ -619,6 +620,7 @@ def _read_params(db: Any, s: Side, other: Side) -> dict[str, tuple[dict[str, Any
         "/admin/events/new": ({}, {}),
         "/admin/events/{slug}": ({"slug": s.draft.slug}, {}),
         "/admin/events/{slug}/agenda": ({"slug": s.draft.slug}, {}),
+        "/admin/events/{slug}/history": ({"slug": s.draft.slug}, {}),
         "/admin/events/{slug}/agenda/translations": ({"slug": s.draft.slug}, {}),
         "/admin/events/{slug}/cancel": (ev, {}),
         "/admin/events/{slug}/organisations": ({"slug": s.draft.slug}, {}),

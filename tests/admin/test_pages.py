@@ -188,10 +188,12 @@ def test_history_of_changes_is_shown_to_admins(client, db, organiser, login_as) 
     event = _ipr_event(db)
     values = as_post(EVENT_FORM.values(event_input(db, event), event.timezone), city="Ош", csrf_token=organiser)
     assert client.post(f"/admin/events/{event.slug}", data=values, follow_redirects=False).status_code == 303
-    assert "История изменений" not in client.get(f"/admin/events/{event.slug}").text
+    assert f"/admin/events/{event.slug}/history" not in client.get(f"/admin/events/{event.slug}").text
+    assert client.get(f"/admin/events/{event.slug}/history").status_code == 403
     login_as("admin")
-    page = html.unescape(client.get(f"/admin/events/{event.slug}").text)
-    assert "История изменений" in page and "Бишкек</del> → <ins>Ош" in page
+    assert f"/admin/events/{event.slug}/history" in client.get(f"/admin/events/{event.slug}").text
+    page = html.unescape(client.get(f"/admin/events/{event.slug}/history").text)
+    assert "История изменений" in page and "<dt>Город или село</dt>" in page and "Бишкек</del> → <ins>Ош" in page
 
 
 def test_directory_search_and_a_field_error(client, db, organiser) -> None:

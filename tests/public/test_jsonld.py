@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from eventhub.public.jsonld import dumps
 from tests.factories import (
@@ -105,7 +105,14 @@ def test_status_follows_cancellation_and_postponement(client, db) -> None:
 
     event.status = "postponed"
     db.commit()
-    assert event_ld(client, event.slug)["eventStatus"] == "https://schema.org/EventPostponed"
+    assert event_ld(client, event.slug)["eventStatus"] == "https://schema.org/EventPostponed"  # no new date yet
+
+    event.previous_start_at, event.previous_end_at = event.start_at, event.end_at  # as postpone_event keeps them
+    event.start_at, event.end_at = event.start_at + timedelta(days=7), event.end_at + timedelta(days=7)
+    db.commit()
+    data = event_ld(client, event.slug)
+    assert data["eventStatus"] == "https://schema.org/EventRescheduled"
+    assert data["previousStartDate"] == "2030-05-14T10:00:00+06:00" and data["startDate"] == "2030-05-21T10:00:00+06:00"
 
     event.status = "cancelled"
     db.commit()

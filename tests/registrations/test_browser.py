@@ -51,7 +51,11 @@ def test_register_on_a_phone_receive_the_invitation_cancel_and_the_waiting_list_
 
         # A person on a phone finds the dialogue and registers.
         page.goto(f"{base_url}/events/{DIALOGUE}")
-        page.get_by_role("link", name="Зарегистрироваться").click()
+        register = page.get_by_role("link", name="Зарегистрироваться").first  # near the top, and again below
+        # right under the dates and the place, before the programme (it was six screens down)
+        assert register.bounding_box()["y"] < 1.5 * page.viewport_size["height"]
+        assert register.bounding_box()["y"] < page.locator("#h-agenda").bounding_box()["y"]
+        register.click()
         page.get_by_label("Электронная почта").fill("aigul.osmonova@example.org")
         page.get_by_label("Фамилия и имя").fill("Айгуль Осмонова")
         page.get_by_label("Телефон").fill("0702 174 107")
