@@ -216,19 +216,29 @@ def _matches(word: str, groups: Sequence[tuple[str, ...]]) -> bool:
     return any(t.startswith(p) for g in groups for p in g for t in terms)
 
 
+def _window(text: str, first: int, limit: int | None) -> tuple[int, int]:
+    """Where a snippet of about `limit` characters around `first` starts and ends (at spaces)."""
+    if limit is None or len(text) <= limit:
+        return 0, len(text)
+    start = max(0, min(first - limit // 4, len(text) - limit))
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = start + limit
+    if end < len(text):
+        end = max(text.rfind(" ", start, end), start + limit // 2)
+    return start, end
+
+
+def _spans(text: str, q: str | None) -> list[tuple[int, int]]:
+    groups = query_terms(q)
+    return [m.span() for m in _WORD.finditer(text) if groups and _matches(m.group(), groups)] if groups else []
+
+
 def highlight(text: str | None, q: str | None, *, limit: int | None = None) -> Markup:
     """`text` escaped, the words `q` matches in <mark>; `limit`: a snippet of about that many
     characters around the first match."""
     text = text or ""
-    groups = query_terms(q)
-    spans = [m.span() for m in _WORD.finditer(text) if groups and _matches(m.group(), groups)]
-    start, end = 0, len(text)
-    if limit is not None and len(text) > limit:
-        first = spans[0][0] if spans else 0
-        start = max(0, min(first - limit // 4, len(text) - limit))
-        start = text.rfind(" ", 0, start) + 1 if start else 0
-        end = start + limit
-        end = max(text.rfind(" ", start, end), start + limit // 2) if end < len(text) else end
+    spans = _spans(text, q)
+    start, end = _window(text, spans[0][0] if spans else 0, limit)
     out = [Markup("…") if start else Markup("")]
     pos = start
     for a, b in spans:
@@ -240,6 +250,14 @@ def highlight(text: str | None, q: str | None, *, limit: int | None = None) -> M
     if end < len(text):
         out.append(Markup("…"))
     return Markup("").join(out)
+
+
+def snippet(text: str | None, q: str | None, *, limit: int) -> str:
+    """The plain-text snippet `highlight` would show (the API's)."""
+    text = text or ""
+    spans = _spans(text, q)
+    start, end = _window(text, spans[0][0] if spans else 0, limit)
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
 def matches_text(text: str | None, q: str | None) -> bool:

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from eventhub.core.db import DbDep
 from eventhub.core.deps import PaginationDep
@@ -15,12 +15,15 @@ router = APIRouter(route_class=UnitOfWorkRoute, prefix="/projects", tags=["proje
 
 
 @router.get("", response_model=Page[ProjectPublic])
-def api_list_projects(db: DbDep, page: PaginationDep) -> Page[ProjectPublic]:
-    """Donor-funded projects with funders, implementers, regions and figures, by name."""
-    items = list_projects(db, offset=page.offset, limit=page.limit)
+def api_list_projects(
+    db: DbDep, page: PaginationDep, q: Annotated[str | None, Query(max_length=200)] = None
+) -> Page[ProjectPublic]:
+    """Donor-funded projects with funders, implementers, regions and figures, by name; `q`: words
+    of anything the project page shows."""
+    items = list_projects(db, q=q, offset=page.offset, limit=page.limit)
     return Page(
         items=[ProjectPublic.from_project(p) for p in items],
-        total=count_projects(db),
+        total=count_projects(db, q=q),
         offset=page.offset,
         limit=page.limit,
     )
