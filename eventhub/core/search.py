@@ -88,6 +88,8 @@ _TO_CYRILLIC = (
     *zip("abvgdezijklmnoprstufhcq", "абвгдезижклмнопрстуфхцк", strict=True),  # i18n: ignore
 )
 _WORD = re.compile(r"[^\W_]+(?:[-‐‑'’ʼ`][^\W_]+)*")
+_PART = re.compile(r"[^\W_]+")
+_FIELD_PREFIX = re.compile(r"\b[A-Za-z_]+:")  # title:word (an engine's column filter) is the word
 _JOINERS = re.compile(r"[-‐‑'’ʼ`]")
 _CYRILLIC = re.compile(r"[а-яёөүңһ]")  # i18n: ignore
 _TERM = re.compile(r"^[a-zа-я0-9]+$")  # i18n: ignore (what the engines' tokenisers keep whole)
@@ -195,7 +197,9 @@ def query_terms(q: str | bytes | None) -> list[tuple[str, ...]]:
     engines read as syntax (quotes, ``*``, ``:``, NEAR, AND) is punctuation or a plain word here."""
     if isinstance(q, bytes):
         q = q.decode("utf-8", "replace")
-    words = [w for w in _WORD.findall((q or "")[:MAX_QUERY_CHARS]) if w.lower() not in _QUERY_STOPWORDS]
+    text = _FIELD_PREFIX.sub(" ", (q or "")[:MAX_QUERY_CHARS])
+    # Hyphenated words as their parts (all must match): the index holds parts and the joined word.
+    words = [w for w in _PART.findall(text) if len(w) > 1 and w.lower() not in _QUERY_STOPWORDS]
     groups = []
     for word in words:
         group = _query_word(word)
@@ -229,8 +233,19 @@ def _window(text: str, first: int, limit: int | None) -> tuple[int, int]:
 
 
 def _spans(text: str, q: str | None) -> list[tuple[int, int]]:
+    """Where the words `q` finds are: a hyphenated word whole (Джети-Огуз) or its parts (аймаков-2023)."""
     groups = query_terms(q)
-    return [m.span() for m in _WORD.finditer(text) if groups and _matches(m.group(), groups)] if groups else []
+    spans: list[tuple[int, int]] = []
+    for m in _WORD.finditer(text) if groups else ():
+        if _matches(_JOINERS.sub("", m.group()), groups):
+            spans.append(m.span())
+        elif _JOINERS.search(m.group()):
+            spans += [
+                (m.start() + p.start(), m.start() + p.end())
+                for p in _PART.finditer(m.group())
+                if _matches(p.group(), groups)
+            ]
+    return spans
 
 
 def highlight(text: str | None, q: str | None, *, limit: int | None = None) -> Markup:
@@ -465,7 +480,7 @@ def _matching(db: Session, groups: Sequence[tuple[str, ...]]) -> tuple[Any, Any,
     if _is_sqlite(db):
         fts = sa.table("search_fts", sa.column("rowid"))
         expr = _fts5(groups)
-        title_ids = (
+        title_ids: Any = (
             sa.select(sa.literal_column("rowid"))
             .select_from(fts)
             .where(sa.literal_column("search_fts").op("MATCH")("title : (" + expr + ")"))
@@ -476,7 +491,7 @@ def _matching(db: Session, groups: Sequence[tuple[str, ...]]) -> tuple[Any, Any,
             sa.func.bm25(sa.literal_column("search_fts"), 4.0, 1.0),
             [sa.literal_column("search_fts").op("MATCH")(expr)],
         )
-    tsv = sa.literal_column("search_document.tsv")
+    tsv: Any = sa.literal_column("search_document.tsv")
     # The terms are [a-zа-я0-9]+ (_TERM), so the tsquery text is built from plain words only.
     query = sa.text("CAST(:search_q AS tsquery)").bindparams(search_q=_tsquery(groups))
     title = sa.text("CAST(:search_title AS tsquery)").bindparams(search_title=_tsquery(groups, "A"))
@@ -580,14 +595,14 @@ def _build_events(db: Session, ids: Sequence[int]) -> dict[int, Document]:
             ends_at=e.end_at,
         )
     organisations = db.execute(
-        sa.select(EventOrganisation.event_id, Organisation)
+        sa.select(col(EventOrganisation.event_id), Organisation)
         .join(Organisation, col(Organisation.id) == col(EventOrganisation.organisation_id))
         .where(col(EventOrganisation.event_id).in_(ids))
     ).all()
     for event_id, org in organisations:
         docs[event_id].body += versions(org, "short_name", "name")
     for event_id, region in db.execute(
-        sa.select(EventRegion.event_id, EventRegion.region).where(col(EventRegion.event_id).in_(ids))
+        sa.select(col(EventRegion.event_id), col(EventRegion.region)).where(col(EventRegion.event_id).in_(ids))
     ).all():
         docs[event_id].body += region_names(region)
     for e in events.values():
@@ -613,7 +628,7 @@ def _build_events(db: Session, ids: Sequence[int]) -> dict[int, Document]:
         for panel in db.execute(sa.select(Panel).where(col(Panel.session_id).in_(list(sessions)))).scalars():
             docs[sessions[panel.session_id].event_id].body += versions(panel, "guiding_questions", "expected_result")
         speakers = db.execute(
-            sa.select(SessionSpeaker.session_id, Person)
+            sa.select(col(SessionSpeaker.session_id), Person)
             .join(Person, col(Person.id) == col(SessionSpeaker.person_id))
             .where(col(SessionSpeaker.session_id).in_(list(sessions)))
         ).all()
@@ -720,14 +735,16 @@ def _build_projects(db: Session, ids: Sequence[int]) -> dict[int, Document]:
             title=versions(p, "short_name", "name"), body=[*versions(p, "summary", "description"), *figures]
         )
     orgs = db.execute(
-        sa.select(ProjectOrganisation.project_id, Organisation)
+        sa.select(col(ProjectOrganisation.project_id), Organisation)
         .join(Organisation, col(Organisation.id) == col(ProjectOrganisation.organisation_id))
         .where(col(ProjectOrganisation.project_id).in_(ids))
     ).all()
     for project_id, org in orgs:
         docs[project_id].body += versions(org, "short_name", "name")
     for project_id, region in db.execute(
-        sa.select(ProjectRegion.project_id, ProjectRegion.region).where(col(ProjectRegion.project_id).in_(ids))
+        sa.select(col(ProjectRegion.project_id), col(ProjectRegion.region)).where(
+            col(ProjectRegion.project_id).in_(ids)
+        )
     ).all():
         docs[project_id].body += region_names(region)
     return docs

@@ -22,6 +22,7 @@ from eventhub.core.deps import NowDep
 from eventhub.core.errors import Invalid
 from eventhub.core.i18n import N_, _, content, gettext
 from eventhub.core.models import (
+    PUBLIC_EVENT_STATUSES,
     AgendaSession,
     Event,
     EventOrganisation,
@@ -33,7 +34,6 @@ from eventhub.core.models import (
 )
 from eventhub.core.schemas import ERROR_RESPONSES
 from eventhub.core.uow import UnitOfWorkRoute
-from eventhub.events.service import PUBLIC_EVENT_STATUSES
 from eventhub.press.service import visible_clause
 from eventhub.templating import templates
 
