@@ -77,14 +77,7 @@ _LATIN_FOLD = (
 )
 # Latin to Cyrillic, longest first: for Latin queries, to find the stem of what was meant.
 _TO_CYRILLIC = (
-    ("shch", "щ"),
-    ("zh", "ж"),
-    ("kh", "х"),
-    ("ch", "ч"),
-    ("sh", "ш"),
-    ("ts", "ц"),
-    ("iu", "ю"),
-    ("ia", "я"),
+    *(tuple(p.split("=")) for p in "shch=щ zh=ж kh=х ch=ч sh=ш ts=ц iu=ю ia=я".split()),  # i18n: ignore
     *zip("abvgdezijklmnoprstufhcq", "абвгдезижклмнопрстуфхцк", strict=True),  # i18n: ignore
 )
 _WORD = re.compile(r"[^\W_]+(?:[-‐‑'’ʼ`][^\W_]+)*")
