@@ -34,10 +34,11 @@ SQLITE = [
        INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END""",
 ]
 POSTGRES = [
-    # The terms are already normalised (eventhub.core.search): split on spaces, no parser.
+    # The terms are already normalised (eventhub.core.search, [a-zа-я0-9]+): the 'simple'
+    # configuration only splits them; its positions carry the weights (title A, body B).
     """ALTER TABLE search_document ADD COLUMN tsv tsvector GENERATED ALWAYS AS (
-       setweight(array_to_tsvector(string_to_array(title, ' ')), 'A')
-       || setweight(array_to_tsvector(string_to_array(body, ' ')), 'B')) STORED""",
+       setweight(to_tsvector('simple'::regconfig, title), 'A')
+       || setweight(to_tsvector('simple'::regconfig, body), 'B')) STORED""",
     "CREATE INDEX ix_search_document_tsv ON search_document USING gin (tsv)",
 ]
 
