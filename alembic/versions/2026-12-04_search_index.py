@@ -54,7 +54,7 @@ def upgrade() -> None:
         sa.Column("starts_at", eventhub.core.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("ends_at", eventhub.core.models.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_search_document")),
-        sa.UniqueConstraint("kind", "ref_id", name=op.f("uq_search_document_kind")),
+        sa.UniqueConstraint("ref_id", "kind", name=op.f("uq_search_document_ref_id")),
     )
     for statement in SQLITE if op.get_bind().dialect.name == "sqlite" else POSTGRES:
         op.execute(statement)

@@ -908,7 +908,8 @@ class SearchDocument(SQLModel, table=True):
     PostgreSQL the generated ``tsv`` column with its GIN index."""
 
     __tablename__ = "search_document"
-    __table_args__ = (sa.UniqueConstraint("kind", "ref_id"),)
+    # ref_id first: a search never scans one kind's rows, the engine's matches drive the query.
+    __table_args__ = (sa.UniqueConstraint("ref_id", "kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=20)

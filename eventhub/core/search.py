@@ -478,12 +478,16 @@ def _matching(db: Session, groups: Sequence[tuple[str, ...]]) -> tuple[Any, Any,
             .select_from(fts)
             .where(sa.literal_column("search_fts").op("MATCH")("title : (" + expr + ")"))
         )
-        return (
-            t.join(fts, fts.c.rowid == t.c.id),
-            t.c.id.in_(title_ids.scalar_subquery()),
-            sa.func.bm25(sa.literal_column("search_fts"), 4.0, 1.0),
-            [sa.literal_column("search_fts").op("MATCH")(expr)],
+        # The engine's matches as a materialised table (a LIMIT keeps SQLite from flattening it)
+        # drive the query: never a scan of every document probing the FTS index.
+        hits = (
+            sa.select(fts.c.rowid.label("rid"), sa.func.bm25(sa.literal_column("search_fts"), 4.0, 1.0).label("score"))
+            .select_from(fts)
+            .where(sa.literal_column("search_fts").op("MATCH")(expr))
+            .limit(-1)
+            .subquery("hits")
         )
+        return hits.join(t, t.c.id == hits.c.rid), t.c.id.in_(title_ids.scalar_subquery()), hits.c.score, []
     tsv: Any = sa.literal_column("search_document.tsv")
     # The terms are [a-zа-я0-9]+ (_TERM), so the tsquery text is built from plain words only.
     query = sa.text("CAST(:search_q AS tsquery)").bindparams(search_q=_tsquery(groups))
@@ -542,8 +546,8 @@ def search(
     t = _SEARCH_TABLE
     source, in_title, score, where = _matching(db, groups)
     where = [t.c.kind == kind, *where]
-    if visible is not None:
-        where.append(t.c.ref_id.in_(visible))
+    if visible is not None:  # a correlated test per match, so it never drives the query
+        where.append(visible.where(list(visible.selected_columns)[0] == t.c.ref_id).exists())
     total = db.execute(sa.select(sa.func.count()).select_from(source).where(*where)).scalar_one()
     if not total:
         return [], 0
