@@ -226,3 +226,16 @@ def test_search_page_counts_per_kind_and_marks_words_safely(client, db, lang) ->
     label = {"ru": "Мероприятия", "ky": None, "en": "Events"}[lang]
     if label:
         assert label in page.text
+
+
+def test_a_rolled_back_savepoint_keeps_the_transactions_earlier_changes(client, db) -> None:
+    event = make_event(db, title="Совещание")
+    db.commit()
+    event.title = "Семинар"
+    db.flush()
+    with pytest.raises(RuntimeError), db.begin_nested():
+        make_event(db, title="Конференция")
+        raise RuntimeError  # e.g. a caught IntegrityError: only the savepoint is undone
+    db.commit()
+    assert found(client, "семинар") == [event.slug]
+    assert found(client, "конференция") == []

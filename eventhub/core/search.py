@@ -29,7 +29,7 @@ from kyrgyz.cases import Case
 from markupsafe import Markup, escape
 from slugify import slugify
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from sqlmodel import col
 
 from eventhub.core.i18n import translations
@@ -430,9 +430,12 @@ def _before_commit(db: Session) -> None:
         refresh(db)
 
 
-def _after_rollback(db: Session) -> None:
-    db.info.pop(_PENDING, None)
-    db.info.pop(_SWEEP, None)
+def _after_soft_rollback(db: Session, previous: SessionTransaction) -> None:
+    # A savepoint rolled back (a caught IntegrityError) leaves the transaction's earlier
+    # changes to index; documents named by the rolled-back part are rebuilt as they now are.
+    if not previous.nested:
+        db.info.pop(_PENDING, None)
+        db.info.pop(_SWEEP, None)
 
 
 def install() -> None:
@@ -441,7 +444,7 @@ def install() -> None:
     sa.event.listen(Session, "after_flush", _after_flush)
     sa.event.listen(Session, "do_orm_execute", _do_orm_execute)
     sa.event.listen(Session, "before_commit", _before_commit)
-    sa.event.listen(Session, "after_soft_rollback", lambda db, _tx: _after_rollback(db))
+    sa.event.listen(Session, "after_soft_rollback", _after_soft_rollback)
 
 
 # --- queries ---
