@@ -24,7 +24,6 @@ import os
 import random
 import shutil
 import time
-import urllib.parse
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -166,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     WORKDIR.mkdir(parents=True, exist_ok=True)
     targets: list[tuple[str, str]] = [("SQLite", f"sqlite:///{WORKDIR}/{{size}}.sqlite3")]
     if args.pg:
-        targets.append(("PostgreSQL", PG_URL + "?options=" + urllib.parse.quote("-csearch_path=search_{size}")))
+        targets.append(("PostgreSQL", PG_URL + "?options=-csearch_path%3Dsearch_{size}"))
     failed = False
     for name, template in targets:
         results = {}

@@ -223,9 +223,15 @@ def test_search_page_counts_per_kind_and_marks_words_safely(client, db, lang) ->
     assert "<mark>Форум</mark> &lt;script&gt;" in page.text
     assert f'href="/events/{event.slug}"' in page.text
     assert 'class="count">1</span>' in page.text
-    label = {"ru": "Мероприятия", "ky": None, "en": "Events"}[lang]
-    if label:
-        assert label in page.text
+    label = {"ru": "Мероприятия", "ky": "Иш-чаралар", "en": "Events"}[lang]
+    assert label in page.text
+
+
+def test_the_snippet_shows_where_the_words_were_found(client, demo) -> None:
+    body = client.get("/api/v1/search", params={"q": "Жети-Өгүз", "kind": "event"}).json()
+    assert "Джети-Огуз" in body["kinds"][0]["items"][0]["snippet"]
+    page = client.get("/search", params={"q": "неправительственными сетями"}).text
+    assert "<mark>неправительственными</mark> <mark>сетями</mark>" in page
 
 
 def test_a_rolled_back_savepoint_keeps_the_transactions_earlier_changes(client, db) -> None:

@@ -268,9 +268,17 @@ def snippet(text: str | None, q: str | None, *, limit: int) -> str:
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
-def matches_text(text: str | None, q: str | None) -> bool:
+def matched_groups(text: str | None, q: str | None) -> int:
+    """How many of `q`'s words `text` holds (the snippet comes from the text holding most)."""
     groups = query_terms(q)
-    return bool(text and groups and any(_matches(w, groups) for w in _WORD.findall(text)))
+    words = [_JOINERS.sub("", w) for w in _WORD.findall(text or "")] if groups else []
+    words += [p for w in _WORD.findall(text or "") if _JOINERS.search(w) for p in _PART.findall(w)]
+    return sum(1 for g in groups if any(_matches(w, [g]) for w in words))
+
+
+def matches_text(text: str | None, q: str | None) -> bool:
+    """Whether `text` holds a word `q` finds (which text of a hit its snippet is cut from)."""
+    return bool(text and _spans(text, q))
 
 
 # --- kinds of documents ---

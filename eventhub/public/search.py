@@ -161,7 +161,10 @@ class KindResults:
 
 def _snippet(shown: Shown, obj: Any, q: str) -> str:
     texts = [t for t in shown.texts(obj) if t]
-    return next((t for t in texts if search.matches_text(t, q)), texts[0] if texts else "")
+    if not texts:
+        return ""
+    counts = [search.matched_groups(t, q) for t in texts]
+    return texts[counts.index(max(counts))]  # the text holding most of the words, the first of those
 
 
 def search_all(
