@@ -27,6 +27,14 @@ def _compare_type(context, inspected_column, metadata_column, inspected_type, me
     return None
 
 
+def _include_object(obj, name, type_, reflected, compare_to):
+    # The search engines' own objects (FTS5 and its shadow tables, the tsvector column and its
+    # GIN index) are made by the search migration, not described by the model.
+    from eventhub.core.search import engine_object  # imported here: only autogenerate needs it
+
+    return not (reflected and compare_to is None and engine_object(name))
+
+
 def run_migrations_offline() -> None:
     context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
     with context.begin_transaction():
@@ -51,6 +59,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=_compare_type,
+        include_object=_include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

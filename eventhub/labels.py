@@ -6,6 +6,7 @@ them in the language of the current request."""
 from enum import StrEnum
 from typing import cast
 
+from eventhub.core import search
 from eventhub.core.i18n import N_, TranslationState, gettext
 from eventhub.core.models import (
     EventKind,
@@ -47,6 +48,7 @@ REGION = _Labels(
         Region.national: N_("вся страна"),
     }
 )
+search.REGION_LABELS.update(dict(REGION))  # search documents name regions in every language
 
 EVENT_KIND = _Labels(
     {

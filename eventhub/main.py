@@ -37,6 +37,7 @@ from eventhub.projects import api as projects_api
 from eventhub.public import event_pages, organisation_pages, project_pages
 from eventhub.public import jinja as public_jinja
 from eventhub.public import pages as public_pages
+from eventhub.public import search as public_search
 from eventhub.public.assets import HashedStaticFiles
 from eventhub.public.compression import CompressionMiddleware
 from eventhub.registrations import admin as registrations_admin
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(agenda_api.router)
     api.include_router(directory_api.router)
     api.include_router(registrations_api.router)
+    api.include_router(public_search.api_router)
     app.include_router(api)
 
     app.include_router(
@@ -101,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(project_pages.router)
     app.include_router(press_pages.router)
     app.include_router(public_pages.router)
+    app.include_router(public_search.router)
     app.include_router(registrations_pages.router)
     app.include_router(press_admin.router)  # before the general admin pages
     app.include_router(registrations_admin.router)

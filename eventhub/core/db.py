@@ -7,10 +7,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-import eventhub.core.changes  # noqa: F401  (every session versions feed content and SEQUENCE on flush)
+import eventhub.core.changes
+import eventhub.core.search
 from eventhub import ROOT
 from eventhub.core.config import Settings
-from eventhub.core.uow import WRITE_OPTION, DbDep, get_db
+from eventhub.core.uow import WRITE_OPTION, DbDep, Units, get_db
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -77,6 +78,13 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
 
     settings.ensure_data_dir()
     command.upgrade(_alembic_config(settings.database_url), revision)
+    if revision == "head":
+        engine = make_engine(settings)
+        try:
+            with Units(engine).write() as db:
+                eventhub.core.search.fill_if_empty(db)
+        finally:
+            engine.dispose()
 
 
 def lock_for_update(db: Session, table: sa.Table, row_id: int) -> None:

@@ -898,3 +898,28 @@ class FeedState(SQLModel, table=True):
     etag: str = Field(max_length=64)
     as_of: datetime = _ts(nullable=False)
     modified_at: datetime = _ts(nullable=False)
+
+
+# --- search (issue 18: search that finds what people type; see eventhub/core/search.py) ---
+
+
+class SearchDocument(SQLModel, table=True):
+    """One searchable thing (an event, a press release, an organisation, a project...) as the
+    normalised words a reader may type: `title` and `body` hold terms, not text.
+
+    The engines' own indexes are outside the model (alembic/env.py leaves them out of the
+    comparison): on SQLite the FTS5 table ``search_fts`` over these rows (kept by triggers), on
+    PostgreSQL the generated ``tsv`` column with its GIN index."""
+
+    __tablename__ = "search_document"
+    # ref_id first: a search never scans one kind's rows, the engine's matches drive the query.
+    __table_args__ = (sa.UniqueConstraint("ref_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)
+    ref_id: int
+    title: str = Field(default="", sa_type=sa.Text)
+    body: str = Field(default="", sa_type=sa.Text)
+    # Events: upcoming ranks over past at equal rank; the date orders within a rank.
+    starts_at: datetime | None = _ts(default=None)
+    ends_at: datetime | None = _ts(default=None)

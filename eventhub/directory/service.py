@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, create_model
 from sqlmodel import Session, SQLModel, select
 
 from eventhub.accounts.permissions import Action, require
-from eventhub.core import audit
+from eventhub.core import audit, search
 from eventhub.core.errors import Conflict, Invalid, NotFound
 from eventhub.core.i18n import _, content, current_language
 from eventhub.core.models import (
@@ -283,7 +283,10 @@ def list_entries(
         raise Invalid(_("Неверные параметры фильтра"), fields={"q": _("запрос длиннее 200 символов")})
     model, columns = spec.model, table_of(spec.model).c
     query = select(model)
-    for word in normalise_query(q or ""):
+    kind = search.kind_of(model)
+    if kind and q is not None and q.strip():
+        query = query.where(columns.id.in_(search.matching_ids(kind, q)))
+    for word in normalise_query(q or "") if not kind else ():
         if spec.search:
             query = query.where(columns.search_text.contains(word, autoescape=True))
         else:

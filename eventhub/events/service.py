@@ -14,6 +14,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from eventhub.core import search
 from eventhub.core.changes import Stamp, read_stamp
 from eventhub.core.errors import Invalid, NotFound
 from eventhub.core.i18n import _
@@ -34,7 +35,6 @@ from eventhub.core.models import (
     SessionSpeaker,
     rel,
 )
-from eventhub.core.text import normalise_query
 
 WHEN = ("upcoming", "past", "all")
 
@@ -137,8 +137,9 @@ def _filtered(
         query = query.where(col(Event.project_id).in_(select(Project.id).where(Project.slug == filters.project)))
     if filters.series:
         query = query.where(col(Event.series_id).in_(select(EventSeries.id).where(EventSeries.slug == filters.series)))
-    for word in normalise_query(filters.q or ""):
-        query = query.where(col(Event.search_text).contains(word, autoescape=True))
+    if filters.q is not None and filters.q.strip():
+        # The search index (title, agenda, organisations, places...); punctuation only finds nothing.
+        query = query.where(col(Event.id).in_(search.matching_ids("event", filters.q)))
     if filters.when == "upcoming":
         query = query.where(Event.end_at >= now)
     elif filters.when == "past":

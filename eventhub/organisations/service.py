@@ -3,10 +3,10 @@
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from eventhub.core import search
 from eventhub.core.errors import Invalid, NotFound
 from eventhub.core.i18n import _
 from eventhub.core.models import Organisation, OrganisationKind
-from eventhub.core.text import normalise_query
 
 
 def list_organisations(
@@ -25,8 +25,8 @@ def list_organisations(
     query = select(Organisation)
     if kind:
         query = query.where(Organisation.kind == kind)
-    for word in normalise_query(q or ""):
-        query = query.where(col(Organisation.search_text).contains(word, autoescape=True))
+    if q is not None and q.strip():
+        query = query.where(col(Organisation.id).in_(search.matching_ids("organisation", q)))
     total = db.exec(select(sa.func.count()).select_from(query.subquery())).one()
     rows = db.exec(query.order_by(col(Organisation.name), col(Organisation.id)).offset(offset).limit(limit)).all()
     return list(rows), total

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from eventhub.accounts import scopes
-from eventhub.core import audit
+from eventhub.core import audit, search
 from eventhub.core.errors import Invalid, NotFound
 from eventhub.core.i18n import _
 from eventhub.core.models import (
@@ -76,6 +76,7 @@ class ReleaseFilters:
     organisation: str | None = None  # slug
     language: str | None = None
     type: str | None = None
+    q: str | None = None  # words found by the search index (title, lead, body, event)
 
     def validate(self) -> "ReleaseFilters":
         """Unknown values are a 422 with the field named, not an empty list."""
@@ -90,6 +91,8 @@ class ReleaseFilters:
             value = getattr(self, name)
             if value is not None and len(value) > 160:
                 fields[name] = _("слишком длинное значение")
+        if self.q is not None and len(self.q) > 200:
+            fields["q"] = _("запрос длиннее %(max)d символов") % {"max": 200}
         if fields:
             raise Invalid(_("Неверные параметры фильтра"), fields=fields)
         return self
@@ -149,6 +152,8 @@ def _filtered(query: SelectOfScalar[PressRelease], filters: ReleaseFilters) -> S
         )
     if filters.type:
         query = query.where(PressRelease.type == filters.type)
+    if filters.q is not None and filters.q.strip():
+        query = query.where(col(PressRelease.id).in_(search.matching_ids("press", filters.q)))
     return query
 
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from eventhub.core import surface_cache
 from eventhub.core.db import DbDep
@@ -16,13 +16,20 @@ router = APIRouter(route_class=UnitOfWorkRoute, prefix="/projects", tags=["proje
 
 
 @router.get("", response_model=Page[ProjectPublic])
-def api_list_projects(request: Request, now: NowDep, db: DbDep, page: PaginationDep) -> Page[ProjectPublic]:
-    """Donor-funded projects with funders, implementers, regions and figures, by name."""
+def api_list_projects(
+    request: Request,
+    now: NowDep,
+    db: DbDep,
+    page: PaginationDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+) -> Page[ProjectPublic]:
+    """Donor-funded projects with funders, implementers, regions and figures, by name; `q`: words
+    of anything the project page shows."""
     surface_cache.mark_current(request.scope, db, now)  # the same for every anonymous reader
-    items = list_projects(db, offset=page.offset, limit=page.limit)
+    items = list_projects(db, q=q, offset=page.offset, limit=page.limit)
     return Page(
         items=[ProjectPublic.from_project(p) for p in items],
-        total=count_projects(db),
+        total=count_projects(db, q=q),
         offset=page.offset,
         limit=page.limit,
     )

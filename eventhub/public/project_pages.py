@@ -14,8 +14,9 @@ router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLRespo
 
 
 @router.get("/projects", include_in_schema=False)
-def projects_page(request: Request, db: DbDep) -> HTMLResponse:
-    return templates.TemplateResponse(request, "projects/list.html", {"projects": list_projects(db)})
+def projects_page(request: Request, db: DbDep, q: str | None = None) -> HTMLResponse:
+    q = (q or "")[:200]
+    return templates.TemplateResponse(request, "projects/list.html", {"projects": list_projects(db, q=q), "q": q})
 
 
 @router.get("/projects/{slug}", include_in_schema=False)
