@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from eventhub import ROOT, __version__
 from eventhub.admin import pages as admin_pages
@@ -20,7 +19,15 @@ from eventhub.core.db import make_engine
 from eventhub.core.deps import language_query
 from eventhub.core.errors import DomainError
 from eventhub.core.i18n import N_, _, reset_language, set_language
-from eventhub.core.middleware import HeadAsGet, LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
+from eventhub.core.middleware import (
+    HeadAsGet,
+    KeyRingSessions,
+    LanguageMiddleware,
+    LimitBodySize,
+    RejectNulBytes,
+    SecurityHeaders,
+    redact_access_log,
+)
 from eventhub.core.schemas import COMMON_RESPONSES
 from eventhub.core.uow import UnitOfWorkRoute, Units
 from eventhub.core.validation import field_errors
@@ -56,6 +63,7 @@ HTTP_MESSAGES = {  # translated where shown, in the language of the request
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    redact_access_log()  # no private link, feed or code in uvicorn's access log
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -121,12 +129,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_error_handlers(app)
     # Cached event pages for anonymous readers, answered before routing.
     app.add_middleware(EventPageCacheMiddleware)
-    # Signed cookie sessions for /admin: stateless, so correct across worker processes.
+    # The signed cookie holds a server-side session's id (accounts/sessions.py decides who is
+    # signed in and for how long); signed with the key ring so a rotation signs nobody out.
     app.add_middleware(
-        SessionMiddleware,
-        secret_key=settings.get_secret_key(),
+        KeyRingSessions,
+        secret_keys=settings.get_secret_keys(),
         session_cookie="eventhub_session",
-        max_age=12 * 3600,
+        max_age=settings.session_hours * 3600,
         same_site="lax",
         https_only=settings.base_url.startswith("https://"),
     )

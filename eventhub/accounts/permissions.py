@@ -44,6 +44,7 @@ class Action(enum.StrEnum):
     write_releases = "write_releases"  # press releases: press officers and organisers
     check_in = "check_in"
     read_audit = "read_audit"
+    manage_users = "manage_users"  # staff accounts: add, roles, organisations, disable, reset, sessions
 
 
 GRANTS: dict[str, frozenset[Action]] = {

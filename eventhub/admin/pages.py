@@ -5,12 +5,13 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from eventhub.accounts import sessions
 from eventhub.accounts.csrf import CsrfDep
-from eventhub.accounts.deps import SESSION_USER_KEY, OptionalUser
+from eventhub.accounts.deps import SESSION_KEY, OptionalUser
 from eventhub.accounts.permissions import Action, can
 from eventhub.accounts.ratelimit import clear_failures, record_failure, retry_after
 from eventhub.accounts.service import authenticate
-from eventhub.admin import directory, events
+from eventhub.admin import directory, events, users
 from eventhub.admin.deps import AdminUser, done, render
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep
@@ -70,13 +71,24 @@ async def login(request: Request, db: DbDep, now: NowDep, _csrf: CsrfDep) -> Res
         )
     clear_failures(db, email=email, ip=ip)
     user.last_login_at = now
-    request.session.clear()  # a fresh session (and CSRF token) for the signed-in user
-    request.session[SESSION_USER_KEY] = user.id
+    settings = request.app.state.settings
+    plain = sessions.start(
+        db, user, now=now, lifetime=timedelta(hours=settings.session_hours),
+        ip=ip, user_agent=request.headers.get("user-agent", ""),
+    )  # fmt: skip
+    request.session.clear()  # a fresh cookie (and CSRF token) for the signed-in user
+    request.session[SESSION_KEY] = plain
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/admin/logout")
-def logout(request: Request, _csrf: CsrfDep) -> RedirectResponse:
+def logout(request: Request, db: DbDep, now: NowDep, _csrf: CsrfDep) -> RedirectResponse:
+    """End the server-side session: the cookie, even a copy of it, opens nothing any more."""
+    plain = request.session.get(SESSION_KEY)
+    settings = request.app.state.settings
+    row = sessions.find(db, plain, now=now, idle=timedelta(minutes=settings.session_idle_minutes)) if plain else None
+    if row is not None:
+        sessions.end(db, row, now=now)
     request.session.clear()
     return done(request, "/admin/login", _("Вы вышли"))
 
@@ -97,5 +109,6 @@ def dashboard(request: Request, db: DbDep, user: AdminUser, now: NowDep) -> HTML
 
 
 router.include_router(events.router)
+router.include_router(users.router)
 for _router in directory.routers():
     router.include_router(_router)

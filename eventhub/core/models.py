@@ -894,3 +894,39 @@ class FeedState(SQLModel, table=True):
     etag: str = Field(max_length=64)
     as_of: datetime = _ts(nullable=False)
     modified_at: datetime = _ts(nullable=False)
+
+
+# --- issue 21: staff sessions and password resets (see eventhub/accounts/sessions.py) ---
+
+
+class StaffSession(SQLModel, table=True):
+    """One signed-in browser: the cookie holds only a random id, whose hash is stored here.
+
+    Ended by logout, by an admin, or by a change to the user (role, organisations, password,
+    disabling); it lapses at `expires_at` (fixed at login, activity does not move it) and
+    after the idle timeout since `last_seen_at`."""
+
+    __tablename__ = "staff_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="staff_user.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _created()
+    last_seen_at: datetime = _created()
+    expires_at: datetime = _ts(nullable=False)
+    ended_at: datetime | None = _ts(default=None)
+    ip: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=300)
+
+
+class PasswordReset(SQLModel, table=True):
+    """A one-time link to set a new password, sent by e-mail; only its hash is stored."""
+
+    __tablename__ = "password_reset"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="staff_user.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _created()
+    expires_at: datetime = _ts(nullable=False)
+    used_at: datetime | None = _ts(default=None)
