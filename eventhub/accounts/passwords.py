@@ -3,7 +3,8 @@
 The list is the 20,000 most common passwords compiled by Royce Williams (shipped, gzip'd,
 as Django ships it: BSD licence). At 12 characters few of them still fit; so a password is
 also refused when what is left after stripping trailing digits and symbols is common
-("password2024!"), when it repeats a few characters ("abcabcabcabc"), or when it is the
+("password2024!"), when it is nearly all digits, when it repeats a few characters
+("abcabcabcabc"), or when it is the
 e-mail address or its local part."""
 
 import functools
@@ -36,6 +37,7 @@ def password_problem(password: str, email: str | None = None) -> str | None:
         lowered in common_passwords()
         or stem in common_passwords()
         or len(set(lowered)) < 5
+        or len(stem) < 4  # digits and symbols with a word of three letters at most
         or (email and lowered in (email.lower(), local))
     ):
         return _("этот пароль слишком распространён или легко угадывается; выберите другой")

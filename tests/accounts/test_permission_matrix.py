@@ -443,11 +443,37 @@ CASES += [
     Case("POST", REGS + "/outbox/{outbox_id:int}/retry", EVENTS, _message_case),
     # --- registrations: the staff API (participants' personal data) ---
     _reg_event_case("GET", "/api/v1/events/{slug}/registrations"),
-]
+    # --- staff accounts (admin/users.py) ---
+    Case("GET", "/admin/users", ADMIN, lambda w: ({}, None)),
+    Case("POST", "/admin/users", ADMIN, lambda w: ({}, {"email": f"new-{uuid.uuid4().hex[:8]}@example.org", "role": "checkin"})),
+    Case("GET", "/admin/users/{user_id}", ADMIN, lambda w: ({"user_id": w.author().id}, None)),
+    Case("POST", "/admin/users/{user_id}", ADMIN, lambda w: ({"user_id": w.author().id}, {"role": "press_officer", "is_active": "on"})),
+    Case("POST", "/admin/users/{user_id}/reset", ADMIN, lambda w: ({"user_id": w.author().id}, {})),
+    Case("POST", "/admin/users/{user_id}/sessions/{session_id}/end", ADMIN, lambda w: _staff_session(w)),
+    Case("GET", "/admin/account", STAFF, lambda w: ({}, None)),
+    # A mismatched repeat (422): a real change would revoke the API tokens the later cases use.
+    Case("POST", "/admin/account/password", STAFF, lambda w: ({}, {"current": "test password 123", "password": "a long new password", "password2": "x"}), success=422),
+    # Another's session, from one's own page: not found for every staff member (404).
+    Case("POST", "/admin/account/sessions/{session_id}/end", STAFF, lambda w: ({"session_id": _staff_session(w)[0]["session_id"]}, {}), success=404),
+]  # fmt: skip
+
+
+def _staff_session(w: World) -> tuple[dict[str, Any], Any]:
+    from eventhub.accounts import sessions
+    from eventhub.core.models import StaffSession
+
+    user = w.author()
+    plain = sessions.start(w.db, user, now=datetime.now(UTC), lifetime=timedelta(hours=12))
+    row = w.db.exec(
+        select(StaffSession).where(StaffSession.token_hash == __import__("hashlib").sha256(plain.encode()).hexdigest())
+    ).one()
+    return {"user_id": user.id, "session_id": row.id}, {}
+
 
 # Routes everyone may use, tested elsewhere (login) or read-only public data.
 PUBLIC = {
     ("GET", "/admin/login"), ("POST", "/admin/login"), ("POST", "/admin/logout"),
+    ("GET", "/admin/password/reset/{token}"), ("POST", "/admin/password/reset/{token}"),  # the one-time link
     ("GET", "/api/v1/series"), ("GET", "/api/v1/series/{slug}"),
     ("GET", "/api/v1/press-contacts"), ("GET", "/api/v1/press-contacts/{slug}"),
     ("POST", "/api/v1/events/{slug}/registrations"),  # registering: anonymous, tested in tests/registrations
@@ -652,6 +678,9 @@ def _read_params(db: Any, s: Side, other: Side) -> dict[str, tuple[dict[str, Any
         "/api/v1/press-releases/{slug}": ({"slug": s.release.slug}, {}),
         "/api/v1/people": ({}, {}),
         "/api/v1/people/{slug}": ({"slug": make_person(db).slug}, {}),
+        "/admin/users": ({}, {}),
+        "/admin/users/{user_id}": ({"user_id": s.participant.id}, {}),  # some id: a staff member or a 404
+        "/admin/account": ({}, {}),
     }
 
 
@@ -683,6 +712,7 @@ def _read_routes(app) -> set[str]:
         for m, p in _routes(app)
         if m == "GET"
         and p != "/admin/login"
+        and not p.startswith("/admin/password/reset/")  # the one-time link: no session, no data
         and (p.startswith("/admin") or p.endswith(("/audit", "/registrations")) or "/people" in p)
         and not any(p.startswith(f"/admin/{key}") for key in DIRECTORIES)  # the shared directory: no one's own
     } | {"/api/v1/events/{slug}", "/api/v1/press-releases/{slug}"}
