@@ -26,6 +26,7 @@ from eventhub.core.middleware import (
     LimitBodySize,
     RejectNulBytes,
     SecurityHeaders,
+    redact,
     redact_access_log,
 )
 from eventhub.core.schemas import COMMON_RESPONSES
@@ -190,7 +191,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(sa.exc.IntegrityError)
     async def integrity_error(request: Request, exc: sa.exc.IntegrityError) -> Response:
         # Two requests raced for the same slug or row; the loser is told to retry, not a 500.
-        log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+        log.warning("integrity error on %s %s: %s", request.method, redact(request.url.path), exc.orig)
         return _error_response(
             request, 409, "conflict", _("Данные изменились одновременно с вашим запросом; повторите")
         )
@@ -207,7 +208,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        log.exception("unhandled error on %s %s", request.method, redact(request.url.path))
         # This handler runs outside LanguageMiddleware: answer in the language it chose.
         token = set_language(getattr(request.state, "lang", request.app.state.settings.default_language))
         try:

@@ -250,7 +250,7 @@ class KeyRingSessions(SessionMiddleware):
 
 # --- the access log: addresses without the secrets they carry ---
 
-_SECRET_IN_PATH = re.compile(r"(/r/|/calendar/personal/)[^/?.\s]+")
+_SECRET_IN_PATH = re.compile(r"(/r/|/calendar/personal/|/admin/password/reset/)[^/?.\s]+")
 _SECRET_IN_QUERY = re.compile(r"([?&](?:invitation|code|token|reset)=)[^&\s]*")
 
 
