@@ -138,6 +138,7 @@ SUBJECTS = {
     "declined": N_("Заявка отклонена: {title}"),
     "cancelled": N_("Регистрация отменена: {title}"),
     "already_registered": N_("Ваша регистрация: {title}"),
+    "new_link": N_("Новая личная ссылка: {title}"),
     "reminder": N_("Напоминание: {title} — уже скоро"),
 }
 
