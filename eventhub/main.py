@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventhub import ROOT, __version__
+from eventhub.accounts.guessing import GuessLimit
 from eventhub.admin import pages as admin_pages
 from eventhub.agenda import api as agenda_api
 from eventhub.core.config import Settings, get_settings
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         https_only=settings.base_url.startswith("https://"),
     )
     app.add_middleware(feeds_api.FeedCacheMiddleware)  # cached feeds answered before routing
+    app.add_middleware(GuessLimit)  # wrong private links, feeds, invitations, check-in codes: 429 after a few
     app.add_middleware(SecurityHeaders, hsts=settings.base_url.startswith("https://"))
     app.add_middleware(
         LimitBodySize,

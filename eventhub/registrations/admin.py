@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from eventhub.accounts.csrf import CsrfDep
+from eventhub.accounts.guessing import mark_guess
 from eventhub.accounts.scopes import find_registration_of
 from eventhub.accounts.service import checkin_staff, give_checkin, take_checkin
 from eventhub.core.db import DbDep
@@ -214,6 +215,7 @@ def _checkin_response(
             found = [(scanned, None)]
         except NotFound as exc:
             error = error or exc.message
+            mark_guess(request)  # a code that matches nothing: counted like a wrong private link
     elif q:
         found = service.checkin_search(db, event, q)
     counts = service.counts_by_status(db, event)

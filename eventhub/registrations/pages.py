@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eventhub import __version__
 from eventhub import labels as event_labels
+from eventhub.accounts.guessing import mark_guess
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, get_now
 from eventhub.core.errors import Conflict, Invalid
@@ -128,6 +129,8 @@ def register_form(
     if invitation is not None and len(invitation) > 100:
         invitation = ""
     ctx = _form_context(db, event, now, invitation)
+    if invitation and ctx["invitation_error"]:
+        mark_guess(request)  # an invitation that matches nothing: counted like a wrong private link
     return _render_form(request, ctx, {"category": "participant", "language": current_language()}, {}, None, 200)
 
 
