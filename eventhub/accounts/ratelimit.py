@@ -16,7 +16,7 @@ from eventhub.core.models import LoginAttempt
 WINDOW = timedelta(minutes=15)
 PER_ACCOUNT = 5  # failures for one e-mail from one address
 PER_ADDRESS = 20  # failures from one address, whatever the e-mails (password spraying)
-LONGEST_WINDOW = WINDOW  # rows older than this are of no use to any limit
+LONGEST_WINDOW = timedelta(days=1)  # rows older than this are of no use to any limit (re-sends a day)
 
 
 @dataclass(frozen=True)

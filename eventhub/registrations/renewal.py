@@ -13,6 +13,7 @@ from eventhub.core.errors import Conflict
 from eventhub.core.i18n import _
 from eventhub.core.models import Event, Registration, RegistrationStatus, id_of
 from eventhub.core.tokens import derive_token, hash_token
+from eventhub.registrations import resend
 from eventhub.registrations.mail import Site, enqueue, registration_subject
 
 CLOSED = (RegistrationStatus.cancelled, RegistrationStatus.declined)
@@ -27,6 +28,8 @@ def refuse_if_closed(reg: Registration) -> None:
 def renew_private_link(db: Session, *, reg: Registration, site: Site, now: datetime) -> int:
     """Move the registration to its next link and mail it; returns the outbox message's id."""
     refuse_if_closed(reg)
+    if not resend.may_resend(db, event_id=reg.event_id, email_normalised=reg.email_normalised, now=now):
+        raise Conflict(_("Новую ссылку уже отправляли несколько раз; попробуйте позже"))
     subject = registration_subject(reg.event_id, reg.email_normalised)
     current = site.find_generation("registration", subject, reg.token_hash)
     generation = 0 if current is None else current + 1

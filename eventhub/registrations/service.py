@@ -42,7 +42,7 @@ from eventhub.core.models import (
 )
 from eventhub.core.text import InvalidPhone, format_phone, normalise_phone, normalise_query, search_key
 from eventhub.core.tokens import hash_token
-from eventhub.registrations import labels, mail
+from eventhub.registrations import labels, mail, resend
 from eventhub.registrations.exports import ExportRow, StatsTable
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import (
@@ -317,7 +317,10 @@ def register(
         )
     ).first()
     if existing is not None and existing.status != S.cancelled:
-        # No duplicate: the link goes again to that address, never to whoever typed it.
+        # No duplicate: the link goes again to that address, never to whoever typed it —
+        # a few times an hour and a day at most (resend.py), with the same answer.
+        if not resend.may_resend(db, event_id=id_of(event), email_normalised=existing.email_normalised, now=now):
+            return RegisterResult(existing, created=False, mails=[])
         msg = mail.enqueue(
             db,
             kind="already_registered",
