@@ -1,11 +1,11 @@
 """Admin pages: login, logout, the dashboard; the editors live in events.py and directory.py."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from eventhub.accounts import sessions
+from eventhub.accounts import sessions, totp
 from eventhub.accounts.csrf import CsrfDep
 from eventhub.accounts.deps import SESSION_KEY, OptionalUser
 from eventhub.accounts.permissions import Action, can
@@ -16,7 +16,7 @@ from eventhub.admin.deps import AdminUser, done, render
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep
 from eventhub.core.i18n import _
-from eventhub.core.models import Event, EventStatus
+from eventhub.core.models import Event, EventStatus, StaffUser
 from eventhub.core.uow import UnitOfWorkRoute, independent_write
 from eventhub.events.editing import list_editable_events
 from eventhub.events.service import EventFilters
@@ -69,7 +69,15 @@ async def login(request: Request, db: DbDep, now: NowDep, _csrf: CsrfDep) -> Res
             email=email,
             error=_("Неверный e-mail или пароль"),
         )
+    if user.totp_secret:  # the password was right: now the code from the authenticator
+        request.session.clear()
+        request.session[PENDING_KEY] = {"user": user.id, "at": now.isoformat(), "next": target}
+        return RedirectResponse("/admin/login/code", status_code=303)
     clear_failures(db, email=email, ip=ip)
+    return _sign_in(request, db, user, now, ip, target)
+
+
+def _sign_in(request: Request, db: DbDep, user: StaffUser, now: datetime, ip: str, target: str) -> Response:
     user.last_login_at = now
     settings = request.app.state.settings
     plain = sessions.start(
@@ -79,6 +87,56 @@ async def login(request: Request, db: DbDep, now: NowDep, _csrf: CsrfDep) -> Res
     request.session.clear()  # a fresh cookie (and CSRF token) for the signed-in user
     request.session[SESSION_KEY] = plain
     return RedirectResponse(target, status_code=303)
+
+
+PENDING_KEY = "pending_login"  # who gave the right password and owes the second factor's code
+PENDING_FOR = timedelta(minutes=5)
+
+
+def _pending(request: Request, db: DbDep, now: datetime) -> tuple[StaffUser, str] | None:
+    pending = request.session.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None
+    try:
+        since = datetime.fromisoformat(str(pending.get("at")))
+    except ValueError:
+        return None
+    user = db.get(StaffUser, pending.get("user")) if isinstance(pending.get("user"), int) else None
+    if user is None or not user.is_active or not user.totp_secret or not since <= now < since + PENDING_FOR:
+        return None
+    return user, _safe_next(pending.get("next"))
+
+
+@router.get("/admin/login/code")
+def code_page(request: Request, db: DbDep, now: NowDep) -> Response:
+    if _pending(request, db, now) is None:
+        return RedirectResponse("/admin/login", status_code=303)
+    return render(request, "admin/login_code.html", None)
+
+
+@router.post("/admin/login/code")
+async def code_submit(request: Request, db: DbDep, now: NowDep, _csrf: CsrfDep) -> Response:
+    """The second step of a login with the second factor; wrong codes count as failed logins."""
+    found = _pending(request, db, now)
+    if found is None:
+        return RedirectResponse("/admin/login", status_code=303)
+    user, target = found
+    ip = request.client.host if request.client else "unknown"
+    wait = retry_after(db, email=user.email, ip=ip, now=now)
+    code = str((await request.form()).get("code") or "")[:20]
+    if wait is not None or not totp.verify(user.totp_secret, code, now):
+        if wait is None:
+            with independent_write(db):
+                record_failure(db, email=user.email, ip=ip, now=now)
+        error = (
+            _("Код не подошёл")
+            if wait is None
+            else _("Слишком много неудачных попыток входа. Попробуйте снова через %(minutes)s мин.")
+            % {"minutes": -(-wait // 60)}
+        )
+        return render(request, "admin/login_code.html", None, status_code=401 if wait is None else 429, error=error)
+    clear_failures(db, email=user.email, ip=ip)
+    return _sign_in(request, db, user, now, ip, target)
 
 
 @router.post("/admin/logout")

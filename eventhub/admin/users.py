@@ -6,10 +6,10 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
-from eventhub.accounts import sessions, staff
+from eventhub.accounts import sessions, staff, totp
 from eventhub.accounts.csrf import CsrfDep
 from eventhub.accounts.permissions import Action, require
 from eventhub.accounts.service import create_user, organisation_ids
@@ -180,11 +180,50 @@ def account_page(request: Request, db: DbDep, user: AdminUser, now: NowDep) -> H
 
 
 def _account(request: Request, db: Session, user: StaffUser, now: Any, **extra: Any) -> HTMLResponse:
+    settings = request.app.state.settings
+    setup = request.session.get(TOTP_SETUP_KEY) if not user.totp_secret else None
+    qr = totp.qr_data_uri(totp.provisioning_uri(setup, user.email, settings.site_name)) if setup else None
+    required = settings.admin_totp_required and user.role == "admin"
     return render(
         request, "admin/account.html", user, roles=staff.ROLE_LABELS,
         sessions=sessions.open_sessions(db, user.id, now=now, idle=_idle(request)),
-        current_session=getattr(request.state, "staff_session_id", None), **extra,
+        current_session=getattr(request.state, "staff_session_id", None),
+        totp_setup=setup, totp_qr=qr, totp_required=required, **extra,
     )  # fmt: skip
+
+
+TOTP_SETUP_KEY = "totp_setup"  # the secret being set up, until a first code proves it
+
+
+@router.post("/admin/account/totp/setup")
+def totp_setup(request: Request, db: DbDep, user: AdminUser, now: NowDep, _csrf: CsrfDep) -> Response:
+    """A new secret to scan; kept only once a code made from it is entered."""
+    request.session[TOTP_SETUP_KEY] = totp.new_secret()
+    return RedirectResponse("/admin/account#h-totp", status_code=303)
+
+
+@router.post("/admin/account/totp")
+async def totp_enable(request: Request, db: DbDep, user: AdminUser, now: NowDep, _csrf: CsrfDep) -> Response:
+    secret = request.session.get(TOTP_SETUP_KEY)
+    code = str((await request.form()).get("code") or "")[:20]
+    try:
+        if not isinstance(secret, str):
+            raise Invalid(_("Код не подошёл"), fields={"code": _("начните настройку заново")})
+        totp.enable(db, user, secret=secret, code=code, now=now)
+    except DomainError as exc:
+        return _account(request, db, user, now, status_code=422, errors=_errors(exc))
+    request.session.pop(TOTP_SETUP_KEY, None)
+    return done(request, "/admin/account", _("Второй фактор включён: при входе понадобится код из приложения"))
+
+
+@router.post("/admin/account/totp/disable")
+async def totp_disable(request: Request, db: DbDep, user: AdminUser, now: NowDep, _csrf: CsrfDep) -> Response:
+    code = str((await request.form()).get("code") or "")[:20]
+    try:
+        totp.disable(db, user, code=code, now=now, required=request.app.state.settings.admin_totp_required)
+    except DomainError as exc:
+        return _account(request, db, user, now, status_code=422, errors=_errors(exc))
+    return done(request, "/admin/account", _("Второй фактор отключён"))
 
 
 @router.post("/admin/account/password")

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     old_secret_keys: str = ""
     session_hours: int = Field(default=12, ge=1, le=24 * 30)  # a staff session's absolute lifetime
     session_idle_minutes: int = Field(default=120, ge=5)  # a staff session ends after this long unused
+    admin_totp_required: bool = False  # admins must set up the second factor (TOTP) before anything else
     timezone: str = "Asia/Bishkek"
     default_language: str = "ru"
     site_name: str = "eventhub"

@@ -778,6 +778,7 @@ class StaffUser(Timestamped, table=True):
     role: str = _enum(StaffRole)
     is_active: bool = True
     last_login_at: datetime | None = _ts(default=None)
+    totp_secret: str | None = Field(default=None, max_length=64)  # the second factor, when set up (issue 21)
 
 
 class StaffUserOrganisation(SQLModel, table=True):

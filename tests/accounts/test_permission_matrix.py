@@ -453,6 +453,10 @@ CASES += [
     Case("GET", "/admin/account", STAFF, lambda w: ({}, None)),
     # A mismatched repeat (422): a real change would revoke the API tokens the later cases use.
     Case("POST", "/admin/account/password", STAFF, lambda w: ({}, {"current": "test password 123", "password": "a long new password", "password2": "x"}), success=422),
+    Case("POST", "/admin/account/totp/setup", STAFF, lambda w: ({}, {})),
+    # No code that fits (422): reachable by every staff member, nothing changes.
+    Case("POST", "/admin/account/totp", STAFF, lambda w: ({}, {"code": "000000"}), success=422),
+    Case("POST", "/admin/account/totp/disable", STAFF, lambda w: ({}, {"code": "000000"}), success=422),
     # Another's session, from one's own page: not found for every staff member (404).
     Case("POST", "/admin/account/sessions/{session_id}/end", STAFF, lambda w: ({"session_id": _staff_session(w)[0]["session_id"]}, {}), success=404),
 ]  # fmt: skip
@@ -474,6 +478,7 @@ def _staff_session(w: World) -> tuple[dict[str, Any], Any]:
 PUBLIC = {
     ("GET", "/admin/login"), ("POST", "/admin/login"), ("POST", "/admin/logout"),
     ("GET", "/admin/password/reset/{token}"), ("POST", "/admin/password/reset/{token}"),  # the one-time link
+    ("GET", "/admin/login/code"), ("POST", "/admin/login/code"),  # the second step of a login
     ("GET", "/api/v1/series"), ("GET", "/api/v1/series/{slug}"),
     ("GET", "/api/v1/press-contacts"), ("GET", "/api/v1/press-contacts/{slug}"),
     ("POST", "/api/v1/events/{slug}/registrations"),  # registering: anonymous, tested in tests/registrations
@@ -711,7 +716,7 @@ def _read_routes(app) -> set[str]:
         p
         for m, p in _routes(app)
         if m == "GET"
-        and p != "/admin/login"
+        and p not in ("/admin/login", "/admin/login/code")
         and not p.startswith("/admin/password/reset/")  # the one-time link: no session, no data
         and (p.startswith("/admin") or p.endswith(("/audit", "/registrations")) or "/people" in p)
         and not any(p.startswith(f"/admin/{key}") for key in DIRECTORIES)  # the shared directory: no one's own
