@@ -931,3 +931,18 @@ class PasswordReset(SQLModel, table=True):
     created_at: datetime = _created()
     expires_at: datetime = _ts(nullable=False)
     used_at: datetime | None = _ts(default=None)
+
+
+class ImportPreview(SQLModel, table=True):
+    """A checked participant list waiting for its confirmation: the confirming form carries
+    only this row's id (the rows themselves would exceed the body limit), and it expires."""
+
+    __tablename__ = "import_preview"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="staff_user.id", ondelete="CASCADE")
+    filename: str = Field(default="", max_length=200)
+    rows: list[dict[str, str]] = _json(list)
+    created_at: datetime = _created()
+    expires_at: datetime = _ts(nullable=False)
