@@ -87,13 +87,14 @@ class _TooBig(Exception):
     pass
 
 
-# Answers that may hold personal data or a secret: staff pages, private links, personal feeds.
-PRIVATE_PATHS = re.compile(r"^/(admin(/|$)|r/|calendar/personal/|api/v1/me(/|$))")
+# Answers that may hold personal data or a secret: staff pages, private links. (Personal
+# feeds say `private, max-age=300` themselves: calendar clients poll them, no shared cache keeps them.)
+PRIVATE_PATHS = re.compile(r"^/(admin(/|$)|r/)")
 
 
 def is_private(scope: Scope) -> bool:
-    """Whether an answer must carry `Cache-Control: no-store`: staff pages, private pages and
-    feeds, every answer to a request with a token (API) or a staff session, every answer to a
+    """Whether an answer must carry `Cache-Control: no-store`: staff pages, private pages,
+    every answer to a request with a token (API) or a staff session, every answer to a
     form post (the registration confirmation among them)."""
     if PRIVATE_PATHS.match(scope["path"]) or scope.get("method") not in ("GET", "HEAD"):
         return True
