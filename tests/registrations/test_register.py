@@ -322,3 +322,23 @@ def test_forty_re_sends_queue_at_most_the_limit(app, client, db, clock, mailbox)
         client.post(f"/events/{other.slug}/register", data=form(email="victim@example.org"))
     total = db.exec(select(OutboxMessage).where(OutboxMessage.to_address == "victim@example.org")).all()
     assert len(total) <= 2 + resend.PER_DAY.count
+
+
+def test_dry_runs_do_not_count_against_the_registration_limit(app, client, db, clock) -> None:
+    """Issue 21, item 5: a form checking itself (?dry_run=true) uses up no registrations."""
+    import json as _json
+
+    app.state.settings = app.state.settings.model_copy(update={"rate_limit_registrations": 3})
+    event = open_event(db, capacity=50)
+    db.commit()
+    url = f"/api/v1/events/{event.slug}/registrations"
+    body = {"full_name": "Айгуль Осмонова", "email": "dry@example.org", "consent": True}
+    for _ in range(10):
+        assert (
+            client.post(
+                f"{url}?dry_run=true", content=_json.dumps(body), headers={"content-type": "application/json"}
+            ).status_code
+            != 429
+        )
+    real = client.post(url, json=body | {"email": "real@example.org"})
+    assert real.status_code != 429
