@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from eventhub import ROOT, __version__
+from eventhub.accounts.guessing import GuessLimit
 from eventhub.admin import pages as admin_pages
 from eventhub.agenda import api as agenda_api
 from eventhub.core.config import Settings, get_settings
@@ -20,7 +20,16 @@ from eventhub.core.db import make_engine
 from eventhub.core.deps import language_query
 from eventhub.core.errors import DomainError
 from eventhub.core.i18n import N_, _, reset_language, set_language
-from eventhub.core.middleware import HeadAsGet, LanguageMiddleware, LimitBodySize, RejectNulBytes, SecurityHeaders
+from eventhub.core.middleware import (
+    HeadAsGet,
+    KeyRingSessions,
+    LanguageMiddleware,
+    LimitBodySize,
+    RejectNulBytes,
+    SecurityHeaders,
+    redact,
+    redact_access_log,
+)
 from eventhub.core.schemas import COMMON_RESPONSES
 from eventhub.core.surface_cache import SurfaceCacheMiddleware
 from eventhub.core.uow import UnitOfWorkRoute, Units
@@ -58,6 +67,7 @@ HTTP_MESSAGES = {  # translated where shown, in the language of the request
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    redact_access_log()  # no private link, feed or code in uvicorn's access log
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -125,16 +135,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_error_handlers(app)
     # Cached event pages for anonymous readers, answered before routing.
     app.add_middleware(EventPageCacheMiddleware)
-    # Signed cookie sessions for /admin: stateless, so correct across worker processes.
+    # The signed cookie holds a server-side session's id (accounts/sessions.py decides who is
+    # signed in and for how long); signed with the key ring so a rotation signs nobody out.
     app.add_middleware(
-        SessionMiddleware,
-        secret_key=settings.get_secret_key(),
+        KeyRingSessions,
+        secret_keys=settings.get_secret_keys(),
         session_cookie="eventhub_session",
-        max_age=12 * 3600,
+        max_age=settings.session_hours * 3600,
         same_site="lax",
         https_only=settings.base_url.startswith("https://"),
     )
     app.add_middleware(feeds_api.FeedCacheMiddleware)  # cached feeds answered before routing
+    app.add_middleware(GuessLimit)  # wrong private links, feeds, invitations, check-in codes: 429 after a few
     app.add_middleware(SecurityHeaders, hsts=settings.base_url.startswith("https://"))
     app.add_middleware(
         LimitBodySize,
@@ -188,7 +200,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(sa.exc.IntegrityError)
     async def integrity_error(request: Request, exc: sa.exc.IntegrityError) -> Response:
         # Two requests raced for the same slug or row; the loser is told to retry, not a 500.
-        log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+        log.warning("integrity error on %s %s: %s", request.method, redact(request.url.path), exc.orig)
         return _error_response(
             request, 409, "conflict", _("Данные изменились одновременно с вашим запросом; повторите")
         )
@@ -205,7 +217,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        log.exception("unhandled error on %s %s", request.method, redact(request.url.path))
         # This handler runs outside LanguageMiddleware: answer in the language it chose.
         token = set_language(getattr(request.state, "lang", request.app.state.settings.default_language))
         try:

@@ -189,17 +189,25 @@ def make_staff(db, password_hash):
 
 @pytest.fixture()
 def login_as(client, db, settings, make_staff):
-    """Log the test client in as a new staff user of `role` by setting the signed session
-    cookie directly; returns (user, csrf_token) for form posts."""
+    """Log the test client in as a new staff user of `role`: a server-side session and the
+    signed cookie holding its id, set directly; returns (user, csrf_token) for form posts."""
     import base64
     import json
+    from datetime import timedelta
 
     import itsdangerous
+
+    from eventhub.accounts import sessions
+    from eventhub.core.models import utcnow
 
     def login(role: str = "admin", organisations: tuple[str, ...] = (), email: str | None = None):
         user = make_staff(role, organisations, email)
         csrf = f"csrf-{user.id}"
-        payload = base64.b64encode(json.dumps({"user_id": user.id, "csrf": csrf}).encode())
+        clock = getattr(client.app.state, "clock", None)
+        now = clock() if clock else utcnow()
+        sid = sessions.start(db, user, now=now, lifetime=timedelta(hours=settings.session_hours))
+        db.commit()
+        payload = base64.b64encode(json.dumps({"sid": sid, "csrf": csrf}).encode())
         cookie = itsdangerous.TimestampSigner(settings.get_secret_key()).sign(payload).decode()
         client.cookies.clear()  # a session cookie the app set earlier would shadow this one
         client.cookies.set("eventhub_session", cookie)

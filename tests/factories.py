@@ -109,3 +109,20 @@ def table_counts(db: Session) -> dict[str, int]:
         t.name: db.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
         for t in SQLModel.metadata.sorted_tables
     }
+
+
+def staff_cookie(db: Session, user: Any, secret: str, csrf: str = "x", now: Any = None) -> str:
+    """The signed `eventhub_session` cookie of a new server-side session of `user` (committed)."""
+    import base64
+    import json
+    from datetime import timedelta
+
+    import itsdangerous
+
+    from eventhub.accounts import sessions
+    from eventhub.core.models import utcnow
+
+    sid = sessions.start(db, user, now=now or utcnow(), lifetime=timedelta(hours=12))
+    db.commit()
+    payload = base64.b64encode(json.dumps({"sid": sid, "csrf": csrf}).encode())
+    return itsdangerous.TimestampSigner(secret).sign(payload).decode()

@@ -63,7 +63,7 @@ def _fill(engine: sa.Engine, demo_data: dict) -> None:
         db.flush()
         child.parent_id = late_parent.id
         parent.parent_id = None
-        user = create_user(db, email="admin@example.org", password="0123456789", role="admin")
+        user = create_user(db, email="admin@example.org", password="a long passphrase", role="admin")
         create_token(db, user, "ci")
         event_id = db.execute(sa.text("SELECT id FROM event ORDER BY id LIMIT 1")).scalar_one()
         db.add(

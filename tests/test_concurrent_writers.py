@@ -5,23 +5,20 @@ of work, a read transaction upgraded to a write answered 500 `database is locked
 write is either done (and readable at once) or a clear 4xx. On SQLite, and on PostgreSQL where
 EVENTHUB_TEST_DATABASE_URL names one."""
 
-import base64
 import itertools
-import json
 import threading
 import time
 from collections import Counter
 from datetime import timedelta
 
 import httpx
-import itsdangerous
 import pytest
 from sqlmodel import Session, select
 
 from eventhub.accounts.service import create_token
 from eventhub.core.models import PressRelease, Registration, RegistrationStatus, StaffUser, utcnow
 from tests.conftest import PG_URL
-from tests.factories import make_release
+from tests.factories import make_release, staff_cookie
 from tests.registrations.conftest import open_event
 from tools.live_server import LIVE_SECRET, live_server
 
@@ -39,11 +36,6 @@ def server(request, tmp_path):
         pytest.skip("the SQLite variant runs in the SQLite suite")
     with live_server(tmp_path, pg_url=PG_URL or None) as live:  # no SMTP server: mail waits
         yield live
-
-
-def _session_cookie(user_id: int, csrf: str) -> str:
-    payload = base64.b64encode(json.dumps({"user_id": user_id, "csrf": csrf}).encode())
-    return itsdangerous.TimestampSigner(LIVE_SECRET).sign(payload).decode()
 
 
 def test_mixed_concurrent_writers_never_get_a_5xx(server, password_hash) -> None:
@@ -71,11 +63,11 @@ def test_mixed_concurrent_writers_never_get_a_5xx(server, password_hash) -> None
         ]
         db.add_all(arrivals)
         db.commit()
-        slug, release_slug, admin_id = event.slug, release.slug, admin.id
+        cookie = staff_cookie(db, admin, LIVE_SECRET, csrf="csrf-live")
+        slug, release_slug = event.slug, release.slug
         arrival_ids = [r.id for r in arrivals]
 
     bearer = {"Authorization": f"Bearer {token}"}
-    cookie = _session_cookie(admin_id, "csrf-live")
     numbers = itertools.count()
     arrivals_left = iter(arrival_ids)
     lock = threading.Lock()

@@ -1,6 +1,7 @@
 """Who is asking: a Bearer API token, or the admin session cookie. One place for both."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -8,18 +9,18 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.security.utils import get_authorization_scheme_param
 from sqlmodel import Session
 
-from eventhub.accounts import ratelimit
+from eventhub.accounts import ratelimit, sessions
 from eventhub.accounts.permissions import Action, require
 from eventhub.accounts.service import user_for_token
 from eventhub.core.db import DbDep
 from eventhub.core.deps import get_now
 from eventhub.core.errors import TooManyRequests, Unauthorized
 from eventhub.core.i18n import _
-from eventhub.core.models import StaffUser
+from eventhub.core.models import StaffUser, id_of
 from eventhub.core.uow import WRITE_METHODS, end_read, has_changes, independent_write
 
 bearer = HTTPBearer(auto_error=False, description="API token from `eventhub token create EMAIL`")
-SESSION_USER_KEY = "user_id"
+SESSION_KEY = sessions.COOKIE_KEY
 
 
 def _bearer_token(request: Request) -> str | None:
@@ -51,10 +52,26 @@ def get_optional_user(request: Request, db: DbDep) -> StaffUser | None:
         if wait is not None:
             raise TooManyRequests(_("Слишком много запросов с неверным токеном; повторите позже"), retry_after=wait)
         raise Unauthorized(_("Недействительный или отозванный токен"))
-    user_id = request.session.get(SESSION_USER_KEY) if "session" in request.scope else None
-    if user_id is None:
+    return _session_user(request, db)
+
+
+def _session_user(request: Request, db: Session) -> StaffUser | None:
+    """The user of the browser's server-side session (see sessions.py), if it is still live."""
+    plain = request.session.get(SESSION_KEY) if "session" in request.scope else None
+    if not isinstance(plain, str):
         return None
-    user = db.get(StaffUser, user_id)
+    settings = request.app.state.settings
+    now = get_now(request)
+    row = sessions.find(db, plain, now=now, idle=timedelta(minutes=settings.session_idle_minutes))
+    user = db.get(StaffUser, row.user_id) if row is not None else None
+    if row is None or user is None or not user.is_active:
+        return None
+    session_id, user_id = id_of(row), row.user_id
+    request.state.staff_session_id = session_id
+    if sessions.needs_touch(row, now):
+        with independent_write(db):  # kept whatever the page answers: it is when the user was last seen
+            sessions.touch(db, session_id, now)
+        user = db.get(StaffUser, user_id)
     _let_go(request, db)
     return user if user and user.is_active else None
 

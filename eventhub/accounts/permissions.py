@@ -44,6 +44,7 @@ class Action(enum.StrEnum):
     write_releases = "write_releases"  # press releases: press officers and organisers
     check_in = "check_in"
     read_audit = "read_audit"
+    manage_users = "manage_users"  # staff accounts: add, roles, organisations, disable, reset, sessions
 
 
 GRANTS: dict[str, frozenset[Action]] = {
@@ -139,6 +140,21 @@ def require_managing_organisations(db: Session, user: StaffUser, organisation_ro
             _("Среди организаторов нет вашей организации"),
             fields={"organisations": _("укажите свою организацию организатором или соорганизатором")},
         )
+
+
+def require_own_name(db: Session, user: StaffUser, organisation_roles: list[tuple[int, str]]) -> None:
+    """A new event is organised in the name of one of the organiser's organisations: every
+    organisation named "organiser" is theirs (others may be co-organisers, partners...).
+    The admin form offers only one's own; the API is held to the same."""
+    managed = managed_organisations(db, user)
+    if managed is None:
+        return
+    organisers = {org_id for org_id, role in organisation_roles if role == EventRole.organiser}
+    if not organisers or not organisers <= managed:
+        raise Invalid(
+            _("Мероприятие можно создать только от имени своей организации"),
+            fields={"organisations": _("организатором укажите одну из своих организаций; другие могут быть соорганизаторами или партнёрами")},
+        )  # fmt: skip
 
 
 def editable_events_clause(db: Session, user: StaffUser) -> sa.ColumnElement[bool]:

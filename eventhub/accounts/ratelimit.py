@@ -14,9 +14,10 @@ from sqlmodel import Session, col, delete, select
 from eventhub.core.models import LoginAttempt
 
 WINDOW = timedelta(minutes=15)
-PER_ACCOUNT = 5  # failures for one e-mail from one address
+PER_ACCOUNT = 5  # failures for one e-mail, from any address, before each further one waits
+FIRST_DELAY = timedelta(seconds=30)  # then 1, 2, 4, 8 minutes... up to WINDOW
 PER_ADDRESS = 20  # failures from one address, whatever the e-mails (password spraying)
-LONGEST_WINDOW = WINDOW  # rows older than this are of no use to any limit
+LONGEST_WINDOW = timedelta(days=1)  # rows older than this are of no use to any limit (re-sends a day)
 
 
 @dataclass(frozen=True)
@@ -51,16 +52,30 @@ def _wait(times: Sequence[datetime], limit: int, window: timedelta, now: datetim
 
 
 def retry_after(db: Session, *, email: str, ip: str, now: datetime) -> int | None:
-    """Seconds until another login attempt is allowed, or None when it is allowed now."""
+    """Seconds until another login attempt is allowed, or None when it is allowed now.
+
+    By account, from any address: after PER_ACCOUNT failures within the window each further
+    one waits twice as long as the last (FIRST_DELAY, then 2×, 4×… up to the window), so
+    changing addresses does not buy more guesses, and one person mistyping behind an office's
+    NAT address does not lock their colleagues out. By address, whatever the accounts
+    (password spraying): PER_ADDRESS failures within the window."""
     since = now - WINDOW
-    recent = select(LoginAttempt.at).where(LoginAttempt.ip == ip[:64], col(LoginAttempt.at) > since)
-    logins = recent.where(~col(LoginAttempt.email).startswith(" "))
-    for query, limit in ((recent.where(LoginAttempt.email == _key(email)), PER_ACCOUNT), (logins, PER_ADDRESS)):
-        times = db.exec(query.order_by(col(LoginAttempt.at).desc()).limit(limit)).all()
-        wait = _wait(times, limit, WINDOW, now)
-        if wait is not None:
-            return wait
-    return None
+    account = db.exec(
+        select(LoginAttempt.at)
+        .where(LoginAttempt.email == _key(email), col(LoginAttempt.at) > since)
+        .order_by(col(LoginAttempt.at).desc())
+        .limit(64)
+    ).all()
+    if len(account) >= PER_ACCOUNT:
+        delay = min(WINDOW, FIRST_DELAY * 2 ** min(len(account) - PER_ACCOUNT, 16))
+        wait = (account[0] + delay - now).total_seconds()
+        if wait > 0:
+            return int(wait) + 1
+    logins = select(LoginAttempt.at).where(
+        LoginAttempt.ip == ip[:64], col(LoginAttempt.at) > since, ~col(LoginAttempt.email).startswith(" ")
+    )
+    times = db.exec(logins.order_by(col(LoginAttempt.at).desc()).limit(PER_ADDRESS)).all()
+    return _wait(times, PER_ADDRESS, WINDOW, now)
 
 
 def record_failure(db: Session, *, email: str, ip: str, now: datetime) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, select
 
 from eventhub.accounts.security import hash_password, needs_rehash, verify_password
+from eventhub.accounts.staff import check_password, check_role, normal_email
 from eventhub.core import audit
 from eventhub.core.errors import Conflict, Invalid, NotFound
 from eventhub.core.i18n import _
@@ -35,13 +36,9 @@ def create_user(
     organisations: Sequence[str] = (),
 ) -> StaffUser:
     """A staff user; organisers are tied to the organisations (slugs) whose events they run."""
-    email = email.strip().lower()
-    if role not in StaffRole.__members__.values():
-        raise Invalid(
-            _("Неизвестная роль"), fields={"role": _("допустимые роли: %(roles)s") % {"roles": ", ".join(StaffRole)}}
-        )
-    if len(password) < 10:
-        raise Invalid(_("Пароль слишком короткий"), fields={"password": _("не менее %(min)d символов") % {"min": 10}})
+    email = normal_email(email)
+    check_role(role)
+    check_password(password, email)
     if db.exec(select(StaffUser).where(StaffUser.email == email)).first():
         raise Conflict(
             _("Пользователь %(email)s уже есть") % {"email": email}, fields={"email": _("уже зарегистрирован")}

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from eventhub.accounts.deps import OptionalUser
 from eventhub.admin.sections import perms_of, workspace_for
 from eventhub.core.i18n import _
-from eventhub.core.models import StaffUser
+from eventhub.core.models import StaffRole, StaffUser
 from eventhub.templating import templates
 
 
@@ -19,6 +19,13 @@ def get_admin_user(request: Request, user: OptionalUser) -> StaffUser:
     if user is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise HTTPException(303, _("Нужно войти"), headers={"Location": f"/admin/login?next={quote(target)}"})
+    if (
+        request.app.state.settings.admin_totp_required
+        and user.role == StaffRole.admin
+        and not user.totp_secret
+        and not request.url.path.startswith("/admin/account")
+    ):  # admins must set up the second factor before anything else
+        raise HTTPException(303, _("Нужен второй фактор"), headers={"Location": "/admin/account#h-totp"})
     request.state.admin_user = user  # the layout's navigation and the event workspace read it
     return user
 

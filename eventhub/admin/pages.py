@@ -1,20 +1,23 @@
 """Admin pages: login, logout, the dashboard; the editors live in events.py and directory.py."""
 
+from datetime import datetime, timedelta
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from eventhub.accounts import sessions, totp
 from eventhub.accounts.csrf import CsrfDep
-from eventhub.accounts.deps import SESSION_USER_KEY, OptionalUser
+from eventhub.accounts.deps import SESSION_KEY, OptionalUser
 from eventhub.accounts.permissions import Action, can
 from eventhub.accounts.ratelimit import clear_failures, record_failure, retry_after
 from eventhub.accounts.service import authenticate
-from eventhub.admin import directory, events
+from eventhub.admin import directory, events, users
 from eventhub.admin.dashboard import dashboard as panels
 from eventhub.admin.deps import AdminUser, done, render
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, SettingsDep
 from eventhub.core.i18n import _
-from eventhub.core.models import EventStatus
+from eventhub.core.models import EventStatus, StaffUser
 from eventhub.core.uow import UnitOfWorkRoute, independent_write
 from eventhub.events.editing import list_editable_events
 from eventhub.events.service import EventFilters
@@ -67,15 +70,84 @@ async def login(request: Request, db: DbDep, now: NowDep, _csrf: CsrfDep) -> Res
             email=email,
             error=_("Неверный e-mail или пароль"),
         )
+    if user.totp_secret:  # the password was right: now the code from the authenticator
+        request.session.clear()
+        request.session[PENDING_KEY] = {"user": user.id, "at": now.isoformat(), "next": target}
+        return RedirectResponse("/admin/login/code", status_code=303)
     clear_failures(db, email=email, ip=ip)
+    return _sign_in(request, db, user, now, ip, target)
+
+
+def _sign_in(request: Request, db: DbDep, user: StaffUser, now: datetime, ip: str, target: str) -> Response:
     user.last_login_at = now
-    request.session.clear()  # a fresh session (and CSRF token) for the signed-in user
-    request.session[SESSION_USER_KEY] = user.id
+    settings = request.app.state.settings
+    plain = sessions.start(
+        db, user, now=now, lifetime=timedelta(hours=settings.session_hours),
+        ip=ip, user_agent=request.headers.get("user-agent", ""),
+    )  # fmt: skip
+    request.session.clear()  # a fresh cookie (and CSRF token) for the signed-in user
+    request.session[SESSION_KEY] = plain
     return RedirectResponse(target, status_code=303)
 
 
+PENDING_KEY = "pending_login"  # who gave the right password and owes the second factor's code
+PENDING_FOR = timedelta(minutes=5)
+
+
+def _pending(request: Request, db: DbDep, now: datetime) -> tuple[StaffUser, str] | None:
+    pending = request.session.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None
+    try:
+        since = datetime.fromisoformat(str(pending.get("at")))
+    except ValueError:
+        return None
+    user = db.get(StaffUser, pending.get("user")) if isinstance(pending.get("user"), int) else None
+    if user is None or not user.is_active or not user.totp_secret or not since <= now < since + PENDING_FOR:
+        return None
+    return user, _safe_next(pending.get("next"))
+
+
+@router.get("/admin/login/code")
+def code_page(request: Request, db: DbDep, now: NowDep) -> Response:
+    if _pending(request, db, now) is None:
+        return RedirectResponse("/admin/login", status_code=303)
+    return render(request, "admin/login_code.html", None)
+
+
+@router.post("/admin/login/code")
+async def code_submit(request: Request, db: DbDep, now: NowDep, _csrf: CsrfDep) -> Response:
+    """The second step of a login with the second factor; wrong codes count as failed logins."""
+    found = _pending(request, db, now)
+    if found is None:
+        return RedirectResponse("/admin/login", status_code=303)
+    user, target = found
+    ip = request.client.host if request.client else "unknown"
+    wait = retry_after(db, email=user.email, ip=ip, now=now)
+    code = str((await request.form()).get("code") or "")[:20]
+    if wait is not None or not totp.verify(user.totp_secret, code, now):
+        if wait is None:
+            with independent_write(db):
+                record_failure(db, email=user.email, ip=ip, now=now)
+        error = (
+            _("Код не подошёл")
+            if wait is None
+            else _("Слишком много неудачных попыток входа. Попробуйте снова через %(minutes)s мин.")
+            % {"minutes": -(-wait // 60)}
+        )
+        return render(request, "admin/login_code.html", None, status_code=401 if wait is None else 429, error=error)
+    clear_failures(db, email=user.email, ip=ip)
+    return _sign_in(request, db, user, now, ip, target)
+
+
 @router.post("/admin/logout")
-def logout(request: Request, _csrf: CsrfDep) -> RedirectResponse:
+def logout(request: Request, db: DbDep, now: NowDep, _csrf: CsrfDep) -> RedirectResponse:
+    """End the server-side session: the cookie, even a copy of it, opens nothing any more."""
+    plain = request.session.get(SESSION_KEY)
+    settings = request.app.state.settings
+    row = sessions.find(db, plain, now=now, idle=timedelta(minutes=settings.session_idle_minutes)) if plain else None
+    if row is not None:
+        sessions.end(db, row, now=now)
     request.session.clear()
     return done(request, "/admin/login", _("Вы вышли"))
 
@@ -92,5 +164,6 @@ def dashboard(request: Request, db: DbDep, user: AdminUser, now: NowDep, setting
 
 
 router.include_router(events.router)
+router.include_router(users.router)
 for _router in directory.routers():
     router.include_router(_router)

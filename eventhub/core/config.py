@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     database_url: str = ""  # empty: a SQLite file in data_dir
     base_url: str = "http://127.0.0.1:8000"
     secret_key: str = ""  # empty: generated once and kept in data_dir/secret_key
+    # Keys retired by a rotation, comma-separated: they still verify (cookies, private links,
+    # check-in codes, calendar addresses) but sign nothing new. See README, "Rotating the secret key".
+    old_secret_keys: str = ""
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)  # a staff session's absolute lifetime
+    session_idle_minutes: int = Field(default=120, ge=5)  # a staff session ends after this long unused
+    admin_totp_required: bool = False  # admins must set up the second factor (TOTP) before anything else
     timezone: str = "Asia/Bishkek"
     default_language: str = "ru"
     site_name: str = "eventhub"
@@ -93,6 +99,12 @@ class Settings(BaseSettings):
             time.sleep(0.01)
         self.secret_key = key
         return key
+
+    def get_secret_keys(self) -> tuple[str, ...]:
+        """The key ring: the current key first (it signs), then the retired ones (they verify)."""
+        old = tuple(k.strip() for k in self.old_secret_keys.split(",") if k.strip())
+        current = self.get_secret_key()
+        return (current, *(k for k in old if k != current))
 
 
 @lru_cache

@@ -1,7 +1,12 @@
 """ASGI middleware shared by every route: NUL bytes, body size, security headers, language, HEAD."""
 
+import logging
 import re
+from collections.abc import Sequence
+from typing import Any, Literal
 
+import itsdangerous
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -82,6 +87,26 @@ class _TooBig(Exception):
     pass
 
 
+# Answers that may hold personal data or a secret: staff pages, private links. (Personal
+# feeds say `private, max-age=300` themselves: calendar clients poll them, no shared cache keeps them.)
+PRIVATE_PATHS = re.compile(r"^/(admin(/|$)|r/)")
+
+
+def is_private(scope: Scope) -> bool:
+    """Whether an answer must carry `Cache-Control: no-store`: staff pages, private pages,
+    every answer to a request with a token (API) or a staff session, every answer to a
+    form post (the registration confirmation among them)."""
+    if PRIVATE_PATHS.match(scope["path"]) or scope.get("method") not in ("GET", "HEAD"):
+        return True
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            return True
+        if name == b"cookie" and b"eventhub_session=" in value and scope["path"].startswith(("/api/", "/admin")):
+            return True
+    query = scope.get("query_string", b"")
+    return b"invitation=" in query or b"code=" in query
+
+
 class SecurityHeaders:
     """CSP without inline script, no framing, nosniff, a strict referrer policy."""
 
@@ -95,9 +120,14 @@ class SecurityHeaders:
             return
         docs = scope["path"] in ("/docs", "/docs/oauth2-redirect")
 
+        private = is_private(scope)
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
+                if private:  # decided here for every route: personal data is never cached
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
                 present = {k.lower() for k, _ in headers}
                 extra = [h for h in SECURITY_HEADERS if h[0] not in present]
                 if not docs and b"content-security-policy" not in present:
@@ -198,3 +228,53 @@ class HeadAsGet:
                 await send(message)
 
         await self.app({**scope, "method": "GET", "eventhub.head": True}, receive, send_without_body)
+
+
+class KeyRingSessions(SessionMiddleware):
+    """Starlette's signed cookie, signed with the first key of the ring and verified with any
+    (itsdangerous signs with the last of its list): a key rotation signs nobody out. The
+    cookie holds the server-side session's random id (accounts/sessions.py), the form token
+    and a flash message, never who the user is."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        secret_keys: Sequence[str],
+        session_cookie: str,
+        max_age: int,
+        same_site: Literal["lax", "strict", "none"] = "lax",
+        https_only: bool = False,
+    ) -> None:
+        super().__init__(
+            app, secret_key=secret_keys[0], session_cookie=session_cookie, max_age=max_age,
+            same_site=same_site, https_only=https_only,
+        )  # fmt: skip
+        self.signer = itsdangerous.TimestampSigner(list(reversed(secret_keys)))
+
+
+# --- the access log: addresses without the secrets they carry ---
+
+_SECRET_IN_PATH = re.compile(r"(/r/|/calendar/personal/|/admin/password/reset/)[^/?.\s]+")
+_SECRET_IN_QUERY = re.compile(r"([?&](?:invitation|code|token|reset)=)[^&\s]*")
+
+
+def redact(target: str) -> str:
+    """A request target fit for a log: private-link, personal-feed, invitation, check-in and
+    reset tokens replaced by ***."""
+    return _SECRET_IN_QUERY.sub(r"\1***", _SECRET_IN_PATH.sub(r"\1***", target))
+
+
+class RedactSecrets(logging.Filter):
+    """On uvicorn's access logger: its record's arguments are (client, method, target, http, status)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args: Any = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], redact(args[2]), *args[3:])
+        return True
+
+
+def redact_access_log() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactSecrets) for f in access.filters):
+        access.addFilter(RedactSecrets())

@@ -782,6 +782,7 @@ class StaffUser(Timestamped, table=True):
     role: str = _enum(StaffRole)
     is_active: bool = True
     last_login_at: datetime | None = _ts(default=None)
+    totp_secret: str | None = Field(default=None, max_length=64)  # the second factor, when set up (issue 21)
 
 
 class StaffUserOrganisation(SQLModel, table=True):
@@ -923,3 +924,54 @@ class SearchDocument(SQLModel, table=True):
     # Events: upcoming ranks over past at equal rank; the date orders within a rank.
     starts_at: datetime | None = _ts(default=None)
     ends_at: datetime | None = _ts(default=None)
+
+
+# --- issue 21: staff sessions and password resets (see eventhub/accounts/sessions.py) ---
+
+
+class StaffSession(SQLModel, table=True):
+    """One signed-in browser: the cookie holds only a random id, whose hash is stored here.
+
+    Ended by logout, by an admin, or by a change to the user (role, organisations, password,
+    disabling); it lapses at `expires_at` (fixed at login, activity does not move it) and
+    after the idle timeout since `last_seen_at`."""
+
+    __tablename__ = "staff_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="staff_user.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _created()
+    last_seen_at: datetime = _created()
+    expires_at: datetime = _ts(nullable=False)
+    ended_at: datetime | None = _ts(default=None)
+    ip: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=300)
+
+
+class PasswordReset(SQLModel, table=True):
+    """A one-time link to set a new password, sent by e-mail; only its hash is stored."""
+
+    __tablename__ = "password_reset"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="staff_user.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _created()
+    expires_at: datetime = _ts(nullable=False)
+    used_at: datetime | None = _ts(default=None)
+
+
+class ImportPreview(SQLModel, table=True):
+    """A checked participant list waiting for its confirmation: the confirming form carries
+    only this row's id (the rows themselves would exceed the body limit), and it expires."""
+
+    __tablename__ = "import_preview"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="staff_user.id", ondelete="CASCADE")
+    filename: str = Field(default="", max_length=200)
+    rows: list[dict[str, str]] = _json(list)
+    created_at: datetime = _created()
+    expires_at: datetime = _ts(nullable=False)

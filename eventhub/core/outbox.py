@@ -237,7 +237,7 @@ def deliver(
             with units.read() as db:  # read, then let go before the (slow) send
                 msg = db.get(OutboxMessage, msg_id, populate_existing=True)
                 assert msg is not None
-                attempts, to_address = msg.attempts + 1, msg.to_address
+                attempts = msg.attempts + 1
                 try:
                     email = to_email(msg, settings.mail_from, domain)
                 except ValueError as exc:
@@ -260,7 +260,8 @@ def deliver(
                 if not gave_up:
                     values["next_attempt_at"] = now + backoff(attempts)
                 (report.failed if gave_up else report.retrying).append(msg_id)
-                log.warning("outbox %s to %s: %s", msg_id, to_address, message)
+                # The message id only: an address (or a server's answer quoting it) stays out of the log.
+                log.warning("outbox %s: %s %s", msg_id, type(exc).__name__, getattr(exc, "smtp_code", "") or "")
             else:
                 values = {
                     "attempts": attempts,

@@ -18,6 +18,7 @@ from eventhub.accounts.permissions import (
     require,
     require_event_edit,
     require_managing_organisations,
+    require_own_name,
 )
 from eventhub.accounts.service import organisation_ids
 from eventhub.core import audit, hooks
@@ -270,7 +271,9 @@ def create_event(db: Session, *, data: EventCreate, user: StaffUser | None) -> E
     values, related = _prepare(db, data)
     if related["organisations"] is None:
         related["organisations"] = _default_organisations(db, user)
-    require_managing_organisations(db, user, [(org, role) for org, role, _ in related["organisations"]])
+    roles = [(org, role) for org, role, _ in related["organisations"]]
+    require_managing_organisations(db, user, roles)
+    require_own_name(db, user, roles)
     values["slug"] = unique_slug(db, Event, data.title, wanted=data.slug)
     event = Event(**values, status=EventStatus.draft, created_by_id=user.id)
     db.add(event)

@@ -1,7 +1,6 @@
 """Organiser pages under /admin/events/{slug}/registrations: the list with actions, check-in
 at the door, statistics, invitations, import, exports and the sign-in sheet."""
 
-import json
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -10,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from eventhub.accounts.csrf import CsrfDep
+from eventhub.accounts.guessing import mark_guess
 from eventhub.accounts.scopes import find_registration_of
 from eventhub.accounts.service import checkin_staff, give_checkin, take_checkin
 from eventhub.admin import history
@@ -219,6 +219,7 @@ def _checkin_response(
             found = [(scanned, None)]
         except NotFound as exc:
             error = error or exc.message
+            mark_guess(request)  # a code that matches nothing: counted like a wrong private link
     elif q:
         found = service.checkin_search(db, event, q)
     counts = service.counts_by_status(db, event)
@@ -489,18 +490,23 @@ def import_preview(
     db: DbDep,
     managed: ManagedDep,
     _csrf: CsrfDep,
+    now: NowDep,
 ) -> HTMLResponse:
-    """Show what would be created and what is wrong, row by row; store nothing."""
-    event, _user = managed
+    """Show what would be created and what is wrong, row by row; keep a good list on the
+    server (an expiring preview row) for the confirmation, which carries only its id."""
+    event, user = managed
     filename, content = upload
     preview = rows = None
+    preview_id = None
     errors: dict[str, str] = {}
     try:
         rows = importer.read_table(filename, content)
         preview = importer.check_rows(db, event, rows)
     except Invalid as exc:
         errors = exc.fields
-    return _render(
+    if rows and preview and preview.ok:
+        preview_id = importer.store_preview(db, event=event, user=user, filename=filename, rows=rows, now=now)
+    response = _render(
         request,
         "import.html",
         {
@@ -509,10 +515,11 @@ def import_preview(
             "errors": errors,
             "filename": filename,
             "headers": importer.HEADER_ALIASES,
-            "rows_json": json.dumps(rows, ensure_ascii=False) if preview and preview.ok else "",
+            "preview_id": preview_id,
         },
         422 if errors or (preview and not preview.ok) else 200,
     )
+    return response
 
 
 @router.post("/import/confirm")
@@ -529,13 +536,13 @@ def import_confirm(
     """Store every row of the checked list, or none (the rows are checked again)."""
     event, user = managed
     errors: dict[str, str] = {}
+    stored = None
     try:
-        rows = json.loads(form.get("rows") or "[]")
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise ValueError
-        rows = [{str(k): str(v) for k, v in r.items()} for r in rows][: importer.MAX_ROWS + 1]
-    except ValueError:
-        rows, errors = [], {"file": _("данные предпросмотра повреждены; загрузите файл ещё раз")}
+        stored = importer.stored_preview(db, event=event, user=user, preview_id=str(form.get("preview") or ""), now=now)
+        rows = [{str(k): str(v) for k, v in r.items()} for r in stored.rows][: importer.MAX_ROWS + 1]
+        filename = stored.filename
+    except Invalid as exc:
+        rows, errors, filename = [], dict(exc.fields), ""
     if not form.get("consent"):
         errors["consent"] = _("подтвердите, что участники дали согласие на обработку персональных данных")
     if not rows and not errors:
@@ -553,7 +560,7 @@ def import_confirm(
                     _(
                         "Импорт списка организатором %(email)s: организатор подтвердил, что участники дали согласие на обработку персональных данных. %(value)s"
                     )
-                    % {"email": user.email, "value": form.get("filename", "")[:200]}
+                    % {"email": user.email, "value": filename}
                 ).strip(),
                 send_mail=bool(form.get("send_mail")),
             )
@@ -561,6 +568,8 @@ def import_confirm(
             db.rollback()  # the form is shown again from what is stored
             errors = {"file": exc.message, **exc.fields}
         else:
+            if stored is not None:
+                db.delete(stored)  # used: a second confirmation finds nothing
             mailer.send(mails)
             return _back(event, notice="imported", imported=str(len(created)))
     event = db.get_one(Event, event.id)
@@ -572,9 +581,9 @@ def import_confirm(
             "event": event,
             "preview": preview,
             "errors": errors,
-            "filename": form.get("filename", "")[:200],
+            "filename": filename,
             "headers": importer.HEADER_ALIASES,
-            "rows_json": form.get("rows", "") if preview and preview.ok else "",
+            "preview_id": stored.id if stored is not None and preview and preview.ok else None,
         },
         422,
     )

@@ -55,9 +55,12 @@ def registration_rate_limit(request: Request, db: DbDep, settings: SettingsDep, 
         return
     limit = dataclasses.replace(ratelimit.REGISTRATION, count=per_minute)
     ip = ratelimit.client_ip(request)
+    # A dry run (?dry_run=true: validate only) takes no seat and sends nothing: it is not
+    # counted, so a form checking itself does not use up the registrations (issue 21).
+    dry_run = request.query_params.get("dry_run", "").lower() in ("true", "1", "yes", "on")
     with independent_write(db):  # counted whatever the registration then answers
         wait = ratelimit.wait_for(db, limit, ip=ip, now=now)
-        if wait is None:
+        if wait is None and not dry_run:
             ratelimit.count(db, limit, ip=ip, now=now)
     if wait is not None:
         raise TooManyRequests(_("Слишком много заявок с вашего адреса; попробуйте через минуту"), retry_after=wait)

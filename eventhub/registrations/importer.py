@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
 from eventhub import labels as event_labels
 from eventhub.core.errors import Invalid
@@ -20,6 +20,7 @@ from eventhub.core.i18n import _
 from eventhub.core.models import (
     Event,
     Gender,
+    ImportPreview,
     Organisation,
     Region,
     Registration,
@@ -44,6 +45,13 @@ from eventhub.registrations.service import (
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
+# What a spreadsheet may hold once unpacked (issue 21, item 6), checked in the zip's
+# directory before openpyxl reads a byte of it: a few KiB of zip can unpack to gigabytes.
+MAX_COLUMNS = 40
+MAX_CELL = 2000  # characters in one cell or CSV field
+MAX_MEMBER = 24 * 1024 * 1024  # one part unpacked (the sheet, the shared strings)
+MAX_UNPACKED = 40 * 1024 * 1024  # all parts
+PREVIEW_VALID_MINUTES = 60
 
 HEADER_ALIASES = {
     "full_name": (
@@ -183,25 +191,69 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
     return rows
 
 
-def _read_xlsx(content: bytes) -> list[list[object]]:
-    from openpyxl import load_workbook  # imported here: 11 MB that only an import of a file needs
+def _too_big() -> Invalid:
+    return Invalid(
+        _("Файл слишком большой после распаковки"),
+        fields={"file": _("в таблице больше данных, чем бывает в списке участников; сохраните только нужный лист")},
+    )
 
+
+def _check_zip(content: bytes) -> None:
+    """Refuse a spreadsheet whose parts unpack to more than a participant list ever needs,
+    from the sizes in the zip's directory (zipfile never unpacks past them: a part that
+    lies about its size fails its check instead)."""
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise Invalid(
             _("Не удалось прочитать файл Excel"), fields={"file": _("файл повреждён или это не .xlsx")}
         ) from exc
-    ws = wb.worksheets[0]
+    if (
+        len(infos) > 200
+        or any(i.file_size > MAX_MEMBER for i in infos)
+        or sum(i.file_size for i in infos) > MAX_UNPACKED
+    ):
+        raise _too_big()
+
+
+def _cell(value: object, row: int) -> object:
+    if isinstance(value, str) and len(value) > MAX_CELL:
+        raise Invalid(
+            _("Слишком длинное значение в ячейке"),
+            fields={"file": _("строка %(row)s: ячейка длиннее %(max)s символов") % {"row": row, "max": MAX_CELL}},
+        )
+    return value
+
+
+def _read_xlsx(content: bytes) -> list[list[object]]:
+    from openpyxl import load_workbook  # imported here: 11 MB that only an import of a file needs
+
+    _check_zip(content)
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError) as exc:
+        raise Invalid(
+            _("Не удалось прочитать файл Excel"), fields={"file": _("файл повреждён или это не .xlsx")}
+        ) from exc
     rows = []
-    for i, row in enumerate(ws.iter_rows(values_only=True)):
-        if i > MAX_ROWS + 1:
-            raise Invalid(
-                _("Слишком много строк"),
-                fields={"file": _("не больше %(MAX_ROWS)s участников в одном файле") % {"MAX_ROWS": MAX_ROWS}},
-            )
-        rows.append(list(row))
-    wb.close()
+    try:
+        ws = wb.worksheets[0]
+        # Streaming (read-only) and at most MAX_COLUMNS columns: a cell far to the right does
+        # not make every row that wide.
+        for i, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)):
+            if i > MAX_ROWS + 1:
+                raise Invalid(
+                    _("Слишком много строк"),
+                    fields={"file": _("не больше %(MAX_ROWS)s участников в одном файле") % {"MAX_ROWS": MAX_ROWS}},
+                )
+            rows.append([_cell(v, i + 1) for v in row])
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError, EOFError) as exc:
+        if isinstance(exc, Invalid):
+            raise
+        raise Invalid(_("Не удалось прочитать файл Excel"), fields={"file": _("файл повреждён или обрезан")}) from exc
+    finally:
+        wb.close()
     return rows
 
 
@@ -219,9 +271,43 @@ def _read_csv(content: bytes) -> list[list[str]]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
-    return [
-        row for _i, row in zip(range(MAX_ROWS + 2), csv.reader(io.StringIO(text), delimiter=delimiter), strict=False)
-    ]
+    rows = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for n, row in zip(range(MAX_ROWS + 2), reader, strict=False):
+            rows.append([str(_cell(v, n + 1)) for v in row[:MAX_COLUMNS]])
+    except csv.Error as exc:  # a field over the csv module's own limit, a NUL byte...
+        raise Invalid(
+            _("Не удалось прочитать CSV"),
+            fields={"file": _("строка %(row)s: %(problem)s") % {"row": reader.line_num, "problem": str(exc)[:200]}},
+        ) from exc
+    return rows
+
+
+def store_preview(
+    db: Session, *, event: Event, user: StaffUser, filename: str, rows: list[dict[str, str]], now: datetime
+) -> int:
+    """Keep a checked list on the server for its confirmation (which then carries only the id)."""
+    from datetime import timedelta
+
+    db.exec(delete(ImportPreview).where(col(ImportPreview.expires_at) < now))  # the expired ones of anyone
+    row = ImportPreview(
+        event_id=id_of(event), user_id=id_of(user), filename=filename[:200], rows=rows, created_at=now,
+        expires_at=now + timedelta(minutes=PREVIEW_VALID_MINUTES),
+    )  # fmt: skip
+    db.add(row)
+    db.flush()
+    return id_of(row)
+
+
+def stored_preview(db: Session, *, event: Event, user: StaffUser, preview_id: str, now: datetime) -> ImportPreview:
+    """The list this user checked for this event, if it has not expired; Invalid otherwise."""
+    row = db.get(ImportPreview, int(preview_id)) if preview_id.isdigit() and len(preview_id) < 10 else None
+    if row is None or row.event_id != event.id or row.user_id != user.id or now >= row.expires_at:
+        raise Invalid(
+            _("Предпросмотр устарел"), fields={"file": _("предпросмотр не найден или устарел; загрузите файл ещё раз")}
+        )
+    return row
 
 
 @dataclass

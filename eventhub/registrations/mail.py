@@ -20,7 +20,7 @@ from eventhub.core.config import Settings
 from eventhub.core.i18n import N_, _
 from eventhub.core.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
 from eventhub.core.outbox import CLAIM_FOR
-from eventhub.core.tokens import derive_token
+from eventhub.core.tokens import derive_token, find_token, hash_token, same
 from eventhub.feeds.ical import render_invitation
 from eventhub.registrations import labels
 from eventhub.templating import env as page_env
@@ -50,13 +50,41 @@ class Site:
     """What links, tokens and mails need from the settings."""
 
     base_url: str
-    secret: str
+    secret: str  # the current key: it makes every new token
     mail_from: str
     site_name: str
+    old_secrets: tuple[str, ...] = ()  # retired keys: tokens they made are still found and accepted
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Site":
-        return cls(settings.base_url, settings.get_secret_key(), settings.mail_from, settings.site_name)
+        ring = settings.get_secret_keys()
+        return cls(settings.base_url, ring[0], settings.mail_from, settings.site_name, ring[1:])
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return (self.secret, *self.old_secrets)
+
+    def _issued(self, purpose: str, subject: str, generation: int | None, stored_hash: str | None) -> str:
+        """The token whose hash is stored (made by any key of the ring, of any generation when
+        `generation` is None); a new one of the current key when nothing is stored."""
+        first = derive_token(self.secret, purpose, subject, generation or 0)
+        if not stored_hash or same(hash_token(first), stored_hash):
+            return first
+        if generation is not None:
+            for key in self.old_secrets:
+                token = derive_token(key, purpose, subject, generation)
+                if same(hash_token(token), stored_hash):
+                    return token
+            return first
+        found = find_token(self.secrets, purpose, subject, stored_hash)
+        return found[1] if found else first
+
+    def find_generation(self, purpose: str, subject: str, stored_hash: str | None) -> int | None:
+        found = find_token(self.secrets, purpose, subject, stored_hash)
+        return found[0] if found else None
+
+    def find_token(self, purpose: str, subject: str, stored_hash: str | None) -> tuple[int, str] | None:
+        return find_token(self.secrets, purpose, subject, stored_hash)
 
     @property
     def host(self) -> str:
@@ -70,14 +98,18 @@ class Site:
         return derive_token(self.secret, "registration", registration_subject(event_id, email_normalised))
 
     def private_url(self, reg: Addressee) -> str:
-        return f"{self.base_url}/r/{self.private_token(reg.event_id, reg.email_normalised)}"
+        """The registration's live private link: the one whose hash it stores (renewed or made
+        before a key rotation); a row without its hash gets the first link of the current key."""
+        subject = registration_subject(reg.event_id, reg.email_normalised)
+        return f"{self.base_url}/r/{self._issued('registration', subject, None, getattr(reg, 'token_hash', None))}"
 
-    def calendar_token(self, email_normalised: str, generation: int) -> str:
+    def calendar_token(self, email_normalised: str, generation: int, stored_hash: str | None = None) -> str:
         # One per person for all their registrations (see PersonalCalendar).
-        return derive_token(self.secret, "personal-calendar", email_normalised, generation)
+        return self._issued("personal-calendar", email_normalised, generation, stored_hash)
 
-    def calendar_url(self, email_normalised: str, generation: int) -> str:
-        return f"{self.base_url}/calendar/personal/{self.calendar_token(email_normalised, generation)}.ics"
+    def calendar_url(self, email_normalised: str, generation: int, stored_hash: str | None = None) -> str:
+        token = self.calendar_token(email_normalised, generation, stored_hash)
+        return f"{self.base_url}/calendar/personal/{token}.ics"
 
     def invitation_token(self, event_id: int, organisation_id: int, generation: int) -> str:
         return derive_token(self.secret, "invitation", f"{event_id}:{organisation_id}", generation)
@@ -85,6 +117,10 @@ class Site:
     def checkin_code(self, reg: Registration) -> str:
         """What the QR code in the confirmation holds: the registration number and a signature."""
         return f"{reg.id}-{derive_token(self.secret, 'checkin', str(reg.id))[:10]}"
+
+    def checkin_code_ok(self, reg: Registration, code: str) -> bool:
+        """A code signed with any key of the ring: QR codes printed before a rotation still scan."""
+        return any(same(f"{reg.id}-{derive_token(key, 'checkin', str(reg.id))[:10]}", code) for key in self.secrets)
 
     def checkin_url(self, event: Event, reg: Registration) -> str:
         return f"{self.base_url}/admin/events/{event.slug}/registrations/checkin?code={self.checkin_code(reg)}"
@@ -102,6 +138,7 @@ SUBJECTS = {
     "declined": N_("Заявка отклонена: {title}"),
     "cancelled": N_("Регистрация отменена: {title}"),
     "already_registered": N_("Ваша регистрация: {title}"),
+    "new_link": N_("Новая личная ссылка: {title}"),
     "reminder": N_("Напоминание: {title} — уже скоро"),
 }
 

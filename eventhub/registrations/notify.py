@@ -84,6 +84,7 @@ class Recipient:
     language: str
     status: str
     ics_sequence: int | None
+    token_hash: str | None = None  # the private link it was given (Site.private_url finds it again)
 
 
 def _recipients(db: Session, event_id: int) -> list[Recipient]:
@@ -98,6 +99,7 @@ def _recipients(db: Session, event_id: int) -> list[Recipient]:
             t.c.language,
             t.c.status,
             t.c.ics_sequence,
+            t.c.token_hash,
         )
         .where(t.c.event_id == event_id, t.c.status.in_(tuple(GROUPS)))
         .order_by(t.c.id)

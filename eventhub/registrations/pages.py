@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eventhub import __version__
 from eventhub import labels as event_labels
+from eventhub.accounts.guessing import mark_guess
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep, get_now
 from eventhub.core.errors import Conflict, Invalid
@@ -25,7 +26,7 @@ from eventhub.core.models import (
 from eventhub.core.text import content_disposition, format_phone
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.feeds.ical import render_invitation
-from eventhub.registrations import labels, service
+from eventhub.registrations import labels, renewal, service
 from eventhub.registrations.deps import MailDep, PublicEventDep, RegistrationLimit, SiteDep
 from eventhub.registrations.schemas import CONSENT_TEXT, from_form, parse_registration
 from eventhub.templating import templates
@@ -128,6 +129,8 @@ def register_form(
     if invitation is not None and len(invitation) > 100:
         invitation = ""
     ctx = _form_context(db, event, now, invitation)
+    if invitation and ctx["invitation_error"]:
+        mark_guess(request)  # an invitation that matches nothing: counted like a wrong private link
     return _render_form(request, ctx, {"category": "participant", "language": current_language()}, {}, None, 200)
 
 
@@ -269,11 +272,41 @@ def private_cancel(request: Request, token: str, db: DbDep, site: SiteDep, now: 
 
 
 @router.post("/r/{token}/calendar")
-def private_calendar_reset(token: str, db: DbDep, site: SiteDep) -> Response:
+def private_calendar_reset(request: Request, token: str, db: DbDep, site: SiteDep, now: NowDep) -> Response:
     """A new personal calendar link; the old one stops working."""
     reg = service.registration_by_token(db, token)
+    try:
+        renewal.refuse_if_closed(reg)
+    except Conflict as exc:
+        return _refused(request, db, reg, site, now, token, exc)
     service.reset_calendar_link(db, reg=reg, site=site)
     return RedirectResponse(f"/r/{token}?done=calendar", status_code=303, headers=PRIVATE_HEADERS)
+
+
+@router.post("/r/{token}/renew")
+def private_link_renew(
+    request: Request, token: str, db: DbDep, site: SiteDep, now: NowDep, mailer: MailDep
+) -> Response:
+    """A new private link, sent to the registration's address; this one stops working."""
+    reg = service.registration_by_token(db, token)
+    try:
+        message_id = renewal.renew_private_link(db, reg=reg, site=site, now=now)
+    except Conflict as exc:
+        return _refused(request, db, reg, site, now, token, exc)
+    mailer.send([message_id])
+    event = db.get_one(Event, reg.event_id)
+    message = _("Мы отправили новую личную ссылку на ваш адрес. Прежняя ссылка больше не работает.")
+    response = templates.TemplateResponse(request, "registrations/done.html", {"event": event, "message": message})
+    response.headers.update(PRIVATE_HEADERS)
+    return response
+
+
+def _refused(request: Request, db: Any, reg: Any, site: Any, now: Any, token: str, exc: Conflict) -> HTMLResponse:
+    ctx = _private_context(db, reg, site, now)
+    return _private_response(
+        request, ctx, status=exc.status_code, values=_values(reg, ctx["org_label"]), errors={},
+        message=exc.message, token=token, done=None,
+    )  # fmt: skip
 
 
 @router.get("/r/{token}/event.ics")

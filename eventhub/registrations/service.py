@@ -41,8 +41,8 @@ from eventhub.core.models import (
     table_of,
 )
 from eventhub.core.text import InvalidPhone, format_phone, normalise_phone, normalise_query, search_key
-from eventhub.core.tokens import find_generation, hash_token
-from eventhub.registrations import labels, mail
+from eventhub.core.tokens import hash_token
+from eventhub.registrations import labels, mail, resend
 from eventhub.registrations.exports import ExportRow, StatsTable
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import (
@@ -317,7 +317,10 @@ def register(
         )
     ).first()
     if existing is not None and existing.status != S.cancelled:
-        # No duplicate: the link goes again to that address, never to whoever typed it.
+        # No duplicate: the link goes again to that address, never to whoever typed it —
+        # a few times an hour and a day at most (resend.py), with the same answer.
+        if not resend.may_resend(db, event_id=id_of(event), email_normalised=existing.email_normalised, now=now):
+            return RegisterResult(existing, created=False, mails=[])
         msg = mail.enqueue(
             db,
             kind="already_registered",
@@ -391,7 +394,7 @@ def personal_calendar(
 def calendar_url(db: Session, site: Site, reg: Registration, *, create: bool = True) -> str | None:
     """The address of the participant's personal calendar (None: none issued and `create` false)."""
     row = personal_calendar(db, site, reg.email_normalised, create=create)
-    return site.calendar_url(row.email_normalised, row.generation) if row is not None else None
+    return site.calendar_url(row.email_normalised, row.generation, row.token_hash) if row is not None else None
 
 
 def reset_calendar_link(db: Session, *, reg: Registration, site: Site) -> str:
@@ -640,7 +643,7 @@ def parse_checkin_code(value: str) -> tuple[int, str] | None:
 def registration_by_code(db: Session, *, event: Event, code: str, site: Site) -> Registration:
     parsed = parse_checkin_code(code)
     reg = find_registration_of(db, event, parsed[0]) if parsed else None
-    if reg is None or site.checkin_code(reg) != code.strip().split("code=")[-1].split("&")[0]:
+    if reg is None or not site.checkin_code_ok(reg, code.strip().split("code=")[-1].split("&")[0]):
         raise NotFound(_("QR-код не подходит к этому мероприятию"))
     return reg
 
@@ -876,12 +879,10 @@ def list_invitations(db: Session, event: Event) -> list[tuple[Invitation, Organi
 
 
 def invitation_url(site: Site, event: Event, invitation: Invitation) -> str | None:
-    generation = find_generation(
-        site.secret, "invitation", f"{event.id}:{invitation.organisation_id}", invitation.token_hash
-    )
-    if generation is None:
+    found = site.find_token("invitation", f"{event.id}:{invitation.organisation_id}", invitation.token_hash)
+    if found is None:
         return None
-    token = site.invitation_token(id_of(event), invitation.organisation_id, generation)
+    token = found[1]  # made by whichever key of the ring made it
     return f"{site.base_url}/events/{event.slug}/register?invitation={token}"
 
 
@@ -919,8 +920,8 @@ def revoke_invitation(
     lock_event(db, id_of(event))
     invitation = invitation_of(db, event, invitation_id, fresh=True)
     if renew:
-        generation = find_generation(
-            site.secret, "invitation", f"{event.id}:{invitation.organisation_id}", invitation.token_hash
+        generation = site.find_generation(
+            "invitation", f"{event.id}:{invitation.organisation_id}", invitation.token_hash
         )
         generation = 0 if generation is None else generation + 1
         invitation.token_hash = hash_token(site.invitation_token(id_of(event), invitation.organisation_id, generation))

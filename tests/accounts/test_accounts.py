@@ -35,13 +35,13 @@ def test_a_password_hashed_with_older_parameters_is_rehashed_at_login(db) -> Non
 
 
 def test_duplicate_email_short_password_and_unknown_role_are_refused(db) -> None:
-    create_user(db, email="a@example.org", password="0123456789", role="admin")
+    create_user(db, email="a@example.org", password="a long passphrase", role="admin")
     with pytest.raises(Conflict):
-        create_user(db, email="A@example.org", password="0123456789", role="admin")
+        create_user(db, email="A@example.org", password="a long passphrase", role="admin")
     with pytest.raises(Invalid):
         create_user(db, email="b@example.org", password="short", role="admin")
     with pytest.raises(Invalid):
-        create_user(db, email="c@example.org", password="0123456789", role="boss")
+        create_user(db, email="c@example.org", password="a long passphrase", role="boss")
 
 
 @pytest.fixture()
@@ -61,7 +61,7 @@ def protected(app):
 
 
 def test_bearer_token_authenticates_until_revoked(client, db, protected) -> None:
-    user = create_user(db, email="t@example.org", password="0123456789", role="organiser")
+    user = create_user(db, email="t@example.org", password="a long passphrase", role="organiser")
     token, plain = create_token(db, user, "integration")
     db.commit()
     assert token.token_hash != plain and plain not in token.token_hash
@@ -81,7 +81,7 @@ def test_anonymous_and_bad_tokens_get_401(client, protected) -> None:
 
 
 def test_only_the_hash_of_a_token_is_stored(db) -> None:
-    user = create_user(db, email="h@example.org", password="0123456789", role="admin")
+    user = create_user(db, email="h@example.org", password="a long passphrase", role="admin")
     _, plain = create_token(db, user)
     stored = db.exec(select(ApiToken)).all()
     assert all(plain not in (t.token_hash + t.prefix) or t.prefix == plain[:10] for t in stored)

@@ -6,7 +6,6 @@ refused: 401 from the API and a trip to the login page for nobody, 403 for a rol
 without the right. A guard test fails when a route is added without a case here."""
 
 import itertools
-import json
 import socket
 import uuid
 from collections.abc import Callable
@@ -68,6 +67,7 @@ class World:
     db: Any
     org: Organisation  # the organiser's organisation
     site: Site
+    user: Any = None  # who the cases are tried as (None: nobody)
 
     def event(self, status: str = "draft") -> Any:
         event = make_event(self.db, status=status, start_at=START, end_at=START + timedelta(hours=8))
@@ -422,11 +422,7 @@ CASES += [
     _reg_event_case(
         "POST",
         REGS + "/import/confirm",
-        body=lambda w, e: {
-            "rows": json.dumps([IMPORT_ROW], ensure_ascii=False),
-            "consent": "on",
-            "filename": "list.csv",
-        },
+        body=lambda w, e: {"preview": _import_preview(w, e), "consent": "on"},
     ),  # fmt: skip
     # --- messages to registrants, reminders, phones for WhatsApp, the event's outbox: organisers ---
     _reg_event_case("GET", REGS + "/messages"),
@@ -444,11 +440,53 @@ CASES += [
     Case("POST", REGS + "/outbox/{outbox_id:int}/retry", EVENTS, _message_case),
     # --- registrations: the staff API (participants' personal data) ---
     _reg_event_case("GET", "/api/v1/events/{slug}/registrations"),
-]
+    # --- staff accounts (admin/users.py) ---
+    Case("GET", "/admin/users", ADMIN, lambda w: ({}, None)),
+    Case("POST", "/admin/users", ADMIN, lambda w: ({}, {"email": f"new-{uuid.uuid4().hex[:8]}@example.org", "role": "checkin"})),
+    Case("GET", "/admin/users/{user_id}", ADMIN, lambda w: ({"user_id": w.author().id}, None)),
+    Case("POST", "/admin/users/{user_id}", ADMIN, lambda w: ({"user_id": w.author().id}, {"role": "press_officer", "is_active": "on"})),
+    Case("POST", "/admin/users/{user_id}/reset", ADMIN, lambda w: ({"user_id": w.author().id}, {})),
+    Case("POST", "/admin/users/{user_id}/sessions/{session_id}/end", ADMIN, lambda w: _staff_session(w)),
+    Case("GET", "/admin/account", STAFF, lambda w: ({}, None)),
+    # A mismatched repeat (422): a real change would revoke the API tokens the later cases use.
+    Case("POST", "/admin/account/password", STAFF, lambda w: ({}, {"current": "test password 123", "password": "a long new password", "password2": "x"}), success=422),
+    Case("POST", "/admin/account/totp/setup", STAFF, lambda w: ({}, {})),
+    # No code that fits (422): reachable by every staff member, nothing changes.
+    Case("POST", "/admin/account/totp", STAFF, lambda w: ({}, {"code": "000000"}), success=422),
+    Case("POST", "/admin/account/totp/disable", STAFF, lambda w: ({}, {"code": "000000"}), success=422),
+    # Another's session, from one's own page: not found for every staff member (404).
+    Case("POST", "/admin/account/sessions/{session_id}/end", STAFF, lambda w: ({"session_id": _staff_session(w)[0]["session_id"]}, {}), success=404),
+]  # fmt: skip
+
+
+def _import_preview(w: World, event: Any) -> str:
+    """A checked list kept on the server for the user of the case (the form carries its id)."""
+    from eventhub.registrations import importer
+
+    user = w.user or w.author()
+    rows = [{str(k): str(v) for k, v in IMPORT_ROW.items()}]
+    return str(
+        importer.store_preview(w.db, event=event, user=user, filename="list.csv", rows=rows, now=datetime.now(UTC))
+    )
+
+
+def _staff_session(w: World) -> tuple[dict[str, Any], Any]:
+    from eventhub.accounts import sessions
+    from eventhub.core.models import StaffSession
+
+    user = w.author()
+    plain = sessions.start(w.db, user, now=datetime.now(UTC), lifetime=timedelta(hours=12))
+    row = w.db.exec(
+        select(StaffSession).where(StaffSession.token_hash == __import__("hashlib").sha256(plain.encode()).hexdigest())
+    ).one()
+    return {"user_id": user.id, "session_id": row.id}, {}
+
 
 # Routes everyone may use, tested elsewhere (login) or read-only public data.
 PUBLIC = {
     ("GET", "/admin/login"), ("POST", "/admin/login"), ("POST", "/admin/logout"),
+    ("GET", "/admin/password/reset/{token}"), ("POST", "/admin/password/reset/{token}"),  # the one-time link
+    ("GET", "/admin/login/code"), ("POST", "/admin/login/code"),  # the second step of a login
     ("GET", "/api/v1/series"), ("GET", "/api/v1/series/{slug}"),
     ("GET", "/api/v1/press-contacts"), ("GET", "/api/v1/press-contacts/{slug}"),
     ("POST", "/api/v1/events/{slug}/registrations"),  # registering: anonymous, tested in tests/registrations
@@ -495,7 +533,7 @@ def test_each_role_may_do_exactly_what_it_is_allowed(role, app, client, db, logi
         # Check-in staff of the organisation work at its published events.
         user, csrf = login_as(role, (org.slug,) if role in ("organiser", "checkin") else ())
         headers = bearer_as(user=user)
-    world = World(db, org, Site.from_settings(app.state.settings))
+    world = World(db, org, Site.from_settings(app.state.settings), user if csrf else None)
     wrong = []
     for case in CASES:
         params, body = case.make(world)
@@ -654,6 +692,9 @@ def _read_params(db: Any, s: Side, other: Side) -> dict[str, tuple[dict[str, Any
         "/api/v1/press-releases/{slug}": ({"slug": s.release.slug}, {}),
         "/api/v1/people": ({}, {}),
         "/api/v1/people/{slug}": ({"slug": make_person(db).slug}, {}),
+        "/admin/users": ({}, {}),
+        "/admin/users/{user_id}": ({"user_id": s.participant.id}, {}),  # some id: a staff member or a 404
+        "/admin/account": ({}, {}),
     }
 
 
@@ -684,7 +725,8 @@ def _read_routes(app) -> set[str]:
         p
         for m, p in _routes(app)
         if m == "GET"
-        and p != "/admin/login"
+        and p not in ("/admin/login", "/admin/login/code")
+        and not p.startswith("/admin/password/reset/")  # the one-time link: no session, no data
         and (p.startswith("/admin") or p.endswith(("/audit", "/registrations")) or "/people" in p)
         and not any(p.startswith(f"/admin/{key}") for key in DIRECTORIES)  # the shared directory: no one's own
     } | {"/api/v1/events/{slug}", "/api/v1/press-releases/{slug}"}

@@ -220,17 +220,14 @@ def test_taking_an_event_back_ends_the_door_keepers_access(client, db, two, logi
 
 def _login(client: Any, user: Any) -> None:
     """Sign in as an existing user (login_as makes a new one)."""
-    import base64
-    import json
+    from sqlmodel import Session
 
-    import itsdangerous
+    from tests.factories import staff_cookie
 
-    settings = client.app.state.settings
-    payload = base64.b64encode(json.dumps({"user_id": user.id, "csrf": "x"}).encode())
+    db = Session.object_session(user)
+    cookie = staff_cookie(db, user, client.app.state.settings.get_secret_key())
     client.cookies.clear()
-    client.cookies.set(
-        "eventhub_session", itsdangerous.TimestampSigner(settings.get_secret_key()).sign(payload).decode()
-    )
+    client.cookies.set("eventhub_session", cookie)
 
 
 def test_the_done_notice_names_only_a_registration_of_the_event_in_the_address(client, db, two, login_as) -> None:

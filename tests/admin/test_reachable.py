@@ -2,14 +2,11 @@
 starting at /admin, reaches every GET route under /admin; every page reached answers (no
 error page), and each role meets its own dashboard panels."""
 
-import base64
 import html
-import json
 import re
 from collections import deque
 from datetime import UTC, datetime
 
-import itsdangerous
 import pytest
 from fastapi.routing import APIRoute
 from sqlmodel import select
@@ -17,6 +14,7 @@ from starlette.routing import compile_path
 
 from eventhub.core.models import StaffUser
 from tests.admin import workplace
+from tests.factories import staff_cookie
 
 NOW = datetime.now(UTC)
 HREF = re.compile(r'href="(/admin[^"#]*)')
@@ -43,11 +41,8 @@ def week(db, demo, password_hash):
 
 def _sign_in(client, settings, db, role: str) -> StaffUser:
     user = db.exec(select(StaffUser).where(StaffUser.email == workplace.ROLES[role][0])).one()
-    payload = base64.b64encode(json.dumps({"user_id": user.id, "csrf": "x"}).encode())
     client.cookies.clear()
-    client.cookies.set(
-        "eventhub_session", itsdangerous.TimestampSigner(settings.get_secret_key()).sign(payload).decode()
-    )
+    client.cookies.set("eventhub_session", staff_cookie(db, user, settings.get_secret_key()))
     return user
 
 

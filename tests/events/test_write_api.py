@@ -389,3 +389,20 @@ def test_invalid_organisation_lists_are_refused(client, db, ipr, body, field) ->
     assert response.status_code == 422
     assert field in response.json()["error"]["fields"]
     assert table_counts(db) == before
+
+
+def test_an_organiser_creates_events_only_in_their_own_organisations_name(client, db, ipr, login_as) -> None:
+    """Issue 21, item 10: the API agrees with the admin form, which offers only one's own."""
+    other = make_organisation(db, slug="other-org")
+    db.commit()
+    _, headers = ipr
+    in_another_name = [
+        {"organisation": "other-org", "role": "organiser"},
+        {"organisation": "ipr", "role": "co_organiser"},
+    ]
+    refused = client.post("/api/v1/events", json=NEW | {"organisations": in_another_name}, headers=headers)
+    assert refused.status_code == 422 and "от имени своей организации" in refused.json()["error"]["message"]
+    assert db.exec(select(Event).where(Event.title == NEW["title"])).first() is None
+    with_partner = [{"organisation": "ipr", "role": "organiser"}, {"organisation": "other-org", "role": "partner"}]
+    assert client.post("/api/v1/events", json=NEW | {"organisations": with_partner}, headers=headers).status_code == 201
+    assert other.id

@@ -204,3 +204,44 @@ def test_head_on_the_private_page_answers_like_get(client, db, clock, mailbox) -
     assert head.content == b""
     assert head.headers["cache-control"] == get.headers["cache-control"]
     assert head.headers["content-length"] == get.headers["content-length"]
+
+
+def test_a_participant_renews_their_private_link_and_the_old_one_stops_working(client, db, clock, mailbox) -> None:
+    """Issue 21, item 4: the new link goes to the address, the old one is a 404."""
+    event = open_event(db, capacity=5)
+    db.commit()
+    old = _register(client, event, mailbox, "renew@example.org")
+    assert "/renew" in client.get(old).text
+    mailbox.clear()
+    answer = client.post(f"{old}/renew")
+    assert answer.status_code == 200 and "Прежняя ссылка больше не работает" in answer.text
+    mail = mailbox.wait_for(1)[0]
+    assert mail["To"] == "renew@example.org" and mail["Subject"].startswith("Новая личная ссылка")
+    new = _link(mail)
+    assert new.removeprefix("/r/") not in answer.text  # only the owner's mailbox gets it
+    assert new != old and client.get(old).status_code == 404 and client.get(new).status_code == 200
+    # Later mails carry the new link (its generation is found again from the stored hash).
+    mailbox.clear()
+    client.post(f"/events/{event.slug}/register", data=form(email="renew@example.org"))
+    assert _link(mailbox.wait_for(1)[0]) == new
+
+
+def test_a_cancelled_registrations_link_shows_it_and_changes_nothing(client, db, clock, mailbox) -> None:
+    event = open_event(db, capacity=5)
+    db.commit()
+    link = _register(client, event, mailbox, "gone@example.org")
+    client.post(f"{link}/cancel")
+    reg = db.exec(select(Registration).where(Registration.email_normalised == "gone@example.org")).one()
+    db.refresh(reg)
+    before = (reg.status, reg.token_hash, reg.full_name, db.get(PersonalCalendar, "gone@example.org").token_hash)
+    page = client.get(link)
+    assert page.status_code == 200 and "по этой ссылке ничего изменить нельзя" in page.text
+    assert 'action="' + link + '/calendar"' not in page.text and "/renew" not in page.text
+    assert client.post(link, data=form(email="gone@example.org", full_name="Другое имя")).status_code == 409
+    assert client.post(f"{link}/cancel").status_code == 409
+    assert client.post(f"{link}/calendar").status_code == 409
+    assert client.post(f"{link}/renew").status_code == 409
+    db.expire_all()
+    reg = db.get(Registration, reg.id)
+    after = (reg.status, reg.token_hash, reg.full_name, db.get(PersonalCalendar, "gone@example.org").token_hash)
+    assert after == before

@@ -297,3 +297,48 @@ def test_staff_list_of_registrations_is_a_page(client, db, clock, bearer_as) -> 
     )
     found = client.get(url, params={"q": "бакыт"}, headers=headers).json()
     assert ([r["email"] for r in found["items"]], found["total"]) == (["b@example.org"], 1)
+
+
+def test_forty_re_sends_queue_at_most_the_limit(app, client, db, clock, mailbox) -> None:
+    """Issue 21, item 5: anyone typing a stranger's address 40 times makes at most a few
+    e-mails go there; the answer is the same neutral page every time."""
+    from sqlmodel import select
+
+    from eventhub.core.models import OutboxMessage
+    from eventhub.registrations import resend
+
+    app.state.settings = app.state.settings.model_copy(update={"rate_limit_registrations": 0})
+    event = open_event(db, capacity=5)
+    other = open_event(db, capacity=5)
+    db.commit()
+    answers = set()
+    for _ in range(40):
+        response = client.post(f"/events/{event.slug}/register", data=form(email="victim@example.org"))
+        answers.add((response.status_code, "Спасибо! Мы отправили письмо" in response.text))
+    assert answers == {(200, True)}
+    sent = db.exec(select(OutboxMessage).where(OutboxMessage.to_address == "victim@example.org")).all()
+    assert len(sent) == 1 + resend.PER_EVENT.count  # the confirmation, then the limit of re-sends
+    for _ in range(20):  # other events: the daily limit of the address holds across them
+        client.post(f"/events/{other.slug}/register", data=form(email="victim@example.org"))
+    total = db.exec(select(OutboxMessage).where(OutboxMessage.to_address == "victim@example.org")).all()
+    assert len(total) <= 2 + resend.PER_DAY.count
+
+
+def test_dry_runs_do_not_count_against_the_registration_limit(app, client, db, clock) -> None:
+    """Issue 21, item 5: a form checking itself (?dry_run=true) uses up no registrations."""
+    import json as _json
+
+    app.state.settings = app.state.settings.model_copy(update={"rate_limit_registrations": 3})
+    event = open_event(db, capacity=50)
+    db.commit()
+    url = f"/api/v1/events/{event.slug}/registrations"
+    body = {"full_name": "Айгуль Осмонова", "email": "dry@example.org", "consent": True}
+    for _ in range(10):
+        assert (
+            client.post(
+                f"{url}?dry_run=true", content=_json.dumps(body), headers={"content-type": "application/json"}
+            ).status_code
+            != 429
+        )
+    real = client.post(url, json=body | {"email": "real@example.org"})
+    assert real.status_code != 429
