@@ -381,13 +381,15 @@ def create_recommendation(
     position = db.exec(
         select(func.coalesce(func.max(Recommendation.position), 0)).where(Recommendation.event_id == id_of(event))
     ).one()
+    # Proposed at the event (recorded afterwards), or today when written before it ends.
+    proposed_on = min(today, event.end_at.astimezone(ZoneInfo(event.timezone)).date())
     rec = Recommendation(
-        event_id=id_of(event), text=data.text, position=position + 1, status=S.proposed, status_on=today,
+        event_id=id_of(event), text=data.text, position=position + 1, status=S.proposed, status_on=proposed_on,
         created_by_id=user.id,
     )  # fmt: skip
     rec.event = event
     _apply(db, rec, event, data)
-    db.add(RecommendationStep(recommendation=rec, status=S.proposed, dated=today, recorded_by_id=user.id))
+    db.add(RecommendationStep(recommendation=rec, status=S.proposed, dated=proposed_on, recorded_by_id=user.id))
     db.flush()
     audit.record(
         db, user=user, action="create", entity=rec, changes=audit.diff({}, _rec_snapshot(rec)), event_id=event.id
