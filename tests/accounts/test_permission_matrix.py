@@ -27,6 +27,7 @@ from eventhub.core.models import (
     Invitation,
     Organisation,
     OutboxMessage,
+    Recommendation,
     Registration,
     StaffUser,
     StaffUserOrganisation,
@@ -444,6 +445,40 @@ CASES += [
     # --- registrations: the staff API (participants' personal data) ---
     _reg_event_case("GET", "/api/v1/events/{slug}/registrations"),
 ]
+
+def _recommendation_case(method: str, path: str, body: Callable | None = None) -> Case:
+    """A recommendation of a published event of the organiser's organisation."""
+
+    def make(w: World) -> tuple[dict, Any]:
+        event = w.event("published")
+        rec = Recommendation(event_id=event.id, text="Рекомендация", status="proposed")
+        w.db.add(rec)
+        w.db.flush()
+        return {"slug": event.slug, "rec_id": rec.id}, body(w) if body else None
+
+    return Case(method, path, EVENTS, make)
+
+
+RECS = "/admin/events/{slug}/recommendations"
+CASES += [
+    # --- outcomes (issue 15): the event's organisers ---
+    _event_case("PUT", "/api/v1/events/{slug}/report", "published", body=lambda w, e: {"attendance": 10}),
+    _event_case("POST", "/api/v1/events/{slug}/recommendations", "published", body=lambda w, e: {"text": "Новая"}),
+    _recommendation_case("PATCH", "/api/v1/recommendations/{rec_id}", body=lambda w: {"text": "Иначе"}),
+    _recommendation_case("POST", "/api/v1/recommendations/{rec_id}/steps", body=lambda w: {"status": "sent"}),
+    _recommendation_case("DELETE", "/api/v1/recommendations/{rec_id}"),
+    _event_case("GET", "/admin/events/{slug}/report", "published"),
+    _event_case("POST", "/admin/events/{slug}/report", "published", body=lambda w, e: {"attendance": "12"}),
+    _event_case("GET", "/admin/events/{slug}/report/translations", "published"),
+    _event_case("POST", "/admin/events/{slug}/report/translations", "published", body=lambda w, e: {}),
+    _event_case("GET", RECS, "published"),
+    _event_case("POST", RECS, "published", body=lambda w, e: {"text": "Новая", "language": "ru", "is_public": "on"}),
+    _recommendation_case("GET", RECS + "/{rec_id}"),
+    _recommendation_case("POST", RECS + "/{rec_id}", body=lambda w: {"text": "Иначе", "language": "ru"}),
+    _recommendation_case("POST", RECS + "/{rec_id}/steps", body=lambda w: {"status": "sent"}),
+    _recommendation_case("POST", RECS + "/{rec_id}/delete", body=lambda w: {"confirm": "yes"}),
+]
+
 
 # Routes everyone may use, tested elsewhere (login) or read-only public data.
 PUBLIC = {
