@@ -142,7 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         LimitBodySize,
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.max_upload_bytes,
-        upload_paths=("/import",),
+        upload_paths=("/import", "/materials"),
     )
     app.add_middleware(
         LanguageMiddleware, default=settings.default_language

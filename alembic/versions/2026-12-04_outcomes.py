@@ -1,5 +1,5 @@
 """Outcomes (issue 15): closing reports, session outcomes, recommendations and their steps,
-materials, organisation logos.
+materials.
 
 Revision ID: 7d3f0c2b9e15
 Revises: b3e1f2a4c5d6
@@ -21,22 +21,6 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
 
-    op.create_table(
-        "organisation_logo",
-        sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("content_type", sa.String(length=120), nullable=False),
-        sa.Column("width", sa.Integer(), nullable=False),
-        sa.Column("height", sa.Integer(), nullable=False),
-        sa.Column("updated_at", eventhub.core.models.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisation.id"],
-            name=op.f("fk_organisation_logo_organisation_id_organisation"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("organisation_id", name=op.f("pk_organisation_logo")),
-    )
     op.create_table(
         "closing_report",
         sa.Column("created_at", eventhub.core.models.UTCDateTime(timezone=True), nullable=False),
@@ -253,4 +237,3 @@ def downgrade() -> None:
 
     op.drop_table("recommendation")
     op.drop_table("closing_report")
-    op.drop_table("organisation_logo")

@@ -1027,16 +1027,3 @@ class Material(Timestamped, table=True):
     height: int | None = None
     thumb_sha256: str | None = Field(default=None, max_length=64)
     created_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
-
-
-class OrganisationLogo(SQLModel, table=True):
-    """An organisation's logo (a cleaned PNG/JPEG/WebP in the storage)."""
-
-    __tablename__ = "organisation_logo"
-
-    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, ondelete="CASCADE")
-    sha256: str = Field(max_length=64)
-    content_type: str = Field(max_length=120)
-    width: int
-    height: int
-    updated_at: datetime = _created()

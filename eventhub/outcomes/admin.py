@@ -19,6 +19,7 @@ from eventhub.core.i18n import _
 from eventhub.core.models import (
     Event,
     Language,
+    Material,
     Organisation,
     OrganisationKind,
     Recommendation,
@@ -28,6 +29,7 @@ from eventhub.core.models import (
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.core.validation import field_errors
 from eventhub.core.versions import Block
+from eventhub.outcomes import materials
 from eventhub.outcomes.schemas import RecommendationWrite, ReportWrite, StepWrite
 from eventhub.outcomes.service import (
     NEXT,
@@ -379,3 +381,61 @@ async def admin_recommendation_delete(
         raise Invalid(_("Удаление не подтверждено"), fields={"confirm": _("отметьте «Да, удалить безвозвратно»")})
     delete_recommendation(db, rec, user=user)
     return done(request, f"/admin/events/{slug}/recommendations", _("Рекомендация удалена."))
+
+
+# --- materials and photos ---
+
+
+def _materials_page(
+    request: Request, db: DbDep, user: StaffUser, event: Event, values: dict[str, Any],
+    errors: dict[str, str] | None = None, status: int = 200,
+) -> HTMLResponse:  # fmt: skip
+    settings = request.app.state.settings
+    return render(
+        request, "outcomes/admin/materials.html", user, status_code=status, event=event, values=values,
+        errors=errors or {}, materials=materials.event_materials(db, event, staff=True), languages=_languages(),
+        sessions=_sessions(event), max_mb=settings.max_material_bytes // (1024 * 1024),
+    )  # fmt: skip
+
+
+@router.get("/{slug}/materials")
+def admin_materials(request: Request, db: DbDep, user: AdminUser, slug: str) -> HTMLResponse:
+    """The event's files and photos; uploading one."""
+    event = event_for_staff(db, slug, user)
+    return _materials_page(request, db, user, event, {"language": event.original_language})
+
+
+@router.post("/{slug}/materials")
+async def admin_material_upload(request: Request, db: DbDep, user: AdminUser, _csrf: CsrfDep, slug: str) -> Response:
+    event = event_for_staff(db, slug, user)
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        return _materials_page(request, db, user, event, values, errors={"file": _("выберите файл")}, status=422)
+    settings = request.app.state.settings
+    data = await upload.read(settings.max_material_bytes + 1)
+    session = values.get("session", "")
+    try:
+        materials.upload(
+            db, event, settings=settings, data=data, filename=upload.filename, title=values.get("title", ""),
+            language=values.get("language", ""), is_public=values.get("is_public") == "on",
+            session_id=int(session) if session.isdigit() else None, user=user,
+        )  # fmt: skip
+    except Invalid as exc:
+        db.rollback()
+        event = event_for_staff(db, slug, user)
+        return _materials_page(request, db, user, event, values, errors=exc.fields, status=422)
+    return done(request, f"/admin/events/{slug}/materials", _("Файл загружен."))
+
+
+@router.post("/{slug}/materials/{material_id}/delete")
+async def admin_material_delete(
+    request: Request, db: DbDep, user: AdminUser, _csrf: CsrfDep, slug: str, material_id: RecId
+) -> Response:
+    event = event_for_staff(db, slug, user)
+    material = db.get(Material, material_id)
+    if material is None or material.event_id != event.id:
+        raise NotFound(_("Файл не найден"))
+    materials.delete_material(db, material, user=user)
+    return done(request, f"/admin/events/{slug}/materials", _("Файл удалён."))

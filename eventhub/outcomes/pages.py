@@ -24,6 +24,8 @@ from eventhub.core.models import (
     ClosingReport,
     Event,
     EventRole,
+    Material,
+    MaterialKind,
     Organisation,
     Project,
     Recommendation,
@@ -32,7 +34,7 @@ from eventhub.core.models import (
 from eventhub.core.text import content_disposition, xml_text
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.deps import get_event_or_404
-from eventhub.outcomes import service
+from eventhub.outcomes import materials, service
 from eventhub.outcomes.deps import RecommendationFiltersDep
 from eventhub.outcomes.documents import DocGroup, DocItem, RecommendationsDocument, render_docx, render_pdf
 from eventhub.outcomes.translations import STATUS_LABELS, status_label
@@ -64,6 +66,8 @@ class EventOutcomes:
     outcomes: list[Any]  # (session, outcome)
     recommendations: list[Recommendation]
     kinds: list[tuple[str, int]]
+    photos: list[Material]
+    documents: list[Material]
 
 
 def event_outcomes(db: Session, event: Event) -> EventOutcomes | None:
@@ -73,11 +77,14 @@ def event_outcomes(db: Session, event: Event) -> EventOutcomes | None:
     if report is None:
         return None
     kinds = sorted(report.organisation_kinds.items(), key=lambda kv: -kv[1])
+    files = materials.event_materials(db, event, staff=False)
     return EventOutcomes(
         report=report,
         outcomes=service.recorded_outcomes(db, event),
         recommendations=service.event_recommendations(db, event, staff=False),
         kinds=[(labels.ORGANISATION_KIND.get(k) or k, n) for k, n in kinds],
+        photos=[m for m in files if m.kind == MaterialKind.photo],
+        documents=[m for m in files if m.kind == MaterialKind.document],
     )
 
 
@@ -249,3 +256,43 @@ def recommendations_docx(
 ) -> Response:
     """The same document as DOCX, for officials to edit in Word."""
     return _document(request, db, user, slug, settings.base_url, "docx")
+
+
+# --- materials ---
+
+
+def _file_response(request: Request, data: bytes, material: Material, public: bool, *, thumb: bool) -> Response:
+    inline = material.kind == MaterialKind.photo or material.content_type == "application/pdf"
+    name = f"{material.filename.rsplit('.', 1)[0]}-thumb.jpg" if thumb else material.filename
+    return conditional_response(
+        request.headers, data, media_type="image/jpeg" if thumb else material.content_type,
+        etag=f'"{material.thumb_sha256 if thumb else material.sha256}"', last_modified=material.updated_at,
+        headers={
+            "Content-Disposition": content_disposition("inline" if inline or thumb else "attachment", name),
+            # Staff-only files: for the organiser's browser only, never a shared cache.
+            "Cache-Control": "public, max-age=86400" if public else "private, no-store",
+            "X-Robots-Tag": "noindex" if not public else "all",
+        },
+    )  # fmt: skip
+
+
+@router.get("/materials/{material_id}/thumb.jpg", response_class=Response)
+def material_thumbnail(
+    request: Request, db: DbDep, material_id: RecId, user: OptionalUser, settings: SettingsDep
+) -> Response:
+    material, public = materials.readable(db, material_id, user)
+    if material.thumb_sha256 is None:
+        raise NotFound(_("Файл не найден"))
+    data = materials.storage(settings).read(material.thumb_sha256)
+    return _file_response(request, data, material, public, thumb=True)
+
+
+@router.get("/materials/{material_id}/{filename}", response_class=Response)
+def material_file(
+    request: Request, db: DbDep, material_id: RecId, filename: str, user: OptionalUser, settings: SettingsDep
+) -> Response:
+    """A material with its type, its (Cyrillic) name, ETag and caching; staff-only ones: 404
+    for everyone but the event's organisers."""
+    material, public = materials.readable(db, material_id, user)
+    data = materials.storage(settings).read(material.sha256)
+    return _file_response(request, data, material, public, thumb=False)

@@ -25,6 +25,7 @@ from eventhub.core.models import (
     EventMessage,
     EventSeries,
     Invitation,
+    Material,
     Organisation,
     OutboxMessage,
     Recommendation,
@@ -446,6 +447,7 @@ CASES += [
     _reg_event_case("GET", "/api/v1/events/{slug}/registrations"),
 ]
 
+
 def _recommendation_case(method: str, path: str, body: Callable | None = None) -> Case:
     """A recommendation of a published event of the organiser's organisation."""
 
@@ -457,6 +459,15 @@ def _recommendation_case(method: str, path: str, body: Callable | None = None) -
         return {"slug": event.slug, "rec_id": rec.id}, body(w) if body else None
 
     return Case(method, path, EVENTS, make)
+
+
+def _material_case(w: World) -> tuple[dict, Any]:
+    event = w.event("published")
+    material = Material(event_id=event.id, kind="document", title="Файл", filename="f.pdf",
+                        content_type="application/pdf", size=1, sha256="0" * 64)  # fmt: skip
+    w.db.add(material)
+    w.db.flush()
+    return {"slug": event.slug, "material_id": material.id}, {}
 
 
 RECS = "/admin/events/{slug}/recommendations"
@@ -477,6 +488,15 @@ CASES += [
     _recommendation_case("POST", RECS + "/{rec_id}", body=lambda w: {"text": "Иначе", "language": "ru"}),
     _recommendation_case("POST", RECS + "/{rec_id}/steps", body=lambda w: {"status": "sent"}),
     _recommendation_case("POST", RECS + "/{rec_id}/delete", body=lambda w: {"confirm": "yes"}),
+    _event_case("GET", "/admin/events/{slug}/materials", "published"),
+    Case(
+        "POST",
+        "/admin/events/{slug}/materials",
+        EVENTS,
+        lambda w: ({"slug": w.event("published").slug}, {"title": "Программа", "language": "ru"}),
+        upload=("Программа.pdf", b"%PDF-1.4\ntrailer<<>>\n%%EOF\n", "application/pdf"),
+    ),
+    Case("POST", "/admin/events/{slug}/materials/{material_id}/delete", EVENTS, _material_case),
 ]
 
 

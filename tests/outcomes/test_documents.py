@@ -28,7 +28,9 @@ def _setup(client, db, bearer_as):
     for text, to in texts.items():
         body = {"text": text, "addressees": to, "is_public": text != "Служебная рекомендация",
                 "translations": {"ky": {"text": f"КЫ: {text}"}}}  # fmt: skip
-        assert client.post(f"/api/v1/events/{event.slug}/recommendations", json=body, headers=headers).status_code == 201
+        assert (
+            client.post(f"/api/v1/events/{event.slug}/recommendations", json=body, headers=headers).status_code == 201
+        )
     client.put(f"/api/v1/events/{event.slug}/report", json={"published": True, "attendance": 80}, headers=headers)
     return event, headers
 
