@@ -137,7 +137,7 @@ async def admin_report_save(
         values |= {f"kind-{k}": str(n) for k, n in figures.kinds.items()}
         note = _("Цифры взяты из регистрации на входе; проверьте и сохраните.")
         return _report_page(request, db, user, event, values, note=note)
-    data = {
+    data: dict[str, Any] = {
         "attendance": values.get("attendance"),
         "organisations_count": values.get("organisations_count"),
         "organisation_kinds": {

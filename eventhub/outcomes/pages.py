@@ -10,7 +10,7 @@ from xml.etree import ElementTree as ET
 from babel.dates import format_date
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eventhub import labels
 from eventhub.accounts.deps import OptionalUser
@@ -29,6 +29,7 @@ from eventhub.core.models import (
     Organisation,
     Project,
     Recommendation,
+    RecommendationAddressee,
     StaffUser,
 )
 from eventhub.core.text import content_disposition, xml_text
@@ -106,7 +107,7 @@ def recommendations_page(request: Request, db: DbDep, filters: RecommendationFil
     items, total = service.list_public_recommendations(db, filters, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
     addressed = db.exec(
         select(Organisation)
-        .where(Organisation.id.in_(select(service.RecommendationAddressee.organisation_id)))  # type: ignore[union-attr]
+        .where(col(Organisation.id).in_(select(RecommendationAddressee.organisation_id)))
         .order_by(Organisation.name)
     ).all()
     projects = db.exec(select(Project).order_by(Project.name)).all()

@@ -264,7 +264,7 @@ def list_public_recommendations(
                 Project.slug == filters.project
             )
         if filters.year:
-            events = events.where(func.extract("year", Event.start_at) == filters.year)
+            events = events.where(func.extract("year", col(Event.start_at)) == filters.year)
         query = query.where(col(Recommendation.event_id).in_(events))
     if filters.status:
         query = query.where(Recommendation.status == filters.status)
@@ -283,7 +283,7 @@ def list_public_recommendations(
 def public_years(db: Session) -> list[int]:
     """The years of events with public recommendations (the tracker's year filter)."""
     years = db.exec(
-        select(func.extract("year", Event.start_at))
+        select(func.extract("year", col(Event.start_at)))
         .where(col(Event.id).in_(select(Recommendation.event_id).where(public_clause())))
         .distinct()
     ).all()
@@ -389,8 +389,12 @@ def create_recommendation(
     )  # fmt: skip
     rec.event = event
     _apply(db, rec, event, data)
-    db.add(RecommendationStep(recommendation=rec, status=S.proposed, dated=proposed_on, recorded_by_id=user.id))
     db.flush()
+    db.add(
+        RecommendationStep(recommendation_id=id_of(rec), status=S.proposed, dated=proposed_on, recorded_by_id=user.id)
+    )
+    db.flush()
+    db.refresh(rec, ["history"])
     audit.record(
         db, user=user, action="create", entity=rec, changes=audit.diff({}, _rec_snapshot(rec)), event_id=event.id
     )
@@ -428,15 +432,16 @@ def _apply(db: Session, rec: Recommendation, event: Event, data: RecommendationW
     rec.original_language = language
     if translations is not None:
         rec.translations = translations
+    rec.search_text = _search_text(rec, orgs)
+    db.add(rec)
     if data.addressees is not None:
         for link in list(rec.addressees):
             db.delete(link)
         db.flush()
-        rec.addressees = [
-            RecommendationAddressee(organisation_id=id_of(o), organisation=o, position=i) for i, o in enumerate(orgs)
-        ]
-    rec.search_text = _search_text(rec, orgs)
-    db.add(rec)
+        for i, org in enumerate(orgs):
+            db.add(RecommendationAddressee(recommendation_id=id_of(rec), organisation_id=id_of(org), position=i))
+        db.flush()
+        db.refresh(rec, ["addressees"])
 
 
 def delete_recommendation(db: Session, rec: Recommendation, *, user: StaffUser) -> None:
@@ -510,7 +515,7 @@ def by_addressee(recs: list[Recommendation]) -> list[tuple[Organisation | None, 
     (one addressed to two bodies is in both groups; None: addressed to nobody yet)."""
     groups: dict[int | None, tuple[Organisation | None, list[Recommendation]]] = {}
     for rec in recs:
-        targets = [a.organisation for a in rec.addressees] or [None]
+        targets: list[Organisation | None] = [a.organisation for a in rec.addressees] or [None]
         for org in targets:
             key = org.id if org is not None else None
             groups.setdefault(key, (org, []))[1].append(rec)
