@@ -217,3 +217,22 @@ def test_the_organiser_moves_a_recommendation_on_from_its_page(client, db, login
     empty = client.post(f"/admin/events/{event.slug}/recommendations",
                         data={"csrf_token": csrf, "text": "", "language": "ru", "is_public": "on"})  # fmt: skip
     assert empty.status_code == 422 and "обязательное поле" in empty.text
+
+
+def test_write_a_news_item_opens_the_press_editor_prefilled_from_the_report(client, db, login_as, bearer_as) -> None:
+    event, panel, _other, *_ = _world(db)
+    headers = bearer_as("organiser", ("cso-forum",))
+    client.put(f"/api/v1/events/{event.slug}/report", headers=headers, json={
+        "published": True, "attendance": 120, "organisations_count": 45, "summary": "Договорились о четырёх предложениях.",
+        "outcomes": [{"session": panel.id, "result": "Три поправки к закону о НКО"}],
+    })  # fmt: skip
+    client.post(f"/api/v1/events/{event.slug}/recommendations", headers=headers,
+                json={"text": "Упростить регистрацию НКО", "addressees": ["minjust"]})  # fmt: skip
+    login_as("organiser", ("cso-forum",))
+    report_page = client.get(f"/admin/events/{event.slug}/report").text
+    assert f"/admin/press/new?event={event.slug}&amp;from=report" in report_page
+    editor = client.get(f"/admin/press/new?event={event.slug}&from=report").text
+    assert "Итоги: Диалог ОГО и государства" in editor
+    assert "Участвовали 120 человек из 45 организаций." in editor
+    assert "Три поправки к закону о НКО" in editor
+    assert "Упростить регистрацию НКО (Кому: Министерство юстиции)" in editor
