@@ -75,7 +75,7 @@ class ReportWrite(WriteModel):
     language: Maybe[ContentLanguage] = Field(default=None, description="ru | ky | en: the original language")
     outcomes: Annotated[list[OutcomeWrite], Len(0, 200)] | None = None
     translations: dict[str, ReportVersion] | None = translations_field()
-    published: bool | None = Field(default=None, description="true: shown as «Итоги» on the event page")
+    published: bool | None = Field(default=None, description="true: shown in the outcomes section of the event page")
 
 
 class RecommendationWrite(WriteModel):
