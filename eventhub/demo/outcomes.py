@@ -50,7 +50,7 @@ def load_outcomes(db: Session, data: dict[str, Any] | None = None) -> int:
         for i, rec_data in enumerate(item.get("recommendations") or [], 1):
             orgs = [db.exec(select(Organisation).where(Organisation.slug == slug)).one() for slug in rec_data["to"]]
             steps = rec_data.get("steps") or []
-            last = steps[-1] if steps else {"status": RecommendationStatus.proposed, "dated": day}
+            last: dict[str, Any] = steps[-1] if steps else {"status": RecommendationStatus.proposed, "dated": day}
             rec = Recommendation(
                 event_id=id_of(event), session_id=sessions[rec_data["panel"] - 1].id, position=i,
                 text=rec_data["text"], status=last["status"], status_on=_date(last["dated"]),

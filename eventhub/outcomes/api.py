@@ -72,16 +72,21 @@ def api_put_report(db: DbDep, slug: SlugPath, data: ReportWrite, user: Writer, n
     return report_out(report, recorded_outcomes(db, event))
 
 
-@router.get("/events/{slug}/recommendations", response_model=list[RecommendationStaff | RecommendationOut])
+@router.get("/events/{slug}/recommendations", response_model=Page[RecommendationOut])
 def api_event_recommendations(
-    db: DbDep, slug: SlugPath, user: OptionalUser, settings: SettingsDep
-) -> list[RecommendationOut]:
-    """The event's recommendations: the public ones, or every one for its organisers."""
+    db: DbDep, slug: SlugPath, user: OptionalUser, settings: SettingsDep, page: PaginationDep
+) -> Page[RecommendationOut]:
+    """The event's recommendations in order: the public ones, or every one for its organisers
+    (`is_public` tells them apart; the staff-only fields are in each one's own answer)."""
     event = get_event_or_404(db, user, slug)
     staff = can_edit_event(db, user, event)
-    return [
-        recommendation_out(r, settings.base_url, staff=staff) for r in event_recommendations(db, event, staff=staff)
-    ]
+    items = event_recommendations(db, event, staff=staff)[page.offset : page.offset + page.limit]
+    return Page(
+        items=[recommendation_out(r, settings.base_url) for r in items],
+        total=len(event_recommendations(db, event, staff=staff)),
+        offset=page.offset,
+        limit=page.limit,
+    )
 
 
 @router.post(

@@ -107,7 +107,7 @@ class StepWrite(WriteModel):
 # --- answers ---
 
 
-class OrganisationRef(BaseModel):
+class AddresseeRef(BaseModel):
     slug: str
     name: str
     url: str
@@ -142,12 +142,12 @@ class RecommendationOut(BaseModel):
     status_label: str
     status_on: date | None
     due_on: date | None
-    addressees: list[OrganisationRef]
+    addressees: list[AddresseeRef]
     history: list[StepOut]
+    is_public: bool
 
 
 class RecommendationStaff(RecommendationOut):
-    is_public: bool
     responsible: str | None
     translations: dict[str, dict[str, Any]]
 
@@ -165,7 +165,7 @@ def recommendation_out(rec: Recommendation, base: str, *, staff: bool = False) -
         "status_on": rec.status_on,
         "due_on": rec.due_on,
         "addressees": [
-            OrganisationRef(
+            AddresseeRef(
                 slug=a.organisation.slug,
                 name=content(a.organisation, "name"),
                 url=f"{base}/organisations/{a.organisation.slug}",
@@ -173,11 +173,10 @@ def recommendation_out(rec: Recommendation, base: str, *, staff: bool = False) -
             for a in rec.addressees
         ],
         "history": [StepOut.of(s) for s in rec.history],
+        "is_public": rec.is_public,
     }
     if staff:
-        return RecommendationStaff(
-            **fields, is_public=rec.is_public, responsible=rec.responsible, translations=rec.translations
-        )
+        return RecommendationStaff(**fields, responsible=rec.responsible, translations=rec.translations)
     return RecommendationOut(**fields)
 
 

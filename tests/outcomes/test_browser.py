@@ -54,7 +54,9 @@ def shots(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_the_organiser_closes_the_loop_and_a_reader_finds_it(browser, live_server, login_as, client, world, shots) -> None:
+def test_the_organiser_closes_the_loop_and_a_reader_finds_it(
+    browser, live_server, login_as, client, world, shots
+) -> None:
     login_as("organiser", ("orgkomitet",))
     cookie = client.cookies.get("eventhub_session")
     staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
