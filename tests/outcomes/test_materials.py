@@ -167,3 +167,16 @@ def test_office_documents_are_told_apart_from_archives(client, db, login_as, eve
         z.writestr("a.txt", "x")
     response = _upload(client, csrf, event, "a.docx", plain.getvalue())
     assert response.status_code == 422 and "Архивы не принимаются" in response.text
+
+
+def test_the_storage_keeps_one_copy_and_sweeps_what_nothing_references(tmp_path) -> None:
+    from eventhub.core.storage import FileStorage, key_of, sweep
+
+    store = FileStorage(tmp_path / "files")
+    kept, dropped = store.put(b"kept"), store.put(b"dropped")
+    assert store.put(b"kept") == kept == key_of(b"kept")
+    assert store.read(kept) == b"kept" and store.path(kept).parent.parent.name == kept[:2]
+    assert sweep(store, {kept}) == 1
+    assert store.exists(kept) and not store.exists(dropped)
+    with pytest.raises(ValueError):
+        store.path("../../etc/passwd")
