@@ -707,7 +707,20 @@ def _read_params(db: Any, s: Side, other: Side) -> dict[str, tuple[dict[str, Any
         "/api/v1/press-releases/{slug}": ({"slug": s.release.slug}, {}),
         "/api/v1/people": ({}, {}),
         "/api/v1/people/{slug}": ({"slug": make_person(db).slug}, {}),
+        # outcomes (issue 15): of the side's draft; a recommendation of the other side's draft
+        "/admin/events/{slug}/report": ({"slug": s.draft.slug}, {}),
+        "/admin/events/{slug}/report/translations": ({"slug": s.draft.slug}, {}),
+        "/admin/events/{slug}/recommendations": ({"slug": s.draft.slug}, {}),
+        "/admin/events/{slug}/recommendations/{rec_id}": ({"slug": s.draft.slug, "rec_id": _draft_rec(db, other)}, {}),
+        "/admin/events/{slug}/materials": ({"slug": s.draft.slug}, {}),
     }
+
+
+def _draft_rec(db: Any, s: Side) -> int:
+    rec = Recommendation(event_id=s.draft.id, text=f"Рекомендация {s.draft.title}", status="proposed")
+    db.add(rec)
+    db.flush()
+    return rec.id
 
 
 # Where the staff pages of a role show its own organisation's people: (path, kind of marker).

@@ -95,6 +95,11 @@ def test_the_organiser_closes_the_loop_and_a_reader_finds_it(
     page.get_by_label("Примечание").fill("Министерство включило предложение в план на 2025 год")
     page.get_by_role("button", name="Записать шаг").click()
     assert page.get_by_role("status").filter(has_text="Статус: принята.").is_visible()
+    page.screenshot(path=str(shots / "admin-recommendation-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("link", name="Отчёт", exact=True).click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(shots / "admin-report-phone.png"), full_page=True)
     staff.close()
 
     for name, width, height in (("phone", 390, 844), ("desktop", 1280, 900)):
