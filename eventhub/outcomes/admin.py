@@ -111,6 +111,7 @@ def _report_page(
         errors=errors or {}, report=get_report(db, event), sessions=session_outcomes(db, event),
         kinds=[(k.value, labels.ORGANISATION_KIND[k]) for k in OrganisationKind], languages=_languages(),
         figures=checkin_figures(db, event), note=note,
+        kinds_open=any(str(values.get(f"kind-{k.value}", "")).strip() for k in OrganisationKind),
     )  # fmt: skip
 
 
