@@ -396,6 +396,9 @@ def _materials_page(
         request, "outcomes/admin/materials.html", user, status_code=status, event=event, values=values,
         errors=errors or {}, materials=materials.event_materials(db, event, staff=True), languages=_languages(),
         sessions=_sessions(event), max_mb=settings.max_material_bytes // (1024 * 1024),
+        recommendations=[
+            (id_of(r), f"{i}. {r.text[:80]}") for i, r in enumerate(event_recommendations(db, event, staff=True), 1)
+        ],
     )  # fmt: skip
 
 
@@ -416,12 +419,13 @@ async def admin_material_upload(request: Request, db: DbDep, user: AdminUser, _c
         return _materials_page(request, db, user, event, values, errors={"file": _("выберите файл")}, status=422)
     settings = request.app.state.settings
     data = await upload.read(settings.max_material_bytes + 1)
-    session = values.get("session", "")
+    session, recommendation = values.get("session", ""), values.get("recommendation", "")
     try:
         materials.upload(
             db, event, settings=settings, data=data, filename=upload.filename, title=values.get("title", ""),
             language=values.get("language", ""), is_public=values.get("is_public") == "on",
             session_id=int(session) if session.isdigit() else None, user=user,
+            recommendation_id=int(recommendation) if recommendation.isdigit() else None,
         )  # fmt: skip
     except Invalid as exc:
         db.rollback()

@@ -9,7 +9,7 @@ from eventhub.core import audit
 from eventhub.core.config import Settings
 from eventhub.core.errors import Invalid, NotFound
 from eventhub.core.i18n import _
-from eventhub.core.models import PUBLIC_EVENT_STATUSES, Event, Language, Material, StaffUser, id_of
+from eventhub.core.models import PUBLIC_EVENT_STATUSES, Event, Language, Material, Recommendation, StaffUser, id_of
 from eventhub.core.storage import FileStorage, file_storage
 from eventhub.outcomes.files import Refused, check, clean_filename
 
@@ -20,7 +20,7 @@ def storage(settings: Settings) -> FileStorage:
 
 def upload(
     db: Session, event: Event, *, settings: Settings, data: bytes, filename: str, title: str, language: str,
-    is_public: bool, session_id: int | None, user: StaffUser,
+    is_public: bool, session_id: int | None, user: StaffUser, recommendation_id: int | None = None,
 ) -> Material:  # fmt: skip
     """Check, clean and store one file, then its row; a refused file stores nothing."""
     errors: dict[str, str] = {}
@@ -32,6 +32,14 @@ def upload(
         errors["language"] = _("выберите язык: ru, ky или en")
     if session_id is not None and session_id not in {s.id for s in event.sessions}:
         errors["session"] = _("нет такой сессии в программе этого мероприятия")
+    if (
+        recommendation_id is not None
+        and db.exec(
+            select(Recommendation.id).where(Recommendation.id == recommendation_id, Recommendation.event_id == event.id)
+        ).first()
+        is None
+    ):
+        errors["recommendation"] = _("Рекомендация не найдена")
     if len(data) > settings.max_material_bytes:
         errors["file"] = _("Файл больше %(mb)d МБ") % {"mb": settings.max_material_bytes // (1024 * 1024)}
     if errors:
@@ -51,7 +59,7 @@ def upload(
     key = store.put(checked.data)
     thumb = store.put(checked.thumbnail) if checked.thumbnail is not None else None
     material = Material(
-        event_id=id_of(event), session_id=session_id, kind=checked.kind, title=title.strip(), language=language,
+        event_id=id_of(event), session_id=session_id, recommendation_id=recommendation_id, kind=checked.kind, title=title.strip(), language=language,
         is_public=is_public, filename=clean_filename(filename, checked.extension), content_type=checked.content_type,
         size=len(checked.data), sha256=key, width=checked.width, height=checked.height, thumb_sha256=thumb,
         created_by_id=user.id,
@@ -70,6 +78,12 @@ def event_materials(db: Session, event: Event, *, staff: bool) -> list[Material]
     if not staff:
         query = query.where(col(Material.is_public).is_(True))
     return list(db.exec(query.order_by(col(Material.kind), col(Material.id))).all())
+
+
+def recommendation_materials(db: Session, recommendation_id: int) -> list[Material]:
+    """The public files attached to a (public) recommendation."""
+    query = select(Material).where(Material.recommendation_id == recommendation_id, col(Material.is_public).is_(True))
+    return list(db.exec(query.order_by(col(Material.id))).all())
 
 
 def readable(db: Session, material_id: int, user: StaffUser | None) -> tuple[Material, bool]:

@@ -163,7 +163,8 @@ def recommendations_feed(request: Request, db: DbDep, settings: SettingsDep) -> 
 def recommendation_page(request: Request, db: DbDep, rec_id: RecId) -> HTMLResponse:
     """One public recommendation: its text, addressees, event and dated history."""
     rec = service.get_public_recommendation(db, rec_id)
-    return templates.TemplateResponse(request, "outcomes/detail.html", {"rec": rec})
+    files = materials.recommendation_materials(db, rec_id)
+    return templates.TemplateResponse(request, "outcomes/detail.html", {"rec": rec, "files": files})
 
 
 # --- the document ministries receive ---

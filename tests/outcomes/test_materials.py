@@ -180,3 +180,18 @@ def test_the_storage_keeps_one_copy_and_sweeps_what_nothing_references(tmp_path)
     assert store.exists(kept) and not store.exists(dropped)
     with pytest.raises(ValueError):
         store.path("../../etc/passwd")
+
+
+def test_a_document_attached_to_a_recommendation_shows_on_its_page(client, db, login_as, bearer_as, event) -> None:
+    headers = bearer_as("organiser", ("cso-forum",))
+    rec = client.post(f"/api/v1/events/{event.slug}/recommendations", json={"text": "Рекомендация с письмом"},
+                      headers=headers).json()  # fmt: skip
+    client.put(f"/api/v1/events/{event.slug}/report", json={"published": True}, headers=headers)
+    _, csrf = login_as("organiser", ("cso-forum",))
+    response = _upload(client, csrf, event, "Ответ министерства.pdf", _pdf(), title="Ответ министерства",
+                       recommendation=str(rec["id"]))  # fmt: skip
+    assert response.status_code == 303
+    wrong = _upload(client, csrf, event, "x.pdf", _pdf(), recommendation="999999")
+    assert wrong.status_code == 422 and "Рекомендация не найдена" in wrong.text
+    client.cookies.clear()
+    assert "Ответ министерства" in client.get(f"/recommendations/{rec['id']}").text
