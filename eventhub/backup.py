@@ -8,7 +8,7 @@ import base64
 import gzip
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,7 +45,7 @@ def _revision(conn: Connection) -> str | None:
 
 
 def _encode(value: Any) -> Any:
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date):  # dates: a recommendation's steps and due date
         return value.isoformat()
     if isinstance(value, bytes):
         return {"$b64": base64.b64encode(value).decode()}
@@ -57,6 +57,8 @@ def _decode(column: sa.Column[Any], value: Any) -> Any:
         return None
     if isinstance(column.type, UTCDateTime | sa.DateTime):
         return datetime.fromisoformat(value)
+    if isinstance(column.type, sa.Date):
+        return date.fromisoformat(value)
     if isinstance(value, dict) and set(value) == {"$b64"}:
         return base64.b64decode(value["$b64"])
     return value

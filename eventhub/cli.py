@@ -25,6 +25,7 @@ from eventhub.core.db import make_engine, upgrade
 from eventhub.core.errors import DomainError
 from eventhub.core.models import Event, StaffUser, id_of
 from eventhub.core.uow import Units
+from eventhub.outcomes.cli import files_app
 from eventhub.registrations.cli import reminders_app
 
 app = typer.Typer(help="eventhub: civic and policy events in Kyrgyzstan.", no_args_is_help=True)
@@ -47,6 +48,7 @@ app.add_typer(token_app, name="token")
 outbox_app = typer.Typer(help="E-mails waiting to be sent.", no_args_is_help=True)
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(reminders_app, name="reminders")
+app.add_typer(files_app, name="files")
 
 
 def _units() -> Units:

@@ -39,6 +39,9 @@ from eventhub.events import api as events_api
 from eventhub.events.page_cache import EventPageCacheMiddleware
 from eventhub.feeds import api as feeds_api
 from eventhub.organisations import api as organisations_api
+from eventhub.outcomes import admin as outcomes_admin
+from eventhub.outcomes import api as outcomes_api
+from eventhub.outcomes import pages as outcomes_pages
 from eventhub.press import admin as press_admin
 from eventhub.press import api as press_api
 from eventhub.press import pages as press_pages
@@ -103,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(directory_api.router)
     api.include_router(registrations_api.router)
     api.include_router(public_search.api_router)
+    api.include_router(outcomes_api.router)
     app.include_router(api)
 
     app.include_router(
@@ -115,9 +119,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(public_pages.router)
     app.include_router(public_search.router)
     app.include_router(registrations_pages.router)
+    app.include_router(outcomes_pages.router)
     app.include_router(press_admin.router)  # before the general admin pages
     app.include_router(registrations_admin.router)
     app.include_router(registrations_messages.router)
+    app.include_router(outcomes_admin.router)
     app.include_router(admin_pages.router)
     app.mount("/static", HashedStaticFiles(directory=ROOT / "static"), name="static")
 
@@ -152,7 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         LimitBodySize,
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.max_upload_bytes,
-        upload_paths=("/import",),
+        upload_paths=("/import", "/materials"),
     )
     app.add_middleware(
         LanguageMiddleware, default=settings.default_language

@@ -193,11 +193,13 @@ def test_every_list_answers_a_page_and_every_operation_takes_lang(spec) -> None:
     assert sorted(lists) == [
         "/api/v1/events",
         "/api/v1/events/{slug}/audit",
+        "/api/v1/events/{slug}/recommendations",
         "/api/v1/events/{slug}/registrations",
         "/api/v1/organisations",
         "/api/v1/people",
         "/api/v1/press-contacts",
         "/api/v1/press-releases",
         "/api/v1/projects",
+        "/api/v1/recommendations",
         "/api/v1/series",
     ]

@@ -61,6 +61,8 @@ SECTIONS: list[Section] = [
         (N_("Список"), REG, editor),
         (N_("Статистика"), REG + "/stats", editor),
         (N_("Импорт"), REG + "/import", editor),
+        (N_("Форма и вопросы"), REG + "/form", editor),
+        (N_("Документы"), REG + "/papers", editor),
         (N_("Сотрудники на входе"), REG + "/checkin-staff", editor),
         (N_("Таблица CSV"), REG + "/export.csv", editor),
         (N_("Таблица XLSX"), REG + "/export.xlsx", editor),
@@ -80,6 +82,12 @@ SECTIONS: list[Section] = [
         (N_("Публикации"), "/admin/press?event={slug}", press),
         (N_("Аккредитация"), "/admin/press/accreditation?event={slug}", press),
     ), also=("/admin/press/accreditation?event={slug}",)),
+    Section("results", N_("Итоги"), "/admin/events/{slug}/report", editor, pages=(
+        (N_("Итоги"), "/admin/events/{slug}/report", editor),
+        (N_("Рекомендации"), "/admin/events/{slug}/recommendations", editor),
+        (N_("Материалы"), "/admin/events/{slug}/materials", editor),
+        (N_("Опросы"), "/admin/events/{slug}/surveys", editor),
+    ), also=("/admin/events/{slug}/recommendations", "/admin/events/{slug}/materials", "/admin/events/{slug}/surveys")),
     Section("history", N_("История"), "/admin/events/{slug}/history", auditor),
 ]  # fmt: skip
 

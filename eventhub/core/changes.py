@@ -31,16 +31,22 @@ from sqlmodel import col
 
 from eventhub.core.models import (
     AgendaSession,
+    ClosingReport,
     ContentVersion,
     Event,
     EventOrganisation,
     EventRegion,
     EventSeries,
     EventStatus,
+    Material,
     Organisation,
     Panel,
     Person,
     Project,
+    Recommendation,
+    RecommendationAddressee,
+    RecommendationStep,
+    SessionOutcome,
     SessionSpeaker,
     UTCDateTime,
     table_of,
@@ -59,6 +65,13 @@ FEED_SOURCES: tuple[type, ...] = (
     SessionSpeaker,
     Person,
     Panel,
+    # What the event page's «Итоги» shows (its render cache reads the same version).
+    ClosingReport,
+    SessionOutcome,
+    Recommendation,
+    RecommendationAddressee,
+    RecommendationStep,
+    Material,
 )
 
 # A change of any of these is a new version of the event for calendar clients (RFC 5545 §3.8.7.4).

@@ -32,7 +32,9 @@ class Settings(BaseSettings):
     default_language: str = "ru"
     site_name: str = "eventhub"
     max_body_bytes: int = 256 * 1024
-    max_upload_bytes: int = 5 * 1024 * 1024  # participant lists (XLSX/CSV) posted to .../import
+    max_upload_bytes: int = 5 * 1024 * 1024  # participant lists (XLSX/CSV) posted to .../import, materials
+    max_material_bytes: int = 4 * 1024 * 1024  # one uploaded material (below max_upload_bytes: the form around it)
+    max_event_material_bytes: int = 200 * 1024 * 1024  # every material of one event together
     rate_limit_registrations: int = 30  # registration POSTs a minute from one address (all workers); 0: no limit
     # Threads of one worker process for sync routes, dependencies and after-response e-mail
     # (anyio's limiter, 40 by default). The GIL runs one at a time anyway; each busy thread

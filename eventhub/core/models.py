@@ -7,7 +7,7 @@ holds the other versions: ``{"en": {"title": "...", "goals": [...]}, "ky": {...}
 """
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, Optional, Protocol, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -975,3 +975,136 @@ class ImportPreview(SQLModel, table=True):
     rows: list[dict[str, str]] = _json(list)
     created_at: datetime = _created()
     expires_at: datetime = _ts(nullable=False)
+
+
+# --- outcomes (issue 15): what an event produced, its materials, what became of its recommendations ---
+
+
+class RecommendationStatus(enum.StrEnum):
+    proposed = "proposed"
+    sent = "sent"
+    accepted = "accepted"
+    rejected = "rejected"
+    in_progress = "in_progress"
+    implemented = "implemented"
+
+
+class MaterialKind(enum.StrEnum):
+    document = "document"
+    photo = "photo"
+
+
+class ClosingReport(Translatable, Timestamped, table=True):
+    """What actually happened at an event; public (the «Итоги» of its page) once published."""
+
+    __tablename__ = "closing_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", unique=True, ondelete="CASCADE")
+    attendance: int | None = Field(default=None, ge=0)
+    organisations_count: int | None = Field(default=None, ge=0)
+    # {"ngo": 12, "ministry": 3}: the kinds of the organisations that came.
+    organisation_kinds: dict[str, int] = _json(dict)
+    summary: str | None = Field(default=None, sa_type=sa.Text)  # Markdown
+    minutes: str | None = Field(default=None, sa_type=sa.Text)  # Markdown
+    published_at: datetime | None = _ts(default=None)
+
+    event: Event = Relationship()
+
+
+class SessionOutcome(Translatable, table=True):
+    """What one session or panel actually produced (beside its panel's expected result)."""
+
+    __tablename__ = "session_outcome"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="agenda_session.id", unique=True, ondelete="CASCADE")
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    result: str = Field(sa_type=sa.Text)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, nullable=False, sa_column_kwargs={"onupdate": utcnow}
+    )
+
+
+class Recommendation(Translatable, Timestamped, table=True):
+    __table_args__ = (sa.Index("ix_recommendation_is_public_status", "is_public", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    session_id: int | None = Field(default=None, foreign_key="agenda_session.id", index=True, ondelete="SET NULL")
+    position: int = 0
+    text: str = Field(sa_type=sa.Text)
+    status: str = _enum(RecommendationStatus, default=RecommendationStatus.proposed)
+    status_on: date | None = None  # the date of the last step
+    # Staff-only: who follows it up (a name, a post, a telephone).
+    responsible: str | None = Field(default=None, max_length=300)
+    due_on: date | None = None
+    is_public: bool = True
+    search_text: str = Field(default="", sa_type=sa.Text)
+    created_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+
+    event: Event = Relationship()
+    session: AgendaSession | None = Relationship()
+    addressees: list["RecommendationAddressee"] = Relationship(
+        back_populates="recommendation",
+        cascade_delete=True,
+        sa_relationship_kwargs={"order_by": "RecommendationAddressee.position"},
+    )
+    history: list["RecommendationStep"] = Relationship(
+        back_populates="recommendation",
+        cascade_delete=True,
+        sa_relationship_kwargs={"order_by": "(RecommendationStep.dated, RecommendationStep.id)"},
+    )
+
+
+class RecommendationAddressee(SQLModel, table=True):
+    __tablename__ = "recommendation_addressee"
+
+    recommendation_id: int = Field(foreign_key="recommendation.id", primary_key=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, index=True)
+    position: int = 0
+
+    recommendation: Recommendation = Relationship(back_populates="addressees")
+    organisation: Organisation = Relationship()
+
+
+class RecommendationStep(Translatable, table=True):
+    """One dated step of a recommendation's history: its status from `dated`, with a note."""
+
+    __tablename__ = "recommendation_step"
+
+    id: int | None = Field(default=None, primary_key=True)
+    recommendation_id: int = Field(foreign_key="recommendation.id", index=True, ondelete="CASCADE")
+    status: str = _enum(RecommendationStatus)
+    dated: date
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    document_url: str | None = Field(default=None, max_length=500)
+    material_id: int | None = Field(default=None, foreign_key="material.id", index=True, ondelete="SET NULL")
+    recorded_at: datetime = _created()
+    recorded_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+
+    recommendation: Recommendation = Relationship(back_populates="history")
+
+
+class Material(Timestamped, table=True):
+    """A file of an event (of one of its sessions or recommendations): its bytes are in the
+    storage (core/storage.py) under their SHA-256; staff-only ones reach only its organisers."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    session_id: int | None = Field(default=None, foreign_key="agenda_session.id", index=True, ondelete="SET NULL")
+    recommendation_id: int | None = Field(
+        default=None, foreign_key="recommendation.id", index=True, ondelete="SET NULL"
+    )
+    kind: str = _enum(MaterialKind)
+    title: str = Field(max_length=300)
+    language: str = _enum(Language, default=Language.ru)
+    is_public: bool = False
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=120)
+    size: int = Field(sa_type=sa.BigInteger)
+    sha256: str = Field(max_length=64, index=True)
+    width: int | None = None
+    height: int | None = None
+    thumb_sha256: str | None = Field(default=None, max_length=64)
+    created_by_id: int | None = Field(default=None, foreign_key="staff_user.id")

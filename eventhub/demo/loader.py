@@ -30,6 +30,7 @@ from eventhub.core.models import (
     table_of,
 )
 from eventhub.core.text import normalise_phone, search_key
+from eventhub.demo.outcomes import load_outcomes
 from eventhub.directory.service import replace_rows
 
 SEED_FILE = Path(__file__).with_name("seed.yaml")
@@ -347,4 +348,5 @@ def load_demo(db: Session, data: dict[str, Any] | None = None) -> int:
     loader.events_(data.get("events") or [])
     loader.releases(data.get("press_releases") or [])
     db.flush()
+    loader.changed += load_outcomes(db)  # illustrative, from outcomes.yaml (events of this seed only)
     return loader.changed

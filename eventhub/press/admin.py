@@ -27,6 +27,7 @@ from eventhub.core.validation import validate
 from eventhub.core.versions import Block
 from eventhub.events.editing import get_event_for_staff
 from eventhub.events.translations import RELEASE_FIELDS
+from eventhub.outcomes.news import news_draft
 from eventhub.press.schemas import PressReleaseWrite
 from eventhub.press.service import (
     check_release,
@@ -99,10 +100,20 @@ def admin_press_list(
 
 @router.get("/new")
 def admin_press_new(
-    request: Request, db: DbDep, user: Writer, settings: SettingsDep, event: str | None = None
+    request: Request,
+    db: DbDep,
+    user: Writer,
+    settings: SettingsDep,
+    event: str | None = None,
+    from_: Annotated[str | None, Query(alias="from")] = None,
 ) -> HTMLResponse:
-    """An empty editor (optionally about one event)."""
+    """An empty editor (optionally about one event); `from=report`: a news item prefilled
+    from the event's closing report."""
     form = {"type": "press_release", "language": "ru", "event": event or "", "contacts": [], "contact_roles": {}}
+    if from_ == "report" and event:
+        found = get_event_for_staff(db, event)
+        draft = news_draft(db, found, user, settings.base_url) if found is not None else None
+        form |= draft or {}
     return _editor(request, db, settings, user, form=form, release=None)
 
 

@@ -26,6 +26,7 @@ from eventhub.events.page_cache import cache_key, page_cache
 from eventhub.events.service import EventFilters, list_events
 from eventhub.feeds.links import calendar_links, subscribe_links
 from eventhub.organisations.service import list_organisations
+from eventhub.outcomes.pages import event_outcomes
 from eventhub.press.service import list_public_releases
 from eventhub.projects.service import list_projects
 from eventhub.templating import templates
@@ -147,5 +148,6 @@ def _render_event_page(request: Request, event: Event, db: DbDep, now: NowDep, s
             "releases": releases,
             "is_past": event.end_at < now,
             "calendar_links": calendar_links(event, settings.base_url),
+            "outcomes": event_outcomes(db, event),
         },
     )

@@ -9,6 +9,7 @@ from eventhub.core.models import OrganisationKind
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.service import EventFilters, list_events
 from eventhub.organisations.service import get_organisation, list_organisations
+from eventhub.outcomes.pages import organisation_recommendations
 from eventhub.projects.service import projects_of_organisation
 from eventhub.templating import templates
 
@@ -32,5 +33,12 @@ def organisation_page(request: Request, db: DbDep, slug: str, now: NowDep) -> HT
     return templates.TemplateResponse(
         request,
         "organisations/detail.html",
-        {"org": org, "events": events, "total": total, "projects": projects_of_organisation(db, org), "now": now},
+        {
+            "org": org,
+            "events": events,
+            "total": total,
+            "projects": projects_of_organisation(db, org),
+            "now": now,
+            "recommendations": organisation_recommendations(db, org),
+        },
     )

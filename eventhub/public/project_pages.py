@@ -7,6 +7,7 @@ from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.service import EventFilters, list_events
+from eventhub.outcomes.pages import project_recommendations
 from eventhub.projects.service import get_project, list_projects
 from eventhub.templating import templates
 
@@ -24,5 +25,13 @@ def project_page(request: Request, db: DbDep, slug: str, now: NowDep) -> HTMLRes
     project = get_project(db, slug)
     events, total = list_events(db, EventFilters(project=project.slug), now=now, limit=100)
     return templates.TemplateResponse(
-        request, "projects/detail.html", {"project": project, "events": events, "total": total, "now": now}
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "events": events,
+            "total": total,
+            "now": now,
+            "recommendations": project_recommendations(db, project),
+        },
     )

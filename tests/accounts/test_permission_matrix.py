@@ -24,8 +24,10 @@ from eventhub.core.models import (
     EventMessage,
     EventSeries,
     Invitation,
+    Material,
     Organisation,
     OutboxMessage,
+    Recommendation,
     Registration,
     StaffUser,
     StaffUserOrganisation,
@@ -482,6 +484,58 @@ def _staff_session(w: World) -> tuple[dict[str, Any], Any]:
     return {"user_id": user.id, "session_id": row.id}, {}
 
 
+def _recommendation_case(method: str, path: str, body: Callable | None = None) -> Case:
+    """A recommendation of a published event of the organiser's organisation."""
+
+    def make(w: World) -> tuple[dict, Any]:
+        event = w.event("published")
+        rec = Recommendation(event_id=event.id, text="Рекомендация", status="proposed")
+        w.db.add(rec)
+        w.db.flush()
+        return {"slug": event.slug, "rec_id": rec.id}, body(w) if body else None
+
+    return Case(method, path, EVENTS, make)
+
+
+def _material_case(w: World) -> tuple[dict, Any]:
+    event = w.event("published")
+    material = Material(event_id=event.id, kind="document", title="Файл", filename="f.pdf",
+                        content_type="application/pdf", size=1, sha256="0" * 64)  # fmt: skip
+    w.db.add(material)
+    w.db.flush()
+    return {"slug": event.slug, "material_id": material.id}, {}
+
+
+RECS = "/admin/events/{slug}/recommendations"
+CASES += [
+    # --- outcomes (issue 15): the event's organisers ---
+    _event_case("PUT", "/api/v1/events/{slug}/report", "published", body=lambda w, e: {"attendance": 10}),
+    _event_case("POST", "/api/v1/events/{slug}/recommendations", "published", body=lambda w, e: {"text": "Новая"}),
+    _recommendation_case("PATCH", "/api/v1/recommendations/{rec_id}", body=lambda w: {"text": "Иначе"}),
+    _recommendation_case("POST", "/api/v1/recommendations/{rec_id}/steps", body=lambda w: {"status": "sent"}),
+    _recommendation_case("DELETE", "/api/v1/recommendations/{rec_id}"),
+    _event_case("GET", "/admin/events/{slug}/report", "published"),
+    _event_case("POST", "/admin/events/{slug}/report", "published", body=lambda w, e: {"attendance": "12"}),
+    _event_case("GET", "/admin/events/{slug}/report/translations", "published"),
+    _event_case("POST", "/admin/events/{slug}/report/translations", "published", body=lambda w, e: {}),
+    _event_case("GET", RECS, "published"),
+    _event_case("POST", RECS, "published", body=lambda w, e: {"text": "Новая", "language": "ru", "is_public": "on"}),
+    _recommendation_case("GET", RECS + "/{rec_id}"),
+    _recommendation_case("POST", RECS + "/{rec_id}", body=lambda w: {"text": "Иначе", "language": "ru"}),
+    _recommendation_case("POST", RECS + "/{rec_id}/steps", body=lambda w: {"status": "sent"}),
+    _recommendation_case("POST", RECS + "/{rec_id}/delete", body=lambda w: {"confirm": "yes"}),
+    _event_case("GET", "/admin/events/{slug}/materials", "published"),
+    Case(
+        "POST",
+        "/admin/events/{slug}/materials",
+        EVENTS,
+        lambda w: ({"slug": w.event("published").slug}, {"title": "Программа", "language": "ru"}),
+        upload=("Программа.pdf", b"%PDF-1.4\ntrailer<<>>\n%%EOF\n", "application/pdf"),
+    ),
+    Case("POST", "/admin/events/{slug}/materials/{material_id}/delete", EVENTS, _material_case),
+]
+
+
 # Routes everyone may use, tested elsewhere (login) or read-only public data.
 PUBLIC = {
     ("GET", "/admin/login"), ("POST", "/admin/login"), ("POST", "/admin/logout"),
@@ -695,7 +749,20 @@ def _read_params(db: Any, s: Side, other: Side) -> dict[str, tuple[dict[str, Any
         "/admin/users": ({}, {}),
         "/admin/users/{user_id}": ({"user_id": s.participant.id}, {}),  # some id: a staff member or a 404
         "/admin/account": ({}, {}),
+        # outcomes (issue 15): of the side's draft; a recommendation of the other side's draft
+        "/admin/events/{slug}/report": ({"slug": s.draft.slug}, {}),
+        "/admin/events/{slug}/report/translations": ({"slug": s.draft.slug}, {}),
+        "/admin/events/{slug}/recommendations": ({"slug": s.draft.slug}, {}),
+        "/admin/events/{slug}/recommendations/{rec_id}": ({"slug": s.draft.slug, "rec_id": _draft_rec(db, other)}, {}),
+        "/admin/events/{slug}/materials": ({"slug": s.draft.slug}, {}),
     }
+
+
+def _draft_rec(db: Any, s: Side) -> int:
+    rec = Recommendation(event_id=s.draft.id, text=f"Рекомендация {s.draft.title}", status="proposed")
+    db.add(rec)
+    db.flush()
+    return rec.id
 
 
 # Where the staff pages of a role show its own organisation's people: (path, kind of marker).
