@@ -39,6 +39,7 @@ from eventhub.public import pages as public_pages
 from eventhub.public.assets import HashedStaticFiles
 from eventhub.public.compression import CompressionMiddleware
 from eventhub.registrations import admin as registrations_admin
+from eventhub.registrations import forms_admin as registrations_forms
 from eventhub.registrations import api as registrations_api
 from eventhub.registrations import messages_admin as registrations_messages
 from eventhub.registrations import pages as registrations_pages
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(public_pages.router)
     app.include_router(registrations_pages.router)
     app.include_router(press_admin.router)  # before the general admin pages
+    app.include_router(registrations_forms.router)
     app.include_router(registrations_admin.router)
     app.include_router(registrations_messages.router)
     app.include_router(admin_pages.router)

@@ -124,6 +124,7 @@ def _list_response(
             "categories": list(RegistrationCategory),
             "regions": list(Region),
             "genders": list(GENDER_CHOICES),
+            "extra": service.extra_columns(db, event),
             "notice": notice,
             "error": error,
         },
@@ -336,7 +337,7 @@ def stats_page(request: Request, db: DbDep, managed: ManagedDep) -> HTMLResponse
         {
             "event": event,
             "stats": stats,
-            "tables": [stats[k] for k in ("gender", "organisation_kind", "region", "category")],
+            "tables": [stats[k] for k in ("gender", "organisation_kind", "region", "category")] + stats["more"],
         },
     )
 

@@ -28,7 +28,7 @@ from eventhub.core.models import (
     id_of,
 )
 from eventhub.core.tokens import hash_token
-from eventhub.registrations import labels, mail
+from eventhub.registrations import labels, mail, questions
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import ImportRow, RegistrationData, parse_registration
 from eventhub.registrations.service import (
@@ -93,7 +93,16 @@ HEADER_ALIASES = {
         "accessibility",
         "accessibility_needs",
     ),  # i18n: ignore (aliases matched against the uploaded file)
+    # The optional standard fields (kept where the event asks them).
+    "age_group": ("возрастная группа", "возраст", "age group", "age_group"),  # i18n: ignore (aliases)
+    "disability": ("инвалидность", "ову", "disability"),  # i18n: ignore (aliases)
+    "travel_region": ("откуда: область", "откуда область", "travel_region", "from oblast"),  # i18n: ignore (aliases)
+    "travel_district": ("откуда: район", "откуда район", "район", "travel_district", "district"),  # i18n: ignore
+    "arrival_date": ("дата приезда", "приезд", "arrival", "arrival_date"),  # i18n: ignore (aliases)
+    "departure_date": ("дата отъезда", "отъезд", "departure", "departure_date"),  # i18n: ignore (aliases)
+    "accommodation": ("проживание", "accommodation"),  # i18n: ignore (aliases)
 }
+QUESTION_COLUMN = "col:"  # a column no field matches: perhaps one of the event's questions, by its wording
 # Values people type in lists, mapped to ours.
 VALUE_ALIASES = {
     "gender": {
@@ -133,6 +142,27 @@ VALUE_ALIASES = {
         "баткенская": "batken",
     },  # i18n: ignore (aliases matched against the uploaded file)
 }
+VALUE_ALIASES["travel_region"] = VALUE_ALIASES["region"]
+VALUE_ALIASES["age_group"] = {
+    "до 18": "under_18",
+    "<18": "under_18",
+    "18-29": "18_29",
+    "18–29": "18_29",
+    "30-44": "30_44",
+    "30–44": "30_44",
+    "45-59": "45_59",
+    "45–59": "45_59",
+    "60+": "60_plus",
+    "60 и старше": "60_plus",
+}  # i18n: ignore (aliases matched against the uploaded file)
+VALUE_ALIASES["disability"] = {
+    "да": "yes",
+    "нет": "no",
+    "ооба": "yes",
+    "жок": "no",
+    "не указано": "prefer_not_to_say",
+    "предпочитаю не отвечать": "prefer_not_to_say",
+}  # i18n: ignore (aliases matched against the uploaded file)
 
 
 def _header_key(text: object) -> str | None:  # a cell of any type
@@ -162,7 +192,7 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
     table = [row for row in table if any(str(c or "").strip() for c in row)]
     if not table:
         raise Invalid(_("В файле нет строк"), fields={"file": _("первая строка — заголовки, дальше — участники")})
-    keys = [_header_key(h) for h in table[0]]
+    keys = [_header_key(h) or (QUESTION_COLUMN + str(h or "").strip()) for h in table[0]]
     if "full_name" not in keys or "email" not in keys:
         raise Invalid(
             _("Не найдены нужные столбцы"),
@@ -273,15 +303,39 @@ def check_rows(db: Session, event: Event, rows: list[dict[str, str]]) -> Preview
     existing = set(db.exec(select(Registration.email_normalised).where(Registration.event_id == event.id)))
     seen: dict[str, int] = {}
     checks = []
+    qs = questions.questions(db, event)
+    by_wording = {questions.label(q, lang).casefold(): q for q in qs for lang in ("ru", "ky", "en")}
     for i, raw in enumerate(rows, start=2):
         check = RowCheck(number=i, values=raw)
-        values = _mapped(raw)
-        for name, enum in (("gender", Gender), ("category", RegistrationCategory), ("region", Region)):
+        raw_answers = {
+            str(by_wording[k[len(QUESTION_COLUMN) :].casefold()].id): v
+            for k, v in raw.items()
+            if k.startswith(QUESTION_COLUMN) and k[len(QUESTION_COLUMN) :].casefold() in by_wording
+        }
+        values = {k: v for k, v in _mapped(raw).items() if not k.startswith(QUESTION_COLUMN)}
+        for name, enum in (
+            ("gender", Gender),
+            ("category", RegistrationCategory),
+            ("region", Region),
+            ("travel_region", Region),
+        ):
             if values.get(name) and values[name] not in enum.__members__.values():
                 check.errors[name] = _("неизвестное значение «%(value)s»") % {"value": values[name][:40]}
                 values[name] = ""
         try:
             check.data = parse_registration(values, ImportRow)
+        except Invalid as exc:
+            check.errors.update(exc.fields)
+        try:
+            extra = questions.check_extra(
+                db,
+                event,
+                standard=check.data.standard() if check.data else {},
+                answers=raw_answers,
+                field_of=lambda q: questions.label(q)[:60],
+            )
+            if check.data:
+                check.data.extra = extra
         except Invalid as exc:
             check.errors.update(exc.fields)
         if values.get("organisation") and "organisation" not in check.errors:
@@ -349,6 +403,8 @@ def import_rows(
             consent_text=consent_note,
             created_at=now,
         )
+        if data.extra is not None:
+            questions.apply_extra(reg, data.extra)
         status, position = placement(db, event, None, pre_approved=True)
         set_status(reg, status, now)
         reg.waitlist_position = position

@@ -1,5 +1,6 @@
 """Public registration pages: the form, and a participant's private page `/r/{token}`."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Annotated, Any
 
@@ -14,6 +15,8 @@ from eventhub.core.errors import Conflict, Invalid
 from eventhub.core.i18n import N_, _, current_language
 from eventhub.core.models import (
     GENDER_CHOICES,
+    AgeGroup,
+    Disability,
     Event,
     Invitation,
     Language,
@@ -25,9 +28,9 @@ from eventhub.core.models import (
 from eventhub.core.text import content_disposition, format_phone
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.feeds.ical import render_invitation
-from eventhub.registrations import labels, service
+from eventhub.registrations import labels, questions, service
 from eventhub.registrations.deps import MailDep, PublicEventDep, RegistrationLimit, SiteDep
-from eventhub.registrations.schemas import CONSENT_TEXT, from_form, parse_registration
+from eventhub.registrations.schemas import CONSENT_TEXT, from_form
 from eventhub.templating import templates
 
 router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLResponse, include_in_schema=False)
@@ -52,6 +55,22 @@ def choices() -> dict[str, list[tuple[str, str]]]:
         "region": [(r.value, event_labels.REGION[r]) for r in Region],
         "gender": [(g.value, labels.GENDER[g]) for g in GENDER_CHOICES],  # "no answer" is the form's own empty choice
         "language": [(lang.value, event_labels.LANGUAGE[lang.value]) for lang in Language],
+        "age_group": [(a.value, questions.AGE_GROUP[a]) for a in AgeGroup],
+        "disability": [(d.value, questions.DISABILITY[d]) for d in Disability],
+    }
+
+
+def event_form(db: DbDep, event: Event) -> dict[str, Any]:
+    """What the event's own form adds: its switched-on fields, its questions, the travel dates."""
+    settings = questions.form_settings(db, event)
+    days = questions.event_days(event)
+    return {
+        "asks": set(settings.fields),
+        "form_settings": settings,
+        "questions": questions.questions(db, event),
+        "q": questions,
+        "travel_min": (days[0] - timedelta(days=1)).isoformat(),
+        "travel_max": (days[-1] + timedelta(days=1)).isoformat(),
     }
 
 
@@ -101,6 +120,7 @@ def _form_context(db: DbDep, event: Event, now: Any, invitation_token: str | Non
         "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
         "choices": choices(),
         "consent_text": _(CONSENT_TEXT),
+        **event_form(db, event),
     }
 
 
@@ -145,7 +165,9 @@ def register_submit(
     """Register; the answer is the same whether the address is new or already registered."""
     event_id = id_of(event)
     try:
-        data = parse_registration(from_form(form), honeypot=bool(form.get("website", "").strip()))
+        data = service.parse_for_event(
+            db, event, from_form(form), form=form, honeypot=bool(form.get("website", "").strip())
+        )
         result = service.register(db, event_id=event_id, data=data, now=now, site=site)
     except (Invalid, Conflict) as exc:
         db.rollback()
@@ -178,6 +200,7 @@ def _private_context(db: DbDep, reg: Any, site: Any, now: Any) -> dict[str, Any]
         "choices": choices(),
         "invited": reg.invitation_id is not None,
         "invitation_org": org if reg.invitation_id else None,
+        **event_form(db, event),
     }
 
 
@@ -187,8 +210,16 @@ def _private_response(request: Request, ctx: dict[str, Any], status: int = 200, 
     return response
 
 
-def _values(reg: Any, org_label: str) -> dict[str, str]:
-    return {
+def _values(db: Any, reg: Any, org_label: str) -> dict[str, str]:
+    event = db.get_one(Event, reg.event_id)
+    return questions.form_values(questions.questions(db, event), reg.answers or {}) | {
+        "age_group": reg.age_group or "",
+        "disability": reg.disability or "",
+        "travel_region": reg.travel_region or "",
+        "travel_district": reg.travel_district or "",
+        "arrival_date": reg.arrival_date.isoformat() if reg.arrival_date else "",
+        "departure_date": reg.departure_date.isoformat() if reg.departure_date else "",
+        "accommodation": "" if reg.accommodation is None else ("yes" if reg.accommodation else "no"),
         "full_name": reg.full_name,
         "phone": format_phone(reg.phone),
         "organisation": org_label if reg.organisation_id else "",
@@ -213,7 +244,7 @@ def private_page(
     return _private_response(
         request,
         ctx,
-        values=_values(reg, ctx["org_label"]),
+        values=_values(db, reg, ctx["org_label"]),
         errors={},
         token=token,
         done=done if done in ("saved", "cancelled", "calendar") else None,
@@ -258,7 +289,7 @@ def private_cancel(request: Request, token: str, db: DbDep, site: SiteDep, now: 
             request,
             ctx,
             status=exc.status_code,
-            values=_values(reg, ctx["org_label"]),
+            values=_values(db, reg, ctx["org_label"]),
             errors={},
             message=exc.message,
             token=token,

@@ -42,11 +42,12 @@ from eventhub.core.models import (
 )
 from eventhub.core.text import InvalidPhone, format_phone, normalise_phone, normalise_query, search_key
 from eventhub.core.tokens import find_generation, hash_token
-from eventhub.registrations import labels, mail
+from eventhub.registrations import labels, mail, questions
 from eventhub.registrations.exports import ExportRow, StatsTable
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import (
     CONSENT_TEXT,
+    RegistrationCreate,
     RegistrationData,
     RegistrationDetails,
     from_form,
@@ -224,6 +225,55 @@ def audit_status(db: Session, user: StaffUser | None, action: str, reg: Registra
 # --- registering ---
 
 
+def _api_field(q: Any) -> str:
+    return f"answers.{q.id}"
+
+
+def parse_for_event(
+    db: Session,
+    event: Event,
+    data: Any,
+    model: type[RegistrationDetails] = RegistrationCreate,
+    *,
+    form: Any = None,
+    email: str | None = None,
+    honeypot: bool = False,
+) -> RegistrationData:
+    """A registration checked as a whole: the common fields, the optional fields the event asks
+    and its questions (from the posted `form`'s q_<id> fields, else `answers` of the JSON);
+    Invalid names every wrong field at once."""
+    errors: dict[str, str] = {}
+    parsed: RegistrationData | None = None
+    try:
+        parsed = parse_registration(data, model, email=email, honeypot=honeypot)
+    except Invalid as exc:
+        errors |= exc.fields
+    qs = questions.questions(db, event)
+    if form is not None:
+        raw, field_of = questions.raw_answers_from_form(qs, form), None
+    else:
+        given = parsed.answers if parsed else data.get("answers")
+        raw, field_of = (given if isinstance(given, dict) else {}), _api_field
+    try:
+        extra = questions.check_extra(
+            db, event, standard=parsed.standard() if parsed else {}, answers=raw, field_of=field_of
+        )
+    except Invalid as exc:
+        errors |= exc.fields
+    if errors or parsed is None:
+        raise Invalid(_("Проверьте поля формы"), fields=errors)
+    parsed.extra = extra
+    return parsed
+
+
+def _extra(db: Session, event: Event, data: RegistrationData) -> Any:
+    if data.extra is None:  # a caller that parsed without the event (a script, a test)
+        data.extra = questions.check_extra(
+            db, event, standard=data.standard(), answers=data.answers or {}, field_of=_api_field
+        )
+    return data.extra
+
+
 @dataclass
 class RegisterResult:
     registration: Registration | None  # None: the honeypot was filled, nothing stored
@@ -234,6 +284,7 @@ class RegisterResult:
 def check_registration(db: Session, *, event: Event, data: RegistrationData, now: datetime) -> None:
     """Everything `register` checks that needs no lock: for dry runs (stores nothing)."""
     check_open(event, now)
+    _extra(db, event, data)
     if data.invitation or event.registration_mode == RegistrationMode.invitation:
         invitation = _invitation_for(db, event, data.invitation)
         used = db.exec(
@@ -286,6 +337,8 @@ def _apply(db: Session, reg: Registration, data: RegistrationData, invitation: I
     reg.gender = data.gender
     reg.accessibility_needs = data.accessibility_needs
     reg.language = data.language
+    if data.extra is not None:
+        questions.apply_extra(reg, data.extra)
 
 
 STATUS_MAIL: dict[str, str] = {S.confirmed: "confirmed", S.pending: "pending", S.waitlisted: "waitlisted"}
@@ -307,6 +360,7 @@ def register(
         return RegisterResult(None, created=False)
     event = lock_event(db, event_id)
     check_open(event, now)
+    _extra(db, event, data)
     invitation = None
     if data.invitation or event.registration_mode == RegistrationMode.invitation:
         invitation = _invitation_for(db, event, data.invitation)
@@ -424,7 +478,14 @@ def _refuse_if_cancelled(event: Event) -> None:
 
 def update_details(db: Session, *, reg: Registration, form: dict[str, Any], now: datetime) -> Registration:
     """Change what the participant may change (not the e-mail: it is the registration's key)."""
-    data = parse_registration(from_form(form, RegistrationDetails), RegistrationDetails, email=reg.email)
+    data = parse_for_event(
+        db,
+        db.get_one(Event, reg.event_id),
+        from_form(form, RegistrationDetails),
+        RegistrationDetails,
+        form=form,
+        email=reg.email,
+    )
     lock_event(db, reg.event_id)
     db.refresh(reg)
     if reg.status in (S.cancelled, S.declined):
@@ -816,6 +877,10 @@ def statistics(db: Session, event: Event) -> dict[str, Any]:
             col(Registration.region),
             col(Registration.category),
             col(Registration.status),
+            col(Registration.age_group),
+            col(Registration.disability),
+            col(Registration.travel_region),
+            col(Registration.answers),
         )
         .join(Organisation, col(Organisation.id) == col(Registration.organisation_id), isouter=True)
         .where(col(Registration.event_id) == event.id, col(Registration.status).in_(HOLDING))
@@ -848,6 +913,26 @@ def statistics(db: Session, event: Event) -> dict[str, Any]:
                 for k in keys
             ],
         )
+    # What this event's own form adds: the optional fields it asks, its choice questions.
+    settings = questions.form_settings(db, event)
+    more: list[Breakdown] = []
+    optional = (
+        (questions.OptionalField.age_group, _("Возрастная группа"), 5, questions.AGE_GROUP),
+        (questions.OptionalField.disability, _("Инвалидность"), 6, questions.DISABILITY),
+        (questions.OptionalField.travel_from, _("Откуда едут"), 7, event_labels.REGION),
+    )
+    for name, title, idx, names in optional:
+        if questions.asks(settings, name):
+            order = [str(k) for k in names]
+            registered = Counter(_stat_value(r[idx], order) for r in rows)
+            attended = Counter(_stat_value(r[idx], order) for r in rows if r[4] == S.attended)
+            keys = [k for k in order if registered.get(k)] + ([None] if registered.get(None) else [])
+            more.append(
+                Breakdown(title, [(names.get(k) or _(labels.NOT_GIVEN), registered[k], attended[k]) for k in keys])
+            )
+    answered = [(r[8] or {}, r[4] == S.attended) for r in rows]
+    more += [Breakdown(title, table) for title, table in questions.choice_statistics(db, event, answered)]
+    result["more"] = more
     total = len(rows)
     came = sum(1 for r in rows if r[4] == S.attended)
     result["attendance"] = Breakdown(_("Явка"), [(_("Зарегистрированы"), total, came)])
@@ -949,6 +1034,7 @@ def export_rows(db: Session, event: Event, *, statuses: tuple[str, ...] | None =
     def when(dt: datetime | None) -> str:
         return dt.astimezone(zone).strftime("%d.%m.%Y %H:%M") if dt else ""
 
+    extra = extra_columns(db, event)
     out = []
     for n, (reg, org) in enumerate(rows, 1):
         out.append(
@@ -969,8 +1055,53 @@ def export_rows(db: Session, event: Event, *, statuses: tuple[str, ...] | None =
                 waitlist_position=str(reg.waitlist_position or ""),
                 registered_at=when(reg.created_at),
                 checked_in_at=when(reg.checked_in_at),
+                extra={head: text(reg) for head, text in extra},
             )
         )
+    return out
+
+
+def _date_text(value: Any) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def extra_columns(db: Session, event: Event) -> list[tuple[str, Any]]:
+    """(header, reg → text) of what this event's form adds: its optional fields, then its
+    questions (archived ones too: their answers were given), then attendance per day."""
+    settings = questions.form_settings(db, event)
+    out: list[tuple[str, Any]] = []
+    F = questions.OptionalField
+    if questions.asks(settings, F.age_group):
+        out.append(
+            (_("Возрастная группа"), lambda r: questions.AGE_GROUP.get(r.age_group) or "" if r.age_group else "")
+        )
+    if questions.asks(settings, F.disability):
+        out.append((_("Инвалидность"), lambda r: questions.DISABILITY.get(r.disability) or "" if r.disability else ""))
+    if questions.asks(settings, F.travel_from):
+        out.append(
+            (
+                _("Откуда: область"),
+                lambda r: (event_labels.REGION.get(r.travel_region) or "") if r.travel_region else "",
+            )
+        )
+        out.append((_("Откуда: район"), lambda r: r.travel_district or ""))
+    if questions.asks(settings, F.travel_dates):
+        out.append((_("Дата приезда"), lambda r: _date_text(r.arrival_date)))
+        out.append((_("Дата отъезда"), lambda r: _date_text(r.departure_date)))
+    if questions.asks(settings, F.accommodation):
+        out.append(
+            (
+                _("Проживание"),
+                lambda r: "" if r.accommodation is None else (_(questions.YES) if r.accommodation else _(questions.NO)),
+            )
+        )
+    seen: set[str] = set()
+    for q in questions.questions(db, event, archived=True):
+        head = questions.label(q)
+        while head in seen:  # two questions of one wording stay two columns
+            head += " "
+        seen.add(head)
+        out.append((head, lambda r, q=q: questions.answer_text(q, (r.answers or {}).get(str(q.id)))))
     return out
 
 
@@ -978,4 +1109,4 @@ def stats_tables(stats: dict[str, Any]) -> list[StatsTable]:
     return [
         StatsTable(stats[k].title, stats[k].rows)
         for k in ("attendance", "gender", "organisation_kind", "region", "category")
-    ]
+    ] + [StatsTable(b.title, b.rows) for b in stats.get("more", [])]
