@@ -39,8 +39,8 @@ from eventhub.public import pages as public_pages
 from eventhub.public.assets import HashedStaticFiles
 from eventhub.public.compression import CompressionMiddleware
 from eventhub.registrations import admin as registrations_admin
-from eventhub.registrations import forms_admin as registrations_forms
 from eventhub.registrations import api as registrations_api
+from eventhub.registrations import forms_admin as registrations_forms
 from eventhub.registrations import messages_admin as registrations_messages
 from eventhub.registrations import pages as registrations_pages
 from eventhub.templating import templates

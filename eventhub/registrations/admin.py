@@ -29,9 +29,9 @@ from eventhub.core.models import (
 from eventhub.core.text import content_disposition
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.core.validation import validate
-from eventhub.registrations import exports, importer, service
+from eventhub.registrations import attendance, exports, importer, questions, service
 from eventhub.registrations.deps import CheckinDep, MailDep, ManagedDep, SiteDep
-from eventhub.registrations.pages import FormDep
+from eventhub.registrations.pages import FormDep, choices
 from eventhub.registrations.schemas import InvitationIn
 from eventhub.templating import templates
 
@@ -186,13 +186,20 @@ def checkin_page(
     db: DbDep,
     managed: CheckinDep,
     site: SiteDep,
+    now: NowDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
     code: Annotated[str | None, Query(max_length=300)] = None,
     done: int | None = None,
+    day: Annotated[str | None, Query(max_length=10)] = None,
+    session: int | None = None,
+    walk_in: int | None = None,
 ) -> HTMLResponse:
-    """Made for a phone: search by name (or scan the QR code), one tap to mark arrival."""
+    """Made for a phone: search by name (or scan the QR code), one tap to mark arrival; the
+    day (or session) being marked; a short form for someone who came unregistered."""
     event, _user = managed
-    return _checkin_response(request, db, event, site, q=q, code=code, done=done)
+    return _checkin_response(
+        request, db, event, site, now=now, q=q, code=code, done=done, day=day, session=session, walk_in=walk_in
+    )
 
 
 def _checkin_response(
@@ -201,12 +208,26 @@ def _checkin_response(
     event: Event,
     site: Any,
     *,
+    now: Any,
     q: str | None = None,
     code: str | None = None,
     done: int | None = None,
+    day: str | None = None,
+    session: int | None = None,
+    walk_in: int | None = None,
     error: str | None = None,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    settings = questions.form_settings(db, event)
+    try:
+        the_day = attendance.day_for(event, now, day)
+    except Invalid:
+        the_day, error = attendance.day_for(event, now), error or _("Такого дня у мероприятия нет")
+    event_sessions = attendance.sessions(db, event)
+    if session is not None and session not in {s.id for s in event_sessions}:
+        session, error = None, error or _("Такой сессии у мероприятия нет")
     found: list[tuple[Registration, Organisation | None]] = []
     scanned = None
     if code or (q and service.parse_checkin_code(q)):
@@ -214,10 +235,27 @@ def _checkin_response(
             scanned = service.registration_by_code(db, event=event, code=code or q or "", site=site)  # one is set here
             found = [(scanned, None)]
         except NotFound as exc:
-            error = error or exc.message
+            # A Latin name can read as a code ("Smith"): without a digit it is searched as a name.
+            if code or any(c.isdigit() for c in q or ""):
+                error = error or exc.message
+            else:
+                found = service.checkin_search(db, event, q or "")
     elif q:
         found = service.checkin_search(db, event, q)
     counts = service.counts_by_status(db, event)
+    per_day = settings.attendance_per_day and session is None
+    arrived = (
+        len(attendance.session_marks(db, event, session))
+        if session is not None
+        else len(attendance.per_day(db, event).get(the_day, set()))
+        if per_day
+        else counts["attended"]
+    )
+    done_reg = find_registration_of(db, event, done)
+
+    def marked(reg: Registration) -> attendance.Already | None:
+        return attendance.already(db, event, reg, now, the_day, session)
+
     return _render(
         request,
         "checkin.html",
@@ -227,9 +265,20 @@ def _checkin_response(
             "found": found,
             "scanned": scanned,
             "error": error,
-            "done": find_registration_of(db, event, done),
-            "arrived": counts["attended"],
+            "done": done_reg,
+            "done_mark": marked(done_reg) if done_reg else None,
+            "marked": marked,
+            "arrived": arrived,
             "expected": counts["confirmed"] + counts["attended"],
+            "days": attendance.days(event) if settings.attendance_per_day else [],
+            "day": the_day,
+            "sessions": event_sessions,
+            "session": session,
+            "zone": event.timezone,
+            "walk_in": walk_in,
+            "values": values or {"category": "participant"},
+            "errors": errors or {},
+            "choices": choices(),
         },
         status,
     )
@@ -245,18 +294,19 @@ def checkin_mark(
     site: SiteDep,
     form: FormDep,
 ) -> Response:
-    """Mark arrival (`registration` id, or `code` from the QR code); `undo` takes it back."""
+    """Mark arrival (`registration` id, or `code` from the QR code) for the `day` or `session`;
+    `undo` takes it back."""
     event, user = managed
+    day = form.get("day") or None
+    session = int(form["session"]) if form.get("session", "").isdigit() else None
     try:
         if form.get("code"):
             reg_id = id_of(service.registration_by_code(db, event=event, code=form["code"], site=site))
         else:
             reg_id = int(form.get("registration") or "0")
-        if form.get("undo"):
-            service.undo_check_in(db, event=event, registration_id=reg_id, user=user, now=now)
-        else:
-            service.check_in(db, event=event, registration_id=reg_id, user=user, now=now)
-    except (ValueError, NotFound, Conflict) as exc:
+        act = service.undo_check_in if form.get("undo") else service.check_in
+        act(db, event=event, registration_id=reg_id, user=user, now=now, day=day, session_id=session)
+    except (ValueError, NotFound, Conflict, Invalid) as exc:
         db.rollback()
         message = exc.message if isinstance(exc, DomainError) else _("Неверный номер регистрации")
         return _checkin_response(
@@ -264,11 +314,59 @@ def checkin_mark(
             db,
             db.get_one(Event, event.id),
             site,
+            now=now,
             q=form.get("q"),
+            day=day,
+            session=session,
             error=message,
             status=getattr(exc, "status_code", 422),
         )
-    return _back(event, "/checkin", done=str(reg_id), q=form.get("q", "")[:200])
+    return _back(
+        event, "/checkin", done=str(reg_id), q=form.get("q", "")[:200], day=day or "", session=str(session or "")
+    )
+
+
+@router.post("/checkin/walk-in")
+def checkin_walk_in(
+    request: Request,
+    db: DbDep,
+    managed: CheckinDep,
+    _csrf: CsrfDep,
+    now: NowDep,
+    site: SiteDep,
+    form: FormDep,
+) -> Response:
+    """Add a person who came without registering: registered and marked present at once."""
+    event, user = managed
+    day = form.get("day") or None
+    try:
+        reg = attendance.add_walk_in(
+            db,
+            event=event,
+            form=form,
+            user=user,
+            now=now,
+            site=site,
+            day=day,
+            consent_note=_("Добавлен(а) на входе сотрудником %(email)s: согласие получено устно.")
+            % {"email": user.email},
+        )
+    except (Invalid, Conflict) as exc:
+        db.rollback()  # the form is shown again, with what was typed
+        return _checkin_response(
+            request,
+            db,
+            db.get_one(Event, event.id),
+            site,
+            now=now,
+            day=day,
+            walk_in=1,
+            values={k: v[:300] for k, v in form.items()},
+            errors=exc.fields or {"full_name": exc.message},
+            error=exc.message,
+            status=exc.status_code,
+        )
+    return _back(event, "/checkin", done=str(id_of(reg)), day=day or "")
 
 
 # --- check-in staff given this event ---

@@ -28,6 +28,7 @@ from eventhub.core.models import (
     EventStatus,
     Gender,
     Invitation,
+    OptionalField,
     Organisation,
     PersonalCalendar,
     PersonalCalendarLegacy,
@@ -687,51 +688,95 @@ def fill(db: Session, *, event: Event, user: StaffUser, now: datetime, site: Sit
     return ChangeResult(None, promoted, mails)
 
 
-def parse_checkin_code(value: str) -> tuple[int, str] | None:
-    """The registration id and signature from a scanned QR code (a URL or the bare code)."""
+def _code_text(value: str) -> str:
+    """The code of a scanned check-in URL or of what was typed."""
     value = (value or "").strip()
     if "code=" in value:
         value = value.split("code=", 1)[1].split("&", 1)[0]
-    head, _, sig = value.partition("-")
-    if not head.isdigit() or not sig or len(value) > 40:
-        return None
-    return int(head), sig
+    return value[:40]
+
+
+_LEGACY_CODE = re.compile(r"^(\d+)-([\w-]{10})$")
+
+
+def parse_checkin_code(value: str) -> tuple[int, str] | None:
+    """The registration id and signature from a scanned QR code (a URL or the bare code), or
+    a code typed at the door (Crockford base32, any case, O/0 and I/L/1 alike)."""
+    text = _code_text(value)
+    legacy = _LEGACY_CODE.match(text)
+    if legacy:
+        return int(legacy.group(1)), legacy.group(2)
+    return mail.read_crockford(text)
 
 
 def registration_by_code(db: Session, *, event: Event, code: str, site: Site) -> Registration:
     parsed = parse_checkin_code(code)
     reg = find_registration_of(db, event, parsed[0]) if parsed else None
-    if reg is None or site.checkin_code(reg) != code.strip().split("code=")[-1].split("&")[0]:
+    if reg is None or parsed is None:
+        raise NotFound(_("QR-код не подходит к этому мероприятию"))
+    reg_id, signature = parsed
+    legacy = _LEGACY_CODE.match(_code_text(code))
+    genuine = (
+        site.legacy_checkin_code(reg_id) == _code_text(code) if legacy else site.checkin_signature(reg_id) == signature
+    )
+    if not genuine:
         raise NotFound(_("QR-код не подходит к этому мероприятию"))
     return reg
 
 
-def check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime) -> Registration:
-    """Mark a confirmed participant as arrived (again: no change)."""
+def check_in(
+    db: Session,
+    *,
+    event: Event,
+    registration_id: int,
+    user: StaffUser,
+    now: datetime,
+    day: Any = None,
+    session_id: int | None = None,
+) -> Registration:
+    """Mark a confirmed participant as arrived — on `day` (default: today at the event) or at a
+    session; a second mark changes nothing (see attendance.already)."""
+    from eventhub.registrations import attendance  # it builds on this module
+
     event, reg = _for_action(db, event, registration_id)
-    if reg.status == S.attended:
-        return reg
-    if reg.status != S.confirmed:
+    if reg.status not in (S.confirmed, S.attended):
         raise Conflict(
             _("Отметить можно только подтверждённую регистрацию (сейчас: %(status)s)") % {"status": reg.status}
         )
-    set_status(reg, S.attended, now)
-    reg.checked_in_at = now
-    db.add(reg)
-    db.flush()
-    audit_status(db, user, "check_in", reg, S.confirmed)
+    if attendance.mark(db, event=event, reg=reg, user=user, now=now, day=day, session_id=session_id) is None:
+        return reg  # already marked there
+    if reg.status == S.confirmed:
+        set_status(reg, S.attended, now)
+        reg.checked_in_at = now
+        db.add(reg)
+        db.flush()
+        audit_status(db, user, "check_in", reg, S.confirmed)
     return reg
 
 
-def undo_check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime) -> Registration:
+def undo_check_in(
+    db: Session,
+    *,
+    event: Event,
+    registration_id: int,
+    user: StaffUser,
+    now: datetime,
+    day: Any = None,
+    session_id: int | None = None,
+) -> Registration:
+    """Take back the mark of that day (or session); with no mark left the person is expected again."""
+    from eventhub.registrations import attendance
+
     event, reg = _for_action(db, event, registration_id)
     if reg.status != S.attended:
         raise Conflict(_("Участник не отмечен"))
-    set_status(reg, S.confirmed, now)
-    reg.checked_in_at = None
-    db.add(reg)
-    db.flush()
-    audit_status(db, user, "undo_check_in", reg, S.attended)
+    left = attendance.unmark(db, event=event, reg=reg, now=now, day=day, session_id=session_id)
+    if not left:
+        set_status(reg, S.confirmed, now)
+        reg.checked_in_at = None
+        db.add(reg)
+        db.flush()
+        audit_status(db, user, "undo_check_in", reg, S.attended)
     return reg
 
 
@@ -917,9 +962,9 @@ def statistics(db: Session, event: Event) -> dict[str, Any]:
     settings = questions.form_settings(db, event)
     more: list[Breakdown] = []
     optional = (
-        (questions.OptionalField.age_group, _("Возрастная группа"), 5, questions.AGE_GROUP),
-        (questions.OptionalField.disability, _("Инвалидность"), 6, questions.DISABILITY),
-        (questions.OptionalField.travel_from, _("Откуда едут"), 7, event_labels.REGION),
+        (OptionalField.age_group, _("Возрастная группа"), 5, questions.AGE_GROUP),
+        (OptionalField.disability, _("Инвалидность"), 6, questions.DISABILITY),
+        (OptionalField.travel_from, _("Откуда едут"), 7, event_labels.REGION),
     )
     for name, title, idx, names in optional:
         if questions.asks(settings, name):
@@ -930,6 +975,20 @@ def statistics(db: Session, event: Event) -> dict[str, Any]:
             more.append(
                 Breakdown(title, [(names.get(k) or _(labels.NOT_GIVEN), registered[k], attended[k]) for k in keys])
             )
+    if settings.attendance_per_day:
+        from eventhub.registrations import attendance  # it builds on this module
+
+        by_day = attendance.per_day(db, event)
+        more.insert(
+            0,
+            Breakdown(
+                _("Явка по дням"),
+                [
+                    (_("День %(n)s · %(date)s") % {"n": n, "date": day.strftime("%d.%m.%Y")}, len(rows), len(ids))
+                    for n, (day, ids) in enumerate(sorted(by_day.items()), 1)
+                ],
+            ),
+        )
     answered = [(r[8] or {}, r[4] == S.attended) for r in rows]
     more += [Breakdown(title, table) for title, table in questions.choice_statistics(db, event, answered)]
     result["more"] = more
@@ -1070,7 +1129,7 @@ def extra_columns(db: Session, event: Event) -> list[tuple[str, Any]]:
     questions (archived ones too: their answers were given), then attendance per day."""
     settings = questions.form_settings(db, event)
     out: list[tuple[str, Any]] = []
-    F = questions.OptionalField
+    F = OptionalField
     if questions.asks(settings, F.age_group):
         out.append(
             (_("Возрастная группа"), lambda r: questions.AGE_GROUP.get(r.age_group) or "" if r.age_group else "")
@@ -1095,6 +1154,20 @@ def extra_columns(db: Session, event: Event) -> list[tuple[str, Any]]:
                 lambda r: "" if r.accommodation is None else (_(questions.YES) if r.accommodation else _(questions.NO)),
             )
         )
+    if settings.attendance_per_day:
+        from eventhub.registrations import attendance
+
+        marks = attendance.marks_of(db, event)
+        zone = ZoneInfo(event.timezone)
+        for n, day in enumerate(attendance.days(event), 1):
+            out.append(
+                (
+                    _("День %(n)s · %(date)s") % {"n": n, "date": day.strftime("%d.%m.%Y")},
+                    lambda r, day=day: (
+                        marks[r.id][day].astimezone(zone).strftime("%H:%M") if day in marks.get(r.id, {}) else ""
+                    ),
+                )
+            )
     seen: set[str] = set()
     for q in questions.questions(db, event, archived=True):
         head = questions.label(q)
