@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from eventhub import labels as event_labels
 from eventhub.accounts.csrf import CsrfDep
 from eventhub.core.db import DbDep
 from eventhub.core.errors import Invalid
@@ -98,6 +99,7 @@ def _choices() -> dict[str, Any]:
         "kinds": [(k.value, questions.KIND[k]) for k in QuestionKind],
         "optional_fields": [(f.value, questions.OPTIONAL_FIELD[f]) for f in OptionalField],
         "languages": [lang.value for lang in Language],
+        "language_options": [(lang.value, event_labels.LANGUAGE[lang.value]) for lang in Language],
         "q": questions,
     }
 
