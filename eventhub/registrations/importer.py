@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from eventhub import labels as event_labels
 from eventhub.core.errors import Invalid
@@ -30,7 +30,7 @@ from eventhub.core.models import (
 from eventhub.core.tokens import hash_token
 from eventhub.registrations import labels, mail, questions
 from eventhub.registrations.mail import Site
-from eventhub.registrations.schemas import ImportRow, RegistrationData, parse_registration
+from eventhub.registrations.schemas import ImportRow, PhoneImportRow, RegistrationData, parse_registration, phone_key
 from eventhub.registrations.service import (
     S,
     audit_status,
@@ -193,7 +193,7 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
     if not table:
         raise Invalid(_("В файле нет строк"), fields={"file": _("первая строка — заголовки, дальше — участники")})
     keys = [_header_key(h) or (QUESTION_COLUMN + str(h or "").strip()) for h in table[0]]
-    if "full_name" not in keys or "email" not in keys:
+    if "full_name" not in keys or ("email" not in keys and "phone" not in keys):
         raise Invalid(
             _("Не найдены нужные столбцы"),
             fields={"file": _("в первой строке должны быть заголовки; обязательны «ФИО» и «E-mail»")},
@@ -301,9 +301,19 @@ def check_rows(db: Session, event: Event, rows: list[dict[str, str]]) -> Preview
     """Row by row: the validated data, or what is wrong (bad e-mail, unknown organisation,
     a duplicate in the file or of someone already registered)."""
     existing = set(db.exec(select(Registration.email_normalised).where(Registration.event_id == event.id)))
+    phones = set(
+        db.exec(
+            select(Registration.phone).where(
+                Registration.event_id == event.id,
+                col(Registration.phone).is_not(None),
+                Registration.status != S.cancelled,
+            )
+        )
+    )
     seen: dict[str, int] = {}
     checks = []
     qs = questions.questions(db, event)
+    by_phone = questions.form_settings(db, event).phone_only
     by_wording = {questions.label(q, lang).casefold(): q for q in qs for lang in ("ru", "ky", "en")}
     for i, raw in enumerate(rows, start=2):
         check = RowCheck(number=i, values=raw)
@@ -323,9 +333,15 @@ def check_rows(db: Session, event: Event, rows: list[dict[str, str]]) -> Preview
                 check.errors[name] = _("неизвестное значение «%(value)s»") % {"value": values[name][:40]}
                 values[name] = ""
         try:
-            check.data = parse_registration(values, ImportRow)
+            check.data = parse_registration(values, PhoneImportRow if by_phone else ImportRow)
         except Invalid as exc:
             check.errors.update(exc.fields)
+        if check.data is not None and not check.data.email:
+            if check.data.phone:  # the phone is this row's identity
+                check.data.email_normalised = phone_key(check.data.phone)
+            else:
+                check.errors["email"] = _("нет ни адреса электронной почты, ни телефона")
+                check.data = None
         try:
             extra = questions.check_extra(
                 db,
@@ -346,10 +362,11 @@ def check_rows(db: Session, event: Event, rows: list[dict[str, str]]) -> Preview
                 }
         if check.data:
             key = check.data.email_normalised
-            if key in existing:
-                check.errors["email"] = _("уже зарегистрирован(а) на это мероприятие")
+            where = "email" if check.data.email else "phone"
+            if key in existing or (not check.data.email and check.data.phone in phones):
+                check.errors[where] = _("уже зарегистрирован(а) на это мероприятие")
             elif key in seen:
-                check.errors["email"] = _("повтор: этот адрес уже в строке %(seen)s") % {"seen": seen[key]}
+                check.errors[where] = _("повтор: этот адрес уже в строке %(seen)s") % {"seen": seen[key]}
             else:
                 seen[key] = i
         checks.append(check)
@@ -413,7 +430,7 @@ def import_rows(
         audit_status(db, user, "import", reg, None)
         personal_calendar(db, site, reg.email_normalised)
         created.append(reg)
-        if send_mail:
+        if send_mail and reg.email:  # a row by phone has nowhere to be sent
             kind = "confirmed" if status == S.confirmed else "waitlisted"
             message = mail.enqueue(
                 db, kind=kind, event=event, reg=reg, site=site, now=now, calendar_url=calendar_url(db, site, reg)

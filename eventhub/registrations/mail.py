@@ -286,6 +286,9 @@ def _enqueue(
         status=OutboxStatus.sending,
         locked_until=utcnow() + CLAIM_FOR,
     )
+    if not reg.email:  # registered by phone or at the door: kept as not sendable, for the outbox page
+        message.status, message.locked_until = OutboxStatus.failed, None
+        message.last_error = _("нет адреса электронной почты (регистрация по телефону)")
     db.add(message)
     db.flush()
     return message

@@ -1,5 +1,6 @@
 """Public registration pages: the form, and a participant's private page `/r/{token}`."""
 
+import base64
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Annotated, Any
@@ -25,6 +26,7 @@ from eventhub.core.models import (
     RegistrationCategory,
     id_of,
 )
+from eventhub.core.outbox import qr_png
 from eventhub.core.text import content_disposition, format_phone
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.feeds.ical import render_invitation
@@ -176,11 +178,31 @@ def register_submit(
         values = {k: v[:2000] for k, v in form.items() if k not in ("website",)}
         return _render_form(request, ctx, values, exc.fields, exc.message, exc.status_code)
     mailer.send(result.mails)
+    if not data.email:
+        return _done_by_phone(request, db, event_id, result, site)
     return templates.TemplateResponse(
         request,
         "registrations/done.html",
         {"event": db.get(Event, event_id), "message": _(NEUTRAL_DONE).format(email=data.email)},
     )
+
+
+def _done_by_phone(request: Request, db: DbDep, event_id: int, result: Any, site: Any) -> HTMLResponse:
+    """Registered by phone: no letter can carry the code, so this page shows it — once, to whoever
+    made the registration. A phone already registered gets no name, code or link of anyone."""
+    reg = result.registration if result.created else None
+    ctx: dict[str, Any] = {"event": db.get(Event, event_id), "reg": reg}
+    if reg is not None:
+        event = db.get_one(Event, event_id)
+        code = site.checkin_code(reg)
+        ctx |= {
+            "code": code,
+            "qr": "data:image/png;base64," + base64.b64encode(qr_png(site.checkin_url(event, reg))).decode(),
+            "private_url": site.private_url(reg),
+        }
+    response = templates.TemplateResponse(request, "registrations/done_phone.html", ctx)
+    response.headers.update(PRIVATE_HEADERS)
+    return response
 
 
 # --- the private page ---

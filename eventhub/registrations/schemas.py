@@ -216,6 +216,25 @@ class RegistrationCreate(ImportRow):
     )
 
 
+class PhoneRegistrationCreate(RegistrationCreate):
+    """The form of an event that takes a phone instead of an e-mail: one of the two is needed."""
+
+    email: Maybe[Email] = Field(None, description=N_("адрес электронной почты, или телефон вместо него"))  # type: ignore[assignment]  # optional here: a phone stands in
+
+
+class PhoneImportRow(ImportRow):
+    """An import row of such an event: a row with a phone needs no e-mail."""
+
+    email: Maybe[Email] = None  # type: ignore[assignment]  # optional here: a phone stands in
+
+
+PHONE_KEY = "tel:"  # email_normalised of a registration by phone: the phone is its identity
+
+
+def phone_key(phone: str) -> str:
+    return PHONE_KEY + phone
+
+
 class InvitationIn(WriteModel):
     """An organisation invited with a number of seats (the organisers' invitations page)."""
 

@@ -48,12 +48,14 @@ from eventhub.registrations.exports import ExportRow, StatsTable
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import (
     CONSENT_TEXT,
+    PhoneRegistrationCreate,
     RegistrationCreate,
     RegistrationData,
     RegistrationDetails,
     from_form,
     normalise_email,
     parse_registration,
+    phone_key,
 )
 
 S = RegistrationStatus
@@ -245,10 +247,15 @@ def parse_for_event(
     Invalid names every wrong field at once."""
     errors: dict[str, str] = {}
     parsed: RegistrationData | None = None
+    by_phone = questions.form_settings(db, event).phone_only
+    if by_phone and model is RegistrationCreate:
+        model = PhoneRegistrationCreate
     try:
         parsed = parse_registration(data, model, email=email, honeypot=honeypot)
     except Invalid as exc:
         errors |= exc.fields
+    if parsed is not None and not parsed.email:
+        parsed = _identified_by_phone(parsed, errors)
     qs = questions.questions(db, event)
     if form is not None:
         raw, field_of = questions.raw_answers_from_form(qs, form), None
@@ -265,6 +272,16 @@ def parse_for_event(
         raise Invalid(_("Проверьте поля формы"), fields=errors)
     parsed.extra = extra
     return parsed
+
+
+def _identified_by_phone(data: RegistrationData, errors: dict[str, str]) -> RegistrationData | None:
+    """A registration without an e-mail: its phone is its identity, so a phone is then needed."""
+    if not data.phone:
+        errors.setdefault("email", _("укажите адрес электронной почты или телефон"))
+        errors.setdefault("phone", _("без адреса электронной почты нужен телефон"))
+        return None
+    data.email_normalised = phone_key(data.phone)
+    return data
 
 
 def _extra(db: Session, event: Event, data: RegistrationData) -> Any:
@@ -371,7 +388,19 @@ def register(
             Registration.event_id == event.id, Registration.email_normalised == data.email_normalised
         )
     ).first()
+    if existing is None and not data.email and data.phone:
+        # By phone, the phone is the identity: someone registered with an e-mail and this phone
+        # is this person too.
+        existing = db.exec(
+            select(Registration).where(
+                Registration.event_id == event.id,
+                Registration.phone == data.phone,
+                Registration.status != S.cancelled,
+            )
+        ).first()
     if existing is not None and existing.status != S.cancelled:
+        if not existing.email:  # nowhere to send the link again; the page says only that
+            return RegisterResult(existing, created=False)
         # No duplicate: the link goes again to that address, never to whoever typed it.
         msg = mail.enqueue(
             db,
