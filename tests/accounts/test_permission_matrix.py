@@ -24,6 +24,7 @@ from eventhub.agenda.service import session_input
 from eventhub.core.models import (
     EventMessage,
     EventSeries,
+    FormQuestion,
     Invitation,
     Organisation,
     OutboxMessage,
@@ -385,6 +386,14 @@ def _after_event_case(w: World) -> tuple[dict, Any]:
     return {"slug": event.slug}, {}
 
 
+def _question_case(w: World, body: Any) -> tuple[dict, Any]:
+    event = w.open_event()
+    question = FormQuestion(event_id=event.id, kind="yes_no", label="Ужин?")
+    w.db.add(question)
+    w.db.flush()
+    return {"slug": event.slug, "question_id": question.id}, body
+
+
 REGS = "/admin/events/{slug}/registrations"
 MESSAGE = {
     "action": "send",
@@ -427,6 +436,22 @@ CASES += [
             "filename": "list.csv",
         },
     ),  # fmt: skip
+    # --- the event's own form and questions: organisers; walk-ins: the door (issue 16) ---
+    _reg_event_case("GET", REGS + "/form"),
+    _reg_event_case(
+        "POST", REGS + "/form/settings", body=lambda w, e: {"field_age_group": "on", "per_diem_rate": "1500"}
+    ),
+    _reg_event_case("POST", REGS + "/form/questions", body=lambda w, e: {"kind": "yes_no", "label": "Ужин?"}),
+    Case("GET", REGS + "/form/questions/{question_id:int}", EVENTS, lambda w: _question_case(w, None), success=200),
+    Case(
+        "POST",
+        REGS + "/form/questions/{question_id:int}",
+        EVENTS,
+        lambda w: _question_case(w, {"kind": "yes_no", "label": "Обед?"}),
+    ),
+    Case("POST", REGS + "/form/questions/{question_id:int}/delete", EVENTS, lambda w: _question_case(w, {})),
+    Case("POST", REGS + "/form/questions/{question_id:int}/move", EVENTS, lambda w: _question_case(w, {"step": "up"})),
+    _reg_event_case("POST", REGS + "/checkin/walk-in", CHECKIN, body=lambda w, e: {"full_name": "Эрмек Жумабаев"}),
     # --- messages to registrants, reminders, phones for WhatsApp, the event's outbox: organisers ---
     _reg_event_case("GET", REGS + "/messages"),
     Case("POST", REGS + "/messages", EVENTS, lambda w: ({"slug": w.registration("confirmed")[0].slug}, MESSAGE)),
@@ -581,6 +606,7 @@ def _side(db: Any, letter: str, tag: str, author: StaffUser, site: Site) -> Side
     message, _failed = send_message(db, event, author, site, f"Тайное письмо {tag}")
     settings = reminders.parse_settings({"reminder_hours": ["24"], "reminder_text_ru": f"Тайное напоминание {tag}"})
     reminders.save_settings(db, event=event, data=settings, user=author)
+    db.add(FormQuestion(event_id=event.id, kind="yes_no", label=f"Тайный вопрос {tag}"))
     db.flush()
     participant, journalist = people
     return Side(
@@ -591,7 +617,7 @@ def _side(db: Any, letter: str, tag: str, author: StaffUser, site: Site) -> Side
             "draft": [draft.title, release.title, session.title],
             "release": [loose.title],
             "message": [message.subject],
-            "reminder": [f"Тайное напоминание {tag}"],
+            "reminder": [f"Тайное напоминание {tag}", f"Тайный вопрос {tag}"],
             "phone": [participant.phone, format_phone(participant.phone)],  # the WhatsApp list shows no names
         },
     )  # fmt: skip
@@ -630,6 +656,14 @@ def _read_params(db: Any, s: Side, other: Side) -> dict[str, tuple[dict[str, Any
         REGS: (ev, {}),
         REGS + "/checkin": (ev, {"q": other.participant.full_name.split()[-1], "done": other.participant.id}),
         REGS + "/checkin-staff": (ev, {}),
+        REGS + "/form": (ev, {}),
+        REGS + "/form/questions/{question_id:int}": (
+            {
+                **ev,
+                "question_id": db.exec(select(FormQuestion.id).where(FormQuestion.event_id == other.event.id)).one(),
+            },
+            {},
+        ),
         REGS + "/export.csv": (ev, {}),
         REGS + "/export.xlsx": (ev, {}),
         REGS + "/import": (ev, {}),
