@@ -31,7 +31,7 @@ CONFIRMING = ("confirmed", "approved", "promoted")
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 SIGNATURE_CHARS = 6
-_LOOK_ALIKE = str.maketrans({"O": "0", "I": "1", "L": "1"})
+LOOK_ALIKE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def crockford(number: int, width: int = 1) -> str:
@@ -48,7 +48,7 @@ def crockford_code(reg_id: int, signature: str) -> str:
 
 def read_crockford(text: str) -> tuple[int, str] | None:
     """(registration id, signature) of a typed or scanned code, or None if it is not one."""
-    cleaned = "".join(c for c in text.upper() if c.isalnum()).translate(_LOOK_ALIKE)
+    cleaned = "".join(c for c in text.upper() if c.isalnum()).translate(LOOK_ALIKE)
     if (
         len(cleaned) <= SIGNATURE_CHARS
         or len(cleaned) > SIGNATURE_CHARS + 8
