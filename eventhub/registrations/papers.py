@@ -283,7 +283,7 @@ def _qr(pdf: FPDF, value: str, x: float, y: float, size: float) -> None:
 def _fit(pdf: FPDF, text: str, width: float, start: float, smallest: float, style: str = "B") -> None:
     """The largest font size (from `start` down to `smallest`) at which `text`'s longest word fits."""
     size = start
-    longest = max((text or " ").split(), key=len)
+    longest = max((text or "").split() or [""], key=len)
     while size > smallest:
         pdf.set_font(FAMILY, style, size)
         if pdf.get_string_width(longest) <= width:
@@ -309,15 +309,17 @@ def badges(header: Header, people: Sequence[Person]) -> bytes:
         pdf.set_xy(x + 6, y + 5)
         pdf.set_font(FAMILY, "", 7.5)
         pdf.set_text_color(*MUTED)
-        pdf.multi_cell(w - 12, 3.6, _wrap(header.title), max_line_height=3.6, new_x="LEFT", new_y="NEXT")
+        pdf.multi_cell(w - 12, 3.6, _wrap(header.title), align="L", new_x="LEFT", new_y="NEXT")
         pdf.set_text_color(0, 0, 0)
         text_width = w - 12 - (26 if person.qr else 0)
         pdf.set_xy(x + 6, y + 20)
         _fit(pdf, person.full_name, text_width, 20, 11)
-        pdf.multi_cell(text_width, pdf.font_size * 0.45 + 1, _wrap(person.full_name), new_x="LEFT", new_y="NEXT")
+        pdf.multi_cell(text_width, pdf.font_size * 1.2, _wrap(person.full_name), align="L", new_x="LEFT", new_y="NEXT")
         pdf.set_font(FAMILY, "", 10)
         pdf.set_x(x + 6)
-        pdf.multi_cell(text_width, 4.6, _wrap(person.organisation), new_x="LEFT", new_y="NEXT")
+        pdf.ln(1)
+        pdf.set_x(x + 6)
+        pdf.multi_cell(text_width, 4.6, _wrap(person.organisation), align="L", new_x="LEFT", new_y="NEXT")
         if person.category:
             pdf.set_xy(x, y + h - 11)
             pdf.set_fill_color(*ACCENT)
@@ -352,7 +354,7 @@ def table_tents(header: Header, people: Sequence[Person]) -> bytes:
                 _fit(pdf, person.full_name, pdf.w - 30, 54, 26)
                 pdf.multi_cell(
                     pdf.w - 30,
-                    pdf.font_size * 0.42 + 2,
+                    pdf.font_size * 1.15,
                     _wrap(person.full_name),
                     align="C",
                     new_x="LMARGIN",
@@ -401,7 +403,7 @@ def certificates(header: Header, items: Sequence[Certificate]) -> bytes:
         pdf.set_x(20)
         _fit(pdf, item.full_name, pdf.w - 40, 28, 16)
         pdf.multi_cell(
-            pdf.w - 40, pdf.font_size * 0.45 + 2, _wrap(item.full_name), align="C", new_x="LMARGIN", new_y="NEXT"
+            pdf.w - 40, pdf.font_size * 1.2, _wrap(item.full_name), align="C", new_x="LMARGIN", new_y="NEXT"
         )
         pdf.ln(4)
         pdf.set_font(FAMILY, "", 13)

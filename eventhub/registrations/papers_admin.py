@@ -48,7 +48,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SIGN_IN_COLUMNS = {
     "organisation": (N_("Организация"), 44),
     "position": (N_("Должность"), 34),
-    "gender": (N_("Пол"), 16),
+    "gender": (N_("Пол"), 20),
     "region": (N_("Регион"), 28),
     "organisation_kind": (N_("Вид организации"), 28),
     "category": (N_("Категория"), 22),

@@ -22,6 +22,7 @@ from eventhub.admin.events import EVENT_FORM, SESSION_FORM
 from eventhub.admin.forms import Form
 from eventhub.agenda.service import session_input
 from eventhub.core.models import (
+    EventFormSettings,
     EventMessage,
     EventSeries,
     FormQuestion,
@@ -386,6 +387,13 @@ def _after_event_case(w: World) -> tuple[dict, Any]:
     return {"slug": event.slug}, {}
 
 
+def _rated_case(w: World) -> tuple[dict, Any]:
+    event = w.open_event()
+    w.db.add(EventFormSettings(event_id=event.id, per_diem_rate=1500))
+    w.db.flush()
+    return {"slug": event.slug}, None
+
+
 def _question_case(w: World, body: Any) -> tuple[dict, Any]:
     event = w.open_event()
     question = FormQuestion(event_id=event.id, kind="yes_no", label="Ужин?")
@@ -452,6 +460,19 @@ CASES += [
     Case("POST", REGS + "/form/questions/{question_id:int}/delete", EVENTS, lambda w: _question_case(w, {})),
     Case("POST", REGS + "/form/questions/{question_id:int}/move", EVENTS, lambda w: _question_case(w, {"step": "up"})),
     _reg_event_case("POST", REGS + "/checkin/walk-in", CHECKIN, body=lambda w, e: {"full_name": "Эрмек Жумабаев"}),
+    _reg_event_case("GET", REGS + "/papers"),
+    _reg_event_case("GET", REGS + "/papers/sign-in.pdf", CHECKIN),
+    _reg_event_case("GET", REGS + "/papers/badges.pdf"),
+    _reg_event_case("GET", REGS + "/papers/tents.pdf"),
+    _reg_event_case("GET", REGS + "/papers/certificates.pdf"),
+    Case("GET", REGS + "/papers/per-diem.pdf", EVENTS, lambda w: _rated_case(w)),
+    Case("GET", REGS + "/papers/per-diem.xlsx", EVENTS, lambda w: _rated_case(w)),
+    Case(
+        "GET",
+        REGS + "/papers/certificates/{reg_id:int}.pdf",
+        EVENTS,
+        lambda w: (lambda e, r: ({"slug": e.slug, "reg_id": r.id}, None))(*w.registration("attended")),
+    ),
     # --- messages to registrants, reminders, phones for WhatsApp, the event's outbox: organisers ---
     _reg_event_case("GET", REGS + "/messages"),
     Case("POST", REGS + "/messages", EVENTS, lambda w: ({"slug": w.registration("confirmed")[0].slug}, MESSAGE)),
@@ -657,6 +678,14 @@ def _read_params(db: Any, s: Side, other: Side) -> dict[str, tuple[dict[str, Any
         REGS + "/checkin": (ev, {"q": other.participant.full_name.split()[-1], "done": other.participant.id}),
         REGS + "/checkin-staff": (ev, {}),
         REGS + "/form": (ev, {}),
+        REGS + "/papers": (ev, {}),
+        REGS + "/papers/sign-in.pdf": (ev, {"cols": ["phone", "organisation"]}),
+        REGS + "/papers/per-diem.pdf": (ev, {}),
+        REGS + "/papers/per-diem.xlsx": (ev, {}),
+        REGS + "/papers/badges.pdf": (ev, {}),
+        REGS + "/papers/tents.pdf": (ev, {}),
+        REGS + "/papers/certificates.pdf": (ev, {}),
+        REGS + "/papers/certificates/{reg_id:int}.pdf": ({**ev, "reg_id": other.participant.id}, {}),
         REGS + "/form/questions/{question_id:int}": (
             {
                 **ev,
@@ -708,6 +737,12 @@ def _text(response: Any) -> str:
 
         book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
         return "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v)
+    if response.headers.get("content-type", "").startswith("application/pdf"):
+        import io
+
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     return response.text
 
 
