@@ -347,7 +347,9 @@ def table_tents(header: Header, people: Sequence[Person]) -> bytes:
         pdf.add_page()
         half = pdf.h / 2
         pdf.set_draw_color(200, 200, 200)
-        pdf.dashed_line(0, half, pdf.w, half, 2, 2)
+        pdf.set_dash_pattern(dash=2, gap=2)
+        pdf.line(0, half, pdf.w, half)
+        pdf.set_dash_pattern()
         for upper in (True, False):
             with pdf.rotation(180, pdf.w / 2, half / 2) if upper else nullcontext():
                 pdf.set_xy(15, (0 if upper else half) + half / 2 - 22)
