@@ -422,7 +422,7 @@ def import_rows(
         )
         if data.extra is not None:
             questions.apply_extra(reg, data.extra)
-        status, position = placement(db, event, None, pre_approved=True)
+        status, position = placement(db, event, None, pre_approved=True, category=data.category)
         set_status(reg, status, now)
         reg.waitlist_position = position
         db.add(reg)

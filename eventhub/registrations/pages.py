@@ -109,8 +109,12 @@ def _form_context(db: DbDep, event: Event, now: Any, invitation_token: str | Non
     if window.open and (invitation_token or event.registration_mode == "invitation"):
         try:
             invitation = service._invitation_for(db, event, invitation_token)
+            # Seats used up: said before anyone fills the form in vain.
+            service.check_seats(db, invitation)
         except Invalid as exc:
-            invitation_error = exc.fields.get("invitation", exc.message)
+            invitation, invitation_error = None, exc.fields.get("invitation", exc.message)
+        except Conflict as exc:
+            invitation, invitation_error = None, f"{exc.message}: {exc.fields.get('invitation', '')}"
     return {
         "event": event,
         "window": window,

@@ -404,9 +404,7 @@ def certificates(header: Header, items: Sequence[Certificate]) -> bytes:
         pdf.ln(6)
         pdf.set_x(20)
         _fit(pdf, item.full_name, pdf.w - 40, 28, 16)
-        pdf.multi_cell(
-            pdf.w - 40, pdf.font_size * 1.2, _wrap(item.full_name), align="C", new_x="LMARGIN", new_y="NEXT"
-        )
+        pdf.multi_cell(pdf.w - 40, pdf.font_size * 1.2, _wrap(item.full_name), align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
         pdf.set_font(FAMILY, "", 13)
         pdf.set_x(30)

@@ -25,6 +25,7 @@ from eventhub.core.i18n import _
 from eventhub.core.models import (
     GENDER_CHOICES,
     Event,
+    EventFormSettings,
     EventStatus,
     Gender,
     Invitation,
@@ -193,10 +194,21 @@ def lock_event(db: Session, event_id: int) -> Event:
     return event
 
 
+def _press_apart(db: Session, event_id: int) -> bool:
+    """Whether the organiser keeps press seats apart from the capacity."""
+    settings = db.get(EventFormSettings, event_id)
+    return bool(settings and settings.press_outside_capacity)
+
+
 def _held(db: Session, event_id: int) -> int:
-    return db.exec(
-        select(sa.func.count()).where(Registration.event_id == event_id, col(Registration.status).in_(HOLDING))
-    ).one()
+    query = select(sa.func.count()).where(Registration.event_id == event_id, col(Registration.status).in_(HOLDING))
+    if _press_apart(db, event_id):
+        query = query.where(Registration.category != RegistrationCategory.press)
+    return db.exec(query).one()
+
+
+def outside_capacity(db: Session, event: Event, category: str | None) -> bool:
+    return category == RegistrationCategory.press and _press_apart(db, id_of(event))
 
 
 def free_places(db: Session, event: Event) -> int | None:
@@ -323,6 +335,15 @@ def _invitation_for(db: Session, event: Event, token: str | None) -> Invitation:
     return find_invitation(db, event, token)
 
 
+def check_seats(db: Session, invitation: Invitation) -> None:
+    """QuotaExhausted when the invitation's seats are all taken (indicative outside the lock)."""
+    used = db.exec(
+        select(sa.func.count()).where(Registration.invitation_id == invitation.id, col(Registration.status).in_(ACTIVE))
+    ).one()
+    if used >= invitation.seat_quota:
+        raise _quota_error()
+
+
 def _quota_error() -> QuotaExhausted:
     return QuotaExhausted(
         _("Места по этому приглашению закончились"),
@@ -331,13 +352,14 @@ def _quota_error() -> QuotaExhausted:
 
 
 def placement(
-    db: Session, event: Event, invitation: Invitation | None, *, pre_approved: bool = False
+    db: Session, event: Event, invitation: Invitation | None, *, pre_approved: bool = False, category: str | None = None
 ) -> tuple[str, int | None]:
     """The status (and waiting-list position) a new registration gets, under the lock.
-    Invitations and the organiser's own imports count as approved."""
+    Invitations and the organiser's own imports count as approved; press seats kept apart
+    from the capacity are never full."""
     if event.registration_mode == RegistrationMode.approval and invitation is None and not pre_approved:
         return S.pending, None
-    if event.capacity is None or _held(db, id_of(event)) < event.capacity:
+    if event.capacity is None or outside_capacity(db, event, category) or _held(db, id_of(event)) < event.capacity:
         return S.confirmed, None
     return S.waitlisted, _next_waitlist_position(db, id_of(event))
 
@@ -438,7 +460,7 @@ def register(
     reg.checked_in_at = None
     reg.reminder_sent_at = None
     reg.created_at = reg.created_at or now
-    status, position = placement(db, event, invitation)
+    status, position = placement(db, event, invitation, category=data.category)
     set_status(reg, status, now)
     reg.waitlist_position = position
     db.add(reg)
@@ -670,7 +692,11 @@ def _confirm(
     event, reg = _for_action(db, event, registration_id)
     if reg.status != source:
         raise Conflict(refusal)
-    if event.capacity is not None and _held(db, id_of(event)) >= event.capacity:
+    if (
+        event.capacity is not None
+        and not outside_capacity(db, event, reg.category)
+        and _held(db, id_of(event)) >= event.capacity
+    ):
         raise NoPlaces(_("Свободных мест нет: увеличьте вместимость или дождитесь отмен"))
     set_status(reg, S.confirmed, now)
     db.add(reg)
@@ -1078,7 +1104,8 @@ def save_invitation(
             token_hash=hash_token(site.invitation_token(id_of(event), id_of(org), 0)),
         )
     invitation.seat_quota = seat_quota
-    invitation.note = note or None
+    if note is not None:  # a form sent without a note (the quota changed) keeps the one written
+        invitation.note = note or None
     invitation.revoked_at = None
     db.add(invitation)
     db.flush()
