@@ -98,6 +98,10 @@ def test_day_two_walk_in_double_scan_and_the_sheet_of_the_day(phone, tmp_path, s
 
         # The sign-in sheet of day 2, from the papers page.
         page.goto(f"{base}/admin/events/{slug}/registrations")
+        # The list on the phone: status and actions without scrolling sideways.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.locator("#reg-" + str(reg.id)).get_by_text("Пришёл(ла)").is_visible()
+        page.screenshot(path=str(tmp_path / "list-390.png"), full_page=True)
         page.get_by_role("link", name="Документы").click()
         page.get_by_label("День", exact=True).select_option(index=1)
         page.get_by_label("Регион", exact=True).check()
