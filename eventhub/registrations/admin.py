@@ -235,8 +235,8 @@ def _checkin_response(
             scanned = service.registration_by_code(db, event=event, code=code or q or "", site=site)  # one is set here
             found = [(scanned, None)]
         except NotFound as exc:
-            # A Latin name can read as a code ("Smith"): without a digit it is searched as a name.
-            if code or any(c.isdigit() for c in q or ""):
+            # A Latin name ("Johnson") or a phone ("0702174107") can read as a code: searched as such.
+            if code or not (service.looks_like_phone(q or "") or not any(c.isdigit() for c in q or "")):
                 error = error or exc.message
             else:
                 found = service.checkin_search(db, event, q or "")

@@ -907,6 +907,10 @@ def list_registrations(
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().-]+$")
 
 
+def looks_like_phone(q: str) -> bool:
+    return bool(_PHONE_LIKE.match(q.strip())) and sum(c.isdigit() for c in q) >= 7
+
+
 def checkin_search(
     db: Session, event: Event, q: str, *, limit: int = 30
 ) -> list[tuple[Registration, Organisation | None]]:

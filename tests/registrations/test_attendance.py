@@ -126,3 +126,11 @@ def test_a_walk_in_is_registered_and_marked_at_once_and_counted(client, db, cloc
     assert "Эрмек Жумабаев" in client.get(f"/admin/events/{forum.slug}/registrations/export.csv").content.decode(
         "utf-8-sig"
     )
+
+
+def test_a_whole_phone_or_a_latin_name_at_the_door_is_not_taken_for_a_code(client, db, clock, forum, staff) -> None:
+    client.post(f"/events/{forum.slug}/register", data=form(full_name="Johnson Smith", phone="0702 174 107"))
+    base = f"/admin/events/{forum.slug}/registrations/checkin"
+    for q in ("0702174107", "Johnson"):
+        page = client.get(base, params={"q": q})
+        assert "Johnson Smith" in page.text and "QR-код не подходит" not in page.text, q
