@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from eventhub.accounts.csrf import CsrfDep
-from eventhub.accounts.scopes import find_registration_of
+from eventhub.accounts.scopes import find_registration_of, registration_of
 from eventhub.accounts.service import checkin_staff, give_checkin, take_checkin
 from eventhub.core.db import DbDep
 from eventhub.core.deps import NowDep
@@ -45,6 +45,7 @@ PER_PAGE = 50
 STAFF_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 NOTICES = {
     "approved": N_("Заявка одобрена, участнику отправлено письмо."),
+    "undeclined": N_("Отклонение отменено, участнику отправлено письмо."),
     "declined": N_("Заявка отклонена, участнику отправлено письмо."),
     "promoted": N_("Участник переведён из листа ожидания, ему отправлено письмо."),
     "filled": N_("Свободные места распределены по листу ожидания."),
@@ -85,13 +86,23 @@ def registrations_list(
     gender: str | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     done: str | None = None,
+    undo: int | None = None,
 ) -> HTMLResponse:
     """An event's registrations with filters and search, and the organiser's actions."""
     event, user = managed
     filters = service.ListFilters(
         status=status or None, category=category or None, region=region or None, gender=gender or None, q=q or None
     )
-    return _list_response(request, db, event, filters, page, notice=_(NOTICES[done]) if done in NOTICES else None)
+    undo_reg = find_registration_of(db, event, undo) if done == "declined" else None
+    return _list_response(
+        request,
+        db,
+        event,
+        filters,
+        page,
+        notice=_(NOTICES[done]) if done in NOTICES else None,
+        undo=undo_reg if undo_reg is not None and undo_reg.status == "declined" else None,
+    )
 
 
 def _list_response(
@@ -103,6 +114,7 @@ def _list_response(
     notice: str | None = None,
     error: str | None = None,
     status: int = 200,
+    undo: Registration | None = None,
 ) -> HTMLResponse:
     rows = service.list_registrations(db, event, filters)
     total = len(rows)
@@ -125,6 +137,7 @@ def _list_response(
             "regions": list(Region),
             "genders": list(GENDER_CHOICES),
             "extra": service.extra_columns(db, event),
+            "undo": undo,
             "notice": notice,
             "error": error,
         },
@@ -136,7 +149,16 @@ ACTIONS = {
     "approve": (service.approve, "approved"),
     "decline": (service.decline, "declined"),
     "promote": (service.promote, "promoted"),
+    "undecline": (service.undo_decline, "undeclined"),
 }
+
+
+@router.get("/{reg_id:int}/decline")
+def decline_confirm(request: Request, reg_id: int, db: DbDep, managed: ManagedDep) -> HTMLResponse:
+    """Asks before a decline: the person is told by e-mail at once."""
+    event, _user = managed
+    reg = registration_of(db, event, reg_id)
+    return _render(request, "decline.html", {"event": event, "reg": reg})
 
 
 @router.post("/{reg_id:int}/{action}")
@@ -163,7 +185,7 @@ def registration_action(
         event = db.get_one(Event, event.id)
         return _list_response(request, db, event, service.ListFilters(), error=exc.message, status=exc.status_code)
     mailer.send(result.mails)
-    return _back(event, notice=notice)
+    return _back(event, notice=notice, undo=str(reg_id) if action == "decline" else "")
 
 
 @router.post("/fill")

@@ -734,6 +734,28 @@ def decline(
     return ChangeResult(reg, promoted, mails + more)
 
 
+def undo_decline(
+    db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime, site: Site
+) -> ChangeResult:
+    """Take a decline back: the person gets a place if one is free (else the waiting list) and
+    is told so."""
+    event, reg = _for_action(db, event, registration_id)
+    if reg.status != S.declined:
+        raise Conflict(_("Отменить можно только отклонение"))
+    invitation = db.get(Invitation, reg.invitation_id) if reg.invitation_id else None
+    status, position = placement(db, event, invitation, pre_approved=True, category=reg.category)
+    set_status(reg, status, now)
+    reg.waitlist_position = position
+    db.add(reg)
+    db.flush()
+    audit_status(db, user, "undo_decline", reg, S.declined)
+    kind = "approved" if status == S.confirmed else "waitlisted"
+    msg = mail.enqueue(
+        db, kind=kind, event=event, reg=reg, site=site, now=now, calendar_url=calendar_url(db, site, reg)
+    )
+    return ChangeResult(reg, mails=[id_of(msg)])
+
+
 def fill(db: Session, *, event: Event, user: StaffUser, now: datetime, site: Site) -> ChangeResult:
     """Organiser's button after raising the capacity: promote from the waiting list."""
     event = lock_event(db, id_of(event))

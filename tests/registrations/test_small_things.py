@@ -50,3 +50,28 @@ def test_an_invitation_used_up_says_so_before_the_form_and_its_note_stays(client
     db.commit()
     db.expire_all()
     assert db.get(Invitation, invitation.id).note == "через приёмную"
+
+
+def test_a_decline_is_confirmed_first_and_can_be_undone(client, db, clock, login_as, mailbox) -> None:
+    org = make_organisation(db, slug="ogo2")
+    event = open_event(db, organiser=org, capacity=5)
+    db.commit()
+    client.post(f"/events/{event.slug}/register", data=form(email="a@example.org"))
+    _user, csrf = login_as("organiser", organisations=("ogo2",), email="o2@example.org")
+    db.expire_all()
+    reg = db.exec(select(Registration)).one()
+    base = f"/admin/events/{event.slug}/registrations"
+    listing = client.get(base)
+    assert f'href="{base}/{reg.id}/decline"' in listing.text  # a link to the question, not the decline
+    ask = client.get(f"{base}/{reg.id}/decline")
+    assert "Отклонить регистрацию «Айгуль Осмонова»?" in ask.text
+    done = client.post(f"{base}/{reg.id}/decline", data={"csrf_token": csrf})
+    assert "Отменить отклонение: Айгуль Осмонова" in done.text
+    db.expire_all()
+    assert db.get(Registration, reg.id).status == "declined"
+    undone = client.post(f"{base}/{reg.id}/undecline", data={"csrf_token": csrf})
+    assert "Отклонение отменено" in undone.text
+    db.expire_all()
+    assert db.get(Registration, reg.id).status == "confirmed"
+    subjects = [m["Subject"] for m in mailbox.wait_for(3)]
+    assert len(subjects) == 3  # confirmed, declined, approved again
