@@ -134,3 +134,26 @@ def test_a_whole_phone_or_a_latin_name_at_the_door_is_not_taken_for_a_code(clien
     for q in ("0702174107", "Johnson"):
         page = client.get(base, params={"q": q})
         assert "Johnson Smith" in page.text and "QR-код не подходит" not in page.text, q
+
+
+def test_a_session_keeps_its_own_check_in_list(client, db, clock, forum, staff) -> None:
+    from tests.factories import make_session
+
+    panel = make_session(
+        db, forum, title="Панель: вода и земля", start_at=forum.start_at, end_at=forum.start_at + timedelta(hours=2)
+    )
+    db.commit()
+    client.post(f"/events/{forum.slug}/register", data=form())
+    reg = _reg(db, "aigul@example.org")
+    base = f"/admin/events/{forum.slug}/registrations/checkin"
+    page = client.get(base)
+    assert "Панель: вода и земля" in page.text  # the session's own list is one tap away
+    client.post(base, data={"csrf_token": staff, "registration": reg.id, "session": panel.id})
+    at_session = client.get(base, params={"session": panel.id, "q": "Айгуль"})
+    assert "Уже отмечен(а)" in at_session.text and "Пришли: <strong>1</strong>" in at_session.text
+    day_list = client.get(base, params={"q": "Айгуль"})
+    assert "Уже отмечен(а)" not in day_list.text  # the day's list is its own
+    db.expire_all()
+    assert [(a.session_id, a.registration_id) for a in db.exec(select(Attendance))] == [(panel.id, reg.id)]
+    bad = client.get(base, params={"session": 999999})
+    assert "Такой сессии у мероприятия нет" in bad.text
