@@ -54,8 +54,10 @@ from eventhub.public.assets import HashedStaticFiles
 from eventhub.public.compression import CompressionMiddleware
 from eventhub.registrations import admin as registrations_admin
 from eventhub.registrations import api as registrations_api
+from eventhub.registrations import forms_admin as registrations_forms
 from eventhub.registrations import messages_admin as registrations_messages
 from eventhub.registrations import pages as registrations_pages
+from eventhub.registrations import papers_admin as registrations_papers
 from eventhub.templating import templates
 
 log = logging.getLogger("eventhub")
@@ -121,6 +123,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(registrations_pages.router)
     app.include_router(outcomes_pages.router)
     app.include_router(press_admin.router)  # before the general admin pages
+    app.include_router(registrations_forms.router)
+    app.include_router(registrations_papers.router)
     app.include_router(registrations_admin.router)
     app.include_router(registrations_messages.router)
     app.include_router(outcomes_admin.router)

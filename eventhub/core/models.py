@@ -8,6 +8,7 @@ holds the other versions: ``{"en": {"title": "...", "goals": [...]}, "ky": {...}
 
 import enum
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any, Optional, Protocol, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -699,6 +700,16 @@ class Registration(Timestamped, table=True):
     # The SEQUENCE of the last calendar part sent to this person (None: none yet); the next
     # one never goes below it, even after a CANCEL and a new registration (RFC 5546).
     ics_sequence: int | None = None
+    # Optional standard fields (issue 16), asked only where the event switches them on.
+    travel_region: str | None = Field(default=None, max_length=20)
+    travel_district: str | None = Field(default=None, max_length=120)
+    arrival_date: date | None = None
+    departure_date: date | None = None
+    accommodation: bool | None = None
+    # Answers to the event's own questions: {"<question id>": value}; a value is text, a choice
+    # key, a list of keys, true/false, a number or an ISO date. Keyed by id, so a question
+    # renamed or re-ordered keeps its answers.
+    answers: dict[str, Any] = _json(dict)
 
 
 class PersonalCalendar(SQLModel, table=True):
@@ -1108,3 +1119,78 @@ class Material(Timestamped, table=True):
     height: int | None = None
     thumb_sha256: str | None = Field(default=None, max_length=64)
     created_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+
+
+# --- issue 16: registration forms, on-site attendance and the papers of the day ---
+
+
+class QuestionKind(enum.StrEnum):
+    short_text = "short_text"
+    long_text = "long_text"
+    single_choice = "single_choice"
+    multiple_choice = "multiple_choice"
+    yes_no = "yes_no"
+    number = "number"
+    date = "date"
+
+
+CHOICE_KINDS = (QuestionKind.single_choice, QuestionKind.multiple_choice)
+
+
+class OptionalField(enum.StrEnum):
+    """Standard fields an event may add to its form (donors ask for them)."""
+
+    age_group = "age_group"
+    disability = "disability"
+    travel_from = "travel_from"  # oblast and district
+    travel_dates = "travel_dates"  # arrival and departure
+    accommodation = "accommodation"
+
+
+class FormQuestion(Translatable, table=True):
+    """An organiser's own question on an event's form.
+
+    ``choices`` are ``[{"key": "k1", "label": "..."}]``: answers hold the key, so a choice
+    relabelled keeps its answers. ``translations``: ``{"en": {"label": ..., "help_text": ...,
+    "choices": {"k1": "..."}}}``. A question with answers is archived, not deleted."""
+
+    __tablename__ = "form_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    kind: str = _enum(QuestionKind)
+    label: str = Field(max_length=300)
+    help_text: str | None = Field(default=None, sa_type=sa.Text)
+    required: bool = False
+    choices: list[dict[str, str]] = _json(list)
+    archived: bool = False
+
+
+class EventFormSettings(SQLModel, table=True):
+    """Per event: the optional standard fields its form asks, whether a phone may stand in for
+    the e-mail, attendance per day, the per-diem rate. No row: none of these."""
+
+    __tablename__ = "event_form_settings"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    fields: list[str] = _json(list)  # OptionalField values
+    phone_only: bool = False
+    attendance_per_day: bool = False
+    press_outside_capacity: bool = False
+    per_diem_rate: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
+    per_diem_currency: str = Field(default="KGS", max_length=3)
+
+
+class Attendance(SQLModel, table=True):
+    """One check-in: a person on a day of the event (local date), or at one session."""
+
+    __table_args__ = (sa.Index("ix_attendance_event_id_day", "event_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", ondelete="CASCADE")
+    registration_id: int = Field(foreign_key="registration.id", index=True, ondelete="CASCADE")
+    day: date
+    session_id: int | None = Field(default=None, foreign_key="agenda_session.id", index=True, ondelete="CASCADE")
+    at: datetime = _ts(nullable=False)
+    by_user_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")

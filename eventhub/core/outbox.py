@@ -237,6 +237,8 @@ def deliver(
             with units.read() as db:  # read, then let go before the (slow) send
                 msg = db.get(OutboxMessage, msg_id, populate_existing=True)
                 assert msg is not None
+                if msg.status != OutboxStatus.sending:  # written as not sendable (no address)
+                    continue
                 attempts = msg.attempts + 1
                 try:
                     email = to_email(msg, settings.mail_from, domain)

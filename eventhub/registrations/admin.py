@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 
 from eventhub.accounts.csrf import CsrfDep
 from eventhub.accounts.guessing import mark_guess
-from eventhub.accounts.scopes import find_registration_of
+from eventhub.accounts.scopes import find_registration_of, registration_of
 from eventhub.accounts.service import checkin_staff, give_checkin, take_checkin
 from eventhub.admin import history
 from eventhub.core.db import DbDep
@@ -30,9 +30,9 @@ from eventhub.core.models import (
 from eventhub.core.text import content_disposition
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.core.validation import validate
-from eventhub.registrations import exports, importer, labels, service
+from eventhub.registrations import attendance, exports, importer, labels, questions, service
 from eventhub.registrations.deps import CheckinDep, MailDep, ManagedDep, SiteDep
-from eventhub.registrations.pages import FormDep
+from eventhub.registrations.pages import FormDep, choices
 from eventhub.registrations.schemas import InvitationIn
 from eventhub.templating import templates
 
@@ -46,6 +46,7 @@ PER_PAGE = 50
 STAFF_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 NOTICES = {
     "approved": N_("Заявка одобрена, участнику отправлено письмо."),
+    "undeclined": N_("Отклонение отменено, участнику отправлено письмо."),
     "declined": N_("Заявка отклонена, участнику отправлено письмо."),
     "promoted": N_("Участник переведён из листа ожидания, ему отправлено письмо."),
     "filled": N_("Свободные места распределены по листу ожидания."),
@@ -90,13 +91,23 @@ def registrations_list(
     gender: str | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     done: str | None = None,
+    undo: int | None = None,
 ) -> HTMLResponse:
     """An event's registrations with filters and search, and the organiser's actions."""
     event, user = managed
     filters = service.ListFilters(
         status=status or None, category=category or None, region=region or None, gender=gender or None, q=q or None
     )
-    return _list_response(request, db, event, filters, page, notice=_(NOTICES[done]) if done in NOTICES else None)
+    undo_reg = find_registration_of(db, event, undo) if done == "declined" else None
+    return _list_response(
+        request,
+        db,
+        event,
+        filters,
+        page,
+        notice=_(NOTICES[done]) if done in NOTICES else None,
+        undo=undo_reg if undo_reg is not None and undo_reg.status == "declined" else None,
+    )
 
 
 def _list_response(
@@ -108,6 +119,7 @@ def _list_response(
     notice: str | None = None,
     error: str | None = None,
     status: int = 200,
+    undo: Registration | None = None,
 ) -> HTMLResponse:
     rows = service.list_registrations(db, event, filters)
     total = len(rows)
@@ -129,6 +141,8 @@ def _list_response(
             "categories": list(RegistrationCategory),
             "regions": list(Region),
             "genders": list(GENDER_CHOICES),
+            "extra": service.extra_columns(db, event),
+            "undo": undo,
             "notice": notice,
             "error": error,
         },
@@ -140,7 +154,16 @@ ACTIONS = {
     "approve": (service.approve, "approved"),
     "decline": (service.decline, "declined"),
     "promote": (service.promote, "promoted"),
+    "undecline": (service.undo_decline, "undeclined"),
 }
+
+
+@router.get("/{reg_id:int}/decline")
+def decline_confirm(request: Request, reg_id: int, db: DbDep, managed: ManagedDep) -> HTMLResponse:
+    """Asks before a decline: the person is told by e-mail at once."""
+    event, _user = managed
+    reg = registration_of(db, event, reg_id)
+    return _render(request, "decline.html", {"event": event, "reg": reg})
 
 
 @router.post("/{reg_id:int}/{action}")
@@ -167,7 +190,7 @@ def registration_action(
         event = db.get_one(Event, event.id)
         return _list_response(request, db, event, service.ListFilters(), error=exc.message, status=exc.status_code)
     mailer.send(result.mails)
-    return _back(event, notice=notice)
+    return _back(event, notice=notice, undo=str(reg_id) if action == "decline" else "")
 
 
 @router.post("/fill")
@@ -190,13 +213,20 @@ def checkin_page(
     db: DbDep,
     managed: CheckinDep,
     site: SiteDep,
+    now: NowDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
     code: Annotated[str | None, Query(max_length=300)] = None,
     done: int | None = None,
+    day: Annotated[str | None, Query(max_length=10)] = None,
+    session: int | None = None,
+    walk_in: int | None = None,
 ) -> HTMLResponse:
-    """Made for a phone: search by name (or scan the QR code), one tap to mark arrival."""
+    """Made for a phone: search by name (or scan the QR code), one tap to mark arrival; the
+    day (or session) being marked; a short form for someone who came unregistered."""
     event, _user = managed
-    return _checkin_response(request, db, event, site, q=q, code=code, done=done)
+    return _checkin_response(
+        request, db, event, site, now=now, q=q, code=code, done=done, day=day, session=session, walk_in=walk_in
+    )
 
 
 def _checkin_response(
@@ -205,12 +235,26 @@ def _checkin_response(
     event: Event,
     site: Any,
     *,
+    now: Any,
     q: str | None = None,
     code: str | None = None,
     done: int | None = None,
+    day: str | None = None,
+    session: int | None = None,
+    walk_in: int | None = None,
     error: str | None = None,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    settings = questions.form_settings(db, event)
+    try:
+        the_day = attendance.day_for(event, now, day)
+    except Invalid:
+        the_day, error = attendance.day_for(event, now), error or _("Такого дня у мероприятия нет")
+    event_sessions = attendance.sessions(db, event)
+    if session is not None and session not in {s.id for s in event_sessions}:
+        session, error = None, error or _("Такой сессии у мероприятия нет")
     found: list[tuple[Registration, Organisation | None]] = []
     scanned = None
     if code or (q and service.parse_checkin_code(q)):
@@ -218,11 +262,28 @@ def _checkin_response(
             scanned = service.registration_by_code(db, event=event, code=code or q or "", site=site)  # one is set here
             found = [(scanned, None)]
         except NotFound as exc:
-            error = error or exc.message
-            mark_guess(request)  # a code that matches nothing: counted like a wrong private link
+            # A Latin name ("Johnson") or a phone ("0702174107") can read as a code: searched as such.
+            if code or not (service.looks_like_phone(q or "") or not any(c.isdigit() for c in q or "")):
+                error = error or exc.message
+                mark_guess(request)  # a code that matches nothing: counted like a wrong private link
+            else:
+                found = service.checkin_search(db, event, q or "")
     elif q:
         found = service.checkin_search(db, event, q)
     counts = service.counts_by_status(db, event)
+    per_day = settings.attendance_per_day and session is None
+    arrived = (
+        len(attendance.session_marks(db, event, session))
+        if session is not None
+        else len(attendance.per_day(db, event).get(the_day, set()))
+        if per_day
+        else counts["attended"]
+    )
+    done_reg = find_registration_of(db, event, done)
+
+    def marked(reg: Registration) -> attendance.Already | None:
+        return attendance.already(db, event, reg, now, the_day, session)
+
     return _render(
         request,
         "checkin.html",
@@ -232,9 +293,20 @@ def _checkin_response(
             "found": found,
             "scanned": scanned,
             "error": error,
-            "done": find_registration_of(db, event, done),
-            "arrived": counts["attended"],
+            "done": done_reg,
+            "done_mark": marked(done_reg) if done_reg else None,
+            "marked": marked,
+            "arrived": arrived,
             "expected": counts["confirmed"] + counts["attended"],
+            "days": attendance.days(event) if settings.attendance_per_day else [],
+            "day": the_day,
+            "sessions": event_sessions,
+            "session": session,
+            "zone": event.timezone,
+            "walk_in": walk_in,
+            "values": values or {"category": "participant"},
+            "errors": errors or {},
+            "choices": choices(),
         },
         status,
     )
@@ -250,18 +322,19 @@ def checkin_mark(
     site: SiteDep,
     form: FormDep,
 ) -> Response:
-    """Mark arrival (`registration` id, or `code` from the QR code); `undo` takes it back."""
+    """Mark arrival (`registration` id, or `code` from the QR code) for the `day` or `session`;
+    `undo` takes it back."""
     event, user = managed
+    day = form.get("day") or None
+    session = int(form["session"]) if form.get("session", "").isdigit() else None
     try:
         if form.get("code"):
             reg_id = id_of(service.registration_by_code(db, event=event, code=form["code"], site=site))
         else:
             reg_id = int(form.get("registration") or "0")
-        if form.get("undo"):
-            service.undo_check_in(db, event=event, registration_id=reg_id, user=user, now=now)
-        else:
-            service.check_in(db, event=event, registration_id=reg_id, user=user, now=now)
-    except (ValueError, NotFound, Conflict) as exc:
+        act = service.undo_check_in if form.get("undo") else service.check_in
+        act(db, event=event, registration_id=reg_id, user=user, now=now, day=day, session_id=session)
+    except (ValueError, NotFound, Conflict, Invalid) as exc:
         db.rollback()
         message = exc.message if isinstance(exc, DomainError) else _("Неверный номер регистрации")
         return _checkin_response(
@@ -269,11 +342,59 @@ def checkin_mark(
             db,
             db.get_one(Event, event.id),
             site,
+            now=now,
             q=form.get("q"),
+            day=day,
+            session=session,
             error=message,
             status=getattr(exc, "status_code", 422),
         )
-    return _back(event, "/checkin", done=str(reg_id), q=form.get("q", "")[:200])
+    return _back(
+        event, "/checkin", done=str(reg_id), q=form.get("q", "")[:200], day=day or "", session=str(session or "")
+    )
+
+
+@router.post("/checkin/walk-in")
+def checkin_walk_in(
+    request: Request,
+    db: DbDep,
+    managed: CheckinDep,
+    _csrf: CsrfDep,
+    now: NowDep,
+    site: SiteDep,
+    form: FormDep,
+) -> Response:
+    """Add a person who came without registering: registered and marked present at once."""
+    event, user = managed
+    day = form.get("day") or None
+    try:
+        reg = attendance.add_walk_in(
+            db,
+            event=event,
+            form=form,
+            user=user,
+            now=now,
+            site=site,
+            day=day,
+            consent_note=_("Добавлен(а) на входе сотрудником %(email)s: согласие получено устно.")
+            % {"email": user.email},
+        )
+    except (Invalid, Conflict) as exc:
+        db.rollback()  # the form is shown again, with what was typed
+        return _checkin_response(
+            request,
+            db,
+            db.get_one(Event, event.id),
+            site,
+            now=now,
+            day=day,
+            walk_in=1,
+            values={k: v[:300] for k, v in form.items()},
+            errors=exc.fields or {"full_name": exc.message},
+            error=exc.message,
+            status=exc.status_code,
+        )
+    return _back(event, "/checkin", done=str(id_of(reg)), day=day or "")
 
 
 # --- check-in staff given this event ---
@@ -342,7 +463,7 @@ def stats_page(request: Request, db: DbDep, managed: ManagedDep) -> HTMLResponse
         {
             "event": event,
             "stats": stats,
-            "tables": [stats[k] for k in ("gender", "organisation_kind", "region", "category")],
+            "tables": [stats[k] for k in ("gender", "organisation_kind", "region", "category")] + stats["more"],
         },
     )
 

@@ -21,7 +21,6 @@ from eventhub.registrations.schemas import (
     RegistrationCreate,
     RegistrationStaff,
     RegistrationValid,
-    parse_registration,
 )
 
 router = APIRouter(route_class=UnitOfWorkRoute, tags=["registrations"], responses=ERROR_RESPONSES)
@@ -97,7 +96,7 @@ def api_register(
     already registered (whose owner gets their private link again by e-mail): it says nothing
     about anyone. The consent text the person agreed to is `consent_text` of
     `GET /api/v1/registrations/consent`."""
-    form = parse_registration(data)  # RegistrationCreate: unknown fields are refused too
+    form = service.parse_for_event(db, event, data)  # RegistrationCreate: unknown fields are refused too
     if dry_run:
         service.check_registration(db, event=event, data=form, now=now)
         return JSONResponse(RegistrationValid().model_dump(), status_code=200)

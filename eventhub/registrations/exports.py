@@ -9,7 +9,7 @@ and are never evaluated."""
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 from eventhub.core.i18n import N_, _
@@ -40,6 +40,9 @@ class ExportRow:
     waitlist_position: str
     registered_at: str
     checked_in_at: str
+    # The event's own columns (optional fields it asks, its questions, attendance per day):
+    # header → text, in the same order on every row.
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 HEADERS = {
@@ -60,7 +63,11 @@ HEADERS = {
     "registered_at": N_("Зарегистрирован(а)"),
     "checked_in_at": N_("Отметка о приходе"),
 }
-COLUMNS = [f.name for f in fields(ExportRow)]
+COLUMNS = [f.name for f in fields(ExportRow) if f.name != "extra"]
+
+
+def _extra_headers(rows: Sequence[ExportRow]) -> list[str]:
+    return list(rows[0].extra) if rows else []
 
 
 def neutralise(value: object) -> str:
@@ -71,9 +78,12 @@ def neutralise(value: object) -> str:
 def to_csv(rows: Sequence[ExportRow]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([_(HEADERS[c]) for c in COLUMNS])
+    extra = _extra_headers(rows)
+    writer.writerow([_(HEADERS[c]) for c in COLUMNS] + [neutralise(h) for h in extra])
     for row in rows:
-        writer.writerow([neutralise(getattr(row, c)) for c in COLUMNS])
+        writer.writerow(
+            [neutralise(getattr(row, c)) for c in COLUMNS] + [neutralise(row.extra.get(h, "")) for h in extra]
+        )
     return "\ufeff".encode() + buf.getvalue().encode("utf-8")
 
 
@@ -107,12 +117,17 @@ def to_xlsx(rows: Sequence[ExportRow], stats: Sequence[StatsTable], *, title: st
     ws = wb.active
     ws.title = _("Участники")
     bold = Font(bold=True)
+    extra = _extra_headers(rows)
     for col, name in enumerate(COLUMNS, 1):
         _cell(ws, 1, col, _(HEADERS[name])).font = bold
+    for col, head in enumerate(extra, len(COLUMNS) + 1):
+        _cell(ws, 1, col, head).font = bold
     for r, row in enumerate(rows, 2):
         for col, name in enumerate(COLUMNS, 1):
             value = getattr(row, name)
             _cell(ws, r, col, value if name == "number" else value)
+        for col, head in enumerate(extra, len(COLUMNS) + 1):
+            _cell(ws, r, col, row.extra.get(head, ""))
     widths = {"number": 5, "full_name": 30, "email": 28, "phone": 18, "organisation": 36, "position": 28}
     for col, name in enumerate(COLUMNS, 1):
         ws.column_dimensions[get_column_letter(col)].width = widths.get(name, 16)

@@ -29,9 +29,9 @@ from eventhub.core.models import (
     id_of,
 )
 from eventhub.core.tokens import hash_token
-from eventhub.registrations import labels, mail
+from eventhub.registrations import labels, mail, questions
 from eventhub.registrations.mail import Site
-from eventhub.registrations.schemas import ImportRow, RegistrationData, parse_registration
+from eventhub.registrations.schemas import ImportRow, PhoneImportRow, RegistrationData, parse_registration, phone_key
 from eventhub.registrations.service import (
     S,
     audit_status,
@@ -101,7 +101,16 @@ HEADER_ALIASES = {
         "accessibility",
         "accessibility_needs",
     ),  # i18n: ignore (aliases matched against the uploaded file)
+    # The optional standard fields (kept where the event asks them).
+    "age_group": ("возрастная группа", "возраст", "age group", "age_group"),  # i18n: ignore (aliases)
+    "disability": ("инвалидность", "ову", "disability"),  # i18n: ignore (aliases)
+    "travel_region": ("откуда: область", "откуда область", "travel_region", "from oblast"),  # i18n: ignore (aliases)
+    "travel_district": ("откуда: район", "откуда район", "район", "travel_district", "district"),  # i18n: ignore
+    "arrival_date": ("дата приезда", "приезд", "arrival", "arrival_date"),  # i18n: ignore (aliases)
+    "departure_date": ("дата отъезда", "отъезд", "departure", "departure_date"),  # i18n: ignore (aliases)
+    "accommodation": ("проживание", "accommodation"),  # i18n: ignore (aliases)
 }
+QUESTION_COLUMN = "col:"  # a column no field matches: perhaps one of the event's questions, by its wording
 # Values people type in lists, mapped to ours.
 VALUE_ALIASES = {
     "gender": {
@@ -141,6 +150,27 @@ VALUE_ALIASES = {
         "баткенская": "batken",
     },  # i18n: ignore (aliases matched against the uploaded file)
 }
+VALUE_ALIASES["travel_region"] = VALUE_ALIASES["region"]
+VALUE_ALIASES["age_group"] = {
+    "до 18": "under_18",
+    "<18": "under_18",
+    "18-29": "18_29",
+    "18–29": "18_29",
+    "30-44": "30_44",
+    "30–44": "30_44",
+    "45-59": "45_59",
+    "45–59": "45_59",
+    "60+": "60_plus",
+    "60 и старше": "60_plus",
+}  # i18n: ignore (aliases matched against the uploaded file)
+VALUE_ALIASES["disability"] = {
+    "да": "yes",
+    "нет": "no",
+    "ооба": "yes",
+    "жок": "no",
+    "не указано": "prefer_not_to_say",
+    "предпочитаю не отвечать": "prefer_not_to_say",
+}  # i18n: ignore (aliases matched against the uploaded file)
 
 
 def _header_key(text: object) -> str | None:  # a cell of any type
@@ -170,8 +200,8 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
     table = [row for row in table if any(str(c or "").strip() for c in row)]
     if not table:
         raise Invalid(_("В файле нет строк"), fields={"file": _("первая строка — заголовки, дальше — участники")})
-    keys = [_header_key(h) for h in table[0]]
-    if "full_name" not in keys or "email" not in keys:
+    keys = [_header_key(h) or (QUESTION_COLUMN + str(h or "").strip()) for h in table[0]]
+    if "full_name" not in keys or ("email" not in keys and "phone" not in keys):
         raise Invalid(
             _("Не найдены нужные столбцы"),
             fields={"file": _("в первой строке должны быть заголовки; обязательны «ФИО» и «E-mail»")},
@@ -357,17 +387,57 @@ def check_rows(db: Session, event: Event, rows: list[dict[str, str]]) -> Preview
     """Row by row: the validated data, or what is wrong (bad e-mail, unknown organisation,
     a duplicate in the file or of someone already registered)."""
     existing = set(db.exec(select(Registration.email_normalised).where(Registration.event_id == event.id)))
+    phones = set(
+        db.exec(
+            select(Registration.phone).where(
+                Registration.event_id == event.id,
+                col(Registration.phone).is_not(None),
+                Registration.status != S.cancelled,
+            )
+        )
+    )
     seen: dict[str, int] = {}
     checks = []
+    qs = questions.questions(db, event)
+    by_phone = questions.form_settings(db, event).phone_only
+    by_wording = {questions.label(q, lang).casefold(): q for q in qs for lang in ("ru", "ky", "en")}
     for i, raw in enumerate(rows, start=2):
         check = RowCheck(number=i, values=raw)
-        values = _mapped(raw)
-        for name, enum in (("gender", Gender), ("category", RegistrationCategory), ("region", Region)):
+        raw_answers = {
+            str(by_wording[k[len(QUESTION_COLUMN) :].casefold()].id): v
+            for k, v in raw.items()
+            if k.startswith(QUESTION_COLUMN) and k[len(QUESTION_COLUMN) :].casefold() in by_wording
+        }
+        values = {k: v for k, v in _mapped(raw).items() if not k.startswith(QUESTION_COLUMN)}
+        for name, enum in (
+            ("gender", Gender),
+            ("category", RegistrationCategory),
+            ("region", Region),
+            ("travel_region", Region),
+        ):
             if values.get(name) and values[name] not in enum.__members__.values():
                 check.errors[name] = _("неизвестное значение «%(value)s»") % {"value": values[name][:40]}
                 values[name] = ""
         try:
-            check.data = parse_registration(values, ImportRow)
+            check.data = parse_registration(values, PhoneImportRow if by_phone else ImportRow)
+        except Invalid as exc:
+            check.errors.update(exc.fields)
+        if check.data is not None and not check.data.email:
+            if check.data.phone:  # the phone is this row's identity
+                check.data.email_normalised = phone_key(check.data.phone)
+            else:
+                check.errors["email"] = _("нет ни адреса электронной почты, ни телефона")
+                check.data = None
+        try:
+            extra = questions.check_extra(
+                db,
+                event,
+                standard=check.data.standard() if check.data else {},
+                answers=raw_answers,
+                field_of=lambda q: questions.label(q)[:60],
+            )
+            if check.data:
+                check.data.extra = extra
         except Invalid as exc:
             check.errors.update(exc.fields)
         if values.get("organisation") and "organisation" not in check.errors:
@@ -378,10 +448,11 @@ def check_rows(db: Session, event: Event, rows: list[dict[str, str]]) -> Preview
                 }
         if check.data:
             key = check.data.email_normalised
-            if key in existing:
-                check.errors["email"] = _("уже зарегистрирован(а) на это мероприятие")
+            where = "email" if check.data.email else "phone"
+            if key in existing or (not check.data.email and check.data.phone in phones):
+                check.errors[where] = _("уже зарегистрирован(а) на это мероприятие")
             elif key in seen:
-                check.errors["email"] = _("повтор: этот адрес уже в строке %(seen)s") % {"seen": seen[key]}
+                check.errors[where] = _("повтор: этот адрес уже в строке %(seen)s") % {"seen": seen[key]}
             else:
                 seen[key] = i
         checks.append(check)
@@ -435,7 +506,9 @@ def import_rows(
             consent_text=consent_note,
             created_at=now,
         )
-        status, position = placement(db, event, None, pre_approved=True)
+        if data.extra is not None:
+            questions.apply_extra(reg, data.extra)
+        status, position = placement(db, event, None, pre_approved=True, category=data.category)
         set_status(reg, status, now)
         reg.waitlist_position = position
         db.add(reg)
@@ -443,7 +516,7 @@ def import_rows(
         audit_status(db, user, "import", reg, None)
         personal_calendar(db, site, reg.email_normalised)
         created.append(reg)
-        if send_mail:
+        if send_mail and reg.email:  # a row by phone has nowhere to be sent
             kind = "confirmed" if status == S.confirmed else "waitlisted"
             message = mail.enqueue(
                 db, kind=kind, event=event, reg=reg, site=site, now=now, calendar_url=calendar_url(db, site, reg)

@@ -3,6 +3,7 @@
 Bodies are Jinja text templates (templates/registrations/mail/<kind>.txt); the HTML part
 is made from the text (paragraphs, links) plus the check-in QR code where there is one."""
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,7 @@ from eventhub import ROOT, __version__
 from eventhub.core import i18n
 from eventhub.core.config import Settings
 from eventhub.core.i18n import N_, _
-from eventhub.core.models import Event, OutboxMessage, OutboxStatus, Registration, utcnow
+from eventhub.core.models import Event, OutboxMessage, OutboxStatus, Registration, id_of, utcnow
 from eventhub.core.outbox import CLAIM_FOR
 from eventhub.core.tokens import derive_token, find_token, hash_token, same
 from eventhub.feeds.ical import render_invitation
@@ -26,6 +27,39 @@ from eventhub.registrations import labels
 from eventhub.templating import env as page_env
 
 CONFIRMING = ("confirmed", "approved", "promoted")
+
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SIGNATURE_CHARS = 6
+LOOK_ALIKE = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def crockford(number: int, width: int = 1) -> str:
+    out = ""
+    while number or not out:
+        number, digit = divmod(number, 32)
+        out = CROCKFORD[digit] + out
+    return out.rjust(width, "0")
+
+
+def crockford_code(reg_id: int, signature: str) -> str:
+    return f"{crockford(reg_id)}-{signature}"
+
+
+def read_crockford(text: str) -> tuple[int, str] | None:
+    """(registration id, signature) of a typed or scanned code, or None if it is not one."""
+    cleaned = "".join(c for c in text.upper() if c.isalnum()).translate(LOOK_ALIKE)
+    if (
+        len(cleaned) <= SIGNATURE_CHARS
+        or len(cleaned) > SIGNATURE_CHARS + 8
+        or any(c not in CROCKFORD for c in cleaned)
+    ):
+        return None
+    head, signature = cleaned[:-SIGNATURE_CHARS], cleaned[-SIGNATURE_CHARS:]
+    number = 0
+    for c in head:
+        number = number * 32 + CROCKFORD.index(c)
+    return number, signature
 
 
 def registration_subject(event_id: int, email_normalised: str) -> str:
@@ -115,8 +149,19 @@ class Site:
         return derive_token(self.secret, "invitation", f"{event_id}:{organisation_id}", generation)
 
     def checkin_code(self, reg: Registration) -> str:
-        """What the QR code in the confirmation holds: the registration number and a signature."""
-        return f"{reg.id}-{derive_token(self.secret, 'checkin', str(reg.id))[:10]}"
+        """What the QR code in the confirmation holds, and what a person reads aloud at the door:
+        the registration number and a signature in Crockford base32 (no I, L, O, U: nothing
+        to confuse), e.g. "7K-4RX9QP". Reading it ignores case, hyphens and spaces, and takes
+        O for 0 and I/L for 1."""
+        return crockford_code(id_of(reg), self.checkin_signature(id_of(reg)))
+
+    def checkin_signature(self, reg_id: int) -> str:
+        digest = hashlib.sha256(derive_token(self.secret, "checkin", str(reg_id)).encode()).digest()
+        return crockford(int.from_bytes(digest[:5]) >> 10, SIGNATURE_CHARS)  # 30 bits
+
+    def legacy_checkin_code(self, reg_id: int) -> str:
+        """The code of QR codes sent before there were Crockford codes: still accepted."""
+        return f"{reg_id}-{derive_token(self.secret, 'checkin', str(reg_id))[:10]}"
 
     def checkin_code_ok(self, reg: Registration, code: str) -> bool:
         """A code signed with any key of the ring: QR codes printed before a rotation still scan."""
@@ -278,6 +323,9 @@ def _enqueue(
         status=OutboxStatus.sending,
         locked_until=utcnow() + CLAIM_FOR,
     )
+    if not reg.email:  # registered by phone or at the door: kept as not sendable, for the outbox page
+        message.status, message.locked_until = OutboxStatus.failed, None
+        message.last_error = _("нет адреса электронной почты (регистрация по телефону)")
     db.add(message)
     db.flush()
     return message

@@ -145,7 +145,9 @@ def parse_audience(data: dict[str, Any]) -> Audience:
 
 def audience_query(event: Event, audience: Audience) -> Any:
     query = select(Registration).where(
-        Registration.event_id == event.id, col(Registration.status).in_([s.value for s in audience.status])
+        Registration.event_id == event.id,
+        col(Registration.status).in_([s.value for s in audience.status]),
+        Registration.email != "",  # registered by phone or at the door: WhatsApp, not e-mail
     )
     if audience.category:
         query = query.where(col(Registration.category).in_([c.value for c in audience.category]))

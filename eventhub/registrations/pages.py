@@ -1,5 +1,7 @@
 """Public registration pages: the form, and a participant's private page `/r/{token}`."""
 
+import base64
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Annotated, Any
 
@@ -15,6 +17,8 @@ from eventhub.core.errors import Conflict, Invalid
 from eventhub.core.i18n import N_, _, current_language
 from eventhub.core.models import (
     GENDER_CHOICES,
+    AgeGroup,
+    Disability,
     Event,
     Invitation,
     Language,
@@ -23,12 +27,13 @@ from eventhub.core.models import (
     RegistrationCategory,
     id_of,
 )
+from eventhub.core.outbox import qr_png
 from eventhub.core.text import content_disposition, format_phone
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.feeds.ical import render_invitation
-from eventhub.registrations import labels, renewal, service
+from eventhub.registrations import labels, questions, renewal, service
 from eventhub.registrations.deps import MailDep, PublicEventDep, RegistrationLimit, SiteDep
-from eventhub.registrations.schemas import CONSENT_TEXT, from_form, parse_registration
+from eventhub.registrations.schemas import CONSENT_TEXT, from_form
 from eventhub.templating import templates
 
 router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLResponse, include_in_schema=False)
@@ -53,6 +58,22 @@ def choices() -> dict[str, list[tuple[str, str]]]:
         "region": [(r.value, event_labels.REGION[r]) for r in Region],
         "gender": [(g.value, labels.GENDER[g]) for g in GENDER_CHOICES],  # "no answer" is the form's own empty choice
         "language": [(lang.value, event_labels.LANGUAGE[lang.value]) for lang in Language],
+        "age_group": [(a.value, questions.AGE_GROUP[a]) for a in AgeGroup],
+        "disability": [(d.value, questions.DISABILITY[d]) for d in Disability],
+    }
+
+
+def event_form(db: DbDep, event: Event) -> dict[str, Any]:
+    """What the event's own form adds: its switched-on fields, its questions, the travel dates."""
+    settings = questions.form_settings(db, event)
+    days = questions.event_days(event)
+    return {
+        "asks": set(settings.fields),
+        "form_settings": settings,
+        "questions": questions.questions(db, event),
+        "q": questions,
+        "travel_min": (days[0] - timedelta(days=1)).isoformat(),
+        "travel_max": (days[-1] + timedelta(days=1)).isoformat(),
     }
 
 
@@ -89,8 +110,12 @@ def _form_context(db: DbDep, event: Event, now: Any, invitation_token: str | Non
     if window.open and (invitation_token or event.registration_mode == "invitation"):
         try:
             invitation = service._invitation_for(db, event, invitation_token)
+            # Seats used up: said before anyone fills the form in vain.
+            service.check_seats(db, invitation)
         except Invalid as exc:
-            invitation_error = exc.fields.get("invitation", exc.message)
+            invitation, invitation_error = None, exc.fields.get("invitation", exc.message)
+        except Conflict as exc:
+            invitation, invitation_error = None, f"{exc.message}: {exc.fields.get('invitation', '')}"
     return {
         "event": event,
         "window": window,
@@ -102,6 +127,7 @@ def _form_context(db: DbDep, event: Event, now: Any, invitation_token: str | Non
         "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
         "choices": choices(),
         "consent_text": _(CONSENT_TEXT),
+        **event_form(db, event),
     }
 
 
@@ -148,7 +174,9 @@ def register_submit(
     """Register; the answer is the same whether the address is new or already registered."""
     event_id = id_of(event)
     try:
-        data = parse_registration(from_form(form), honeypot=bool(form.get("website", "").strip()))
+        data = service.parse_for_event(
+            db, event, from_form(form), form=form, honeypot=bool(form.get("website", "").strip())
+        )
         result = service.register(db, event_id=event_id, data=data, now=now, site=site)
     except (Invalid, Conflict) as exc:
         db.rollback()
@@ -157,11 +185,31 @@ def register_submit(
         values = {k: v[:2000] for k, v in form.items() if k not in ("website",)}
         return _render_form(request, ctx, values, exc.fields, exc.message, exc.status_code)
     mailer.send(result.mails)
+    if not data.email:
+        return _done_by_phone(request, db, event_id, result, site)
     return templates.TemplateResponse(
         request,
         "registrations/done.html",
         {"event": db.get(Event, event_id), "message": _(NEUTRAL_DONE).format(email=data.email)},
     )
+
+
+def _done_by_phone(request: Request, db: DbDep, event_id: int, result: Any, site: Any) -> HTMLResponse:
+    """Registered by phone: no letter can carry the code, so this page shows it — once, to whoever
+    made the registration. A phone already registered gets no name, code or link of anyone."""
+    reg = result.registration if result.created else None
+    ctx: dict[str, Any] = {"event": db.get(Event, event_id), "reg": reg}
+    if reg is not None:
+        event = db.get_one(Event, event_id)
+        code = site.checkin_code(reg)
+        ctx |= {
+            "code": code,
+            "qr": "data:image/png;base64," + base64.b64encode(qr_png(site.checkin_url(event, reg))).decode(),
+            "private_url": site.private_url(reg),
+        }
+    response = templates.TemplateResponse(request, "registrations/done_phone.html", ctx)
+    response.headers.update(PRIVATE_HEADERS)
+    return response
 
 
 # --- the private page ---
@@ -181,6 +229,7 @@ def _private_context(db: DbDep, reg: Any, site: Any, now: Any) -> dict[str, Any]
         "choices": choices(),
         "invited": reg.invitation_id is not None,
         "invitation_org": org if reg.invitation_id else None,
+        **event_form(db, event),
     }
 
 
@@ -190,8 +239,16 @@ def _private_response(request: Request, ctx: dict[str, Any], status: int = 200, 
     return response
 
 
-def _values(reg: Any, org_label: str) -> dict[str, str]:
-    return {
+def _values(db: Any, reg: Any, org_label: str) -> dict[str, str]:
+    event = db.get_one(Event, reg.event_id)
+    return questions.form_values(questions.questions(db, event), reg.answers or {}) | {
+        "age_group": reg.age_group or "",
+        "disability": reg.disability or "",
+        "travel_region": reg.travel_region or "",
+        "travel_district": reg.travel_district or "",
+        "arrival_date": reg.arrival_date.isoformat() if reg.arrival_date else "",
+        "departure_date": reg.departure_date.isoformat() if reg.departure_date else "",
+        "accommodation": "" if reg.accommodation is None else ("yes" if reg.accommodation else "no"),
         "full_name": reg.full_name,
         "phone": format_phone(reg.phone),
         "organisation": org_label if reg.organisation_id else "",
@@ -216,7 +273,7 @@ def private_page(
     return _private_response(
         request,
         ctx,
-        values=_values(reg, ctx["org_label"]),
+        values=_values(db, reg, ctx["org_label"]),
         errors={},
         token=token,
         done=done if done in ("saved", "cancelled", "calendar") else None,
@@ -261,7 +318,7 @@ def private_cancel(request: Request, token: str, db: DbDep, site: SiteDep, now: 
             request,
             ctx,
             status=exc.status_code,
-            values=_values(reg, ctx["org_label"]),
+            values=_values(db, reg, ctx["org_label"]),
             errors={},
             message=exc.message,
             token=token,

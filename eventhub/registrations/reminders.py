@@ -203,6 +203,7 @@ def queue_reminders(
             Registration.event_id == event.id,
             Registration.status == RegistrationStatus.confirmed,
             col(Registration.consent_at) <= moment,
+            Registration.email != "",  # registered by phone or at the door: no address
         )
         .order_by(col(Registration.id))
     )
@@ -271,6 +272,7 @@ def queue_after_event(
                 col(Registration.status) == RegistrationStatus.attended, col(Registration.checked_in_at).is_not(None)
             ),
             col(Registration.status).not_in((RegistrationStatus.cancelled, RegistrationStatus.declined)),
+            Registration.email != "",
         )
         .order_by(col(Registration.id))
     )

@@ -6,6 +6,7 @@ the API returns it in `error.fields`."""
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from datetime import date
 from enum import Enum
 from typing import Annotated, Any
 
@@ -15,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from eventhub.core.errors import Invalid
 from eventhub.core.i18n import N_, _, current_language
-from eventhub.core.models import Gender, Language, Region, RegistrationCategory
+from eventhub.core.models import AgeGroup, Disability, Gender, Language, Region, RegistrationCategory
 from eventhub.core.validation import Choice, Email, Line, Maybe, Multiline, Phone, Required, WriteModel, field_errors
 
 CONSENT_TEXT = N_(
@@ -59,6 +60,27 @@ def _consented(value: bool) -> bool:
     return value
 
 
+def _date(value: Any) -> Any:
+    from eventhub.registrations.questions import parse_date  # the one reading of a typed date
+
+    if value is None or isinstance(value, date):
+        return value
+    return parse_date(value)
+
+
+def _yes_no(value: Any) -> Any:
+    from eventhub.registrations.questions import _NO, _YES
+
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().casefold()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(_("ответьте «да» или «нет»"))
+
+
 NoTags = AfterValidator(_no_tags)  # a line a person types about themselves: `Annotated[str, Line(300), NoTags]`
 PICK = N_("выберите значение из списка")
 
@@ -82,6 +104,20 @@ class RegistrationData:
     language: str = Language.ru
     invitation: str | None = None
     honeypot: bool = False
+    # The optional standard fields (kept only where the event asks them) and the answers to the
+    # event's questions as sent, keyed by question id; both checked against the event later.
+    age_group: str | None = None
+    disability: str | None = None
+    travel_region: str | None = None
+    travel_district: str | None = None
+    arrival_date: date | None = None
+    departure_date: date | None = None
+    accommodation: bool | None = None
+    answers: dict[str, Any] | None = None
+    extra: Any = None  # questions.Extra once checked against the event
+
+    def standard(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in STANDARD_COLUMNS}
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -113,6 +149,31 @@ class RegistrationDetails(WriteModel):
     language: Maybe[Annotated[Language, Choice(Language, PICK)]] = Field(
         None, description=N_("язык писем; по умолчанию — язык запроса")
     )
+    # Asked only where the event switches them on (its form settings); ignored elsewhere.
+    age_group: Maybe[Annotated[AgeGroup, Choice(AgeGroup, PICK)]] = Field(
+        None, description=N_("возрастная группа: under_18, 18_29, 30_44, 45_59, 60_plus")
+    )
+    disability: Maybe[Annotated[Disability, Choice(Disability, PICK)]] = Field(
+        None, description=N_("инвалидность: yes, no, prefer_not_to_say")
+    )
+    travel_region: Maybe[Annotated[Region, Choice(Region, PICK)]] = Field(None, description=N_("откуда едет: область"))
+    travel_district: Maybe[Annotated[str, Line(120), NoTags]] = Field(None, description=N_("откуда едет: район"))
+    arrival_date: Maybe[Annotated[date, BeforeValidator(_date)]] = Field(None, description=N_("дата приезда"))
+    departure_date: Maybe[Annotated[date, BeforeValidator(_date)]] = Field(None, description=N_("дата отъезда"))
+    accommodation: Maybe[Annotated[bool, BeforeValidator(_yes_no)]] = Field(
+        None, description=N_("нужно ли проживание (да/нет)")
+    )
+
+
+STANDARD_COLUMNS = (
+    "age_group",
+    "disability",
+    "travel_region",
+    "travel_district",
+    "arrival_date",
+    "departure_date",
+    "accommodation",
+)
 
 
 class ImportRow(RegistrationDetails):
@@ -146,6 +207,32 @@ class RegistrationCreate(ImportRow):
     invitation: Maybe[Annotated[str, Line(100)]] = Field(
         None, description=N_("токен приглашения (для мероприятий по приглашениям)")
     )
+    answers: dict[str, Any] | None = Field(
+        None,
+        description=N_(
+            'ответы на вопросы мероприятия: {"<id вопроса>": значение}; список вариантов — для вопроса '
+            "с несколькими вариантами, true/false — для да/нет, ключ варианта или его текст — для выбора"
+        ),
+    )
+
+
+class PhoneRegistrationCreate(RegistrationCreate):
+    """The form of an event that takes a phone instead of an e-mail: one of the two is needed."""
+
+    email: Maybe[Email] = Field(None, description=N_("адрес электронной почты, или телефон вместо него"))  # type: ignore[assignment]  # optional here: a phone stands in
+
+
+class PhoneImportRow(ImportRow):
+    """An import row of such an event: a row with a phone needs no e-mail."""
+
+    email: Maybe[Email] = None  # type: ignore[assignment]  # optional here: a phone stands in
+
+
+PHONE_KEY = "tel:"  # email_normalised of a registration by phone: the phone is its identity
+
+
+def phone_key(phone: str) -> str:
+    return PHONE_KEY + phone
 
 
 class InvitationIn(WriteModel):
@@ -216,6 +303,14 @@ def parse_registration(
         language=_value(valid.language) or current_language(),
         invitation=getattr(valid, "invitation", None),
         honeypot=honeypot,
+        age_group=_value(valid.age_group),
+        disability=_value(valid.disability),
+        travel_region=_value(valid.travel_region),
+        travel_district=valid.travel_district,
+        arrival_date=valid.arrival_date,
+        departure_date=valid.departure_date,
+        accommodation=valid.accommodation,
+        answers=getattr(valid, "answers", None),
     )
 
 
@@ -253,3 +348,11 @@ class RegistrationStaff(BaseModel):
     waitlist_position: int | None
     created_at: Any
     checked_in_at: Any
+    age_group: str | None = None
+    disability: str | None = None
+    travel_region: str | None = None
+    travel_district: str | None = None
+    arrival_date: date | None = None
+    departure_date: date | None = None
+    accommodation: bool | None = None
+    answers: dict[str, Any] = {}

@@ -25,9 +25,11 @@ from eventhub.core.i18n import _
 from eventhub.core.models import (
     GENDER_CHOICES,
     Event,
+    EventFormSettings,
     EventStatus,
     Gender,
     Invitation,
+    OptionalField,
     Organisation,
     PersonalCalendar,
     PersonalCalendarLegacy,
@@ -42,16 +44,19 @@ from eventhub.core.models import (
 )
 from eventhub.core.text import InvalidPhone, format_phone, normalise_phone, normalise_query, search_key
 from eventhub.core.tokens import hash_token
-from eventhub.registrations import labels, mail, resend
+from eventhub.registrations import labels, mail, questions, resend
 from eventhub.registrations.exports import ExportRow, StatsTable
 from eventhub.registrations.mail import Site
 from eventhub.registrations.schemas import (
     CONSENT_TEXT,
+    PhoneRegistrationCreate,
+    RegistrationCreate,
     RegistrationData,
     RegistrationDetails,
     from_form,
     normalise_email,
     parse_registration,
+    phone_key,
 )
 
 S = RegistrationStatus
@@ -189,10 +194,21 @@ def lock_event(db: Session, event_id: int) -> Event:
     return event
 
 
+def _press_apart(db: Session, event_id: int) -> bool:
+    """Whether the organiser keeps press seats apart from the capacity."""
+    settings = db.get(EventFormSettings, event_id)
+    return bool(settings and settings.press_outside_capacity)
+
+
 def _held(db: Session, event_id: int) -> int:
-    return db.exec(
-        select(sa.func.count()).where(Registration.event_id == event_id, col(Registration.status).in_(HOLDING))
-    ).one()
+    query = select(sa.func.count()).where(Registration.event_id == event_id, col(Registration.status).in_(HOLDING))
+    if _press_apart(db, event_id):
+        query = query.where(Registration.category != RegistrationCategory.press)
+    return db.exec(query).one()
+
+
+def outside_capacity(db: Session, event: Event, category: str | None) -> bool:
+    return category == RegistrationCategory.press and _press_apart(db, id_of(event))
 
 
 def free_places(db: Session, event: Event) -> int | None:
@@ -224,6 +240,70 @@ def audit_status(db: Session, user: StaffUser | None, action: str, reg: Registra
 # --- registering ---
 
 
+def _api_field(q: Any) -> str:
+    return f"answers.{q.id}"
+
+
+def parse_for_event(
+    db: Session,
+    event: Event,
+    data: Any,
+    model: type[RegistrationDetails] = RegistrationCreate,
+    *,
+    form: Any = None,
+    email: str | None = None,
+    honeypot: bool = False,
+) -> RegistrationData:
+    """A registration checked as a whole: the common fields, the optional fields the event asks
+    and its questions (from the posted `form`'s q_<id> fields, else `answers` of the JSON);
+    Invalid names every wrong field at once."""
+    errors: dict[str, str] = {}
+    parsed: RegistrationData | None = None
+    by_phone = questions.form_settings(db, event).phone_only
+    if by_phone and model is RegistrationCreate:
+        model = PhoneRegistrationCreate
+    try:
+        parsed = parse_registration(data, model, email=email, honeypot=honeypot)
+    except Invalid as exc:
+        errors |= exc.fields
+    if parsed is not None and not parsed.email:
+        parsed = _identified_by_phone(parsed, errors)
+    qs = questions.questions(db, event)
+    if form is not None:
+        raw, field_of = questions.raw_answers_from_form(qs, form), None
+    else:
+        given = parsed.answers if parsed else data.get("answers")
+        raw, field_of = (given if isinstance(given, dict) else {}), _api_field
+    try:
+        extra = questions.check_extra(
+            db, event, standard=parsed.standard() if parsed else {}, answers=raw, field_of=field_of
+        )
+    except Invalid as exc:
+        errors |= exc.fields
+    if errors or parsed is None:
+        raise Invalid(_("Проверьте поля формы"), fields=errors)
+    parsed.extra = extra
+    return parsed
+
+
+def _identified_by_phone(data: RegistrationData, errors: dict[str, str]) -> RegistrationData | None:
+    """A registration without an e-mail: its phone is its identity, so a phone is then needed."""
+    if not data.phone:
+        errors.setdefault("email", _("укажите адрес электронной почты или телефон"))
+        errors.setdefault("phone", _("без адреса электронной почты нужен телефон"))
+        return None
+    data.email_normalised = phone_key(data.phone)
+    return data
+
+
+def _extra(db: Session, event: Event, data: RegistrationData) -> Any:
+    if data.extra is None:  # a caller that parsed without the event (a script, a test)
+        data.extra = questions.check_extra(
+            db, event, standard=data.standard(), answers=data.answers or {}, field_of=_api_field
+        )
+    return data.extra
+
+
 @dataclass
 class RegisterResult:
     registration: Registration | None  # None: the honeypot was filled, nothing stored
@@ -234,6 +314,7 @@ class RegisterResult:
 def check_registration(db: Session, *, event: Event, data: RegistrationData, now: datetime) -> None:
     """Everything `register` checks that needs no lock: for dry runs (stores nothing)."""
     check_open(event, now)
+    _extra(db, event, data)
     if data.invitation or event.registration_mode == RegistrationMode.invitation:
         invitation = _invitation_for(db, event, data.invitation)
         used = db.exec(
@@ -254,6 +335,15 @@ def _invitation_for(db: Session, event: Event, token: str | None) -> Invitation:
     return find_invitation(db, event, token)
 
 
+def check_seats(db: Session, invitation: Invitation) -> None:
+    """QuotaExhausted when the invitation's seats are all taken (indicative outside the lock)."""
+    used = db.exec(
+        select(sa.func.count()).where(Registration.invitation_id == invitation.id, col(Registration.status).in_(ACTIVE))
+    ).one()
+    if used >= invitation.seat_quota:
+        raise _quota_error()
+
+
 def _quota_error() -> QuotaExhausted:
     return QuotaExhausted(
         _("Места по этому приглашению закончились"),
@@ -262,13 +352,14 @@ def _quota_error() -> QuotaExhausted:
 
 
 def placement(
-    db: Session, event: Event, invitation: Invitation | None, *, pre_approved: bool = False
+    db: Session, event: Event, invitation: Invitation | None, *, pre_approved: bool = False, category: str | None = None
 ) -> tuple[str, int | None]:
     """The status (and waiting-list position) a new registration gets, under the lock.
-    Invitations and the organiser's own imports count as approved."""
+    Invitations and the organiser's own imports count as approved; press seats kept apart
+    from the capacity are never full."""
     if event.registration_mode == RegistrationMode.approval and invitation is None and not pre_approved:
         return S.pending, None
-    if event.capacity is None or _held(db, id_of(event)) < event.capacity:
+    if event.capacity is None or outside_capacity(db, event, category) or _held(db, id_of(event)) < event.capacity:
         return S.confirmed, None
     return S.waitlisted, _next_waitlist_position(db, id_of(event))
 
@@ -286,6 +377,8 @@ def _apply(db: Session, reg: Registration, data: RegistrationData, invitation: I
     reg.gender = data.gender
     reg.accessibility_needs = data.accessibility_needs
     reg.language = data.language
+    if data.extra is not None:
+        questions.apply_extra(reg, data.extra)
 
 
 STATUS_MAIL: dict[str, str] = {S.confirmed: "confirmed", S.pending: "pending", S.waitlisted: "waitlisted"}
@@ -307,6 +400,7 @@ def register(
         return RegisterResult(None, created=False)
     event = lock_event(db, event_id)
     check_open(event, now)
+    _extra(db, event, data)
     invitation = None
     if data.invitation or event.registration_mode == RegistrationMode.invitation:
         invitation = _invitation_for(db, event, data.invitation)
@@ -316,7 +410,19 @@ def register(
             Registration.event_id == event.id, Registration.email_normalised == data.email_normalised
         )
     ).first()
+    if existing is None and not data.email and data.phone:
+        # By phone, the phone is the identity: someone registered with an e-mail and this phone
+        # is this person too.
+        existing = db.exec(
+            select(Registration).where(
+                Registration.event_id == event.id,
+                Registration.phone == data.phone,
+                Registration.status != S.cancelled,
+            )
+        ).first()
     if existing is not None and existing.status != S.cancelled:
+        if not existing.email:  # nowhere to send the link again; the page says only that
+            return RegisterResult(existing, created=False, mails=[])
         # No duplicate: the link goes again to that address, never to whoever typed it —
         # a few times an hour and a day at most (resend.py), with the same answer.
         if not resend.may_resend(db, event_id=id_of(event), email_normalised=existing.email_normalised, now=now):
@@ -357,7 +463,7 @@ def register(
     reg.checked_in_at = None
     reg.reminder_sent_at = None
     reg.created_at = reg.created_at or now
-    status, position = placement(db, event, invitation)
+    status, position = placement(db, event, invitation, category=data.category)
     set_status(reg, status, now)
     reg.waitlist_position = position
     db.add(reg)
@@ -427,7 +533,14 @@ def _refuse_if_cancelled(event: Event) -> None:
 
 def update_details(db: Session, *, reg: Registration, form: dict[str, Any], now: datetime) -> Registration:
     """Change what the participant may change (not the e-mail: it is the registration's key)."""
-    data = parse_registration(from_form(form, RegistrationDetails), RegistrationDetails, email=reg.email)
+    data = parse_for_event(
+        db,
+        db.get_one(Event, reg.event_id),
+        from_form(form, RegistrationDetails),
+        RegistrationDetails,
+        form=form,
+        email=reg.email,
+    )
     lock_event(db, reg.event_id)
     db.refresh(reg)
     if reg.status in (S.cancelled, S.declined):
@@ -582,7 +695,11 @@ def _confirm(
     event, reg = _for_action(db, event, registration_id)
     if reg.status != source:
         raise Conflict(refusal)
-    if event.capacity is not None and _held(db, id_of(event)) >= event.capacity:
+    if (
+        event.capacity is not None
+        and not outside_capacity(db, event, reg.category)
+        and _held(db, id_of(event)) >= event.capacity
+    ):
         raise NoPlaces(_("Свободных мест нет: увеличьте вместимость или дождитесь отмен"))
     set_status(reg, S.confirmed, now)
     db.add(reg)
@@ -620,6 +737,28 @@ def decline(
     return ChangeResult(reg, promoted, mails + more)
 
 
+def undo_decline(
+    db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime, site: Site
+) -> ChangeResult:
+    """Take a decline back: the person gets a place if one is free (else the waiting list) and
+    is told so."""
+    event, reg = _for_action(db, event, registration_id)
+    if reg.status != S.declined:
+        raise Conflict(_("Отменить можно только отклонение"))
+    invitation = db.get(Invitation, reg.invitation_id) if reg.invitation_id else None
+    status, position = placement(db, event, invitation, pre_approved=True, category=reg.category)
+    set_status(reg, status, now)
+    reg.waitlist_position = position
+    db.add(reg)
+    db.flush()
+    audit_status(db, user, "undo_decline", reg, S.declined)
+    kind = "approved" if status == S.confirmed else "waitlisted"
+    msg = mail.enqueue(
+        db, kind=kind, event=event, reg=reg, site=site, now=now, calendar_url=calendar_url(db, site, reg)
+    )
+    return ChangeResult(reg, mails=[id_of(msg)])
+
+
 def fill(db: Session, *, event: Event, user: StaffUser, now: datetime, site: Site) -> ChangeResult:
     """Organiser's button after raising the capacity: promote from the waiting list."""
     event = lock_event(db, id_of(event))
@@ -629,51 +768,88 @@ def fill(db: Session, *, event: Event, user: StaffUser, now: datetime, site: Sit
     return ChangeResult(None, promoted, mails)
 
 
-def parse_checkin_code(value: str) -> tuple[int, str] | None:
-    """The registration id and signature from a scanned QR code (a URL or the bare code)."""
+def _code_text(value: str) -> str:
+    """The code of a scanned check-in URL or of what was typed."""
     value = (value or "").strip()
     if "code=" in value:
         value = value.split("code=", 1)[1].split("&", 1)[0]
-    head, _, sig = value.partition("-")
-    if not head.isdigit() or not sig or len(value) > 40:
-        return None
-    return int(head), sig
+    return value[:40]
+
+
+_LEGACY_CODE = re.compile(r"^(\d+)-([\w-]{10})$")
+
+
+def parse_checkin_code(value: str) -> tuple[int, str] | None:
+    """The registration id and signature from a scanned QR code (a URL or the bare code), or
+    a code typed at the door (Crockford base32, any case, O/0 and I/L/1 alike)."""
+    text = _code_text(value)
+    legacy = _LEGACY_CODE.match(text)
+    if legacy:
+        return int(legacy.group(1)), legacy.group(2)
+    return mail.read_crockford(text)
 
 
 def registration_by_code(db: Session, *, event: Event, code: str, site: Site) -> Registration:
     parsed = parse_checkin_code(code)
     reg = find_registration_of(db, event, parsed[0]) if parsed else None
-    if reg is None or not site.checkin_code_ok(reg, code.strip().split("code=")[-1].split("&")[0]):
+    if reg is None or not site.checkin_code_ok(reg, _code_text(code)):
         raise NotFound(_("QR-код не подходит к этому мероприятию"))
     return reg
 
 
-def check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime) -> Registration:
-    """Mark a confirmed participant as arrived (again: no change)."""
+def check_in(
+    db: Session,
+    *,
+    event: Event,
+    registration_id: int,
+    user: StaffUser,
+    now: datetime,
+    day: Any = None,
+    session_id: int | None = None,
+) -> Registration:
+    """Mark a confirmed participant as arrived — on `day` (default: today at the event) or at a
+    session; a second mark changes nothing (see attendance.already)."""
+    from eventhub.registrations import attendance  # it builds on this module
+
     event, reg = _for_action(db, event, registration_id)
-    if reg.status == S.attended:
-        return reg
-    if reg.status != S.confirmed:
+    if reg.status not in (S.confirmed, S.attended):
         raise Conflict(
             _("Отметить можно только подтверждённую регистрацию (сейчас: %(status)s)") % {"status": reg.status}
         )
-    set_status(reg, S.attended, now)
-    reg.checked_in_at = now
-    db.add(reg)
-    db.flush()
-    audit_status(db, user, "check_in", reg, S.confirmed)
+    if attendance.mark(db, event=event, reg=reg, user=user, now=now, day=day, session_id=session_id) is None:
+        return reg  # already marked there
+    if reg.status == S.confirmed:
+        set_status(reg, S.attended, now)
+        reg.checked_in_at = now
+        db.add(reg)
+        db.flush()
+        audit_status(db, user, "check_in", reg, S.confirmed)
     return reg
 
 
-def undo_check_in(db: Session, *, event: Event, registration_id: int, user: StaffUser, now: datetime) -> Registration:
+def undo_check_in(
+    db: Session,
+    *,
+    event: Event,
+    registration_id: int,
+    user: StaffUser,
+    now: datetime,
+    day: Any = None,
+    session_id: int | None = None,
+) -> Registration:
+    """Take back the mark of that day (or session); with no mark left the person is expected again."""
+    from eventhub.registrations import attendance
+
     event, reg = _for_action(db, event, registration_id)
     if reg.status != S.attended:
         raise Conflict(_("Участник не отмечен"))
-    set_status(reg, S.confirmed, now)
-    reg.checked_in_at = None
-    db.add(reg)
-    db.flush()
-    audit_status(db, user, "undo_check_in", reg, S.attended)
+    left = attendance.unmark(db, event=event, reg=reg, now=now, day=day, session_id=session_id)
+    if not left:
+        set_status(reg, S.confirmed, now)
+        reg.checked_in_at = None
+        db.add(reg)
+        db.flush()
+        audit_status(db, user, "undo_check_in", reg, S.attended)
     return reg
 
 
@@ -749,6 +925,10 @@ def list_registrations(
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().-]+$")
 
 
+def looks_like_phone(q: str) -> bool:
+    return bool(_PHONE_LIKE.match(q.strip())) and sum(c.isdigit() for c in q) >= 7
+
+
 def checkin_search(
     db: Session, event: Event, q: str, *, limit: int = 30
 ) -> list[tuple[Registration, Organisation | None]]:
@@ -819,6 +999,10 @@ def statistics(db: Session, event: Event) -> dict[str, Any]:
             col(Registration.region),
             col(Registration.category),
             col(Registration.status),
+            col(Registration.age_group),
+            col(Registration.disability),
+            col(Registration.travel_region),
+            col(Registration.answers),
         )
         .join(Organisation, col(Organisation.id) == col(Registration.organisation_id), isouter=True)
         .where(col(Registration.event_id) == event.id, col(Registration.status).in_(HOLDING))
@@ -851,6 +1035,40 @@ def statistics(db: Session, event: Event) -> dict[str, Any]:
                 for k in keys
             ],
         )
+    # What this event's own form adds: the optional fields it asks, its choice questions.
+    settings = questions.form_settings(db, event)
+    more: list[Breakdown] = []
+    optional = (
+        (OptionalField.age_group, _("Возрастная группа"), 5, questions.AGE_GROUP),
+        (OptionalField.disability, _("Инвалидность"), 6, questions.DISABILITY),
+        (OptionalField.travel_from, _("Откуда едут"), 7, event_labels.REGION),
+    )
+    for name, title, idx, names in optional:
+        if questions.asks(settings, name):
+            order = [str(k) for k in names]
+            registered = Counter(_stat_value(r[idx], order) for r in rows)
+            attended = Counter(_stat_value(r[idx], order) for r in rows if r[4] == S.attended)
+            keys = [k for k in order if registered.get(k)] + ([None] if registered.get(None) else [])
+            more.append(
+                Breakdown(title, [(names.get(k) or _(labels.NOT_GIVEN), registered[k], attended[k]) for k in keys])
+            )
+    if settings.attendance_per_day:
+        from eventhub.registrations import attendance  # it builds on this module
+
+        by_day = attendance.per_day(db, event)
+        more.insert(
+            0,
+            Breakdown(
+                _("Явка по дням"),
+                [
+                    (_("День %(n)s · %(date)s") % {"n": n, "date": day.strftime("%d.%m.%Y")}, len(rows), len(ids))
+                    for n, (day, ids) in enumerate(sorted(by_day.items()), 1)
+                ],
+            ),
+        )
+    answered = [(r[8] or {}, r[4] == S.attended) for r in rows]
+    more += [Breakdown(title, table) for title, table in questions.choice_statistics(db, event, answered)]
+    result["more"] = more
     total = len(rows)
     came = sum(1 for r in rows if r[4] == S.attended)
     result["attendance"] = Breakdown(_("Явка"), [(_("Зарегистрированы"), total, came)])
@@ -906,7 +1124,8 @@ def save_invitation(
             token_hash=hash_token(site.invitation_token(id_of(event), id_of(org), 0)),
         )
     invitation.seat_quota = seat_quota
-    invitation.note = note or None
+    if note is not None:  # a form sent without a note (the quota changed) keeps the one written
+        invitation.note = note or None
     invitation.revoked_at = None
     db.add(invitation)
     db.flush()
@@ -950,6 +1169,7 @@ def export_rows(db: Session, event: Event, *, statuses: tuple[str, ...] | None =
     def when(dt: datetime | None) -> str:
         return dt.astimezone(zone).strftime("%d.%m.%Y %H:%M") if dt else ""
 
+    extra = extra_columns(db, event)
     out = []
     for n, (reg, org) in enumerate(rows, 1):
         out.append(
@@ -970,8 +1190,67 @@ def export_rows(db: Session, event: Event, *, statuses: tuple[str, ...] | None =
                 waitlist_position=str(reg.waitlist_position or ""),
                 registered_at=when(reg.created_at),
                 checked_in_at=when(reg.checked_in_at),
+                extra={head: text(reg) for head, text in extra},
             )
         )
+    return out
+
+
+def _date_text(value: Any) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def extra_columns(db: Session, event: Event) -> list[tuple[str, Any]]:
+    """(header, reg → text) of what this event's form adds: its optional fields, then its
+    questions (archived ones too: their answers were given), then attendance per day."""
+    settings = questions.form_settings(db, event)
+    out: list[tuple[str, Any]] = []
+    F = OptionalField
+    if questions.asks(settings, F.age_group):
+        out.append(
+            (_("Возрастная группа"), lambda r: questions.AGE_GROUP.get(r.age_group) or "" if r.age_group else "")
+        )
+    if questions.asks(settings, F.disability):
+        out.append((_("Инвалидность"), lambda r: questions.DISABILITY.get(r.disability) or "" if r.disability else ""))
+    if questions.asks(settings, F.travel_from):
+        out.append(
+            (
+                _("Откуда: область"),
+                lambda r: (event_labels.REGION.get(r.travel_region) or "") if r.travel_region else "",
+            )
+        )
+        out.append((_("Откуда: район"), lambda r: r.travel_district or ""))
+    if questions.asks(settings, F.travel_dates):
+        out.append((_("Дата приезда"), lambda r: _date_text(r.arrival_date)))
+        out.append((_("Дата отъезда"), lambda r: _date_text(r.departure_date)))
+    if questions.asks(settings, F.accommodation):
+        out.append(
+            (
+                _("Проживание"),
+                lambda r: "" if r.accommodation is None else (_(questions.YES) if r.accommodation else _(questions.NO)),
+            )
+        )
+    if settings.attendance_per_day:
+        from eventhub.registrations import attendance
+
+        marks = attendance.marks_of(db, event)
+        zone = ZoneInfo(event.timezone)
+        for n, day in enumerate(attendance.days(event), 1):
+            out.append(
+                (
+                    _("День %(n)s · %(date)s") % {"n": n, "date": day.strftime("%d.%m.%Y")},
+                    lambda r, day=day: (
+                        marks[r.id][day].astimezone(zone).strftime("%H:%M") if day in marks.get(r.id, {}) else ""
+                    ),
+                )
+            )
+    seen: set[str] = set()
+    for q in questions.questions(db, event, archived=True):
+        head = questions.label(q)
+        while head in seen:  # two questions of one wording stay two columns
+            head += " "
+        seen.add(head)
+        out.append((head, lambda r, q=q: questions.answer_text(q, (r.answers or {}).get(str(q.id)))))
     return out
 
 
@@ -979,4 +1258,4 @@ def stats_tables(stats: dict[str, Any]) -> list[StatsTable]:
     return [
         StatsTable(stats[k].title, stats[k].rows)
         for k in ("attendance", "gender", "organisation_kind", "region", "category")
-    ]
+    ] + [StatsTable(b.title, b.rows) for b in stats.get("more", [])]

@@ -21,8 +21,10 @@ from eventhub.admin.events import EVENT_FORM, SESSION_FORM
 from eventhub.admin.forms import Form
 from eventhub.agenda.service import session_input
 from eventhub.core.models import (
+    EventFormSettings,
     EventMessage,
     EventSeries,
+    FormQuestion,
     Invitation,
     Material,
     Organisation,
@@ -388,6 +390,21 @@ def _after_event_case(w: World) -> tuple[dict, Any]:
     return {"slug": event.slug}, {}
 
 
+def _rated_case(w: World) -> tuple[dict, Any]:
+    event = w.open_event()
+    w.db.add(EventFormSettings(event_id=event.id, per_diem_rate=1500))
+    w.db.flush()
+    return {"slug": event.slug}, None
+
+
+def _question_case(w: World, body: Any) -> tuple[dict, Any]:
+    event = w.open_event()
+    question = FormQuestion(event_id=event.id, kind="yes_no", label="Ужин?")
+    w.db.add(question)
+    w.db.flush()
+    return {"slug": event.slug, "question_id": question.id}, body
+
+
 REGS = "/admin/events/{slug}/registrations"
 MESSAGE = {
     "action": "send",
@@ -426,6 +443,41 @@ CASES += [
         REGS + "/import/confirm",
         body=lambda w, e: {"preview": _import_preview(w, e), "consent": "on"},
     ),  # fmt: skip
+    # --- the event's own form and questions: organisers; walk-ins: the door (issue 16) ---
+    _reg_event_case("GET", REGS + "/form"),
+    _reg_event_case(
+        "POST", REGS + "/form/settings", body=lambda w, e: {"field_age_group": "on", "per_diem_rate": "1500"}
+    ),
+    _reg_event_case("POST", REGS + "/form/questions", body=lambda w, e: {"kind": "yes_no", "label": "Ужин?"}),
+    Case("GET", REGS + "/form/questions/{question_id:int}", EVENTS, lambda w: _question_case(w, None), success=200),
+    Case(
+        "POST",
+        REGS + "/form/questions/{question_id:int}",
+        EVENTS,
+        lambda w: _question_case(w, {"kind": "yes_no", "label": "Обед?"}),
+    ),
+    Case("POST", REGS + "/form/questions/{question_id:int}/delete", EVENTS, lambda w: _question_case(w, {})),
+    Case("POST", REGS + "/form/questions/{question_id:int}/move", EVENTS, lambda w: _question_case(w, {"step": "up"})),
+    _reg_event_case("POST", REGS + "/checkin/walk-in", CHECKIN, body=lambda w, e: {"full_name": "Эрмек Жумабаев"}),
+    Case(
+        "GET",
+        REGS + "/{reg_id:int}/decline",
+        EVENTS,
+        lambda w: (lambda e, r: ({"slug": e.slug, "reg_id": r.id}, None))(*w.registration("confirmed")),
+    ),
+    _reg_event_case("GET", REGS + "/papers"),
+    _reg_event_case("GET", REGS + "/papers/sign-in.pdf", CHECKIN),
+    _reg_event_case("GET", REGS + "/papers/badges.pdf"),
+    _reg_event_case("GET", REGS + "/papers/tents.pdf"),
+    _reg_event_case("GET", REGS + "/papers/certificates.pdf"),
+    Case("GET", REGS + "/papers/per-diem.pdf", EVENTS, lambda w: _rated_case(w)),
+    Case("GET", REGS + "/papers/per-diem.xlsx", EVENTS, lambda w: _rated_case(w)),
+    Case(
+        "GET",
+        REGS + "/papers/certificates/{reg_id:int}.pdf",
+        EVENTS,
+        lambda w: (lambda e, r: ({"slug": e.slug, "reg_id": r.id}, None))(*w.registration("attended")),
+    ),
     # --- messages to registrants, reminders, phones for WhatsApp, the event's outbox: organisers ---
     _reg_event_case("GET", REGS + "/messages"),
     Case("POST", REGS + "/messages", EVENTS, lambda w: ({"slug": w.registration("confirmed")[0].slug}, MESSAGE)),
@@ -674,6 +726,7 @@ def _side(db: Any, letter: str, tag: str, author: StaffUser, site: Site) -> Side
     message, _failed = send_message(db, event, author, site, f"Тайное письмо {tag}")
     settings = reminders.parse_settings({"reminder_hours": ["24"], "reminder_text_ru": f"Тайное напоминание {tag}"})
     reminders.save_settings(db, event=event, data=settings, user=author)
+    db.add(FormQuestion(event_id=event.id, kind="yes_no", label=f"Тайный вопрос {tag}"))
     db.flush()
     participant, journalist = people
     return Side(
@@ -684,7 +737,7 @@ def _side(db: Any, letter: str, tag: str, author: StaffUser, site: Site) -> Side
             "draft": [draft.title, release.title, session.title],
             "release": [loose.title],
             "message": [message.subject],
-            "reminder": [f"Тайное напоминание {tag}"],
+            "reminder": [f"Тайное напоминание {tag}", f"Тайный вопрос {tag}"],
             "phone": [participant.phone, format_phone(participant.phone)],  # the WhatsApp list shows no names
         },
     )  # fmt: skip
@@ -724,6 +777,23 @@ def _read_params(db: Any, s: Side, other: Side) -> dict[str, tuple[dict[str, Any
         REGS: (ev, {}),
         REGS + "/checkin": (ev, {"q": other.participant.full_name.split()[-1], "done": other.participant.id}),
         REGS + "/checkin-staff": (ev, {}),
+        REGS + "/form": (ev, {}),
+        REGS + "/papers": (ev, {}),
+        REGS + "/{reg_id:int}/decline": ({**ev, "reg_id": other.participant.id}, {}),
+        REGS + "/papers/sign-in.pdf": (ev, {"cols": ["phone", "organisation"]}),
+        REGS + "/papers/per-diem.pdf": (ev, {}),
+        REGS + "/papers/per-diem.xlsx": (ev, {}),
+        REGS + "/papers/badges.pdf": (ev, {}),
+        REGS + "/papers/tents.pdf": (ev, {}),
+        REGS + "/papers/certificates.pdf": (ev, {}),
+        REGS + "/papers/certificates/{reg_id:int}.pdf": ({**ev, "reg_id": other.participant.id}, {}),
+        REGS + "/form/questions/{question_id:int}": (
+            {
+                **ev,
+                "question_id": db.exec(select(FormQuestion.id).where(FormQuestion.event_id == other.event.id)).one(),
+            },
+            {},
+        ),
         REGS + "/export.csv": (ev, {}),
         REGS + "/export.xlsx": (ev, {}),
         REGS + "/import": (ev, {}),
@@ -784,6 +854,12 @@ def _text(response: Any) -> str:
 
         book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
         return "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v)
+    if response.headers.get("content-type", "").startswith("application/pdf"):
+        import io
+
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     return response.text
 
 

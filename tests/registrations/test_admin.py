@@ -183,7 +183,10 @@ def test_check_in_by_name_with_one_tap_and_by_the_qr_code_from_the_email(
     found = client.get(base, params={"q": "айгуль"})
     reg_id = re.search(r'name="registration" value="(\d+)"', found.text).group(1)
     tapped = client.post(base, data={"csrf_token": csrf, "registration": reg_id, "q": "айгуль"})
-    qr_value = re.search(r"(\d+-[\w-]{10})", messages["b@example.org"].get_body(("plain",)).get_content()).group(1)
+    # The code read aloud: Crockford base32, "<number>-<six characters>".
+    qr_value = re.search(
+        r"назовите код ([0-9A-Z]+-[0-9A-Z]{6})", messages["b@example.org"].get_body(("plain",)).get_content()
+    ).group(1)
     scanned = client.get(base, params={"code": qr_value})
     typed = client.get(base, params={"q": f"http://testserver{base}?code={qr_value}"})
     client.post(base, data={"csrf_token": csrf, "code": qr_value})
