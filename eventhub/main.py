@@ -42,6 +42,7 @@ from eventhub.registrations import admin as registrations_admin
 from eventhub.registrations import api as registrations_api
 from eventhub.registrations import messages_admin as registrations_messages
 from eventhub.registrations import pages as registrations_pages
+from eventhub.reports import admin as reports_admin
 from eventhub.templating import templates
 
 log = logging.getLogger("eventhub")
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(press_admin.router)  # before the general admin pages
     app.include_router(registrations_admin.router)
     app.include_router(registrations_messages.router)
+    app.include_router(reports_admin.router)  # before the directory's /admin/projects/{slug}
     app.include_router(admin_pages.router)
     app.mount("/static", HashedStaticFiles(directory=ROOT / "static"), name="static")
 
