@@ -43,6 +43,8 @@ from eventhub.registrations import api as registrations_api
 from eventhub.registrations import messages_admin as registrations_messages
 from eventhub.registrations import pages as registrations_pages
 from eventhub.reports import admin as reports_admin
+from eventhub.reports import surveys_admin
+from eventhub.surveys import pages as survey_pages
 from eventhub.templating import templates
 
 log = logging.getLogger("eventhub")
@@ -105,6 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(press_admin.router)  # before the general admin pages
     app.include_router(registrations_admin.router)
     app.include_router(registrations_messages.router)
+    app.include_router(survey_pages.router)
+    app.include_router(surveys_admin.router)
     app.include_router(reports_admin.router)  # before the directory's /admin/projects/{slug}
     app.include_router(admin_pages.router)
     app.mount("/static", HashedStaticFiles(directory=ROOT / "static"), name="static")

@@ -28,6 +28,7 @@ from eventhub.feeds.ical import render_invitation
 from eventhub.registrations import labels, service
 from eventhub.registrations.deps import MailDep, PublicEventDep, RegistrationLimit, SiteDep
 from eventhub.registrations.schemas import CONSENT_TEXT, from_form, parse_registration
+from eventhub.surveys import service as surveys
 from eventhub.templating import templates
 
 router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLResponse, include_in_schema=False)
@@ -178,6 +179,7 @@ def _private_context(db: DbDep, reg: Any, site: Any, now: Any) -> dict[str, Any]
         "choices": choices(),
         "invited": reg.invitation_id is not None,
         "invitation_org": org if reg.invitation_id else None,
+        "surveys": surveys.open_surveys(db, reg),
     }
 
 

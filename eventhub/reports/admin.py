@@ -100,7 +100,7 @@ def report_page(
         response = render(
             request, "reports/report.html", user, report=report, totals=report.totals, charts=chart_data(report),
             tab=report.crosstab(filters.rows, filters.cols, filters.measure),
-            one_way=[report.one_way(k) for k in DIMENSIONS], query=urlencode(filters.query()), **context,
+            one_way=[report.one_way(k) for k in DIMENSIONS], qs=urlencode(filters.query()), **context,
         )  # fmt: skip
     response.headers.update(STAFF_HEADERS)
     return response
@@ -165,7 +165,7 @@ def matches(request: Request, db: DbDep, user: ReporterDep, filters: FiltersDep,
     report = service.build(db, user, filters, now=now)
     response = render(
         request, "reports/matches.html", user, report=report, pairs=report.uncertain(),
-        query=urlencode(filters.query()), back=_back_url(filters),
+        qs=urlencode(filters.query()), back=_back_url(filters),
     )  # fmt: skip
     response.headers.update(STAFF_HEADERS)
     return response

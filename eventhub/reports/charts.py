@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH = 400
+WIDTH = 360
 LABEL_H = 16
 BAR_H = 14
 GAP = 10

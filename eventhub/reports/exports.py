@@ -54,7 +54,7 @@ def persons_csv(report: Report) -> bytes:
     return "\ufeff".encode() + buf.getvalue().encode("utf-8")
 
 
-def _put(ws: "Worksheet", row: int, column: int, value: object, *, bold: bool = False) -> None:
+def put(ws: "Worksheet", row: int, column: int, value: object, *, bold: bool = False) -> None:
     from openpyxl.styles import Font
 
     cell = ws.cell(row=row, column=column)
@@ -77,10 +77,10 @@ def _table(ws: "Worksheet", top: int, header: list[str], rows: list[list[object]
     from openpyxl.utils import get_column_letter
 
     for c, name in enumerate(header, 1):
-        _put(ws, top, c, name, bold=True)
+        put(ws, top, c, name, bold=True)
     for r, values in enumerate(rows, top + 1):
         for c, value in enumerate(values, 1):
-            _put(ws, r, c, value)
+            put(ws, r, c, value)
     last_row, last_col = top + len(rows), len(header)
     ws.auto_filter.ref = f"A{top}:{get_column_letter(last_col)}{max(last_row, top)}"
     ws.column_dimensions["A"].width = 34
@@ -120,7 +120,7 @@ def _bar_chart(
     ws.add_chart(chart, anchor)
 
 
-def _sheet_name(title: str, used: set[str]) -> str:
+def sheet_name(title: str, used: set[str]) -> str:
     for ch in "[]:*?/\\":
         title = title.replace(ch, " ")
     name = title[:31]
@@ -152,8 +152,8 @@ def to_xlsx(report: Report) -> bytes:
     totals = report.totals
 
     ws = wb.active
-    ws.title = _sheet_name(_("Сводка"), used)
-    _put(ws, 1, 1, report.title)
+    ws.title = sheet_name(_("Сводка"), used)
+    put(ws, 1, 1, report.title)
     ws["A1"].font = Font(bold=True, size=13)
     figures = [
         (_("Мероприятий"), totals["events"]),
@@ -168,7 +168,7 @@ def to_xlsx(report: Report) -> bytes:
     _table(ws, 3, [_("Показатель"), _("Значение")], [list(f) for f in figures])
     ws.column_dimensions["A"].width = 44
 
-    ws = wb.create_sheet(_sheet_name(_("Мероприятия"), used))
+    ws = wb.create_sheet(sheet_name(_("Мероприятия"), used))
     rows = [[e.title, e.day, e.registrations, e.attended, e.new_persons] for e in report.events]
     last, _c = _table(ws, 1, [_("Мероприятие"), _("Дата"), _("Регистрации"), _("Пришли"), _("Новые участники")], rows)
     ws.column_dimensions["A"].width = 50
@@ -176,20 +176,20 @@ def to_xlsx(report: Report) -> bytes:
 
     for key in DIMS:
         one = report.one_way(key)
-        ws = wb.create_sheet(_sheet_name(_(one.dimension.title), used))
+        ws = wb.create_sheet(sheet_name(_(one.dimension.title), used))
         header = [_(one.dimension.title), *[_(MEASURES[m]) for m in ("persons", "registrations", "attended")]]
         last, _c = _table(ws, 1, header, [list(r) for r in one.rows])
         _bar_chart(ws, _(one.dimension.title), 1, last, 2, 2, "F2")
 
     for tab in report.all_crosstabs("persons"):
-        ws = wb.create_sheet(_sheet_name(f"{_(tab.rows.title)} × {_(tab.cols.title)}", used))
-        _put(ws, 1, 1, _("Уникальные участники"), bold=True)
+        ws = wb.create_sheet(sheet_name(f"{_(tab.rows.title)} × {_(tab.cols.title)}", used))
+        put(ws, 1, 1, _("Уникальные участники"), bold=True)
         header, rows = _crosstab_rows(tab)
         last, last_col = _table(ws, 2, header, rows)
         # the chart leaves out the totals row and column
         _bar_chart(ws, header[0], 2, last - 1, 2, last_col - 1, f"A{last + 3}", stacked=True)
 
-    ws = wb.create_sheet(_sheet_name(_("Участники"), used))
+    ws = wb.create_sheet(sheet_name(_("Участники"), used))
     _table(ws, 1, person_header(), person_rows(report))
     ws.column_dimensions["B"].width = 30
     ws.column_dimensions["C"].width = 28
