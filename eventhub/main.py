@@ -43,6 +43,7 @@ from eventhub.registrations import api as registrations_api
 from eventhub.registrations import messages_admin as registrations_messages
 from eventhub.registrations import pages as registrations_pages
 from eventhub.reports import admin as reports_admin
+from eventhub.reports import api as reports_api
 from eventhub.reports import surveys_admin
 from eventhub.surveys import pages as survey_pages
 from eventhub.templating import templates
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(agenda_api.router)
     api.include_router(directory_api.router)
     api.include_router(registrations_api.router)
+    api.include_router(reports_api.router)
     app.include_router(api)
 
     app.include_router(

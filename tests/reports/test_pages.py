@@ -7,6 +7,7 @@ from datetime import datetime
 
 import openpyxl
 from lxml import etree, html
+from sqlmodel import select
 
 from eventhub.core.models import MatchDecision
 from tests.reports.conftest import PERSONS
@@ -83,7 +84,7 @@ def test_confirm_and_split_through_the_page(client, login_as, db, project_data):
         assert r.status_code == 303 and r.headers["location"] == "/admin/reports/matches?project=gesi-project"
     after = client.get("/admin/reports/matches?project=gesi-project")
     assert "Неясных совпадений нет." in after.text
-    assert db.query(MatchDecision).count() == 3
+    assert len(db.exec(select(MatchDecision)).all()) == 3
     report = html.fromstring(client.get("/admin/projects/gesi-project/report").text)
     assert "7 уникальных участников" in [
         " ".join(li.text_content().split()) for li in report.cssselect("ul.figures li")
@@ -93,7 +94,7 @@ def test_confirm_and_split_through_the_page(client, login_as, db, project_data):
         "/admin/reports/matches", data={"a": regs["r4"].id, "b": "x", "decision": "same", "csrf_token": csrf}
     )
     assert r.status_code == 422
-    assert db.query(MatchDecision).count() == 3
+    assert len(db.exec(select(MatchDecision)).all()) == 3
 
 
 def test_xlsx_export(client, login_as, project_data):

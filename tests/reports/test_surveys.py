@@ -52,14 +52,19 @@ def _create(client, csrf, anonymous=False, phase="post", questions=QUESTIONS_RU,
 def test_write_answer_once_and_see_the_results(client, login_as, db):
     event, regs = _setup(db)
     _user, csrf = login_as("organiser", ("survey-org",))
-    assert 'href="/admin/events/survey-training/surveys"' in client.get("/admin/events/survey-training/registrations").text
+    assert (
+        'href="/admin/events/survey-training/surveys"' in client.get("/admin/events/survey-training/registrations").text
+    )
     r = _create(client, csrf)
     assert r.status_code == 303
     survey = db.exec(select(Survey)).one()
     questions = service.questions(db, survey)
     assert [q.kind for q in questions] == ["rating", "single", "multiple", "text"]
     assert questions[0].required and questions[1].options == ["Facebook", "Коллеги", "Другое"]
-    assert questions[1].translations["en"] == {"text": "Where did you hear of it?", "options": ["Facebook", "Colleagues", "Other"]}
+    assert questions[1].translations["en"] == {
+        "text": "Where did you hear of it?",
+        "options": ["Facebook", "Colleagues", "Other"],
+    }
     rating, single, multiple, text = (f"q{q.id}" for q in questions)
 
     # the participant finds it on their private page, in English there
@@ -111,7 +116,9 @@ def test_write_answer_once_and_see_the_results(client, login_as, db):
     assert svgs[0].xpath("./*[local-name()='desc']")[0].text_content().startswith("1: 0; 2: 1")
     assert [li.text_content() for li in page.cssselect("ul.survey-texts li")] == ["Больше практики", "Короче"]
 
-    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/admin/events/survey-training/surveys/{survey.id}/export.xlsx").content))
+    wb = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/admin/events/survey-training/surveys/{survey.id}/export.xlsx").content)
+    )
     summary = list(wb.worksheets[0].iter_rows(min_row=2, values_only=True))
     assert summary[0] == ("Насколько полезен был тренинг?", "1", 0, 3.67)
     assert wb.worksheets[0].auto_filter.ref == "A1:D13"  # 5 ratings, 3 + 3 options, the texts
@@ -125,7 +132,10 @@ def test_anonymous_answers_keep_no_registration(client, login_as, db):
     _create(client, csrf, anonymous=True)
     survey = db.exec(select(Survey)).one()
     rating = f"q{service.questions(db, survey)[0].id}"
-    assert client.post(f"/r/survey-token-0/survey/{survey.id}", data={rating: "5"}, follow_redirects=False).status_code == 303
+    assert (
+        client.post(f"/r/survey-token-0/survey/{survey.id}", data={rating: "5"}, follow_redirects=False).status_code
+        == 303
+    )
     assert client.post(f"/r/survey-token-0/survey/{survey.id}", data={rating: "5"}).status_code == 409  # once per link
     response = db.exec(select(SurveyResponse)).one()
     assert response.registration_id is None
@@ -136,9 +146,19 @@ def test_bad_questionnaires_are_refused(client, login_as, db):
     _user, csrf = login_as("admin")
     for questions, en, field, message in (
         ("", "", "questions_ru", "напишите хотя бы один вопрос"),
-        ("stars: Как вам?", "", "questions_ru", "строка 1: начните с вида вопроса (rating, single, multiple, text), двоеточия и текста"),
+        (
+            "stars: Как вам?",
+            "",
+            "questions_ru",
+            "строка 1: начните с вида вопроса (rating, single, multiple, text), двоеточия и текста",
+        ),
         ("single: Откуда? | Facebook", "", "questions_ru", "строка 1: нужно не меньше двух вариантов через «|»"),
-        ("rating: Как вам?\ntext: Что ещё?", "How was it?", "questions_en", "столько же строк, сколько вопросов на русском (2)"),
+        (
+            "rating: Как вам?\ntext: Что ещё?",
+            "How was it?",
+            "questions_en",
+            "столько же строк, сколько вопросов на русском (2)",
+        ),
     ):
         r = _create(client, csrf, questions=questions, en=en)
         assert r.status_code == 422
