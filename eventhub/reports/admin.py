@@ -79,7 +79,7 @@ def chart_data(report: Report) -> list[dict[str, Any]]:
 def _choices(db: Session) -> dict[str, list[tuple[str, str]]]:
     projects = db.exec(select(Project.slug, Project.name).order_by(col(Project.name))).all()
     orgs = db.exec(select(Organisation.slug, Organisation.name).order_by(col(Organisation.name))).all()
-    return {"projects": [tuple(p) for p in projects], "organisations": [tuple(o) for o in orgs]}
+    return {"projects": [(p[0], p[1]) for p in projects], "organisations": [(o[0], o[1]) for o in orgs]}
 
 
 def report_page(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 # Cyrillic (Russian and Kyrgyz letters) to Latin, as names are spelled in passports and e-mails.
 _CYRILLIC = dict(
     zip(
-        "абвгдеёжзийклмнңоөпрстуүфхцчшщъыьэюя",
+        "абвгдеёжзийклмнңоөпрстуүфхцчшщъыьэюя",  # i18n: ignore (letters, not text)
         "a b v g d e e zh z i i k l m n n o o p r s t u u f h ts ch sh sh - y - e yu ya".split(),
         strict=True,
     )

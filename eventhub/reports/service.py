@@ -317,28 +317,30 @@ def build(db: Session, user: StaffUser, filters: ReportFilters, *, now: datetime
         for row in event_rows
     }
     event_ids = sa.select(col(Event.id)).where(*conditions).scalar_subquery()
-    reg_rows = db.execute(
-        sa.select(
-            col(Registration.id),
-            col(Registration.event_id),
-            col(Registration.full_name),
-            col(Registration.email_normalised),
-            col(Registration.phone),
-            col(Registration.organisation_id),
-            col(Registration.organisation_name),
-            col(Organisation.name),
-            col(Organisation.kind),
-            col(Registration.gender),
-            col(Registration.region),
-            col(Registration.age_group),
-            col(Registration.disability),
-            col(Registration.category),
-            col(Registration.status),
-            col(Registration.email),
-        )  # fmt: skip
-        .join(Organisation, col(Organisation.id) == col(Registration.organisation_id), isouter=True)
-        .where(col(Registration.event_id).in_(event_ids), col(Registration.status).in_(HOLDING))
-    ).all()
+    reg_rows = list(
+        db.execute(
+            sa.select(
+                col(Registration.id),
+                col(Registration.event_id),
+                col(Registration.full_name),
+                col(Registration.email_normalised),
+                col(Registration.phone),
+                col(Registration.organisation_id),
+                col(Registration.organisation_name),
+                col(Organisation.name),
+                col(Organisation.kind),
+                col(Registration.gender),
+                col(Registration.region),
+                col(Registration.age_group),
+                col(Registration.disability),
+                col(Registration.category),
+                col(Registration.status),
+                col(Registration.email),
+            )  # fmt: skip
+            .join(Organisation, col(Organisation.id) == col(Registration.organisation_id), isouter=True)
+            .where(col(Registration.event_id).in_(event_ids), col(Registration.status).in_(HOLDING))
+        )
+    )
     order = {eid: n for n, eid in enumerate(events)}
     reg_rows.sort(key=lambda r: (order[r[1]], r[0]))  # date order: a person's latest values win
     decisions = {

@@ -128,7 +128,8 @@ def survey_export(db: DbDep, managed: ManagedDep, survey_id: int) -> Response:
     total, results = service.results(db, survey)
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet_name(_("Итоги"), used := set())
+    used: set[str] = set()
+    ws.title = sheet_name(_("Итоги"), used)
     for c, head in enumerate((_("Вопрос"), _("Ответ"), _("Число ответов"), _("Средняя оценка")), 1):
         put(ws, 1, c, head, bold=True)
     row = 2

@@ -132,7 +132,7 @@ def create_survey(
     db.add(survey)
     db.flush()
     for n, d in enumerate(drafts):
-        translations = {
+        translations: dict[str, dict[str, Any]] = {
             lang: {"text": d.text[lang], **({"options": d.options[lang]} if lang in d.options else {})}
             for lang in ("ky", "en")
             if lang in d.text
