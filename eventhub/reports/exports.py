@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from eventhub.core.i18n import _
 from eventhub.core.text import xml_text
 from eventhub.registrations.exports import RISKY_START, neutralise
-from eventhub.reports.service import DIMENSIONS, DIMS, MEASURES, CrossTab, Report
+from eventhub.reports.service import DIMENSIONS, DIMS, MEASURES, CrossTab, Report, show_phone
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -33,7 +33,7 @@ def person_rows(report: Report) -> list[list[object]]:
         days = [events[e].day for e in p.events]
         rows.append(
             [
-                n, p.name, ", ".join(p.emails), ", ".join(p.phones), p.organisation,
+                n, p.name, ", ".join(p.emails), ", ".join(show_phone(x) for x in p.phones), p.organisation,
                 *[DIMENSIONS[k].label(v) for k, v in zip(DIMS, p.values, strict=True)],
                 len(set(p.events)), p.attended, min(days), max(days),
                 "; ".join(dict.fromkeys(events[e].title for e in p.events)),

@@ -15,6 +15,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Cyrillic (Russian and Kyrgyz letters) to Latin, as names are spelled in passports and e-mails.
 _CYRILLIC = dict(
@@ -24,6 +25,7 @@ _CYRILLIC = dict(
         strict=True,
     )
 )
+_TABLE = str.maketrans({k: v.strip("-") for k, v in _CYRILLIC.items()})
 # Latin spellings that differ for one sound (zh/j, kh/h, y/i, dzh/j, w/v), and doubled letters
 _LATIN = (
     (re.compile(r"dzh|dj|zh"), "j"),
@@ -35,15 +37,16 @@ _DOUBLE = re.compile(r"(.)\1+")
 _NOT_LETTER = re.compile(r"[^a-z]+")
 
 
-def name_tokens(name: str | None) -> list[str]:
+@lru_cache(maxsize=100_000)  # names repeat across a project's registrations
+def name_tokens(name: str | None) -> tuple[str, ...]:
     """The words of a name, transliterated to Latin, folded and sorted ("Асанова Айгуль" and
     "Aigul Asanova" give the same)."""
-    text = unicodedata.normalize("NFKD", (name or "").casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = "".join(_CYRILLIC.get(ch, ch) for ch in text).replace("-", "")
+    text = (name or "").casefold().replace("ё", "е").translate(_TABLE)
+    if not text.isascii():  # accents of Latin spellings (é, ü); й and ё are handled above
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     for pattern, repl in _LATIN:
         text = pattern.sub(repl, text)
-    return sorted(_DOUBLE.sub(r"\1", w) for w in _NOT_LETTER.split(text) if w)
+    return tuple(sorted(_DOUBLE.sub(r"\1", w) for w in _NOT_LETTER.split(text) if w))
 
 
 def name_key(name: str | None) -> str:

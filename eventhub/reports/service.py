@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -89,6 +90,15 @@ MEASURES = {
     "registrations": N_("Регистрации"),
     "attended": N_("Пришли"),
 }
+
+
+@lru_cache(maxsize=100_000)
+def show_phone(e164: str) -> str:
+    """A stored phone as people read it (core.text.format_phone); Kyrgyz numbers directly, as
+    phonenumbers takes a third of a millisecond a number (a project has thousands)."""
+    if len(e164) == 13 and e164.startswith("+996") and e164[4:].isdigit() and e164[4] in "2357":
+        return f"0{e164[4:7]} {e164[7:10]} {e164[10:]}"
+    return format_phone(e164)
 
 
 # --- the selection of events ---
@@ -374,7 +384,7 @@ def build(db: Session, user: StaffUser, filters: ReportFilters, *, now: datetime
             person.organisation = organisation
         if r[15] and r[15] not in person.emails:
             person.emails.append(r[15])
-        phone = format_phone(r[4]) if r[4] else ""
+        phone = r[4]  # E.164; shown formatted (show_phone)
         if phone and phone not in person.phones:
             person.phones.append(phone)
         person.events.append(r[1])
@@ -382,9 +392,9 @@ def build(db: Session, user: StaffUser, filters: ReportFilters, *, now: datetime
         line = events[r[1]]
         line.registrations += 1
         line.attended += attended
+    asked = {i for pair in (*matching.joined_uncertain, *matching.apart_uncertain) for i in pair}
     details = {
-        r[0]: (r[0], r[2], r[15], format_phone(r[4]) if r[4] else "", r[7] or r[6] or "", events[r[1]])
-        for r in reg_rows
+        r[0]: (r[0], r[2], r[15], r[4] or "", r[7] or r[6] or "", events[r[1]]) for r in reg_rows if r[0] in asked
     }
     return Report(title, filters, list(events.values()), regs, persons, matching, details)
 
