@@ -181,3 +181,29 @@ def test_pre_and_post_paired_per_participant(client, login_as, db):
     # participant 2 answered only before: not paired
     assert [(c.pairs, c.before, c.after, c.delta) for c in changes] == [(2, 2.5, 4.5, 2.0), (2, 2.0, 3.5, 1.5)]
     assert "+2.00" in client.get("/admin/events/survey-training/surveys").text
+
+
+def test_the_after_event_message_asks_for_feedback(db, settings):
+    import sqlalchemy as sa
+
+    from eventhub.core.models import EventMailSettings, OutboxMessage, RegistrationNotice
+    from eventhub.registrations import reminders
+    from eventhub.registrations.mail import Site
+
+    event, regs = _setup(db, 1)
+    db.add(EventMailSettings(event_id=event.id, after_event=True, after_event_text="Спасибо!"))
+    db.flush()
+    site = Site.from_settings(settings)
+    [first] = reminders.queue_after_event(db, event_id=event.id, now=NOW, site=site)
+    assert "ответьте на несколько вопросов" not in db.get(OutboxMessage, first).body_text  # no questionnaire yet
+    service.create_survey(
+        db, event=event, title="Отзыв", phase="post", anonymous=False, intro=None, sources={"ru": "rating: Как вам?"}
+    )
+    db.exec(sa.delete(RegistrationNotice))  # as if it had not gone yet
+    [second] = reminders.queue_after_event(db, event_id=event.id, now=NOW, site=site)
+    body = db.get(OutboxMessage, second).body_text
+    assert (
+        "Пожалуйста, ответьте на несколько вопросов о мероприятии — опрос на вашей странице: "
+        + site.private_url(regs[0])
+        in body
+    )
