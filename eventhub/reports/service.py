@@ -9,7 +9,8 @@ who gave their age group once is not "not stated" for the rest of the project). 
 one chose (NULL, the older "undisclosed") is counted as "not stated", always shown.
 """
 
-from collections import Counter
+import dataclasses
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -22,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from eventhub import labels as event_labels
 from eventhub.accounts.permissions import editable_events_clause
+from eventhub.core import i18n
 from eventhub.core.errors import Invalid
 from eventhub.core.i18n import N_, _
 from eventhub.core.models import (
@@ -194,7 +196,8 @@ class EventLine:
     slug: str
     title: str
     day: date  # local date of the start
-    held: bool  # started before now
+    start: datetime
+    held: bool = False  # started before now
     registrations: int = 0
     attended: int = 0
     new_persons: int = 0  # persons at their first event of the selection
@@ -314,16 +317,62 @@ def _value(value: str | None, dim: Dimension) -> str | None:
     return value if value in dim.order else None  # "undisclosed" of older rows: not stated
 
 
+# The last reports built in this process, by (user, filters, fingerprint of the data): the
+# page's other cross-tabs, the exports and the matches page reuse one build. Small: a report of
+# 100k registrations holds them all.
+_BUILT: "OrderedDict[tuple[Any, ...], Report]" = OrderedDict()
+KEEP = 2
+
+
+def fingerprint(db: Session, conditions: list[Any]) -> tuple[Any, ...]:
+    """What a report depends on, in COUNT(*)-like queries: its events (how many, last change),
+    their registrations (how many, last change), the directory's organisations and the match
+    decisions. A registration written, deleted or checked in changes it."""
+    event_ids = sa.select(col(Event.id)).where(*conditions).scalar_subquery()
+    events = db.execute(sa.select(sa.func.count(), sa.func.max(col(Event.updated_at))).where(*conditions)).one()
+    regs = db.execute(
+        sa.select(sa.func.count(), sa.func.max(col(Registration.updated_at)), sa.func.max(col(Registration.id))).where(
+            col(Registration.event_id).in_(event_ids)
+        )
+    ).one()
+    orgs = db.execute(sa.select(sa.func.count(), sa.func.max(col(Organisation.updated_at)))).one()
+    decisions = db.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.max(col(MatchDecision.decided_at)),
+            sa.func.sum(sa.case((col(MatchDecision.same), 1), else_=0)),  # an answer changed
+        )
+    ).one()
+    return (*events, *regs, *orgs, *decisions)
+
+
 def build(db: Session, user: StaffUser, filters: ReportFilters, *, now: datetime) -> Report:
+    """The report, from this process's last builds when nothing it counts has changed."""
     filters = filters.validate()
     conditions, title = events_clause(db, user, filters)
+    selection = (filters.project, filters.organisation, filters.date_from, filters.date_to)
+    key = (user.id, user.role, selection, fingerprint(db, conditions), i18n.current_language())
+    report = _BUILT.get(key)
+    if report is None:
+        report = _build(db, filters, conditions, title, now=now)
+        _BUILT[key] = report
+        while len(_BUILT) > KEEP:
+            _BUILT.popitem(last=False)
+    else:
+        _BUILT.move_to_end(key)
+        for line in report.events:
+            line.held = line.start <= now
+    return dataclasses.replace(report, filters=filters)
+
+
+def _build(db: Session, filters: ReportFilters, conditions: list[Any], title: str, *, now: datetime) -> Report:
     event_rows = db.execute(
         sa.select(col(Event.id), col(Event.slug), col(Event.title), col(Event.start_at), col(Event.timezone))
         .where(*conditions)
         .order_by(col(Event.start_at), col(Event.id))
     ).all()
     events = {
-        row[0]: EventLine(row[0], row[1], row[2], row[3].astimezone(ZoneInfo(row[4])).date(), row[3] <= now)
+        row[0]: EventLine(row[0], row[1], row[2], row[3].astimezone(ZoneInfo(row[4])).date(), row[3], row[3] <= now)
         for row in event_rows
     }
     event_ids = sa.select(col(Event.id)).where(*conditions).scalar_subquery()

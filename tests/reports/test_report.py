@@ -191,3 +191,25 @@ def test_a_decision_needs_two_visible_registrations(db, project_data, make_staff
 
 def test_registrations_listed(project_data):
     assert len(REGISTRATIONS) == 14
+
+
+def test_a_change_is_counted_at_once(db, project_data, make_staff):
+    """The last builds are kept per process; anything the report counts changing is seen."""
+    admin = make_staff("admin")
+    assert _report(db, admin).totals["registrations"] == 12
+    assert _report(db, admin, rows="age_group", cols="category").filters.rows == "age_group"  # the same build
+    reg = project_data["regs"]["r9"]
+    reg.status = "cancelled"
+    db.add(reg)
+    db.flush()
+    assert _report(db, admin).totals["registrations"] == 11
+    org = project_data["orgs"]["cso"]
+    org.kind = "academia"
+    db.add(org)
+    db.flush()
+    assert (
+        _report(db, admin)
+        .one_way("organisation_kind")
+        .rows[list(DIMENSIONS["organisation_kind"].order).index("academia")][2]
+        == 3
+    )
