@@ -261,9 +261,20 @@ class Report:
     persons: dict[int, PersonLine]
     matching: Matching
     reg_details: dict[int, tuple[Any, ...]]  # registration id -> its row (uncertain pairs show them)
+    # tables computed once per build (a kept build serves several pages), by (kind, arguments, language)
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+
+    def _once(self, key: tuple[Any, ...], compute: Any) -> Any:
+        key = (*key, i18n.current_language())
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     @property
     def totals(self) -> dict[str, int]:
+        return dict(self._once(("totals",), self._totals))
+
+    def _totals(self) -> dict[str, int]:
         attended_persons = {r.person for r in self.regs if r.attended}
         return {
             "events": len(self.events),
@@ -284,6 +295,9 @@ class Report:
         return self.regs
 
     def one_way(self, key: str) -> OneWay:
+        return self._once(("one_way", key), lambda: self._one_way(key))  # type: ignore[no-any-return]
+
+    def _one_way(self, key: str) -> OneWay:
         dim = DIMENSIONS[key]
         i = DIMS.index(key)
         persons = Counter(p.values[i] for p in self.persons.values())
@@ -292,6 +306,9 @@ class Report:
         return OneWay(dim, [(dim.label(v), persons[v], regs[v], came[v]) for v in dim.values])
 
     def crosstab(self, rows: str, cols: str, measure: str = "persons") -> CrossTab:
+        return self._once(("crosstab", rows, cols, measure), lambda: self._crosstab(rows, cols, measure))  # type: ignore[no-any-return]
+
+    def _crosstab(self, rows: str, cols: str, measure: str = "persons") -> CrossTab:
         a, b = DIMENSIONS[rows], DIMENSIONS[cols]
         i, j = DIMS.index(rows), DIMS.index(cols)
         counts = Counter((x.values[i], x.values[j]) for x in self._items(measure))

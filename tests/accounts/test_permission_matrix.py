@@ -445,6 +445,44 @@ CASES += [
     _reg_event_case("GET", "/api/v1/events/{slug}/registrations"),
 ]
 
+
+def _survey_case(w: World) -> tuple[dict, Any]:
+    from eventhub.surveys.service import create_survey
+
+    event = w.open_event()
+    survey = create_survey(
+        w.db, event=event, title="Отзыв", phase="post", anonymous=False, intro=None, sources={"ru": "rating: Как вам?"}
+    )
+    return {"slug": event.slug, "survey_id": survey.id}, None
+
+
+def _match_case(w: World) -> tuple[dict, Any]:
+    event, a = w.registration("confirmed")
+    _event, b = w.registration("confirmed", event=w.open_event())
+    return {}, {"a": str(a.id), "b": str(b.id), "decision": "different", "query": ""}
+
+
+CASES += [
+    # --- reports for funders (the events the user may edit) and surveys ---
+    Case("GET", "/admin/reports", EVENTS, lambda w: ({}, None)),
+    Case("GET", "/admin/reports/export.xlsx", EVENTS, lambda w: ({}, None)),
+    Case("GET", "/admin/reports/export.csv", EVENTS, lambda w: ({}, None)),
+    Case("GET", "/admin/reports/matches", EVENTS, lambda w: ({}, None)),
+    Case("POST", "/admin/reports/matches", EVENTS, _match_case),
+    Case("GET", "/admin/projects/{slug}/report", EVENTS, lambda w: ({"slug": make_project(w.db).slug}, None)),
+    Case("GET", "/admin/organisations/{slug}/report", EVENTS, lambda w: ({"slug": w.org.slug}, None)),
+    _reg_event_case("GET", "/admin/events/{slug}/surveys"),
+    _reg_event_case(
+        "POST",
+        "/admin/events/{slug}/surveys",
+        body=lambda w, e: {"title": "Отзыв", "phase": "post", "questions_ru": "text: Что улучшить?"},
+    ),
+    Case("GET", "/admin/events/{slug}/surveys/{survey_id:int}", EVENTS, _survey_case),
+    Case("POST", "/admin/events/{slug}/surveys/{survey_id:int}/toggle", EVENTS, lambda w: (_survey_case(w)[0], {})),
+    Case("GET", "/admin/events/{slug}/surveys/{survey_id:int}/export.xlsx", EVENTS, _survey_case),
+]
+
+
 # Routes everyone may use, tested elsewhere (login) or read-only public data.
 PUBLIC = {
     ("GET", "/admin/login"), ("POST", "/admin/login"), ("POST", "/admin/logout"),
@@ -652,7 +690,25 @@ def _read_params(db: Any, s: Side, other: Side) -> dict[str, tuple[dict[str, Any
         "/api/v1/press-releases/{slug}": ({"slug": s.release.slug}, {}),
         "/api/v1/people": ({}, {}),
         "/api/v1/people/{slug}": ({"slug": make_person(db).slug}, {}),
+        "/admin/reports": ({}, {"organisation": other.org.slug}),
+        "/admin/reports/export.xlsx": ({}, {}),
+        "/admin/reports/export.csv": ({}, {"organisation": other.org.slug}),
+        "/admin/reports/matches": ({}, {}),
+        "/admin/events/{slug}/surveys": (ev, {}),
+        "/admin/events/{slug}/surveys/{survey_id:int}": (ev | {"survey_id": _survey_of(db, s.event)}, {}),
+        "/admin/events/{slug}/surveys/{survey_id:int}/export.xlsx": (ev | {"survey_id": _survey_of(db, s.event)}, {}),
     }
+
+
+def _survey_of(db: Any, event: Any) -> int:
+    from eventhub.surveys.service import create_survey, surveys_of
+
+    found = surveys_of(db, event.id)
+    if found:
+        return found[0].id
+    return create_survey(
+        db, event=event, title="Отзыв", phase="post", anonymous=False, intro=None, sources={"ru": "text: Что улучшить?"}
+    ).id
 
 
 # Where the staff pages of a role show its own organisation's people: (path, kind of marker).
