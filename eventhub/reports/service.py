@@ -87,6 +87,7 @@ DIMENSIONS = {
     )
 }
 DIMS = tuple(DIMENSIONS)  # a registration's and a person's values are tuples in this order
+assert DIMS == ("gender", "organisation_kind", "region", "age_group", "disability", "category")  # build() reads them so
 MEASURES = {
     "persons": N_("Уникальные участники"),
     "registrations": N_("Регистрации"),
@@ -330,10 +331,6 @@ class Report:
         return [(joined, self.reg_details[a], self.reg_details[b]) for joined, a, b in pairs]
 
 
-def _value(value: str | None, dim: Dimension) -> str | None:
-    return value if value in dim.order else None  # "undisclosed" of older rows: not stated
-
-
 # The last reports built in this process, by (user, filters, fingerprint of the data): the
 # page's other cross-tabs, the exports and the matches page reuse one build. Small: a report of
 # 100k registrations holds them all.
@@ -433,8 +430,17 @@ def _build(db: Session, filters: ReportFilters, conditions: list[Any], title: st
     dims = [DIMENSIONS[k] for k in DIMS]
     regs: list[RegLine] = []
     persons: dict[int, PersonLine] = {}
+    genders, kinds, regions, ages, disabilities, categories = (frozenset(d.order) for d in dims)
     for r in reg_rows:
-        values = tuple(_value(v, d) for v, d in zip((r[9], r[8], r[10], r[11], r[12], r[13]), dims, strict=True))
+        # in DIMS order; a value outside the dimension ("undisclosed" of older rows) is not stated
+        values = (
+            r[9] if r[9] in genders else None,
+            r[8] if r[8] in kinds else None,
+            r[10] if r[10] in regions else None,
+            r[11] if r[11] in ages else None,
+            r[12] if r[12] in disabilities else None,
+            r[13] if r[13] in categories else None,
+        )
         attended = r[14] == RegistrationStatus.attended
         pid = matching.person_of[r[0]]
         regs.append(RegLine(r[0], r[1], values, attended, pid))
@@ -442,8 +448,10 @@ def _build(db: Session, filters: ReportFilters, conditions: list[Any], title: st
         if person is None:
             person = persons[pid] = PersonLine(pid, values=values)
             events[r[1]].new_persons += 1
-        else:  # the latest stated value wins
+        elif None in values:  # the latest stated value wins
             person.values = tuple(v if v is not None else old for v, old in zip(values, person.values, strict=True))
+        else:
+            person.values = values
         person.name = r[2]
         organisation = r[7] or r[6]
         if organisation:
