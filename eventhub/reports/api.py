@@ -9,9 +9,9 @@ from pydantic import BaseModel
 from eventhub.accounts.deps import get_current_user
 from eventhub.accounts.permissions import Action, require
 from eventhub.core.db import DbDep
-from eventhub.core.deps import NowDep
+from eventhub.core.deps import NowDep, PaginationDep
 from eventhub.core.models import StaffUser
-from eventhub.core.schemas import ERROR_RESPONSES
+from eventhub.core.schemas import ERROR_RESPONSES, Page
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.registrations.deps import ManagedApiDep
 from eventhub.reports import service
@@ -142,13 +142,14 @@ class SurveyOut(BaseModel):
     questions: list[QuestionOut]
 
 
-@router.get("/events/{slug}/surveys", response_model=list[SurveyOut])
-def survey_results(db: DbDep, managed: ManagedApiDep) -> list[dict[str, Any]]:
+@router.get("/events/{slug}/surveys", response_model=Page[SurveyOut])
+def survey_results(db: DbDep, managed: ManagedApiDep, page: PaginationDep) -> dict[str, Any]:
     """Each questionnaire of the event with its results: counts per rating (1–5) or option,
     the mean rating, the texts."""
     event, _user = managed
     out = []
-    for s in surveys.surveys_of(db, event.id or 0):
+    found = surveys.surveys_of(db, event.id or 0)
+    for s in found[page.offset : page.offset + page.limit]:
         total, results = surveys.results(db, s)
         out.append(
             {"id": s.id, "title": s.title, "phase": s.phase, "anonymous": s.anonymous, "is_open": s.is_open,
@@ -157,4 +158,4 @@ def survey_results(db: DbDep, managed: ManagedApiDep) -> list[dict[str, Any]]:
                   "answers": r.answers, "counts": r.counts, "mean": r.mean, "texts": r.texts}
                  for r in results]}
         )  # fmt: skip
-    return out
+    return {"items": out, "total": len(found), "offset": page.offset, "limit": page.limit}

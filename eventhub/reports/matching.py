@@ -42,7 +42,7 @@ _NOT_LETTER = re.compile(r"[^a-z]+")
 def name_tokens(name: str | None) -> tuple[str, ...]:
     """The words of a name, transliterated to Latin, folded and sorted ("Асанова Айгуль" and
     "Aigul Asanova" give the same)."""
-    text = (name or "").casefold().replace("ё", "е").translate(_TABLE)
+    text = (name or "").casefold().replace("ё", "е").translate(_TABLE)  # i18n: ignore (letters, not text)
     if not text.isascii():  # accents of Latin spellings (é, ü); й and ё are handled above
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     for pattern, repl in _LATIN:

@@ -40,13 +40,17 @@ def test_survey_results_json(client, bearer_as, login_as, db):
     event, regs = _setup(db, 2)
     _user, csrf = login_as("admin")
     _create(client, csrf)
-    survey_id = client.get("/api/v1/events/survey-training/surveys", headers=bearer_as("admin")).json()[0]["id"]
+    survey_id = client.get("/api/v1/events/survey-training/surveys", headers=bearer_as("admin")).json()["items"][0][
+        "id"
+    ]
     from eventhub.core.models import Survey
     from eventhub.surveys import service
 
     q = service.questions(db, db.get(Survey, survey_id))
     client.post(f"/r/survey-token-0/survey/{survey_id}", data={f"q{q[0].id}": "4", f"q{q[3].id}": "Хорошо"})
-    body = client.get("/api/v1/events/survey-training/surveys", headers=bearer_as("admin")).json()
+    page = client.get("/api/v1/events/survey-training/surveys", headers=bearer_as("admin")).json()
+    assert page["total"] == 1
+    body = page["items"]
     assert body[0]["responses"] == 1
     assert body[0]["questions"][0] == {
         "position": 0, "kind": "rating", "text": "Насколько полезен был тренинг?", "options": ["1", "2", "3", "4", "5"],
