@@ -58,6 +58,10 @@ from eventhub.registrations import forms_admin as registrations_forms
 from eventhub.registrations import messages_admin as registrations_messages
 from eventhub.registrations import pages as registrations_pages
 from eventhub.registrations import papers_admin as registrations_papers
+from eventhub.reports import admin as reports_admin
+from eventhub.reports import api as reports_api
+from eventhub.reports import surveys_admin
+from eventhub.surveys import pages as survey_pages
 from eventhub.templating import templates
 
 log = logging.getLogger("eventhub")
@@ -109,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(registrations_api.router)
     api.include_router(public_search.api_router)
     api.include_router(outcomes_api.router)
+    api.include_router(reports_api.router)
     app.include_router(api)
 
     app.include_router(
@@ -128,6 +133,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(registrations_admin.router)
     app.include_router(registrations_messages.router)
     app.include_router(outcomes_admin.router)
+    app.include_router(survey_pages.router)
+    app.include_router(surveys_admin.router)
+    app.include_router(reports_admin.router)  # before the directory's /admin/projects/{slug}
     app.include_router(admin_pages.router)
     app.mount("/static", HashedStaticFiles(directory=ROOT / "static"), name="static")
 

@@ -195,6 +195,7 @@ def test_every_list_answers_a_page_and_every_operation_takes_lang(spec) -> None:
         "/api/v1/events/{slug}/audit",
         "/api/v1/events/{slug}/recommendations",
         "/api/v1/events/{slug}/registrations",
+        "/api/v1/events/{slug}/surveys",
         "/api/v1/organisations",
         "/api/v1/people",
         "/api/v1/press-contacts",

@@ -1194,3 +1194,83 @@ class Attendance(SQLModel, table=True):
     session_id: int | None = Field(default=None, foreign_key="agenda_session.id", index=True, ondelete="CASCADE")
     at: datetime = _ts(nullable=False)
     by_user_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+
+
+# --- issue 17: reports for funders (unique persons) and participants' feedback ---
+
+
+class MatchDecision(SQLModel, table=True):
+    """A staff member's answer on an uncertain match (report): are the people of these two
+    registrations one person (`same`) or two? Kept, so the next report asks no more."""
+
+    __tablename__ = "match_decision"
+    __table_args__ = (sa.UniqueConstraint("registration_a_id", "registration_b_id", name="pair"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    registration_a_id: int = Field(foreign_key="registration.id", index=True, ondelete="CASCADE")  # the smaller id
+    registration_b_id: int = Field(foreign_key="registration.id", index=True, ondelete="CASCADE")
+    same: bool
+    decided_by_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+    decided_at: datetime = _created()
+
+
+class SurveyQuestionKind(enum.StrEnum):
+    rating = "rating"  # 1–5
+    single = "single"  # one of the options
+    multiple = "multiple"  # any of the options
+    text = "text"
+
+
+class SurveyPhase(enum.StrEnum):
+    post = "post"  # after the event (feedback)
+    pre = "pre"  # before: the same questions, paired per participant with the post survey
+
+
+class Survey(Translatable, Timestamped, table=True):
+    """An event's feedback questionnaire. Anonymous: answers keep no registration, only the
+    hash of the participant's link (one answer per link)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    phase: str = _enum(SurveyPhase, default=SurveyPhase.post)
+    title: str = Field(max_length=300)
+    intro: str | None = Field(default=None, sa_type=sa.Text)
+    anonymous: bool = False
+    is_open: bool = True
+
+
+class SurveyQuestion(Translatable, table=True):
+    """translations: {"en": {"text": "...", "options": ["...", ...]}, "ky": {...}}."""
+
+    __tablename__ = "survey_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="survey.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    kind: str = _enum(SurveyQuestionKind)
+    text: str = Field(max_length=500)
+    options: list[str] = _json(list)
+    required: bool = False
+
+
+class SurveyResponse(SQLModel, table=True):
+    __tablename__ = "survey_response"
+    __table_args__ = (sa.UniqueConstraint("survey_id", "link_hash", name="once"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="survey.id", index=True, ondelete="CASCADE")
+    # None when the survey is anonymous (or the registration was deleted)
+    registration_id: int | None = Field(default=None, foreign_key="registration.id", index=True, ondelete="SET NULL")
+    link_hash: str = Field(max_length=64)  # one answer per participant's link
+    created_at: datetime = _created()
+
+
+class SurveyAnswer(SQLModel, table=True):
+    __tablename__ = "survey_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="survey_response.id", index=True, ondelete="CASCADE")
+    question_id: int = Field(foreign_key="survey_question.id", index=True, ondelete="CASCADE")
+    rating: int | None = None
+    choices: list[int] = _json(list)  # indexes into the question's options
+    text: str | None = Field(default=None, sa_type=sa.Text)

@@ -34,6 +34,7 @@ from eventhub.feeds.ical import render_invitation
 from eventhub.registrations import labels, questions, renewal, service
 from eventhub.registrations.deps import MailDep, PublicEventDep, RegistrationLimit, SiteDep
 from eventhub.registrations.schemas import CONSENT_TEXT, from_form
+from eventhub.surveys import service as surveys
 from eventhub.templating import templates
 
 router = APIRouter(route_class=UnitOfWorkRoute, default_response_class=HTMLResponse, include_in_schema=False)
@@ -230,6 +231,7 @@ def _private_context(db: DbDep, reg: Any, site: Any, now: Any) -> dict[str, Any]
         "invited": reg.invitation_id is not None,
         "invitation_org": org if reg.invitation_id else None,
         **event_form(db, event),
+        "surveys": surveys.open_surveys(db, reg),
     }
 
 

@@ -21,6 +21,7 @@ from eventhub.core.models import (
     RegistrationNotice,
     RegistrationStatus,
     StaffUser,
+    SurveyPhase,
     id_of,
 )
 from eventhub.core.validation import Markdown, Maybe, Multiline, WriteModel, validate
@@ -33,6 +34,7 @@ from eventhub.registrations.messages import (
     row_values,
     template,
 )
+from eventhub.surveys import service as surveys
 
 DEFAULT_HOURS = 24
 # What the form offers: hours before the start.
@@ -234,6 +236,7 @@ def queue_reminders(
 
 SUBJECT_AFTER = N_("Спасибо за участие: {event}")
 GREETING = N_("Здравствуйте, {name}!")
+SURVEY_LINE = N_("Пожалуйста, ответьте на несколько вопросов о мероприятии — опрос на вашей странице: {link}")
 
 
 def events_after(db: Session, *, now: datetime) -> list[int]:
@@ -276,6 +279,8 @@ def queue_after_event(
         )
         .order_by(col(Registration.id))
     )
+    # an open feedback questionnaire: the message says where to answer it (the private page)
+    survey = any(s.is_open and s.phase == SurveyPhase.post for s in surveys.surveys_of(db, id_of(event)))
     versions = {}
     for lang in LANGUAGES:
         token = i18n.set_language(lang)
@@ -283,7 +288,10 @@ def queue_after_event(
             versions[lang] = {
                 "subject": _(SUBJECT_AFTER),
                 # Some version exists (checked above) and every language falls back to it.
-                "body": _(GREETING) + "\n\n" + (_text_for(settings, "after_event_text", lang) or ""),
+                "body": _(GREETING)
+                + "\n\n"
+                + (_text_for(settings, "after_event_text", lang) or "")
+                + ("\n\n" + _(SURVEY_LINE) if survey else ""),
             }
         finally:
             i18n.reset_language(token)

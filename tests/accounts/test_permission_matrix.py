@@ -588,6 +588,43 @@ CASES += [
 ]
 
 
+def _survey_case(w: World) -> tuple[dict, Any]:
+    from eventhub.surveys.service import create_survey
+
+    event = w.open_event()
+    survey = create_survey(
+        w.db, event=event, title="Отзыв", phase="post", anonymous=False, intro=None, sources={"ru": "rating: Как вам?"}
+    )
+    return {"slug": event.slug, "survey_id": survey.id}, None
+
+
+def _match_case(w: World) -> tuple[dict, Any]:
+    event, a = w.registration("confirmed")
+    _event, b = w.registration("confirmed", event=w.open_event())
+    return {}, {"a": str(a.id), "b": str(b.id), "decision": "different", "query": ""}
+
+
+CASES += [
+    # --- reports for funders (the events the user may edit) and surveys ---
+    Case("GET", "/admin/reports", EVENTS, lambda w: ({}, None)),
+    Case("GET", "/admin/reports/export.xlsx", EVENTS, lambda w: ({}, None)),
+    Case("GET", "/admin/reports/export.csv", EVENTS, lambda w: ({}, None)),
+    Case("GET", "/admin/reports/matches", EVENTS, lambda w: ({}, None)),
+    Case("POST", "/admin/reports/matches", EVENTS, _match_case),
+    Case("GET", "/admin/projects/{slug}/report", EVENTS, lambda w: ({"slug": make_project(w.db).slug}, None)),
+    Case("GET", "/admin/organisations/{slug}/report", EVENTS, lambda w: ({"slug": w.org.slug}, None)),
+    _reg_event_case("GET", "/admin/events/{slug}/surveys"),
+    _reg_event_case(
+        "POST",
+        "/admin/events/{slug}/surveys",
+        body=lambda w, e: {"title": "Отзыв", "phase": "post", "questions_ru": "text: Что улучшить?"},
+    ),
+    Case("GET", "/admin/events/{slug}/surveys/{survey_id:int}", EVENTS, _survey_case),
+    Case("POST", "/admin/events/{slug}/surveys/{survey_id:int}/toggle", EVENTS, lambda w: (_survey_case(w)[0], {})),
+    Case("GET", "/admin/events/{slug}/surveys/{survey_id:int}/export.xlsx", EVENTS, _survey_case),
+]
+
+
 # Routes everyone may use, tested elsewhere (login) or read-only public data.
 PUBLIC = {
     ("GET", "/admin/login"), ("POST", "/admin/login"), ("POST", "/admin/logout"),
@@ -825,6 +862,13 @@ def _read_params(db: Any, s: Side, other: Side) -> dict[str, tuple[dict[str, Any
         "/admin/events/{slug}/recommendations": ({"slug": s.draft.slug}, {}),
         "/admin/events/{slug}/recommendations/{rec_id}": ({"slug": s.draft.slug, "rec_id": _draft_rec(db, other)}, {}),
         "/admin/events/{slug}/materials": ({"slug": s.draft.slug}, {}),
+        "/admin/reports": ({}, {"organisation": other.org.slug}),
+        "/admin/reports/export.xlsx": ({}, {}),
+        "/admin/reports/export.csv": ({}, {"organisation": other.org.slug}),
+        "/admin/reports/matches": ({}, {}),
+        "/admin/events/{slug}/surveys": (ev, {}),
+        "/admin/events/{slug}/surveys/{survey_id:int}": (ev | {"survey_id": _survey_of(db, s.event)}, {}),
+        "/admin/events/{slug}/surveys/{survey_id:int}/export.xlsx": (ev | {"survey_id": _survey_of(db, s.event)}, {}),
     }
 
 
@@ -833,6 +877,17 @@ def _draft_rec(db: Any, s: Side) -> int:
     db.add(rec)
     db.flush()
     return rec.id
+
+
+def _survey_of(db: Any, event: Any) -> int:
+    from eventhub.surveys.service import create_survey, surveys_of
+
+    found = surveys_of(db, event.id)
+    if found:
+        return found[0].id
+    return create_survey(
+        db, event=event, title="Отзыв", phase="post", anonymous=False, intro=None, sources={"ru": "text: Что улучшить?"}
+    ).id
 
 
 # Where the staff pages of a role show its own organisation's people: (path, kind of marker).
