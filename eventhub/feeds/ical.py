@@ -125,6 +125,44 @@ def _transitions(zone: ZoneInfo, start: datetime, end: datetime) -> list[datetim
     return found
 
 
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _yearly_rule(onsets: list[datetime]) -> dict[str, object] | None:
+    """The RRULE (FREQ=YEARLY;BYMONTH;BYDAY) that gives exactly these local onsets, one a year
+    in consecutive years at the same wall time, or None when they follow no such rule."""
+    if len(onsets) < 2:
+        return None
+    first = onsets[0]
+    if any(
+        (d.year, d.month, d.weekday(), d.time()) != (first.year + i, first.month, first.weekday(), first.time())
+        for i, d in enumerate(onsets)
+    ):
+        return None
+    day = _WEEKDAYS[first.weekday()]
+    if all((d + timedelta(days=7)).month != d.month for d in onsets):
+        return {"freq": "YEARLY", "bymonth": first.month, "byday": f"-1{day}"}
+    nth = {(d.day - 1) // 7 + 1 for d in onsets}
+    if len(nth) == 1:
+        return {"freq": "YEARLY", "bymonth": first.month, "byday": f"{nth.pop()}{day}"}
+    return None
+
+
+def _onsets(
+    zone: ZoneInfo, start: datetime, end: datetime
+) -> dict[tuple[timedelta, timedelta, str, bool], list[datetime]]:
+    """(offset_from, offset_to, name, is_dst) -> the local onsets (in the offset before) in [start, end)."""
+    offset, name, dst = _observance(start, zone)
+    onsets: dict[tuple[timedelta, timedelta, str, bool], list[datetime]] = {
+        (offset, offset, name, dst): [(start + offset).replace(tzinfo=None)]
+    }
+    for instant in _transitions(zone, start, end):
+        new_offset, new_name, new_dst = _observance(instant, zone)
+        onsets.setdefault((offset, new_offset, new_name, new_dst), []).append((instant + offset).replace(tzinfo=None))
+        offset = new_offset
+    return onsets
+
+
 @lru_cache(maxsize=64)
 def vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
     """A VTIMEZONE for ``tzid`` valid from 1 January ``first_year`` to the end of ``last_year``.
@@ -132,27 +170,34 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
     Each onset is written as local time in the offset that was in force before it
     (TZOFFSETFROM), as RFC 5545 §3.6.5 requires; icalendar's ``Timezone.from_tzinfo``
     writes spring onsets in the new offset, an hour late for clients that trust it.
+
+    An observance whose onsets follow a yearly rule that still holds after ``last_year`` is
+    one RRULE (Berlin, New York); any other onsets are one RDATE property each. ical.js
+    (Thunderbird) reads only the first date of an RDATE that lists several, which put every
+    later transition an hour off; one date per line is read the same by every parser.
     """
     zone = ZoneInfo(tzid)
     start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(UTC)
     end = datetime(last_year + 1, 1, 1, tzinfo=zone).astimezone(UTC)
-    offset, name, dst = _observance(start, zone)
-    # (offset_from, offset_to, name, is_dst) -> local onsets
-    onsets: dict[tuple[timedelta, timedelta, str, bool], list[datetime]] = {
-        (offset, offset, name, dst): [(start + offset).replace(tzinfo=None)]
-    }
-    for instant in _transitions(zone, start, end):
-        new_offset, new_name, new_dst = _observance(instant, zone)
-        key = (offset, new_offset, new_name, new_dst)
-        onsets.setdefault(key, []).append((instant + offset).replace(tzinfo=None))
-        offset = new_offset
+    onsets = _onsets(zone, start, end)
+    # The same observances two years on: a rule is written only if tzdata keeps it.
+    later = _onsets(zone, end, datetime(last_year + 3, 1, 1, tzinfo=zone).astimezone(UTC))
+    later = {k: v for k, v in later.items() if k[0] != k[1]}  # transitions only
     tz = icalendar.Timezone()
     tz.add("tzid", tzid)
-    for (offset_from, offset_to, tzname, is_dst), times in onsets.items():
+    for key, times in onsets.items():
+        offset_from, offset_to, tzname, is_dst = key
         part = icalendar.TimezoneDaylight() if is_dst else icalendar.TimezoneStandard()
         part.add("dtstart", times[0])
-        if times[1:]:
-            part.add("rdate", times[1:])
+        after = later.get(key, [])
+        rule = _yearly_rule(times + after) if len(after) == 2 else None
+        if rule is not None:
+            part.add("rrule", rule)
+        elif len(times) > 1:
+            # DTSTART again as the first RDATE: ical.js takes the onsets of an observance with
+            # RDATEs from its RDATEs alone and would skip the first (RFC 5545 counts it either way).
+            for when in times:
+                part.add("rdate", when)
         part.add("tzoffsetfrom", offset_from)
         part.add("tzoffsetto", offset_to)
         if tzname:
