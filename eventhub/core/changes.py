@@ -10,6 +10,7 @@ any domain gets it without calling anything:
 * A change to an agenda session, its speakers or panel, or an event's regions or
   organisations touches the parent's ``updated_at``, so an event's ``updated_at`` is the
   revision time of everything its calendar entry shows (its DTSTAMP and LAST-MODIFIED).
+* A renamed event keeps its former slug (``EventFormerSlug``): its old addresses answer 301.
 * After each flush that wrote anything a feed shows, the one ``content_version`` row is
   bumped in the same transaction: the feeds' cache key, the same for every worker.
 
@@ -33,6 +34,7 @@ from eventhub.core.models import (
     AgendaSession,
     ContentVersion,
     Event,
+    EventFormerSlug,
     EventOrganisation,
     EventRegion,
     EventSeries,
@@ -174,6 +176,24 @@ def _live(obj: T | None, db: Session) -> TypeGuard[T]:
     return obj is not None and obj not in db.deleted and not sa.inspect(obj).deleted
 
 
+def _keep_former_slug(db: Session, event: Event) -> None:
+    """Record the slug an event leaves (whoever had it as a former slug before, it is this
+    event's now); the slug it takes is nobody's former slug any more."""
+    state = sa.inspect(event)
+    if state.deleted or not _changed(event, "slug"):
+        return
+    old = get_history(event, "slug").deleted
+    if event.id is not None and not state.pending and old and old[0] and old[0] != event.slug:
+        row = db.get(EventFormerSlug, old[0])
+        if row is None:
+            db.add(EventFormerSlug(slug=old[0], event_id=event.id, retired_at=utcnow()))
+        else:
+            row.event_id, row.retired_at = event.id, utcnow()
+    taken = db.get(EventFormerSlug, event.slug)
+    if taken is not None:
+        db.delete(taken)
+
+
 def _before_flush(db: Session, _flush_context: Any, _instances: Any) -> None:
     now = utcnow()
     touched_events: dict[int, Event] = {}
@@ -183,6 +203,7 @@ def _before_flush(db: Session, _flush_context: Any, _instances: Any) -> None:
     for obj in changed:
         if isinstance(obj, Event):
             bump_sequence_if_needed(obj)
+            _keep_former_slug(db, obj)
             continue
         if isinstance(obj, (SessionSpeaker, Panel)):
             session = _parent_session(db, obj)
@@ -240,7 +261,7 @@ def install() -> None:
     sa.event.listen(Session, "do_orm_execute", _do_orm_execute)
     sa.event.listen(Session, "after_commit", _after_commit)
     sa.event.listen(Session, "after_rollback", _after_rollback)
-    for field in (*EVENT_SEQUENCE_FIELDS, "sequence"):
+    for field in (*EVENT_SEQUENCE_FIELDS, "sequence", "slug"):
         sa.event.listen(getattr(Event, field), "set", _old_value_needed, active_history=True)
     for field in SESSION_SEQUENCE_FIELDS:
         sa.event.listen(getattr(AgendaSession, field), "set", _old_value_needed, active_history=True)

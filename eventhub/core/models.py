@@ -894,3 +894,36 @@ class FeedState(SQLModel, table=True):
     etag: str = Field(max_length=64)
     as_of: datetime = _ts(nullable=False)
     modified_at: datetime = _ts(nullable=False)
+
+
+# --- issue 19: calendar addresses that last ---
+
+
+class EventFormerSlug(SQLModel, table=True):
+    """A slug an event had before: its page, feeds and exports there answer 301 to the current
+    ones (calendar clients follow), however many times it was renamed since."""
+
+    __tablename__ = "event_former_slug"
+
+    slug: str = Field(primary_key=True, max_length=160)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    retired_at: datetime = _created()
+
+
+class StarList(SQLModel, table=True):
+    """Sessions a reader starred, without an account: addressed by a secret token (its hash here),
+    kept in the reader's browser; /calendar/starred/{token}.ics is the feed of just those."""
+
+    __tablename__ = "star_list"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class StarredSession(SQLModel, table=True):
+    __tablename__ = "starred_session"
+
+    list_id: int = Field(foreign_key="star_list.id", primary_key=True, ondelete="CASCADE")
+    session_id: int = Field(foreign_key="agenda_session.id", primary_key=True, ondelete="CASCADE", index=True)

@@ -1,0 +1,70 @@
+"""calendars that last: former event slugs, star lists
+
+Issue 19. ``event_former_slug`` keeps every slug an event had, so its old page, feed and
+export addresses answer 301 to the current ones. ``star_list`` / ``starred_session``: the
+sessions a reader starred without an account, behind a secret token (only its hash stored).
+
+Revision ID: c19a7e5d2b40
+Revises: b3e1f2a4c5d6
+Create Date: 2026-12-04 19:10:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+
+import eventhub.core.models
+from alembic import op
+
+revision: str = "c19a7e5d2b40"
+down_revision: str | Sequence[str] | None = "b3e1f2a4c5d6"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "event_former_slug",
+        sa.Column("slug", sqlmodel.sql.sqltypes.AutoString(length=160), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("retired_at", eventhub.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["event.id"], name=op.f("fk_event_former_slug_event_id_event"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("slug", name=op.f("pk_event_former_slug")),
+    )
+    with op.batch_alter_table("event_former_slug", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_event_former_slug_event_id"), ["event_id"])
+    op.create_table(
+        "star_list",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("created_at", eventhub.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", eventhub.core.models.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_star_list")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_star_list_token_hash")),
+    )
+    op.create_table(
+        "starred_session",
+        sa.Column("list_id", sa.Integer(), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["list_id"], ["star_list.id"], name=op.f("fk_starred_session_list_id_star_list"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["agenda_session.id"],
+            name=op.f("fk_starred_session_session_id_agenda_session"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("list_id", "session_id", name=op.f("pk_starred_session")),
+    )
+    with op.batch_alter_table("starred_session", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_starred_session_session_id"), ["session_id"])
+
+
+def downgrade() -> None:
+    op.drop_table("starred_session")
+    op.drop_table("star_list")
+    op.drop_table("event_former_slug")
