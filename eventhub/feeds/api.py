@@ -164,11 +164,27 @@ def _check_slug(slug: str) -> str:
 
 @_feed_route("/calendar.ics", "text/calendar", "iCalendar feed")
 def calendar_ics(
-    request: Request, filters: EventFiltersDep, db: DbDep, settings: SettingsDep, now: NowDep, lang: LangQuery = None
+    request: Request,
+    filters: EventFiltersDep,
+    db: DbDep,
+    settings: SettingsDep,
+    now: NowDep,
+    lang: LangQuery = None,
+    from_: Annotated[
+        str | None,
+        Query(alias="from", max_length=20, description="first day (YYYY-MM-DD); default: 12 months ago"),
+    ] = None,
+    to: Annotated[str | None, Query(max_length=20, description="last day (YYYY-MM-DD); default: none")] = None,
 ) -> Response:
-    """Every public event matching the filters of /events, as an iCalendar feed to subscribe to."""
+    """Every public event matching the filters of /events, as an iCalendar feed to subscribe to:
+    by default those of the last 12 months and everything ahead; ?from= and ?to= for other dates."""
     spec = service.calendar_feed(
-        filters, base_url=settings.base_url, site_name=settings.site_name, now=now, lang=service.feed_language(lang)
+        filters,
+        base_url=settings.base_url,
+        site_name=settings.site_name,
+        now=now,
+        lang=service.feed_language(lang),
+        window=service.feed_window(from_, to, now),
     )
     return serve(request, db, spec, now)
 

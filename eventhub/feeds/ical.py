@@ -210,7 +210,21 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
 # --- components ---
 
 
-def _calendar(name: str, prodid: str, *, description: str | None, source_url: str | None) -> icalendar.Calendar:
+DEFAULT_ZONE = "Asia/Bishkek"  # of a calendar whose events name none (an empty one)
+
+
+def calendar_zone(events: Iterable[Event]) -> str:
+    """The zone most of the calendar's events are in (X-WR-TIMEZONE: where Google and Apple
+    show floating and all-day entries); Bishkek for a calendar without events."""
+    counts: dict[str, int] = {}
+    for e in events:
+        counts[e.timezone] = counts.get(e.timezone, 0) + 1
+    return max(sorted(counts), key=lambda z: counts[z]) if counts else DEFAULT_ZONE
+
+
+def _calendar(
+    name: str, prodid: str, *, description: str | None, source_url: str | None, zone: str | None = None
+) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", prodid)
     cal.add("version", "2.0")
@@ -226,6 +240,8 @@ def _calendar(name: str, prodid: str, *, description: str | None, source_url: st
         cal.add("source", source_url, parameters={"VALUE": "URI"})
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
+    if zone:
+        cal.add("x-wr-timezone", icalendar.vText(zone))
     return cal
 
 
@@ -300,8 +316,29 @@ def _add_place(vevent: icalendar.Event, event: Event, room: str | None = None) -
         vevent.add("geo", (event.latitude, event.longitude))
 
 
-def event_component(event: Event, *, base_url: str, host: str) -> icalendar.Event:
-    """The VEVENT of one event."""
+def _add_online(vevent: icalendar.Event, event: Event) -> None:
+    """The online link as RFC 7986 CONFERENCE (clients show a "join" button); the DESCRIPTION
+    says it too for clients that show only that."""
+    if event.online_url:
+        vevent.add(
+            "conference",
+            icalendar.vUri(event.online_url),
+            parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": _("Онлайн-подключение")},
+        )
+
+
+def add_organizer(vevent: icalendar.Event, event: Event) -> None:
+    """ORGANIZER: the event's contact for participants (the Reply-To of their e-mails)."""
+    if not event.contact_email:
+        return
+    organizer = icalendar.vCalAddress(f"mailto:{event.contact_email}")
+    if event.contact_name:
+        organizer.params["cn"] = icalendar.vText(one_line(event.contact_name))
+    vevent.add("organizer", organizer)
+
+
+def event_component(event: Event, *, base_url: str, host: str, organizer: bool = False) -> icalendar.Event:
+    """The VEVENT of one event (``organizer``: with the event's contact, for participants' feeds)."""
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event, host))
     vevent.add("dtstamp", _utc(event.updated_at))
@@ -322,6 +359,9 @@ def event_component(event: Event, *, base_url: str, host: str) -> icalendar.Even
     vevent.add("categories", [labels.EVENT_KIND.get(event.kind, labels.EVENT_KIND["other"])])
     vevent.add("url", event_url(event, base_url), parameters={"VALUE": "URI"})
     vevent.add("class", "PUBLIC")
+    _add_online(vevent, event)
+    if organizer:
+        add_organizer(vevent, event)
     return vevent
 
 
@@ -352,6 +392,8 @@ def session_description(session: AgendaSession, event: Event, base_url: str, *, 
             )
     if event.status == EventStatus.cancelled:
         blocks.insert(0, _("Мероприятие отменено."))
+    if event.online_url:
+        blocks.append(_("Онлайн: %(online_url)s") % {"online_url": event.online_url})
     blocks.append(_("Подробнее: %(event_url)s") % {"event_url": event_url(event, base_url)})
     return "\n\n".join(blocks)
 
@@ -364,7 +406,9 @@ def session_title(session: AgendaSession) -> str:
     return title
 
 
-def session_component(session: AgendaSession, event: Event, *, base_url: str, host: str) -> icalendar.Event:
+def session_component(
+    session: AgendaSession, event: Event, *, base_url: str, host: str, organizer: bool = False
+) -> icalendar.Event:
     """The VEVENT of one timed agenda session (the caller skips sessions without a time)."""
     assert session.start_at is not None, "an untimed session has no entry of its own"
     revised = session_revision(session, event)
@@ -384,6 +428,9 @@ def session_component(session: AgendaSession, event: Event, *, base_url: str, ho
     vevent.add("related-to", event_uid(event, host), parameters={"RELTYPE": "PARENT"})
     vevent.add("url", event_url(event, base_url), parameters={"VALUE": "URI"})
     vevent.add("class", "PUBLIC")
+    _add_online(vevent, event)
+    if organizer:
+        add_organizer(vevent, event)
     return vevent
 
 
@@ -398,8 +445,21 @@ def _zones_and_years(pairs: Iterable[tuple[str, datetime]]) -> dict[str, tuple[i
     return spans
 
 
-def _serialise(cal: icalendar.Calendar, zones: dict[str, tuple[int, int]], components: list[icalendar.Event]) -> bytes:
-    # VTIMEZONEs come first so that strict parsers know every TZID before it is used.
+def _serialise(
+    cal: icalendar.Calendar,
+    zones: dict[str, tuple[int, int]],
+    components: list[icalendar.Event],
+    *,
+    empty_year: int | None = None,
+) -> bytes:
+    """The calendar's bytes. VTIMEZONEs come first so that strict parsers know every TZID
+    before it is used. A calendar needs one component at least (RFC 5545 §3.6): one without
+    events carries the VTIMEZONE of its X-WR-TIMEZONE for ``empty_year``, so a filter that
+    matches nothing is a valid, empty calendar rather than one clients reject."""
+    if not components and not zones:
+        zone = str(cal.get("X-WR-TIMEZONE") or DEFAULT_ZONE)
+        year = empty_year or 2026
+        zones = {zone: (year, year)}
     head, tail = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
     parts = [head]
     parts += [vtimezone(tzid, *zones[tzid]) for tzid in sorted(zones)]
@@ -416,14 +476,20 @@ def render_events(
     prodid: str,
     description: str | None = None,
     source_url: str | None = None,
+    organizer: bool = False,
+    empty_year: int | None = None,
 ) -> bytes:
-    """A calendar with one VEVENT per event (cancelled ones included, so clients remove them)."""
+    """A calendar with one VEVENT per event (cancelled ones included, so clients remove them).
+
+    ``organizer``: entries name the event's contact (participants' own feeds; public feeds do not
+    publish a staff member's address). ``empty_year``: the year of the VTIMEZONE that keeps a
+    calendar without events valid."""
     host = host_of(base_url)
-    cal = _calendar(name, prodid, description=description, source_url=source_url)
+    cal = _calendar(name, prodid, description=description, source_url=source_url, zone=calendar_zone(events))
     timed = [e for e in events if not e.all_day]
     zones = _zones_and_years(pair for e in timed for pair in ((e.timezone, e.start_at), (e.timezone, e.end_at)))
-    components = [event_component(e, base_url=base_url, host=host) for e in events]
-    return _serialise(cal, zones, components)
+    components = [event_component(e, base_url=base_url, host=host, organizer=organizer) for e in events]
+    return _serialise(cal, zones, components, empty_year=empty_year)
 
 
 def render_agenda(
@@ -451,6 +517,7 @@ def render_agenda(
         description=_("Программа мероприятия «%(title)s»: %(event_url)s")
         % {"title": content(event, "title"), "event_url": event_url(event, base_url)},
         source_url=source_url,
+        zone=event.timezone,
     )
     if not timed:
         zones = (
@@ -508,6 +575,7 @@ def render_invitation(
         sequence = (event.sequence or 0) + (1 if method == "CANCEL" else 0)
     vevent.pop("SEQUENCE")
     vevent.add("sequence", sequence)
+    vevent.pop("ORGANIZER", None)  # the iTIP organizer below (the site's sender)
     withdrawn = method == "CANCEL" and event.status != "cancelled"  # one attendee, not the event
     if withdrawn:
         vevent.pop("STATUS")  # the entry's own STATUS (CANCELLED once the event is) stays otherwise
