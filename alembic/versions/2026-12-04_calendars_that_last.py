@@ -1,8 +1,9 @@
-"""calendars that last: former event slugs, star lists
+"""calendars that last: former event slugs, star lists, session SEQUENCE
 
 Issue 19. ``event_former_slug`` keeps every slug an event had, so its old page, feed and
 export addresses answer 301 to the current ones. ``star_list`` / ``starred_session``: the
 sessions a reader starred without an account, behind a secret token (only its hash stored).
+``agenda_session.sequence``: a moved session's own SEQUENCE, added to its event's.
 
 Revision ID: c19a7e5d2b40
 Revises: b3e1f2a4c5d6
@@ -24,6 +25,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("agenda_session", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("sequence", sa.Integer(), server_default="0", nullable=False))
     op.create_table(
         "event_former_slug",
         sa.Column("slug", sqlmodel.sql.sqltypes.AutoString(length=160), nullable=False),
@@ -68,3 +71,5 @@ def downgrade() -> None:
     op.drop_table("starred_session")
     op.drop_table("star_list")
     op.drop_table("event_former_slug")
+    with op.batch_alter_table("agenda_session", schema=None) as batch_op:
+        batch_op.drop_column("sequence")

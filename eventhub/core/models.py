@@ -533,6 +533,9 @@ class AgendaSession(Translatable, table=True):
     end_at: datetime | None = _ts(default=None)
     room: str | None = Field(default=None, max_length=120)
     track: str | None = Field(default=None, max_length=120)
+    # Grows when the session moves (time or room); its calendar entry's SEQUENCE is the event's
+    # plus this, so moving one session does not make clients re-read the event and its siblings.
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     updated_at: datetime = Field(
         default_factory=utcnow, sa_type=UTCDateTime, nullable=False, sa_column_kwargs={"onupdate": utcnow}
     )

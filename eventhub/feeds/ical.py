@@ -416,7 +416,8 @@ def session_component(
     vevent.add("uid", session_uid(session, host))
     vevent.add("dtstamp", _utc(revised))
     vevent.add("last-modified", _utc(revised))
-    vevent.add("sequence", event.sequence or 0)
+    # The event's changes (place, status) and the session's own moves: either makes clients re-read.
+    vevent.add("sequence", (event.sequence or 0) + (session.sequence or 0))
     vevent.add("status", _status(event))
     vevent.add("summary", _summary(session_title(session), event))
     _add_times(vevent, session.start_at, session.end_at, event.timezone)

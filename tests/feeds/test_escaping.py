@@ -79,7 +79,7 @@ GOOD = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nNAME:a\\, b\\; c\r\nBEGIN:VTIMEZONE\r
         GOOD.replace(b"NAME:a\\, b\\; c", b"NAME:a, b"),  # comma
         GOOD.replace(b"NAME:a\\, b\\; c", b"X-WR-CALNAME:a; b"),  # semicolon
         GOOD.replace(b"NAME:a\\, b\\; c", b"X-WR-CALDESC:a \\x b"),  # a backslash escaping nothing
-        GOOD.replace(b"NAME:a\\, b\\; c", b"ORGANIZER;CN=a\"b:mailto:x@y"),  # a quote inside a parameter
+        GOOD.replace(b"NAME:a\\, b\\; c", b'ORGANIZER;CN=a"b:mailto:x@y'),  # a quote inside a parameter
         GOOD.replace(b"NAME:a\\, b\\; c", b"NAME:" + b"x" * 80),  # not folded
         GOOD.replace(b"\r\nBEGIN:VTIMEZONE\r\nTZID:UTC\r\nEND:VTIMEZONE", b""),  # no component
         GOOD.replace(b"NAME:a\\, b\\; c", b"NAME:a\rb"),  # a bare CR
