@@ -193,6 +193,8 @@ def render_feed(db: Session, spec: FeedSpec, stamp: Stamp | None) -> tuple[Rende
         "X-Content-Type-Options": "nosniff",
         "Vary": "Accept-Encoding",
     }
+    if spec.cache_control == PUBLIC_CACHE:  # public: conference apps and widgets fetch them from anywhere
+        headers["Access-Control-Allow-Origin"] = "*"
     return (
         RenderedFeed(
             body=body,

@@ -204,3 +204,16 @@ def test_head_on_the_private_page_answers_like_get(client, db, clock, mailbox) -
     assert head.content == b""
     assert head.headers["cache-control"] == get.headers["cache-control"]
     assert head.headers["content-length"] == get.headers["content-length"]
+
+
+def test_the_private_page_has_the_event_pages_add_to_calendar_buttons(client, db, clock, mailbox) -> None:
+    event = open_event(db, online_url="https://meet.example.org/room")
+    db.commit()
+    page = client.get(_register(client, event, mailbox, "cal@example.org")).text
+
+    assert "Добавить в календарь" in page
+    assert "https://calendar.google.com/calendar/render?action=TEMPLATE" in page
+    assert "https://outlook.live.com/calendar/0/action/compose?" in page
+    assert "https://outlook.office.com/calendar/0/action/compose?" in page
+    assert f"webcal://testserver/events/{event.slug}.ics" in page
+    assert "meet.example.org%2Froom" in page  # the online link travels with the event
