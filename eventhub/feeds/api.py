@@ -26,7 +26,7 @@ from eventhub.core.i18n import _
 from eventhub.core.schemas import Responses
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.deps import SLUG_PATTERN, EventFiltersDep
-from eventhub.feeds import service
+from eventhub.feeds import service, stars
 from eventhub.feeds.service import FeedSpec, RenderedFeed
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -237,3 +237,22 @@ def personal_ics(
         db, token, base_url=settings.base_url, site_name=settings.site_name, lang=i18n.valid_language(lang)
     )
     return serve(request, db, spec, now, by_address=False)
+
+
+@_feed_route("/calendar/starred/{token}.ics", "text/calendar", "the sessions a reader starred")
+def starred_ics(
+    request: Request,
+    token: Annotated[str, Path(max_length=200, description="the secret token of the reader's star list")],
+    db: DbDep,
+    settings: SettingsDep,
+    now: NowDep,
+    lang: LangQuery = None,
+) -> Response:
+    """The sessions a reader starred on events' pages (no account needed), each its own calendar entry."""
+    spec = stars.starred_feed(
+        db, token, base_url=settings.base_url, site_name=settings.site_name, lang=service.feed_language(lang)
+    )
+    return serve(request, db, spec, now, by_address=False)
+
+
+router.include_router(stars.router)

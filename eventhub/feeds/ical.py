@@ -537,6 +537,35 @@ def render_agenda(
     return _serialise(cal, zones, components)
 
 
+def render_sessions(
+    sessions: Sequence[AgendaSession],
+    *,
+    name: str,
+    base_url: str,
+    prodid: str,
+    empty_year: int | None = None,
+) -> bytes:
+    """Timed sessions of any events (each with its ``event`` loaded), one entry each: a reader's
+    starred sessions. The entries are those of each event's agenda.ics (same UIDs)."""
+    host = host_of(base_url)
+    timed = [s for s in sessions if s.start_at is not None]
+    cal = _calendar(
+        name,
+        prodid,
+        description=None,
+        source_url=None,
+        zone=calendar_zone([s.event for s in timed]) if timed else DEFAULT_ZONE,
+    )
+    zones = _zones_and_years(
+        pair
+        for s in timed
+        if s.start_at is not None  # all are; says so to the type checker
+        for pair in ((s.event.timezone, s.start_at), (s.event.timezone, s.end_at or s.start_at))
+    )
+    components = [session_component(s, s.event, base_url=base_url, host=host) for s in timed]
+    return _serialise(cal, zones, components, empty_year=empty_year)
+
+
 INVITATION_METHODS = ("REQUEST", "CANCEL", "PUBLISH")
 
 

@@ -142,7 +142,7 @@ def test_parallel_multi_day_agenda_is_valid_with_rooms_days_and_persons(client, 
     ],
 )
 def test_a_multi_day_event_without_sessions_has_real_days(client, db, xsd, json_validator, start, end, days) -> None:
-    event = make_event(db, slug="forum-three-days", start_at=start, end_at=end)
+    make_event(db, slug="forum-three-days", start_at=start, end_at=end)
     db.commit()
 
     data = _valid_json(json_validator, client.get("/events/forum-three-days/schedule.json").content)
