@@ -4,6 +4,7 @@ Issue 19. ``event_former_slug`` keeps every slug an event had, so its old page, 
 export addresses answer 301 to the current ones. ``star_list`` / ``starred_session``: the
 sessions a reader starred without an account, behind a secret token (only its hash stored).
 ``agenda_session.sequence``: a moved session's own SEQUENCE, added to its event's.
+``ix_event_status_end_at``: the whole-site feed's window reads past the archive.
 
 Revision ID: c19a7e5d2b40
 Revises: b3e1f2a4c5d6
@@ -25,6 +26,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.create_index("ix_event_status_end_at", ["status", "end_at"])
     with op.batch_alter_table("agenda_session", schema=None) as batch_op:
         batch_op.add_column(sa.Column("sequence", sa.Integer(), server_default="0", nullable=False))
     op.create_table(
@@ -73,3 +76,5 @@ def downgrade() -> None:
     op.drop_table("event_former_slug")
     with op.batch_alter_table("agenda_session", schema=None) as batch_op:
         batch_op.drop_column("sequence")
+    with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.drop_index("ix_event_status_end_at")

@@ -396,6 +396,8 @@ class Event(Translatable, Timestamped, table=True):
     __table_args__ = (
         sa.CheckConstraint("end_at >= start_at", name="end_after_start"),
         sa.Index("ix_event_status_start_at", "status", "start_at"),
+        # The whole-site feed's window (issue 19): public events ending after a day, past the archive.
+        sa.Index("ix_event_status_end_at", "status", "end_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

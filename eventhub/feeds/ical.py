@@ -15,6 +15,8 @@ ETag changes exactly when what it shows changes:
 icalendar folds lines at 75 octets counting UTF-8 bytes and never inside a character.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -22,8 +24,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
+import sqlalchemy as sa
 
 from eventhub import labels
+from eventhub.core import i18n
 from eventhub.core.i18n import _, content
 from eventhub.core.models import AgendaSession, Event, EventStatus, SessionSpeaker, SpeakerRole
 from eventhub.core.text import one_line, printable, without_controls
@@ -449,7 +453,7 @@ def _zones_and_years(pairs: Iterable[tuple[str, datetime]]) -> dict[str, tuple[i
 def _serialise(
     cal: icalendar.Calendar,
     zones: dict[str, tuple[int, int]],
-    components: list[icalendar.Event],
+    components: Sequence[icalendar.Event | bytes],
     *,
     empty_year: int | None = None,
 ) -> bytes:
@@ -464,9 +468,46 @@ def _serialise(
     head, tail = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
     parts = [head]
     parts += [vtimezone(tzid, *zones[tzid]) for tzid in sorted(zones)]
-    parts += [c.to_ical() for c in components]
+    parts += [c if isinstance(c, bytes) else c.to_ical() for c in components]
     parts.append(b"END:VCALENDAR" + tail)
     return without_controls(b"".join(parts))
+
+
+# Rendered VEVENTs of events, reused by every feed that shows them (the whole-site feed is
+# rendered again after any write; most of its entries did not change). The key holds all an
+# event's entry depends on: its revision time (``updated_at`` moves with its agenda, regions and
+# organisations, see core/changes.py), SEQUENCE, status, the language and the address.
+_EVENT_BYTES: "OrderedDict[tuple[object, ...], bytes]" = OrderedDict()
+_EVENT_BYTES_MAX = 50_000
+_EVENT_BYTES_LOCK = threading.Lock()
+
+
+def _event_bytes(event: Event, *, base_url: str, host: str, organizer: bool) -> bytes:
+    key = (
+        event.id,
+        event.updated_at,
+        event.sequence,
+        event.status,
+        i18n.current_language(),
+        base_url,
+        organizer,
+        (event.contact_name, event.contact_email) if organizer else None,
+    )
+    # Rows as stored only (their updated_at moves with every change); not objects built in memory.
+    stored = event.id is not None and sa.inspect(event).persistent and not sa.inspect(event).modified
+    if stored:
+        with _EVENT_BYTES_LOCK:
+            found = _EVENT_BYTES.get(key)
+            if found is not None:
+                _EVENT_BYTES.move_to_end(key)
+                return found
+    data: bytes = event_component(event, base_url=base_url, host=host, organizer=organizer).to_ical()
+    if stored:
+        with _EVENT_BYTES_LOCK:
+            _EVENT_BYTES[key] = data
+            while len(_EVENT_BYTES) > _EVENT_BYTES_MAX:
+                _EVENT_BYTES.popitem(last=False)
+    return data
 
 
 def render_events(
@@ -489,7 +530,7 @@ def render_events(
     cal = _calendar(name, prodid, description=description, source_url=source_url, zone=calendar_zone(events))
     timed = [e for e in events if not e.all_day]
     zones = _zones_and_years(pair for e in timed for pair in ((e.timezone, e.start_at), (e.timezone, e.end_at)))
-    components = [event_component(e, base_url=base_url, host=host, organizer=organizer) for e in events]
+    components = [_event_bytes(e, base_url=base_url, host=host, organizer=organizer) for e in events]
     return _serialise(cal, zones, components, empty_year=empty_year)
 
 
