@@ -8,7 +8,7 @@ import anyio.to_thread
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eventhub import ROOT, __version__
@@ -37,6 +37,7 @@ from eventhub.core.validation import field_errors
 from eventhub.directory import api as directory_api
 from eventhub.events import api as events_api
 from eventhub.events.page_cache import EventPageCacheMiddleware
+from eventhub.events.service import renamed_location
 from eventhub.feeds import api as feeds_api
 from eventhub.organisations import api as organisations_api
 from eventhub.outcomes import admin as outcomes_admin
@@ -206,6 +207,10 @@ def _error_response(
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
+        if "renamed" in exc.extra:  # a former slug of an event: its addresses moved for good
+            location = renamed_location(request.url.path, request.url.query, *exc.extra["renamed"])
+            if location is not None:
+                return RedirectResponse(location, status_code=301, headers={"Access-Control-Allow-Origin": "*"})
         response = _error_response(request, exc.status_code, exc.code, exc.message, exc.fields)
         if "retry_after" in exc.extra:
             response.headers["Retry-After"] = str(exc.extra["retry_after"])

@@ -4,12 +4,14 @@ Installed once for every ``Session`` (``eventhub.core.db`` imports this module),
 any domain gets it without calling anything:
 
 * ``bump_sequence_if_needed(event)`` runs before each flush for every changed event: the
-  iCalendar ``SEQUENCE`` grows when the time, place or status of a public event changes,
-  and when an agenda session moves (time or room). Write code may call it itself; it never
-  bumps twice for one change.
+  iCalendar ``SEQUENCE`` grows when the time, place or status of a public event changes
+  (not at its first publication: nobody holds a copy yet). Write code may call it itself; it
+  never bumps twice for one change. A session that moves (time or room) raises its own
+  ``sequence`` only, so its siblings' entries and the event's stay as clients have them.
 * A change to an agenda session, its speakers or panel, or an event's regions or
   organisations touches the parent's ``updated_at``, so an event's ``updated_at`` is the
   revision time of everything its calendar entry shows (its DTSTAMP and LAST-MODIFIED).
+* A renamed event keeps its former slug (``EventFormerSlug``): its old addresses answer 301.
 * After each flush that wrote anything a feed shows, the one ``content_version`` row is
   bumped in the same transaction: the feeds' cache key, the same for every worker.
 
@@ -34,6 +36,7 @@ from eventhub.core.models import (
     ClosingReport,
     ContentVersion,
     Event,
+    EventFormerSlug,
     EventOrganisation,
     EventRegion,
     EventSeries,
@@ -138,6 +141,12 @@ def bump_sequence_if_needed(event: Event) -> bool:
     was_draft = (status.deleted or status.unchanged or [event.status])[0] == EventStatus.draft
     if was_draft and event.status == EventStatus.draft:
         return False
+    if was_draft:
+        # The first publication: no subscriber holds a copy to replace. Published before (then
+        # withdrawn, maybe changed): they do.
+        published = get_history(event, "published_at")
+        if (published.deleted or published.unchanged or [None])[0] is None:
+            return False
     if not any(_changed(event, f) for f in EVENT_SEQUENCE_FIELDS):
         return False
     event.sequence = (event.sequence or 0) + 1
@@ -187,15 +196,33 @@ def _live(obj: T | None, db: Session) -> TypeGuard[T]:
     return obj is not None and obj not in db.deleted and not sa.inspect(obj).deleted
 
 
+def _keep_former_slug(db: Session, event: Event) -> None:
+    """Record the slug an event leaves (whoever had it as a former slug before, it is this
+    event's now); the slug it takes is nobody's former slug any more."""
+    state = sa.inspect(event)
+    if state.deleted or not _changed(event, "slug"):
+        return
+    old = get_history(event, "slug").deleted
+    if event.id is not None and not state.pending and old and old[0] and old[0] != event.slug:
+        row = db.get(EventFormerSlug, old[0])
+        if row is None:
+            db.add(EventFormerSlug(slug=old[0], event_id=event.id, retired_at=utcnow()))
+        else:
+            row.event_id, row.retired_at = event.id, utcnow()
+    taken = db.get(EventFormerSlug, event.slug)
+    if taken is not None:
+        db.delete(taken)
+
+
 def _before_flush(db: Session, _flush_context: Any, _instances: Any) -> None:
     now = utcnow()
     touched_events: dict[int, Event] = {}
-    moved_events: set[int] = set()
     changed = [o for o in chain(db.new, db.deleted) if isinstance(o, FEED_SOURCES)]
     changed += [o for o in db.dirty if isinstance(o, FEED_SOURCES) and db.is_modified(o)]
     for obj in changed:
         if isinstance(obj, Event):
             bump_sequence_if_needed(obj)
+            _keep_former_slug(db, obj)
             continue
         if isinstance(obj, (SessionSpeaker, Panel)):
             session = _parent_session(db, obj)
@@ -208,13 +235,13 @@ def _before_flush(db: Session, _flush_context: Any, _instances: Any) -> None:
                 if (
                     isinstance(obj, AgendaSession)
                     and obj in db.dirty
+                    and event.status != EventStatus.draft
+                    and not _changed(obj, "sequence")
                     and any(_changed(obj, f) for f in SESSION_SEQUENCE_FIELDS)
                 ):
-                    moved_events.add(event.id)
-    for event_id, event in touched_events.items():
+                    obj.sequence = (obj.sequence or 0) + 1  # this entry only, not the event's
+    for event in touched_events.values():
         event.updated_at = now
-        if event_id in moved_events and event.status != EventStatus.draft and not _changed(event, "sequence"):
-            event.sequence = (event.sequence or 0) + 1
 
 
 def _after_flush(db: Session, _flush_context: Any) -> None:
@@ -253,9 +280,9 @@ def install() -> None:
     sa.event.listen(Session, "do_orm_execute", _do_orm_execute)
     sa.event.listen(Session, "after_commit", _after_commit)
     sa.event.listen(Session, "after_rollback", _after_rollback)
-    for field in (*EVENT_SEQUENCE_FIELDS, "sequence"):
+    for field in (*EVENT_SEQUENCE_FIELDS, "sequence", "slug", "published_at"):
         sa.event.listen(getattr(Event, field), "set", _old_value_needed, active_history=True)
-    for field in SESSION_SEQUENCE_FIELDS:
+    for field in (*SESSION_SEQUENCE_FIELDS, "sequence"):
         sa.event.listen(getattr(AgendaSession, field), "set", _old_value_needed, active_history=True)
 
 

@@ -397,6 +397,8 @@ class Event(Translatable, Timestamped, table=True):
     __table_args__ = (
         sa.CheckConstraint("end_at >= start_at", name="end_after_start"),
         sa.Index("ix_event_status_start_at", "status", "start_at"),
+        # The whole-site feed's window (issue 19): public events ending after a day, past the archive.
+        sa.Index("ix_event_status_end_at", "status", "end_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -534,6 +536,9 @@ class AgendaSession(Translatable, table=True):
     end_at: datetime | None = _ts(default=None)
     room: str | None = Field(default=None, max_length=120)
     track: str | None = Field(default=None, max_length=120)
+    # Grows when the session moves (time or room); its calendar entry's SEQUENCE is the event's
+    # plus this, so moving one session does not make clients re-read the event and its siblings.
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     updated_at: datetime = Field(
         default_factory=utcnow, sa_type=UTCDateTime, nullable=False, sa_column_kwargs={"onupdate": utcnow}
     )
@@ -1274,3 +1279,36 @@ class SurveyAnswer(SQLModel, table=True):
     rating: int | None = None
     choices: list[int] = _json(list)  # indexes into the question's options
     text: str | None = Field(default=None, sa_type=sa.Text)
+
+
+# --- issue 19: calendar addresses that last ---
+
+
+class EventFormerSlug(SQLModel, table=True):
+    """A slug an event had before: its page, feeds and exports there answer 301 to the current
+    ones (calendar clients follow), however many times it was renamed since."""
+
+    __tablename__ = "event_former_slug"
+
+    slug: str = Field(primary_key=True, max_length=160)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    retired_at: datetime = _created()
+
+
+class StarList(SQLModel, table=True):
+    """Sessions a reader starred, without an account: addressed by a secret token (its hash here),
+    kept in the reader's browser; /calendar/starred/{token}.ics is the feed of just those."""
+
+    __tablename__ = "star_list"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class StarredSession(SQLModel, table=True):
+    __tablename__ = "starred_session"
+
+    list_id: int = Field(foreign_key="star_list.id", primary_key=True, ondelete="CASCADE")
+    session_id: int = Field(foreign_key="agenda_session.id", primary_key=True, ondelete="CASCADE", index=True)

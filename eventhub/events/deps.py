@@ -11,7 +11,7 @@ from eventhub.core.errors import NotFound
 from eventhub.core.i18n import _
 from eventhub.core.models import Event
 from eventhub.events.editing import get_event_for_staff
-from eventhub.events.service import EventFilters, check_filter_slugs, get_public_event
+from eventhub.events.service import EventFilters, check_filter_slugs, event_not_found, get_public_event
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,159}$"
 
@@ -21,7 +21,9 @@ def get_event_or_404(db: DbDep, user: OptionalUser, slug: Annotated[str, Path(ma
     if user is None:
         return get_public_event(db, slug)
     event = get_event_for_staff(db, slug)
-    if event is None or not can_view_event(db, user, event):
+    if event is None:
+        raise event_not_found(db, slug)
+    if not can_view_event(db, user, event):
         raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug})
     return event
 

@@ -22,6 +22,7 @@ from eventhub.core.models import (
     PUBLIC_EVENT_STATUSES,
     AgendaSession,
     Event,
+    EventFormerSlug,
     EventKind,
     EventOrganisation,
     EventPressContact,
@@ -274,5 +275,37 @@ def get_public_event(db: Session, slug: str) -> Event:
         select(Event).where(Event.slug == slug, col(Event.status).in_(PUBLIC_EVENT_STATUSES)).options(*_event_options())
     ).first()
     if event is None:
-        raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug})
+        raise event_not_found(db, slug)
     return event
+
+
+def current_slug(db: Session, former: str, *, public: bool = True) -> str | None:
+    """The slug now of the event that once had ``former`` (renamed since, maybe several times)."""
+    query = (
+        select(Event.slug)
+        .join(EventFormerSlug, col(EventFormerSlug.event_id) == col(Event.id))
+        .where(EventFormerSlug.slug == former)
+    )
+    if public:
+        query = query.where(col(Event.status).in_(PUBLIC_EVENT_STATUSES))
+    return db.exec(query).first()
+
+
+def event_not_found(db: Session, slug: str, *, public: bool = True) -> NotFound:
+    """The 404 for an unknown slug; for a former slug of an event it carries the current one and
+    the error handler answers 301 to the same address under it (``renamed_location``)."""
+    error = NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug[:80]})
+    now = current_slug(db, slug, public=public) if len(slug) <= 160 else None
+    if now is not None:
+        error.extra["renamed"] = (slug, now)
+    return error
+
+
+def renamed_location(path: str, query: str, old: str, new: str) -> str | None:
+    """'/events/old/agenda.ics', '?lang=ky' -> '/events/new/agenda.ics?lang=ky' (None if the path
+    does not name the event under /events/)."""
+    prefix = f"/events/{old}"
+    rest = path[len(prefix) :]
+    if not path.startswith(prefix) or (rest and rest[0] not in "/."):
+        return None
+    return f"/events/{new}{rest}" + (f"?{query}" if query else "")

@@ -26,7 +26,7 @@ from eventhub.core.i18n import _
 from eventhub.core.schemas import Responses
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.deps import SLUG_PATTERN, EventFiltersDep
-from eventhub.feeds import service
+from eventhub.feeds import service, stars
 from eventhub.feeds.service import FeedSpec, RenderedFeed
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -167,11 +167,27 @@ def _check_slug(slug: str) -> str:
 
 @_feed_route("/calendar.ics", "text/calendar", "iCalendar feed")
 def calendar_ics(
-    request: Request, filters: EventFiltersDep, db: DbDep, settings: SettingsDep, now: NowDep, lang: LangQuery = None
+    request: Request,
+    filters: EventFiltersDep,
+    db: DbDep,
+    settings: SettingsDep,
+    now: NowDep,
+    lang: LangQuery = None,
+    from_: Annotated[
+        str | None,
+        Query(alias="from", max_length=20, description="first day (YYYY-MM-DD); default: 12 months ago"),
+    ] = None,
+    to: Annotated[str | None, Query(max_length=20, description="last day (YYYY-MM-DD); default: none")] = None,
 ) -> Response:
-    """Every public event matching the filters of /events, as an iCalendar feed to subscribe to."""
+    """Every public event matching the filters of /events, as an iCalendar feed to subscribe to:
+    by default those of the last 12 months and everything ahead; ?from= and ?to= for other dates."""
     spec = service.calendar_feed(
-        filters, base_url=settings.base_url, site_name=settings.site_name, now=now, lang=service.feed_language(lang)
+        filters,
+        base_url=settings.base_url,
+        site_name=settings.site_name,
+        now=now,
+        lang=service.feed_language(lang),
+        window=service.feed_window(from_, to, now),
     )
     return serve(request, db, spec, now)
 
@@ -224,3 +240,22 @@ def personal_ics(
         db, token, base_url=settings.base_url, site_name=settings.site_name, lang=i18n.valid_language(lang)
     )
     return serve(request, db, spec, now, by_address=False)
+
+
+@_feed_route("/calendar/starred/{token}.ics", "text/calendar", "the sessions a reader starred")
+def starred_ics(
+    request: Request,
+    token: Annotated[str, Path(max_length=200, description="the secret token of the reader's star list")],
+    db: DbDep,
+    settings: SettingsDep,
+    now: NowDep,
+    lang: LangQuery = None,
+) -> Response:
+    """The sessions a reader starred on events' pages (no account needed), each its own calendar entry."""
+    spec = stars.starred_feed(
+        db, token, base_url=settings.base_url, site_name=settings.site_name, lang=service.feed_language(lang)
+    )
+    return serve(request, db, spec, now, by_address=False)
+
+
+router.include_router(stars.router)

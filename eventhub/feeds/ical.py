@@ -15,6 +15,8 @@ ETag changes exactly when what it shows changes:
 icalendar folds lines at 75 octets counting UTF-8 bytes and never inside a character.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -22,8 +24,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
+import sqlalchemy as sa
 
 from eventhub import labels
+from eventhub.core import i18n
 from eventhub.core.i18n import _, content, translation_state
 from eventhub.core.models import AgendaSession, Event, EventStatus, SessionSpeaker, SpeakerRole
 from eventhub.core.text import one_line, printable, without_controls
@@ -125,6 +129,44 @@ def _transitions(zone: ZoneInfo, start: datetime, end: datetime) -> list[datetim
     return found
 
 
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _yearly_rule(onsets: list[datetime]) -> dict[str, object] | None:
+    """The RRULE (FREQ=YEARLY;BYMONTH;BYDAY) that gives exactly these local onsets, one a year
+    in consecutive years at the same wall time, or None when they follow no such rule."""
+    if len(onsets) < 2:
+        return None
+    first = onsets[0]
+    if any(
+        (d.year, d.month, d.weekday(), d.time()) != (first.year + i, first.month, first.weekday(), first.time())
+        for i, d in enumerate(onsets)
+    ):
+        return None
+    day = _WEEKDAYS[first.weekday()]
+    if all((d + timedelta(days=7)).month != d.month for d in onsets):
+        return {"freq": "YEARLY", "bymonth": first.month, "byday": f"-1{day}"}
+    nth = {(d.day - 1) // 7 + 1 for d in onsets}
+    if len(nth) == 1:
+        return {"freq": "YEARLY", "bymonth": first.month, "byday": f"{nth.pop()}{day}"}
+    return None
+
+
+def _onsets(
+    zone: ZoneInfo, start: datetime, end: datetime
+) -> dict[tuple[timedelta, timedelta, str, bool], list[datetime]]:
+    """(offset_from, offset_to, name, is_dst) -> the local onsets (in the offset before) in [start, end)."""
+    offset, name, dst = _observance(start, zone)
+    onsets: dict[tuple[timedelta, timedelta, str, bool], list[datetime]] = {
+        (offset, offset, name, dst): [(start + offset).replace(tzinfo=None)]
+    }
+    for instant in _transitions(zone, start, end):
+        new_offset, new_name, new_dst = _observance(instant, zone)
+        onsets.setdefault((offset, new_offset, new_name, new_dst), []).append((instant + offset).replace(tzinfo=None))
+        offset = new_offset
+    return onsets
+
+
 @lru_cache(maxsize=64)
 def vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
     """A VTIMEZONE for ``tzid`` valid from 1 January ``first_year`` to the end of ``last_year``.
@@ -132,27 +174,34 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
     Each onset is written as local time in the offset that was in force before it
     (TZOFFSETFROM), as RFC 5545 §3.6.5 requires; icalendar's ``Timezone.from_tzinfo``
     writes spring onsets in the new offset, an hour late for clients that trust it.
+
+    An observance whose onsets follow a yearly rule that still holds after ``last_year`` is
+    one RRULE (Berlin, New York); any other onsets are one RDATE property each. ical.js
+    (Thunderbird) reads only the first date of an RDATE that lists several, which put every
+    later transition an hour off; one date per line is read the same by every parser.
     """
     zone = ZoneInfo(tzid)
     start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(UTC)
     end = datetime(last_year + 1, 1, 1, tzinfo=zone).astimezone(UTC)
-    offset, name, dst = _observance(start, zone)
-    # (offset_from, offset_to, name, is_dst) -> local onsets
-    onsets: dict[tuple[timedelta, timedelta, str, bool], list[datetime]] = {
-        (offset, offset, name, dst): [(start + offset).replace(tzinfo=None)]
-    }
-    for instant in _transitions(zone, start, end):
-        new_offset, new_name, new_dst = _observance(instant, zone)
-        key = (offset, new_offset, new_name, new_dst)
-        onsets.setdefault(key, []).append((instant + offset).replace(tzinfo=None))
-        offset = new_offset
+    onsets = _onsets(zone, start, end)
+    # The same observances two years on: a rule is written only if tzdata keeps it.
+    later = _onsets(zone, end, datetime(last_year + 3, 1, 1, tzinfo=zone).astimezone(UTC))
+    later = {k: v for k, v in later.items() if k[0] != k[1]}  # transitions only
     tz = icalendar.Timezone()
     tz.add("tzid", tzid)
-    for (offset_from, offset_to, tzname, is_dst), times in onsets.items():
+    for key, times in onsets.items():
+        offset_from, offset_to, tzname, is_dst = key
         part = icalendar.TimezoneDaylight() if is_dst else icalendar.TimezoneStandard()
         part.add("dtstart", times[0])
-        if times[1:]:
-            part.add("rdate", times[1:])
+        after = later.get(key, [])
+        rule = _yearly_rule(times + after) if len(after) == 2 else None
+        if rule is not None:
+            part.add("rrule", rule)
+        elif len(times) > 1:
+            # DTSTART again as the first RDATE: ical.js takes the onsets of an observance with
+            # RDATEs from its RDATEs alone and would skip the first (RFC 5545 counts it either way).
+            for when in times:
+                part.add("rdate", when)
         part.add("tzoffsetfrom", offset_from)
         part.add("tzoffsetto", offset_to)
         if tzname:
@@ -165,7 +214,21 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
 # --- components ---
 
 
-def _calendar(name: str, prodid: str, *, description: str | None, source_url: str | None) -> icalendar.Calendar:
+DEFAULT_ZONE = "Asia/Bishkek"  # of a calendar whose events name none (an empty one)
+
+
+def calendar_zone(events: Iterable[Event]) -> str:
+    """The zone most of the calendar's events are in (X-WR-TIMEZONE: where Google and Apple
+    show floating and all-day entries); Bishkek for a calendar without events."""
+    counts: dict[str, int] = {}
+    for e in events:
+        counts[e.timezone] = counts.get(e.timezone, 0) + 1
+    return max(sorted(counts), key=lambda z: counts[z]) if counts else DEFAULT_ZONE
+
+
+def _calendar(
+    name: str, prodid: str, *, description: str | None, source_url: str | None, zone: str | None = None
+) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", prodid)
     cal.add("version", "2.0")
@@ -181,6 +244,8 @@ def _calendar(name: str, prodid: str, *, description: str | None, source_url: st
         cal.add("source", source_url, parameters={"VALUE": "URI"})
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
+    if zone:
+        cal.add("x-wr-timezone", icalendar.vText(zone))
     return cal
 
 
@@ -257,8 +322,29 @@ def _add_place(vevent: icalendar.Event, event: Event, room: str | None = None) -
         vevent.add("geo", (event.latitude, event.longitude))
 
 
-def event_component(event: Event, *, base_url: str, host: str) -> icalendar.Event:
-    """The VEVENT of one event."""
+def _add_online(vevent: icalendar.Event, event: Event) -> None:
+    """The online link as RFC 7986 CONFERENCE (clients show a "join" button); the DESCRIPTION
+    says it too for clients that show only that."""
+    if event.online_url:
+        vevent.add(
+            "conference",
+            icalendar.vUri(event.online_url),
+            parameters={"VALUE": "URI", "FEATURE": "VIDEO", "LABEL": _("Онлайн-подключение")},
+        )
+
+
+def add_organizer(vevent: icalendar.Event, event: Event) -> None:
+    """ORGANIZER: the event's contact for participants (the Reply-To of their e-mails)."""
+    if not event.contact_email:
+        return
+    organizer = icalendar.vCalAddress(f"mailto:{event.contact_email}")
+    if event.contact_name:
+        organizer.params["cn"] = icalendar.vText(one_line(event.contact_name))
+    vevent.add("organizer", organizer)
+
+
+def event_component(event: Event, *, base_url: str, host: str, organizer: bool = False) -> icalendar.Event:
+    """The VEVENT of one event (``organizer``: with the event's contact, for participants' feeds)."""
     vevent = icalendar.Event()
     vevent.add("uid", event_uid(event, host))
     vevent.add("dtstamp", _utc(event.updated_at))
@@ -279,6 +365,9 @@ def event_component(event: Event, *, base_url: str, host: str) -> icalendar.Even
     vevent.add("categories", [labels.EVENT_KIND.get(event.kind, labels.EVENT_KIND["other"])])
     vevent.add("url", event_url(event, base_url), parameters={"VALUE": "URI"})
     vevent.add("class", "PUBLIC")
+    _add_online(vevent, event)
+    if organizer:
+        add_organizer(vevent, event)
     return vevent
 
 
@@ -309,6 +398,8 @@ def session_description(session: AgendaSession, event: Event, base_url: str, *, 
             )
     if event.status == EventStatus.cancelled:
         blocks.insert(0, _("Мероприятие отменено."))
+    if event.online_url:
+        blocks.append(_("Онлайн: %(online_url)s") % {"online_url": event.online_url})
     blocks.append(_("Подробнее: %(event_url)s") % {"event_url": event_url(event, base_url)})
     return "\n\n".join(blocks)
 
@@ -321,7 +412,9 @@ def session_title(session: AgendaSession) -> str:
     return title
 
 
-def session_component(session: AgendaSession, event: Event, *, base_url: str, host: str) -> icalendar.Event:
+def session_component(
+    session: AgendaSession, event: Event, *, base_url: str, host: str, organizer: bool = False
+) -> icalendar.Event:
     """The VEVENT of one timed agenda session (the caller skips sessions without a time)."""
     assert session.start_at is not None, "an untimed session has no entry of its own"
     revised = session_revision(session, event)
@@ -329,7 +422,8 @@ def session_component(session: AgendaSession, event: Event, *, base_url: str, ho
     vevent.add("uid", session_uid(session, host))
     vevent.add("dtstamp", _utc(revised))
     vevent.add("last-modified", _utc(revised))
-    vevent.add("sequence", event.sequence or 0)
+    # The event's changes (place, status) and the session's own moves: either makes clients re-read.
+    vevent.add("sequence", (event.sequence or 0) + (session.sequence or 0))
     vevent.add("status", _status(event))
     vevent.add("summary", _summary(session_title(session), event))
     _add_times(vevent, session.start_at, session.end_at, event.timezone)
@@ -341,6 +435,9 @@ def session_component(session: AgendaSession, event: Event, *, base_url: str, ho
     vevent.add("related-to", event_uid(event, host), parameters={"RELTYPE": "PARENT"})
     vevent.add("url", event_url(event, base_url), parameters={"VALUE": "URI"})
     vevent.add("class", "PUBLIC")
+    _add_online(vevent, event)
+    if organizer:
+        add_organizer(vevent, event)
     return vevent
 
 
@@ -355,14 +452,64 @@ def _zones_and_years(pairs: Iterable[tuple[str, datetime]]) -> dict[str, tuple[i
     return spans
 
 
-def _serialise(cal: icalendar.Calendar, zones: dict[str, tuple[int, int]], components: list[icalendar.Event]) -> bytes:
-    # VTIMEZONEs come first so that strict parsers know every TZID before it is used.
+def _serialise(
+    cal: icalendar.Calendar,
+    zones: dict[str, tuple[int, int]],
+    components: Sequence[icalendar.Event | bytes],
+    *,
+    empty_year: int | None = None,
+) -> bytes:
+    """The calendar's bytes. VTIMEZONEs come first so that strict parsers know every TZID
+    before it is used. A calendar needs one component at least (RFC 5545 §3.6): one without
+    events carries the VTIMEZONE of its X-WR-TIMEZONE for ``empty_year``, so a filter that
+    matches nothing is a valid, empty calendar rather than one clients reject."""
+    if not components and not zones:
+        zone = str(cal.get("X-WR-TIMEZONE") or DEFAULT_ZONE)
+        year = empty_year or 2026
+        zones = {zone: (year, year)}
     head, tail = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
     parts = [head]
     parts += [vtimezone(tzid, *zones[tzid]) for tzid in sorted(zones)]
-    parts += [c.to_ical() for c in components]
+    parts += [c if isinstance(c, bytes) else c.to_ical() for c in components]
     parts.append(b"END:VCALENDAR" + tail)
     return without_controls(b"".join(parts))
+
+
+# Rendered VEVENTs of events, reused by every feed that shows them (the whole-site feed is
+# rendered again after any write; most of its entries did not change). The key holds all an
+# event's entry depends on: its revision time (``updated_at`` moves with its agenda, regions and
+# organisations, see core/changes.py), SEQUENCE, status, the language and the address.
+_EVENT_BYTES: "OrderedDict[tuple[object, ...], bytes]" = OrderedDict()
+_EVENT_BYTES_MAX = 50_000
+_EVENT_BYTES_LOCK = threading.Lock()
+
+
+def _event_bytes(event: Event, *, base_url: str, host: str, organizer: bool) -> bytes:
+    key = (
+        event.id,
+        event.updated_at,
+        event.sequence,
+        event.status,
+        i18n.current_language(),
+        base_url,
+        organizer,
+        (event.contact_name, event.contact_email) if organizer else None,
+    )
+    # Rows as stored only (their updated_at moves with every change); not objects built in memory.
+    stored = event.id is not None and sa.inspect(event).persistent and not sa.inspect(event).modified
+    if stored:
+        with _EVENT_BYTES_LOCK:
+            found = _EVENT_BYTES.get(key)
+            if found is not None:
+                _EVENT_BYTES.move_to_end(key)
+                return found
+    data: bytes = event_component(event, base_url=base_url, host=host, organizer=organizer).to_ical()
+    if stored:
+        with _EVENT_BYTES_LOCK:
+            _EVENT_BYTES[key] = data
+            while len(_EVENT_BYTES) > _EVENT_BYTES_MAX:
+                _EVENT_BYTES.popitem(last=False)
+    return data
 
 
 def render_events(
@@ -373,14 +520,20 @@ def render_events(
     prodid: str,
     description: str | None = None,
     source_url: str | None = None,
+    organizer: bool = False,
+    empty_year: int | None = None,
 ) -> bytes:
-    """A calendar with one VEVENT per event (cancelled ones included, so clients remove them)."""
+    """A calendar with one VEVENT per event (cancelled ones included, so clients remove them).
+
+    ``organizer``: entries name the event's contact (participants' own feeds; public feeds do not
+    publish a staff member's address). ``empty_year``: the year of the VTIMEZONE that keeps a
+    calendar without events valid."""
     host = host_of(base_url)
-    cal = _calendar(name, prodid, description=description, source_url=source_url)
+    cal = _calendar(name, prodid, description=description, source_url=source_url, zone=calendar_zone(events))
     timed = [e for e in events if not e.all_day]
     zones = _zones_and_years(pair for e in timed for pair in ((e.timezone, e.start_at), (e.timezone, e.end_at)))
-    components = [event_component(e, base_url=base_url, host=host) for e in events]
-    return _serialise(cal, zones, components)
+    components = [_event_bytes(e, base_url=base_url, host=host, organizer=organizer) for e in events]
+    return _serialise(cal, zones, components, empty_year=empty_year)
 
 
 def render_agenda(
@@ -408,6 +561,7 @@ def render_agenda(
         description=_("Программа мероприятия «%(title)s»: %(event_url)s")
         % {"title": content(event, "title"), "event_url": event_url(event, base_url)},
         source_url=source_url,
+        zone=event.timezone,
     )
     if not timed:
         zones = (
@@ -424,6 +578,35 @@ def render_agenda(
     )
     components = [session_component(s, event, base_url=base_url, host=host) for s in timed]
     return _serialise(cal, zones, components)
+
+
+def render_sessions(
+    sessions: Sequence[AgendaSession],
+    *,
+    name: str,
+    base_url: str,
+    prodid: str,
+    empty_year: int | None = None,
+) -> bytes:
+    """Timed sessions of any events (each with its ``event`` loaded), one entry each: a reader's
+    starred sessions. The entries are those of each event's agenda.ics (same UIDs)."""
+    host = host_of(base_url)
+    timed = [s for s in sessions if s.start_at is not None]
+    cal = _calendar(
+        name,
+        prodid,
+        description=None,
+        source_url=None,
+        zone=calendar_zone([s.event for s in timed]) if timed else DEFAULT_ZONE,
+    )
+    zones = _zones_and_years(
+        pair
+        for s in timed
+        if s.start_at is not None  # all are; says so to the type checker
+        for pair in ((s.event.timezone, s.start_at), (s.event.timezone, s.end_at or s.start_at))
+    )
+    components = [session_component(s, s.event, base_url=base_url, host=host) for s in timed]
+    return _serialise(cal, zones, components, empty_year=empty_year)
 
 
 INVITATION_METHODS = ("REQUEST", "CANCEL", "PUBLISH")
@@ -465,6 +648,7 @@ def render_invitation(
         sequence = (event.sequence or 0) + (1 if method == "CANCEL" else 0)
     vevent.pop("SEQUENCE")
     vevent.add("sequence", sequence)
+    vevent.pop("ORGANIZER", None)  # the iTIP organizer below (the site's sender)
     withdrawn = method == "CANCEL" and event.status != "cancelled"  # one attendee, not the event
     if withdrawn:
         vevent.pop("STATUS")  # the entry's own STATUS (CANCELLED once the event is) stays otherwise

@@ -16,8 +16,12 @@ from eventhub.feeds.service import filters_query
 
 GOOGLE_TEMPLATE = "https://calendar.google.com/calendar/render"
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r"
-OUTLOOK_COMPOSE = "https://outlook.live.com/calendar/0/action/compose"
-OUTLOOK_SUBSCRIBE = "https://outlook.live.com/calendar/0/addfromweb"
+# Outlook.com (personal accounts) and Outlook on the web for work accounts (Microsoft 365,
+# which ministries use): the same paths on two hosts.
+OUTLOOK_LIVE = "https://outlook.live.com"
+OUTLOOK_OFFICE = "https://outlook.office.com"
+OUTLOOK_COMPOSE = "/calendar/0/action/compose"
+OUTLOOK_SUBSCRIBE = "/calendar/0/addfromweb"
 DETAILS_LIMIT = 900  # characters of description in a link: browsers and Google cut long URLs
 
 
@@ -26,7 +30,8 @@ class CalendarLinks:
     ics: str  # download the .ics file
     webcal: str  # subscribe: the calendar app follows changes
     google: str
-    outlook: str
+    outlook: str  # outlook.live.com
+    outlook_office: str  # outlook.office.com (work accounts)
     agenda_ics: str | None = None  # when the agenda has sessions with times
     agenda_webcal: str | None = None
 
@@ -37,6 +42,7 @@ class SubscribeLinks:
     webcal: str
     google: str
     outlook: str
+    outlook_office: str
     filtered: bool  # the feed has filters (the page says which)
 
 
@@ -54,10 +60,12 @@ def _stamp(event: Event) -> tuple[str, str]:
 
 
 def _details(event: Event, url: str) -> str:
+    """The summary (cut to fit a URL), the online link when there is one, the page's address."""
     text = (i18n.content(event, "summary") or "").strip()
     if len(text) > DETAILS_LIMIT:
         text = text[: DETAILS_LIMIT - 1].rstrip() + "…"
-    return f"{text}\n\n{url}" if text else url
+    online = _("Онлайн: %(online_url)s") % {"online_url": event.online_url} if event.online_url else ""
+    return "\n\n".join(p for p in (text, online, url) if p)
 
 
 def _title(event: Event) -> str:
@@ -86,8 +94,8 @@ def google_link(event: Event, base_url: str) -> str:
     return f"{GOOGLE_TEMPLATE}?{urlencode(params, quote_via=quote)}"
 
 
-def outlook_link(event: Event, base_url: str) -> str:
-    """Outlook.com's "new event" form, filled in."""
+def outlook_link(event: Event, base_url: str, host: str = OUTLOOK_LIVE) -> str:
+    """Outlook's "new event" form, filled in: Outlook.com, or ``OUTLOOK_OFFICE`` for work accounts."""
     url = event_url(event, base_url)
     if event.all_day:
         first, after_last = local_dates(event)
@@ -107,7 +115,7 @@ def outlook_link(event: Event, base_url: str) -> str:
     location = location_text(event)
     if location:
         params["location"] = location
-    return f"{OUTLOOK_COMPOSE}?{urlencode(params, quote_via=quote)}"
+    return f"{host}{OUTLOOK_COMPOSE}?{urlencode(params, quote_via=quote)}"
 
 
 def calendar_links(event: Event, base_url: str) -> CalendarLinks:
@@ -120,6 +128,7 @@ def calendar_links(event: Event, base_url: str) -> CalendarLinks:
         webcal=webcal(ics),
         google=google_link(event, base_url),
         outlook=outlook_link(event, base_url),
+        outlook_office=outlook_link(event, base_url, OUTLOOK_OFFICE),
         agenda_ics=agenda if has_timed_sessions else None,
         agenda_webcal=webcal(agenda) if has_timed_sessions else None,
     )
@@ -134,6 +143,7 @@ def subscribe_links(filters: EventFilters, base_url: str, *, name: str | None = 
         ics=ics,
         webcal=webcal(ics),
         google=f"{GOOGLE_SUBSCRIBE}?{urlencode({'cid': webcal(ics)}, quote_via=quote)}",
-        outlook=f"{OUTLOOK_SUBSCRIBE}?{urlencode({'url': webcal(ics), 'name': name}, quote_via=quote)}",
+        outlook=f"{OUTLOOK_LIVE}{OUTLOOK_SUBSCRIBE}?{urlencode({'url': webcal(ics), 'name': name}, quote_via=quote)}",
+        outlook_office=f"{OUTLOOK_OFFICE}{OUTLOOK_SUBSCRIBE}?{urlencode({'url': ics, 'name': name}, quote_via=quote)}",
         filtered=bool(query),
     )

@@ -90,11 +90,31 @@ def _days(event: Event, slots: list[_Slot]) -> list[tuple[date, list[_Slot]]]:
     return days
 
 
+def _event_hours(event: Event, day: date, zone: ZoneInfo) -> list[datetime]:
+    """When a timed event runs on one of its days. "8–10 Sep, 09:00–17:00" is read as those hours
+    on every day; an event that runs through the night (its end's time before its start's) runs
+    from its start to midnight, whole days, then to its end."""
+    if event.all_day:
+        return []
+    start, end = event.start_at.astimezone(zone), event.end_at.astimezone(zone)
+    if not start.date() <= day <= end.date():
+        return []
+    if start.date() == end.date():
+        return [start, end]
+    if start.time() < end.time():
+        return [datetime.combine(day, start.time(), zone), datetime.combine(day, end.time(), zone)]
+    midnight, next_midnight = (
+        datetime.combine(day, time(), zone),
+        datetime.combine(day + timedelta(days=1), time(), zone),
+    )
+    return [max(start, midnight), min(end, next_midnight)]
+
+
 def _day_bounds(event: Event, day: date, slots: list[_Slot], zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """The day's first start and last end: its sessions and, for a timed event, the event itself."""
+    """The day's first start and last end: its sessions and, for a timed event, its hours that day
+    (a multi-day event without sessions gets each day's real hours, not an empty day)."""
     times = [sl.start for sl in slots] + [sl.end or sl.start for sl in slots]
-    if not event.all_day:
-        times += [t for t in (event.start_at.astimezone(zone), event.end_at.astimezone(zone)) if t.date() == day]
+    times += _event_hours(event, day, zone)
     if times:
         return min(times), max(times)
     start = datetime.combine(day, time(), zone)

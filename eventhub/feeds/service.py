@@ -16,8 +16,9 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -27,7 +28,7 @@ from sqlmodel import Session, col, select
 from eventhub import __version__, labels
 from eventhub.core import i18n
 from eventhub.core.changes import Stamp, read_stamp
-from eventhub.core.errors import NotFound
+from eventhub.core.errors import DomainError, NotFound
 from eventhub.core.http import etag_of
 from eventhub.core.i18n import _
 from eventhub.core.models import (
@@ -44,7 +45,12 @@ from eventhub.core.models import (
 from eventhub.core.text import content_disposition
 from eventhub.core.tokens import hash_token
 from eventhub.core.uow import end_read, independent_write
-from eventhub.events.service import EventFilters, check_filter_slugs, get_public_event, select_public_events
+from eventhub.events.service import (
+    EventFilters,
+    check_filter_slugs,
+    get_public_event,
+    select_public_events,
+)
 from eventhub.feeds import ical, schedule
 
 ICS = "text/calendar; charset=utf-8"
@@ -192,6 +198,8 @@ def render_feed(db: Session, spec: FeedSpec, stamp: Stamp | None) -> tuple[Rende
         "X-Content-Type-Options": "nosniff",
         "Vary": "Accept-Encoding",
     }
+    if spec.cache_control == PUBLIC_CACHE:  # public: conference apps and widgets fetch them from anywhere
+        headers["Access-Control-Allow-Origin"] = "*"
     return (
         RenderedFeed(
             body=body,
@@ -236,28 +244,118 @@ def filters_query(filters: EventFilters) -> str:
     return urlencode(pairs)
 
 
+# The whole-site feed shows a window of dates, or it would grow with every event ever held.
+WINDOW_DAYS_BACK = 365  # by default: the last 12 months and everything ahead
+WINDOW_ZONE = ZoneInfo("Asia/Bishkek")  # days of the window begin at local midnight here
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class FeedWindow:
+    """Events that end on or after ``first`` and start before the day after ``last`` (local days);
+    None is open. ``default``: no ?from=/?to= was given, the window moves on every day."""
+
+    first: date | None
+    last: date | None
+    default: bool = False
+
+    @property
+    def starts_at(self) -> datetime | None:
+        return datetime.combine(self.first, time(), WINDOW_ZONE).astimezone(UTC) if self.first else None
+
+    @property
+    def ends_before(self) -> datetime | None:
+        return (
+            datetime.combine(self.last + timedelta(days=1), time(), WINDOW_ZONE).astimezone(UTC) if self.last else None
+        )
+
+    def query(self) -> str:
+        """The explicit bounds as a query string (the default window has none)."""
+        if self.default:
+            return ""
+        pairs = [(k, v.isoformat()) for k, v in (("from", self.first), ("to", self.last)) if v is not None]
+        return urlencode(pairs)
+
+
+class BadWindow(DomainError):
+    """400: ?from= or ?to= is not a date, or the window ends before it begins."""
+
+    code = "bad_window"
+
+
+def _window_date(name: str, value: str) -> date:
+    try:
+        if not _DATE_RE.match(value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadWindow(
+            _("Неверные границы календаря"),
+            fields={name: _("нужна дата в виде ГГГГ-ММ-ДД, например 2026-01-31")},
+        ) from None
+
+
+def feed_window(first: str | None, last: str | None, now: datetime) -> FeedWindow:
+    """?from= and ?to= (dates YYYY-MM-DD, both included; either may be left out for an open end);
+    neither: the last 12 months and everything ahead of today (in Bishkek)."""
+    first, last = (first or "").strip() or None, (last or "").strip() or None
+    if first is None and last is None:
+        today = now.astimezone(WINDOW_ZONE).date()
+        return FeedWindow(today - timedelta(days=WINDOW_DAYS_BACK), None, default=True)
+    window = FeedWindow(
+        _window_date("from", first) if first else None,
+        _window_date("to", last) if last else None,
+    )
+    if window.first and window.last and window.last < window.first:
+        raise BadWindow(
+            _("Неверные границы календаря"),
+            fields={"to": _("дата «to» раньше даты «from»")},
+        )
+    return window
+
+
 def calendar_feed(
-    filters: EventFilters, *, base_url: str, site_name: str, now: datetime, lang: str = i18n.DEFAULT_LANGUAGE
+    filters: EventFilters,
+    *,
+    base_url: str,
+    site_name: str,
+    now: datetime,
+    lang: str = i18n.DEFAULT_LANGUAGE,
+    window: FeedWindow | None = None,
 ) -> FeedSpec:
-    """/calendar.ics: every public event matching the filters (cancelled ones with STATUS:CANCELLED)."""
+    """/calendar.ics: every public event matching the filters (cancelled ones with STATUS:CANCELLED)
+    within the window (by default the last 12 months and everything ahead)."""
     filters = filters.validate()
+    window = window or feed_window(None, None, now)
     query = filters_query(filters)
+    query = "&".join(q for q in (query, window.query()) if q)
     key = f"calendar?{query}"
     as_of = expires_at = None
+    if window.default and window.first is not None:
+        # The default window moves at local midnight: one feed per day, rendered once a day.
+        today = datetime.combine(window.first + timedelta(days=WINDOW_DAYS_BACK), time(), WINDOW_ZONE)
+        key += f"@{window.first.isoformat()}"
+        as_of, expires_at = today.astimezone(UTC), (today + timedelta(days=1)).astimezone(UTC)
     if filters.when != "all":
         # Upcoming/past as of the start of the hour: the same bytes for everyone in that hour.
         now = datetime.fromtimestamp(now.timestamp() // TIME_BUCKET.total_seconds() * TIME_BUCKET.total_seconds(), UTC)
         key += f"@{now.isoformat()}"
-        as_of, expires_at = now, now + TIME_BUCKET
+        as_of = max(as_of, now) if as_of else now
+        expires_at = min(expires_at, now + TIME_BUCKET) if expires_at else now + TIME_BUCKET
     source_query = "&".join(q for q in (query, "" if lang == i18n.DEFAULT_LANGUAGE else f"lang={lang}") if q)
     source = f"{base_url}/calendar.ics" + (f"?{source_query}" if source_query else "")
+    page_query = filters_query(filters)
 
     def render(db: Session) -> bytes:
         names = _names_for(db, filters)
+        select_events = select_public_events(filters, now)
+        if window.starts_at is not None:
+            # The (status, end_at) index seeks past the archive: the feed costs its window.
+            select_events = select_events.where(col(Event.end_at) >= window.starts_at)
+        if window.ends_before is not None:
+            select_events = select_events.where(col(Event.start_at) < window.ends_before)
         events = db.exec(
-            select_public_events(filters, now)
-            .options(selectinload(rel(Event.sessions)))
-            .order_by(col(Event.start_at), col(Event.id))
+            select_events.options(selectinload(rel(Event.sessions))).order_by(col(Event.start_at), col(Event.id))
         ).all()
         title = " · ".join([_("Мероприятия"), *names]) + f" — {site_name}"
         return ical.render_events(
@@ -265,10 +363,11 @@ def calendar_feed(
             name=title,
             description=_("Мероприятия %(site_name)s: %(base_url)s/events")
             % {"site_name": site_name, "base_url": base_url}
-            + (f"?{query}" if query else ""),
+            + (f"?{page_query}" if page_query else ""),
             base_url=base_url,
             prodid=prodid(site_name),
             source_url=source,
+            empty_year=(window.first or now.date()).year,
         )
 
     return FeedSpec(key, ICS, "calendar.ics", render, as_of=as_of, expires_at=expires_at, lang=lang)
@@ -390,6 +489,8 @@ def personal_feed(db: Session, token: str, *, base_url: str, site_name: str, lan
             name=_("Мои мероприятия — %(site_name)s") % {"site_name": site_name},
             base_url=base_url,
             prodid=prodid(site_name),
+            organizer=True,  # the participant's own feed: the contact who answers their e-mails
+            empty_year=(all_times or datetime.now(UTC)).year,
         )
 
     return FeedSpec(

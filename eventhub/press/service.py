@@ -35,7 +35,7 @@ from eventhub.core.models import (
 )
 from eventhub.core.text import search_key, unique_slug
 from eventhub.core.versions import check_versions
-from eventhub.events.service import known_slugs
+from eventhub.events.service import event_not_found, known_slugs
 from eventhub.events.translations import RELEASE_FIELDS
 from eventhub.press.schemas import PressReleaseWrite
 
@@ -193,7 +193,7 @@ def get_public_event_brief(db: Session, slug: str) -> Event:
     """A public event without its agenda (what a per-event feed needs)."""
     event = db.exec(select(Event).where(Event.slug == slug, col(Event.status).in_(PUBLIC_EVENT_STATUSES))).first()
     if event is None:
-        raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug})
+        raise event_not_found(db, slug)
     return event
 
 

@@ -19,6 +19,7 @@ from eventhub.core.i18n import _
 from eventhub.core.models import PUBLIC_EVENT_STATUSES, Event, StaffUser
 from eventhub.core.outbox import AFTER_RESPONSE_DELAYS, deliver_after_response
 from eventhub.core.uow import end_read, independent_write
+from eventhub.events.service import event_not_found
 from eventhub.registrations.mail import Site
 
 
@@ -73,7 +74,7 @@ def get_public_event_light(db: DbDep, slug: Annotated[str, Path(max_length=160)]
     """The event by slug, without its agenda: what the registration routes need."""
     event = db.exec(select(Event).where(Event.slug == slug, col(Event.status).in_(PUBLIC_EVENT_STATUSES))).first()
     if event is None:
-        raise NotFound(_("Мероприятие «%(slug)s» не найдено") % {"slug": slug})
+        raise event_not_found(db, slug)
     _release(db)
     return event
 

@@ -17,6 +17,7 @@ from eventhub.core.errors import Conflict, Invalid
 from eventhub.core.i18n import N_, _, current_language
 from eventhub.core.models import (
     GENDER_CHOICES,
+    PUBLIC_EVENT_STATUSES,
     AgeGroup,
     Disability,
     Event,
@@ -31,6 +32,7 @@ from eventhub.core.outbox import qr_png
 from eventhub.core.text import content_disposition, format_phone
 from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.feeds.ical import render_invitation
+from eventhub.feeds.links import calendar_links
 from eventhub.registrations import labels, questions, renewal, service
 from eventhub.registrations.deps import MailDep, PublicEventDep, RegistrationLimit, SiteDep
 from eventhub.registrations.schemas import CONSENT_TEXT, from_form
@@ -225,6 +227,8 @@ def _private_context(db: DbDep, reg: Any, site: Any, now: Any) -> dict[str, Any]
         "org": org,
         "org_label": service.organisation_label(org) if org else (reg.organisation_name or ""),
         "calendar_url": service.calendar_url(db, site, reg, create=False),  # a read: issued on registering
+        # The event page's "add to calendar" buttons (Google, Outlook, subscribe), for public events.
+        "calendar_links": calendar_links(event, site.base_url) if event.status in PUBLIC_EVENT_STATUSES else None,
         "can_change": reg.status in service.CANCELLABLE and event.end_at > now and event.status != "cancelled",
         "directory": [(o, service.organisation_label(o)) for o in service.directory(db)],
         "choices": choices(),

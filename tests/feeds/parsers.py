@@ -58,7 +58,18 @@ def with_icalendar(body: bytes) -> list[dict]:
     ]
 
 
+def _forget_vobject_zones() -> None:
+    """vobject keeps the first VTIMEZONE it saw for a TZID for the whole process; a client reads
+    each calendar with its own, so every feed here starts from an empty registry."""
+    registry = vars(vobject.icalendar)["__tzidMap"]
+    utc = registry.get("UTC")
+    registry.clear()
+    if utc is not None:
+        registry["UTC"] = utc
+
+
 def with_vobject(body: bytes) -> list[dict]:
+    _forget_vobject_zones()
     cal = vobject.readOne(body.decode("utf-8"))
     events = []
     for ev in getattr(cal, "vevent_list", []):

@@ -11,6 +11,7 @@ from eventhub.core.models import Event, Panel
 from eventhub.feeds.service import read_stamp
 from tests.factories import add_speaker, make_event, make_panel, make_person, make_session
 from tests.feeds.conftest import make_registration
+from tests.feeds.parsers import with_icalendar
 
 
 def _fresh(db, event: Event) -> Event:
@@ -60,9 +61,16 @@ def test_drafts_keep_sequence_until_published(db) -> None:
     event.end_at += timedelta(days=1)
     event = _fresh(db, event)
     assert event.sequence == 0
-    event.status = "published"
+    event.status, event.published_at = "published", datetime(2030, 1, 1, tzinfo=UTC)
     event = _fresh(db, event)
-    assert event.sequence == 1
+    assert event.sequence == 0  # the first publication: no subscriber has a copy to replace
+    event.status = "draft"
+    event = _fresh(db, event)
+    event.start_at += timedelta(days=1)
+    event.end_at += timedelta(days=1)
+    event.status = "published"  # published again after a change: subscribers must re-read
+    event = _fresh(db, event)
+    assert event.sequence > 0
 
 
 def test_bump_sequence_if_needed_is_idempotent_for_one_change(db) -> None:
@@ -74,16 +82,22 @@ def test_bump_sequence_if_needed_is_idempotent_for_one_change(db) -> None:
     assert event.sequence == 1
 
 
-def test_moving_a_session_raises_the_event_sequence_and_revision(db) -> None:
+def test_moving_a_session_raises_its_own_sequence_only(db) -> None:
     event = make_event(db)
     session = make_session(db, event, start_at=event.start_at, end_at=event.start_at + timedelta(hours=1))
+    sibling = make_session(db, event, start_at=event.start_at, end_at=event.start_at + timedelta(hours=1))
     event = _fresh(db, event)
     revised = event.updated_at
     session = db.get(type(session), session.id)
     session.room = "Зал 2"
     event = _fresh(db, event)
-    assert event.sequence == 1
+    assert event.sequence == 0
+    assert {s.id: s.sequence for s in event.sessions} == {session.id: 1, sibling.id: 0}
     assert event.updated_at > revised
+    moved = db.get(type(session), session.id)
+    moved.title = "Другое название"  # a text edit: re-read on the next poll, no new version
+    event = _fresh(db, event)
+    assert {s.id: s.sequence for s in event.sessions} == {session.id: 1, sibling.id: 0}
 
 
 def test_agenda_details_touch_the_event_and_session_without_sequence(db) -> None:
@@ -179,3 +193,26 @@ def test_loading_the_demo_twice_leaves_the_feeds_alone(demo, demo_data) -> None:
     assert load_demo(demo, demo_data) == 0
     demo.commit()
     assert read_stamp(demo) == before
+
+
+def test_a_subscriber_re_reads_only_the_moved_session(client, db) -> None:
+    event = make_event(db, status="draft")
+    first = make_session(db, event, title="Первая", start_at=event.start_at, end_at=event.start_at + timedelta(hours=1))
+    make_session(db, event, title="Вторая", start_at=event.start_at, end_at=event.start_at + timedelta(hours=1))
+    db.commit()
+    event.status, event.published_at = "published", datetime(2030, 1, 1, tzinfo=UTC)
+    db.commit()
+
+    def sequences() -> dict[str, int]:
+        parsed = with_icalendar(client.get(f"/events/{event.slug}/agenda.ics").content)
+        return {e["summary"].split(": ")[-1]: e["sequence"] for e in parsed}
+
+    assert sequences() == {"Первая": 0, "Вторая": 0}  # publishing is no new version
+    first.start_at += timedelta(minutes=30)
+    first.end_at += timedelta(minutes=30)
+    db.commit()
+    assert sequences() == {"Первая": 1, "Вторая": 0}
+    assert with_icalendar(client.get(f"/events/{event.slug}.ics").content)[0]["sequence"] == 0
+    event.venue_name = "Другой зал"  # the place of every entry: all re-read
+    db.commit()
+    assert sequences() == {"Первая": 2, "Вторая": 1}

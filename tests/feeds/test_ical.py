@@ -60,13 +60,24 @@ def test_every_tzid_used_has_a_vtimezone() -> None:
 def test_vtimezone_onsets_are_local_times_in_the_offset_before() -> None:
     text = ical.vtimezone("Europe/Berlin", 2030, 2030).decode()
     # 2030-03-31 01:00Z: 02:00 in CET; 2030-10-27 01:00Z: 03:00 in CEST (RFC 5545 §3.6.5).
-    assert "BEGIN:DAYLIGHT\r\nDTSTART:20300331T020000\r\nTZNAME:CEST\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200" in text
-    assert "DTSTART:20301027T030000\r\nTZNAME:CET\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100" in text
+    assert (
+        "BEGIN:DAYLIGHT\r\nDTSTART:20300331T020000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\n"
+        "TZNAME:CEST\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200"
+    ) in text
+    assert (
+        "DTSTART:20301027T030000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n"
+        "TZNAME:CET\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100"
+    ) in text
 
 
 def test_vtimezone_over_several_years_lists_every_onset() -> None:
-    text = ical.vtimezone("Europe/Berlin", 2029, 2031).decode()
-    assert "RDATE:20300331T020000,20310330T020000" in text
+    # A rule that changed (New York, 2007): one RDATE per line, the first onset among them.
+    text = ical.vtimezone("America/New_York", 2005, 2008).decode()
+    assert (
+        "DTSTART:20050403T020000\r\nRDATE:20050403T020000\r\nRDATE:20060402T020000\r\n"
+        "RDATE:20070311T020000\r\nRDATE:20080309T020000\r\n"
+    ) in text
+    assert "," not in text
     bishkek = ical.vtimezone("Asia/Bishkek", 2016, 2031).decode()
     assert bishkek.count("BEGIN:STANDARD") == 1 and "DAYLIGHT" not in bishkek
     assert "TZOFFSETFROM:+0600\r\nTZOFFSETTO:+0600" in bishkek

@@ -23,6 +23,9 @@ DEMO_SLUGS = (
 )
 
 
+ALL = "/calendar.ics?from=2016-01-01"
+
+
 def _demo_feeds(client, db, settings) -> dict[str, bytes]:
     events = {e.slug: e for e in db.exec(select(Event).where(Event.slug.in_(DEMO_SLUGS))).all()}
     owner = make_registration(db, events["forum-aymakov-2023"], email="aigul@example.kg")
@@ -30,11 +33,13 @@ def _demo_feeds(client, db, settings) -> dict[str, bytes]:
     token = personal_token(db, settings, owner)
     db.commit()
     urls = [
-        "/calendar.ics",
-        "/calendar.ics?kind=forum",
-        "/calendar.ics?region=bishkek",
-        "/calendar.ics?organisation=ipr",
-        "/calendar.ics?project=uspeshnyy-aymak-2",
+        "/calendar.ics",  # the last 12 months and ahead: none of the seed events, a valid empty calendar
+        ALL,
+        "/calendar.ics?kind=forum&from=2016-01-01",
+        "/calendar.ics?region=bishkek&from=2016-01-01",
+        "/calendar.ics?organisation=ipr&from=2016-01-01",
+        "/calendar.ics?project=uspeshnyy-aymak-2&from=2016-01-01",
+        "/calendar.ics?from=2022-01-01&to=2022-12-31",
         f"/calendar/personal/{token}.ics",
     ]
     for slug in DEMO_SLUGS:
@@ -54,8 +59,10 @@ def test_every_demo_feed_reads_the_same_in_every_parser(client, demo, settings, 
     parsed = parse(parser, feeds)
     for url, body in feeds.items():
         assert comparable(parsed[url]) == comparable(with_icalendar(body)), url
-    assert len(parsed["/calendar.ics"]) == 4
-    assert {e["start"] for e in parsed["/calendar.ics"]} == {"2022-10-18", "2016-06-10", "2023-09-08", "2019-03-01"}
+    assert len(parsed[ALL]) == 4
+    assert {e["start"] for e in parsed[ALL]} == {"2022-10-18", "2016-06-10", "2023-09-08", "2019-03-01"}
+    assert parsed["/calendar.ics"] == []
+    assert [e["start"] for e in parsed["/calendar.ics?from=2022-01-01&to=2022-12-31"]] == ["2022-10-18"]
     personal = parsed[next(u for u in feeds if u.startswith("/calendar/personal/"))]
     assert sorted(e["start"] for e in personal) == ["2019-03-01", "2023-09-08"]
 

@@ -122,3 +122,51 @@ def test_parallel_multi_day_agenda_is_valid_with_rooms_days_and_persons(client, 
     assert [sorted(d["rooms"]) for d in days] == [["Зал 1", "Зал 2", "Зал 3"]] * 2
     guids = [ev["guid"] for d in days for evs in d["rooms"].values() for ev in evs]
     assert len(guids) == len(set(guids)) == 6
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [
+        # 8–10 Sep, 09:00–17:00 in Bishkek (+06): those hours on every day.
+        (
+            datetime(2030, 9, 8, 3, tzinfo=UTC),
+            datetime(2030, 9, 10, 11, tzinfo=UTC),
+            [("2030-09-08", "09:00", "17:00"), ("2030-09-09", "09:00", "17:00"), ("2030-09-10", "09:00", "17:00")],
+        ),
+        # 18:00 to 02:00 two days on: through the nights.
+        (
+            datetime(2030, 9, 8, 12, tzinfo=UTC),
+            datetime(2030, 9, 9, 20, tzinfo=UTC),
+            [("2030-09-08", "18:00", "00:00"), ("2030-09-09", "00:00", "00:00"), ("2030-09-10", "00:00", "02:00")],
+        ),
+    ],
+)
+def test_a_multi_day_event_without_sessions_has_real_days(client, db, xsd, json_validator, start, end, days) -> None:
+    make_event(db, slug="forum-three-days", start_at=start, end_at=end)
+    db.commit()
+
+    data = _valid_json(json_validator, client.get("/events/forum-three-days/schedule.json").content)
+    conference = data["schedule"]["conference"]
+    got = [(d["date"], d["day_start"][11:16], d["day_end"][11:16]) for d in conference["days"]]
+    assert got == days
+    assert conference["daysCount"] == len(days)
+    assert all(d["day_start"] < d["day_end"] for d in conference["days"])
+    doc = _valid_xml(xsd, client.get("/events/forum-three-days/schedule.xml").content)
+    assert [(d.get("date"), d.get("start")[11:16], d.get("end")[11:16]) for d in doc.findall("day")] == days
+
+
+def test_an_all_day_multi_day_event_has_whole_days(client, db, json_validator) -> None:
+    event = make_event(
+        db,
+        slug="all-day-three",
+        all_day=True,
+        start_at=datetime(2030, 9, 7, 18, tzinfo=UTC),  # 8 Sep 00:00 in Bishkek
+        end_at=datetime(2030, 9, 10, 18, tzinfo=UTC),  # to 11 Sep 00:00: 8, 9 and 10 Sep
+    )
+    db.commit()
+    data = _valid_json(json_validator, client.get(f"/events/{event.slug}/schedule.json").content)
+    days = data["schedule"]["conference"]["days"]
+    assert [(d["date"], d["day_start"], d["day_end"]) for d in days] == [
+        (f"2030-09-{n:02d}", f"2030-09-{n:02d}T00:00:00+06:00", f"2030-09-{n + 1:02d}T00:00:00+06:00")
+        for n in (8, 9, 10)
+    ]

@@ -245,3 +245,16 @@ def test_a_cancelled_registrations_link_shows_it_and_changes_nothing(client, db,
     reg = db.get(Registration, reg.id)
     after = (reg.status, reg.token_hash, reg.full_name, db.get(PersonalCalendar, "gone@example.org").token_hash)
     assert after == before
+
+
+def test_the_private_page_has_the_event_pages_add_to_calendar_buttons(client, db, clock, mailbox) -> None:
+    event = open_event(db, online_url="https://meet.example.org/room")
+    db.commit()
+    page = client.get(_register(client, event, mailbox, "cal@example.org")).text
+
+    assert "Добавить в календарь" in page
+    assert "https://calendar.google.com/calendar/render?action=TEMPLATE" in page
+    assert "https://outlook.live.com/calendar/0/action/compose?" in page
+    assert "https://outlook.office.com/calendar/0/action/compose?" in page
+    assert f"webcal://testserver/events/{event.slug}.ics" in page
+    assert "meet.example.org%2Froom" in page  # the online link travels with the event
