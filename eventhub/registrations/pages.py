@@ -367,7 +367,7 @@ def private_link_renew(
 def _refused(request: Request, db: Any, reg: Any, site: Any, now: Any, token: str, exc: Conflict) -> HTMLResponse:
     ctx = _private_context(db, reg, site, now)
     return _private_response(
-        request, ctx, status=exc.status_code, values=_values(reg, ctx["org_label"]), errors={},
+        request, ctx, status=exc.status_code, values=_values(db, reg, ctx["org_label"]), errors={},
         message=exc.message, token=token, done=None,
     )  # fmt: skip
 
