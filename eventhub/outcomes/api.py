@@ -18,10 +18,10 @@ from eventhub.core.uow import UnitOfWorkRoute
 from eventhub.events.deps import get_event_or_404
 from eventhub.outcomes.deps import RecommendationFiltersDep
 from eventhub.outcomes.schemas import (
+    ClosingReportOut,
     RecommendationOut,
     RecommendationStaff,
     RecommendationWrite,
-    ReportOut,
     ReportWrite,
     StepWrite,
     recommendation_out,
@@ -54,8 +54,8 @@ WRITE_ERRORS: Responses = {
 }
 
 
-@router.get("/events/{slug}/report", response_model=ReportOut)
-def api_get_report(db: DbDep, slug: SlugPath, user: OptionalUser) -> ReportOut:
+@router.get("/events/{slug}/report", response_model=ClosingReportOut)
+def api_get_report(db: DbDep, slug: SlugPath, user: OptionalUser) -> ClosingReportOut:
     """The event's closing report once published (its organisers: the draft too)."""
     event = get_event_or_404(db, user, slug)
     report = get_report(db, event) if can_edit_event(db, user, event) else public_report(db, event)
@@ -64,8 +64,8 @@ def api_get_report(db: DbDep, slug: SlugPath, user: OptionalUser) -> ReportOut:
     return report_out(report, recorded_outcomes(db, event))
 
 
-@router.put("/events/{slug}/report", response_model=ReportOut, responses=WRITE_ERRORS)
-def api_put_report(db: DbDep, slug: SlugPath, data: ReportWrite, user: Writer, now: NowDep) -> ReportOut:
+@router.put("/events/{slug}/report", response_model=ClosingReportOut, responses=WRITE_ERRORS)
+def api_put_report(db: DbDep, slug: SlugPath, data: ReportWrite, user: Writer, now: NowDep) -> ClosingReportOut:
     """Create or change the closing report; `published: true` shows it on the event page."""
     event = event_for_staff(db, slug, user)
     report = save_report(db, event, data=data, user=user, now=now)

@@ -187,7 +187,7 @@ class OutcomeOut(BaseModel):
     result: str
 
 
-class ReportOut(BaseModel):
+class ClosingReportOut(BaseModel):
     event: str
     published: bool
     published_at: datetime | None
@@ -201,8 +201,8 @@ class ReportOut(BaseModel):
     language: str
 
 
-def report_out(report: ClosingReport, outcomes: list[tuple[Any, SessionOutcome]]) -> ReportOut:
-    return ReportOut(
+def report_out(report: ClosingReport, outcomes: list[tuple[Any, SessionOutcome]]) -> ClosingReportOut:
+    return ClosingReportOut(
         event=report.event.slug,
         published=report.published_at is not None,
         published_at=report.published_at,

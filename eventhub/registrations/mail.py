@@ -155,17 +155,25 @@ class Site:
         O for 0 and I/L for 1."""
         return crockford_code(id_of(reg), self.checkin_signature(id_of(reg)))
 
-    def checkin_signature(self, reg_id: int) -> str:
-        digest = hashlib.sha256(derive_token(self.secret, "checkin", str(reg_id)).encode()).digest()
+    def checkin_signature(self, reg_id: int, key: str | None = None) -> str:
+        digest = hashlib.sha256(derive_token(key or self.secret, "checkin", str(reg_id)).encode()).digest()
         return crockford(int.from_bytes(digest[:5]) >> 10, SIGNATURE_CHARS)  # 30 bits
 
-    def legacy_checkin_code(self, reg_id: int) -> str:
+    def legacy_checkin_code(self, reg_id: int, key: str | None = None) -> str:
         """The code of QR codes sent before there were Crockford codes: still accepted."""
-        return f"{reg_id}-{derive_token(self.secret, 'checkin', str(reg_id))[:10]}"
+        return f"{reg_id}-{derive_token(key or self.secret, 'checkin', str(reg_id))[:10]}"
 
     def checkin_code_ok(self, reg: Registration, code: str) -> bool:
-        """A code signed with any key of the ring: QR codes printed before a rotation still scan."""
-        return any(same(f"{reg.id}-{derive_token(key, 'checkin', str(reg.id))[:10]}", code) for key in self.secrets)
+        """A code (Crockford, or the older form) signed with any key of the ring: QR codes
+        printed before a rotation still scan."""
+        reg_id = id_of(reg)
+        parsed = read_crockford(code)
+        for key in self.secrets:
+            if same(self.legacy_checkin_code(reg_id, key), code):
+                return True
+            if parsed is not None and parsed[0] == reg_id and same(self.checkin_signature(reg_id, key), parsed[1]):
+                return True
+        return False
 
     def checkin_url(self, event: Event, reg: Registration) -> str:
         return f"{self.base_url}/admin/events/{event.slug}/registrations/checkin?code={self.checkin_code(reg)}"

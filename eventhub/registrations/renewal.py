@@ -28,6 +28,12 @@ def refuse_if_closed(reg: Registration) -> None:
 def renew_private_link(db: Session, *, reg: Registration, site: Site, now: datetime) -> int:
     """Move the registration to its next link and mail it; returns the outbox message's id."""
     refuse_if_closed(reg)
+    if not reg.email:  # registered by phone: a new link would go nowhere and the old one would die
+        raise Conflict(
+            _(
+                "Новую ссылку можно прислать только по электронной почте, а её в регистрации нет; обратитесь к организаторам"
+            )
+        )
     if not resend.may_resend(db, event_id=reg.event_id, email_normalised=reg.email_normalised, now=now):
         raise Conflict(_("Новую ссылку уже отправляли несколько раз; попробуйте позже"))
     subject = registration_subject(reg.event_id, reg.email_normalised)

@@ -225,6 +225,7 @@ CASES = [
         "/admin/events/{slug}/organisations",
         body=lambda w, e: {"rows": "1", "organisation-0": w.org.slug, "role-0": "organiser"},
     ),  # fmt: skip
+    _event_case("POST", "/admin/events/{slug}/press-contacts", body=lambda w, e: {}),
     _event_case("GET", "/admin/events/{slug}/translations"),
     _event_case("POST", "/admin/events/{slug}/translations", body=lambda w, e: {"en-title": "Forum"}),
     _event_case("GET", "/admin/events/{slug}/agenda"),

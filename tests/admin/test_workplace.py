@@ -36,7 +36,7 @@ def test_each_role_sees_the_sections_it_may_open(client, settings, db, week) -> 
     base = f"/admin/events/{workplace.SLUG}"
     _sign_in(client, settings, db, "organiser")
     editor = ["Описание", "Программа", "Организации", "Переводы", "Регистрации", "Отметка на входе",
-              "Приглашения", "Сообщения", "Пресса"]  # fmt: skip
+              "Приглашения", "Сообщения", "Пресса", "Итоги"]  # fmt: skip
     for path in ("", "/agenda", "/registrations", "/registrations/stats", "/registrations/messages"):
         assert _sections(client.get(base + path).text) == editor, path
     page = client.get(f"{base}/registrations/reminders").text

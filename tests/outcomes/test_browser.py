@@ -74,7 +74,7 @@ def test_the_organiser_closes_the_loop_and_a_reader_finds_it(
     page.get_by_role("button", name="Сохранить", exact=True).click()
     assert page.get_by_role("status").filter(has_text="Сохранено.").is_visible()
 
-    page.get_by_role("link", name="Рекомендации", exact=True).click()
+    page.get_by_role("navigation", name="Страницы раздела").get_by_role("link", name="Рекомендации", exact=True).click()
     for text, ministry in [
         ("Ввести общественные слушания программ развития регионов", "Министерство экономики и коммерции"),
         ("Создать рабочую группу по рискам цифровизации услуг", "Министерство цифрового развития"),
@@ -89,7 +89,7 @@ def test_the_organiser_closes_the_loop_and_a_reader_finds_it(
     page.get_by_role("button", name="Сохранить и опубликовать").click()
     assert page.get_by_text("Итоги опубликованы на странице мероприятия.").is_visible()
 
-    page.get_by_role("link", name="Рекомендации", exact=True).click()
+    page.get_by_role("navigation", name="Страницы раздела").get_by_role("link", name="Рекомендации", exact=True).click()
     page.get_by_role("link", name="Ввести общественные слушания программ развития регионов").click()
     page.get_by_label("Новый статус").select_option(label="принята")
     page.get_by_label("Примечание").fill("Министерство включило предложение в план на 2025 год")

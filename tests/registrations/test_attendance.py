@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from eventhub.core.models import Attendance, Registration
+from eventhub.core.models import Attendance, Registration, StaffSession
 from eventhub.registrations import service
 from eventhub.registrations.mail import Site, read_crockford
 from tests.factories import make_organisation
@@ -24,8 +24,13 @@ def forum(db):
 
 
 @pytest.fixture()
-def staff(client, db, forum, login_as, clock):
+def staff(app, client, db, forum, login_as, clock):
     user, csrf = login_as("organiser", organisations=("forum-org",), email="door@example.org")
+    # The tests travel a month ahead to the forum's days: a staff session that lasts that long.
+    app.state.settings = app.state.settings.model_copy(update={"session_idle_minutes": 60 * 24 * 40})
+    for row in db.exec(select(StaffSession).where(StaffSession.user_id == user.id)).all():
+        row.expires_at = row.expires_at + timedelta(days=40)
+        db.add(row)
     user.full_name = "Нургуль Токтосунова"
     db.add(user)
     db.commit()

@@ -44,7 +44,7 @@ def test_project_report_page_with_crosstab_and_charts(client, login_as, project_
     assert len(doc.cssselect("section.report-chart table")) == 3
     # linked from the project's admin page and from an event's registration pages
     assert 'href="/admin/projects/gesi-project/report"' in client.get("/admin/projects/gesi-project").text
-    assert 'href="/admin/projects/gesi-project/report"' in client.get("/admin/events/gesi-1/registrations").text
+    assert 'href="/admin/projects/gesi-project/report"' in client.get("/admin/events/gesi-1/registrations/stats").text
     assert 'href="/admin/reports"' in client.get("/admin").text
 
 

@@ -52,9 +52,7 @@ def _create(client, csrf, anonymous=False, phase="post", questions=QUESTIONS_RU,
 def test_write_answer_once_and_see_the_results(client, login_as, db):
     event, regs = _setup(db)
     _user, csrf = login_as("organiser", ("survey-org",))
-    assert (
-        'href="/admin/events/survey-training/surveys"' in client.get("/admin/events/survey-training/registrations").text
-    )
+    assert 'href="/admin/events/survey-training/surveys"' in client.get("/admin/events/survey-training/report").text
     r = _create(client, csrf)
     assert r.status_code == 303
     survey = db.exec(select(Survey)).one()
