@@ -1,6 +1,6 @@
 """The benchmark report: one table of every figure, `make bench` or `python -m bench`.
 
-    .venv/bin/python -m bench [--seconds 2] [--connections 16] [--burst 120] [--budget 570]
+    .venv/bin/python -m bench [--seconds 2] [--connections 16] [--burst 120] [--budget 1200]
                               [--sizes 1k,100k] [--workers 1,2] [--no-pg] [--malloc-arena-max 2]
 
 For each database kind (SQLite; PostgreSQL when 127.0.0.1:5432 answers, database
@@ -683,7 +683,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--burst", type=int, default=120, help="registrations per burst (and as many dry runs)")
     parser.add_argument("--burst-concurrency", type=int, default=16)
-    parser.add_argument("--budget", type=int, default=570, help="seconds; later configurations are skipped")
+    parser.add_argument("--budget", type=int, default=1200, help="seconds; later configurations are skipped")
     parser.add_argument("--sizes", default="1k,100k")
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
