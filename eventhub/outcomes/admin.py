@@ -109,7 +109,7 @@ def _report_page(
     return render(
         request, "outcomes/admin/report.html", user, status_code=status, event=event, values=values,
         errors=errors or {}, report=get_report(db, event), sessions=session_outcomes(db, event),
-        kinds=[(k.value, labels.ORGANISATION_KIND[k]) for k in OrganisationKind], languages=_languages(),
+        kinds=[(k.value, labels.ORGANISATION_KIND[k]) for k in OrganisationKind], language_choices=_languages(),
         figures=checkin_figures(db, event), note=note,
         kinds_open=any(str(values.get(f"kind-{k.value}", "")).strip() for k in OrganisationKind),
     )  # fmt: skip
@@ -257,7 +257,7 @@ def _list_page(
     return render(
         request, "outcomes/admin/recommendations.html", user, status_code=status, event=event, values=values,
         errors=errors or {}, recommendations=event_recommendations(db, event, staff=True),
-        organisations=_organisations(db), languages=_languages(), status_labels=STATUS_LABELS,
+        organisations=_organisations(db), language_choices=_languages(), status_labels=STATUS_LABELS,
         report=get_report(db, event), sessions=_sessions(event),
     )  # fmt: skip
 
@@ -296,7 +296,7 @@ def _rec_page(
 ) -> HTMLResponse:  # fmt: skip
     return render(
         request, "outcomes/admin/recommendation.html", user, status_code=status, event=event, rec=rec,
-        values=values, errors=errors or {}, organisations=_organisations(db), languages=_languages(),
+        values=values, errors=errors or {}, organisations=_organisations(db), language_choices=_languages(),
         sessions=_sessions(event), status_labels=STATUS_LABELS, next_statuses=NEXT.get(rec.status, ()),
         step=step or {"dated": today(now, event.timezone).isoformat() if now else ""}, step_errors=step_errors or {},
     )  # fmt: skip
@@ -394,7 +394,7 @@ def _materials_page(
     settings = request.app.state.settings
     return render(
         request, "outcomes/admin/materials.html", user, status_code=status, event=event, values=values,
-        errors=errors or {}, materials=materials.event_materials(db, event, staff=True), languages=_languages(),
+        errors=errors or {}, materials=materials.event_materials(db, event, staff=True), language_choices=_languages(),
         sessions=_sessions(event), max_mb=settings.max_material_bytes // (1024 * 1024),
         recommendations=[
             (id_of(r), f"{i}. {r.text[:80]}") for i, r in enumerate(event_recommendations(db, event, staff=True), 1)
