@@ -29,6 +29,8 @@ def test_setting_up_and_logging_in_with_the_second_factor(client, db, make_staff
     csrf = _csrf(client, "/admin/account")
     client.post("/admin/account/totp/setup", data={"csrf_token": csrf})
     page = client.get("/admin/account").text
+    assert page.count('id="h-totp"') == 1  # one second-factor section, in the page, not in its <title>
+    assert "<section" not in page.split("<title>", 1)[1].split("</title>", 1)[0]
     secret = re.search(r"<code>([A-Z2-7]{16,})</code>", page).group(1)
     assert 'src="data:image/png;base64,' in page
     wrong = client.post("/admin/account/totp", data={"csrf_token": csrf, "code": "000000"})
