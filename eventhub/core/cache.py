@@ -79,6 +79,15 @@ class RenderCache(Generic[E]):
             self._generation = generation
             self._checked_at = self.clock()
 
+    def stamp(self, db: Any) -> Stamp | None:
+        """The trusted content version, or the one read now from `db` (and remembered)."""
+        stamp = self.current_stamp()
+        if stamp is None:
+            generation = changes.local_generation()
+            stamp = changes.read_stamp(db)
+            self.remember_stamp(stamp, generation)
+        return stamp
+
     # -- entries --
 
     def get(self, key: str, stamp: Stamp, now: datetime) -> E | None:

@@ -26,7 +26,6 @@ from typing import Any, NamedTuple
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from eventhub.core import changes
 from eventhub.core.cache import render_cache
 from eventhub.core.changes import Stamp
 from eventhub.core.http import etag_of, is_not_modified
@@ -72,13 +71,9 @@ def mark_current(scope: Scope, db: Any, now: datetime | None = None) -> None:
     if not (isinstance(state, dict) and _STATE_KEY in state):
         return  # not a request the outermost layer may keep: no read needed
     cache = render_cache(scope["app"])
-    stamp = cache.current_stamp()
+    stamp = cache.stamp(db)
     if stamp is None:
-        generation = changes.local_generation()
-        stamp = changes.read_stamp(db)
-        cache.remember_stamp(stamp, generation)
-        if stamp is None:
-            return
+        return
     expires = None if now is None else now.replace(second=0, microsecond=0) + timedelta(minutes=1)
     mark(scope, stamp, expires)
 

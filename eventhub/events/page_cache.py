@@ -27,7 +27,7 @@ from fastapi import Request, Response
 from sqlmodel import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from eventhub.core import changes, surface_cache
+from eventhub.core import surface_cache
 from eventhub.core.cache import render_cache
 from eventhub.core.deps import get_now
 from eventhub.core.i18n import current_language
@@ -100,13 +100,9 @@ def cache_key(request: Request, db: Session, now: datetime) -> Key | None:
     if request.method != "GET" or _personal(request.scope):
         return None
     feeds = render_cache(request.app)
-    stamp = feeds.current_stamp()
+    stamp = feeds.stamp(db)
     if stamp is None:
-        generation = changes.local_generation()
-        stamp = changes.read_stamp(db)
-        feeds.remember_stamp(stamp, generation)
-        if stamp is None:
-            return None
+        return None
     return _key(request.scope, stamp.version, now)
 
 
